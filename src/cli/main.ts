@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+/** `kc`: the command line. Each subcommand lives in src/cli/commands/ and registers itself on the program. */
+import { Command } from 'commander';
+import { TOOL_NAME, TOOL_VERSION } from '../engine/version';
+import { runCli } from './run';
+import { registerDisentangle } from './commands/disentangle';
+import { registerLayers } from './commands/layers';
+import { registerCompare } from './commands/compare';
+import { registerReport } from './commands/report';
+
+const program = new Command('kc')
+  .description(`${TOOL_NAME}: do two neural networks know the same things? (Liang et al., ICLR 2020)`)
+  .version(TOOL_VERSION);
+
+registerDisentangle(program);
+registerLayers(program);
+registerCompare(program);
+registerReport(program);
+
+void runCli(program, process.argv);

@@ -1,0 +1,32 @@
+import type { LayerInfo, ModelRef } from '../../protocol/report';
+import type { CancelSignal, ProgressSink } from '../cancel';
+
+/** A batch of preprocessed probe inputs, float32 NHWC; adapters of NCHW models transpose it themselves. */
+export interface InputBatch {
+  /** [n, H, W, C], e.g. [n, 28, 28, 1]. */
+  shape: number[];
+  data: Float32Array;
+}
+
+/** Where extracted features go: the adapter streams batches into it, layer by layer. */
+export interface FeatureSink {
+  /** Called once per layer and batch with NHWC (or [n, C]) float32 features of that batch. */
+  write(layer: string, shape: number[], data: Float32Array): void | Promise<void>;
+}
+
+/** One loaded model, whatever its format. */
+export interface ModelAdapter {
+  readonly ref: ModelRef;
+  /** Input shape in NHWC without N, e.g. [28, 28, 1]. */
+  readonly inputShape: readonly number[];
+  /** All layers in depth order. */
+  layers(): LayerInfo[];
+  /** Runs probe inputs (NHWC, already preprocessed) through the model and streams the named layers' features. */
+  extract(
+    inputs: AsyncIterable<InputBatch> | Iterable<InputBatch>,
+    layerNames: readonly string[],
+    sink: FeatureSink,
+    options?: { signal?: CancelSignal; onProgress?: ProgressSink },
+  ): Promise<void>;
+  dispose(): Promise<void>;
+}

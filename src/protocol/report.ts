@@ -1,0 +1,199 @@
+/**
+ * The consistency report: the one JSON record that the engine writes, the CLI prints, the worker streams,
+ * the webview draws and the inline reports read. Documented field by field in docs/report-schema.md.
+ *
+ * Contract: these names are read by other tools. Add fields freely; never rename or remove one without
+ * bumping REPORT_SCHEMA_VERSION.
+ *
+ * Plain JSON only (no typed arrays, no class instances), so it crosses process and webview boundaries as is.
+ */
+
+export const REPORT_SCHEMA_VERSION = 1 as const;
+
+/** "A->B": A's layer explains B's layer (x_B = g(x_A) + ε). Never symmetrised. */
+export type Direction = 'A->B' | 'B->A';
+
+export type Normalization = 'dataset' | 'per-sample';
+export type PresetName = 'fast' | 'thorough';
+
+/** What computed the numbers; every report names it. */
+export interface BackendInfo {
+  /** e.g. "onnxruntime-node", "tfjs-wasm", "tfjs-node". */
+  name: string;
+  version: string;
+  /** "cpu", "cuda", … */
+  device: string;
+  threads: number;
+  /** Free text: execution provider, SIMD, anything a user may need to reproduce timings. */
+  detail?: string;
+}
+
+/** The disentangler's settings, exactly as they ran (after the preset was applied). */
+export interface DisentangleSettings {
+  /** K: the highest order; K + 1 convolution stages. Default 2 (orders 0, 1, 2). */
+  orders: number;
+  /** Gate penalty α in α·p². */
+  alpha: number;
+  normalize: Normalization;
+  /** Convolution kernel size of the disentangler: 3 (default) or 1. */
+  kernel: 1 | 3;
+  preset: PresetName;
+  /** Maximum epochs (early stopping may end sooner; see PairResult.training.epochs). */
+  epochs: number;
+  seed: number;
+  /** Fraction of probe samples held out for evaluation. */
+  testFraction: number;
+  /** Number of independent fits (different initialisations and splits) averaged; spread in PairResult.spread. */
+  seeds: number;
+  batchSize: number;
+  learningRate: { start: number; end: number };
+  weightDecay: number;
+  /** Closed-form ridge warm start of the order-0 path. */
+  warmStart: boolean;
+  /** Early-stopping patience in epochs on held-out loss; 0 = off. */
+  patience: number;
+}
+
+export interface ProbeInfo {
+  /** "mnist", an image folder path, an .npy path, "synthetic", or "features" when features were given directly. */
+  source: string;
+  /** Samples used in total. */
+  count: number;
+  /** Samples in the training and held-out splits. */
+  train: number;
+  test: number;
+  /** Human-readable preprocessing, e.g. "grayscale 28×28, scaled to [0,1]". */
+  preprocessing?: string;
+  /** Set when the probe is not real data (synthetic noise), shown as a warning everywhere. */
+  warning?: string;
+}
+
+/** One layer of a model as the adapters list it. */
+export interface LayerInfo {
+  name: string;
+  /** conv, dense, pool, activation, norm, add, concat, reshape, input, other … */
+  kind: string;
+  /** Output shape in NHWC (or [N, C] for dense), batch dimension as -1. */
+  shape: number[];
+  /** Position in depth: 0 = nearest the input, increasing toward the output. */
+  depth: number;
+  /** A sensible place to probe (after a non-linearity, block output): the default selection. */
+  probePoint: boolean;
+  /** The model's op type (e.g. "Conv", "Relu", "Conv2D"), for display. */
+  op?: string;
+}
+
+export interface ModelRef {
+  path: string;
+  /** Display name, e.g. "mnist-cnn-seed1". */
+  name: string;
+  format: 'onnx' | 'tfjs-layers' | 'tfjs-graph';
+  /** Content hash (sha256, hex) of the model's files, for caching and staleness. */
+  sha256?: string;
+  inputShape?: number[];
+  layers?: LayerInfo[];
+}
+
+export interface OrderComponent {
+  order: number;
+  /** Var(x^(k)) on held-out data, raw units (sum over channels of per-channel variance). */
+  variance: number;
+  /** Var(x^(k)) / Var(x_B). */
+  fraction: number;
+}
+
+/** Cheap, closed-form measures. They are SIMILARITY, not knowledge consistency; labelled as such in every view. */
+export interface SimilarityMeasures {
+  linearCKA: number;
+  linearCKAUnbiased?: number;
+  svcca?: number;
+  pwcca?: number;
+  /** Orthogonal Procrustes distance (0 = identical up to rotation). */
+  procrustes?: number;
+  /** Held-out explained fraction of an order-0 closed-form ridge map A→B (a lower bound for the disentangler). */
+  ridgeExplained?: number;
+}
+
+export interface TrainingInfo {
+  /** Epochs actually run. */
+  epochs: number;
+  seconds: number;
+  finalLoss: number;
+  heldOutLoss?: number;
+  /** Gate values p_i = σ(β_i), one per non-linear stage (K values). */
+  gates: number[];
+  earlyStopped?: boolean;
+  warmStart?: boolean;
+  /** Loss per epoch on the training and held-out splits. */
+  curve: Array<{ epoch: number; train: number; test: number }>;
+}
+
+/** Drill-down maps, all on held-out data. */
+export interface PairMaps {
+  /** Explained fraction per channel of B (length C_B). */
+  perChannel: number[];
+  /** Explained fraction per spatial position of B, row-major H×W. */
+  perPosition: { height: number; width: number; values: number[] };
+  /** Mean ε energy per position for a few held-out probe samples, for overlays on the probe images. */
+  samples?: Array<{ index: number; inconsistentEnergy: number[]; image?: { height: number; width: number; channels: number; values: number[] } }>;
+}
+
+/** Standard deviation across seeds of the headline numbers (present when settings.seeds > 1). */
+export interface PairSpread {
+  seeds: number;
+  explained: number;
+  orders: number[];
+  inconsistent: number;
+  linearCKA?: number;
+}
+
+export interface PairResult {
+  layerA: string;
+  layerB: string;
+  direction: Direction;
+  /** Feature shapes as compared, NHWC without N. */
+  shapeA?: number[];
+  shapeB?: number[];
+  /** How a spatial-size mismatch was resolved, e.g. "A resampled 14×14 → 7×7 (average pool)". */
+  resampled?: string;
+  /** 1 − Var(ε)/Var(x_B) on held-out data: the headline consistency. Mean over seeds. */
+  explained: number;
+  orders: OrderComponent[];
+  inconsistent: { variance: number; fraction: number };
+  varianceB: number;
+  similarity: SimilarityMeasures;
+  training: TrainingInfo;
+  maps?: PairMaps;
+  spread?: PairSpread;
+}
+
+/** The all-pairs matrix of cheap measures (layers of A as rows, layers of B as columns, depth order). */
+export interface SimilarityMatrix {
+  layersA: string[];
+  layersB: string[];
+  /** Measure name ("linearCKA", "ridgeExplained", …) → row-major rows × cols values (null where not computed). */
+  measures: Record<string, Array<number | null>>;
+}
+
+export interface StageTimings {
+  loadSeconds?: number;
+  extractSeconds?: number;
+  similaritySeconds?: number;
+  disentangleSeconds?: number;
+  totalSeconds?: number;
+}
+
+export interface Report {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  tool: { name: string; version: string };
+  createdAt: string;
+  backend: BackendInfo;
+  settings: DisentangleSettings;
+  probe: ProbeInfo;
+  /** Present when the features came from model files (kc compare); absent for kc disentangle on feature files. */
+  models?: { a: ModelRef; b: ModelRef };
+  pairs: PairResult[];
+  matrix?: SimilarityMatrix;
+  timings?: StageTimings;
+  warnings: string[];
+}
