@@ -53,3 +53,13 @@ export interface ReferenceModel {
 export interface EngineClient {
   listLayers(modelPath: string, token?: vscode.CancellationToken): Promise<LayerInfo[]>;
 }
+
+/** What the core hands to the panel and inline parts (`registerPanel(context, services)`, `registerInlineReports(context, services)`). */
+export interface ExtensionServices {
+  store: ResultsStore;
+  reference: ReferenceModel;
+  engine: EngineClient;
+  /** Set once the panel part is registered; the inline part uses it to open an analysis. */
+  panel?: PanelController;
+  log: vscode.LogOutputChannel;
+}
