@@ -1,0 +1,32 @@
+// ESLint flat config: typescript-eslint's recommended rules plus the architecture's import boundaries
+// (DEVELOPERS.md: only src/extension may import 'vscode'; the webview never reaches into the engine).
+import tseslint from 'typescript-eslint';
+
+const noVscode = {
+  name: 'vscode',
+  message: "Only src/extension (and VS Code tests) may import 'vscode': the engine, worker, protocol, CLI and webview run outside VS Code.",
+};
+const noEngine = {
+  group: ['**/src/engine', '**/src/engine/**', '**/engine/**', '../engine', '../engine/**'],
+  message: 'The webview runs in a browser: talk to the engine through src/protocol messages, not by importing it.',
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.test-output/**', '.vscode-test/**', 'samples/**', '**/*.d.ts'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // vscode-jsonrpc's idiom: `export namespace FooRequest { export const type = new RequestType(...) }`.
+      '@typescript-eslint/no-namespace': 'off',
+    },
+  },
+  {
+    files: ['src/engine/**', 'src/worker/**', 'src/protocol/**', 'src/cli/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noVscode] }] },
+  },
+  {
+    files: ['webview/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noVscode], patterns: [noEngine] }] },
+  },
+);

@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+/**
+ * Builds the bundles with esbuild.
+ *   node scripts/build.mjs                     all bundles (fails with one line if an entry is missing)
+ *   node scripts/build.mjs cli worker          a subset by name
+ *   node scripts/build.mjs --watch [names]     rebuild on change
+ *   node scripts/build.mjs --production        minified (used by scripts/package.mjs)
+ *   node scripts/build.mjs --target linux-x64  which onnxruntime-node binaries to copy (default: this machine)
+ *
+ * Native and wasm parts cannot be bundled, so the build copies them next to the bundles:
+ *   dist/node_modules/onnxruntime-node (+ onnxruntime-common), binaries for --target only: the bundles keep
+ *   `onnxruntime-node` external and Node resolves it from dist/node_modules, in the repo and in the VSIX alike;
+ *   dist/*.wasm (tfjs-backend-wasm): the wasm glue looks next to the bundle (__dirname) by default.
+ */
+import * as esbuild from 'esbuild';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+// Loaded at run time, never bundled: native bindings, and tfjs-node which is an optional accelerator that may be absent.
+const NODE_EXTERNALS = ['onnxruntime-node', '@tensorflow/tfjs-node'];
+
+const node = { platform: 'node', format: 'cjs', target: 'node20', external: NODE_EXTERNALS };
+const BUNDLES = {
+  extension: { entry: 'src/extension/extension.ts', out: 'extension.js', ...node, external: ['vscode', ...NODE_EXTERNALS] },
+  worker: { entry: 'src/worker/main.ts', out: 'worker.js', ...node },
+  cli: { entry: 'src/cli/main.ts', out: 'cli.js', ...node, executable: true },
+  // CSS imported from webview/main.ts lands in dist/webview.css.
+  webview: { entry: 'webview/main.ts', out: 'webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
+};
+
+function parseArgs(argv) {
+  const opts = { watch: false, production: false, target: `${process.platform}-${process.arch}`, names: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--watch') opts.watch = true;
+    else if (a === '--production') opts.production = true;
+    else if (a === '--target') opts.target = argv[++i];
+    else if (a.startsWith('--target=')) opts.target = a.slice('--target='.length);
+    else if (a in BUNDLES) opts.names.push(a);
+    else fail(`unknown argument '${a}' (bundles: ${Object.keys(BUNDLES).join(', ')}; flags: --watch --production --target)`);
+  }
+  return opts;
+}
+
+function fail(message) {
+  console.error(`build: ${message}`);
+  process.exit(1);
+}
+
+function esbuildOptions(name, b, production) {
+  return {
+    entryPoints: [join(root, b.entry)],
+    outfile: join(dist, b.out),
+    bundle: true,
+    platform: b.platform,
+    format: b.format,
+    target: b.target,
+    external: b.external ?? [],
+    sourcemap: true,
+    minify: production,
+    define: { __KC_VERSION__: JSON.stringify(pkg.version) },
+    loader: { '.ttf': 'file', '.woff': 'file', '.woff2': 'file', '.png': 'file', '.svg': 'file' },
+    // esbuild keeps the entry's own `#!` line; add one only if the entry lacks it.
+    banner: b.executable && !readFileSync(join(root, b.entry), 'utf8').startsWith('#!') ? { js: '#!/usr/bin/env node' } : undefined,
+    logLevel: 'warning',
+    plugins: [
+      {
+        name: 'kc-after-build',
+        setup(build) {
+          build.onEnd((result) => {
+            if (result.errors.length === 0 && b.executable) chmodSync(join(dist, b.out), 0o755);
+            if (opts.watch) console.log(`build: ${name} ${result.errors.length ? 'failed' : 'rebuilt'}`);
+          });
+        },
+      },
+    ],
+  };
+}
+
+/** Copies a package's runtime files (no .d.ts, .map, sources) into dist/node_modules, filtered by `keep`. */
+function copyPackage(name, keep) {
+  const from = join(root, 'node_modules', name);
+  const to = join(dist, 'node_modules', name);
+  if (!existsSync(from)) fail(`node_modules/${name} is missing: run npm ci`);
+  rmSync(to, { recursive: true, force: true });
+  cpSync(from, to, {
+    recursive: true,
+    filter: (src) => {
+      const rel = relative(from, src).split('\\').join('/');
+      if (rel === '') return true;
+      if (/\.(d\.ts|map|ts)$/.test(rel) && !rel.endsWith('.node')) return false;
+      return keep(rel);
+    },
+  });
+}
+
+function copyNativeParts(target) {
+  const [platform, arch] = target.split('-');
+  const ortBin = join(root, 'node_modules/onnxruntime-node/bin/napi-v6', platform ?? '', arch ?? '');
+  if (!existsSync(ortBin)) fail(`no onnxruntime-node binaries for target '${target}' (have: linux-x64, linux-arm64, darwin-arm64, win32-x64, win32-arm64)`);
+  const binPrefix = `bin/napi-v6/${platform}/${arch}`;
+  copyPackage('onnxruntime-node', (rel) =>
+    rel === 'package.json' || rel === 'LICENSE' || rel === 'dist' || rel.startsWith('dist/') ||
+    rel === 'bin' || rel === 'bin/napi-v6' || rel === `bin/napi-v6/${platform}` || rel === binPrefix || rel.startsWith(`${binPrefix}/`));
+  copyPackage('onnxruntime-common', (rel) => rel === 'package.json' || rel === 'LICENSE' || rel === 'dist' || rel.startsWith('dist/'));
+  const wasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
+  for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) cpSync(join(wasmDir, f), join(dist, f));
+}
+
+const opts = parseArgs(process.argv.slice(2));
+const names = opts.names.length ? opts.names : Object.keys(BUNDLES);
+const missing = names.filter((n) => !existsSync(join(root, BUNDLES[n].entry)));
+if (missing.length) {
+  const m = missing.map((n) => `${n} (${BUNDLES[n].entry})`).join(', ');
+  fail(`missing entry ${m}; build the others by name, e.g. node scripts/build.mjs ${names.filter((n) => !missing.includes(n)).join(' ') || 'cli'}`);
+}
+
+const started = Date.now();
+mkdirSync(dist, { recursive: true });
+if (names.some((n) => BUNDLES[n].platform === 'node')) copyNativeParts(opts.target);
+const contexts = await Promise.all(names.map((n) => esbuild.context(esbuildOptions(n, BUNDLES[n], opts.production))));
+if (opts.watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log(`build: watching ${names.join(', ')}`);
+} else {
+  const results = await Promise.allSettled(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+  const failed = names.filter((_, i) => results[i].status === 'rejected');
+  if (failed.length) fail(`${failed.join(', ')} failed (errors above)`);
+  console.log(`build: ${names.join(', ')} → dist/ in ${((Date.now() - started) / 1000).toFixed(1)}s (target ${opts.target})`);
+}
