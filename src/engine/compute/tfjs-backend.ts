@@ -1,0 +1,178 @@
+/**
+ * Reference TrainingBackend on TF.js autodiff (cpu backend). Slow, but its gradients come from TF.js's own
+ * autodiff, so it is the check for the hand-derived gradients of the onnxruntime backend, and it runs the small
+ * unit tests anywhere. The math is exactly the header of ./types.ts:
+ *   u_0 = x̃, h_0 = W_0 u_0;  u_i = x̃ + p_i·ReLU(h_{i-1}/s(h_{i-1})), h_i = W_i u_i;  g = h_K.
+ * Conventions this backend fixes (the ORT backend must match them for the cross-check):
+ *   - s(h) = sqrt(mean((h − mean h)²) + HIDDEN_STD_EPS) (population std) over (batch, H, W) or, for "sample",
+ *     over (H, W) per sample; held constant in the gradient.
+ *   - Adam (β1 0.9, β2 0.999, ε 1e-8, bias-corrected) with coupled L2 weight decay (grad += wd·W, as
+ *     torch.optim.Adam's weight_decay) on the convolution weights only; the gates are regularised by α·p² alone.
+ * Internally NHWC (TF.js's native conv layout); NCHW only at the interface.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { BackendInfo } from '../../protocol/report';
+import type { Batch, DisentanglerModel, DisentanglerParams, DisentanglerSpec, TrainingBackend } from './types';
+
+/** Added to the variance before the square root, so that a dead hidden channel divides by a small number, not 0. */
+export const HIDDEN_STD_EPS = 1e-5;
+
+const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
+
+let ready: Promise<void> | undefined;
+/** The cpu backend: wasm lacks Conv2DBackpropFilter, and a reference must not depend on native binaries. */
+function ensureCpu(): Promise<void> {
+  ready ??= (async () => {
+    await tf.setBackend('cpu');
+    await tf.ready();
+  })();
+  return ready;
+}
+
+export function createTfjsBackend(): TrainingBackend {
+  return {
+    info: { name: 'tfjs-cpu', version: tf.version.tfjs, device: 'cpu', threads: 1, detail: 'TF.js autodiff (reference backend)' } satisfies BackendInfo,
+    async create(spec, init) {
+      await ensureCpu();
+      return new TfjsDisentanglerModel(spec, init);
+    },
+  };
+}
+
+/** Stop-gradient: identity forward, zero backward (s(h) is a constant in the gradient). */
+const stopGradient = tf.customGrad((...inputs) => ({
+  value: (inputs[0] as tf.Tensor).clone(),
+  gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
+}));
+
+export class TfjsDisentanglerModel implements DisentanglerModel {
+  private params: DisentanglerParams;
+  private readonly m: Float32Array[];
+  private readonly v: Float32Array[];
+  private step = 0;
+
+  constructor(private readonly spec: DisentanglerSpec, init: DisentanglerParams) {
+    this.params = cloneParams(init);
+    const all = [...this.params.weights, this.params.betas];
+    this.m = all.map((a) => new Float32Array(a.length));
+    this.v = all.map((a) => new Float32Array(a.length));
+  }
+
+  async trainStep(batch: Batch, learningRate: number): Promise<number> {
+    const { loss, grads } = this.lossAndGradients(batch);
+    this.step++;
+    const all = [...this.params.weights, this.params.betas];
+    const b1t = 1 - ADAM.beta1 ** this.step, b2t = 1 - ADAM.beta2 ** this.step;
+    all.forEach((p, j) => {
+      const g = grads[j], m = this.m[j], v = this.v[j];
+      const wd = j < this.params.weights.length ? this.spec.weightDecay : 0;
+      for (let i = 0; i < p.length; i++) {
+        const gi = g[i] + wd * p[i];
+        m[i] = ADAM.beta1 * m[i] + (1 - ADAM.beta1) * gi;
+        v[i] = ADAM.beta2 * v[i] + (1 - ADAM.beta2) * gi * gi;
+        p[i] -= (learningRate * (m[i] / b1t)) / (Math.sqrt(v[i] / b2t) + ADAM.epsilon);
+      }
+    });
+    return loss;
+  }
+
+  async loss(batch: Batch): Promise<number> {
+    return tf.tidy(() => {
+      const { x, y } = this.inputs(batch);
+      const value = this.lossOf(x, y!, this.weightTensors(), tf.tensor1d(this.params.betas));
+      return value.dataSync()[0];
+    });
+  }
+
+  /**
+   * Loss and its gradients w.r.t. [W_0, …, W_K (OIHW), β] — without weight decay — by TF.js autodiff.
+   * Public so that other backends' hand-derived gradients can be checked against it.
+   */
+  lossAndGradients(batch: Batch): { loss: number; grads: Float32Array[] } {
+    return tf.tidy(() => {
+      const { x, y } = this.inputs(batch);
+      const f = (...args: tf.Tensor[]) => this.lossOf(x, y!, args.slice(0, -1) as tf.Tensor4D[], args[args.length - 1]) as tf.Scalar;
+      const { value, grads } = tf.valueAndGrads(f)([...this.weightTensors(), tf.tensor1d(this.params.betas)]);
+      const out = grads.map((g, j) => (j < this.params.weights.length ? hwioToOihw(g as tf.Tensor4D) : g).dataSync() as Float32Array);
+      return { loss: value.dataSync()[0], grads: out.map((a) => Float32Array.from(a)) };
+    });
+  }
+
+  async components(batch: Batch): Promise<Float32Array[]> {
+    const K = this.spec.orders;
+    return tf.tidy(() => {
+      const { x } = this.inputs(batch);
+      const w = this.weightTensors();
+      const p = tf.sigmoid(tf.tensor1d(this.params.betas));
+      // Forward once to freeze the masks M_i and scales s_i; D_i(z) = p_i · M_{i-1} ⊙ z / s_{i-1}.
+      const gains: tf.Tensor[] = [];
+      let h = conv(x, w[0]);
+      for (let i = 1; i <= K; i++) {
+        const s = this.hiddenStd(h);
+        const gate = p.slice(i - 1, 1);
+        gains.push(tf.mul(gate, tf.div(tf.cast(tf.greater(h, 0), 'float32'), s)));
+        h = conv(tf.add(x, tf.mul(gate, tf.relu(tf.div(h, s)))), w[i]);
+      }
+      const out: Float32Array[] = [];
+      for (let k = 0; k <= K; k++) {
+        let z = conv(x, w[K - k]);
+        for (let i = K - k + 1; i <= K; i++) z = conv(tf.mul(gains[i - 1], z), w[i]);
+        out.push(Float32Array.from(tf.transpose(z, [0, 3, 1, 2]).dataSync() as Float32Array));
+      }
+      return out;
+    });
+  }
+
+  getParams(): DisentanglerParams {
+    return cloneParams(this.params);
+  }
+
+  setParams(params: DisentanglerParams): void {
+    this.params = cloneParams(params);
+  }
+
+  async dispose(): Promise<void> {
+    /* no tensors outlive a call (everything runs in tf.tidy) */
+  }
+
+  private inputs(batch: Batch): { x: tf.Tensor4D; y?: tf.Tensor4D } {
+    const { channelsA, channelsB, height, width } = this.spec;
+    const x = tf.transpose(tf.tensor4d(batch.x, [batch.n, channelsA, height, width]), [0, 2, 3, 1]) as tf.Tensor4D;
+    const y = batch.y ? (tf.transpose(tf.tensor4d(batch.y, [batch.n, channelsB, height, width]), [0, 2, 3, 1]) as tf.Tensor4D) : undefined;
+    return { x, y };
+  }
+
+  private weightTensors(): tf.Tensor4D[] {
+    const { kernel: k, channelsA, channelsB, orders } = this.spec;
+    return this.params.weights.map((wt, i) => tf.transpose(tf.tensor4d(wt, [i === orders ? channelsB : channelsA, channelsA, k, k]), [2, 3, 1, 0]) as tf.Tensor4D);
+  }
+
+  private hiddenStd(h: tf.Tensor4D): tf.Tensor {
+    const perSample = this.spec.hiddenScale === 'sample' && this.spec.height * this.spec.width > 1;
+    const { variance } = tf.moments(h, perSample ? [1, 2] : [0, 1, 2], true);
+    return stopGradient(tf.sqrt(tf.add(variance, HIDDEN_STD_EPS)));
+  }
+
+  private lossOf(x: tf.Tensor4D, y: tf.Tensor4D, w: tf.Tensor4D[], betas: tf.Tensor): tf.Tensor {
+    const p = tf.sigmoid(betas);
+    let h = conv(x, w[0]);
+    for (let i = 1; i <= this.spec.orders; i++) {
+      const u = tf.add(x, tf.mul(p.slice(i - 1, 1), tf.relu(tf.div(h, this.hiddenStd(h)))));
+      h = conv(u as tf.Tensor4D, w[i]);
+    }
+    const mse = tf.mean(tf.squaredDifference(h, y));
+    return this.spec.orders > 0 ? tf.add(mse, tf.mul(this.spec.alpha, tf.sum(tf.square(p)))) : mse;
+  }
+}
+
+function conv(x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D {
+  return tf.conv2d(x, w, 1, 'same');
+}
+
+function hwioToOihw(g: tf.Tensor4D): tf.Tensor4D {
+  return tf.transpose(g, [3, 2, 0, 1]);
+}
+
+function cloneParams(p: DisentanglerParams): DisentanglerParams {
+  return { weights: p.weights.map((w) => Float32Array.from(w)), betas: Float32Array.from(p.betas) };
+}
