@@ -1,0 +1,60 @@
+/**
+ * The measures a heatmap cell can show. Knowledge-consistency measures come from the disentangler's PairResult;
+ * similarity measures (CKA, ridge) come from the cheap all-pairs matrix and are labelled as similarity, not consistency.
+ */
+import type { PairResult, Report } from '../../src/protocol/report';
+
+/** The report as the panel may hold it while an analysis streams in: pairs always, the rest when known. */
+export type ReportLike = Pick<Report, 'pairs'> & Partial<Omit<Report, 'pairs'>>;
+
+export type MeasureKind = 'consistency' | 'similarity';
+
+export interface Measure {
+  /** 'explained', 'order0'…'orderK', 'inconsistent', 'linearCKA', 'ridgeExplained'. */
+  id: string;
+  label: string;
+  kind: MeasureKind;
+  /** Reads the value from a finished disentangler pair (undefined when the pair does not carry it). */
+  fromPair?: (p: PairResult) => number | undefined;
+  /** Key in SimilarityMatrix.measures holding the cheap all-pairs value. */
+  matrixKey?: string;
+  /** For a consistency measure: the cheap matrix measure shown, faded, until the disentangler cell finishes. */
+  provisionalKey?: string;
+  /** True when a higher value means LESS shared knowledge (the legend says so). */
+  higherIsWorse?: boolean;
+}
+
+export const DEFAULT_MEASURE = 'explained';
+
+/** K from the settings, else from the longest orders array seen, else the paper's K = 2. */
+export function highestOrder(report: ReportLike): number {
+  if (report.settings) return report.settings.orders;
+  let k = -1;
+  for (const p of report.pairs) for (const o of p.orders) k = Math.max(k, o.order);
+  return k >= 0 ? k : 2;
+}
+
+export function orderFraction(p: PairResult, k: number): number | undefined {
+  return p.orders.find((o) => o.order === k)?.fraction;
+}
+
+/** The measures available for this report, in menu order (explained first: the paper's consistency). */
+export function measuresFor(report: ReportLike): Measure[] {
+  const list: Measure[] = [
+    { id: 'explained', label: 'Explained fraction (consistency)', kind: 'consistency', fromPair: (p) => p.explained, provisionalKey: 'ridgeExplained' },
+  ];
+  for (let k = 0; k <= highestOrder(report); k++) {
+    list.push({ id: `order${k}`, label: `Order-${k} fraction`, kind: 'consistency', fromPair: (p) => orderFraction(p, k) });
+  }
+  list.push({ id: 'inconsistent', label: 'Inconsistent fraction (ε)', kind: 'consistency', fromPair: (p) => p.inconsistent.fraction, higherIsWorse: true });
+  list.push({ id: 'linearCKA', label: 'Linear CKA (similarity)', kind: 'similarity', fromPair: (p) => p.similarity.linearCKA, matrixKey: 'linearCKA' });
+  if (report.matrix?.measures.ridgeExplained) {
+    list.push({ id: 'ridgeExplained', label: 'Ridge explained, order-0 bound (similarity)', kind: 'similarity', fromPair: (p) => p.similarity.ridgeExplained, matrixKey: 'ridgeExplained' });
+  }
+  return list;
+}
+
+export function findMeasure(report: ReportLike, id: string | undefined): Measure {
+  const all = measuresFor(report);
+  return all.find((m) => m.id === id) ?? all[0];
+}
