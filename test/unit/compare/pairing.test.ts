@@ -1,0 +1,70 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { pairByDepth, pairLayers } from '../../../src/engine/pairing';
+import { KcError } from '../../../src/engine/errors';
+import type { LayerInfo } from '../../../src/protocol/report';
+
+/** A depth-ordered layer list; names in `probes` are probe points. */
+function model(names: string[], probes: string[]): LayerInfo[] {
+  return names.map((name, depth) => ({ name, kind: 'conv', shape: [-1, 8, 8, 4], depth, probePoint: probes.includes(name) }));
+}
+
+const cnn = model(['input', 'conv1', 'relu1', 'pool1', 'conv2', 'relu2', 'flatten', 'fc1', 'relu3', 'fc2'], ['relu1', 'relu2', 'relu3']);
+
+test('models that share names pair same-named probe points', () => {
+  const p = pairLayers(cnn, cnn);
+  assert.equal(p.rule, 'same-name');
+  assert.deepEqual(p.pairs, [
+    { layerA: 'relu1', layerB: 'relu1' },
+    { layerA: 'relu2', layerB: 'relu2' },
+    { layerA: 'relu3', layerB: 'relu3' },
+  ]);
+  assert.deepEqual(p.layersA, ['relu1', 'relu2', 'relu3']);
+});
+
+test('models without shared names pair probe points by relative depth, monotone and distinct', () => {
+  const deep = model(
+    ['x', 'c1', 'r1', 'c2', 'r2', 'c3', 'r3', 'c4', 'r4', 'c5', 'r5', 'fc', 'r6', 'out'],
+    ['r1', 'r2', 'r3', 'r4', 'r5', 'r6'],
+  );
+  const p = pairLayers(cnn, deep);
+  assert.equal(p.rule, 'relative-depth');
+  // relu1 at 2/9 = 0.22 ↔ r1 at 2/13 = 0.15 (r2 0.31 is farther); relu2 at 5/9 = 0.56 ↔ r4 at 8/13 = 0.62 (r3 0.46);
+  // relu3 at 8/9 = 0.89 ↔ r6 at 12/13 = 0.92.
+  assert.deepEqual(p.pairs, [
+    { layerA: 'relu1', layerB: 'r1' },
+    { layerA: 'relu2', layerB: 'r4' },
+    { layerA: 'relu3', layerB: 'r6' },
+  ]);
+  // The other direction gives the same pairs with the roles swapped.
+  const q = pairLayers(deep, cnn);
+  assert.deepEqual(q.pairs, p.pairs.map((x) => ({ layerA: x.layerB, layerB: x.layerA })));
+  assert.equal(q.layersA.length, 6);
+  assert.equal(q.layersB.length, 3);
+});
+
+test('depth pairing keeps pairs distinct even when nearest neighbours collide', () => {
+  const a = model(['a0', 'a1', 'a2', 'a3'], ['a1', 'a2', 'a3']);
+  const b = model(['b0', 'b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8', 'b9'], ['b8', 'b9', 'b2']);
+  const pairs = pairByDepth(a.filter((l) => l.probePoint), a, b.filter((l) => l.probePoint).sort((x, y) => x.depth - y.depth), b);
+  assert.deepEqual(pairs.map((x) => x.layerB), ['b2', 'b8', 'b9']);
+});
+
+test('explicit lists pair in order and must have equal length', () => {
+  const p = pairLayers(cnn, cnn, ['conv1', 'fc1'], ['relu2', 'fc2']);
+  assert.equal(p.rule, 'explicit');
+  assert.deepEqual(p.pairs, [{ layerA: 'conv1', layerB: 'relu2' }, { layerA: 'fc1', layerB: 'fc2' }]);
+  assert.throws(() => pairLayers(cnn, cnn, ['conv1'], ['relu2', 'fc2']), (e: unknown) => e instanceof KcError && /equal length/.test(e.message));
+});
+
+test('one explicit list takes partners by name, else by depth', () => {
+  const p = pairLayers(cnn, cnn, ['conv2']);
+  assert.deepEqual(p.pairs, [{ layerA: 'conv2', layerB: 'conv2' }]);
+  const other = model(['in', 'k1', 'k2', 'k3', 'k4'], ['k2', 'k4']);
+  const q = pairLayers(cnn, other, undefined, ['k4']);
+  assert.deepEqual(q.pairs, [{ layerA: 'relu3', layerB: 'k4' }]);
+});
+
+test('an unknown layer name is a clear error naming it', () => {
+  assert.throws(() => pairLayers(cnn, cnn, ['conv9']), (e: unknown) => e instanceof KcError && /no layer named "conv9"/.test(e.message) && /relu1/.test(e.message));
+});
