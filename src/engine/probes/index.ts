@@ -1,0 +1,80 @@
+import { stat } from 'node:fs/promises';
+import type { CancelSignal } from '../cancel';
+import { KcError } from '../errors';
+import type { InputBatch } from '../models/types';
+import { describeFit, fitToInput, resolveNormalization, targetSize } from './image';
+import { openImageFolder } from './folder';
+import { openMnist } from './mnist';
+import { openNpyProbe } from './npy';
+import { openSynthetic } from './synthetic';
+import type { InputTarget, ProbeNormalization, ProbeSource, ProbeSpec } from './types';
+
+export type { InputTarget, ProbeNormalization, ProbeSource, ProbeSpec, RawImage } from './types';
+export { SYNTHETIC_WARNING } from './synthetic';
+
+/** Opens the probe set named by spec.source; `target` (model A's input) sizes synthetic noise. */
+export async function openProbe(spec: ProbeSpec, target: InputTarget): Promise<ProbeSource> {
+  if (!(Number.isInteger(spec.count) && spec.count >= 2)) {
+    throw new KcError(`probe count must be a whole number ≥ 2, got ${spec.count}`, 'probe');
+  }
+  if (spec.source === 'mnist') return openMnist(spec.count);
+  if (spec.source === 'synthetic') return openSynthetic(spec.count, target, spec.seed);
+  if (spec.source.toLowerCase().endsWith('.npy')) return openNpyProbe(spec.source, spec.count);
+  const info = await stat(spec.source).catch(() => undefined);
+  if (!info) {
+    throw new KcError(`probe ${spec.source} does not exist: use mnist, synthetic, an image folder or an .npy file`, 'probe');
+  }
+  if (!info.isDirectory()) {
+    throw new KcError(`probe ${spec.source} is a file but not an .npy tensor: give an image folder, an .npy file, mnist or synthetic`, 'probe');
+  }
+  return openImageFolder(spec.source, spec.count);
+}
+
+/** The probe fitted to one model's input: its batches (streamed) and a description of the preprocessing. */
+export interface FittedProbe {
+  batches(signal?: CancelSignal): AsyncIterable<InputBatch>;
+  preprocessing: string;
+}
+
+/**
+ * Fits the probe to a model's input (size, channels, normalisation) and streams it in batches. Each model gets
+ * its own fit, so models with different input sizes see the same images at their own resolution.
+ */
+export function fitProbe(
+  probe: ProbeSource, target: InputTarget, normalization: Partial<ProbeNormalization> | undefined, batchSize = 64,
+): FittedProbe {
+  const channels = target.channels > 0 ? target.channels : undefined;
+  const norm = probe.pixels ? resolveNormalization(normalization, channels ?? 1) : undefined;
+  if (norm && !channels && (norm.mean?.length ?? 1) > 1) {
+    throw new KcError('per-channel probe mean/std needs a model with a known channel count', 'probe');
+  }
+  return {
+    preprocessing: describeFit(probe.description, target, norm),
+    batches: (signal) => batchesOf(probe, target, norm, batchSize, signal),
+  };
+}
+
+async function* batchesOf(
+  probe: ProbeSource, target: InputTarget, norm: ProbeNormalization | undefined, batchSize: number, signal?: CancelSignal,
+): AsyncIterable<InputBatch> {
+  // A model that accepts any size or channel count gets the first sample's; later samples are fitted to it.
+  let fixed: InputTarget | undefined;
+  let size = 0;
+  let data = new Float32Array(0);
+  let n = 0;
+  for await (const image of probe.samples(signal)) {
+    if (!fixed) {
+      const { height, width } = targetSize(image, target);
+      fixed = { height, width, channels: target.channels > 0 ? target.channels : image.channels };
+      size = height * width * fixed.channels;
+      data = new Float32Array(batchSize * size);
+    }
+    fitToInput(image, fixed, norm, data, n * size);
+    if (++n === batchSize) {
+      yield { shape: [n, fixed.height, fixed.width, fixed.channels], data };
+      data = new Float32Array(batchSize * size);
+      n = 0;
+    }
+  }
+  if (fixed && n > 0) yield { shape: [n, fixed.height, fixed.width, fixed.channels], data: data.slice(0, n * size) };
+}

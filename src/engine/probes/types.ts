@@ -1,0 +1,54 @@
+import type { CancelSignal } from '../cancel';
+
+/** One probe sample in its native form, before it is fitted to a model's input. Interleaved HWC float32. */
+export interface RawImage {
+  height: number;
+  width: number;
+  channels: number;
+  data: Float32Array;
+  /** Where it came from (file name, "mnist test #17"), for messages. */
+  origin: string;
+}
+
+/**
+ * How image pixels (decoded to [0, 1]) become model inputs: scaled to `range`, then (x − mean[c]) / std[c].
+ * A single mean/std value applies to every channel.
+ */
+export interface ProbeNormalization {
+  range: [number, number];
+  mean?: number[];
+  std?: number[];
+}
+
+/** Which probe inputs to use; `source` is 'mnist', 'synthetic', an image folder, or an .npy file. */
+export interface ProbeSpec {
+  source: string;
+  count: number;
+  /** Image probes only (MNIST, folders, synthetic): .npy inputs are used as stored. Default range [0, 1]. */
+  normalization?: Partial<ProbeNormalization>;
+  /** Seed of the synthetic noise. */
+  seed?: number;
+}
+
+/** An opened probe set: a fixed, ordered list of samples that can be streamed any number of times (once per model). */
+export interface ProbeSource {
+  /** As in ProbeInfo.source. */
+  readonly source: string;
+  readonly count: number;
+  /** The samples' native form, e.g. "MNIST test split, 28×28 grayscale". */
+  readonly description: string;
+  /** Whether the values are image pixels in [0, 1] (normalisation applies) or stored model inputs (used as is). */
+  readonly pixels: boolean;
+  /** Set when the data is not real (synthetic noise); shown as a warning in every report. */
+  readonly warning?: string;
+  /** Problems met while opening (skipped files, fewer samples than asked). */
+  readonly warnings: string[];
+  samples(signal?: CancelSignal): AsyncIterable<RawImage>;
+}
+
+/** A model's input as the probe must be fitted to it (NHWC without N); a non-positive size means "any". */
+export interface InputTarget {
+  height: number;
+  width: number;
+  channels: number;
+}
