@@ -145,6 +145,8 @@ export interface PairSpread {
   orders: number[];
   inconsistent: number;
   linearCKA?: number;
+  /** Std of the final gate values p_i across seeds. */
+  gates?: number[];
 }
 
 export interface PairResult {
@@ -165,6 +167,8 @@ export interface PairResult {
   training: TrainingInfo;
   maps?: PairMaps;
   spread?: PairSpread;
+  /** Things a user should know about this pair's inputs (e.g. constant channels), also listed in Report.warnings. */
+  warnings?: string[];
 }
 
 /** The all-pairs matrix of cheap measures (layers of A as rows, layers of B as columns, depth order). */
