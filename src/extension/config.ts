@@ -1,0 +1,49 @@
+/** The `knowledgeConsistency.*` settings, read in one place and typed. */
+import * as vscode from 'vscode';
+import type { DisentangleSettings, Normalization, PresetName } from '../protocol/report';
+
+export type LayerSelection = 'probe-points' | 'all' | 'pick';
+export type BackendPreference = 'auto' | 'onnxruntime' | 'tfjs';
+export type CacheLocation = 'workspaceStorage' | '.kc';
+
+export interface KcConfig {
+  probe: { source: string; count: number };
+  preset: PresetName;
+  /** Single values that override the preset (absent = the preset's value). */
+  overrides: Partial<Pick<DisentangleSettings, 'orders' | 'alpha' | 'normalize'>>;
+  defaultLayers: LayerSelection;
+  computeBackend: BackendPreference;
+  cacheLocation: CacheLocation;
+  workerMemoryLimitMb: number;
+  extraModelGlobs: string[];
+  maxFiles: number;
+}
+
+export const SECTION = 'knowledgeConsistency';
+
+export function readConfig(scope?: vscode.ConfigurationScope): KcConfig {
+  const c = vscode.workspace.getConfiguration(SECTION, scope);
+  const overrides: KcConfig['overrides'] = {};
+  const orders = c.get<number | null>('orders');
+  const alpha = c.get<number | null>('alpha');
+  const normalize = c.get<Normalization | null>('normalize');
+  if (typeof orders === 'number') overrides.orders = orders;
+  if (typeof alpha === 'number') overrides.alpha = alpha;
+  if (normalize) overrides.normalize = normalize;
+  return {
+    probe: { source: c.get<string>('probe.source', 'mnist'), count: c.get<number>('probe.count', 1000) },
+    preset: c.get<PresetName>('preset', 'fast'),
+    overrides,
+    defaultLayers: c.get<LayerSelection>('defaultLayers', 'probe-points'),
+    computeBackend: c.get<BackendPreference>('computeBackend', 'auto'),
+    cacheLocation: c.get<CacheLocation>('cacheLocation', 'workspaceStorage'),
+    workerMemoryLimitMb: c.get<number>('workerMemoryLimitMb', 4096),
+    extraModelGlobs: c.get<string[]>('extraModelGlobs', []),
+    maxFiles: c.get<number>('discovery.maxFiles', 500),
+  };
+}
+
+/** True when a configuration change touches one of these settings (names relative to the section). */
+export function affects(event: vscode.ConfigurationChangeEvent, ...names: string[]): boolean {
+  return names.some((name) => event.affectsConfiguration(`${SECTION}.${name}`));
+}

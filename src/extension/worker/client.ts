@@ -1,0 +1,222 @@
+/**
+ * The host's handle on the engine worker (after microsoft/vscode-python-environments' nativePythonFinder): typed
+ * requests with timeouts, a hang watchdog for long jobs, cancellation that escalates to killing the process, and a
+ * fresh process for the next request after a crash. No vscode import: the UI passes its tokens in.
+ */
+import { CancellationTokenSource, ErrorCodes, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
+import { CancelledError, type Progress } from '../../engine/cancel';
+import type { CompareOptions } from '../../engine/compare';
+import type { LayerInfo, PairResult, Report, SimilarityMatrix } from '../../protocol/report';
+import {
+  CompareRequest,
+  EngineInfoRequest,
+  ListLayersRequest,
+  WorkerErrorCodes,
+  type EngineInfo,
+  type ListLayersResult,
+} from '../../protocol/worker.protocol';
+import { EngineUserError, WorkerCrashedError, WorkerTimeoutError } from './errors';
+import { WorkerProcess, type WorkerExit, type WorkerLogger } from './process';
+
+/** Startup includes loading onnxruntime and TF.js in the worker. */
+const ENGINE_INFO_TIMEOUT_MS = 30_000;
+const LIST_LAYERS_TIMEOUT_MS = 60_000;
+/** A compare may run for many minutes; it is hung when it reports no progress for this long. */
+const COMPARE_SILENCE_TIMEOUT_MS = 180_000;
+/** After Cancel, how long the worker may take to stop by itself before it is killed. */
+const CANCEL_GRACE_MS = 3_000;
+
+/** The subset of vscode.CancellationToken we need (vscode's token satisfies it). */
+export interface CancelToken {
+  readonly isCancellationRequested: boolean;
+  onCancellationRequested(listener: () => unknown): { dispose(): unknown };
+}
+
+export interface CompareHooks {
+  token?: CancelToken;
+  onProgress?(progress: Progress): void;
+  onPairResult?(pair: PairResult): void;
+  onMatrix?(matrix: SimilarityMatrix): void;
+}
+
+export interface WorkerClientOptions {
+  workerPath: string;
+  log: WorkerLogger;
+  /** Read at each start, so a changed setting applies to the next worker. */
+  memoryLimitMb(): number;
+  env?(): Record<string, string>;
+}
+
+interface CallOptions {
+  token?: CancelToken;
+  /** Fails the call (and kills the worker) when this long passes without a kick. */
+  timeoutMs: number;
+  /** Lets the caller push the deadline back, e.g. on each progress notification. */
+  onKick?(kick: () => void, worker: WorkerProcess): { dispose(): unknown };
+}
+
+export class WorkerClient {
+  private current: WorkerProcess | undefined;
+  private jobCounter = 0;
+
+  constructor(private readonly options: WorkerClientOptions) {}
+
+  /** The running worker's process id (tests kill it to simulate a crash). */
+  get pid(): number | undefined {
+    return this.current && !this.current.hasExited ? this.current.pid : undefined;
+  }
+
+  engineInfo(token?: CancelToken): Promise<EngineInfo> {
+    return this.call(EngineInfoRequest.method, (c, t) => c.sendRequest(EngineInfoRequest.type, t), {
+      token,
+      timeoutMs: ENGINE_INFO_TIMEOUT_MS,
+    });
+  }
+
+  describeModel(path: string, token?: CancelToken): Promise<ListLayersResult> {
+    return this.call(ListLayersRequest.method, (c, t) => c.sendRequest(ListLayersRequest.type, { path }, t), {
+      token,
+      timeoutMs: LIST_LAYERS_TIMEOUT_MS,
+    });
+  }
+
+  async listLayers(path: string, token?: CancelToken): Promise<LayerInfo[]> {
+    return (await this.describeModel(path, token)).layers;
+  }
+
+  compare(options: CompareOptions, hooks: CompareHooks = {}): Promise<Report> {
+    const jobId = `job-${process.pid}-${++this.jobCounter}`;
+    return this.call(
+      CompareRequest.method,
+      (c, t) => c.sendRequest(CompareRequest.type, { jobId, options }, t),
+      {
+        token: hooks.token,
+        timeoutMs: COMPARE_SILENCE_TIMEOUT_MS,
+        onKick: (kick, worker) =>
+          worker.onJobEvent((event) => {
+            if (event.jobId !== jobId) return;
+            kick();
+            if (event.kind === 'progress') hooks.onProgress?.(event.progress);
+            else if (event.kind === 'pair') hooks.onPairResult?.(event.pair);
+            else hooks.onMatrix?.(event.matrix);
+          }),
+      },
+    );
+  }
+
+  /** Stops the worker; the next request starts a fresh one (used when settings that shape the process change). */
+  async restart(): Promise<void> {
+    const worker = this.current;
+    this.current = undefined;
+    await worker?.kill();
+  }
+
+  dispose(): void {
+    void this.restart();
+  }
+
+  private ensureWorker(): WorkerProcess {
+    if (!this.current || this.current.hasExited) {
+      this.current = WorkerProcess.start({
+        workerPath: this.options.workerPath,
+        memoryLimitMb: this.options.memoryLimitMb(),
+        env: this.options.env?.(),
+        log: this.options.log,
+      });
+    }
+    return this.current;
+  }
+
+  /**
+   * Sends one request and settles on whichever comes first: the answer, the worker's exit, the deadline (→ kill,
+   * WorkerTimeoutError), or the caller's cancel (→ $/cancelRequest, then kill after CANCEL_GRACE_MS).
+   */
+  private call<R>(
+    method: string,
+    send: (connection: MessageConnection, token: CancellationTokenSource['token']) => Promise<R>,
+    options: CallOptions,
+  ): Promise<R> {
+    if (options.token?.isCancellationRequested) return Promise.reject(new CancelledError());
+    const worker = this.ensureWorker();
+    const source = new CancellationTokenSource();
+    const cleanups: Array<() => void> = [];
+
+    return new Promise<R>((resolve, reject) => {
+      let settled = false;
+      let cancelled = false;
+      const settle = (outcome: () => void): void => {
+        if (settled) return;
+        settled = true;
+        cleanups.forEach((cleanup) => cleanup());
+        source.dispose();
+        outcome();
+      };
+
+      let deadline: NodeJS.Timeout | undefined;
+      const kick = (): void => {
+        clearTimeout(deadline);
+        deadline = setTimeout(() => {
+          this.options.log.error(`[worker] ${method} timed out after ${options.timeoutMs} ms; stopping the worker`);
+          void worker.kill();
+          settle(() => reject(new WorkerTimeoutError(method, options.timeoutMs)));
+        }, options.timeoutMs);
+      };
+      kick();
+      cleanups.push(() => clearTimeout(deadline));
+      if (options.onKick) {
+        const subscription = options.onKick(kick, worker);
+        cleanups.push(() => subscription.dispose());
+      }
+
+      if (options.token) {
+        const subscription = options.token.onCancellationRequested(() => {
+          cancelled = true;
+          source.cancel();
+          const grace = setTimeout(() => {
+            this.options.log.warn(`[worker] ${method} did not stop within ${CANCEL_GRACE_MS} ms of Cancel; killing the worker`);
+            void worker.kill();
+            settle(() => reject(new CancelledError()));
+          }, CANCEL_GRACE_MS);
+          cleanups.push(() => clearTimeout(grace));
+        });
+        cleanups.push(() => subscription.dispose());
+      }
+
+      void worker.exited.then((exit) =>
+        settle(() => reject(cancelled ? new CancelledError() : crashError(method, exit, this.options.memoryLimitMb()))),
+      );
+
+      send(worker.connection, source.token).then(
+        (result) => settle(() => (cancelled ? reject(new CancelledError()) : resolve(result))),
+        (error: unknown) => {
+          // A request rejected because the process died is settled by the `exited` handler above, with the reason.
+          if (worker.hasExited || isConnectionGone(error)) return;
+          settle(() => reject(cancelled ? new CancelledError() : fromWire(error)));
+        },
+      );
+    });
+  }
+}
+
+function isConnectionGone(error: unknown): boolean {
+  return error instanceof ResponseError && error.code === ErrorCodes.PendingResponseRejected;
+}
+
+function fromWire(error: unknown): Error {
+  if (error instanceof ResponseError) {
+    if (error.code === WorkerErrorCodes.cancelled) return new CancelledError();
+    const data = error.data as { code?: string } | undefined;
+    if (error.code === WorkerErrorCodes.userError) return new EngineUserError(error.message, data?.code);
+    return new Error(error.message);
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function crashError(method: string, exit: WorkerExit, memoryLimitMb: number): WorkerCrashedError {
+  const how = exit.signal ? `was killed (${exit.signal})` : `exited with code ${exit.code}`;
+  const outOfMemory = exit.stderrTail.some((line) => /heap out of memory|Allocation failed/i.test(line));
+  const hint = outOfMemory
+    ? ` It ran out of memory${memoryLimitMb > 0 ? ` (limit ${memoryLimitMb} MB)` : ''}: raise knowledgeConsistency.workerMemoryLimitMb or compare fewer layers.`
+    : '';
+  return new WorkerCrashedError(`The engine worker ${how} during ${method}.${hint}`, exit.code, exit.signal);
+}

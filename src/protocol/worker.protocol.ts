@@ -1,0 +1,84 @@
+/**
+ * The host ↔ engine-worker protocol (JSON-RPC over the child's IPC channel). One source of truth: the extension's
+ * worker client and src/worker/main.ts both import these types, so a change breaks both sides at compile time.
+ *
+ * Requests go host → worker; notifications go worker → host and carry the `jobId` of the compare they belong to.
+ * Cancellation uses the library's own `$/cancelRequest` (a CancellationToken on sendRequest).
+ */
+import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
+import type { CompareOptions } from '../engine/compare';
+import type { Progress } from '../engine/cancel';
+import type { BackendInfo, LayerInfo, ModelRef, PairResult, Report, SimilarityMatrix } from './report';
+
+/** JSON-RPC error codes the worker answers with, so the host can tell a user error from a crash. */
+export const WorkerErrorCodes = {
+  /** A KcError: bad input the user can act on; `data.code` holds the KcErrorCode. */
+  userError: 1,
+  /** The request was cancelled (same value as LSP's RequestCancelled). */
+  cancelled: -32800,
+} as const;
+
+export interface EngineInfo {
+  version: string;
+  backend: BackendInfo;
+  /** process.version of the worker. */
+  node: string;
+  pid: number;
+}
+
+/** host → worker: what the engine is and what computes (also a liveness check). */
+export namespace EngineInfoRequest {
+  export const method = 'kc/engineInfo' as const;
+  export const type = new RequestType0<EngineInfo, void>(method);
+}
+
+export interface ListLayersParams {
+  path: string;
+}
+export interface ListLayersResult {
+  model: ModelRef;
+  layers: LayerInfo[];
+}
+
+/** host → worker: the layers of one model file (parses the model; runs nothing). */
+export namespace ListLayersRequest {
+  export const method = 'kc/listLayers' as const;
+  export const type = new RequestType<ListLayersParams, ListLayersResult, void>(method);
+}
+
+export interface CompareParams {
+  jobId: string;
+  options: CompareOptions;
+}
+
+/** host → worker: one full comparison; streams kc/progress, kc/pairResult and kc/matrix while it runs. */
+export namespace CompareRequest {
+  export const method = 'kc/compare' as const;
+  export const type = new RequestType<CompareParams, Report, void>(method);
+}
+
+/** worker → host: progress of a running compare. */
+export namespace ProgressNotification {
+  export const method = 'kc/progress' as const;
+  export const type = new NotificationType<{ jobId: string; progress: Progress }>(method);
+}
+
+/** worker → host: one layer pair finished (results stream in before the report is complete). */
+export namespace PairResultNotification {
+  export const method = 'kc/pairResult' as const;
+  export const type = new NotificationType<{ jobId: string; pair: PairResult }>(method);
+}
+
+/** worker → host: the all-pairs similarity matrix is ready. */
+export namespace MatrixNotification {
+  export const method = 'kc/matrix' as const;
+  export const type = new NotificationType<{ jobId: string; matrix: SimilarityMatrix }>(method);
+}
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+
+/** worker → host: a log line for the "Knowledge Consistency" channel (the worker never writes to stdout). */
+export namespace LogNotification {
+  export const method = 'kc/log' as const;
+  export const type = new NotificationType<{ level: LogLevel; message: string }>(method);
+}

@@ -1,0 +1,37 @@
+/**
+ * The engine worker: a child process forked by the extension host (src/extension/worker/client.ts). It speaks the
+ * JSON-RPC protocol of src/protocol/worker.protocol.ts over the IPC channel, so stdout stays free for whatever a
+ * native library prints. Never log to stdout here: use the kc/log notification.
+ */
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
+import { EngineInfoRequest, LogNotification } from '../protocol/worker.protocol';
+import { engineInfo } from './handlers';
+import { toResponseError } from './errors';
+
+if (!process.send) {
+  process.stderr.write('kc worker: start me with child_process.fork (I need an IPC channel)\n');
+  process.exit(2);
+}
+
+const connection = createMessageConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
+const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string): void =>
+  void connection.sendNotification(LogNotification.type, { level, message });
+
+/** Runs a handler and turns its failure into a typed JSON-RPC error (a user error, a cancel, or an internal one). */
+async function answer<T>(method: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const response = toResponseError(error);
+    if (response.code !== 1 && response.code !== -32800) log('error', `${method}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    throw response;
+  }
+}
+
+connection.onRequest(EngineInfoRequest.type, () => answer(EngineInfoRequest.method, engineInfo));
+
+// The host owns our lifetime: when it goes away (closed window, crashed host) we go too, never orphaned.
+process.on('disconnect', () => process.exit(0));
+connection.onClose(() => process.exit(0));
+connection.listen();
+log('info', `engine worker ${process.pid} ready (node ${process.version})`);
