@@ -1,0 +1,116 @@
+/** The pair drill-down: what A's layer explains of B's layer (and back), by order, by channel, by position. */
+import type { PairResult, Report } from '../../src/protocol/report';
+import type { PairFocus } from '../../src/protocol/webview.protocol';
+import { directionStacks, sortedChannels } from '../model/drill';
+import { num, pct } from '../model/format';
+import type { ReportLike } from '../model/measures';
+import { channelBars, lineChart, stackedBars } from './charts';
+import { mapFigures } from './maps';
+import { html } from './svg';
+import { EPSILON_COLOR, orderColor, readTheme } from './theme';
+
+function section(title: string, ...children: Array<Node | string>): HTMLElement {
+  const s = html('section', { class: 'drill-section' });
+  s.append(html('h3', {}, title), ...children);
+  return s;
+}
+
+function table(rows: Array<[string, string]>, id?: string): HTMLTableElement {
+  const t = html('table', id ? { class: 'kv', id } : { class: 'kv' });
+  for (const [k, v] of rows) {
+    const tr = html('tr');
+    tr.append(html('th', { scope: 'row' }, k), html('td', {}, v));
+    t.append(tr);
+  }
+  return t;
+}
+
+function shape(s: number[] | undefined): string {
+  return s?.length ? s.join('×') : '?';
+}
+
+function legend(ids: string[]): HTMLElement {
+  const ul = html('ul', { class: 'swatches' });
+  for (const id of ids) {
+    const li = html('li');
+    const sw = html('span', { class: 'swatch' });
+    sw.style.background = id === 'inconsistent' ? EPSILON_COLOR : orderColor(id);
+    li.append(sw, id === 'inconsistent' ? 'ε (inconsistent)' : id.replace('order', 'order '));
+    ul.append(li);
+  }
+  return ul;
+}
+
+export function renderDrilldown(container: HTMLElement, report: ReportLike, focus: PairFocus): void {
+  const theme = readTheme();
+  const stacks = directionStacks(report, focus);
+  const main = stacks.find((s) => s.direction === focus.direction)?.pair ?? stacks.find((s) => s.pair)?.pair;
+  container.replaceChildren();
+  const head = html('header', { class: 'drill-head' });
+  head.append(html('h2', { id: 'drill-title' }, `${focus.layerA} (A) ↔ ${focus.layerB} (B)`));
+  if (main) head.append(html('p', { class: 'muted' }, `shapes A ${shape(main.shapeA)} · B ${shape(main.shapeB)}${main.resampled ? ` · ${main.resampled}` : ''}`));
+  container.append(head);
+  if (!main) {
+    container.append(html('p', { id: 'drill-empty' }, 'The disentangler has not run on this pair. Its cheap similarity numbers are in the heatmap tooltip; run a comparison with this pair selected (or all pairs) to see its knowledge split.'));
+    return;
+  }
+
+  const orderIds = stacks.find((s) => s.segments.length)!.segments.map((s) => s.id);
+  const fragile = html('p', { class: 'note' }, 'Orders are not identifiable in general: the split into orders depends on α and the seed and is the fragile part of the method. Read the explained fraction first.');
+  const spreadNote = main.spread ? html('p', { class: 'muted' }, `± = one standard deviation over ${main.spread.seeds} seeds.`) : html('p', { class: 'muted' }, 'One seed: no spread available (set seeds > 1 to see how stable the split is).');
+  container.append(section('Knowledge by order, both directions', legend(orderIds), stackedBars(stacks, theme), fragile, spreadNote));
+
+  const channels = sortedChannels(main);
+  if (channels.length) container.append(section(`Explained per channel of B (${main.direction})`, channelBars(channels, theme)));
+
+  const hw = main.shapeB && main.shapeB.length === 3 ? { height: main.shapeB[0], width: main.shapeB[1] } : undefined;
+  const figs = mapFigures(main.maps?.perPosition, main.maps?.samples, hw);
+  if (figs.length) {
+    const grid = html('div', { class: 'maps' });
+    grid.append(...figs);
+    container.append(section('Where B\'s knowledge is inconsistent', grid, html('p', { class: 'muted' }, 'Mean ε energy per position of B\'s map on held-out probes (bright = knowledge A lacks), over the probe image when available.')));
+  }
+
+  container.append(section('Training', ...training(main, theme)));
+  if ('settings' in report && report.settings) container.append(section('Settings and backend', settingsTable(report as Report, main)));
+}
+
+function training(p: PairResult, theme: ReturnType<typeof readTheme>): Node[] {
+  const t = p.training;
+  const out: Node[] = [];
+  if (t.curve.length) {
+    out.push(lineChart({
+      id: 'training-curve', label: 'Disentangler loss per epoch', theme, logY: true, yLabel: 'loss (log)',
+      xLabels: t.curve.map((c) => String(c.epoch)),
+      series: [
+        { label: 'train', color: orderColor('order0'), values: t.curve.map((c) => c.train) },
+        { label: 'held-out', color: orderColor('order1'), values: t.curve.map((c) => c.test), dashed: true },
+      ],
+    }));
+  }
+  out.push(table([
+    ['epochs', `${t.epochs}${t.earlyStopped ? ' (early stop)' : ''}`],
+    ['gates p₁…p_K', t.gates.length ? t.gates.map((g) => g.toFixed(3)).join(', ') : '—'],
+    ['final loss', num(t.finalLoss)],
+    ['held-out loss', num(t.heldOutLoss)],
+    ['warm start', t.warmStart === undefined ? '—' : t.warmStart ? 'ridge (closed form)' : 'none'],
+    ['time', `${t.seconds.toFixed(1)} s`],
+  ], 'training-table'));
+  return out;
+}
+
+function settingsTable(report: Report, p: PairResult): HTMLTableElement {
+  const s = report.settings;
+  const b = report.backend;
+  return table([
+    ['backend', `${b.name} ${b.version} (${b.device}, ${b.threads} threads)${b.detail ? ` · ${b.detail}` : ''}`],
+    ['orders K', String(s.orders)],
+    ['gate penalty α', String(s.alpha)],
+    ['normalisation', s.normalize],
+    ['kernel', `${s.kernel}×${s.kernel}`],
+    ['preset', `${s.preset} (≤ ${s.epochs} epochs, batch ${s.batchSize}, lr ${s.learningRate.start}→${s.learningRate.end})`],
+    ['seeds', `${s.seeds} (seed ${s.seed})`],
+    ['probe', `${report.probe.source}, ${report.probe.count} samples (${report.probe.train} fit / ${report.probe.test} held out)`],
+    ['similarity', `linear CKA ${num(p.similarity.linearCKA)}${p.similarity.ridgeExplained !== undefined ? ` · ridge explained ${pct(p.similarity.ridgeExplained)}` : ''}`],
+  ], 'settings-table');
+}
