@@ -1,11 +1,21 @@
 // Starts a cached code-server (scripts/install-code-server.mjs) on a free port with throwaway user-data and
 // extensions dirs, and waits until /healthz answers.
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { codeServerPaths, ensureCodeServer, needsNode24 } from '../../scripts/install-code-server.mjs';
+
+// A quiet workbench: no welcome walkthrough over the editors, no tips or telemetry prompts.
+const USER_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'security.workspace.trust.enabled': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+};
 
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -58,6 +68,8 @@ export async function startCodeServer({ version, logFile, extensionsDir }) {
   const { entry, node } = ensureCodeServer(version);
   const port = await freePort();
   const userDataDir = mkdtempSync(join(tmpdir(), 'kc-code-user-'));
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  writeFileSync(join(userDataDir, 'User/settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
   const ownExtensionsDir = !extensionsDir;
   extensionsDir ??= mkdtempSync(join(tmpdir(), 'kc-code-ext-'));
   mkdirSync(dirname(logFile), { recursive: true });

@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+/**
+ * UI tests: each test/ui/scenarios/*.mjs drives a real VS Code (code-server + headless chromium) like a person.
+ * A scenario is `export default async function (ctx)`, with a fresh code-server, workspace and browser each:
+ *   ctx.page            Playwright Page on the workbench (extension under development loaded)
+ *   ctx.workspaceDir    the temp copy of test/fixtures/workspace (+ sample models in models/<name>/)
+ *   ctx.outDir          .test-output/ui
+ *   ctx.screenshot(name) → path of .test-output/ui/<name>.png
+ *   ctx.runCommand(title)  F1, type the command's title, Enter
+ *   ctx.openFile(relPath)  quick-open a workspace file in an editor
+ *   ctx.explorerItem(name) → Locator of the Explorer row with that label
+ *   ctx.webviewFrame()   → FrameLocator inside the active webview (iframe.webview → iframe#active-frame)
+ *   node test/ui/run.mjs [--grep <name>] [--version 4.100.3] [--extension <dir>] [--no-build]
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { startCodeServer } from '../harness/code-server.mjs';
+import { openWorkbench, remoteUri } from '../harness/workbench.mjs';
+import { prepareWorkspace, repoRoot } from '../harness/workspace.mjs';
+
+const outDir = join(repoRoot, '.test-output/ui');
+const scenarioDir = join(repoRoot, 'test/ui/scenarios');
+const SCENARIO_TIMEOUT_MS = Number(process.env.KC_UI_TIMEOUT_S ?? 180) * 1000;
+
+function parseArgs(argv) {
+  const o = { grep: undefined, version: process.env.KC_VSCODE_VERSION || '4.100.3', extension: repoRoot, build: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--grep' || a === '-g') o.grep = argv[++i];
+    else if (a === '--version') o.version = argv[++i];
+    else if (a === '--extension') o.extension = resolve(argv[++i]);
+    else if (a === '--no-build') o.build = false;
+    else throw new Error(`ui: unknown argument '${a}'`);
+  }
+  return o;
+}
+
+function buildExtension() {
+  const names = [
+    ['extension', 'src/extension/extension.ts'],
+    ['worker', 'src/worker/main.ts'],
+    ['webview', 'webview/main.ts'],
+  ].filter(([, entry]) => existsSync(join(repoRoot, entry))).map(([n]) => n);
+  const r = spawnSync(process.execPath, [join(repoRoot, 'scripts/build.mjs'), ...names], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('ui: the extension build failed');
+}
+
+function makeContext(page, workspaceDir) {
+  const quickInput = page.locator('.quick-input-widget');
+  return {
+    page,
+    workspaceDir,
+    outDir,
+    async screenshot(name) {
+      const path = join(outDir, `${name}.png`);
+      await page.screenshot({ path });
+      return path;
+    },
+    async runCommand(title) {
+      await page.keyboard.press('F1');
+      await quickInput.waitFor({ state: 'visible' });
+      await page.keyboard.type(title);
+      const row = quickInput.locator('.monaco-list-row', { hasText: title }).first();
+      await row.waitFor({ state: 'visible' });
+      await row.click();
+      await quickInput.waitFor({ state: 'hidden' });
+    },
+    async openFile(relPath) {
+      await page.keyboard.press('F1');
+      await quickInput.waitFor({ state: 'visible' });
+      await page.keyboard.press('Backspace'); // drop the '>' : quick open files instead of commands
+      await page.keyboard.type(relPath);
+      const base = relPath.split('/').pop();
+      const row = quickInput.locator('.monaco-list-row', { hasText: base }).first();
+      await row.waitFor({ state: 'visible' });
+      await page.keyboard.press('Enter');
+      await page.locator('.tabs-container .tab', { hasText: base }).first().waitFor({ state: 'visible' });
+    },
+    explorerItem(name) {
+      return page.locator('.explorer-folders-view .monaco-list-row').filter({
+        has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }),
+      });
+    },
+    webviewFrame() {
+      return page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+    },
+  };
+}
+
+async function runScenario(file, o) {
+  const { dir: workspaceDir } = prepareWorkspace();
+  const server = await startCodeServer({ version: o.version, logFile: join(repoRoot, '.test-output/ui', `code-server-${file}.log`) });
+  let context;
+  try {
+    const opened = await openWorkbench(server, workspaceDir, { payload: [['extensionDevelopmentPath', remoteUri(server, o.extension)]] });
+    context = opened.context;
+    opened.page.setDefaultTimeout(30_000);
+    const scenario = (await import(pathToFileURL(join(scenarioDir, file)).href)).default;
+    const ctx = makeContext(opened.page, workspaceDir);
+    let timer;
+    try {
+      await Promise.race([
+        scenario(ctx),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${SCENARIO_TIMEOUT_MS / 1000}s`)), SCENARIO_TIMEOUT_MS))),
+      ]);
+    } catch (err) {
+      await ctx.screenshot(`${file.replace(/\.mjs$/, '')}-failure`).catch(() => undefined);
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  } finally {
+    await context?.close();
+    await server.stop();
+    rmSync(workspaceDir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  mkdirSync(outDir, { recursive: true });
+  if (o.build && o.extension === repoRoot) buildExtension();
+  const files = readdirSync(scenarioDir).filter((f) => f.endsWith('.mjs') && (!o.grep || f.includes(o.grep))).sort();
+  if (files.length === 0) throw new Error(`ui: no scenario in test/ui/scenarios/ matches ${o.grep ?? '*.mjs'}`);
+  let passed = 0;
+  let failed = 0;
+  for (const file of files) {
+    const started = Date.now();
+    try {
+      await runScenario(file, o);
+      passed++;
+      console.log(`  ✔ ${file} (${((Date.now() - started) / 1000).toFixed(0)}s)`);
+    } catch (err) {
+      failed++;
+      console.log(`  ✘ ${file}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    }
+  }
+  console.log(`ui: ${passed} passed, ${failed} failed`);
+  process.exit(failed > 0 ? 1 : 0);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  console.log('ui: 0 passed, 1 failed');
+  process.exit(1);
+});
