@@ -1,0 +1,39 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { KcError } from '../../engine/errors';
+import { writeReports } from '../../engine/report/write';
+import { REPORT_SCHEMA_VERSION, type Report } from '../../protocol/report';
+
+/** `kc report <result.json> [--html out.html] [--md out.md]`: the HTML / Markdown reports of a saved result. */
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description('write the self-contained HTML report and/or the Markdown report (with a heatmap PNG) of a saved result')
+    .argument('<result>', 'a report JSON written by kc compare --json')
+    .option('--html <file>', 'self-contained HTML report')
+    .option('--md <file>', 'Markdown report; the heatmap PNG is written beside it')
+    .action(async (resultPath: string, opts: { html?: string; md?: string }) => {
+      if (!opts.html && !opts.md) throw new KcError('nothing to write: give --html <file> and/or --md <file>');
+      const report = await readReport(resultPath);
+      for (const file of await writeReports(report, opts)) process.stdout.write(`wrote ${file}\n`);
+    });
+}
+
+async function readReport(file: string): Promise<Report> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new KcError(`cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  let report: Report;
+  try {
+    report = JSON.parse(text) as Report;
+  } catch {
+    throw new KcError(`${file} is not JSON: give a report written by kc compare --json`);
+  }
+  if (report?.schemaVersion !== REPORT_SCHEMA_VERSION || !Array.isArray(report.pairs) || !report.settings) {
+    throw new KcError(`${file} is not a knowledge-consistency report (schemaVersion ${REPORT_SCHEMA_VERSION} with pairs and settings)`);
+  }
+  return report;
+}

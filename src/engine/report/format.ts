@@ -1,0 +1,16 @@
+/** Number formatting shared by the text, Markdown and HTML reports, so that every view shows the same digits. */
+
+export const fmt = (v: number | null | undefined, digits = 3): string =>
+  v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
+
+export const pct = (v: number | null | undefined): string =>
+  v === null || v === undefined || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(1)} %`;
+
+export const seconds = (v: number | undefined): string => (v === undefined ? '–' : v < 10 ? `${v.toFixed(2)} s` : `${v.toFixed(1)} s`);
+
+/** Left-aligned first column, right-aligned numbers; plain text with box-less spacing. */
+export function textTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,34 @@
+import { PNG } from 'pngjs';
+import type { SimilarityMatrix } from '../../protocol/report';
+import { colorAt } from './colors';
+
+/** Pixels per cell side; the image carries no text (labels are in the Markdown table beside it). */
+const CELL = 32;
+const GAP = 2;
+const EMPTY: [number, number, number] = [220, 220, 220];
+
+/** One measure of the matrix as a PNG: rows = layers of A, columns = layers of B, viridis colour over [0, 1]. */
+export function renderHeatmapPng(matrix: SimilarityMatrix, measure: string): Buffer | undefined {
+  const values = matrix.measures[measure];
+  const rows = matrix.layersA.length;
+  const cols = matrix.layersB.length;
+  if (!values || rows === 0 || cols === 0) return undefined;
+  const png = new PNG({ width: cols * CELL + GAP, height: rows * CELL + GAP });
+  png.data.fill(255);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      const v = values[i * cols + j];
+      const rgb = v === null || !Number.isFinite(v) ? EMPTY : colorAt(v);
+      for (let y = i * CELL + GAP; y < (i + 1) * CELL; y++) {
+        for (let x = j * CELL + GAP; x < (j + 1) * CELL; x++) {
+          const o = (y * png.width + x) * 4;
+          png.data[o] = rgb[0];
+          png.data[o + 1] = rgb[1];
+          png.data[o + 2] = rgb[2];
+          png.data[o + 3] = 255;
+        }
+      }
+    }
+  }
+  return PNG.sync.write(png);
+}

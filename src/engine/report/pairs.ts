@@ -1,0 +1,48 @@
+import type { PairResult, Report } from '../../protocol/report';
+import { fmt } from './format';
+
+/** The summary row of one disentangled pair: headline explained fraction, order fractions, ε, similarity. */
+export interface PairRow {
+  pair: string;
+  direction: string;
+  explained: string;
+  orders: string[];
+  inconsistent: string;
+  cka: string;
+  ridge: string;
+  epochs: string;
+}
+
+/** Highest order present in any pair (K), so that every row has the same columns. */
+export function maxOrder(report: Report): number {
+  return Math.max(report.settings.orders, ...report.pairs.map((p) => p.orders.length - 1));
+}
+
+export function pairRow(p: PairResult, k: number): PairRow {
+  const spread = (v: number, sd: number | undefined) => (sd !== undefined && p.spread && p.spread.seeds > 1 ? `${fmt(v)}±${fmt(sd, 2)}` : fmt(v));
+  return {
+    pair: `${p.layerA} ↔ ${p.layerB}`,
+    direction: p.direction,
+    explained: spread(p.explained, p.spread?.explained),
+    orders: Array.from({ length: k + 1 }, (_, i) => spread(p.orders[i]?.fraction ?? NaN, p.spread?.orders[i])),
+    inconsistent: spread(p.inconsistent.fraction, p.spread?.inconsistent),
+    cka: fmt(p.similarity.linearCKA),
+    ridge: fmt(p.similarity.ridgeExplained),
+    epochs: `${p.training.epochs}${p.training.earlyStopped ? '*' : ''}`,
+  };
+}
+
+export function pairHeader(k: number): string[] {
+  return ['pair (A ↔ B)', 'direction', 'explained', ...Array.from({ length: k + 1 }, (_, i) => `order ${i}`), 'ε', 'CKA*', 'ridge*', 'epochs'];
+}
+
+export function pairCells(r: PairRow): string[] {
+  return [r.pair, r.direction, r.explained, ...r.orders, r.inconsistent, r.cka, r.ridge, r.epochs];
+}
+
+/** The measures of the matrix in a stable display order with labels ("similarity, not consistency"). */
+export const MATRIX_LABELS: Record<string, string> = {
+  linearCKA: 'linear CKA',
+  ridgeExplained: 'order-0 ridge explained, A → B',
+  ridgeExplainedBA: 'order-0 ridge explained, B → A',
+};

@@ -1,0 +1,121 @@
+import { interpolateBlues } from 'd3-scale-chromatic';
+import type { OrderComponent, PairResult, TrainingInfo } from '../../protocol/report';
+import { colorHex, colorAt } from './colors';
+import { fmt, pct } from './format';
+
+/** Inline SVG pieces of the HTML report (no scripts, no remote resources). */
+
+export const esc = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+
+const CELL = 44;
+const LABEL_CHARS_PX = 7;
+
+export interface HeatmapSpec {
+  title: string;
+  rows: string[];
+  cols: string[];
+  /** Row-major; null/NaN cells are drawn empty. */
+  values: Array<number | null>;
+  /** 'similarity' or 'consistency', shown on the chart so the two are never confused. */
+  kind: 'similarity' | 'consistency';
+}
+
+/** A rows × cols heatmap with a value in every filled cell, axis labels (A rows, B columns) and a 0–1 legend. */
+export function heatmapSvg(spec: HeatmapSpec): string {
+  const left = Math.max(...spec.rows.map((r) => r.length), 1) * LABEL_CHARS_PX + 24;
+  const top = Math.max(...spec.cols.map((c) => c.length), 1) * LABEL_CHARS_PX * 0.72 + 28;
+  const width = left + spec.cols.length * CELL + 90;
+  const height = Math.max(top + spec.rows.length * CELL + 10, 200);
+  const parts: string[] = [];
+  parts.push(`<svg class="heatmap" data-kind="${spec.kind}" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img" aria-label="${esc(spec.title)}">`);
+  parts.push(`<text x="4" y="14" class="axis">A ↓  B →</text>`);
+  spec.cols.forEach((c, j) => {
+    const x = left + j * CELL + CELL / 2;
+    parts.push(`<text class="col-label" transform="translate(${x},${top - 6}) rotate(-45)">${esc(c)}</text>`);
+  });
+  spec.rows.forEach((r, i) => {
+    const y = top + i * CELL + CELL / 2 + 4;
+    parts.push(`<text class="row-label" x="${left - 6}" y="${y}" text-anchor="end">${esc(r)}</text>`);
+    spec.cols.forEach((c, j) => {
+      const v = spec.values[i * spec.cols.length + j];
+      const x = left + j * CELL;
+      const yy = top + i * CELL;
+      const filled = v !== null && v !== undefined && Number.isFinite(v);
+      const title = `${r} ↔ ${c}: ${filled ? fmt(v) : 'not computed'}`;
+      if (!filled) {
+        parts.push(`<rect class="cell empty" x="${x}" y="${yy}" width="${CELL - 2}" height="${CELL - 2}"><title>${esc(title)}</title></rect>`);
+        return;
+      }
+      const [cr, cg, cb] = colorAt(v);
+      const ink = cr * 0.299 + cg * 0.587 + cb * 0.114 > 140 ? '#000' : '#fff';
+      parts.push(`<rect class="cell" data-row="${esc(r)}" data-col="${esc(c)}" data-value="${v}" x="${x}" y="${yy}" width="${CELL - 2}" height="${CELL - 2}" fill="${colorHex(v)}"><title>${esc(title)}</title></rect>`);
+      parts.push(`<text class="cell-value" x="${x + (CELL - 2) / 2}" y="${yy + CELL / 2 + 2}" text-anchor="middle" fill="${ink}">${fmt(v, 2)}</text>`);
+    });
+  });
+  parts.push(legendSvg(left + spec.cols.length * CELL + 20, top, Math.max(spec.rows.length * CELL - 2, 120), spec.title));
+  parts.push('</svg>');
+  return parts.join('');
+}
+
+/** A vertical 0–1 colour bar with ticks. */
+function legendSvg(x: number, y: number, h: number, title: string): string {
+  const id = `g${Math.abs(hashCode(title))}`;
+  const stops = Array.from({ length: 11 }, (_, i) => `<stop offset="${i * 10}%" stop-color="${colorHex(1 - i / 10)}"/>`).join('');
+  const ticks = [1, 0.75, 0.5, 0.25, 0]
+    .map((t) => `<text class="tick" x="${x + 18}" y="${y + (1 - t) * h + 4}">${t.toFixed(2)}</text>`)
+    .join('');
+  return `<g class="legend"><defs><linearGradient id="${id}" x1="0" y1="0" x2="0" y2="1">${stops}</linearGradient></defs>`
+    + `<rect x="${x}" y="${y}" width="14" height="${h}" fill="url(#${id})"/>${ticks}</g>`;
+}
+
+function hashCode(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  return h;
+}
+
+/** Colour of order k of K (darker = lower order = more exactly shared) and of the inconsistent part ε. */
+export function orderColor(k: number, maxOrder: number): string {
+  return interpolateBlues(0.9 - (0.55 * k) / Math.max(maxOrder, 1));
+}
+export const EPSILON_COLOR = '#e4572e';
+
+/**
+ * A stacked horizontal bar of the order fractions and ε of one pair. The orders are not orthogonal, so the
+ * fractions need not sum to 1: the bar is drawn to their sum, and the explained fraction is the headline.
+ */
+export function orderBarSvg(orders: OrderComponent[], inconsistent: number, maxOrder: number, width = 360): string {
+  const segments = [
+    ...orders.map((o) => ({ label: `order ${o.order}`, value: Math.max(o.fraction, 0), color: orderColor(o.order, maxOrder) })),
+    { label: 'ε (inconsistent)', value: Math.max(inconsistent, 0), color: EPSILON_COLOR },
+  ];
+  const total = segments.reduce((s, x) => s + x.value, 0) || 1;
+  const scale = width / Math.max(total, 1);
+  let x = 0;
+  const rects = segments.map((s) => {
+    const w = s.value * scale;
+    const r = `<rect class="segment" data-label="${esc(s.label)}" data-value="${s.value}" x="${x.toFixed(2)}" y="0" width="${w.toFixed(2)}" height="18" fill="${s.color}"><title>${esc(s.label)}: ${pct(s.value)}</title></rect>`;
+    x += w;
+    return r;
+  });
+  return `<svg class="order-bar" xmlns="http://www.w3.org/2000/svg" width="${width}" height="18" role="img" aria-label="order fractions">${rects.join('')}</svg>`;
+}
+
+/** The training and held-out loss per epoch, as a small line chart. */
+export function lossCurveSvg(training: TrainingInfo, width = 200, height = 50): string {
+  const curve = training.curve ?? [];
+  if (curve.length < 2) return '';
+  const all = curve.flatMap((c) => [c.train, c.test]).filter(Number.isFinite);
+  const lo = Math.min(...all);
+  const hi = Math.max(...all);
+  const sx = (i: number) => (i / (curve.length - 1)) * (width - 4) + 2;
+  const sy = (v: number) => height - 2 - ((v - lo) / (hi - lo || 1)) * (height - 4);
+  const line = (key: 'train' | 'test') => curve.map((c, i) => `${i === 0 ? 'M' : 'L'}${sx(i).toFixed(1)},${sy(c[key]).toFixed(1)}`).join('');
+  return `<svg class="loss-curve" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img" aria-label="loss per epoch">`
+    + `<path d="${line('train')}" fill="none" stroke="#4c78a8" stroke-width="1.5"/><path d="${line('test')}" fill="none" stroke="${EPSILON_COLOR}" stroke-width="1.5"/></svg>`;
+}
+
+export function pairOrders(p: PairResult): OrderComponent[] {
+  return [...p.orders].sort((a, b) => a.order - b.order);
+}

@@ -1,0 +1,58 @@
+import type { Report, SimilarityMatrix } from '../../protocol/report';
+import { colorAt } from './colors';
+import { fmt, seconds, textTable } from './format';
+import { MATRIX_LABELS, maxOrder, pairCells, pairHeader, pairRow } from './pairs';
+
+/**
+ * The terminal summary of a report: one row per disentangled pair and direction, then the similarity matrix as a
+ * compact heatmap. `color` draws cells with 24-bit ANSI backgrounds (TTY); otherwise shade glyphs stand in.
+ */
+export function renderSummary(report: Report, options: { color?: boolean } = {}): string {
+  const k = maxOrder(report);
+  const out: string[] = [];
+  if (report.models) out.push(`A: ${report.models.a.name} (${report.models.a.path})`, `B: ${report.models.b.name} (${report.models.b.path})`);
+  out.push(`probe: ${report.probe.source}, ${report.probe.count} samples (${report.probe.train} fit / ${report.probe.test} held out)`);
+  const s = report.settings;
+  out.push(`disentangler: K=${s.orders}, α=${s.alpha}, ${s.normalize} normalisation, ${s.kernel}×${s.kernel} kernel, preset ${s.preset}; backend ${report.backend.name} ${report.backend.version}`);
+  out.push('');
+  if (report.pairs.length > 0) {
+    out.push('Knowledge consistency (held-out fractions of Var(x_B); explained = 1 − ε):');
+    out.push(textTable(pairHeader(k), report.pairs.map((p) => pairCells(pairRow(p, k)))));
+    out.push('* CKA and ridge measure similarity, not knowledge consistency; epochs* = stopped early.');
+  } else {
+    out.push('No pairs were disentangled.');
+  }
+  if (report.matrix) out.push('', renderMatrix(report.matrix, 'linearCKA', options.color ?? false));
+  if (report.timings) {
+    const t = report.timings;
+    out.push('', `time: load ${seconds(t.loadSeconds)}, extract ${seconds(t.extractSeconds)}, similarity ${seconds(t.similaritySeconds)}, disentangle ${seconds(t.disentangleSeconds)}, total ${seconds(t.totalSeconds)}`);
+  }
+  for (const w of report.warnings) out.push(`warning: ${w}`);
+  return out.join('\n');
+}
+
+const SHADES = [' ', '░', '▒', '▓', '█'];
+
+/** One measure of the matrix as rows of A × columns of B, each cell its value over a colour (or shade). */
+export function renderMatrix(matrix: SimilarityMatrix, measure: string, color: boolean): string {
+  const values = matrix.measures[measure];
+  if (!values) return '';
+  const rowW = Math.max(...matrix.layersA.map((n) => n.length), 3);
+  const colW = Math.max(6, ...matrix.layersB.map((n) => Math.min(n.length, 10)));
+  const lines = [`${MATRIX_LABELS[measure] ?? measure} (similarity, not consistency): rows A, columns B`];
+  lines.push(`${''.padEnd(rowW)}  ${matrix.layersB.map((n) => n.slice(0, colW).padStart(colW)).join(' ')}`);
+  matrix.layersA.forEach((name, i) => {
+    const cells = matrix.layersB.map((_, j) => {
+      const v = values[i * matrix.layersB.length + j];
+      const text = fmt(v, 2).padStart(colW - 1);
+      if (v === null || !Number.isFinite(v)) return ` ${text}`;
+      const x = Math.min(Math.max(v, 0), 1);
+      if (!color) return `${SHADES[Math.min(SHADES.length - 1, Math.floor(x * SHADES.length))]}${text}`;
+      const [r, g, b] = colorAt(x);
+      const fg = r * 0.299 + g * 0.587 + b * 0.114 > 140 ? '30' : '97';
+      return `\x1b[48;2;${r};${g};${b}m\x1b[${fg}m ${text}\x1b[0m`;
+    });
+    lines.push(`${name.padEnd(rowW)}  ${cells.join(' ')}`);
+  });
+  return lines.join('\n');
+}

@@ -1,0 +1,101 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PNG } from 'pngjs';
+import { renderHtml } from '../../../src/engine/report/html';
+import { renderMarkdown } from '../../../src/engine/report/markdown';
+import { renderHeatmapPng } from '../../../src/engine/report/heatmap-png';
+import { renderSummary } from '../../../src/engine/report/text';
+import { writeReports } from '../../../src/engine/report/write';
+import { colorAt } from '../../../src/engine/report/colors';
+import { plantedReport } from './report-fixture';
+
+const all = (re: RegExp, s: string) => [...s.matchAll(re)];
+
+test('HTML report: self-contained, heatmap cells carry the matrix values, order bars per pair and direction', () => {
+  const report = plantedReport();
+  const html = renderHtml(report);
+  assert.match(html, /^<!DOCTYPE html>/);
+  // Nothing loaded from anywhere: no scripts, stylesheets, images or frames with a source.
+  assert.doesNotMatch(html, /<script|<link|<img|<iframe|\bsrc=|url\((?!#)/i);
+  // The similarity heatmap: 5 filled cells + 1 empty, values as planted, labelled as similarity.
+  const simSvg = html.slice(html.indexOf('<svg class="heatmap" data-kind="similarity"'));
+  const cells = all(/<rect class="cell" data-row="([^"]+)" data-col="([^"]+)" data-value="([^"]+)"/g, simSvg.slice(0, simSvg.indexOf('</svg>')));
+  assert.deepEqual(cells.map((m) => [m[1], m[2], Number(m[3])]), [
+    ['relu1', 'relu1', 0.95], ['relu1', 'relu2', 0.41], ['relu2', 'relu1', 0.38], ['relu2', 'relu2', 0.88], ['relu3', 'relu1', 0.12],
+  ]);
+  assert.equal(all(/<rect class="cell empty"/g, simSvg.slice(0, simSvg.indexOf('</svg>'))).length, 1);
+  assert.match(html, /linear CKA \(similarity, not consistency\)/);
+  // Consistency heatmaps for both directions, with the explained fractions of the pairs.
+  assert.match(html, /Explained fraction A → B \(knowledge consistency\)/);
+  assert.match(html, /Explained fraction B → A \(knowledge consistency\)/);
+  assert.equal(all(/<svg class="heatmap" data-kind="consistency"/g, html).length, 2);
+  assert.match(html, /data-row="relu2" data-col="relu2" data-value="0.702"/);
+  // One stacked bar per pair row: K + 1 orders + ε.
+  const rows = all(/<tr data-layer-a="([^"]+)" data-layer-b="([^"]+)" data-direction="([^"]+)">(.*?)<\/tr>/g, html);
+  assert.equal(rows.length, 4);
+  for (const row of rows) assert.equal(all(/<rect class="segment"/g, row[4]).length, 4);
+  assert.match(rows[2][4], /0\.754/);
+  assert.match(rows[2][4], /data-label="order 0" data-value="0.55"/);
+  assert.match(rows[2][4], /data-label="ε \(inconsistent\)" data-value="0.246/);
+  // Settings, backend, probe, warnings (escaped), α everywhere it matters.
+  assert.match(html, /gate penalty α<\/dt><dd>0.1</);
+  assert.match(html, /onnxruntime-node 1.30.0/);
+  assert.match(html, /500 \(400 fit, 100 held out\)/);
+  assert.match(html, /a planted warning &lt;b&gt;with markup&lt;\/b&gt;/);
+  assert.match(html, /net-&lt;a&gt; vs net-b/);
+  assert.match(html, /disentangle<\/dt><dd>12.5 s/);
+});
+
+test('HTML report puts the synthetic-probe warning up front', () => {
+  const report = plantedReport();
+  report.probe.warning = 'probe inputs are synthetic noise';
+  const html = renderHtml(report);
+  assert.ok(html.indexOf('probe inputs are synthetic noise') < html.indexOf('Knowledge consistency per layer pair'));
+});
+
+test('Markdown report: pair table with the numbers, heatmap image beside it, matrix values', () => {
+  const md = renderMarkdown(plantedReport(), { heatmapPng: 'kc report.heatmap.png' });
+  const lines = md.split('\n');
+  const pairRows = lines.filter((l) => l.startsWith('| relu'));
+  assert.ok(pairRows.some((l) => /^\| relu2 ↔ relu2 \| B->A \| 0\.702 \| 0\.500 \| 0\.130 \| 0\.050 \| 0\.298 \| 0\.900 \| 0\.652 \| 17\* \|$/.test(l)), pairRows.join('\n'));
+  assert.match(md, /!\[linear CKA heatmap, rows A, columns B\]\(kc%20report\.heatmap\.png\)/);
+  assert.ok(lines.includes('| relu3 | 0.12 | – |'), 'matrix row relu3');
+  assert.match(md, /> \*\*Warning:\*\* a planted warning/);
+  assert.match(md, /α = 0\.1/);
+});
+
+test('heatmap PNG: one viridis-coloured cell per matrix entry', () => {
+  const report = plantedReport();
+  const png = PNG.sync.read(renderHeatmapPng(report.matrix!, 'linearCKA')!);
+  assert.equal(png.width, 2 * 32 + 2);
+  assert.equal(png.height, 3 * 32 + 2);
+  const at = (row: number, col: number) => {
+    const o = ((row * 32 + 16) * png.width + col * 32 + 16) * 4;
+    return [png.data[o], png.data[o + 1], png.data[o + 2]];
+  };
+  assert.deepEqual(at(0, 0), colorAt(0.95));
+  assert.deepEqual(at(1, 0), colorAt(0.38));
+  assert.deepEqual(at(2, 1), [220, 220, 220], 'a missing value is grey');
+});
+
+test('text summary and writeReports: the table, the matrix, the files', async () => {
+  const report = plantedReport();
+  const text = renderSummary(report);
+  assert.match(text, /relu1 ↔ relu1\s+A->B\s+0\.937\s+0\.810\s+0\.080\s+0\.030\s+0\.063\s+0\.900\s+0\.887\s+17\*/);
+  assert.match(text, /linear CKA \(similarity, not consistency\)/);
+  assert.match(text, /relu3\s+.0\.12\s+–/);
+  const dir = await mkdtemp(path.join(tmpdir(), 'kc-report-'));
+  try {
+    const files = { json: path.join(dir, 'r.json'), html: path.join(dir, 'r.html'), md: path.join(dir, 'r.md') };
+    const written = await writeReports(report, files);
+    assert.deepEqual(written, [files.json, files.html, path.join(dir, 'r.heatmap.png'), files.md]);
+    assert.deepEqual(JSON.parse(await readFile(files.json, 'utf8')), report);
+    assert.match(await readFile(files.md, 'utf8'), /\(r\.heatmap\.png\)/);
+    assert.equal(PNG.sync.read(await readFile(path.join(dir, 'r.heatmap.png'))).width, 66);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
