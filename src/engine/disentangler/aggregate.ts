@@ -1,0 +1,73 @@
+import type { PairMaps, PairSpread, SimilarityMeasures, TrainingInfo } from '../../protocol/report';
+import type { FitOnce } from './fit';
+
+export interface Aggregate {
+  explained: number;
+  orders: Array<{ order: number; variance: number; fraction: number }>;
+  inconsistent: { variance: number; fraction: number };
+  varianceB: number;
+  training: TrainingInfo;
+  maps: PairMaps;
+  spread?: PairSpread;
+}
+
+const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
+/** Sample standard deviation (n − 1): the spread a user should expect from one more seed. */
+const std = (xs: number[]) => {
+  if (xs.length < 2) return 0;
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
+};
+const meanArrays = (arrays: number[][]) => arrays[0].map((_, i) => mean(arrays.map((a) => a[i])));
+
+/**
+ * Several seeds' fits → mean of every number and the std of the headline ones (the order split is the fragile part
+ * of the method, method page §6). Training info is the first seed's run (its curve), with the gates averaged and
+ * the seconds summed over all seeds.
+ */
+export function aggregate(fits: FitOnce[], similarities: SimilarityMeasures[]): Aggregate {
+  const ev = fits.map((f) => f.evaluation);
+  const first = fits[0];
+  const result: Aggregate = {
+    explained: mean(ev.map((e) => e.explained)),
+    orders: first.evaluation.orders.map((o, k) => ({
+      order: o.order,
+      variance: mean(ev.map((e) => e.orders[k].variance)),
+      fraction: mean(ev.map((e) => e.orders[k].fraction)),
+    })),
+    inconsistent: { variance: mean(ev.map((e) => e.inconsistent.variance)), fraction: mean(ev.map((e) => e.inconsistent.fraction)) },
+    varianceB: mean(ev.map((e) => e.varianceB)),
+    training: {
+      ...first.training,
+      seconds: fits.reduce((a, f) => a + f.training.seconds, 0),
+      gates: meanArrays(fits.map((f) => f.training.gates)),
+    },
+    maps: {
+      perChannel: meanArrays(ev.map((e) => e.maps.perChannel)),
+      perPosition: { ...first.evaluation.maps.perPosition, values: meanArrays(ev.map((e) => e.maps.perPosition.values)) },
+      samples: first.evaluation.maps.samples,
+    },
+  };
+  if (fits.length > 1) {
+    result.spread = {
+      seeds: fits.length,
+      explained: std(ev.map((e) => e.explained)),
+      orders: first.evaluation.orders.map((_, k) => std(ev.map((e) => e.orders[k].fraction))),
+      inconsistent: std(ev.map((e) => e.inconsistent.fraction)),
+      linearCKA: std(similarities.map((s) => s.linearCKA)),
+      gates: first.training.gates.map((_, i) => std(fits.map((f) => f.training.gates[i]))),
+    };
+  }
+  return result;
+}
+
+/** Mean of each similarity measure present in every seed's result. */
+export function meanSimilarity(similarities: SimilarityMeasures[]): SimilarityMeasures {
+  const keys = Object.keys(similarities[0]) as Array<keyof SimilarityMeasures>;
+  const out: Record<string, number> = {};
+  for (const key of keys) {
+    const values = similarities.map((s) => s[key]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+    if (values.length === similarities.length) out[key] = mean(values);
+  }
+  return out as unknown as SimilarityMeasures;
+}

@@ -1,0 +1,113 @@
+import type { Normalization } from '../../protocol/report';
+import { KcError } from '../errors';
+import type { FeatureTensor } from '../tensor';
+
+/** A channel whose std is below this fraction of the layer's largest channel std counts as constant. */
+const ZERO_STD = 1e-7;
+
+export interface ChannelStats {
+  mean: Float64Array;
+  std: Float64Array;
+}
+
+/** Per-channel mean and (population) std over the given samples and all positions. */
+export function channelStats(t: FeatureTensor, samples: Int32Array): ChannelStats {
+  const [, h, w, c] = t.shape;
+  const sum = new Float64Array(c), sq = new Float64Array(c);
+  for (const s of samples) {
+    const base = s * h * w * c;
+    for (let p = 0; p < h * w; p++)
+      for (let ch = 0; ch < c; ch++) {
+        const v = t.data[base + p * c + ch];
+        sum[ch] += v;
+        sq[ch] += v * v;
+      }
+  }
+  const count = samples.length * h * w;
+  const mean = sum.map((v) => v / count);
+  const std = sq.map((v, ch) => Math.sqrt(Math.max(0, v / count - mean[ch] * mean[ch])));
+  return { mean, std };
+}
+
+/**
+ * x̃, the disentangler's input (method page §4), NHWC like the input:
+ * - "dataset": centred and divided by the per-channel std over the training samples (self-comparison → ≈ 100 %);
+ * - "per-sample": the authors' choice, each sample's channel divided by its own spatial std (not centred), so a
+ *   per-sample magnitude is removed that no linear map can restore. With H = W = 1 there is no spatial std: the
+ *   per-channel dataset std is used instead.
+ * Constant channels (or constant sample maps) divide by the channel's dataset std, or by 1 when that is 0 too,
+ * so they become zeros or small constants — never NaN.
+ */
+export function normalizeSource(t: FeatureTensor, train: Int32Array, mode: Normalization): Float32Array {
+  const [n, h, w, c] = t.shape;
+  const { mean, std } = channelStats(t, train);
+  const floor = ZERO_STD * Math.max(...std);
+  const safe = (s: number, fallback: number) => (s > floor && s > 0 ? s : fallback);
+  const datasetScale = std.map((s) => safe(s, 1));
+  const out = new Float32Array(t.data.length);
+  if (mode === 'dataset' || h * w === 1) {
+    const centre = mode === 'dataset';
+    for (let i = 0; i < out.length; i++) {
+      const ch = i % c;
+      out[i] = (t.data[i] - (centre ? mean[ch] : 0)) / datasetScale[ch];
+    }
+    return out;
+  }
+  const single: FeatureTensor = { shape: [1, h, w, c], data: t.data };
+  for (let b = 0; b < n; b++) {
+    const view: FeatureTensor = { ...single, data: t.data.subarray(b * h * w * c, (b + 1) * h * w * c) };
+    const own = channelStats(view, Int32Array.of(0)).std;
+    for (let i = 0; i < h * w * c; i++) {
+      const ch = i % c;
+      out[b * h * w * c + i] = view.data[i] / safe(own[ch], datasetScale[ch]);
+    }
+  }
+  return out;
+}
+
+export interface ScaledTarget {
+  /** NHWC, centred per channel and divided by `scale`. */
+  data: Float32Array;
+  mean: Float64Array;
+  /** The overall std: sqrt(mean over channels of the per-channel variance) on the training samples. */
+  scale: number;
+}
+
+/**
+ * B inside the fit (method page §6): centred per channel, so a bias-free g can fit post-ReLU features, and scaled to
+ * unit overall std, so that α weighs the same against the MSE for every layer and model. Values in B's units are
+ * recovered as data·scale + mean.
+ */
+export function scaleTarget(t: FeatureTensor, train: Int32Array, name: string): ScaledTarget {
+  const c = t.shape[3];
+  const { mean, std } = channelStats(t, train);
+  const scale = Math.sqrt(std.reduce((acc, s) => acc + s * s, 0) / c);
+  const magnitude = mean.reduce((acc, m) => Math.max(acc, Math.abs(m)), 0);
+  if (!(scale > 1e-12 * Math.max(1, magnitude))) {
+    throw new KcError(`${name} is constant on the probe samples (every channel has zero variance): there is nothing to explain; pick another layer or more varied probe inputs`);
+  }
+  const data = new Float32Array(t.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = (t.data[i] - mean[i % c]) / scale;
+  return { data, mean, scale };
+}
+
+/** The given samples of an NHWC array, as NCHW (the compute seam's layout). */
+export function gatherNchw(data: Float32Array, shape: readonly [number, number, number, number], samples: Int32Array): Float32Array {
+  const [, h, w, c] = shape;
+  const hw = h * w;
+  const out = new Float32Array(samples.length * c * hw);
+  samples.forEach((s, j) => {
+    const src = s * hw * c, dst = j * c * hw;
+    for (let p = 0; p < hw; p++) for (let ch = 0; ch < c; ch++) out[dst + ch * hw + p] = data[src + p * c + ch];
+  });
+  return out;
+}
+
+/** The given samples of an NHWC array, still NHWC (for the closed-form warm start). */
+export function gatherNhwc(data: Float32Array, shape: readonly [number, number, number, number], samples: Int32Array): FeatureTensor {
+  const [, h, w, c] = shape;
+  const size = h * w * c;
+  const out = new Float32Array(samples.length * size);
+  samples.forEach((s, j) => out.set(data.subarray(s * size, (s + 1) * size), j * size));
+  return { shape: [samples.length, h, w, c], data: out };
+}
