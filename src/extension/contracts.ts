@@ -29,6 +29,15 @@ export interface ResultsStore {
   /** The newest finished analysis involving this model file (as A or B), optionally against a given other model. */
   latestFor(modelPath: string, otherModelPath?: string): AnalysisRecord | undefined;
   readonly onDidChange: vscode.Event<AnalysisRecord>;
+  /** Progress of a running analysis (what the notification shows), for the panel's own progress line. */
+  readonly onDidProgress: vscode.Event<AnalysisProgress>;
+}
+
+export interface AnalysisProgress {
+  id: string;
+  message: string;
+  /** 0..1 over the whole job when known. */
+  fraction?: number;
 }
 
 /** Where the user wants to look inside an analysis. */

@@ -1,21 +1,37 @@
 /**
- * Activation: builds the core services (log, engine worker, model discovery, reference model), the sidebar and the
- * commands. Everything heavy runs in the worker process; nothing here loads a model.
+ * Activation: builds the core services (log, engine worker, model discovery, reference model, results store,
+ * compare jobs), the sidebar and the commands, then hands the services to the panel and inline parts.
+ * Everything heavy runs in the worker process; nothing here loads a model.
  */
+import path from 'node:path';
 import * as vscode from 'vscode';
-import { affects, readConfig } from './config';
+import { CompareJobs } from './analysis/compareJobs';
+import { registerAnalysisCommands } from './commands/analysisCommands';
+import { registerCompareCommands } from './commands/compareCommands';
 import { registerEngineCommands } from './commands/engineCommands';
 import { registerModelCommands } from './commands/modelCommands';
+import { affects, readConfig } from './config';
+import type { AnalysisRecord, ExtensionServices } from './contracts';
 import { ModelIndex } from './discovery/modelIndex';
 import { WorkspaceReferenceModel } from './reference';
+import { DiskResultsStore } from './results/store';
+import { AnalysesTreeProvider } from './sidebar/analysesTree';
 import { ModelsTreeProvider } from './sidebar/modelsTree';
 import { WorkerClient } from './worker/client';
 
+/** What activate() returns: enough for the extension-host tests to observe the real services. */
 export interface KnowledgeConsistencyApi {
   /** The discovered model files (scans on first call). */
   models(): Promise<vscode.Uri[]>;
+  readonly onDidChangeModels: vscode.Event<void>;
   /** The engine worker's process id while one runs. */
   workerPid(): number | undefined;
+  analyses(): AnalysisRecord[];
+  readonly onDidChangeAnalysis: vscode.Event<AnalysisRecord>;
+  /** Cancels a running analysis, as the notification's Cancel button does. */
+  cancel(id: string): boolean;
+  /** Folder of the cached analyses (one JSON file each). */
+  readonly resultsDir: string;
 }
 
 export function activate(context: vscode.ExtensionContext): KnowledgeConsistencyApi {
@@ -26,38 +42,70 @@ export function activate(context: vscode.ExtensionContext): KnowledgeConsistency
     memoryLimitMb: () => readConfig().workerMemoryLimitMb,
     env: () => ({ KC_COMPUTE_BACKEND: readConfig().computeBackend }),
   });
+  const cacheRoot = cacheFolder(context);
+  const store = new DiskResultsStore(path.join(cacheRoot, 'analyses'), log);
   const index = new ModelIndex(log);
   const reference = new WorkspaceReferenceModel(context.workspaceState);
+  const services: ExtensionServices = { store, reference, engine: worker, log };
+  const jobs = new CompareJobs(worker, store, () => services.panel, log);
   const modelsTree = new ModelsTreeProvider(index, worker, reference);
+  const analysesTree = new AnalysesTreeProvider(store);
 
   context.subscriptions.push(
     log,
     { dispose: () => worker.dispose() },
+    store,
     index,
     reference,
+    jobs,
     modelsTree,
+    analysesTree,
     vscode.window.createTreeView('knowledgeConsistency.models', { treeDataProvider: modelsTree, showCollapseAll: true }),
+    vscode.window.createTreeView('knowledgeConsistency.analyses', { treeDataProvider: analysesTree }),
     ...registerEngineCommands(worker, log),
     ...registerModelCommands(index, modelsTree, reference),
+    ...registerCompareCommands({ index, reference, jobs, worker, featureCacheDir: () => path.join(cacheRoot, 'features') }),
+    ...registerAnalysisCommands({ store, jobs, index, worker, panel: () => services.panel }),
+    index.onDidChangeModelFile((uri) => void store.checkStale(uri.fsPath)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (affects(event, 'extraModelGlobs', 'discovery.maxFiles') || event.affectsConfiguration('files.exclude') || event.affectsConfiguration('search.exclude')) {
         if (index.scanned) void index.rescan();
       }
       // The worker's heap limit and backend are fixed at its start: the next job gets a fresh one.
       if (affects(event, 'workerMemoryLimitMb', 'computeBackend')) void worker.restart();
+      if (affects(event, 'cacheLocation')) {
+        void vscode.window.showInformationMessage('Knowledge Consistency: the new cache location applies after the window reloads.', 'Reload Window').then(
+          (choice) => choice && vscode.commands.executeCommand('workbench.action.reloadWindow'),
+        );
+      }
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => {
       if (index.scanned) void index.rescan();
     }),
   );
-  log.info(`activated (${context.extension.packageJSON.version as string}); workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode: models are listed, never run'}`);
+  void store.restore();
+  // TODO(lead): wire the panel and inline parts once src/extension/panel and src/extension/inline exist:
+  //   services.panel = registerPanel(context, services); registerInlineReports(context, services);
+  log.info(`activated (${context.extension.packageJSON.version as string}); workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode: models are listed, never run'}; cache ${cacheRoot}`);
 
   return {
     models: async () => (await index.list()).map((m) => m.uri),
+    onDidChangeModels: index.onDidChange,
     workerPid: () => worker.pid,
+    analyses: () => store.all(),
+    onDidChangeAnalysis: store.onDidChange,
+    cancel: (id) => jobs.cancel(id),
+    resultsDir: store.dir,
   };
 }
 
 export function deactivate(): void {
-  // Disposables in context.subscriptions stop the worker.
+  // Everything, the worker included, is disposed through context.subscriptions.
+}
+
+/** Workspace storage (private to VS Code) or a .kc folder in the first workspace folder, per the setting. */
+function cacheFolder(context: vscode.ExtensionContext): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (readConfig().cacheLocation === '.kc' && folder?.uri.scheme === 'file') return path.join(folder.uri.fsPath, '.kc');
+  return (context.storageUri ?? context.globalStorageUri).fsPath;
 }

@@ -37,10 +37,11 @@ export async function pickModel(index: ModelIndex, title: string, exclude?: vsco
   return picked?.model;
 }
 
-export async function pickLayers(layers: LayerInfo[], title: string): Promise<string[] | undefined> {
+/** Several layers; probe points preselected unless `preselect` is false. */
+export async function pickLayers(layers: LayerInfo[], title: string, preselect = true): Promise<string[] | undefined> {
   const picked = await vscode.window.showQuickPick(
-    layers.map((layer) => ({ label: layer.name, description: layerDescription(layer), picked: layer.probePoint })),
-    { title, canPickMany: true, placeHolder: 'Layers to compare (probe points are preselected)' },
+    layers.map((layer) => ({ label: layer.name, description: layerDescription(layer), picked: preselect && layer.probePoint })),
+    { title, canPickMany: true, placeHolder: 'Layers to compare' },
   );
   return picked?.map((p) => p.label);
 }

@@ -44,7 +44,7 @@ export class ModelIndex implements vscode.Disposable {
   /** The list of models changed (added, removed, rescanned). */
   readonly onDidChange = this.changed.event;
   private readonly contentChanged = new vscode.EventEmitter<vscode.Uri>();
-  /** A listed model file's content changed on disk (its results become stale). */
+  /** A listed model file changed on disk or was deleted (its results become stale). */
   readonly onDidChangeModelFile = this.contentChanged.event;
 
   constructor(private readonly log: vscode.LogOutputChannel) {}
@@ -143,7 +143,9 @@ export class ModelIndex implements vscode.Disposable {
     let removed = false;
     for (const key of [...this.models.keys()]) {
       if (key === uri.toString() || key.startsWith(prefix)) {
+        const model = this.models.get(key);
         this.models.delete(key);
+        if (model) this.contentChanged.fire(model.uri);
         removed = true;
       }
     }

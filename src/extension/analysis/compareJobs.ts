@@ -1,0 +1,176 @@
+/**
+ * Runs comparisons in the engine worker: one job per model pair, a cancellable progress notification with the
+ * engine's real progress, results streamed into the store as pairs finish, and one clear message when it fails.
+ */
+import { mkdir } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import { CancelledError } from '../../engine/cancel';
+import type { CompareOptions } from '../../engine/compare';
+import { resolveSettings } from '../../engine/disentangler/settings';
+import { splitIndices } from '../../engine/split';
+import { REPORT_SCHEMA_VERSION, type Report } from '../../protocol/report';
+import { showErrorWithLog } from '../commands/engineCommands';
+import type { AnalysisRecord, PanelController } from '../contracts';
+import { modelDisplayName } from '../discovery/modelIndex';
+import { hashModelFiles } from '../results/hash';
+import { analysisKey } from '../results/key';
+import type { DiskResultsStore } from '../results/store';
+import { isTrustedOrExplain } from '../trust';
+import type { WorkerClient } from '../worker/client';
+import { EngineUserError, WorkerCrashedError, WorkerTimeoutError } from '../worker/errors';
+import { overallFraction, progressMessage, ProgressMeter } from './progress';
+
+interface RunningJob {
+  id: string;
+  source: vscode.CancellationTokenSource;
+  done: Promise<AnalysisRecord | undefined>;
+}
+
+export class CompareJobs implements vscode.Disposable {
+  /** By model pair (order-free): a second request for a running pair focuses it instead of starting another. */
+  private readonly running = new Map<string, RunningJob>();
+
+  constructor(
+    private readonly worker: WorkerClient,
+    private readonly store: DiskResultsStore,
+    private readonly panel: () => PanelController | undefined,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  /**
+   * Compares two model files. Resolves with the finished (or cached) analysis, or with the failed / cancelled
+   * record; undefined when nothing ran (Restricted Mode).
+   */
+  async run(a: vscode.Uri, b: vscode.Uri, options: CompareOptions): Promise<AnalysisRecord | undefined> {
+    if (!isTrustedOrExplain('compare models')) return undefined;
+    const pairKey = [a.fsPath, b.fsPath].sort().join('\n');
+    const existing = this.running.get(pairKey);
+    if (existing) {
+      const record = this.store.get(existing.id);
+      if (record) this.panel()?.show(record);
+      void vscode.window.showInformationMessage(`Knowledge Consistency: ${title(a, b)} is already running.`);
+      return existing.done;
+    }
+
+    const source = new vscode.CancellationTokenSource();
+    const job: RunningJob = { id: '', source, done: Promise.resolve(undefined) };
+    this.running.set(pairKey, job);
+    job.done = this.execute(a, b, options, job).finally(() => {
+      this.running.delete(pairKey);
+      source.dispose();
+    });
+    return job.done;
+  }
+
+  /** Cancels a running analysis by id (the notification's Cancel does the same). */
+  cancel(id: string): boolean {
+    const job = [...this.running.values()].find((j) => j.id === id);
+    job?.source.cancel();
+    return job !== undefined;
+  }
+
+  isRunning(id: string): boolean {
+    return [...this.running.values()].some((j) => j.id === id);
+  }
+
+  dispose(): void {
+    for (const job of this.running.values()) job.source.cancel();
+  }
+
+  private async execute(a: vscode.Uri, b: vscode.Uri, options: CompareOptions, job: RunningJob): Promise<AnalysisRecord | undefined> {
+    let settings;
+    let hashes;
+    try {
+      settings = resolveSettings(options.settings); // bad settings fail here, before any process starts
+      hashes = { a: await hashModelFiles(a.fsPath), b: await hashModelFiles(b.fsPath) };
+    } catch (error) {
+      void showErrorWithLog(`Knowledge Consistency: ${messageOf(error)}`, this.log);
+      return undefined;
+    }
+    const id = analysisKey(hashes, options);
+    job.id = id;
+
+    const cached = this.store.get(id);
+    if (cached?.status === 'done' && !cached.stale) {
+      this.log.info(`compare ${title(a, b)}: cached result ${id}`);
+      this.panel()?.show(cached);
+      return cached;
+    }
+
+    const split = splitIndices(options.probe.count, settings.testFraction, settings.seed);
+    const partial: Report = {
+      schemaVersion: REPORT_SCHEMA_VERSION,
+      tool: { name: 'knowledge-consistency', version: '' },
+      createdAt: new Date().toISOString(),
+      backend: { name: '', version: '', device: '', threads: 0 },
+      settings,
+      probe: { source: options.probe.source, count: options.probe.count, train: split.train.length, test: split.test.length },
+      pairs: [],
+      warnings: [],
+    };
+    const record: AnalysisRecord = {
+      id,
+      modelA: a.fsPath,
+      modelB: b.fsPath,
+      probe: `${options.probe.source} × ${options.probe.count}`,
+      preset: settings.preset,
+      startedAt: new Date().toISOString(),
+      status: 'running',
+      report: partial,
+    };
+    this.store.begin(record, hashes);
+    this.panel()?.show(record);
+    this.log.info(`compare ${title(a, b)} (${id}): ${JSON.stringify({ ...options, cacheDir: undefined })}`);
+
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Knowledge Consistency: ${title(a, b)}`, cancellable: true },
+      async (progress, token) => {
+        const cancel = token.onCancellationRequested(() => job.source.cancel());
+        const meter = new ProgressMeter();
+        try {
+          const info = await this.worker.engineInfo(job.source.token);
+          partial.backend = info.backend;
+          partial.tool.version = info.version;
+          if (options.cacheDir) await mkdir(options.cacheDir, { recursive: true });
+          const report = await this.worker.compare(options, {
+            token: job.source.token,
+            onProgress: (p) => {
+              const fraction = overallFraction(p);
+              progress.report({ message: progressMessage(p), increment: meter.advance(fraction) });
+              this.store.progress({ id, message: progressMessage(p), fraction: meter.fraction });
+            },
+            onPairResult: (pair) => this.store.addPair(id, pair),
+            onMatrix: (matrix) => this.store.setMatrix(id, matrix),
+          });
+          const done = await this.store.finish(id, report);
+          this.log.info(`compare ${id}: done (${report.pairs.length} pairs, ${report.timings?.totalSeconds?.toFixed(1) ?? '?'} s)`);
+          return done;
+        } catch (error) {
+          return this.fail(id, error, a, b);
+        } finally {
+          cancel.dispose();
+        }
+      },
+    );
+  }
+
+  private fail(id: string, error: unknown, a: vscode.Uri, b: vscode.Uri): AnalysisRecord | undefined {
+    if (error instanceof CancelledError) {
+      this.log.info(`compare ${id}: cancelled`);
+      return this.store.end(id, 'cancelled');
+    }
+    const message = messageOf(error);
+    this.log.error(`compare ${id}: ${error instanceof Error && !(error instanceof EngineUserError) ? error.stack ?? message : message}`);
+    const restart = error instanceof WorkerCrashedError || error instanceof WorkerTimeoutError ? ' Nothing was saved; the next comparison starts a fresh engine.' : '';
+    void showErrorWithLog(`Knowledge Consistency: comparing ${title(a, b)} failed: ${message}${restart}`, this.log);
+    return this.store.end(id, 'failed', message);
+  }
+}
+
+function title(a: vscode.Uri, b: vscode.Uri): string {
+  return `${modelDisplayName(a)} ↔ ${modelDisplayName(b)}`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,98 @@
+/** Compare commands: two files from the Explorer, one file against the reference or a picked model, the palette. */
+import * as vscode from 'vscode';
+import type { CompareJobs } from '../analysis/compareJobs';
+import { buildCompareOptions, type CompareChoices } from '../analysis/options';
+import { readConfig } from '../config';
+import type { AnalysisRecord, ReferenceModel } from '../contracts';
+import type { ModelIndex } from '../discovery/modelIndex';
+import type { WorkerClient } from '../worker/client';
+import { pickLayers, pickModel, pickPreset, pickProbeSource, toUri, type ModelArg } from './pickers';
+
+export interface CompareCommandDeps {
+  index: ModelIndex;
+  reference: ReferenceModel;
+  jobs: CompareJobs;
+  worker: WorkerClient;
+  /** Feature cache folder for the engine (a temporary folder under it per job). */
+  featureCacheDir(): string;
+}
+
+export function registerCompareCommands(deps: CompareCommandDeps): vscode.Disposable[] {
+  const { index, reference } = deps;
+  const start = (a: vscode.Uri, b: vscode.Uri, choices: CompareChoices = {}) => compare(deps, a, b, choices);
+
+  return [
+    // Explorer (two selected files: `uris`), tree, or palette (nothing: pick everything).
+    vscode.commands.registerCommand('knowledgeConsistency.compare', async (arg?: ModelArg, uris?: vscode.Uri[]) => {
+      if (uris && uris.length >= 2) {
+        if (uris.length > 2) void vscode.window.showWarningMessage(`Knowledge Consistency compares two models at a time; using the first two of ${uris.length}.`);
+        return start(uris[0], uris[1]);
+      }
+      const first = toUri(arg) ?? (await pickModel(index, 'Compare Knowledge Consistency: model A'))?.uri;
+      if (!first) return undefined;
+      const second = (await pickModel(index, 'Compare Knowledge Consistency: model B', first))?.uri;
+      if (!second) return undefined;
+      if (arg) return start(first, second);
+      const config = readConfig();
+      const source = await pickProbeSource(config.probe.source);
+      if (!source) return undefined;
+      const preset = await pickPreset(config.preset);
+      if (!preset) return undefined;
+      return start(first, second, { probe: { source }, preset });
+    }),
+    vscode.commands.registerCommand('knowledgeConsistency.compareWithReference', async (arg?: ModelArg) => {
+      let ref = reference.get();
+      if (!ref) {
+        ref = (await pickModel(index, 'No reference model yet: pick one'))?.uri;
+        if (!ref) return undefined;
+        await reference.set(ref);
+      }
+      const uri = toUri(arg) ?? (await pickModel(index, 'Compare with the reference model', ref))?.uri;
+      if (!uri) return undefined;
+      if (uri.toString() === ref.toString()) {
+        void vscode.window.showInformationMessage('Knowledge Consistency: this is the reference model; pick another one to compare.');
+        return undefined;
+      }
+      return start(uri, ref);
+    }),
+    vscode.commands.registerCommand('knowledgeConsistency.compareWith', async (arg?: ModelArg) => {
+      const uri = toUri(arg) ?? (await pickModel(index, 'Compare: first model'))?.uri;
+      if (!uri) return undefined;
+      const other = (await pickModel(index, `Compare ${vscode.workspace.asRelativePath(uri)} with…`, uri))?.uri;
+      return other ? start(uri, other) : undefined;
+    }),
+  ];
+}
+
+async function compare(deps: CompareCommandDeps, a: vscode.Uri, b: vscode.Uri, choices: CompareChoices): Promise<AnalysisRecord | undefined> {
+  const config = readConfig(a);
+  if (!choices.layersA && config.defaultLayers !== 'probe-points' && vscode.workspace.isTrusted) {
+    const layers = await chooseLayers(deps.worker, a, b, config.defaultLayers === 'pick');
+    if (!layers) return undefined;
+    choices = { ...choices, ...layers };
+  }
+  return deps.jobs.run(a, b, buildCompareOptions(config, a.fsPath, b.fsPath, choices, deps.featureCacheDir()));
+}
+
+/**
+ * 'all': every layer of A, each paired with its partner in B (same name, else nearest relative depth).
+ * 'pick': the user's layers of A, and optionally as many of B to pair with in order.
+ */
+async function chooseLayers(worker: WorkerClient, a: vscode.Uri, b: vscode.Uri, pick: boolean): Promise<Pick<CompareChoices, 'layersA' | 'layersB'> | undefined> {
+  try {
+    const layersA = await worker.listLayers(a.fsPath);
+    if (!pick) return { layersA: layersA.map((l) => l.name) };
+    const pickedA = await pickLayers(layersA, `Layers of A (${vscode.workspace.asRelativePath(a)})`);
+    if (!pickedA?.length) return undefined;
+    const pickedB = await pickLayers(await worker.listLayers(b.fsPath), `Partners in B, in order (${pickedA.length}), or none to pair automatically`, false);
+    if (pickedB === undefined) return undefined;
+    if (pickedB.length > 0 && pickedB.length !== pickedA.length) {
+      void vscode.window.showWarningMessage(`Knowledge Consistency: picked ${pickedA.length} layers of A and ${pickedB.length} of B; pick as many of B (they pair in order) or none.`);
+      return undefined;
+    }
+    return pickedB.length ? { layersA: pickedA, layersB: pickedB } : { layersA: pickedA };
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Knowledge Consistency: could not list layers: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+}

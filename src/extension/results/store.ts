@@ -1,0 +1,163 @@
+/**
+ * The analyses, past and running. Finished ones are cached on disk (one JSON file per analysis, written atomically)
+ * and restored on activation; running, failed and cancelled ones live in memory only, so no half-written result
+ * is ever read back. A model file whose content changed marks the analyses that used it as stale.
+ */
+import { readdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { PairResult, Report, SimilarityMatrix } from '../../protocol/report';
+import type { AnalysisProgress, AnalysisRecord, ResultsStore } from '../contracts';
+import { writeFileAtomic } from './atomicWrite';
+import { hashModelFiles } from './hash';
+import type { ModelHashes } from './key';
+
+const FORMAT_VERSION = 1;
+
+interface StoredAnalysis {
+  formatVersion: typeof FORMAT_VERSION;
+  hashes: ModelHashes;
+  record: AnalysisRecord;
+}
+
+export class DiskResultsStore implements ResultsStore, vscode.Disposable {
+  private readonly records = new Map<string, AnalysisRecord>();
+  private readonly hashes = new Map<string, ModelHashes>();
+  private readonly changed = new vscode.EventEmitter<AnalysisRecord>();
+  readonly onDidChange = this.changed.event;
+  private readonly progressed = new vscode.EventEmitter<AnalysisProgress>();
+  readonly onDidProgress = this.progressed.event;
+  private readonly removed = new vscode.EventEmitter<string>();
+  readonly onDidRemove = this.removed.event;
+
+  /** `dir` holds one <id>.json per finished analysis. */
+  constructor(readonly dir: string, private readonly log: vscode.LogOutputChannel) {}
+
+  all(): AnalysisRecord[] {
+    return [...this.records.values()].sort((x, y) => y.startedAt.localeCompare(x.startedAt));
+  }
+
+  get(id: string): AnalysisRecord | undefined {
+    return this.records.get(id);
+  }
+
+  latestFor(modelPath: string, otherModelPath?: string): AnalysisRecord | undefined {
+    return this.all().find(
+      (r) =>
+        r.status === 'done' &&
+        (r.modelA === modelPath || r.modelB === modelPath) &&
+        (otherModelPath === undefined || r.modelA === otherModelPath || r.modelB === otherModelPath),
+    );
+  }
+
+  /** Reads the cached analyses, then checks each against its model files' current content. */
+  async restore(): Promise<void> {
+    let files: string[];
+    try {
+      files = (await readdir(this.dir)).filter((f) => f.endsWith('.json'));
+    } catch {
+      return; // no cache yet
+    }
+    for (const file of files) {
+      try {
+        const stored = JSON.parse(await readFile(path.join(this.dir, file), 'utf8')) as StoredAnalysis;
+        if (stored.formatVersion !== FORMAT_VERSION || stored.record?.status !== 'done') continue;
+        this.records.set(stored.record.id, stored.record);
+        this.hashes.set(stored.record.id, stored.hashes);
+      } catch (error) {
+        this.log.warn(`results: skipped unreadable cache file ${file}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    this.log.info(`results: restored ${this.records.size} analysis(es) from ${this.dir}`);
+    const paths = new Set(this.all().flatMap((r) => [r.modelA, r.modelB]));
+    for (const modelPath of paths) await this.checkStale(modelPath);
+  }
+
+  /** A new running analysis (replaces a previous one with the same id: same models' content and settings). */
+  begin(record: AnalysisRecord, hashes: ModelHashes): void {
+    this.records.set(record.id, record);
+    this.hashes.set(record.id, hashes);
+    this.changed.fire(record);
+  }
+
+  progress(progress: AnalysisProgress): void {
+    this.progressed.fire(progress);
+  }
+
+  addPair(id: string, pair: PairResult): void {
+    const record = this.records.get(id);
+    if (!record?.report) return;
+    record.report.pairs.push(pair);
+    this.changed.fire(record);
+  }
+
+  setMatrix(id: string, matrix: SimilarityMatrix): void {
+    const record = this.records.get(id);
+    if (!record?.report) return;
+    record.report.matrix = matrix;
+    this.changed.fire(record);
+  }
+
+  /** The complete report: cached on disk before anyone is told it is done. */
+  async finish(id: string, report: Report): Promise<AnalysisRecord | undefined> {
+    const record = this.records.get(id);
+    const hashes = this.hashes.get(id);
+    if (!record || !hashes) return undefined;
+    const done: AnalysisRecord = { ...record, status: 'done', report, error: undefined, stale: false };
+    const stored: StoredAnalysis = { formatVersion: FORMAT_VERSION, hashes, record: done };
+    await writeFileAtomic(this.fileOf(id), JSON.stringify(stored));
+    this.records.set(id, done);
+    this.changed.fire(done);
+    return done;
+  }
+
+  /** Failed or cancelled: the partial report is dropped, only the outcome stays (in memory). */
+  end(id: string, status: 'failed' | 'cancelled', error?: string): AnalysisRecord | undefined {
+    const record = this.records.get(id);
+    if (!record) return undefined;
+    const ended: AnalysisRecord = { ...record, status, error, report: undefined };
+    this.records.set(id, ended);
+    this.changed.fire(ended);
+    return ended;
+  }
+
+  async remove(id: string): Promise<void> {
+    if (!this.records.delete(id)) return;
+    this.hashes.delete(id);
+    await rm(this.fileOf(id), { force: true });
+    this.removed.fire(id);
+  }
+
+  /** Re-hashes a model file and flags the finished analyses whose recorded hash no longer matches. */
+  async checkStale(modelPath: string): Promise<void> {
+    const affected = this.all().filter((r) => r.status === 'done' && (r.modelA === modelPath || r.modelB === modelPath));
+    if (affected.length === 0) return;
+    let current: string | undefined;
+    try {
+      current = await hashModelFiles(modelPath);
+    } catch {
+      current = undefined; // deleted or unreadable: every result about it is stale
+    }
+    for (const record of affected) {
+      const hashes = this.hashes.get(record.id);
+      const recorded = record.modelA === modelPath ? hashes?.a : hashes?.b;
+      const stale = current === undefined || current !== recorded;
+      if (stale === (record.stale ?? false)) continue;
+      const updated = { ...record, stale };
+      this.records.set(record.id, updated);
+      if (hashes) await writeFileAtomic(this.fileOf(record.id), JSON.stringify({ formatVersion: FORMAT_VERSION, hashes, record: updated } satisfies StoredAnalysis));
+      this.log.info(`results: ${path.basename(modelPath)} ${stale ? 'changed: analysis ' + record.id + ' is stale' : 'is back to its analysed content'}`);
+      this.changed.fire(updated);
+    }
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    this.progressed.dispose();
+    this.removed.dispose();
+  }
+
+  private fileOf(id: string): string {
+    return path.join(this.dir, `${id}.json`);
+  }
+}
