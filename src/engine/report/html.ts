@@ -110,7 +110,8 @@ function pairDetails(report: Report): string {
       ...(p.resampled ? [['resampled', p.resampled]] : []),
     ];
     return `<div class="pair-detail"><h3>${esc(p.layerA)} ↔ ${esc(p.layerB)} · ${esc(p.direction)} · explained ${pct(p.explained)}</h3>`
-      + `<dl>${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>${lossCurveSvg(t)}</div>`;
+      + `<dl>${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>${lossCurveSvg(t)}`
+      + `${(p.warnings ?? []).map((w) => `<p class="pair-warning">⚠ ${esc(w)}</p>`).join('')}</div>`;
   });
   return `<section><h2>Training</h2><p>Loss per epoch: <span style="color:#4c78a8">training</span>, <span style="color:${EPSILON_COLOR}">held-out</span>.</p>${items.join('')}</section>`;
 }
@@ -151,7 +152,7 @@ const CSS = `
 @media (prefers-color-scheme: dark) { :root { --fg: #e6edf3; --bg: #0d1117; --muted: #8d96a0; --line: #30363d; --warn-bg: #3b2e00; --warn-line: #9e6a03; } }
 body { font: 14px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); margin: 24px auto; max-width: 1200px; padding: 0 16px; }
 h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 17px; border-bottom: 1px solid var(--line); padding-bottom: 4px; margin-top: 28px; } h3 { font-size: 14px; margin: 8px 0 4px; }
-.meta, .note { color: var(--muted); }
+.meta, .note { color: var(--muted); } .pair-warning { color: #b35900; max-width: 420px; }
 .warnings { background: var(--warn-bg); border: 1px solid var(--warn-line); border-radius: 6px; padding: 4px 16px; }
 table.pairs { border-collapse: collapse; width: 100%; } table.pairs th, table.pairs td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: middle; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; } td.headline { font-weight: 600; } td.similarity { color: var(--muted); }

@@ -50,7 +50,7 @@ export function heatmapSvg(spec: HeatmapSpec): string {
       const [cr, cg, cb] = colorAt(v);
       const ink = cr * 0.299 + cg * 0.587 + cb * 0.114 > 140 ? '#000' : '#fff';
       parts.push(`<rect class="cell" data-row="${esc(r)}" data-col="${esc(c)}" data-value="${v}" x="${x}" y="${yy}" width="${CELL - 2}" height="${CELL - 2}" fill="${colorHex(v)}"><title>${esc(title)}</title></rect>`);
-      parts.push(`<text class="cell-value" x="${x + (CELL - 2) / 2}" y="${yy + CELL / 2 + 2}" text-anchor="middle" fill="${ink}">${fmt(v, 2)}</text>`);
+      parts.push(`<text class="cell-value" x="${x + (CELL - 2) / 2}" y="${yy + CELL / 2 + 2}" text-anchor="middle" style="fill:${ink}">${fmt(v, 2)}</text>`);
     });
   });
   parts.push(legendSvg(left + spec.cols.length * CELL + 20, top, Math.max(spec.rows.length * CELL - 2, 120), spec.title));

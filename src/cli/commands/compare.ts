@@ -1,0 +1,140 @@
+import { Option, type Command } from 'commander';
+import { runCompare, type CompareOptions } from '../../engine/compare';
+import { KcError } from '../../engine/errors';
+import { renderSummary } from '../../engine/report/text';
+import { writeReports } from '../../engine/report/write';
+import type { DisentangleSettings } from '../../protocol/report';
+import { createProgressBar } from '../progress';
+
+interface CompareFlags {
+  probe: string;
+  count: string;
+  layersA?: string[];
+  layersB?: string[];
+  allPairs?: boolean;
+  direction: 'a2b' | 'b2a' | 'both';
+  orders?: string;
+  alpha?: string;
+  normalize?: DisentangleSettings['normalize'];
+  kernel?: string;
+  preset?: DisentangleSettings['preset'];
+  epochs?: string;
+  seed?: string;
+  seeds?: string;
+  testFraction?: string;
+  probeRange?: string;
+  probeMean?: string;
+  probeStd?: string;
+  cacheDir?: string;
+  json?: string;
+  html?: string;
+  md?: string;
+}
+
+/**
+ * `kc compare <modelA> <modelB>`: probes both models, fills the similarity matrix, disentangles the default layer
+ * pairs, prints a summary table and writes the asked reports. Flag names are a contract (issue 5).
+ */
+export function registerCompare(program: Command): void {
+  program
+    .command('compare')
+    .description('how much of each layer\'s knowledge two models share (layer pairs × orders of fuzziness)')
+    .argument('<modelA>', 'model A: .onnx or TF.js model.json')
+    .argument('<modelB>', 'model B: .onnx or TF.js model.json')
+    .option('--probe <source>', 'probe inputs: mnist, an image folder, an .npy tensor [N,H,W,C] or [N,C,H,W], or synthetic (noise; warned)', 'mnist')
+    .option('--count <n>', 'number of probe samples', '1000')
+    .option('--layers-a <names>', 'layers of A to compare, comma-separated or repeated (default: the probe points)', splitList)
+    .option('--layers-b <names>', 'layers of B to compare (pairs with --layers-a in order)', splitList)
+    .option('--all-pairs', 'fill every layer × layer cell with the order-0 ridge bound too (CKA is always filled)')
+    .addOption(new Option('--direction <dir>', 'which way to explain').choices(['a2b', 'b2a', 'both']).default('both'))
+    .option('--orders <K>', 'highest order K of the disentangler (K + 1 stages)')
+    .option('--alpha <a>', 'gate penalty α')
+    .addOption(new Option('--normalize <mode>', 'feature normalisation').choices(['dataset', 'per-sample']))
+    .addOption(new Option('--kernel <k>', 'disentangler kernel size').choices(['1', '3']))
+    .addOption(new Option('--preset <name>', 'training schedule').choices(['fast', 'thorough']))
+    .option('--epochs <n>', 'maximum epochs')
+    .option('--seed <n>', 'seed of the split and the initialisation')
+    .option('--seeds <n>', 'independent fits to average (spread reported)')
+    .option('--test-fraction <f>', 'held-out fraction of the probe samples')
+    .option('--probe-range <lo,hi>', 'pixel range of image probes (default 0,1)')
+    .option('--probe-mean <m>', 'mean subtracted from image probes, one value or one per channel (comma-separated)')
+    .option('--probe-std <s>', 'std dividing image probes, one value or one per channel')
+    .option('--cache-dir <dir>', 'where extracted features are cached while the job runs (default: the system temp folder)')
+    .option('--json <file>', 'write the report as JSON')
+    .option('--html <file>', 'write the self-contained HTML report')
+    .option('--md <file>', 'write the Markdown report (heatmap PNG beside it)')
+    .action(async (modelA: string, modelB: string, flags: CompareFlags) => {
+      const options = compareOptions(modelA, modelB, flags);
+      const bar = createProgressBar(process.stderr);
+      const controller = new AbortController();
+      const onSigint = () => controller.abort();
+      process.once('SIGINT', onSigint);
+      let report;
+      try {
+        report = await runCompare(options, {
+          signal: controller.signal,
+          onProgress: (p) => bar.update(p),
+          log: (m) => bar.log(m),
+        });
+      } finally {
+        bar.done();
+        process.off('SIGINT', onSigint);
+      }
+      process.stdout.write(`${renderSummary(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR })}\n`);
+      const written = await writeReports(report, { json: flags.json, html: flags.html, md: flags.md });
+      if (written.length > 0) process.stdout.write(`\nreports written: ${written.join(', ')}\n`);
+    });
+}
+
+function compareOptions(modelA: string, modelB: string, f: CompareFlags): CompareOptions {
+  const settings: Partial<DisentangleSettings> = {
+    orders: int(f.orders, '--orders'),
+    alpha: num(f.alpha, '--alpha'),
+    normalize: f.normalize,
+    kernel: f.kernel === undefined ? undefined : (Number(f.kernel) as 1 | 3),
+    preset: f.preset,
+    epochs: int(f.epochs, '--epochs'),
+    seed: int(f.seed, '--seed'),
+    seeds: int(f.seeds, '--seeds'),
+    testFraction: num(f.testFraction, '--test-fraction'),
+  };
+  const range = list(f.probeRange, '--probe-range');
+  if (range && range.length !== 2) throw new KcError(`--probe-range needs two numbers lo,hi, got "${f.probeRange}"`);
+  return {
+    modelA,
+    modelB,
+    probe: {
+      source: f.probe,
+      count: int(f.count, '--count') ?? 1000,
+      normalization: { range: range as [number, number] | undefined, mean: list(f.probeMean, '--probe-mean'), std: list(f.probeStd, '--probe-std') },
+    },
+    layersA: f.layersA,
+    layersB: f.layersB,
+    allPairs: f.allPairs,
+    direction: f.direction,
+    settings,
+    cacheDir: f.cacheDir,
+  };
+}
+
+/** Accepts "a,b" and repeated flags alike. */
+function splitList(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+}
+
+function num(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new KcError(`${flag} needs a number, got "${value}"`);
+  return n;
+}
+
+function int(value: string | undefined, flag: string): number | undefined {
+  const n = num(value, flag);
+  if (n !== undefined && !Number.isInteger(n)) throw new KcError(`${flag} needs a whole number, got "${value}"`);
+  return n;
+}
+
+function list(value: string | undefined, flag: string): number[] | undefined {
+  return value === undefined ? undefined : value.split(',').map((v) => num(v.trim(), flag)!);
+}

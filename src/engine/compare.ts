@@ -1,0 +1,189 @@
+/**
+ * The main job: two model files + probe inputs → a consistency report. Opens both models, fits the probe to each,
+ * extracts the selected layers' features through an on-disk FeatureStore, fills the all-pairs similarity matrix,
+ * then runs the disentangler on the default pairs in each asked direction, streaming results as they finish.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { throwIfCancelled, type CancelSignal, type ProgressSink } from './cancel';
+import { KcError } from './errors';
+import { getTrainingBackend } from './compute/index';
+import { disentangle, resolveSettings } from './disentangler/index';
+import { openModel } from './models/index';
+import type { ModelAdapter } from './models/types';
+import type { TrainingBackend } from './compute/types';
+import { pairLayers, type Pairing } from './pairing';
+import { openProbe, type ProbeNormalization } from './probes/index';
+import { splitIndices } from './split';
+import { similarityMatrix } from './compare/matrix';
+import { extractFeatures, type ExtractedFeatures } from './compare/extract';
+import { inputTarget, modelRef } from './compare/model-ref';
+import { TOOL_NAME, TOOL_VERSION } from './version';
+import {
+  REPORT_SCHEMA_VERSION,
+  type DisentangleSettings, type Direction, type LayerInfo, type ModelRef, type PairResult, type Report,
+  type SimilarityMatrix, type StageTimings,
+} from '../protocol/report';
+
+export interface CompareOptions {
+  modelA: string;
+  modelB: string;
+  probe: {
+    /** 'mnist', 'synthetic', an image folder or an .npy file of inputs. */
+    source: 'mnist' | 'synthetic' | string;
+    count: number;
+    /** Image probes: pixel range and mean/std (default range [0, 1], no mean/std). */
+    normalization?: Partial<ProbeNormalization>;
+  };
+  /** Explicit layers (pair in order when both are given); default: the models' probe points. */
+  layersA?: string[];
+  layersB?: string[];
+  /** Fill the whole matrix with the order-0 ridge bound too (CKA is always filled). */
+  allPairs?: boolean;
+  direction?: 'a2b' | 'b2a' | 'both';
+  settings?: Partial<DisentangleSettings>;
+  /** Where features are cached while the job runs (a temporary folder under it, removed at the end). */
+  cacheDir?: string;
+}
+
+export interface CompareHooks {
+  signal?: CancelSignal;
+  onProgress?: ProgressSink;
+  onPairResult?(pair: PairResult): void;
+  onMatrix?(matrix: SimilarityMatrix): void;
+  log?(message: string): void;
+}
+
+const DIRECTIONS: Record<NonNullable<CompareOptions['direction']>, Direction[]> = {
+  a2b: ['A->B'],
+  b2a: ['B->A'],
+  both: ['A->B', 'B->A'],
+};
+
+export async function runCompare(options: CompareOptions, hooks: CompareHooks = {}): Promise<Report> {
+  const { signal, onProgress } = hooks;
+  const log = hooks.log ?? (() => undefined);
+  const settings = resolveSettings(options.settings);
+  const directions = DIRECTIONS[options.direction ?? 'both'];
+  if (!directions) throw new KcError(`direction must be a2b, b2a or both, got "${options.direction}"`);
+  const timings: StageTimings = {};
+  const started = performance.now();
+  const stage = () => {
+    const t = performance.now();
+    return () => (performance.now() - t) / 1000;
+  };
+
+  let done = stage();
+  onProgress?.({ stage: 'load models', done: 0, total: 2 });
+  const a = await openModel(options.modelA);
+  const models: ModelAdapter[] = [a];
+  const cacheRoot = await mkdtemp(path.join(options.cacheDir ?? tmpdir(), 'kc-features-'));
+  try {
+    throwIfCancelled(signal);
+    onProgress?.({ stage: 'load models', done: 1, total: 2 });
+    const b = await openModel(options.modelB);
+    models.push(b);
+    onProgress?.({ stage: 'load models', done: 2, total: 2 });
+    const layersA = a.layers();
+    const layersB = b.layers();
+    const pairing = pairLayers(layersA, layersB, options.layersA, options.layersB);
+    log(`pairing (${pairing.rule}): ${pairing.pairs.map((p) => `${p.layerA} ↔ ${p.layerB}`).join(', ')}`);
+    const probe = await openProbe({ ...options.probe, seed: settings.seed }, inputTarget(a));
+    const [refA, refB] = await Promise.all([modelRef(a, layersA), modelRef(b, layersB)]);
+    timings.loadSeconds = done();
+
+    done = stage();
+    const fa = await extractFeatures(a, 'A', probe, options.probe.normalization, pairing.layersA, path.join(cacheRoot, 'a'), hooks);
+    const fb = await extractFeatures(b, 'B', probe, options.probe.normalization, pairing.layersB, path.join(cacheRoot, 'b'), hooks);
+    timings.extractSeconds = done();
+
+    done = stage();
+    const matrix = await similarityMatrix(pairing.layersA, pairing.layersA.map((n) => fa.get(n)), pairing.layersB, pairing.layersB.map((n) => fb.get(n)), {
+      ridge: options.allPairs ?? false, directions, kernel: settings.kernel, testFraction: settings.testFraction, seed: settings.seed, signal, onProgress,
+    });
+    hooks.onMatrix?.(matrix);
+    timings.similaritySeconds = done();
+
+    done = stage();
+    const backend = await getTrainingBackend();
+    const pairs = await disentanglePairs(pairing, directions, fa, fb, settings, backend, hooks);
+    timings.disentangleSeconds = done();
+    timings.totalSeconds = (performance.now() - started) / 1000;
+
+    const split = splitIndices(probe.count, settings.testFraction, settings.seed);
+    return {
+      schemaVersion: REPORT_SCHEMA_VERSION,
+      tool: { name: TOOL_NAME, version: TOOL_VERSION },
+      createdAt: new Date().toISOString(),
+      backend: backend.info,
+      settings,
+      probe: {
+        source: probe.source,
+        count: probe.count,
+        train: split.train.length,
+        test: split.test.length,
+        preprocessing: preprocessing(fa, fb),
+        warning: probe.warning,
+      },
+      models: { a: refA, b: refB },
+      pairs,
+      matrix,
+      timings,
+      warnings: [
+        ...(probe.warning ? [probe.warning] : []), ...probe.warnings, ...pairingWarnings(pairing, layersA, layersB),
+        ...new Set(pairs.flatMap((p) => p.warnings ?? [])),
+      ],
+    };
+  } finally {
+    await Promise.allSettled(models.map((m) => m.dispose()));
+    await rm(cacheRoot, { recursive: true, force: true });
+  }
+}
+
+/** Runs the disentangler on every default pair and direction, in pair order, streaming each result. */
+async function disentanglePairs(
+  pairing: Pairing, directions: Direction[], fa: ExtractedFeatures, fb: ExtractedFeatures,
+  settings: DisentangleSettings, backend: TrainingBackend, hooks: CompareHooks,
+): Promise<PairResult[]> {
+  const jobs = pairing.pairs.flatMap((p) => directions.map((direction) => ({ ...p, direction })));
+  const results: PairResult[] = [];
+  for (const [j, job] of jobs.entries()) {
+    throwIfCancelled(hooks.signal);
+    const label = `pair ${j + 1}/${jobs.length} ${job.layerA} → ${job.layerB} ${job.direction}`;
+    hooks.onProgress?.({ stage: label, done: 0, total: settings.epochs });
+    // disentangle takes A's and B's features in that order whatever the direction; it swaps them itself.
+    const result = await disentangle(fa.get(job.layerA), fb.get(job.layerB), settings, {
+      layerA: job.layerA,
+      layerB: job.layerB,
+      direction: job.direction,
+      backend,
+      signal: hooks.signal,
+      onProgress: (p) => hooks.onProgress?.({ ...p, stage: label }),
+      log: hooks.log,
+    });
+    results.push(result);
+    hooks.onPairResult?.(result);
+  }
+  return results;
+}
+
+function preprocessing(fa: ExtractedFeatures, fb: ExtractedFeatures): string {
+  return fa.preprocessing === fb.preprocessing ? fa.preprocessing : `A: ${fa.preprocessing}; B: ${fb.preprocessing}`;
+}
+
+function pairingWarnings(pairing: Pairing, layersA: LayerInfo[], layersB: LayerInfo[]): string[] {
+  if (pairing.rule !== 'relative-depth') return [];
+  return [`the models share no layer names: probe points were paired by relative depth (${layersA.length} vs ${layersB.length} layers); choose pairs with --layers-a/--layers-b`];
+}
+
+/** The layer table of one model file (parses the model; runs nothing). */
+export async function listLayers(modelPath: string): Promise<{ model: ModelRef; layers: LayerInfo[] }> {
+  const model = await openModel(modelPath);
+  try {
+    const layers = model.layers();
+    return { model: await modelRef(model, layers), layers };
+  } finally {
+    await model.dispose();
+  }
+}

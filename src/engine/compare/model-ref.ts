@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ModelAdapter } from '../models/types';
+import type { InputTarget } from '../probes/index';
+import type { LayerInfo, ModelRef } from '../../protocol/report';
+
+/** The model's input as the probe must be fitted to it; unknown (dynamic) sizes are ≤ 0. */
+export function inputTarget(model: ModelAdapter): InputTarget {
+  const [height = 0, width = 0, channels = 0] = model.inputShape;
+  return { height, width, channels };
+}
+
+/** The adapter's ModelRef completed with the layer table, input shape and content hash for the report. */
+export async function modelRef(model: ModelAdapter, layers: LayerInfo[]): Promise<ModelRef> {
+  const ref = model.ref;
+  return {
+    ...ref,
+    inputShape: ref.inputShape ?? [...model.inputShape],
+    layers,
+    sha256: ref.sha256 ?? (await hashModelFiles(ref)),
+  };
+}
+
+/** sha256 over the model file and, for TF.js, the weight shards its manifest names (in manifest order). */
+async function hashModelFiles(ref: ModelRef): Promise<string> {
+  const hash = createHash('sha256');
+  const main = await readFile(ref.path);
+  hash.update(main);
+  if (ref.format !== 'onnx') {
+    const manifest = (JSON.parse(main.toString('utf8')) as { weightsManifest?: Array<{ paths?: string[] }> }).weightsManifest ?? [];
+    for (const shard of manifest.flatMap((g) => g.paths ?? [])) hash.update(await readFile(path.join(path.dirname(ref.path), shard)));
+  }
+  return hash.digest('hex');
+}

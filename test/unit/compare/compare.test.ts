@@ -1,0 +1,74 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { listLayers, runCompare } from '../../../src/engine/compare';
+import type { Progress } from '../../../src/engine/cancel';
+import { CancelledError } from '../../../src/engine/cancel';
+import type { PairResult, SimilarityMatrix } from '../../../src/protocol/report';
+
+const ROOT = path.join(__dirname, '..', '..', '..');
+const SEED1 = path.join(ROOT, 'samples', 'mnist-cnn-seed1', 'model.onnx');
+const RGB32 = path.join(__dirname, 'fixtures', 'rgb32-cnn.onnx');
+/** Small and quick: the point is the plumbing and the self-consistency, not a converged fit. */
+const QUICK = { epochs: 8, normalize: 'dataset', seed: 1 } as const;
+
+test('a model compared with itself explains ≥ 0.98 at every probed layer (dataset normalisation)', async () => {
+  const progress: Progress[] = [];
+  const streamed: PairResult[] = [];
+  const matrices: SimilarityMatrix[] = [];
+  const report = await runCompare(
+    { modelA: SEED1, modelB: SEED1, probe: { source: 'mnist', count: 200 }, direction: 'a2b', settings: QUICK },
+    { onProgress: (p) => progress.push(p), onPairResult: (p) => streamed.push(p), onMatrix: (m) => matrices.push(m) },
+  );
+  const probePoints = (await listLayers(SEED1)).layers.filter((l) => l.probePoint).map((l) => l.name);
+  assert.ok(probePoints.length >= 2, `probe points: ${probePoints}`);
+  assert.deepEqual(report.pairs.map((p) => [p.layerA, p.layerB, p.direction]), probePoints.map((n) => [n, n, 'A->B']));
+  for (const p of report.pairs) assert.ok(p.explained >= 0.98, `${p.layerA}: explained ${p.explained}`);
+  assert.deepEqual(streamed, report.pairs, 'every pair streamed as it finished');
+  assert.equal(matrices.length, 1);
+  // CKA of a layer with itself is 1 on the diagonal of the matrix.
+  const m = report.matrix!;
+  assert.deepEqual(m.layersA, probePoints);
+  for (let i = 0; i < probePoints.length; i++) assert.ok(Math.abs(m.measures.linearCKA[i * probePoints.length + i]! - 1) < 1e-4);
+  // The report records where everything came from.
+  assert.equal(report.probe.source, 'mnist');
+  assert.equal(report.probe.count, 200);
+  assert.equal(report.probe.train + report.probe.test, 200);
+  assert.match(report.probe.preprocessing ?? '', /28×28/);
+  assert.equal(report.models!.a.sha256, report.models!.b.sha256);
+  assert.match(report.models!.a.sha256 ?? '', /^[0-9a-f]{64}$/);
+  assert.equal(report.settings.normalize, 'dataset');
+  assert.ok(report.backend.name.length > 0);
+  for (const k of ['loadSeconds', 'extractSeconds', 'similaritySeconds', 'disentangleSeconds', 'totalSeconds'] as const) {
+    assert.ok((report.timings?.[k] ?? -1) >= 0, k);
+  }
+  assert.ok(progress.some((p) => p.stage.startsWith('extract A')));
+  assert.ok(progress.some((p) => /^pair 1\/\d+ /.test(p.stage)));
+});
+
+test('models with different input sizes: the probe is fitted to each model, layers pair by relative depth', async () => {
+  const report = await runCompare({
+    modelA: SEED1, modelB: RGB32, probe: { source: 'mnist', count: 120 }, direction: 'both', allPairs: true,
+    settings: { ...QUICK, epochs: 2 },
+  });
+  assert.match(report.probe.preprocessing ?? '', /A: .*grayscale 28×28.*; B: .*RGB 32×32/);
+  assert.ok(report.warnings.some((w) => /relative depth/.test(w)));
+  assert.ok(report.pairs.length >= 2);
+  assert.deepEqual(new Set(report.pairs.map((p) => p.direction)), new Set(['A->B', 'B->A']));
+  for (const p of report.pairs) assert.ok(Number.isFinite(p.explained));
+  const cells = report.matrix!.layersA.length * report.matrix!.layersB.length;
+  assert.equal(report.matrix!.measures.ridgeExplained.length, cells);
+  assert.equal(report.matrix!.measures.ridgeExplainedBA.length, cells);
+  assert.ok(report.matrix!.measures.ridgeExplained.every((v) => v !== null && Number.isFinite(v)));
+});
+
+test('cancellation stops the job with CancelledError', async () => {
+  const controller = new AbortController();
+  await assert.rejects(
+    runCompare({ modelA: SEED1, modelB: SEED1, probe: { source: 'mnist', count: 100 }, settings: QUICK }, {
+      signal: controller.signal,
+      onProgress: (p) => { if (p.stage.startsWith('extract B')) controller.abort(); },
+    }),
+    (e: unknown) => e instanceof CancelledError,
+  );
+});
