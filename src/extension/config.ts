@@ -10,7 +10,7 @@ export interface KcConfig {
   probe: { source: string; count: number };
   preset: PresetName;
   /** Single values that override the preset (absent = the preset's value). */
-  overrides: Partial<Pick<DisentangleSettings, 'orders' | 'alpha' | 'normalize'>>;
+  overrides: Partial<Pick<DisentangleSettings, 'orders' | 'alpha' | 'normalize' | 'epochs'>>;
   defaultLayers: LayerSelection;
   computeBackend: BackendPreference;
   cacheLocation: CacheLocation;
@@ -27,9 +27,11 @@ export function readConfig(scope?: vscode.ConfigurationScope): KcConfig {
   const orders = c.get<number | null>('orders');
   const alpha = c.get<number | null>('alpha');
   const normalize = c.get<Normalization | null>('normalize');
+  const epochs = c.get<number | null>('epochs');
   if (typeof orders === 'number') overrides.orders = orders;
   if (typeof alpha === 'number') overrides.alpha = alpha;
   if (normalize) overrides.normalize = normalize;
+  if (typeof epochs === 'number') overrides.epochs = epochs;
   return {
     probe: { source: c.get<string>('probe.source', 'mnist'), count: c.get<number>('probe.count', 1000) },
     preset: c.get<PresetName>('preset', 'fast'),
