@@ -89,17 +89,18 @@ export class App {
 
     const heatPanel = html('div', { class: 'heat-panel' });
     heatPanel.append(this.legend, this.scroller, html('p', { class: 'muted hint' },
-      'Faded cells marked ≥ show the cheap ridge lower bound until the disentangler finishes; a dot marks a pair still running. Linear CKA is similarity, not knowledge consistency.'));
+      'Full cells: the disentangler\'s value. Small squares marked ≥: the closed-form ridge lower bound where the disentangler has not run (or not yet). A dot: a pair still running. Faint grey: not computed. Linear CKA is similarity, not knowledge consistency.'));
     const tabIndex = Math.max(0, TABS.indexOf(this.view.tab ?? 'heatmap'));
     const labels: Record<Tab, string> = { heatmap: 'Heatmap', strip: 'Layer strip', pair: 'Pair drill-down' };
     const bodies: Record<Tab, HTMLElement> = { heatmap: heatPanel, strip: this.stripBox, pair: this.drillBox };
     for (const t of TABS) {
       const header = document.createElement('vscode-tab-header');
       header.slot = 'header';
-      header.id = `tab-${t}`;
+      // vscode-tabs assigns the ids of headers and panels itself (aria wiring): name them by data attribute.
+      header.dataset.tab = t;
       header.textContent = labels[t];
       const panel = document.createElement('vscode-tab-panel');
-      panel.id = `panel-${t}`;
+      panel.dataset.tab = t;
       panel.append(bodies[t]);
       this.tabs.append(header, panel);
     }

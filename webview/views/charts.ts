@@ -11,10 +11,11 @@ import { EPSILON_COLOR, orderColor, type Theme } from './theme';
  * (the headline); whiskers show ± one standard deviation across seeds when there are several.
  */
 export function stackedBars(stacks: DirectionStack[], theme: Theme): SVGSVGElement {
-  const W = 420;
+  const W = 540;
   const barH = 26;
   const left = 56;
-  const right = 16;
+  // Room right of the bars for the headline number.
+  const right = 130;
   const top = 10;
   const rowGap = 46;
   const H = top + rowGap * stacks.length + 34;
@@ -52,7 +53,8 @@ export function stackedBars(stacks: DirectionStack[], theme: Theme): SVGSVGEleme
     if (st.explained !== undefined) {
       const ex = scale(Math.max(0, Math.min(1, st.explained)));
       svg.appendChild(svgEl('line', { x1: ex, x2: ex, y1: y - 4, y2: y + barH + 4, stroke: theme.foreground, 'stroke-width': 2, class: 'explained-tick' }));
-      text(Math.min(ex + 4, W - 80), y - 2, `explained ${pct(st.explained)}${spreadPct(st.explainedSpread)}`);
+      const label = svgEl('text', { x: scale(1) + 8, y: y + barH / 2 + 4, fill: theme.foreground, 'font-size': 12, 'font-weight': 'bold', 'font-family': theme.font, class: 'explained-label' }, `explained ${pct(st.explained)}${spreadPct(st.explainedSpread)}`);
+      svg.appendChild(label);
     }
   });
   // Axis.
@@ -62,7 +64,7 @@ export function stackedBars(stacks: DirectionStack[], theme: Theme): SVGSVGEleme
     svg.appendChild(svgEl('line', { x1: scale(v), x2: scale(v), y1: ay, y2: ay + 4, stroke: theme.grid }));
     text(scale(v), ay + 16, `${v * 100} %`, 'middle', theme.muted);
   }
-  text(scale(1), ay + 28, 'fraction of Var(x_B)', 'end', theme.muted);
+  text(scale(1), ay + 28, "fraction of B's variance", 'end', theme.muted);
   return svg;
 }
 
@@ -161,7 +163,7 @@ export function stripChart(points: StripPoint[], theme: Theme): SVGSVGElement {
     { label: 'ε', color: EPSILON_COLOR, values: points.map((p) => p.inconsistent), dashed: true },
   ];
   return lineChart({
-    id: 'strip-chart', label: 'Explained fraction by depth, with order breakdown', theme, yMax: 1, yLabel: 'fraction of Var(x_B)',
+    id: 'strip-chart', label: 'Explained fraction by depth, with order breakdown', theme, yMax: 1, yLabel: "fraction of B's variance",
     xLabels: points.map((p) => (p.layerA === p.layerB ? p.layerB : `${p.layerA}→${p.layerB}`)), series, width: 640,
   });
 }

@@ -21,6 +21,8 @@ const MAX_LABEL = 160;
 const PAD = 8;
 /** Cells at least this big carry their value as text. */
 const LABEL_CELL = 38;
+/** Side of a provisional cell's inset square, as a fraction of the cell. */
+const PROVISIONAL_SIZE = 0.72;
 
 export class HeatmapView {
   readonly canvas: HTMLCanvasElement;
@@ -136,14 +138,18 @@ export class HeatmapView {
       if (m.states[i] === CellState.Empty) ctx.fillRect(x0 + (i % nC) * cell, y0 + Math.floor(i / nC) * cell, cell - gap, cell - gap);
     }
     ctx.globalAlpha = 1;
+    // Done cells fill the cell; provisional ones (a cheap bound until the disentangler lands) are an inset square,
+    // so a bound never reads as a finished value in any theme.
+    const inset = Math.max(1, Math.round(cell * (1 - PROVISIONAL_SIZE) / 2));
     for (let i = 0; i < m.values.length; i++) {
       const s = m.states[i];
       if (s === CellState.Empty) continue;
-      ctx.globalAlpha = s === CellState.Provisional ? 0.45 : 1;
       ctx.fillStyle = colorFor(m.values[i]);
-      ctx.fillRect(x0 + (i % nC) * cell, y0 + Math.floor(i / nC) * cell, cell - gap, cell - gap);
+      const x = x0 + (i % nC) * cell;
+      const y = y0 + Math.floor(i / nC) * cell;
+      if (s === CellState.Provisional) ctx.fillRect(x + inset, y + inset, cell - gap - 2 * inset, cell - gap - 2 * inset);
+      else ctx.fillRect(x, y, cell - gap, cell - gap);
     }
-    ctx.globalAlpha = 1;
     if (theme.highContrast && cell >= 8) {
       ctx.strokeStyle = theme.foreground;
       ctx.lineWidth = 1;
@@ -159,8 +165,10 @@ export class HeatmapView {
       const cy = y0 + Math.floor(i / nC) * cell + cell / 2;
       if (cell >= LABEL_CELL && m.states[i] !== CellState.Empty) {
         const bg = colorFor(m.values[i]);
-        ctx.fillStyle = m.states[i] === CellState.Provisional ? theme.foreground : textOn(bg);
-        ctx.fillText((m.states[i] === CellState.Provisional ? '≥' : '') + m.values[i].toFixed(2), cx, cy);
+        const bound = m.states[i] === CellState.Provisional;
+        ctx.fillStyle = textOn(bg);
+        ctx.font = bound ? `10px ${theme.font}` : `11px ${theme.font}`;
+        ctx.fillText((bound ? '≥' : '') + m.values[i].toFixed(2), cx, cy);
       }
       if (m.running[i]) {
         const r = Math.max(1.5, cell * 0.14);
@@ -178,6 +186,7 @@ export class HeatmapView {
   private drawLabels(ctx: CanvasRenderingContext2D, m: HeatmapModel, theme: Theme): void {
     const { x0, y0, cell } = this.geom;
     const step = Math.max(1, Math.ceil(13 / cell));
+    ctx.font = `11px ${theme.font}`;
     ctx.fillStyle = theme.foreground;
     ctx.textBaseline = 'middle';
     ctx.textAlign = 'right';

@@ -1,0 +1,233 @@
+// The panel's webview in real chromium: the built bundle, a report the engine produced on the sample models, the
+// heatmap's cells and colours, the tooltip's numbers, the drill-down's bars, keyboard navigation, streaming,
+// exports, state across reload, light/dark/high-contrast screenshots and the render time of a 100 × 200 matrix.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { interpolateViridis } from 'd3-scale-chromatic';
+import { launchChromium } from '../harness/chromium.mjs';
+import { applyTheme, buildWebview, cellCenter, heatmapGeometry, openPanel, posted, record, root, send, serve } from './panel-page.mjs';
+
+const report = JSON.parse(readFileSync(join(root, 'test/fixtures/reports/sample-report.json'), 'utf8'));
+const outDir = join(root, '.test-output', 'browser');
+const shot = (name) => join(outDir, `${name}.png`);
+
+const pct = (v) => `${(v * 100).toFixed(1)} %`;
+/** The colour the view must paint for a value: viridis from d3-scale-chromatic, on the view's 256-step table. */
+function expectedRgb(v) {
+  const t = Math.round(Math.min(1, Math.max(0, v)) * 255) / 255;
+  const c = interpolateViridis(t);
+  return c.startsWith('#') ? [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)) : c.match(/\d+/g).map(Number);
+}
+
+/** Rows/columns the heatmap must show: every layer in the matrix or a pair, in the report's depth order. */
+function expectedLayers(side) {
+  const names = new Set(report.matrix?.[side === 'a' ? 'layersA' : 'layersB'] ?? []);
+  for (const p of report.pairs) names.add(side === 'a' ? p.layerA : p.layerB);
+  const depth = new Map((report.models?.[side].layers ?? []).map((l) => [l.name, l.depth]));
+  return [...names].sort((x, y) => (depth.get(x) ?? 0) - (depth.get(y) ?? 0));
+}
+
+/** RGB of the canvas at a cell, sampled near its bottom-left corner (clear of the value text and the marker). */
+async function cellRgb(p, g, row, col) {
+  return p.$eval('#heatmap', (c, [x, y]) => {
+    const dpr = window.devicePixelRatio || 1;
+    return [...c.getContext('2d').getImageData(Math.round(x * dpr), Math.round(y * dpr), 1, 1).data].slice(0, 3);
+  }, [g.x0 + col * g.cell + 5, g.y0 + row * g.cell + g.cell - 6]);
+}
+
+function assertRgbClose(actual, expected, what) {
+  assert.ok(actual.every((v, i) => Math.abs(v - expected[i]) <= 3), `${what}: got rgb(${actual}) expected rgb(${expected})`);
+}
+
+describe('consistency panel webview', () => {
+  let context;
+  let server;
+  const rowsA = expectedLayers('a');
+  const colsB = expectedLayers('b');
+  const pairAB = report.pairs.find((p) => p.direction === 'A->B' && report.pairs.some((q) => q.direction === 'B->A' && q.layerA === p.layerA && q.layerB === p.layerB));
+
+  before(async () => {
+    mkdirSync(outDir, { recursive: true });
+    buildWebview();
+    server = await serve();
+    context = await launchChromium({ viewport: { width: 1280, height: 900 } });
+  });
+  after(async () => {
+    await context?.close();
+    await server?.close();
+  });
+
+  it('draws one cell per layer pair, in depth order, coloured by the explained fraction', async () => {
+    const p = await openPanel(context, server.url, 'light');
+    await send(p, { type: 'kc/record', record: record(report) });
+    const g = await heatmapGeometry(p);
+    assert.equal(g.rows, rowsA.length);
+    assert.equal(g.cols, colsB.length);
+    assert.equal(await p.$eval('#heatmap', (c) => c.getAttribute('aria-rowcount')), String(rowsA.length));
+    // Every finished A→B pair is painted in its exact viridis colour at its (row, col).
+    let checked = 0;
+    for (const q of report.pairs.filter((x) => x.direction === 'A->B' && Number.isFinite(x.explained))) {
+      assertRgbClose(await cellRgb(p, g, rowsA.indexOf(q.layerA), colsB.indexOf(q.layerB)), expectedRgb(q.explained), `${q.layerA}×${q.layerB}`);
+      checked++;
+    }
+    assert.ok(checked > 0, 'the fixture has finished pairs');
+    assert.deepEqual(p.problems, [], 'no console errors or CSP violations');
+    await p.screenshot({ path: shot('heatmap-light'), fullPage: true });
+    await p.close();
+  });
+
+  it('shows every number of a hovered cell in the tooltip', async () => {
+    const p = await openPanel(context, server.url, 'dark');
+    await send(p, { type: 'kc/record', record: record(report) });
+    const g = await heatmapGeometry(p);
+    const { x, y } = cellCenter(g, rowsA.indexOf(pairAB.layerA), colsB.indexOf(pairAB.layerB));
+    await p.mouse.move(x, y);
+    const tip = await p.locator('#tooltip').innerText();
+    assert.match(tip, new RegExp(`${pairAB.layerA} \\(A\\) × ${pairAB.layerB} \\(B\\)`));
+    assert.ok(tip.includes(`explained: ${pct(pairAB.explained)}`), tip);
+    for (const o of pairAB.orders) assert.ok(tip.includes(`${o.order}: ${pct(o.fraction)}`), `order ${o.order} in ${tip}`);
+    assert.ok(tip.includes(`inconsistent ε: ${pct(pairAB.inconsistent.fraction)}`), tip);
+    assert.ok(tip.includes(`linear CKA ${pairAB.similarity.linearCKA.toFixed(3)}`), tip);
+    await p.screenshot({ path: shot('heatmap-dark-tooltip'), fullPage: true });
+    await applyTheme(p, 'highContrast');
+    await send(p, { type: 'kc/focus', focus: { layerA: pairAB.layerA, layerB: pairAB.layerB, direction: 'A->B' } });
+    await p.locator('vscode-tab-header[data-tab="heatmap"]').click();
+    await p.screenshot({ path: shot('heatmap-high-contrast'), fullPage: true });
+    await p.close();
+  });
+
+  it('opens the pair drill-down on click with both directions\' order bars', async () => {
+    const p = await openPanel(context, server.url, 'light');
+    await send(p, { type: 'kc/record', record: record(report) });
+    const g = await heatmapGeometry(p);
+    const { x, y } = cellCenter(g, rowsA.indexOf(pairAB.layerA), colsB.indexOf(pairAB.layerB));
+    await p.mouse.click(x, y);
+    await send(p);
+    assert.deepEqual((await posted(p, 'kc/openPair')).at(-1).focus, { layerA: pairAB.layerA, layerB: pairAB.layerB, direction: 'A->B' });
+    await p.locator('#drilldown #stacked-bars').waitFor();
+    assert.equal(await p.locator('#drill-title').innerText(), `${pairAB.layerA} (A) ↔ ${pairAB.layerB} (B)`);
+    for (const dir of ['A->B', 'B->A']) {
+      const pair = report.pairs.find((q) => q.direction === dir && q.layerA === pairAB.layerA && q.layerB === pairAB.layerB);
+      const bars = await p.$$eval(`#stacked-bars rect.segment[data-direction="${dir}"]`, (rs) => rs.map((r) => [r.dataset.id, Number(r.dataset.fraction)]));
+      assert.deepEqual(bars, [...pair.orders.map((o) => [`order${o.order}`, o.fraction]), ['inconsistent', pair.inconsistent.fraction]], dir);
+    }
+    // Wider bars for larger fractions: the drawing follows the numbers.
+    const widths = await p.$$eval('#stacked-bars rect.segment[data-direction="A->B"]', (rs) => rs.map((r) => Number(r.getAttribute('width'))));
+    const fr = [...pairAB.orders.map((o) => o.fraction), pairAB.inconsistent.fraction];
+    for (let i = 0; i < fr.length; i++) for (let j = 0; j < fr.length; j++) if (fr[i] > fr[j] + 0.01) assert.ok(widths[i] > widths[j], `bar ${i} > bar ${j}`);
+    const channels = pairAB.maps?.perChannel ?? [];
+    assert.equal(await p.locator('#channel-bars rect.channel').count(), channels.length);
+    if (channels.length) {
+      const firstTwo = await p.$$eval('#channel-bars rect.channel', (rs) => rs.slice(0, 2).map((r) => Number(r.dataset.explained)));
+      assert.equal(firstTwo[0], Math.max(...channels), 'channels sorted, best first');
+    }
+    assert.match(await p.locator('#drilldown').innerText(), /fragile/);
+    assert.match(await p.locator('#settings-table').innerText(), new RegExp(report.backend.name));
+    await p.screenshot({ path: shot('drilldown-light'), fullPage: true });
+    await applyTheme(p, 'dark');
+    await send(p, { type: 'kc/status', analysisId: 'analysis-1', status: 'done' });
+    await p.screenshot({ path: shot('drilldown-dark'), fullPage: true });
+    await p.close();
+  });
+
+  it('moves the selection with the arrow keys and opens the selected pair with Enter', async () => {
+    const p = await openPanel(context, server.url, 'light');
+    await send(p, { type: 'kc/record', record: record(report) });
+    await p.locator('#heatmap').focus();
+    const sel = () => p.$eval('#heatmap', (c) => [Number(c.dataset.selectedRow), Number(c.dataset.selectedCol)]);
+    assert.deepEqual(await sel(), [0, 0]);
+    await p.keyboard.press('ArrowRight');
+    await p.keyboard.press('ArrowRight');
+    await p.keyboard.press('ArrowDown');
+    assert.deepEqual(await sel(), [1, 2]);
+    await p.keyboard.press('ArrowLeft');
+    assert.deepEqual(await sel(), [1, 1]);
+    assert.match(await p.locator('#tooltip').innerText(), new RegExp(`^${rowsA[1]} \\(A\\) × ${colsB[1]} \\(B\\)`));
+    await p.keyboard.press('End');
+    assert.deepEqual(await sel(), [1, colsB.length - 1]);
+    await p.keyboard.press('Home');
+    await p.keyboard.press('Enter');
+    assert.deepEqual((await posted(p, 'kc/openPair')).at(-1).focus, { layerA: rowsA[1], layerB: colsB[0], direction: 'A->B' });
+    await p.close();
+  });
+
+  it('fills cells in as results stream: ridge bound first (faded), the disentangler value when it lands', async () => {
+    const p = await openPanel(context, server.url, 'light');
+    const running = record({ ...report, pairs: [] }, { status: 'running' });
+    await send(p, { type: 'kc/record', record: running });
+    const g = await heatmapGeometry(p);
+    const r = rowsA.indexOf(pairAB.layerA);
+    const c = colsB.indexOf(pairAB.layerB);
+    const faded = await cellRgb(p, g, r, c);
+    assert.notDeepEqual(faded, expectedRgb(pairAB.explained), 'before the pair lands, the cell is not the final colour');
+    await send(p, { type: 'kc/progress', analysisId: 'analysis-1', progress: { message: 'disentangling 1/12', fraction: 0.1, running: [{ layerA: pairAB.layerA, layerB: pairAB.layerB, direction: 'A->B' }] } });
+    assert.match(await p.locator('#progress').innerText(), /disentangling 1\/12/);
+    const { x, y } = cellCenter(g, r, c);
+    await p.mouse.move(x, y);
+    assert.match(await p.locator('#tooltip').innerText(), /ridge lower bound.*\n[\s\S]*disentangler: running/);
+    await p.screenshot({ path: shot('heatmap-streaming'), fullPage: true });
+    await send(p, { type: 'kc/pairResult', analysisId: 'analysis-1', pair: pairAB });
+    assertRgbClose(await cellRgb(p, g, r, c), expectedRgb(pairAB.explained), 'after the pair lands');
+    await send(p, { type: 'kc/status', analysisId: 'analysis-1', status: 'done' });
+    assert.equal(await p.locator('#progress').isHidden(), true);
+    assert.match(await p.locator('#status').innerText(), /done · 1 pair/);
+    await p.close();
+  });
+
+  it('exports CSV, PNG and JSON through the host, and keeps its state across a reload', async () => {
+    const p = await openPanel(context, server.url, 'dark');
+    await send(p, { type: 'kc/record', record: record(report) });
+    await p.locator('#export-csv').click();
+    const csv = (await posted(p, 'kc/export')).at(-1);
+    assert.equal(csv.format, 'csv');
+    const lines = csv.content.trim().split('\n');
+    assert.equal(lines.length, rowsA.length + 1);
+    assert.deepEqual(lines[0].split(',').slice(1), colsB);
+    const row = lines[rowsA.indexOf(pairAB.layerA) + 1].split(',');
+    assert.equal(Number(row[colsB.indexOf(pairAB.layerB) + 1]), pairAB.explained);
+    await p.locator('#export-png').click();
+    await p.waitForFunction(() => window.__posted.some((m) => m.format === 'png'));
+    const png = (await posted(p, 'kc/export')).find((m) => m.format === 'png');
+    assert.match(png.dataUrl, /^data:image\/png;base64,/);
+    assert.ok(png.dataUrl.length > 5000, 'the PNG holds the drawing');
+    assert.match(png.suggestedName, /^kc-.*-heatmap\.png$/);
+    await p.locator('#export-json').click();
+    assert.equal((await posted(p, 'kc/export')).at(-1).format, 'json');
+
+    // Choose a measure, reload: the webview asks for the same analysis and keeps the measure.
+    await p.evaluate(() => { const s = document.getElementById('measure'); s.value = 'linearCKA'; s.dispatchEvent(new Event('change')); });
+    await send(p);
+    await p.reload();
+    await applyTheme(p, 'dark');
+    await p.waitForFunction(() => window.__posted.some((m) => m.type === 'kc/ready'));
+    assert.deepEqual((await posted(p, 'kc/ready'))[0], { type: 'kc/ready', analysisId: 'analysis-1' });
+    await send(p, { type: 'kc/record', record: record(report) });
+    assert.equal(await p.$eval('#measure', (s) => s.value), 'linearCKA');
+    await p.close();
+  });
+
+  it('renders a 100 × 200 matrix (time printed, not asserted)', async () => {
+    const p = await openPanel(context, server.url, 'dark');
+    const rows = Array.from({ length: 100 }, (_, i) => `a.block${i}.conv`);
+    const cols = Array.from({ length: 200 }, (_, j) => `b.block${j}.conv`);
+    const cka = Array.from({ length: 100 * 200 }, (_, k) => Math.exp(-Math.abs(Math.floor(k / 200) / 100 - (k % 200) / 200) * 4));
+    const big = { ...report, models: undefined, pairs: [], matrix: { layersA: rows, layersB: cols, measures: { linearCKA: cka } } };
+    const t0 = Date.now();
+    await send(p, { type: 'kc/record', record: record(big) });
+    const wall = Date.now() - t0;
+    const g = await heatmapGeometry(p);
+    assert.equal(g.rows, 100);
+    assert.equal(g.cols, 200);
+    const times = [];
+    for (const measure of ['linearCKA', 'explained', 'linearCKA']) {
+      await p.evaluate((m) => { const s = document.getElementById('measure'); s.value = m; s.dispatchEvent(new Event('change')); }, measure);
+      await send(p);
+      times.push(Number(await p.$eval('#heatmap-scroll', (e) => e.dataset.renderMs)));
+    }
+    console.log(`# 100 × 200 heatmap: first paint ${wall} ms (message → 2 frames), rebuild + draw ${times.map((t) => t.toFixed(1)).join(' / ')} ms`);
+    await p.screenshot({ path: shot('heatmap-100x200') });
+    await p.close();
+  });
+});
