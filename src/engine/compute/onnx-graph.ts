@@ -5,7 +5,7 @@
  * Gradient layout, chosen by measurement (../shared/docs/performance-notes.md):
  * - dU_i (gradient w.r.t. a conv's input) is a Conv of dH_i with W_i flipped spatially and in/out swapped
  *   (faster than ConvTranspose in ORT's CPU provider);
- * - dW_i is im2col of U_i in NHWC (Pad + k² Slice + Concat) and one Gemm contracting over n·H·W.
+ * - dW_i is one Gemm per kernel tap on a shifted NHWC copy of U_i, contracting over n·H·W.
  * The hidden scale s(h) and the ReLU masks are constants in the gradient, as the method prescribes.
  *
  * Graph inputs: x [n, C_A, H, W], y [n, C_B, H, W], w0..wK (OIHW), beta [K] (only when K > 0).
@@ -139,29 +139,29 @@ class DisentanglerGraph {
     return b.op('Slice', [swapped, b.ints([-1, -1]), b.ints([-k - 1, -k - 1]), b.ints([2, 3]), b.ints([-1, -1])]);
   }
 
-  /** dW[o, c, ky, kx] = Σ_{n,h,w} dH[n, o, h, w] · U_pad[n, c, h + ky, w + kx], as im2col (NHWC) + one Gemm. */
+  /**
+   * dW[o, c, ky, kx] = Σ_{n,h,w} dH[n, o, h, w] · U_pad[n, c, h + ky, w + kx]: one Gemm per tap on a shifted
+   * NHWC copy of U (contracting over n·H·W), so only one shifted copy is alive at a time instead of a k²-wide
+   * im2col matrix (same flops, a ninth of the memory).
+   */
   weightGradient(u: string, dh: string, cin: number, cout: number): string {
     const { b } = this;
     const { kernel: k, height: hh, width: ww } = this.spec;
     const uNhwc = b.op('Transpose', [u], { perm: [0, 2, 3, 1] });
-    let columns: string;
-    if (k === 1) {
-      columns = b.op('Reshape', [uNhwc, b.ints([-1, cin])]);
-    } else {
-      const p = this.pad;
-      const padded = b.op('Pad', [uNhwc, b.ints([0, p, p, 0, 0, p, p, 0])]);
-      const patches: string[] = [];
-      for (let ky = 0; ky < k; ky++) {
-        for (let kx = 0; kx < k; kx++) {
-          patches.push(b.op('Slice', [padded, b.ints([ky, kx]), b.ints([ky + hh, kx + ww]), b.ints([1, 2])]));
-        }
-      }
-      columns = b.op('Reshape', [b.op('Concat', patches, { axis: 3 }), b.ints([-1, k * k * cin])]);
-    }
     const dhRows = b.op('Reshape', [b.op('Transpose', [dh], { perm: [0, 2, 3, 1] }), b.ints([-1, cout])]);
-    const dw = b.op('Gemm', [dhRows, columns], { transA: 1 }); // [cout, k·k·cin], columns ordered (ky, kx, c)
-    const dwOhwi = b.op('Reshape', [dw, b.ints([cout, k, k, cin])]);
-    return b.op('Transpose', [dwOhwi], { perm: [0, 3, 1, 2] });
+    const rowsOf = (t: string): string => b.op('Reshape', [t, b.ints([-1, cin])]);
+    if (k === 1) return b.op('Reshape', [b.op('Gemm', [dhRows, rowsOf(uNhwc)], { transA: 1 }), b.ints([cout, cin, 1, 1])]);
+    const p = this.pad;
+    const padded = b.op('Pad', [uNhwc, b.ints([0, p, p, 0, 0, p, p, 0])]);
+    const taps: string[] = [];
+    for (let ky = 0; ky < k; ky++) {
+      for (let kx = 0; kx < k; kx++) {
+        const shifted = b.op('Slice', [padded, b.ints([ky, kx]), b.ints([ky + hh, kx + ww]), b.ints([1, 2])]);
+        taps.push(b.op('Gemm', [dhRows, rowsOf(shifted)], { transA: 1 })); // [cout, cin]
+      }
+    }
+    const dw = b.op('Reshape', [b.op('Concat', taps, { axis: 1 }), b.ints([cout, k, k, cin])]); // taps ordered (ky, kx)
+    return b.op('Transpose', [dw], { perm: [0, 3, 1, 2] });
   }
 }
 

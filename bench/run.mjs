@@ -1,0 +1,149 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: our time vs a reference measured in the same run on the same machine, and the ratio.
+ * Every measurement runs in its own child process (so peak RSS is per case); ours and the reference alternate,
+ * `--repeats` times, and the table shows medians. Writes bench/results.json.
+ *
+ *   node bench/run.mjs [--only train,cka,extract,presets] [--repeats 3] [--epochs 2] [--batches 4]
+ *
+ * Children are TypeScript run with tsx (a devDependency): the engine is not part of the dist bundles' API.
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const python = process.env.KC_PYTHON ?? '/usr/bin/python3';
+const { values: opts } = parseArgs({
+  options: {
+    only: { type: 'string', default: 'train,cka,extract,presets' },
+    repeats: { type: 'string', default: '3' },
+    epochs: { type: 'string', default: '2' },
+    batches: { type: 'string', default: '4' },
+  },
+});
+const only = new Set(opts.only.split(','));
+const repeats = Number(opts.repeats);
+
+/** Runs a child that prints one JSON line last; returns it parsed, or { error }. */
+function child(command, args, timeoutMs = 600_000) {
+  const r = spawnSync(command, args, { cwd: root, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20, env: { ...process.env } });
+  const lines = (r.stdout ?? '').trim().split('\n');
+  try {
+    return JSON.parse(lines[lines.length - 1]);
+  } catch {
+    const why = r.error ? r.error.message : (r.stderr ?? '').trim().split('\n').slice(-3).join(' | ');
+    return { error: `${command} ${args.join(' ')} failed (exit ${r.status}): ${why}` };
+  }
+}
+
+const ts = (script, args) => child(process.execPath, ['--import', 'tsx', join('bench', script), ...args]);
+const py = (script, args) => child(python, [join('bench', script), ...args]);
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function torchAvailable() {
+  const r = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+const results = [];
+const notes = [];
+
+/** Alternates ours / reference `repeats` times; `metric` picks the seconds out of a child's JSON. */
+function compare(name, ours, reference, metric, unit = 's') {
+  const o = [], r = [], rssO = [], rssR = [], cpuO = [], cpuR = [];
+  let error;
+  for (let i = 0; i < repeats; i++) {
+    const a = ours();
+    if (a.skipped) return void notes.push(`${name}: skipped — ${a.skipped}`);
+    if (a.error) { error = a.error; break; }
+    o.push(metric(a)); rssO.push(a.maxRssMB);
+    if (a.cpuSecondsPerEpoch !== undefined) cpuO.push(a.cpuSecondsPerEpoch);
+    if (reference) {
+      const b = reference();
+      if (b.error) { error = b.error; break; }
+      r.push(metric(b)); rssR.push(b.maxRssMB);
+      if (b.cpuSecondsPerEpoch !== undefined) cpuR.push(b.cpuSecondsPerEpoch);
+    }
+  }
+  if (error) return void notes.push(`${name}: failed — ${error}`);
+  const row = { case: name, unit, ours: median(o), oursRuns: o, oursRssMB: Math.max(...rssO) };
+  if (r.length) Object.assign(row, { reference: median(r), referenceRuns: r, referenceRssMB: Math.max(...rssR), ratio: median(o) / median(r), rssRatio: Math.max(...rssO) / Math.max(...rssR) });
+  // CPU seconds (user + sys) per epoch: less sensitive to other processes than wall time; kept in results.json
+  if (cpuO.length && cpuR.length) Object.assign(row, { oursCpuSeconds: median(cpuO), referenceCpuSeconds: median(cpuR) });
+  results.push(row);
+  printRow(row);
+}
+
+function fmt(v, unit) {
+  if (v === undefined) return '—';
+  return unit === 's' ? `${v.toFixed(3)} s` : `${v.toFixed(1)} ${unit}`;
+}
+
+function printRow(row) {
+  const cols = [
+    row.case.padEnd(44),
+    fmt(row.ours, row.unit).padStart(12),
+    fmt(row.reference, row.unit).padStart(12),
+    (row.ratio === undefined ? '—' : row.ratio.toFixed(2)).padStart(7),
+    `${Math.round(row.oursRssMB)}`.padStart(8),
+    (row.referenceRssMB === undefined ? '—' : `${Math.round(row.referenceRssMB)}`).padStart(8),
+    (row.rssRatio === undefined ? '—' : row.rssRatio.toFixed(2)).padStart(7),
+  ];
+  console.log(cols.join(' '));
+}
+
+const started = new Date();
+const torch = torchAvailable();
+console.log(`bench: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}, node ${process.version}, torch ${torch ?? 'absent'}, ${repeats} repeats (medians)`);
+console.log(['case'.padEnd(44), 'ours'.padStart(12), 'reference'.padStart(12), 'ratio'.padStart(7), 'RSS MB'.padStart(8), 'ref MB'.padStart(8), 'RSS ×'.padStart(7)].join(' '));
+
+if (only.has('train')) {
+  const shapes = [[64, 14, 128], [64, 14, 256], [32, 14, 512]];
+  if (!torch) notes.push('train: PyTorch reference skipped — python3-torch is not installed (apt-get install python3-torch)');
+  for (const [n, hw, c] of shapes) {
+    const args = ['--n', `${n}`, '--hw', `${hw}`, '--c', `${c}`, '--batches', opts.batches, '--epochs', opts.epochs];
+    compare(
+      `train epoch (${n},${hw},${c}) × ${opts.batches} batches vs torch`,
+      () => ts('train-epoch.ts', args),
+      torch ? () => py('torch_ref.py', [...args, '--threads', '2']) : undefined,
+      // median step × batches: robust to load spikes from other processes on a shared machine
+      (j) => median(j.stepSeconds) * Number(opts.batches),
+    );
+  }
+}
+
+if (only.has('cka')) {
+  compare('CKA all pairs 50×50 layers, 2000 probes vs numpy', () => ts('cka.ts', []), () => py('cka_ref.py', []), (j) => j.seconds);
+}
+
+if (only.has('extract')) {
+  compare('extract: openModel (all layers) vs ORT direct', () => ts('extract.ts', ['--via', 'adapter']), () => ts('extract.ts', ['--via', 'ort']), (j) => j.imagesPerSecond, 'img/s');
+  if (torch) compare('extract: ORT direct vs PyTorch (same CNN)', () => ts('extract.ts', ['--via', 'ort']), () => py('extract_ref.py', []), (j) => j.imagesPerSecond, 'img/s');
+}
+
+if (only.has('presets')) {
+  const r = ts('presets.ts', []);
+  if (r.error || r.skipped) notes.push(`presets: ${r.skipped ? `skipped — ${r.skipped}` : `failed — ${r.error}`}`);
+  else {
+    results.push({ case: 'presets', table: r.rows });
+    console.log('\nfast vs thorough preset (held-out explained fraction, wall time per pair):');
+    console.log(['pair'.padEnd(44), 'fast expl'.padStart(10), 'fast s'.padStart(8), 'thor expl'.padStart(10), 'thor s'.padStart(8), 'Δexpl'.padStart(7), 'speed-up'.padStart(9)].join(' '));
+    for (const row of r.rows) {
+      console.log([row.pair.padEnd(44), row.fast.explained.toFixed(3).padStart(10), row.fast.seconds.toFixed(1).padStart(8), row.thorough.explained.toFixed(3).padStart(10), row.thorough.seconds.toFixed(1).padStart(8), (row.fast.explained - row.thorough.explained).toFixed(3).padStart(7), `${(row.thorough.seconds / row.fast.seconds).toFixed(1)}×`.padStart(9)].join(' '));
+    }
+  }
+}
+
+for (const note of notes) console.log(`note: ${note}`);
+const out = join(root, 'bench', 'results.json');
+writeFileSync(out, JSON.stringify({ started: started.toISOString(), cpus: cpus().length, cpu: cpus()[0]?.model, loadavg: loadavg(), node: process.version, torch: torch ?? null, repeats, results, notes }, null, 2) + '\n');
+console.log(`wrote ${out}`);
