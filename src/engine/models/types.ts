@@ -26,7 +26,15 @@ export interface ModelAdapter {
     inputs: AsyncIterable<InputBatch> | Iterable<InputBatch>,
     layerNames: readonly string[],
     sink: FeatureSink,
-    options?: { signal?: CancelSignal; onProgress?: ProgressSink },
+    options?: ExtractOptions,
   ): Promise<void>;
   dispose(): Promise<void>;
+}
+
+export interface ExtractOptions {
+  signal?: CancelSignal;
+  /** Reports samples done; `total` is the caller's `total` (or samples done so far when it is not given). */
+  onProgress?: ProgressSink;
+  /** How many samples the inputs hold, for progress. */
+  total?: number;
 }

@@ -1,0 +1,64 @@
+import { throwIfCancelled, type CancelSignal } from '../cancel';
+import { KcError } from '../errors';
+import type { InputBatch } from './types';
+
+/** One model run: `valid` leading samples are real, the rest zero padding (only for fixed-batch models). */
+export interface RunBatch extends InputBatch {
+  valid: number;
+}
+
+/**
+ * Re-cuts the caller's probe batches into runs of at most `size` samples (exactly `size`, the last one padded,
+ * when the model's batch dimension is fixed), so that one run's features stay within the adapter's memory budget
+ * whatever batch the probe streams.
+ */
+export async function* rebatch(
+  inputs: AsyncIterable<InputBatch> | Iterable<InputBatch>,
+  size: number,
+  options: { exact?: boolean; signal?: CancelSignal } = {},
+): AsyncGenerator<RunBatch> {
+  let pending: InputBatch | undefined;
+  for await (const batch of inputs) {
+    throwIfCancelled(options.signal);
+    const [n, ...sample] = batch.shape;
+    const per = sample.reduce((a, b) => a * b, 1);
+    if (batch.data.length !== n * per) {
+      throw new KcError(`probe batch has ${batch.data.length} values, shape [${batch.shape.join(', ')}] needs ${n * per}`, 'shape-mismatch');
+    }
+    let current: InputBatch = pending ? concat(pending, batch) : batch;
+    pending = undefined;
+    while (current.shape[0] >= size) {
+      yield { ...slice(current, 0, size), valid: size };
+      current = slice(current, size, current.shape[0]);
+    }
+    if (current.shape[0] > 0) {
+      if (options.exact) pending = current;
+      else yield { ...current, valid: current.shape[0] };
+    }
+  }
+  if (pending) {
+    const data = new Float32Array((pending.data.length / pending.shape[0]) * size);
+    data.set(pending.data);
+    yield { shape: [size, ...pending.shape.slice(1)], data, valid: pending.shape[0] };
+  }
+}
+
+function slice(batch: InputBatch, from: number, to: number): InputBatch {
+  const per = batch.data.length / batch.shape[0];
+  return { shape: [to - from, ...batch.shape.slice(1)], data: batch.data.subarray(from * per, to * per) };
+}
+
+function concat(a: InputBatch, b: InputBatch): InputBatch {
+  if (a.shape.slice(1).join() !== b.shape.slice(1).join()) {
+    throw new KcError(`probe batches change shape: [${a.shape.join(', ')}] then [${b.shape.join(', ')}]`, 'shape-mismatch');
+  }
+  const data = new Float32Array(a.data.length + b.data.length);
+  data.set(a.data);
+  data.set(b.data, a.data.length);
+  return { shape: [a.shape[0] + b.shape[0], ...a.shape.slice(1)], data };
+}
+
+/** Samples per run so that the requested layers' outputs of one run take about `budgetBytes` (at least 1). */
+export function runSize(floatsPerSample: number, budgetBytes = 64 * 2 ** 20, cap = 256): number {
+  return Math.max(1, Math.min(cap, Math.floor(budgetBytes / Math.max(1, floatsPerSample * 4))));
+}

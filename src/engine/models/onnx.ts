@@ -1,0 +1,315 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { onnx } from 'onnx-proto';
+import * as ort from 'onnxruntime-node';
+import type { LayerInfo, ModelRef } from '../../protocol/report';
+import { throwIfCancelled } from '../cancel';
+import { KcError, ModelParseError } from '../errors';
+import { rebatch, runSize } from './batches';
+import { nchwToNhwc, nhwcToNchw } from './layout';
+import { modelDisplayName, readModelFile } from './files';
+import { withProbePoints, type GraphLayer } from './probe-points';
+import type { ExtractOptions, FeatureSink, InputBatch, ModelAdapter } from './types';
+
+const KIND_BY_OP: Record<string, string> = {
+  Conv: 'conv', ConvTranspose: 'conv', ConvInteger: 'conv', QLinearConv: 'conv', FusedConv: 'conv',
+  Gemm: 'dense', MatMul: 'dense', MatMulInteger: 'dense', QLinearMatMul: 'dense', FusedMatMul: 'dense',
+  MaxPool: 'pool', AveragePool: 'pool', GlobalAveragePool: 'pool', GlobalMaxPool: 'pool', LpPool: 'pool',
+  BatchNormalization: 'norm', InstanceNormalization: 'norm', LayerNormalization: 'norm', GroupNormalization: 'norm', LRN: 'norm',
+  Add: 'add', Sum: 'add', Concat: 'concat',
+  Reshape: 'reshape', Flatten: 'reshape', Transpose: 'reshape', Squeeze: 'reshape', Unsqueeze: 'reshape',
+  Resize: 'resize', Upsample: 'resize', Dropout: 'dropout', Identity: 'identity',
+};
+const ACTIVATION_OPS = new Set([
+  'Relu', 'LeakyRelu', 'PRelu', 'Sigmoid', 'Tanh', 'Elu', 'Selu', 'Celu', 'Softplus', 'Softsign', 'HardSigmoid',
+  'HardSwish', 'ThresholdedRelu', 'Gelu', 'Mish', 'Clip', 'Softmax', 'LogSoftmax',
+]);
+const NOT_PROBED_ACTIVATIONS = new Set(['Softmax', 'LogSoftmax']);
+const FLOAT_TYPES = new Set<number>([onnx.TensorProto.DataType.FLOAT, onnx.TensorProto.DataType.DOUBLE]);
+
+type Dims = Array<number | string>;
+interface ValueType {
+  elemType?: number;
+  dims?: Dims;
+}
+
+/**
+ * ONNX models through onnxruntime-node. ONNX returns only graph outputs, so the adapter re-encodes the ModelProto
+ * (onnx-proto) with the chosen values added as outputs. 4-D values are read as NCHW (ONNX's layout for
+ * Conv/Pool/Norm) and handed to the sink as NHWC; [N, T, C] values as [N, 1, T, C].
+ */
+export async function openOnnx(file: string): Promise<ModelAdapter> {
+  const bytes = await readModelFile(file);
+  let model: onnx.ModelProto;
+  try {
+    model = onnx.ModelProto.decode(bytes);
+  } catch (e) {
+    throw new ModelParseError(`${file} is not a valid ONNX model (${(e as Error).message}); is the file complete?`, file);
+  }
+  const graph = model.graph as onnx.GraphProto | null;
+  if (!graph || !graph.node || graph.node.length === 0) throw new ModelParseError(`${file} is not an ONNX model: it has no graph nodes`, file);
+  if (graph.initializer.some((t) => t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL)) {
+    throw new ModelParseError(`${file} keeps its weights in external data files, which kc does not read yet; re-save it with the weights inside (onnx.save_model(..., save_as_external_data=False))`, file);
+  }
+  const session = await createSession(bytes, file, graph);
+  const adapter = new OnnxAdapter(file, model, bytes, session);
+  await adapter.init();
+  return adapter;
+}
+
+async function createSession(bytes: Uint8Array, file: string, graph: onnx.GraphProto): Promise<ort.InferenceSession> {
+  try {
+    return await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all' });
+  } catch (e) {
+    const message = (e as Error).message;
+    const ops = [...new Set(nodesOf(graph).map((n) => n.opType))];
+    const op = ops.find((o) => o && new RegExp(`\\b${o}\\(`).test(message));
+    if (op || /not a registered function\/op|Could not find an implementation/.test(message)) {
+      throw new ModelParseError(`${file}: ONNX op ${op ?? '(see below)'} is not supported by onnxruntime ${ort.env.versions.common}; export the model with standard ops (opset ≤ 21)${op ? '' : `: ${firstLine(message)}`}`, file);
+    }
+    throw new ModelParseError(`${file}: onnxruntime cannot load the model: ${firstLine(message)}`, file);
+  }
+}
+
+class OnnxAdapter implements ModelAdapter {
+  readonly ref: ModelRef;
+  inputShape: readonly number[] = [];
+  private readonly inputName: string;
+  private inputDims: Dims = [];
+  private layout: 'nchw' | 'nhwc' | 'flat' = 'nchw';
+  private listed: LayerInfo[] = [];
+  /** The last extraction session, reused while the requested layers stay the same. */
+  private runner?: { key: string; session: ort.InferenceSession };
+
+  constructor(
+    private readonly file: string,
+    private readonly model: onnx.ModelProto,
+    bytes: Uint8Array,
+    private readonly session: ort.InferenceSession,
+  ) {
+    const graph = graphOf(model);
+    const initializers = new Set(graph.initializer.map((t) => t.name));
+    const inputs = graph.input.filter((i) => !initializers.has(i.name));
+    if (inputs.length !== 1) {
+      throw new KcError(`${file} has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')}); kc probes models with one image input`, 'unsupported');
+    }
+    this.inputName = inputs[0].name!;
+    this.ref = {
+      path: path.resolve(file),
+      name: modelDisplayName(file),
+      format: 'onnx',
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    };
+  }
+
+  async init(): Promise<void> {
+    const graph = graphOf(this.model);
+    const input = valueType(graph.input.find((i) => i.name === this.inputName)!);
+    if (input.elemType !== onnx.TensorProto.DataType.FLOAT) {
+      throw new KcError(`${this.file}: input "${this.inputName}" is ${typeName(input.elemType)}; kc feeds float32 images`, 'unsupported');
+    }
+    this.inputDims = input.dims ?? [];
+    const d = this.inputDims.map((v) => (typeof v === 'number' && v > 0 ? v : -1));
+    if (d.length === 4) {
+      // ONNX images are NCHW; exporters from TF keep NHWC, recognisable by a channel count of 1 or 3 last.
+      this.layout = [1, 3].includes(d[3]) && ![1, 3].includes(d[1]) ? 'nhwc' : 'nchw';
+      this.inputShape = this.layout === 'nchw' ? [d[2], d[3], d[1]] : [d[1], d[2], d[3]];
+    } else if (d.length === 2) {
+      this.layout = 'flat';
+      this.inputShape = [d[1]];
+    } else {
+      throw new KcError(`${this.file}: input "${this.inputName}" has rank ${d.length}; kc probes image ([N,C,H,W] or [N,H,W,C]) or flat ([N,D]) inputs`, 'unsupported');
+    }
+    this.listed = withProbePoints(await this.graphLayers());
+    this.ref.inputShape = [...this.inputShape];
+  }
+
+  layers(): LayerInfo[] {
+    return this.listed.map((l) => ({ ...l, shape: [...l.shape] }));
+  }
+
+  async extract(
+    inputs: AsyncIterable<InputBatch> | Iterable<InputBatch>,
+    layerNames: readonly string[],
+    sink: FeatureSink,
+    options: ExtractOptions = {},
+  ): Promise<void> {
+    const chosen = layerNames.map((name) => {
+      const layer = this.listed.find((l) => l.name === name);
+      if (!layer) throw new KcError(`${this.ref.name} has no layer "${name}"; \`kc layers ${this.file}\` lists them`);
+      if (layer.shape.length !== 2 && layer.shape.length !== 4) {
+        throw new KcError(`layer "${name}" of ${this.ref.name} has a rank-${layer.shape.length} output; pick a layer with [N, C] or [N, C, H, W] output`, 'unsupported');
+      }
+      return layer;
+    });
+    const session = await this.sessionFor(layerNames);
+    const fixedBatch = this.inputDims[0];
+    const perSample = chosen.reduce((s, l) => s + l.shape.slice(1).reduce((a, b) => a * (b > 0 ? b : 64), 1), 0);
+    const size = typeof fixedBatch === 'number' && fixedBatch > 0 ? fixedBatch : runSize(perSample);
+    let done = 0;
+    for await (const batch of rebatch(inputs, size, { exact: size === fixedBatch, signal: options.signal })) {
+      throwIfCancelled(options.signal);
+      const results = await session.run({ [this.inputName]: this.inputTensor(batch) }, [...layerNames]);
+      for (const name of layerNames) {
+        const { shape, data } = toFeatures(results[name], batch.valid, name);
+        await sink.write(name, shape, data);
+      }
+      done += batch.valid;
+      options.onProgress?.({ stage: `extract ${this.ref.name}`, done, total: options.total ?? done });
+    }
+  }
+
+  async dispose(): Promise<void> {
+    await this.runner?.session.release();
+    this.runner = undefined;
+    await this.session.release();
+  }
+
+  private inputTensor(batch: InputBatch): ort.Tensor {
+    const [n, ...rest] = batch.shape;
+    const expected = this.inputShape.every((v) => v > 0) ? this.inputShape.reduce((a, b) => a * b, 1) : -1;
+    const per = rest.reduce((a, b) => a * b, 1);
+    if (expected > 0 && per !== expected) {
+      throw new KcError(`probe samples are [${rest.join(', ')}] but ${this.ref.name} takes [${this.inputShape.join(', ')}] (NHWC)`, 'shape-mismatch');
+    }
+    if (this.layout === 'flat') return new ort.Tensor('float32', batch.data, [n, per]);
+    if (rest.length !== 3) throw new KcError(`probe batches must be [N, H, W, C], got [${batch.shape.join(', ')}]`, 'shape-mismatch');
+    const [h, w, c] = rest;
+    if (this.layout === 'nhwc') return new ort.Tensor('float32', batch.data, [n, h, w, c]);
+    return new ort.Tensor('float32', nhwcToNchw(batch.data, n, h, w, c), [n, c, h, w]);
+  }
+
+  private async sessionFor(names: readonly string[]): Promise<ort.InferenceSession> {
+    const key = names.join('\u0000');
+    if (this.runner?.key === key) return this.runner.session;
+    await this.runner?.session.release();
+    this.runner = undefined;
+    const session = await ort.InferenceSession.create(this.withOutputs(names), { graphOptimizationLevel: 'all' });
+    this.runner = { key, session };
+    return session;
+  }
+
+  /** The model re-encoded with `names` as extra graph outputs (typed from value_info where it is known). */
+  private withOutputs(names: readonly string[]): Uint8Array {
+    const graph = graphOf(this.model);
+    const known = new Map<string, onnx.IValueInfoProto>();
+    for (const v of [...graph.valueInfo, ...graph.output]) known.set(v.name!, v);
+    const existing = new Set(graph.output.map((o) => o.name));
+    const extra = names.filter((n) => !existing.has(n)).map((n) => onnx.ValueInfoProto.create(known.get(n) ?? { name: n }));
+    const copy = onnx.ModelProto.create({ ...this.model, graph: onnx.GraphProto.create({ ...graph, output: [...graph.output, ...extra] }) });
+    return onnx.ModelProto.encode(copy).finish();
+  }
+
+  /** Every node's float output of rank ≥ 2, in graph (topological) order, with NHWC shapes. */
+  private async graphLayers(): Promise<GraphLayer[]> {
+    const graph = graphOf(this.model);
+    const types = new Map<string, ValueType>();
+    for (const v of [...graph.input, ...graph.valueInfo, ...graph.output]) types.set(v.name!, valueType(v));
+    const candidates = nodesOf(graph).filter((n) => n.opType !== 'Constant' && n.output.length > 0 && n.output[0]);
+    const complete = candidates.every((n) => {
+      const t = types.get(n.output[0]);
+      return t?.elemType !== undefined && t.dims !== undefined;
+    });
+    if (!complete) await this.probeShapes(candidates.map((n) => n.output[0]), types);
+
+    const producers = new Map<string, string[]>();
+    const layers: GraphLayer[] = [];
+    for (const node of nodesOf(graph)) {
+      const inputs = [...new Set(node.input.flatMap((v) => producers.get(v) ?? []))];
+      const out = node.output[0];
+      const t = out ? types.get(out) : undefined;
+      const listed = node.opType !== 'Constant' && t?.elemType !== undefined && FLOAT_TYPES.has(t.elemType) && (t.dims?.length ?? 0) >= 2;
+      if (!listed) {
+        for (const o of node.output) producers.set(o, inputs);
+        continue;
+      }
+      producers.set(out, [out]);
+      for (const o of node.output.slice(1)) producers.set(o, inputs);
+      layers.push({ name: out, op: node.opType, inputs, shape: nhwcShape(t!.dims!), ...this.kindOf(node, graph) });
+    }
+    return layers;
+  }
+
+  private kindOf(node: onnx.NodeProto, graph: onnx.GraphProto): { kind: string; activating: boolean } {
+    const op = node.opType!;
+    if (ACTIVATION_OPS.has(op)) return { kind: 'activation', activating: !NOT_PROBED_ACTIVATIONS.has(op) };
+    // x · sigmoid(x) is swish/SiLU, exported as two nodes.
+    if (op === 'Mul' && node.input.length === 2) {
+      const sigmoid = nodesOf(graph).find((n) => n.opType === 'Sigmoid' && node.input.includes(n.output[0]));
+      if (sigmoid && node.input.includes(sigmoid.input[0])) return { kind: 'activation', activating: true };
+    }
+    // onnxruntime's fused ops carry their activation as an attribute.
+    const fused = node.attribute.find((a) => a.name === 'activation');
+    return { kind: KIND_BY_OP[op] ?? 'other', activating: (fused?.s?.length ?? 0) > 0 };
+  }
+
+  /** Output types and shapes from one run on a zero batch, for models exported without value_info. */
+  private async probeShapes(names: string[], types: Map<string, ValueType>): Promise<void> {
+    const dims = this.inputDims.map((v, i) => (typeof v === 'number' && v > 0 ? v : i === 0 ? 1 : 32));
+    const session = await ort.InferenceSession.create(this.withOutputs(names), { graphOptimizationLevel: 'disabled' });
+    try {
+      const size = dims.reduce((a, b) => a * b, 1);
+      const result = await session.run({ [this.inputName]: new ort.Tensor('float32', new Float32Array(size), dims) }, names);
+      for (const name of names) {
+        const value = result[name];
+        if (!value) continue;
+        const elemType = value.type === 'float32' ? onnx.TensorProto.DataType.FLOAT : value.type === 'float64' ? onnx.TensorProto.DataType.DOUBLE : onnx.TensorProto.DataType.UNDEFINED;
+        types.set(name, { elemType, dims: value.dims.map((v, i) => (i === 0 && v === dims[0] ? 'N' : v)) });
+      }
+    } catch (e) {
+      throw new ModelParseError(`${this.file}: a trial run on a zero batch [${dims.join(', ')}] failed (${firstLine((e as Error).message)}); the model's input may need another size`, this.file);
+    } finally {
+      await session.release();
+    }
+  }
+}
+
+/** Decoded protos fill every repeated field, so the graph's arrays are always present. */
+function graphOf(model: onnx.ModelProto): onnx.GraphProto {
+  return model.graph as onnx.GraphProto;
+}
+
+function nodesOf(graph: onnx.GraphProto): onnx.NodeProto[] {
+  return graph.node as onnx.NodeProto[];
+}
+
+function valueType(v: onnx.IValueInfoProto): ValueType {
+  const tensor = v.type?.tensorType;
+  if (!tensor) return {};
+  const dims = tensor.shape?.dim?.map((d) => (d.dimValue !== undefined && d.dimValue !== null && Number(d.dimValue) > 0 ? Number(d.dimValue) : (d.dimParam ?? '?')));
+  return { elemType: tensor.elemType ?? undefined, dims };
+}
+
+/** ONNX dims → the layer table's NHWC shape (batch −1, unknown sizes −1). */
+function nhwcShape(dims: Dims): number[] {
+  const d = dims.map((v, i) => (i === 0 || typeof v !== 'number' ? -1 : v));
+  if (d.length === 4) return [-1, d[2], d[3], d[1]];
+  if (d.length === 3) return [-1, 1, d[1], d[2]];
+  return d;
+}
+
+/** One output of a run as sink features: the first `valid` samples, NHWC (or [N, C]), float32. */
+function toFeatures(value: ort.Tensor | undefined, valid: number, name: string): { shape: number[]; data: Float32Array } {
+  if (!value) throw new KcError(`onnxruntime returned no value for layer "${name}"`, 'internal');
+  const dims = [...value.dims];
+  let data = value.data instanceof Float32Array ? value.data : Float32Array.from(value.data as Float64Array);
+  const per = dims.slice(1).reduce((a, b) => a * b, 1);
+  if (dims[0] !== valid) {
+    data = data.subarray(0, valid * per);
+    dims[0] = valid;
+  }
+  if (dims.length === 4) {
+    const [n, c, h, w] = dims;
+    return { shape: [n, h, w, c], data: nchwToNhwc(data, n, c, h, w) };
+  }
+  if (dims.length === 3) return { shape: [dims[0], 1, dims[1], dims[2]], data };
+  return { shape: dims, data };
+}
+
+function typeName(t: number | undefined): string {
+  return t === undefined ? 'of unknown type' : (onnx.TensorProto.DataType[t] ?? `type ${t}`).toLowerCase();
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0].slice(0, 300);
+}

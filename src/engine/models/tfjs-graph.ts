@@ -1,0 +1,173 @@
+import path from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import type { LayerInfo, ModelRef } from '../../protocol/report';
+import { throwIfCancelled } from '../cancel';
+import { KcError, ModelParseError } from '../errors';
+import { rebatch, runSize } from './batches';
+import { modelDisplayName } from './files';
+import { withProbePoints, type GraphLayer } from './probe-points';
+import { tfjsWasm } from './tfjs-runtime';
+import type { TfjsFiles } from './tfjs-files';
+import type { ExtractOptions, FeatureSink, InputBatch, ModelAdapter } from './types';
+
+/** Kinds of TF ops as the converter writes them (fused ops included). */
+const KIND_BY_OP: Record<string, string> = {
+  Conv2D: 'conv', _FusedConv2D: 'conv', DepthwiseConv2dNative: 'conv', FusedDepthwiseConv2dNative: 'conv', Conv2DBackpropInput: 'conv', Conv3D: 'conv', Conv1D: 'conv',
+  MatMul: 'dense', _FusedMatMul: 'dense', BatchMatMul: 'dense', BatchMatMulV2: 'dense', Einsum: 'dense',
+  MaxPool: 'pool', AvgPool: 'pool', MaxPoolWithArgmax: 'pool', Mean: 'pool',
+  Relu: 'activation', Relu6: 'activation', Elu: 'activation', Selu: 'activation', LeakyRelu: 'activation', Prelu: 'activation',
+  Sigmoid: 'activation', Tanh: 'activation', Softplus: 'activation', Softsign: 'activation', Softmax: 'activation', LogSoftmax: 'activation',
+  FusedBatchNorm: 'norm', FusedBatchNormV2: 'norm', FusedBatchNormV3: 'norm', LRN: 'norm',
+  Add: 'add', AddV2: 'add', AddN: 'add', BiasAdd: 'bias', ConcatV2: 'concat', Concat: 'concat',
+  Reshape: 'reshape', Squeeze: 'reshape', ExpandDims: 'reshape', Transpose: 'reshape',
+  ResizeBilinear: 'resize', ResizeNearestNeighbor: 'resize', Pad: 'pad', PadV2: 'pad', MirrorPad: 'pad',
+  Identity: 'identity',
+};
+const NONLINEAR = new Set(['Relu', 'Relu6', 'Elu', 'Selu', 'LeakyRelu', 'Prelu', 'Sigmoid', 'Tanh', 'Softplus', 'Softsign']);
+/** Nodes that carry no features: constants, the input itself, control. */
+const SKIPPED_OPS = new Set(['Const', 'Placeholder', 'NoOp']);
+
+interface NodeDef {
+  name: string;
+  op: string;
+  input?: string[];
+  attr?: Record<string, { list?: { s?: string[] } }>;
+}
+
+/** TF.js graph models (converted SavedModel / frozen graphs): features are node outputs read with executeAsync. */
+export async function openTfjsGraph(file: string, files: TfjsFiles): Promise<ModelAdapter> {
+  const tfjs = await tfjsWasm();
+  let model: tf.GraphModel;
+  try {
+    model = await tfjs.loadGraphModel(files.handler);
+  } catch (e) {
+    throw new ModelParseError(`${file}: TF.js cannot load this graph model: ${(e as Error).message.split('\n')[0]}`, file);
+  }
+  const nodes = ((files.json.modelTopology as { node?: NodeDef[] }).node ?? []);
+  const adapter = new TfjsGraphAdapter(file, model, files.sha256);
+  await adapter.init(tfjs, nodes);
+  return adapter;
+}
+
+class TfjsGraphAdapter implements ModelAdapter {
+  readonly ref: ModelRef;
+  readonly inputShape: readonly number[];
+  private readonly inputDtype: tf.DataType;
+  private listed: LayerInfo[] = [];
+
+  constructor(
+    private readonly file: string,
+    private readonly model: tf.GraphModel,
+    sha256: string,
+  ) {
+    if (model.inputs.length !== 1) {
+      throw new KcError(`${file} has ${model.inputs.length} inputs (${model.inputs.map((i) => i.name).join(', ')}); kc probes models with one image input`, 'unsupported');
+    }
+    const input = model.inputs[0];
+    const shape = (input.shape ?? []).slice(1).map((v) => (v > 0 ? v : -1));
+    if (shape.length !== 3) throw new KcError(`${file}: input "${input.name}" is [${(input.shape ?? []).join(', ')}]; kc probes image inputs [N, H, W, C]`, 'unsupported');
+    this.inputShape = shape;
+    this.inputDtype = input.dtype;
+    this.ref = { path: path.resolve(file), name: modelDisplayName(file), format: 'tfjs-graph', sha256, inputShape: [...shape] };
+  }
+
+  /** Lists the nodes; their shapes and dtypes come from one run on a zero sample (GraphDefs carry no shapes). */
+  async init(tfjs: typeof tf, nodes: NodeDef[]): Promise<void> {
+    const candidates = nodes.filter((n) => !SKIPPED_OPS.has(n.op));
+    const dims = this.inputShape.map((v) => (v > 0 ? v : 64));
+    const shapes = new Map<string, { shape: number[]; dtype: string }>();
+    const input = tfjs.zeros([1, ...dims], this.inputDtype);
+    try {
+      const outs = (await this.model.executeAsync(input, candidates.map((n) => n.name))) as tf.Tensor[];
+      candidates.forEach((n, i) => shapes.set(n.name, { shape: outs[i].shape, dtype: outs[i].dtype }));
+      tfjs.dispose(outs);
+    } catch (e) {
+      throw new ModelParseError(`${this.file}: a trial run on a zero sample [1, ${dims.join(', ')}] failed (${(e as Error).message.split('\n')[0]})`, this.file);
+    } finally {
+      input.dispose();
+    }
+    const dynamic = this.inputShape.some((v) => v <= 0);
+    const producers = new Map<string, string[]>();
+    const layers: GraphLayer[] = [];
+    for (const node of nodes) {
+      const inputs = [...new Set((node.input ?? []).filter((i) => !i.startsWith('^')).flatMap((i) => producers.get(i.split(':')[0]) ?? []))];
+      const s = shapes.get(node.name);
+      if (!s || s.dtype !== 'float32' || s.shape.length < 2) {
+        producers.set(node.name, inputs);
+        continue;
+      }
+      producers.set(node.name, [node.name]);
+      const shape = s.shape.map((v, i) => (i === 0 || (dynamic && s.shape.length === 4 && (i === 1 || i === 2)) ? -1 : v));
+      const kind = KIND_BY_OP[node.op] ?? 'other';
+      layers.push({ name: node.name, op: node.op, kind, inputs, activating: activating(node), shape: shape.length === 3 ? [-1, 1, shape[1], shape[2]] : shape });
+    }
+    this.listed = withProbePoints(layers);
+  }
+
+  layers(): LayerInfo[] {
+    return this.listed.map((l) => ({ ...l, shape: [...l.shape] }));
+  }
+
+  async extract(
+    inputs: AsyncIterable<InputBatch> | Iterable<InputBatch>,
+    layerNames: readonly string[],
+    sink: FeatureSink,
+    options: ExtractOptions = {},
+  ): Promise<void> {
+    const chosen = layerNames.map((name) => {
+      const layer = this.listed.find((l) => l.name === name);
+      if (!layer) throw new KcError(`${this.ref.name} has no node "${name}"; \`kc layers ${this.file}\` lists them`);
+      if (layer.shape.length !== 2 && layer.shape.length !== 4) {
+        throw new KcError(`node "${name}" of ${this.ref.name} has a rank-${layer.shape.length} output; pick one with [N, C] or [N, H, W, C] output`, 'unsupported');
+      }
+      return layer;
+    });
+    const perSample = chosen.reduce((s, l) => s + l.shape.slice(1).reduce((a, b) => a * (b > 0 ? b : 64), 1), 0);
+    let done = 0;
+    for await (const batch of rebatch(inputs, runSize(perSample), { signal: options.signal })) {
+      throwIfCancelled(options.signal);
+      const tfjs = await tfjsWasm();
+      const input = this.inputTensor(tfjs, batch);
+      let outputs: tf.Tensor[];
+      try {
+        outputs = (await this.model.executeAsync(input, [...layerNames])) as tf.Tensor[];
+      } finally {
+        input.dispose();
+      }
+      try {
+        for (let i = 0; i < outputs.length; i++) {
+          const data = (await outputs[i].data()) as Float32Array;
+          const s = outputs[i].shape;
+          await sink.write(layerNames[i], s.length === 3 ? [s[0], 1, s[1], s[2]] : s, data);
+        }
+      } finally {
+        tfjs.dispose(outputs);
+      }
+      done += batch.valid;
+      options.onProgress?.({ stage: `extract ${this.ref.name}`, done, total: options.total ?? done });
+    }
+  }
+
+  async dispose(): Promise<void> {
+    this.model.dispose();
+  }
+
+  private inputTensor(tfjs: typeof tf, batch: InputBatch): tf.Tensor {
+    const rest = batch.shape.slice(1);
+    if (rest.length !== 3 || rest.some((v, i) => this.inputShape[i] > 0 && v !== this.inputShape[i])) {
+      throw new KcError(`probe samples are [${rest.join(', ')}] but ${this.ref.name} takes [${this.inputShape.join(', ')}] (NHWC)`, 'shape-mismatch');
+    }
+    const x = tfjs.tensor(batch.data, batch.shape);
+    if (this.inputDtype === 'float32') return x;
+    const cast = tfjs.cast(x, this.inputDtype);
+    x.dispose();
+    return cast;
+  }
+}
+
+/** A non-linearity op, or a conv/matmul whose fused ops end in one (converter output). */
+function activating(node: NodeDef): boolean {
+  if (NONLINEAR.has(node.op)) return true;
+  const fused = node.attr?.fused_ops?.list?.s ?? [];
+  return fused.some((s) => NONLINEAR.has(Buffer.from(s, 'base64').toString('utf8')));
+}

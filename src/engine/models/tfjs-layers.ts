@@ -1,0 +1,155 @@
+import path from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import type { LayerInfo, ModelRef } from '../../protocol/report';
+import { throwIfCancelled } from '../cancel';
+import { KcError, ModelParseError } from '../errors';
+import { rebatch, runSize } from './batches';
+import { modelDisplayName } from './files';
+import { withProbePoints, type GraphLayer } from './probe-points';
+import { tfjsWasm } from './tfjs-runtime';
+import type { TfjsFiles } from './tfjs-files';
+import type { ExtractOptions, FeatureSink, InputBatch, ModelAdapter } from './types';
+
+const KIND_BY_CLASS: Record<string, string> = {
+  Conv1D: 'conv', Conv2D: 'conv', Conv3D: 'conv', DepthwiseConv2D: 'conv', SeparableConv2D: 'conv', Conv2DTranspose: 'conv', Conv3DTranspose: 'conv',
+  Dense: 'dense',
+  MaxPooling1D: 'pool', MaxPooling2D: 'pool', MaxPooling3D: 'pool', AveragePooling1D: 'pool', AveragePooling2D: 'pool', AveragePooling3D: 'pool',
+  GlobalAveragePooling1D: 'pool', GlobalAveragePooling2D: 'pool', GlobalMaxPooling1D: 'pool', GlobalMaxPooling2D: 'pool',
+  Activation: 'activation', ReLU: 'activation', LeakyReLU: 'activation', PReLU: 'activation', ELU: 'activation', ThresholdedReLU: 'activation', Softmax: 'activation',
+  BatchNormalization: 'norm', LayerNormalization: 'norm',
+  Add: 'add', Average: 'add', Concatenate: 'concat',
+  Flatten: 'reshape', Reshape: 'reshape', Permute: 'reshape', RepeatVector: 'reshape',
+  Dropout: 'dropout', SpatialDropout1D: 'dropout', AlphaDropout: 'dropout', GaussianDropout: 'dropout', GaussianNoise: 'dropout',
+  ZeroPadding2D: 'pad', Cropping2D: 'pad', UpSampling2D: 'resize',
+};
+const ALWAYS_NONLINEAR = new Set(['ReLU', 'LeakyReLU', 'PReLU', 'ELU', 'ThresholdedReLU']);
+const NOT_NONLINEAR = new Set(['linear', 'softmax', undefined]);
+
+/** TF.js layers models (Keras topology): the chosen layers become the outputs of one multi-output tf.model. */
+export async function openTfjsLayers(file: string, files: TfjsFiles): Promise<ModelAdapter> {
+  const tfjs = await tfjsWasm();
+  let model: tf.LayersModel;
+  try {
+    model = await tfjs.loadLayersModel(files.handler);
+  } catch (e) {
+    throw new ModelParseError(`${file}: TF.js cannot build this layers model: ${(e as Error).message.split('\n')[0]}`, file);
+  }
+  return new TfjsLayersAdapter(file, model, files.sha256);
+}
+
+class TfjsLayersAdapter implements ModelAdapter {
+  readonly ref: ModelRef;
+  readonly inputShape: readonly number[];
+  private readonly listed: LayerInfo[];
+  private runner?: { key: string; model: tf.LayersModel };
+
+  constructor(
+    private readonly file: string,
+    private readonly model: tf.LayersModel,
+    sha256: string,
+  ) {
+    if (model.inputs.length !== 1) {
+      throw new KcError(`${file} has ${model.inputs.length} inputs; kc probes models with one image input`, 'unsupported');
+    }
+    const shape = model.inputs[0].shape.slice(1).map((v) => v ?? -1);
+    if (shape.length !== 3 && shape.length !== 1) {
+      throw new KcError(`${file}: input shape [${shape.join(', ')}] is neither an image [H, W, C] nor a vector [D]`, 'unsupported');
+    }
+    this.inputShape = shape;
+    this.listed = withProbePoints(graphLayers(model));
+    this.ref = { path: path.resolve(file), name: modelDisplayName(file), format: 'tfjs-layers', sha256, inputShape: [...shape] };
+  }
+
+  layers(): LayerInfo[] {
+    return this.listed.map((l) => ({ ...l, shape: [...l.shape] }));
+  }
+
+  async extract(
+    inputs: AsyncIterable<InputBatch> | Iterable<InputBatch>,
+    layerNames: readonly string[],
+    sink: FeatureSink,
+    options: ExtractOptions = {},
+  ): Promise<void> {
+    const chosen = layerNames.map((name) => {
+      const layer = this.listed.find((l) => l.name === name);
+      if (!layer) throw new KcError(`${this.ref.name} has no layer "${name}"; \`kc layers ${this.file}\` lists them`);
+      if (layer.shape.length !== 2 && layer.shape.length !== 4) {
+        throw new KcError(`layer "${name}" of ${this.ref.name} has a rank-${layer.shape.length} output; pick a layer with [N, C] or [N, H, W, C] output`, 'unsupported');
+      }
+      return layer;
+    });
+    const tfjs = await tfjsWasm();
+    const runner = this.runnerFor(tfjs, layerNames);
+    const perSample = chosen.reduce((s, l) => s + l.shape.slice(1).reduce((a, b) => a * (b > 0 ? b : 64), 1), 0);
+    let done = 0;
+    for await (const batch of rebatch(inputs, runSize(perSample), { signal: options.signal })) {
+      throwIfCancelled(options.signal);
+      await tfjsWasm();
+      const input = tfjs.tensor(batch.data, this.batchShape(batch));
+      const out = runner.predict(input);
+      input.dispose();
+      const outputs = Array.isArray(out) ? out : [out];
+      try {
+        for (let i = 0; i < outputs.length; i++) {
+          const data = (await outputs[i].data()) as Float32Array;
+          await sink.write(layerNames[i], featureShape(outputs[i].shape), data);
+        }
+      } finally {
+        for (const t of outputs) t.dispose();
+      }
+      done += batch.valid;
+      options.onProgress?.({ stage: `extract ${this.ref.name}`, done, total: options.total ?? done });
+    }
+  }
+
+  async dispose(): Promise<void> {
+    this.model.dispose();
+    this.runner = undefined;
+  }
+
+  private batchShape(batch: InputBatch): number[] {
+    const [n, ...rest] = batch.shape;
+    const per = rest.reduce((a, b) => a * b, 1);
+    if (this.inputShape.length === 1) return [n, per];
+    const fixed = this.inputShape.every((v) => v > 0);
+    if (rest.length !== 3 || (fixed && rest.join() !== this.inputShape.join())) {
+      throw new KcError(`probe samples are [${rest.join(', ')}] but ${this.ref.name} takes [${this.inputShape.join(', ')}] (NHWC)`, 'shape-mismatch');
+    }
+    return batch.shape;
+  }
+
+  /** One multi-output model over the chosen layers; it shares the loaded weights, so it is cheap to build. */
+  private runnerFor(tfjs: typeof tf, names: readonly string[]): tf.LayersModel {
+    const key = names.join('\u0000');
+    if (this.runner?.key === key) return this.runner.model;
+    const outputs = names.map((n) => {
+      const out = this.model.getLayer(n).output;
+      return Array.isArray(out) ? out[0] : out;
+    });
+    const model = tfjs.model({ inputs: this.model.inputs, outputs });
+    this.runner = { key, model };
+    return model;
+  }
+}
+
+function graphLayers(model: tf.LayersModel): GraphLayer[] {
+  const layers: GraphLayer[] = [];
+  for (const layer of model.layers) {
+    const className = layer.getClassName();
+    if (className === 'InputLayer') continue;
+    const config = layer.getConfig() as { activation?: string };
+    const kind = KIND_BY_CLASS[className] ?? ('layers' in layer ? 'model' : 'other');
+    const activating = ALWAYS_NONLINEAR.has(className) || ((kind === 'activation' || kind === 'conv' || kind === 'dense') && !NOT_NONLINEAR.has(config.activation));
+    const inputs = (layer.inboundNodes[0]?.inboundLayers ?? []).map((l) => l.name).filter((n) => model.layers.some((l) => l.name === n && l.getClassName() !== 'InputLayer'));
+    const raw = layer.outputShape;
+    const shape = (Array.isArray(raw[0]) || raw[0] === undefined ? (raw[0] as (number | null)[] | undefined) ?? [] : (raw as (number | null)[])).map((v) => v ?? -1);
+    layers.push({ name: layer.name, kind, op: className, inputs, activating, shape: featureShape(shape) });
+  }
+  return layers;
+}
+
+/** Batch −1 (or n) kept; [N, T, C] → [N, 1, T, C] so that features are always [N, C] or NHWC. */
+function featureShape(shape: readonly number[]): number[] {
+  const s = shape.map((v, i) => (i === 0 && v === null ? -1 : v));
+  return s.length === 3 ? [s[0], 1, s[1], s[2]] : s;
+}

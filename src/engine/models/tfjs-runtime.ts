@@ -1,0 +1,34 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { KcError } from '../errors';
+
+let wasmPathsSet = false;
+
+/**
+ * TF.js on its wasm backend, ready to run. Called before every TF.js use: the backend is process-global and
+ * another part of the engine may have switched it (the reference training backend runs on 'cpu').
+ */
+export async function tfjsWasm(): Promise<typeof tf> {
+  if (!wasmPathsSet) {
+    const dir = wasmDir();
+    if (dir) setWasmPaths(dir + path.sep);
+    wasmPathsSet = true;
+  }
+  if (tf.getBackend() !== 'wasm') {
+    const ok = await tf.setBackend('wasm');
+    if (!ok) throw new KcError(`TF.js could not start its wasm backend (wasm files looked for in ${wasmDir() ?? 'the bundle folder'}); reinstall or rebuild kc`, 'internal');
+  }
+  return tf;
+}
+
+/** The bundle ships the .wasm files next to itself (scripts/build.mjs); from source they sit in node_modules. */
+function wasmDir(): string | undefined {
+  if (existsSync(path.join(__dirname, 'tfjs-backend-wasm.wasm'))) return __dirname;
+  try {
+    return path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
+  } catch {
+    return undefined;
+  }
+}
