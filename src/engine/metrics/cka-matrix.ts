@@ -1,0 +1,154 @@
+/**
+ * Linear CKA for every (layer of A, layer of B) pair with the shared-Gram trick: each layer's Gram matrix is built
+ * once and flattened into a vector whose dot products are the CKA numerators, so all pairs are one product
+ * [layers A × len]·[layers B × len]ᵀ (Kornblith et al. 2019; Nguyen et al. 2021 for the minibatch form).
+ *
+ * - biased (exact Kornblith CKA): the vector is the upper triangle of the centred Gram H·K·H (off-diagonal entries
+ *   ×√2) divided by its Frobenius norm, so the product is CKA itself. Memory n(n+1)/2 per layer: used up to
+ *   CKA_FULL_MAX_SAMPLES probes.
+ * - unbiased (minibatch HSIC₁ of Nguyen et al. 2021): per batch of m samples the upper triangle of K̃ (zero
+ *   diagonal), K̃'s row sums and total, each scaled so that dot products add up to Σ_batches HSIC₁; memory ≈ n·m/2
+ *   per layer, cost n·m·d per layer instead of n²·d.
+ */
+import { KcError, ShapeMismatchError } from '../errors';
+import { abT } from '../linalg/dense';
+import type { FeatureTensor } from '../tensor';
+import { CKA_BATCH_SIZE, minibatches } from './cka';
+import { centreGram, columnMeans, gram, shiftedGram } from './gram';
+import { perSample } from './views';
+
+/** Up to this many probes the matrix holds the exact (biased) CKA; beyond, the unbiased minibatch estimator. */
+export const CKA_FULL_MAX_SAMPLES = 1024;
+
+export type CkaEstimator = 'biased' | 'unbiased';
+
+export interface CkaMatrixOptions {
+  /** Default: 'biased' up to CKA_FULL_MAX_SAMPLES probes, else 'unbiased'. */
+  estimator?: CkaEstimator;
+  /** Minibatch size of the unbiased estimator (default CKA_BATCH_SIZE). */
+  batchSize?: number;
+  /** Called after each layer's Gram (layers of A first, then B), for progress bars. */
+  onLayer?: (done: number, total: number) => void;
+}
+
+/** Which estimator ckaMatrix uses for n probes, i.e. the SimilarityMatrix measure name its values belong under. */
+export function ckaMatrixMeasure(n: number, estimator?: CkaEstimator): 'linearCKA' | 'linearCKAUnbiased' {
+  return (estimator ?? (n <= CKA_FULL_MAX_SAMPLES ? 'biased' : 'unbiased')) === 'biased' ? 'linearCKA' : 'linearCKAUnbiased';
+}
+
+/** rows = layers of A, columns = layers of B. A layer without variance gets 0 against everything. */
+export async function ckaMatrix(layersA: FeatureTensor[], layersB: FeatureTensor[], options: CkaMatrixOptions = {}): Promise<number[][]> {
+  const all = [...layersA, ...layersB];
+  if (all.length === 0) return [];
+  const n = all[0].shape[0];
+  const bad = all.find((t) => t.shape[0] !== n);
+  if (bad) throw new ShapeMismatchError(`all layers must have the same probe samples: found ${n} and ${bad.shape[0]}`);
+  const biased = ckaMatrixMeasure(n, options.estimator) === 'linearCKA';
+  if (!biased && n < 4) throw new KcError(`unbiased CKA needs at least 4 probe samples, got ${n}`);
+  const batches = biased ? [] : minibatches(n, options.batchSize ?? CKA_BATCH_SIZE);
+
+  const vectors: LayerVectors[] = [];
+  for (const t of all) {
+    vectors.push(biased ? biasedVector(t) : unbiasedVectors(t, batches));
+    options.onLayer?.(vectors.length, all.length);
+    // Let cancellation and progress messages through between layers.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  const va = vectors.slice(0, layersA.length);
+  const vb = vectors.slice(layersA.length);
+  const hsic = pairProducts(va, vb);
+  const selfA = va.map((v) => selfProduct(v));
+  const selfB = vb.map((v) => selfProduct(v));
+  return layersA.map((_, i) =>
+    layersB.map((__, j) => {
+      const value = hsic[i * layersB.length + j];
+      if (biased) return value; // vectors are normalised: the product is CKA (0 for a zero vector)
+      return selfA[i] > 0 && selfB[j] > 0 ? value / Math.sqrt(selfA[i] * selfB[j]) : 0;
+    }),
+  );
+}
+
+/** Products add up as: main·main − rows·rows + totals·totals. */
+interface LayerVectors {
+  main: Float32Array;
+  rows?: Float64Array;
+  totals?: Float64Array;
+}
+
+function biasedVector(t: FeatureTensor): LayerVectors {
+  const x = perSample(t);
+  const n = x.rows;
+  const k = centreGram(gram(x), n);
+  const main = new Float32Array((n * (n + 1)) / 2);
+  let norm = 0;
+  let p = 0;
+  for (let i = 0; i < n; i++) {
+    main[p++] = k[i * n + i];
+    norm += k[i * n + i] ** 2;
+    for (let j = i + 1; j < n; j++) {
+      main[p++] = Math.SQRT2 * k[i * n + j];
+      norm += 2 * k[i * n + j] ** 2;
+    }
+  }
+  const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+  for (let i = 0; i < main.length; i++) main[i] *= scale;
+  return { main };
+}
+
+/**
+ * HSIC₁ per batch (see hsic1 in cka.ts) = c·[2·Σ_{i<j} K̃ᵢⱼL̃ᵢⱼ + sK·sL/((m−1)(m−2)) − 2/(m−2)·rK·rL], c = 1/(m(m−3)),
+ * so the upper triangle is scaled by √(2c), row sums r by √(2c/(m−2)), totals s by √(c/((m−1)(m−2))).
+ */
+function unbiasedVectors(t: FeatureTensor, batches: Array<[number, number]>): LayerVectors {
+  const x = perSample(t);
+  const mean = columnMeans(x);
+  const length = batches.reduce((s, [a, b]) => s + ((b - a) * (b - a - 1)) / 2, 0);
+  const main = new Float32Array(length);
+  const rows = new Float64Array(x.rows);
+  const totals = new Float64Array(batches.length);
+  let p = 0;
+  batches.forEach(([start, end], b) => {
+    const m = end - start;
+    const k = shiftedGram(x, mean, start, end);
+    const c = 1 / (m * (m - 3));
+    const sTri = Math.sqrt(2 * c);
+    let total = 0;
+    for (let i = 0; i < m; i++) {
+      let rowSum = 0;
+      for (let j = 0; j < m; j++) if (j !== i) rowSum += k[i * m + j];
+      rows[start + i] = rowSum * Math.sqrt((2 * c) / (m - 2));
+      total += rowSum;
+      for (let j = i + 1; j < m; j++) main[p++] = sTri * k[i * m + j];
+    }
+    totals[b] = total * Math.sqrt(c / ((m - 1) * (m - 2)));
+  });
+  return { main, rows, totals };
+}
+
+/** All A × B products in one A·Bᵀ per part. */
+function pairProducts(va: LayerVectors[], vb: LayerVectors[]): Float64Array {
+  const stack = (vs: LayerVectors[], part: keyof LayerVectors): Float64Array | Float32Array => {
+    const len = vs[0][part]!.length;
+    const out = part === 'main' ? new Float32Array(vs.length * len) : new Float64Array(vs.length * len);
+    vs.forEach((v, i) => out.set(v[part]!, i * len));
+    return out;
+  };
+  const parts: Array<keyof LayerVectors> = va[0].rows ? ['main', 'rows', 'totals'] : ['main'];
+  const result = new Float64Array(va.length * vb.length);
+  for (const part of parts) {
+    const len = va[0][part]!.length;
+    const product = abT(stack(va, part), va.length, stack(vb, part), vb.length, len);
+    const sign = part === 'rows' ? -1 : 1;
+    for (let i = 0; i < result.length; i++) result[i] += sign * product[i];
+  }
+  return result;
+}
+
+function selfProduct(v: LayerVectors): number {
+  const dot = (a: ArrayLike<number>) => {
+    let s = 0;
+    for (let i = 0; i < a.length; i++) s += a[i] * a[i];
+    return s;
+  };
+  return dot(v.main) - (v.rows ? dot(v.rows) : 0) + (v.totals ? dot(v.totals) : 0);
+}
