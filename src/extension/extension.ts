@@ -11,7 +11,7 @@ import { registerCompareCommands } from './commands/compareCommands';
 import { registerEngineCommands } from './commands/engineCommands';
 import { registerModelCommands } from './commands/modelCommands';
 import { affects, readConfig } from './config';
-import type { AnalysisRecord, ExtensionServices } from './contracts';
+import type { AnalysisProgress, AnalysisRecord, ExtensionServices } from './contracts';
 import { ModelIndex } from './discovery/modelIndex';
 import { WorkspaceReferenceModel } from './reference';
 import { DiskResultsStore } from './results/store';
@@ -28,6 +28,7 @@ export interface KnowledgeConsistencyApi {
   workerPid(): number | undefined;
   analyses(): AnalysisRecord[];
   readonly onDidChangeAnalysis: vscode.Event<AnalysisRecord>;
+  readonly onDidProgress: vscode.Event<AnalysisProgress>;
   /** Cancels a running analysis, as the notification's Cancel button does. */
   cancel(id: string): boolean;
   /** Folder of the cached analyses (one JSON file each). */
@@ -94,6 +95,7 @@ export function activate(context: vscode.ExtensionContext): KnowledgeConsistency
     workerPid: () => worker.pid,
     analyses: () => store.all(),
     onDidChangeAnalysis: store.onDidChange,
+    onDidProgress: store.onDidProgress,
     cancel: (id) => jobs.cancel(id),
     resultsDir: store.dir,
   };

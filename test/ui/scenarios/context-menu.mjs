@@ -1,0 +1,31 @@
+// A person selects two model files in the Explorer (click, ctrl-click), opens the context menu and sees
+// "Compare Knowledge Consistency"; choosing it starts the comparison. Leaves .test-output/ui/context-menu.png
+// (the menu) and context-menu-started.png (after choosing it).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export default async function contextMenu(ctx) {
+  const { page } = ctx;
+  // Small, quick settings so the run that starts does not load the shared machine.
+  mkdirSync(join(ctx.workspaceDir, '.vscode'), { recursive: true });
+  writeFileSync(join(ctx.workspaceDir, '.vscode/settings.json'), JSON.stringify({ 'knowledgeConsistency.probe.count': 64, 'knowledgeConsistency.epochs': 3 }));
+
+  await page.locator('.activitybar .action-item a[aria-label^="Explorer"]').click();
+  for (const folder of ['models', 'mnist-cnn-seed1', 'mnist-cnn-seed2']) {
+    const row = ctx.explorerItem(folder).first();
+    await row.waitFor({ state: 'visible' });
+    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+  }
+  const files = ctx.explorerItem('model.onnx');
+  await files.nth(1).waitFor({ state: 'visible' });
+  await files.nth(0).click();
+  await files.nth(1).click({ modifiers: ['Control'] });
+  await files.nth(1).click({ button: 'right' });
+  const item = page.locator('.context-view .action-item', { hasText: 'Compare Knowledge Consistency' });
+  await item.waitFor({ state: 'visible' });
+  await ctx.screenshot('context-menu');
+
+  await item.click();
+  await page.locator('.notifications-toasts .notification-toast', { hasText: 'Knowledge Consistency' }).first().waitFor({ state: 'visible', timeout: 60_000 });
+  await ctx.screenshot('context-menu-started');
+}

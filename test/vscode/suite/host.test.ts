@@ -1,0 +1,193 @@
+// The extension host in a real VS Code: model discovery and its watchers, the compare command end to end through
+// the engine worker (cached result on disk), cancellation, and a worker killed mid-run.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'knowledge-consistency.knowledge-consistency';
+
+interface AnalysisRecord {
+  id: string;
+  modelA: string;
+  modelB: string;
+  status: 'running' | 'done' | 'failed' | 'cancelled';
+  error?: string;
+  stale?: boolean;
+  startedAt: string;
+  report?: { pairs: Array<{ layerA: string; layerB: string; direction: string; explained: number }>; matrix?: unknown; probe: { count: number } };
+}
+
+interface Api {
+  models(): Promise<vscode.Uri[]>;
+  onDidChangeModels: vscode.Event<void>;
+  workerPid(): number | undefined;
+  analyses(): AnalysisRecord[];
+  onDidChangeAnalysis: vscode.Event<AnalysisRecord>;
+  onDidProgress: vscode.Event<{ id: string; message: string; fraction?: number }>;
+  cancel(id: string): boolean;
+  resultsDir: string;
+}
+
+const root = (): vscode.Uri => vscode.workspace.workspaceFolders![0].uri;
+const at = (rel: string): vscode.Uri => vscode.Uri.joinPath(root(), rel);
+const relative = (uris: vscode.Uri[]): string[] => uris.map((u) => vscode.workspace.asRelativePath(u, false)).sort();
+
+async function api(): Promise<Api> {
+  const ext = vscode.extensions.getExtension<Api>(EXTENSION_ID);
+  assert.ok(ext, `${EXTENSION_ID} is not loaded`);
+  return ext.activate();
+}
+
+/** Resolves when `check` holds, re-checking on each event (and once now); fails with `what` after `ms`. */
+async function until<T>(event: vscode.Event<T>, check: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
+  if (await check()) return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`timed out waiting for ${what}`));
+    }, ms);
+    const sub = event(async () => {
+      if (await check()) {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve();
+      }
+    });
+  });
+}
+
+async function configure(values: Record<string, unknown>): Promise<void> {
+  const config = vscode.workspace.getConfiguration('knowledgeConsistency');
+  for (const [key, value] of Object.entries(values)) await config.update(key, value, vscode.ConfigurationTarget.Workspace);
+}
+
+const seed1 = (): vscode.Uri => at('models/mnist-cnn-seed1/model.onnx');
+const seed2 = (): vscode.Uri => at('models/mnist-cnn-seed2/model.onnx');
+const compare = (a: vscode.Uri, b: vscode.Uri): Thenable<AnalysisRecord | undefined> =>
+  vscode.commands.executeCommand<AnalysisRecord | undefined>('knowledgeConsistency.compare', a, [a, b]);
+
+describe('extension host: discovery', () => {
+  it('lists the sample ONNX and TF.js models of the workspace', async () => {
+    const models = relative(await (await api()).models());
+    for (const expected of [
+      'models/mnist-cnn-seed1/model.onnx',
+      'models/mnist-cnn-seed1/tfjs/model.json',
+      'models/mnist-cnn-seed2/model.onnx',
+      'models/mnist-cnn-seed2/tfjs/model.json',
+    ]) {
+      assert.ok(models.includes(expected), `${expected} not discovered (found: ${models.join(', ')})`);
+    }
+  });
+
+  it('follows files on disk: added, renamed and deleted models, and ignores a model.json that is not TF.js', async () => {
+    const kc = await api();
+    await kc.models();
+    const listed = async (rel: string) => relative(await kc.models()).includes(rel);
+
+    await vscode.workspace.fs.writeFile(at('watched/config/model.json'), Buffer.from('{"name": "not a model", "layers": 3}'));
+    await vscode.workspace.fs.copy(seed1(), at('watched/copy.onnx'));
+    await until(kc.onDidChangeModels, () => listed('watched/copy.onnx'), 'the copied ONNX file to be listed');
+    await vscode.workspace.fs.copy(at('models/mnist-cnn-seed1/tfjs'), at('watched/tfjs'));
+    await until(kc.onDidChangeModels, () => listed('watched/tfjs/model.json'), 'the copied TF.js model.json to be listed');
+    assert.equal(await listed('watched/config/model.json'), false, 'a model.json without modelTopology/weightsManifest was listed');
+
+    await vscode.workspace.fs.rename(at('watched/copy.onnx'), at('watched/renamed.onnx'));
+    await until(kc.onDidChangeModels, async () => (await listed('watched/renamed.onnx')) && !(await listed('watched/copy.onnx')), 'the rename to be reflected');
+
+    await vscode.workspace.fs.delete(at('watched'), { recursive: true });
+    await until(kc.onDidChangeModels, async () => !relative(await kc.models()).some((p) => p.startsWith('watched/')), 'the deleted folder\'s models to go');
+  });
+
+  it('respects files.exclude', async () => {
+    const kc = await api();
+    await vscode.workspace.getConfiguration('files').update('exclude', { '**/mnist-cnn-seed2': true }, vscode.ConfigurationTarget.Workspace);
+    try {
+      const models = relative((await vscode.commands.executeCommand<vscode.Uri[]>('knowledgeConsistency.refreshModels'))!);
+      assert.ok(models.includes('models/mnist-cnn-seed1/model.onnx'), `seed1 missing: ${models.join(', ')}`);
+      assert.ok(!models.some((m) => m.includes('mnist-cnn-seed2')), `excluded seed2 still listed: ${models.join(', ')}`);
+    } finally {
+      await vscode.workspace.getConfiguration('files').update('exclude', undefined, vscode.ConfigurationTarget.Workspace);
+      await vscode.commands.executeCommand('knowledgeConsistency.refreshModels');
+    }
+    assert.ok(relative(await kc.models()).includes('models/mnist-cnn-seed2/model.onnx'));
+  });
+});
+
+describe('extension host: compare', function () {
+  this.timeout(300_000);
+
+  before(async () => {
+    await configure({ 'probe.source': 'mnist', 'probe.count': 64, preset: 'fast', epochs: 3, orders: 1 });
+  });
+
+  it('compares two model files given as (uri, uris[]) and caches the result on disk', async () => {
+    const kc = await api();
+    const record = await compare(seed1(), seed2());
+    assert.ok(record, 'the compare command returned nothing');
+    assert.equal(record.status, 'done', `status ${record.status}: ${record.error ?? ''}`);
+    assert.equal(record.modelA, seed1().fsPath);
+    assert.ok(record.report && record.report.pairs.length > 0, 'no layer pairs in the report');
+    assert.equal(record.report.probe.count, 64);
+    for (const pair of record.report.pairs) assert.ok(Number.isFinite(pair.explained), `${pair.layerA}→${pair.layerB}: explained ${pair.explained}`);
+    assert.ok(record.report.matrix, 'no similarity matrix');
+
+    const file = path.join(kc.resultsDir, `${record.id}.json`);
+    assert.ok(existsSync(file), `no cached result at ${file}`);
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as { record: AnalysisRecord };
+    assert.equal(stored.record.status, 'done');
+    assert.equal(stored.record.report?.pairs.length, record.report.pairs.length);
+
+    // Same files, same settings: the cached analysis comes back without running again.
+    const again = await compare(seed1(), seed2());
+    assert.equal(again?.id, record.id);
+    assert.equal(again?.startedAt, record.startedAt);
+  });
+
+  it('cancels a running compare: nothing is cached', async () => {
+    const kc = await api();
+    await configure({ 'probe.count': 72, epochs: 200 });
+    const running = compare(seed1(), seed2());
+    let id: string | undefined;
+    await until(kc.onDidProgress, () => {
+      const record = kc.analyses().find((r) => r.status === 'running');
+      id = record?.id;
+      return record !== undefined && (record.report?.pairs.length ?? 0) === 0 && kc.workerPid() !== undefined;
+    }, 'the compare to start', 60_000);
+    assert.equal(kc.cancel(id!), true, 'no running job to cancel');
+    const record = await running;
+    assert.equal(record?.status, 'cancelled');
+    assert.equal(record?.report, undefined, 'a cancelled analysis kept its partial report');
+    assert.equal(existsSync(path.join(kc.resultsDir, `${id}.json`)), false, 'a cancelled analysis was cached');
+  });
+
+  it('reports a worker killed mid-run clearly, keeps nothing, and a retry works', async () => {
+    const kc = await api();
+    await configure({ 'probe.count': 80, epochs: 200 });
+    const running = compare(seed1(), seed2());
+    await until(kc.onDidProgress, (() => {
+      let seen = 0;
+      return () => ++seen >= 3 && kc.workerPid() !== undefined;
+    })(), 'progress from the worker', 60_000);
+    const pid = kc.workerPid()!;
+    process.kill(pid, 'SIGKILL');
+    const failed = await running;
+    assert.equal(failed?.status, 'failed');
+    assert.match(failed?.error ?? '', /engine worker was killed \(SIGKILL\)/);
+    assert.equal(existsSync(path.join(kc.resultsDir, `${failed!.id}.json`)), false, 'a crashed analysis was cached');
+
+    await configure({ epochs: 2 });
+    const retry = await compare(seed1(), seed2());
+    assert.equal(retry?.status, 'done', `retry: ${retry?.status} ${retry?.error ?? ''}`);
+    assert.notEqual(kc.workerPid(), pid, 'the retry ran in the killed process');
+  });
+
+  it('marks results stale when a model file changes', async () => {
+    const kc = await api();
+    const done = kc.analyses().filter((r) => r.status === 'done' && r.modelB === seed2().fsPath);
+    assert.ok(done.length > 0);
+    const bytes = await vscode.workspace.fs.readFile(seed2());
+    await vscode.workspace.fs.writeFile(seed2(), Buffer.concat([Buffer.from(bytes), Buffer.from([0])]));
+    await until(kc.onDidChangeAnalysis, () => kc.analyses().filter((r) => r.modelB === seed2().fsPath && r.status === 'done').every((r) => r.stale === true), 'stale flags');
+  });
+});
