@@ -1,8 +1,36 @@
 /** The worker's request handlers: thin calls into the engine; no protocol or transport code here. */
+import type { CancellationToken } from 'vscode-jsonrpc/node';
 import { describeBackend } from '../engine/compute/index';
+import { listLayers, runCompare } from '../engine/compare';
+import type { Progress } from '../engine/cancel';
 import { TOOL_VERSION } from '../engine/version';
-import type { EngineInfo } from '../protocol/worker.protocol';
+import type { PairResult, Report, SimilarityMatrix } from '../protocol/report';
+import type { CompareParams, EngineInfo, ListLayersParams, ListLayersResult } from '../protocol/worker.protocol';
 
 export async function engineInfo(): Promise<EngineInfo> {
   return { version: TOOL_VERSION, backend: await describeBackend(), node: process.version, pid: process.pid };
+}
+
+export function listModelLayers(params: ListLayersParams): Promise<ListLayersResult> {
+  return listLayers(params.path);
+}
+
+export interface CompareSinks {
+  progress(progress: Progress): void;
+  pair(pair: PairResult): void;
+  matrix(matrix: SimilarityMatrix): void;
+  log(message: string): void;
+}
+
+export function compare(params: CompareParams, token: CancellationToken, sinks: CompareSinks): Promise<Report> {
+  // The engine takes an AbortSignal-like flag; the JSON-RPC token flips it when the host sends $/cancelRequest.
+  const abort = new AbortController();
+  const subscription = token.onCancellationRequested(() => abort.abort());
+  return runCompare(params.options, {
+    signal: abort.signal,
+    onProgress: sinks.progress,
+    onPairResult: sinks.pair,
+    onMatrix: sinks.matrix,
+    log: sinks.log,
+  }).finally(() => subscription.dispose());
 }

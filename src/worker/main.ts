@@ -4,8 +4,16 @@
  * native library prints. Never log to stdout here: use the kc/log notification.
  */
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
-import { EngineInfoRequest, LogNotification } from '../protocol/worker.protocol';
-import { engineInfo } from './handlers';
+import {
+  CompareRequest,
+  EngineInfoRequest,
+  ListLayersRequest,
+  LogNotification,
+  MatrixNotification,
+  PairResultNotification,
+  ProgressNotification,
+} from '../protocol/worker.protocol';
+import { compare, engineInfo, listModelLayers } from './handlers';
 import { toResponseError } from './errors';
 
 if (!process.send) {
@@ -29,6 +37,17 @@ async function answer<T>(method: string, work: () => Promise<T>): Promise<T> {
 }
 
 connection.onRequest(EngineInfoRequest.type, () => answer(EngineInfoRequest.method, engineInfo));
+connection.onRequest(ListLayersRequest.type, (params) => answer(ListLayersRequest.method, () => listModelLayers(params)));
+connection.onRequest(CompareRequest.type, (params, token) =>
+  answer(CompareRequest.method, () =>
+    compare(params, token, {
+      progress: (progress) => void connection.sendNotification(ProgressNotification.type, { jobId: params.jobId, progress }),
+      pair: (pair) => void connection.sendNotification(PairResultNotification.type, { jobId: params.jobId, pair }),
+      matrix: (matrix) => void connection.sendNotification(MatrixNotification.type, { jobId: params.jobId, matrix }),
+      log: (message) => log('info', `[${params.jobId}] ${message}`),
+    }),
+  ),
+);
 
 // The host owns our lifetime: when it goes away (closed window, crashed host) we go too, never orphaned.
 process.on('disconnect', () => process.exit(0));
