@@ -1,0 +1,83 @@
+/**
+ * The paper's disentangler (method page §2–§3): x_target = g(x_source) + ε, g split into orders of fuzziness,
+ * fitted on a training split and measured on the held-out split, averaged over seeds.
+ */
+import type { DisentangleSettings, Direction, PairResult, SimilarityMeasures } from '../../protocol/report';
+import { throwIfCancelled, type CancelSignal, type ProgressSink } from '../cancel';
+import { getTrainingBackend } from '../compute/index';
+import type { TrainingBackend } from '../compute/types';
+import type { FeatureTensor } from '../tensor';
+import { aggregate, meanSimilarity } from './aggregate';
+import { fitOnce, type FitOnce } from './fit';
+import { channelStats } from './normalize';
+import { resampleTo } from './resample';
+import { pairSimilarity } from './similarity';
+import { validatePair } from './validate';
+
+export { resolveSettings, PRESETS } from './settings';
+
+export interface DisentangleOptions {
+  layerA: string;
+  layerB: string;
+  /** "A->B": fit B's features from A's (a explains b); "B->A": the reverse. Never symmetrised. */
+  direction: Direction;
+  /** Defaults to getTrainingBackend('auto'): onnxruntime-node, or the TF.js reference when ORT cannot load. */
+  backend?: TrainingBackend;
+  signal?: CancelSignal;
+  onProgress?: ProgressSink;
+  log?: (line: string) => void;
+}
+
+/** Features `a` (of layerA) and `b` (of layerB) on the same probe samples → one pair's result in one direction. */
+export async function disentangle(a: FeatureTensor, b: FeatureTensor, settings: DisentangleSettings, options: DisentangleOptions): Promise<PairResult> {
+  const { layerA, layerB, direction } = options;
+  const nameA = `layer A "${layerA}"`, nameB = `layer B "${layerB}"`;
+  validatePair(a, b, nameA, nameB);
+  const forward = direction === 'A->B';
+  const [sourceRaw, target] = forward ? [a, b] : [b, a];
+  const [sourceName, targetName] = forward ? [nameA, nameB] : [nameB, nameA];
+  const { tensor: source, how } = resampleTo(sourceRaw, target.shape[1], target.shape[2]);
+  const resampled = how ? `${forward ? 'A' : 'B'} resampled ${how}` : undefined;
+  if (resampled) options.log?.(`${layerA} ↔ ${layerB} ${direction}: ${resampled}`);
+  const warnings = [...constantChannels(source, sourceName), ...constantChannels(target, targetName)];
+  warnings.forEach((w) => options.log?.(w));
+
+  const backend = options.backend ?? (await getTrainingBackend('auto', options.log));
+  const fits: FitOnce[] = [];
+  const similarities: SimilarityMeasures[] = [];
+  for (let r = 0; r < settings.seeds; r++) {
+    throwIfCancelled(options.signal);
+    const seed = settings.seed + r;
+    const stage = `train ${layerA}→${layerB} ${direction}${settings.seeds > 1 ? ` (seed ${r + 1}/${settings.seeds})` : ''}`;
+    fits.push(await fitOnce(source, target, targetName, settings, seed, backend, { signal: options.signal, onProgress: options.onProgress, stage }));
+    similarities.push(await pairSimilarity(source, target, settings, seed));
+  }
+  const result = aggregate(fits, similarities);
+  return {
+    layerA,
+    layerB,
+    direction,
+    shapeA: a.shape.slice(1),
+    shapeB: b.shape.slice(1),
+    ...(resampled ? { resampled } : {}),
+    explained: result.explained,
+    orders: result.orders,
+    inconsistent: result.inconsistent,
+    varianceB: result.varianceB,
+    similarity: meanSimilarity(similarities),
+    training: result.training,
+    maps: result.maps,
+    ...(result.spread ? { spread: result.spread } : {}),
+    ...(warnings.length ? { warnings } : {}),
+  };
+}
+
+/** A warning naming the constant channels of a layer (they are kept: they normalise to zeros, never NaN). */
+function constantChannels(t: FeatureTensor, name: string): string[] {
+  const { std } = channelStats(t, Int32Array.from({ length: t.shape[0] }, (_, i) => i));
+  const largest = Math.max(...std);
+  const dead = [...std.keys()].filter((ch) => !(std[ch] > 1e-7 * largest));
+  if (dead.length === 0) return [];
+  const list = dead.length > 8 ? `${dead.slice(0, 8).join(', ')}, …` : dead.join(', ');
+  return [`${name}: ${dead.length} of ${std.length} channels are constant on the probe samples (${list}); they carry no knowledge to compare`];
+}
