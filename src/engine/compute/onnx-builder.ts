@@ -5,6 +5,7 @@
 import { onnx } from 'onnx-proto';
 
 export const OPSET = 13;
+const FLOAT = onnx.TensorProto.DataType.FLOAT;
 
 type Dim = number | string;
 /** Integers, integer lists or strings; float values go in as constants. */
@@ -19,15 +20,16 @@ export class GraphBuilder {
 
   constructor(private readonly name: string) {}
 
-  input(name: string, dims: Dim[]): string {
-    this.inputs.push(valueInfo(name, dims));
+  /** A graph input; `elemType` is an ONNX TensorProto.DataType (default FLOAT). */
+  input(name: string, dims: Dim[], elemType = FLOAT): string {
+    this.inputs.push(valueInfo(name, dims, elemType));
     return name;
   }
 
   /** Marks an existing value as a graph output under `name` (an Identity when the names differ). */
-  output(value: string, name: string = value, dims?: Dim[]): void {
+  output(value: string, name: string = value, dims?: Dim[], elemType = FLOAT): void {
     if (value !== name) this.nodes.push({ opType: 'Identity', input: [value], output: [name], name: name });
-    this.outputs.push(valueInfo(name, dims));
+    this.outputs.push(valueInfo(name, dims, elemType));
   }
 
   /** Adds one node and returns its (first) output name. */
@@ -74,8 +76,8 @@ export class GraphBuilder {
   }
 }
 
-function valueInfo(name: string, dims?: Dim[]): onnx.IValueInfoProto {
-  const tensorType: onnx.TypeProto.ITensor = { elemType: onnx.TensorProto.DataType.FLOAT };
+function valueInfo(name: string, dims: Dim[] | undefined, elemType: number): onnx.IValueInfoProto {
+  const tensorType: onnx.TypeProto.ITensor = { elemType };
   if (dims) tensorType.shape = { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) };
   return { name, type: { tensorType } };
 }
