@@ -1,0 +1,37 @@
+/**
+ * The consistency panel part: `registerPanel(context, services)` gives the core a PanelController, and restores
+ * the panel after a window reload from the cached analysis (registerWebviewPanelSerializer; never recomputed).
+ */
+import * as vscode from 'vscode';
+import type { AnalysisRecord, ExtensionServices, PairFocus, PanelController } from '../contracts';
+import { isPairFocus, PANEL_VIEW_TYPE, type PanelViewState } from '../../protocol/webview.protocol';
+import { ConsistencyPanel, webviewOptions } from './panel';
+
+export function registerPanel(context: vscode.ExtensionContext, services: ExtensionServices): PanelController {
+  let current: ConsistencyPanel | undefined;
+  const adopt = (panel: vscode.WebviewPanel): ConsistencyPanel => {
+    current = new ConsistencyPanel(panel, context.extensionUri, services, () => { current = undefined; });
+    return current;
+  };
+
+  context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+        const s = (typeof state === 'object' && state !== null ? state : {}) as PanelViewState;
+        current?.panel.dispose();
+        adopt(panel).restoreFrom(typeof s.analysisId === 'string' ? s.analysisId : undefined, isPairFocus(s.focus) ? s.focus : undefined);
+      },
+    }),
+    { dispose: () => current?.panel.dispose() },
+  );
+
+  return {
+    show(record: AnalysisRecord, focus?: PairFocus): void {
+      if (!current) {
+        const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Knowledge Consistency', vscode.ViewColumn.Active, webviewOptions(context.extensionUri));
+        adopt(panel);
+      }
+      current!.show(record, focus);
+    },
+  };
+}

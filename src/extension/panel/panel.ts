@@ -1,0 +1,182 @@
+/**
+ * The one consistency panel: a webview that shows one analysis at a time, kept current from the results store,
+ * restored after a reload from the cached result (never recomputed).
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { AnalysisRecord, ExtensionServices, PairFocus } from '../contracts';
+import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../protocol/webview.protocol';
+import { saveExport } from './exports';
+import { panelHtml } from './html';
+import { runningPair } from './progress';
+import { snapshot, updatesFor, type Sent } from './updates';
+
+/** After a window reload the store reads its cache asynchronously: wait this long for the restored analysis. */
+const RESTORE_WAIT_MS = 10_000;
+const RESTORE_POLL_MS = 250;
+
+export class ConsistencyPanel implements vscode.Disposable {
+  private analysisId?: string;
+  private focus?: PairFocus;
+  private ready = false;
+  private sent?: Sent;
+  private readonly disposables: vscode.Disposable[] = [];
+  private restoreTimer?: ReturnType<typeof setInterval>;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly extensionUri: vscode.Uri,
+    private readonly services: ExtensionServices,
+    onDispose: () => void,
+  ) {
+    panel.webview.options = webviewOptions(extensionUri);
+    panel.webview.html = this.html();
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'kc.svg');
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
+      services.store.onDidChange((record) => this.onRecordChanged(record)),
+      services.store.onDidProgress((p) => {
+        if (p.id !== this.analysisId || !this.ready) return;
+        const pair = runningPair(p.message);
+        this.post({ type: 'kc/progress', analysisId: p.id, progress: { message: p.message, fraction: p.fraction, running: pair ? [pair] : undefined } });
+      }),
+      // A hidden webview is destroyed (no retainContextWhenHidden): it says ready again when shown, and gets everything.
+      panel.onDidChangeViewState(() => { if (!panel.visible) this.ready = false; }),
+      panel.onDidDispose(() => {
+        onDispose();
+        this.dispose();
+      }),
+    );
+  }
+
+  /** Shows an analysis (and optionally one pair's drill-down). */
+  show(record: AnalysisRecord, focus?: PairFocus): void {
+    const changed = record.id !== this.analysisId;
+    this.analysisId = record.id;
+    this.focus = focus ?? (changed ? undefined : this.focus);
+    this.panel.title = titleOf(record);
+    if (this.ready) {
+      if (changed || !this.sent) this.sendRecord(record);
+      else if (focus) this.post({ type: 'kc/focus', focus });
+    }
+    this.panel.reveal(undefined, false);
+  }
+
+  /** After a restore: the analysis the webview's saved state names. */
+  restoreFrom(analysisId: string | undefined, focus?: PairFocus): void {
+    this.analysisId = analysisId;
+    this.focus = focus;
+  }
+
+  private onRecordChanged(record: AnalysisRecord): void {
+    if (record.id !== this.analysisId) return;
+    this.panel.title = titleOf(record);
+    if (!this.ready) return;
+    for (const m of updatesFor(this.sent, record)) this.post(m);
+    this.sent = snapshot(record);
+  }
+
+  private sendRecord(record: AnalysisRecord): void {
+    this.post({ type: 'kc/record', record, focus: this.focus });
+    this.sent = snapshot(record);
+  }
+
+  private post(message: HostMessage): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    const parsed = parseWebviewMessage(raw);
+    if (!parsed.ok) {
+      this.services.log.warn(`panel: ignored a message from the webview: ${parsed.error}`);
+      return;
+    }
+    try {
+      await this.handle(parsed.message);
+    } catch (error) {
+      const text = error instanceof Error ? error.message : String(error);
+      this.services.log.error(`panel: ${parsed.message.type} failed: ${text}`);
+      if (parsed.message.type === 'kc/export') this.post({ type: 'kc/exportDone', format: parsed.message.format, error: text });
+    }
+  }
+
+  private async handle(message: WebviewMessage): Promise<void> {
+    switch (message.type) {
+      case 'kc/ready': {
+        // A fresh webview (first open, or reloaded after being hidden): it has nothing, send everything.
+        this.ready = true;
+        this.sent = undefined;
+        this.analysisId ??= message.analysisId;
+        this.sendCurrent();
+        return;
+      }
+      case 'kc/openPair':
+        if (message.analysisId === this.analysisId) this.focus = message.focus;
+        return;
+      case 'kc/revealModel': {
+        const record = this.services.store.get(message.analysisId);
+        if (!record) return;
+        await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(message.which === 'a' ? record.modelA : record.modelB));
+        return;
+      }
+      case 'kc/export': {
+        const record = this.services.store.get(message.analysisId);
+        if (!record) throw new Error('the analysis is no longer in the results list');
+        const path = await saveExport(message, record);
+        if (path) this.services.log.info(`panel: exported ${message.format} to ${path}`);
+        this.post({ type: 'kc/exportDone', format: message.format, path });
+        return;
+      }
+    }
+  }
+
+  /** Sends the current analysis; after a window reload the store may still be reading its cache, so wait for it. */
+  private sendCurrent(): void {
+    clearInterval(this.restoreTimer);
+    const id = this.analysisId;
+    if (!id) return;
+    const found = this.services.store.get(id);
+    if (found) {
+      this.panel.title = titleOf(found);
+      this.sendRecord(found);
+      return;
+    }
+    const started = Date.now();
+    this.restoreTimer = setInterval(() => {
+      const record = this.services.store.get(id);
+      if (record || Date.now() - started > RESTORE_WAIT_MS) clearInterval(this.restoreTimer);
+      if (record && id === this.analysisId) this.sendRecord(record);
+    }, RESTORE_POLL_MS);
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const asset = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...p)).toString();
+    return panelHtml({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      scriptUri: asset('dist', 'webview.js'),
+      styleUri: asset('dist', 'webview.css'),
+      title: 'Knowledge Consistency',
+    });
+  }
+
+  dispose(): void {
+    clearInterval(this.restoreTimer);
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
+}
+
+function titleOf(record: AnalysisRecord): string {
+  const name = (p: string) => p.split(/[\\/]/).slice(-2, -1)[0] || p.split(/[\\/]/).pop() || p;
+  const a = record.report?.models?.a.name ?? name(record.modelA);
+  const b = record.report?.models?.b.name ?? name(record.modelB);
+  return `${a} ↔ ${b}${record.status === 'running' ? ' (running)' : record.stale ? ' (stale)' : ''}`;
+}
