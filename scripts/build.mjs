@@ -125,8 +125,8 @@ mkdirSync(dist, { recursive: true });
 if (names.some((n) => BUNDLES[n].platform === 'node')) copyNativeParts(opts.target);
 const contexts = await Promise.all(names.map((n) => esbuild.context(esbuildOptions(n, BUNDLES[n], opts.production))));
 if (opts.watch) {
-  await Promise.all(contexts.map((c) => c.watch()));
   console.log(`build: watching ${names.join(', ')}`);
+  await Promise.all(contexts.map((c) => c.watch()));
 } else {
   const results = await Promise.allSettled(contexts.map((c) => c.rebuild()));
   await Promise.all(contexts.map((c) => c.dispose()));

@@ -6,18 +6,21 @@
  * workbench hands to `window.codeAutomationExit`.
  *   node test/vscode/run.mjs [--grep <pattern>] [--version 4.100.3] [--matrix] [--extension <dir>] [--no-build]
  * --matrix runs on the oldest supported VS Code (code-server 4.100.3) and the current one (4.139.1, Node 24).
+ * Without --grep the tier also packages the VSIX (scripts/package.mjs) and installs it into each code-server
+ * (`--install-extension`, then `--list-extensions`): one more test per version.
  */
-import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startCodeServer } from '../harness/code-server.mjs';
+import { checkVsixInstall } from '../harness/vsix.mjs';
+import { bundleTests, outDir } from './bundle.mjs';
 import { openWorkbench, remoteUri } from '../harness/workbench.mjs';
+import { packageVsix } from '../../scripts/package.mjs';
 import { prepareWorkspace, repoRoot } from '../harness/workspace.mjs';
 
-export const OLDEST = '4.100.3';
-export const CURRENT = '4.139.1';
-const outDir = join(repoRoot, 'out/vscode');
+const OLDEST = '4.100.3';
+const CURRENT = '4.139.1';
 const logDir = join(repoRoot, '.test-output/vscode');
 const timeoutMs = Number(process.env.KC_VSCODE_TIMEOUT_S ?? 300) * 1000;
 
@@ -35,15 +38,6 @@ function parseArgs(argv) {
   return o;
 }
 
-function suiteEntries(dir) {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) return suiteEntries(p);
-    return e.name.endsWith('.test.ts') ? [p] : [];
-  });
-}
-
 /** The extension's bundles that exist in the tree (others may still be missing while the team works). */
 function buildExtension() {
   const names = [
@@ -54,21 +48,6 @@ function buildExtension() {
   if (!names.includes('extension')) throw new Error('vscode: src/extension/extension.ts is missing, nothing to test');
   const r = spawnSync(process.execPath, [join(repoRoot, 'scripts/build.mjs'), ...names], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error('vscode: the extension build failed');
-}
-
-async function bundleTests() {
-  rmSync(outDir, { recursive: true, force: true });
-  const common = {
-    bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: 'inline', logLevel: 'warning',
-    // mocha and native modules load from node_modules at run time; describe/it are mocha's globals.
-    external: ['vscode', 'mocha', 'onnxruntime-node', '@tensorflow/tfjs-node'],
-  };
-  const suites = suiteEntries(join(repoRoot, 'test/vscode/suite'));
-  await esbuild.build({ ...common, entryPoints: [join(repoRoot, 'test/vscode/index.ts')], outfile: join(outDir, 'index.js') });
-  if (suites.length) {
-    await esbuild.build({ ...common, entryPoints: suites, outbase: join(repoRoot, 'test/vscode/suite'), outdir: join(outDir, 'suite') });
-  }
-  return suites.length;
 }
 
 /** One full cycle on one code-server version: returns { passed, failed, code }. */
@@ -118,6 +97,30 @@ async function runOn(version, o) {
   }
 }
 
+/** Packages the VSIX and installs it into each code-server version like a user would. */
+function vsixCheck(versions) {
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+  const id = `${pkg.publisher}.${pkg.name}`;
+  let v;
+  try {
+    v = packageVsix({ out: join(repoRoot, 'out', `${pkg.name}-test.vsix`) });
+  } catch (err) {
+    console.log(`  ✘ VSIX packages: ${err instanceof Error ? err.message : String(err)}`);
+    return { passed: 0, failed: versions.length };
+  }
+  let passed = 0;
+  for (const version of versions) {
+    try {
+      checkVsixInstall(v.file, { version, id, expectedVersion: pkg.version });
+      console.log(`  ✔ VSIX (${(v.bytes / 1024 / 1024).toFixed(1)} MB, ${v.files} zip entries) installs into code-server ${version} and is listed`);
+      passed++;
+    } catch (err) {
+      console.log(`  ✘ VSIX installs into code-server ${version}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  return { passed, failed: versions.length - passed };
+}
+
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   if (o.build && o.extension === repoRoot) buildExtension();
@@ -133,6 +136,11 @@ async function main() {
     passed += r.passed;
     failed += r.failed;
     if (r.code !== 0) code = r.code || 1;
+  }
+  if (!o.grep && o.extension === repoRoot) {
+    const vsix = vsixCheck(o.versions);
+    passed += vsix.passed;
+    failed += vsix.failed;
   }
   console.log(`vscode: ${passed} passed, ${failed} failed`);
   process.exit(failed > 0 || code !== 0 ? 1 : 0);
