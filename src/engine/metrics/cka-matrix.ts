@@ -1,6 +1,6 @@
 /**
  * Linear CKA for every (layer of A, layer of B) pair with the shared-Gram trick: each layer's Gram matrix is built
- * once and flattened into a vector whose dot products are the CKA numerators, so all pairs are one product
+ * once (on onnxruntime when big, see gram.ts) and flattened into a vector whose dot products are the CKA numerators, so all pairs are one product
  * [layers A × len]·[layers B × len]ᵀ (Kornblith et al. 2019; Nguyen et al. 2021 for the minibatch form).
  *
  * - biased (exact Kornblith CKA): the vector is the upper triangle of the centred Gram H·K·H (off-diagonal entries
@@ -14,7 +14,7 @@ import { KcError, ShapeMismatchError } from '../errors';
 import { abT } from '../linalg/dense';
 import type { FeatureTensor } from '../tensor';
 import { CKA_BATCH_SIZE, minibatches } from './cka';
-import { centreGram, columnMeans, gram, shiftedGram } from './gram';
+import { centredGram, centreGram, columnMeans } from './gram';
 import { perSample } from './views';
 
 /** Up to this many probes the matrix holds the exact (biased) CKA; beyond, the unbiased minibatch estimator. */
@@ -49,7 +49,7 @@ export async function ckaMatrix(layersA: FeatureTensor[], layersB: FeatureTensor
 
   const vectors: LayerVectors[] = [];
   for (const t of all) {
-    vectors.push(biased ? biasedVector(t) : unbiasedVectors(t, batches));
+    vectors.push(biased ? await biasedVector(t) : await unbiasedVectors(t, batches));
     options.onLayer?.(vectors.length, all.length);
     // Let cancellation and progress messages through between layers.
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -75,10 +75,10 @@ interface LayerVectors {
   totals?: Float64Array;
 }
 
-function biasedVector(t: FeatureTensor): LayerVectors {
+async function biasedVector(t: FeatureTensor): Promise<LayerVectors> {
   const x = perSample(t);
   const n = x.rows;
-  const k = centreGram(gram(x), n);
+  const k = centreGram(await centredGram(x, columnMeans(x)), n);
   const main = new Float32Array((n * (n + 1)) / 2);
   let norm = 0;
   let p = 0;
@@ -99,7 +99,7 @@ function biasedVector(t: FeatureTensor): LayerVectors {
  * HSIC₁ per batch (see hsic1 in cka.ts) = c·[2·Σ_{i<j} K̃ᵢⱼL̃ᵢⱼ + sK·sL/((m−1)(m−2)) − 2/(m−2)·rK·rL], c = 1/(m(m−3)),
  * so the upper triangle is scaled by √(2c), row sums r by √(2c/(m−2)), totals s by √(c/((m−1)(m−2))).
  */
-function unbiasedVectors(t: FeatureTensor, batches: Array<[number, number]>): LayerVectors {
+async function unbiasedVectors(t: FeatureTensor, batches: Array<[number, number]>): Promise<LayerVectors> {
   const x = perSample(t);
   const mean = columnMeans(x);
   const length = batches.reduce((s, [a, b]) => s + ((b - a) * (b - a - 1)) / 2, 0);
@@ -107,9 +107,9 @@ function unbiasedVectors(t: FeatureTensor, batches: Array<[number, number]>): La
   const rows = new Float64Array(x.rows);
   const totals = new Float64Array(batches.length);
   let p = 0;
-  batches.forEach(([start, end], b) => {
+  for (const [b, [start, end]] of batches.entries()) {
     const m = end - start;
-    const k = shiftedGram(x, mean, start, end);
+    const k = await centredGram(x, mean, start, end);
     const c = 1 / (m * (m - 3));
     const sTri = Math.sqrt(2 * c);
     let total = 0;
@@ -121,7 +121,7 @@ function unbiasedVectors(t: FeatureTensor, batches: Array<[number, number]>): La
       for (let j = i + 1; j < m; j++) main[p++] = sTri * k[i * m + j];
     }
     totals[b] = total * Math.sqrt(c / ((m - 1) * (m - 2)));
-  });
+  }
   return { main, rows, totals };
 }
 

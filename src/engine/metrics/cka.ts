@@ -5,7 +5,7 @@
 import { KcError, ShapeMismatchError } from '../errors';
 import { abT, transpose } from '../linalg/dense';
 import type { FeatureTensor } from '../tensor';
-import { centreGram, columnMeans, frobenius, gram, shiftedGram } from './gram';
+import { centreGram, columnMeans, diagonalBlock, frobenius, gram, shiftedGram } from './gram';
 import { perSample, type DataMatrix } from './views';
 
 /** Default minibatch size of the unbiased estimator. */
@@ -20,11 +20,7 @@ export function linearCka(a: FeatureTensor, b: FeatureTensor): number {
   const x = perSample(a);
   const y = perSample(b);
   checkSamples(x, y);
-  if (x.rows < x.cols + y.cols) {
-    const k = centreGram(gram(x), x.rows);
-    const l = centreGram(gram(y), y.rows);
-    return ratio(frobenius(k, l), frobenius(k, k), frobenius(l, l));
-  }
+  if (x.rows < x.cols + y.cols) return ckaFromGrams(gram(x), gram(y), x.rows);
   const xt = centredTranspose(x);
   const yt = centredTranspose(y);
   const n = x.rows;
@@ -34,25 +30,40 @@ export function linearCka(a: FeatureTensor, b: FeatureTensor): number {
   return ratio(frobenius(xy, xy), frobenius(xx, xx), frobenius(yy, yy));
 }
 
+/** Biased linear CKA from the two n × n Grams (centred here, in place): ⟨HKH, HLH⟩ / (‖HKH‖·‖HLH‖). */
+export function ckaFromGrams(k: Float64Array, l: Float64Array, n: number): number {
+  centreGram(k, n);
+  centreGram(l, n);
+  return ratio(frobenius(k, l), frobenius(k, k), frobenius(l, l));
+}
+
 /**
  * Unbiased linear CKA from minibatches (Nguyen et al. 2021, Eq. 3): HSIC₁ (the unbiased estimator of Song et al.
  * 2012) averaged over minibatches, CKA = mean HSIC₁(K, L) / √(mean HSIC₁(K, K) · mean HSIC₁(L, L)). The batches are
- * contiguous and nearly equal (max(1, ⌊n / batchSize⌋) of them), so with n ≤ 2·batchSize it is the unbiased estimator
- * on all samples. HSIC₁ ignores feature offsets; the Grams are built from globally centred features anyway, which
- * changes nothing but rounding. Can be slightly negative.
+ * contiguous and nearly equal (max(1, ⌊n / batchSize⌋) of them), so with n < 2·batchSize it is the unbiased
+ * estimator on all samples. HSIC₁ ignores feature offsets; the Grams are built from globally centred features
+ * anyway, which changes nothing but rounding. Can be slightly negative.
  */
 export function unbiasedLinearCka(a: FeatureTensor, b: FeatureTensor, batchSize = CKA_BATCH_SIZE): number {
   const x = perSample(a);
   const y = perSample(b);
   checkSamples(x, y);
+  const mx = columnMeans(x);
+  const my = columnMeans(y);
+  return unbiasedFromBlocks(minibatches(x.rows, batchSize), (start, end) => [shiftedGram(x, mx, start, end), shiftedGram(y, my, start, end)]);
+}
+
+/** The same from full n × n Grams of (globally) centred features: each minibatch is a diagonal block. */
+export function unbiasedCkaFromGrams(k: Float64Array, l: Float64Array, n: number, batchSize = CKA_BATCH_SIZE): number {
+  return unbiasedFromBlocks(minibatches(n, batchSize), (start, end) => [diagonalBlock(k, n, start, end), diagonalBlock(l, n, start, end)]);
+}
+
+function unbiasedFromBlocks(batches: Array<[number, number]>, grams: (start: number, end: number) => [Float64Array, Float64Array]): number {
   let xy = 0;
   let xx = 0;
   let yy = 0;
-  const mx = columnMeans(x);
-  const my = columnMeans(y);
-  for (const [start, end] of minibatches(x.rows, batchSize)) {
-    const k = shiftedGram(x, mx, start, end);
-    const l = shiftedGram(y, my, start, end);
+  for (const [start, end] of batches) {
+    const [k, l] = grams(start, end);
     xy += hsic1(k, l, end - start);
     xx += hsic1(k, k, end - start);
     yy += hsic1(l, l, end - start);
@@ -66,7 +77,7 @@ export function unbiasedLinearCka(a: FeatureTensor, b: FeatureTensor, batchSize 
  */
 export function minibatches(n: number, batchSize: number): Array<[number, number]> {
   if (n < 4) throw new KcError(`unbiased CKA needs at least 4 probe samples, got ${n}`);
-  const count = Math.max(1, Math.min(Math.floor(n / Math.max(batchSize, 4)), Math.floor(n / 4)));
+  const count = Math.max(1, Math.floor(n / Math.max(batchSize, 4)));
   const base = Math.floor(n / count);
   const extra = n % count;
   const out: Array<[number, number]> = [];
@@ -105,7 +116,7 @@ export function hsic1(k: Float64Array, l: Float64Array, m: number): number {
   return (trace + (sumK * sumL) / ((m - 1) * (m - 2)) - (2 / (m - 2)) * rowDot) / (m * (m - 3));
 }
 
-function checkSamples(x: DataMatrix, y: DataMatrix): void {
+export function checkSamples(x: DataMatrix, y: DataMatrix): void {
   if (x.rows !== y.rows) {
     throw new ShapeMismatchError(`features of A have ${x.rows} samples and B ${y.rows}: use the same probe inputs for both`);
   }

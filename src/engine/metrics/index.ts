@@ -8,17 +8,18 @@ import { ShapeMismatchError } from '../errors';
 import { ridgeExplained } from '../linalg/ridge';
 import type { FeatureTensor } from '../tensor';
 import { covariances, pwccaFromCov, svccaFromCov } from './cca';
-import { linearCka, unbiasedLinearCka } from './cka';
-import { procrustesDistance } from './procrustes';
-import { ccaViews } from './views';
+import { ckaFromGrams, linearCka, unbiasedCkaFromGrams, unbiasedLinearCka } from './cka';
+import { centredGram, columnMeans } from './gram';
+import { procrustesByCovariance, procrustesDistance, procrustesFromGramSubset, procrustesSamples } from './procrustes';
+import { ccaViews, perSample } from './views';
 
-export { ckaMatrix, ckaMatrixMeasure, CKA_FULL_MAX_SAMPLES, type CkaMatrixOptions } from './cka-matrix';
+export { ckaMatrix, ckaMatrixMeasure, CKA_FULL_MAX_SAMPLES, type CkaEstimator, type CkaMatrixOptions } from './cka-matrix';
 export { linearCka, unbiasedLinearCka } from './cka';
 export { procrustesDistance } from './procrustes';
 
 /** CCA is skipped above this many neurons per side (a cubic eigenproblem each) … */
 export const CCA_MAX_DIMS = 1024;
-/** … and when there are fewer than this many observations per neuron (CCA then finds spurious correlations). */
+/** … and with fewer than this many observations per neuron (CCA then finds spurious correlations). */
 export const CCA_MIN_ROWS_PER_DIM = 2;
 
 export interface SimilarityOptions {
@@ -32,25 +33,37 @@ export interface SimilarityOptions {
 /**
  * All measures for features A and B of the same probe samples (all samples, except ridgeExplained which is
  * held-out). SVCCA/PWCCA are left out when CCA would be unreliable (see CCA_MAX_DIMS, CCA_MIN_ROWS_PER_DIM) and
- * ridgeExplained when A and B differ in H×W (resample first, as the disentangler does).
+ * ridgeExplained when A and B differ in H×W (resample first, as the disentangler does). When features outnumber
+ * samples, the two n × n Grams are built once (onnxruntime when big) and shared by both CKAs and Procrustes.
  */
 export async function similarityMeasures(a: FeatureTensor, b: FeatureTensor, options: SimilarityOptions = {}): Promise<SimilarityMeasures> {
-  if (a.shape[0] !== b.shape[0]) {
-    throw new ShapeMismatchError(`features of A have ${a.shape[0]} samples and B ${b.shape[0]}: use the same probe inputs for both`);
+  const x = perSample(a);
+  const y = perSample(b);
+  if (x.rows !== y.rows) {
+    throw new ShapeMismatchError(`features of A have ${x.rows} samples and B ${y.rows}: use the same probe inputs for both`);
   }
-  const result: SimilarityMeasures = { linearCKA: linearCka(a, b) };
+  const n = x.rows;
+  const result: SimilarityMeasures = { linearCKA: 0 };
+  if (n < x.cols + y.cols) {
+    const k = await centredGram(x, columnMeans(x));
+    const l = await centredGram(y, columnMeans(y));
+    if (n >= 4) result.linearCKAUnbiased = unbiasedCkaFromGrams(k, l, n);
+    if (!procrustesByCovariance(n, x.cols, y.cols)) result.procrustes = procrustesFromGramSubset(k, l, n, procrustesSamples(n));
+    result.linearCKA = ckaFromGrams(k, l, n); // centres k and l in place: last
+  } else {
+    result.linearCKA = linearCka(a, b);
+    if (n >= 4) result.linearCKAUnbiased = unbiasedLinearCka(a, b);
+  }
   await yieldToEventLoop();
-  if (a.shape[0] >= 4) result.linearCKAUnbiased = unbiasedLinearCka(a, b);
-  const [x, y] = ccaViews(a, b);
-  if (Math.max(x.cols, y.cols) <= CCA_MAX_DIMS && x.rows >= CCA_MIN_ROWS_PER_DIM * (x.cols + y.cols)) {
+  result.procrustes ??= procrustesDistance(a, b);
+  const [cx, cy] = ccaViews(a, b);
+  if (Math.max(cx.cols, cy.cols) <= CCA_MAX_DIMS && cx.rows >= CCA_MIN_ROWS_PER_DIM * (cx.cols + cy.cols)) {
     await yieldToEventLoop();
-    const cov = covariances(x, y);
+    const cov = covariances(cx, cy);
     result.svcca = svccaFromCov(cov);
     result.pwcca = pwccaFromCov(cov);
   }
-  await yieldToEventLoop();
-  result.procrustes = procrustesDistance(a, b);
-  if (a.shape[1] === b.shape[1] && a.shape[2] === b.shape[2] && a.shape[0] >= 4) {
+  if (a.shape[1] === b.shape[1] && a.shape[2] === b.shape[2] && n >= 4) {
     await yieldToEventLoop();
     result.ridgeExplained = ridgeExplained(a, b, {
       kernel: options.kernel ?? 3,
@@ -62,7 +75,7 @@ export async function similarityMeasures(a: FeatureTensor, b: FeatureTensor, opt
   for (const key of Object.keys(result) as Array<keyof SimilarityMeasures>) {
     if (!Number.isFinite(result[key])) delete result[key];
   }
-  if (result.linearCKA === undefined) result.linearCKA = 0;
+  result.linearCKA ??= 0;
   return result;
 }
 
