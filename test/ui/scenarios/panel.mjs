@@ -1,0 +1,48 @@
+// A person compares two sample models from the palette and reads the consistency panel: the heatmap is drawn
+// (one cell per layer pair), hovering a cell shows its numbers, clicking it opens the pair drill-down.
+// Leaves .test-output/ui/panel.png and panel-drilldown.png.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export default async function panel(ctx) {
+  const { page } = ctx;
+  mkdirSync(join(ctx.workspaceDir, '.vscode'), { recursive: true });
+  writeFileSync(join(ctx.workspaceDir, '.vscode/settings.json'), JSON.stringify({ 'knowledgeConsistency.probe.count': 64, 'knowledgeConsistency.epochs': 3 }));
+  const quickInput = page.locator('.quick-input-widget');
+  const pick = async (text) => {
+    await quickInput.locator('.monaco-list-row', { hasText: text }).first().waitFor({ state: 'visible' });
+    await page.keyboard.type(text);
+    await page.keyboard.press('Enter');
+  };
+  await ctx.runCommand('Knowledge Consistency: Compare Knowledge Consistency');
+  await pick('mnist-cnn-seed1');
+  await pick('mnist-cnn-seed2');
+  await pick('mnist');
+  await pick('fast');
+
+  const frame = ctx.webviewFrame();
+  const status = frame.locator('#status');
+  await status.filter({ hasText: /^done/ }).waitFor({ state: 'visible', timeout: 240_000 });
+  const heatmap = frame.locator('#heatmap');
+  await heatmap.waitFor({ state: 'visible' });
+  const g = await heatmap.evaluate((c) => ({ rows: +c.dataset.rows, cols: +c.dataset.cols, cell: +c.dataset.cell, x0: +c.dataset.x0, y0: +c.dataset.y0 }));
+  if (!(g.rows > 0 && g.cols > 0)) throw new Error(`heatmap has ${g.rows} × ${g.cols} cells`);
+
+  // Hover the first disentangler cell (a default pair): the tooltip names it and shows its explained fraction.
+  const box = await heatmap.boundingBox();
+  const cellAt = (r, c) => ({ x: box.x + g.x0 + (c + 0.5) * g.cell, y: box.y + g.y0 + (r + 0.5) * g.cell });
+  let found;
+  for (let r = 0; r < g.rows && !found; r++) for (let c = 0; c < g.cols && !found; c++) {
+    const { x, y } = cellAt(r, c);
+    await page.mouse.move(x, y);
+    const text = await frame.locator('#tooltip').innerText();
+    if (/explained: \d/.test(text)) found = { r, c, text };
+  }
+  if (!found) throw new Error('no heatmap cell shows a disentangler result in its tooltip');
+  await ctx.screenshot('panel');
+
+  const { x, y } = cellAt(found.r, found.c);
+  await page.mouse.click(x, y);
+  await frame.locator('#stacked-bars rect.segment').first().waitFor({ state: 'visible', timeout: 10_000 });
+  await ctx.screenshot('panel-drilldown');
+}
