@@ -10,6 +10,10 @@ import { recogniseModelFile, type ModelFileFormat } from './recognise';
 
 export const BUILTIN_MODEL_GLOBS = ['**/*.onnx', '**/model.json'];
 
+function modelGlobs(): string[] {
+  return [...BUILTIN_MODEL_GLOBS, ...readConfig().extraModelGlobs];
+}
+
 export interface DiscoveredModel {
   uri: vscode.Uri;
   format: ModelFileFormat;
@@ -44,10 +48,15 @@ export class ModelIndex implements vscode.Disposable {
   /** The list of models changed (added, removed, rescanned). */
   readonly onDidChange = this.changed.event;
   private readonly contentChanged = new vscode.EventEmitter<vscode.Uri>();
-  /** A listed model file changed on disk or was deleted (its results become stale). */
+  /** A model file changed on disk or was deleted (results about it may be stale); fires before the first scan too. */
   readonly onDidChangeModelFile = this.contentChanged.event;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {}
+  private watchedGlobs = '';
+
+  /** Watches from the start (cheap), so changed model files mark results stale even before the first scan. */
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    this.watch(modelGlobs());
+  }
 
   /** Scans once (later calls share the scan); the watchers start with the first scan. */
   ensureScanned(): Promise<void> {
@@ -88,12 +97,11 @@ export class ModelIndex implements vscode.Disposable {
   private async scanAll(): Promise<void> {
     const started = Date.now();
     const config = readConfig();
-    const globs = [...BUILTIN_MODEL_GLOBS, ...config.extraModelGlobs];
+    const globs = modelGlobs();
     this.extraGlobs = new GlobSet(config.extraModelGlobs);
     this.models.clear();
     this.excludes.clear();
     this.cappedAt = undefined;
-    this.disposeWatchers();
     this.watch(globs);
 
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
@@ -109,7 +117,11 @@ export class ModelIndex implements vscode.Disposable {
     this.changed.fire();
   }
 
+  /** (Re)creates the watchers when the patterns changed. */
   private watch(globs: string[]): void {
+    if (this.watchedGlobs === globs.join('\n')) return;
+    this.disposeWatchers();
+    this.watchedGlobs = globs.join('\n');
     for (const glob of globs) {
       const watcher = vscode.workspace.createFileSystemWatcher(glob);
       this.watchers.push(
@@ -135,12 +147,13 @@ export class ModelIndex implements vscode.Disposable {
       this.models.delete(key);
       this.changed.fire();
     } else if (!known && isModel) this.changed.fire();
-    if (known) this.contentChanged.fire(uri);
+    this.contentChanged.fire(uri);
   }
 
   private onDeleted(uri: vscode.Uri): void {
     const prefix = uri.toString().replace(/\/?$/, '/');
     let removed = false;
+    if (!this.models.has(uri.toString()) && /\.(onnx|json)$/i.test(uri.path)) this.contentChanged.fire(uri);
     for (const key of [...this.models.keys()]) {
       if (key === uri.toString() || key.startsWith(prefix)) {
         const model = this.models.get(key);
@@ -177,5 +190,6 @@ export class ModelIndex implements vscode.Disposable {
   private disposeWatchers(): void {
     this.watchers.forEach((w) => w.dispose());
     this.watchers = [];
+    this.watchedGlobs = '';
   }
 }
