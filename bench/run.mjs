@@ -76,7 +76,9 @@ function compare(name, ours, reference, metric, unit = 's') {
   }
   if (error) return void notes.push(`${name}: failed — ${error}`);
   const row = { case: name, unit, ours: median(o), oursRuns: o, oursRssMB: Math.max(...rssO) };
-  if (r.length) Object.assign(row, { reference: median(r), referenceRuns: r, referenceRssMB: Math.max(...rssR), ratio: median(o) / median(r), rssRatio: Math.max(...rssO) / Math.max(...rssR) });
+  // ratio is always a time ratio ours / reference (< 1: we are faster); for a throughput it is reference / ours
+  const ratio = unit === 's' ? median(o) / median(r) : median(r) / median(o);
+  if (r.length) Object.assign(row, { reference: median(r), referenceRuns: r, referenceRssMB: Math.max(...rssR), ratio, rssRatio: Math.max(...rssO) / Math.max(...rssR) });
   // CPU seconds (user + sys) per epoch: less sensitive to other processes than wall time; kept in results.json
   if (cpuO.length && cpuR.length) Object.assign(row, { oursCpuSeconds: median(cpuO), referenceCpuSeconds: median(cpuR) });
   results.push(row);
@@ -104,6 +106,7 @@ function printRow(row) {
 const started = new Date();
 const torch = torchAvailable();
 console.log(`bench: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}, node ${process.version}, torch ${torch ?? 'absent'}, ${repeats} repeats (medians)`);
+console.log('ratio = our time / reference time (for img/s: reference throughput / ours); < 1 means we are faster');
 console.log(['case'.padEnd(44), 'ours'.padStart(12), 'reference'.padStart(12), 'ratio'.padStart(7), 'RSS MB'.padStart(8), 'ref MB'.padStart(8), 'RSS ×'.padStart(7)].join(' '));
 
 if (only.has('train')) {
@@ -126,8 +129,10 @@ if (only.has('cka')) {
 }
 
 if (only.has('extract')) {
-  compare('extract: openModel (all layers) vs ORT direct', () => ts('extract.ts', ['--via', 'adapter']), () => ts('extract.ts', ['--via', 'ort']), (j) => j.imagesPerSecond, 'img/s');
-  if (torch) compare('extract: ORT direct vs PyTorch (same CNN)', () => ts('extract.ts', ['--via', 'ort']), () => py('extract_ref.py', []), (j) => j.imagesPerSecond, 'img/s');
+  const adapter = () => ts('extract.ts', ['--via', 'adapter']);
+  compare('extract mnist-cnn-wide: openModel vs ORT direct', adapter, () => ts('extract.ts', ['--via', 'ort']), (j) => j.imagesPerSecond, 'img/s');
+  if (torch) compare('extract mnist-cnn-wide: openModel vs PyTorch', adapter, () => py('extract_ref.py', []), (j) => j.imagesPerSecond, 'img/s');
+  else notes.push('extract: PyTorch reference skipped — python3-torch is not installed');
 }
 
 if (only.has('presets')) {
