@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { getTrainingBackend, type BackendPreference } from '../../engine/compute/index';
-import { disentangle, resolveSettings } from '../../engine/disentangler/index';
+import { disentangle, layerLabels, resolveSettings, validatePair } from '../../engine/disentangler/index';
 import { KcError } from '../../engine/errors';
 import { readNpy, type NpyLayout } from '../../engine/features/npy';
 import { renderSummary } from '../../engine/report/text';
@@ -58,6 +58,7 @@ export function registerDisentangle(program: Command): void {
       const [a, b] = await Promise.all([readNpy(fileA, { layout: flags.layout }), readNpy(fileB, { layout: flags.layout })]);
       const loaded = performance.now();
       const layerA = layerName(fileA), layerB = layerName(fileB, layerA);
+      validatePair(a, b, ...layerLabels(layerA, layerB));
       const bar = createProgressBar(process.stderr);
       const backend = await getTrainingBackend(flags.backend, (m) => bar.log(m));
       const s = settings;

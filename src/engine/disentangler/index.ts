@@ -15,6 +15,7 @@ import { pairSimilarity } from './similarity';
 import { validatePair } from './validate';
 
 export { resolveSettings, PRESETS } from './settings';
+export { validatePair } from './validate';
 
 export interface DisentangleOptions {
   layerA: string;
@@ -31,7 +32,7 @@ export interface DisentangleOptions {
 /** Features `a` (of layerA) and `b` (of layerB) on the same probe samples → one pair's result in one direction. */
 export async function disentangle(a: FeatureTensor, b: FeatureTensor, settings: DisentangleSettings, options: DisentangleOptions): Promise<PairResult> {
   const { layerA, layerB, direction } = options;
-  const nameA = `layer A "${layerA}"`, nameB = `layer B "${layerB}"`;
+  const [nameA, nameB] = layerLabels(layerA, layerB);
   validatePair(a, b, nameA, nameB);
   const forward = direction === 'A->B';
   const [sourceRaw, target] = forward ? [a, b] : [b, a];
@@ -70,6 +71,11 @@ export async function disentangle(a: FeatureTensor, b: FeatureTensor, settings: 
     ...(result.spread ? { spread: result.spread } : {}),
     ...(warnings.length ? { warnings } : {}),
   };
+}
+
+/** How error messages and warnings name the two layers. */
+export function layerLabels(layerA: string, layerB: string): [string, string] {
+  return [`layer A "${layerA}"`, `layer B "${layerB}"`];
 }
 
 /** A warning naming the constant channels of a layer (they are kept: they normalise to zeros, never NaN). */
