@@ -54,6 +54,7 @@ class TfjsGraphAdapter implements ModelAdapter {
   readonly inputShape: readonly number[];
   private readonly inputDtype: tf.DataType;
   private listed: LayerInfo[] = [];
+  private needsAsync = false;
 
   constructor(
     private readonly file: string,
@@ -78,7 +79,7 @@ class TfjsGraphAdapter implements ModelAdapter {
     const shapes = new Map<string, { shape: number[]; dtype: string }>();
     const input = tfjs.zeros([1, ...dims], this.inputDtype);
     try {
-      const outs = (await this.model.executeAsync(input, candidates.map((n) => n.name))) as tf.Tensor[];
+      const outs = await this.run(input, candidates.map((n) => n.name));
       candidates.forEach((n, i) => shapes.set(n.name, { shape: outs[i].shape, dtype: outs[i].dtype }));
       tfjs.dispose(outs);
     } catch (e) {
@@ -130,7 +131,7 @@ class TfjsGraphAdapter implements ModelAdapter {
       const input = this.inputTensor(tfjs, batch);
       let outputs: tf.Tensor[];
       try {
-        outputs = (await this.model.executeAsync(input, [...layerNames])) as tf.Tensor[];
+        outputs = await this.run(input, [...layerNames]);
       } finally {
         input.dispose();
       }
@@ -150,6 +151,19 @@ class TfjsGraphAdapter implements ModelAdapter {
 
   async dispose(): Promise<void> {
     this.model.dispose();
+  }
+
+  /** execute() where it works; models with control flow or dynamic shapes need executeAsync(). */
+  private async run(input: tf.Tensor, names: string[]): Promise<tf.Tensor[]> {
+    if (!this.needsAsync) {
+      try {
+        return this.model.execute(input, names) as tf.Tensor[];
+      } catch (e) {
+        if (!/executeAsync/.test((e as Error).message)) throw e;
+        this.needsAsync = true;
+      }
+    }
+    return (await this.model.executeAsync(input, names)) as tf.Tensor[];
   }
 
   private inputTensor(tfjs: typeof tf, batch: InputBatch): tf.Tensor {
