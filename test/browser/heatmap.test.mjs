@@ -129,6 +129,11 @@ describe('consistency panel webview', () => {
     await applyTheme(p, 'dark');
     await send(p, { type: 'kc/status', analysisId: 'analysis-1', status: 'done' });
     await p.screenshot({ path: shot('drilldown-dark'), fullPage: true });
+    // The layer strip: one point per A→B pair, in B's depth order.
+    await p.locator('vscode-tab-header[data-tab="strip"]').click();
+    const strip = await p.locator('#strip-chart polyline[data-series="explained"]').getAttribute('points');
+    assert.equal(strip.trim().split(/\s+/).length, report.pairs.filter((q) => q.direction === 'A->B').length);
+    await p.screenshot({ path: shot('strip-dark'), fullPage: true });
     await p.close();
   });
 
@@ -197,8 +202,10 @@ describe('consistency panel webview', () => {
     assert.equal((await posted(p, 'kc/export')).at(-1).format, 'json');
 
     // Choose a measure, reload: the webview asks for the same analysis and keeps the measure.
-    await p.evaluate(() => { const s = document.getElementById('measure'); s.value = 'linearCKA'; s.dispatchEvent(new Event('change')); });
+    await p.locator('#measure').click();
+    await p.locator('#measure').getByRole('option', { name: 'Linear CKA (similarity)' }).click();
     await send(p);
+    assert.match(await p.locator('#legend').getAttribute('aria-label'), /Linear CKA/);
     await p.reload();
     await applyTheme(p, 'dark');
     await p.waitForFunction(() => window.__posted.some((m) => m.type === 'kc/ready'));

@@ -171,7 +171,7 @@ export class HeatmapView {
         ctx.fillText((bound ? '≥' : '') + m.values[i].toFixed(2), cx, cy);
       }
       if (m.running[i]) {
-        const r = Math.max(1.5, cell * 0.14);
+        const r = Math.max(1.5, Math.min(5, cell * 0.1));
         ctx.beginPath();
         ctx.arc(x0 + (i % nC) * cell + cell - r - 2, y0 + Math.floor(i / nC) * cell + r + 2, r, 0, 2 * Math.PI);
         ctx.fillStyle = theme.focus;
