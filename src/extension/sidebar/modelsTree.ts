@@ -121,7 +121,8 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
     const isReference = this.reference.get()?.toString() === model.uri.toString();
     const item = new vscode.TreeItem(model.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = model.uri.toString();
-    item.description = `${model.format === 'onnx' ? 'ONNX' : 'TF.js'} · ${model.relativePath}${isReference ? ' · reference' : ''}`;
+    // The path is in the tooltip: a narrow sidebar should show the name and format in full.
+    item.description = `${model.format === 'onnx' ? 'ONNX' : 'TF.js'}${isReference ? ' · reference' : ''}`;
     item.iconPath = new vscode.ThemeIcon(isReference ? 'pinned' : 'circuit-board');
     item.contextValue = isReference ? REFERENCE_CONTEXT : MODEL_CONTEXT;
     item.resourceUri = model.uri;

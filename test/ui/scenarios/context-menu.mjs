@@ -10,7 +10,7 @@ export default async function contextMenu(ctx) {
   mkdirSync(join(ctx.workspaceDir, '.vscode'), { recursive: true });
   writeFileSync(join(ctx.workspaceDir, '.vscode/settings.json'), JSON.stringify({ 'knowledgeConsistency.probe.count': 64, 'knowledgeConsistency.epochs': 3 }));
 
-  await page.locator('.activitybar .action-item a[aria-label^="Explorer"]').click();
+  await ctx.runCommand('View: Show Explorer'); // (clicking the icon would close an Explorer that is already open)
   for (const folder of ['models', 'mnist-cnn-seed1', 'mnist-cnn-seed2']) {
     const row = ctx.explorerItem(folder).first();
     await row.waitFor({ state: 'visible' });
