@@ -69,12 +69,17 @@ export function registerCompare(program: Command): void {
       const controller = new AbortController();
       const onSigint = () => controller.abort();
       process.once('SIGINT', onSigint);
+      // The engine may log one fact once per direction; a reader needs it once.
+      const logged = new Set<string>();
       let report;
       try {
         report = await runCompare(options, {
           signal: controller.signal,
           onProgress: (p) => bar.update(p),
-          log: (m) => bar.log(m),
+          log: (m) => {
+            if (!logged.has(m)) bar.log(m);
+            logged.add(m);
+          },
         });
       } finally {
         bar.done();

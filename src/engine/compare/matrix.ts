@@ -1,7 +1,7 @@
 import { throwIfCancelled, type CancelSignal, type ProgressSink } from '../cancel';
 import { resampleTo } from '../disentangler/resample';
 import { ridgeExplained } from '../linalg/ridge';
-import { ckaMatrix } from '../metrics/index';
+import { ckaMatrix, ckaMatrixMeasure } from '../metrics/index';
 import type { FeatureTensor } from '../tensor';
 import type { SimilarityMatrix } from '../../protocol/report';
 
@@ -26,8 +26,12 @@ export async function similarityMatrix(
   namesA: string[], featuresA: FeatureTensor[], namesB: string[], featuresB: FeatureTensor[], options: MatrixOptions,
 ): Promise<SimilarityMatrix> {
   throwIfCancelled(options.signal);
-  const cka = await ckaMatrix(featuresA, featuresB);
-  const measures: SimilarityMatrix['measures'] = { linearCKA: cka.flat() };
+  const layers = featuresA.length + featuresB.length;
+  const cka = await ckaMatrix(featuresA, featuresB, {
+    onLayer: (done) => options.onProgress?.({ stage: 'CKA matrix', done, total: layers }),
+  });
+  // Beyond a sample count the matrix holds the unbiased minibatch CKA, under its own measure name.
+  const measures: SimilarityMatrix['measures'] = { [ckaMatrixMeasure(featuresA[0]?.shape[0] ?? 0)]: cka.flat() };
   if (options.ridge) {
     const cells = namesA.length * namesB.length * options.directions.length;
     let done = 0;

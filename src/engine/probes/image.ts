@@ -110,11 +110,18 @@ export function targetSize(image: { height: number; width: number }, target: Inp
   };
 }
 
-/** Human-readable preprocessing for ProbeInfo, e.g. "RGB 224×224, bilinear from 28×28, scaled to [0,1]". */
-export function describeFit(native: string, target: InputTarget, norm: ProbeNormalization | undefined): string {
-  const channels = target.channels === 1 ? 'grayscale' : target.channels === 3 ? 'RGB' : `${target.channels}-channel`;
-  const size = target.height > 0 && target.width > 0 ? ` ${target.height}×${target.width}` : ' native size';
-  const parts = [`${native} → ${channels}${size} (bilinear)`];
+/**
+ * Human-readable preprocessing for ProbeInfo, e.g. "MNIST test split (first 1000), grayscale 28×28, as is, scaled
+ * to [0,1]" or "… → RGB 32×32 (bilinear)". `native` is the samples' common size when they have one.
+ */
+export function describeFit(description: string, target: InputTarget, norm: ProbeNormalization | undefined, native?: InputTarget): string {
+  const c = target.channels > 0 ? target.channels : native?.channels ?? 0;
+  const channels = c === 1 ? 'grayscale' : c === 3 ? 'RGB' : c > 0 ? `${c}-channel` : 'native channels';
+  const h = target.height > 0 ? target.height : native?.height ?? 0;
+  const w = target.width > 0 ? target.width : native?.width ?? 0;
+  const size = h > 0 && w > 0 ? `${h}×${w}` : 'native size';
+  const unchanged = native && native.height === h && native.width === w && native.channels === c;
+  const parts = [description, unchanged ? 'no resize' : `fitted to ${channels} ${size} (bilinear)`];
   if (norm) {
     parts.push(`scaled to [${norm.range[0]},${norm.range[1]}]`);
     if (norm.mean) parts.push(`mean ${norm.mean.join('/')}`);

@@ -49,7 +49,7 @@ export function fitProbe(
     throw new KcError('per-channel probe mean/std needs a model with a known channel count', 'probe');
   }
   return {
-    preprocessing: describeFit(probe.description, target, norm),
+    preprocessing: describeFit(probe.description, target, norm, probe.size),
     batches: (signal) => batchesOf(probe, target, norm, batchSize, signal),
   };
 }

@@ -22,6 +22,7 @@ export async function openMnist(count: number): Promise<ProbeSource> {
     source: 'mnist',
     count: n,
     description: `MNIST test split (first ${n}), grayscale ${rows}×${cols}`,
+    size: { height: rows, width: cols, channels: 1 },
     pixels: true,
     warnings,
     samples: (signal?: CancelSignal) => readImages(file, n, rows, cols, signal),

@@ -33,6 +33,7 @@ export async function openNpyProbe(file: string, count: number, layout: InputLay
     source: file,
     count: used,
     description: `${used} inputs from ${file} (${nchw ? 'NCHW' : 'NHWC'} ${h}×${w}×${c})`,
+    size: { height: h, width: w, channels: c },
     pixels: false,
     warnings,
     samples: (signal?: CancelSignal) => readSamples(tensor, used, file, signal),

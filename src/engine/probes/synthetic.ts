@@ -14,6 +14,7 @@ export function openSynthetic(count: number, target: InputTarget, seed = 0): Pro
     source: 'synthetic',
     count,
     description: `uniform noise ${h}×${w}×${c} (seed ${seed})`,
+    size: { height: h, width: w, channels: c },
     pixels: true,
     warning: SYNTHETIC_WARNING,
     warnings: [],

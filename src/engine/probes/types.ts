@@ -37,6 +37,8 @@ export interface ProbeSource {
   readonly count: number;
   /** The samples' native form, e.g. "MNIST test split, 28×28 grayscale". */
   readonly description: string;
+  /** The samples' size when they all share one (MNIST, .npy, synthetic); absent for image folders. */
+  readonly size?: InputTarget;
   /** Whether the values are image pixels in [0, 1] (normalisation applies) or stored model inputs (used as is). */
   readonly pixels: boolean;
   /** Set when the data is not real (synthetic noise); shown as a warning in every report. */

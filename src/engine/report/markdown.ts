@@ -6,7 +6,7 @@ import { MATRIX_LABELS, maxOrder, pairCells, pairHeader, pairRow } from './pairs
  * The Markdown report (for VS Code's preview, pull requests, notebooks). `heatmapPng` is the path, relative to the
  * Markdown file, of the heatmap image written beside it (see renderHeatmapPng); the numbers are also in a table.
  */
-export function renderMarkdown(report: Report, options: { heatmapPng?: string } = {}): string {
+export function renderMarkdown(report: Report, options: { heatmapPng?: string; heatmapMeasure?: string } = {}): string {
   const out: string[] = [];
   const title = report.models ? `${report.models.a.name} vs ${report.models.b.name}` : 'feature comparison';
   out.push(`# Knowledge consistency: ${title}`, '');
@@ -26,7 +26,8 @@ export function renderMarkdown(report: Report, options: { heatmapPng?: string } 
 
   if (report.matrix) {
     out.push('## All-pairs similarity matrix (similarity, not consistency)', '');
-    if (options.heatmapPng) out.push(`![${MATRIX_LABELS.linearCKA} heatmap, rows A, columns B](${encodeURI(options.heatmapPng)})`, '');
+    const label = MATRIX_LABELS[options.heatmapMeasure ?? 'linearCKA'] ?? options.heatmapMeasure;
+    if (options.heatmapPng) out.push(`![${label} heatmap, rows A, columns B](${encodeURI(options.heatmapPng)})`, '');
     for (const key of Object.keys(report.matrix.measures)) out.push(matrixTable(report.matrix, key), '');
   }
 
@@ -43,7 +44,7 @@ export function renderMarkdown(report: Report, options: { heatmapPng?: string } 
     ['backend', `${b.name} ${b.version} (${b.device}, ${b.threads} threads)`],
     ['time', `load ${seconds(t.loadSeconds)}, extract ${seconds(t.extractSeconds)}, similarity ${seconds(t.similaritySeconds)}, disentangle ${seconds(t.disentangleSeconds)}, total ${seconds(t.totalSeconds)}`],
   ];
-  out.push(table(['', ''], facts.map(([k, v]) => [`**${k}**`, v]), 1), '');
+  out.push(table(['', ''], facts.map(([k, v]) => [`**${k}**`, v]), 2), '');
   return out.join('\n');
 }
 

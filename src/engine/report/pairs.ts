@@ -43,6 +43,12 @@ export function pairCells(r: PairRow): string[] {
 /** The measures of the matrix in a stable display order with labels ("similarity, not consistency"). */
 export const MATRIX_LABELS: Record<string, string> = {
   linearCKA: 'linear CKA',
+  linearCKAUnbiased: 'linear CKA (unbiased, minibatch)',
   ridgeExplained: 'order-0 ridge explained, A → B',
   ridgeExplainedBA: 'order-0 ridge explained, B → A',
 };
+
+/** The matrix measure drawn as "the" heatmap image and terminal grid: CKA, whichever estimator filled it. */
+export function headlineMeasure(measures: Record<string, unknown>): string | undefined {
+  return ['linearCKA', 'linearCKAUnbiased', ...Object.keys(measures)].find((k) => k in measures);
+}

@@ -1,7 +1,7 @@
 import type { Report, SimilarityMatrix } from '../../protocol/report';
 import { colorAt } from './colors';
 import { fmt, seconds, textTable } from './format';
-import { MATRIX_LABELS, maxOrder, pairCells, pairHeader, pairRow } from './pairs';
+import { headlineMeasure, MATRIX_LABELS, maxOrder, pairCells, pairHeader, pairRow } from './pairs';
 
 /**
  * The terminal summary of a report: one row per disentangled pair and direction, then the similarity matrix as a
@@ -22,7 +22,8 @@ export function renderSummary(report: Report, options: { color?: boolean } = {})
   } else {
     out.push('No pairs were disentangled.');
   }
-  if (report.matrix) out.push('', renderMatrix(report.matrix, 'linearCKA', options.color ?? false));
+  const measure = report.matrix && headlineMeasure(report.matrix.measures);
+  if (report.matrix && measure) out.push('', renderMatrix(report.matrix, measure, options.color ?? false));
   if (report.timings) {
     const t = report.timings;
     out.push('', `time: load ${seconds(t.loadSeconds)}, extract ${seconds(t.extractSeconds)}, similarity ${seconds(t.similaritySeconds)}, disentangle ${seconds(t.disentangleSeconds)}, total ${seconds(t.totalSeconds)}`);

@@ -4,6 +4,7 @@ import type { Report } from '../../protocol/report';
 import { renderHeatmapPng } from './heatmap-png';
 import { renderHtml } from './html';
 import { renderMarkdown } from './markdown';
+import { headlineMeasure } from './pairs';
 
 export interface ReportFiles {
   json?: string;
@@ -23,10 +24,11 @@ export async function writeReports(report: Report, files: ReportFiles): Promise<
   if (files.json) await put(files.json, `${JSON.stringify(report, null, 2)}\n`);
   if (files.html) await put(files.html, renderHtml(report));
   if (files.md) {
-    const png = report.matrix ? renderHeatmapPng(report.matrix, 'linearCKA') : undefined;
+    const measure = report.matrix && headlineMeasure(report.matrix.measures);
+    const png = report.matrix && measure ? renderHeatmapPng(report.matrix, measure) : undefined;
     const pngPath = png ? path.join(path.dirname(files.md), `${path.basename(files.md, path.extname(files.md))}.heatmap.png`) : undefined;
     if (png && pngPath) await put(pngPath, png);
-    await put(files.md, renderMarkdown(report, { heatmapPng: pngPath ? path.basename(pngPath) : undefined }));
+    await put(files.md, renderMarkdown(report, { heatmapPng: pngPath ? path.basename(pngPath) : undefined, heatmapMeasure: measure }));
   }
   return written;
 }
