@@ -59,6 +59,6 @@ function concat(a: InputBatch, b: InputBatch): InputBatch {
 }
 
 /** Samples per run so that the requested layers' outputs of one run take about `budgetBytes` (at least 1). */
-export function runSize(floatsPerSample: number, budgetBytes = 64 * 2 ** 20, cap = 256): number {
+export function runSize(floatsPerSample: number, budgetBytes = 32 * 2 ** 20, cap = 256): number {
   return Math.max(1, Math.min(cap, Math.floor(budgetBytes / Math.max(1, floatsPerSample * 4))));
 }

@@ -145,7 +145,7 @@ class OnnxAdapter implements ModelAdapter {
     const session = await this.sessionFor(layerNames);
     const fixedBatch = this.inputDims[0];
     const perSample = chosen.reduce((s, l) => s + l.shape.slice(1).reduce((a, b) => a * (b > 0 ? b : 64), 1), 0);
-    const size = typeof fixedBatch === 'number' && fixedBatch > 0 ? fixedBatch : runSize(perSample);
+    const size = typeof fixedBatch === 'number' && fixedBatch > 0 ? fixedBatch : runSize(perSample, options.memoryBudget);
     let done = 0;
     for await (const batch of rebatch(inputs, size, { exact: size === fixedBatch, signal: options.signal })) {
       throwIfCancelled(options.signal);

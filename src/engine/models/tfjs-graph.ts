@@ -125,7 +125,7 @@ class TfjsGraphAdapter implements ModelAdapter {
     });
     const perSample = chosen.reduce((s, l) => s + l.shape.slice(1).reduce((a, b) => a * (b > 0 ? b : 64), 1), 0);
     let done = 0;
-    for await (const batch of rebatch(inputs, runSize(perSample), { signal: options.signal })) {
+    for await (const batch of rebatch(inputs, runSize(perSample, options.memoryBudget), { signal: options.signal })) {
       throwIfCancelled(options.signal);
       const tfjs = await tfjsWasm();
       const input = this.inputTensor(tfjs, batch);

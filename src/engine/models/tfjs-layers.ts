@@ -82,7 +82,7 @@ class TfjsLayersAdapter implements ModelAdapter {
     const runner = this.runnerFor(tfjs, layerNames);
     const perSample = chosen.reduce((s, l) => s + l.shape.slice(1).reduce((a, b) => a * (b > 0 ? b : 64), 1), 0);
     let done = 0;
-    for await (const batch of rebatch(inputs, runSize(perSample), { signal: options.signal })) {
+    for await (const batch of rebatch(inputs, runSize(perSample, options.memoryBudget), { signal: options.signal })) {
       throwIfCancelled(options.signal);
       await tfjsWasm();
       const input = tfjs.tensor(batch.data, this.batchShape(batch));

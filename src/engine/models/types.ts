@@ -37,4 +37,6 @@ export interface ExtractOptions {
   onProgress?: ProgressSink;
   /** How many samples the inputs hold, for progress. */
   total?: number;
+  /** Bytes the requested layers' features of one model run may take (default 32 MiB): sets the run's batch size. */
+  memoryBudget?: number;
 }
