@@ -10,6 +10,8 @@ export default async function contextMenu(ctx) {
   mkdirSync(join(ctx.workspaceDir, '.vscode'), { recursive: true });
   writeFileSync(join(ctx.workspaceDir, '.vscode/settings.json'), JSON.stringify({ 'knowledgeConsistency.probe.count': 64, 'knowledgeConsistency.epochs': 3 }));
 
+  // The extension's contributions are loaded once its Activity Bar icon shows.
+  await page.locator('.activitybar .action-item a[aria-label^="Knowledge Consistency"]').waitFor({ state: 'visible', timeout: 60_000 });
   await ctx.runCommand('View: Show Explorer'); // (clicking the icon would close an Explorer that is already open)
   for (const folder of ['models', 'mnist-cnn-seed1', 'mnist-cnn-seed2']) {
     const row = ctx.explorerItem(folder).first();

@@ -16,6 +16,8 @@ export default async function progress(ctx) {
     await page.keyboard.press('Enter');
   };
 
+  // The extension's contributions are loaded once its Activity Bar icon shows.
+  await page.locator('.activitybar .action-item a[aria-label^="Knowledge Consistency"]').waitFor({ state: 'visible', timeout: 60_000 });
   await ctx.runCommand('Knowledge Consistency: Compare Knowledge Consistency');
   await pick('mnist-cnn-seed1');
   await pick('mnist-cnn-seed2');
@@ -24,8 +26,11 @@ export default async function progress(ctx) {
 
   const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'mnist-cnn-seed1 ↔ mnist-cnn-seed2' }).first();
   await toast.waitFor({ state: 'visible', timeout: 60_000 });
-  // Real progress: the disentangler's epochs on a layer pair.
-  await toast.locator('.notification-list-item-message', { hasText: /pair \d+\/\d+ .* epoch \d+\/\d+/ }).waitFor({ state: 'visible', timeout: 120_000 });
+  // The sidebar shows the running analysis next to the notification.
+  await page.locator('.activitybar .action-item a[aria-label^="Knowledge Consistency"]').click();
+  await page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*Analyses/ }) }).locator('.monaco-list-row', { hasText: 'running' }).first().waitFor({ state: 'visible' });
+  // Real progress: the disentangler's epochs on a layer pair, with its loss.
+  await toast.locator('.notification-list-item-message', { hasText: /pair \d+\/\d+ .* epoch [1-9]\d*\/\d+ · loss/ }).waitFor({ state: 'visible', timeout: 120_000 });
   await page.mouse.move(700, 300);
   await ctx.screenshot('progress');
   await toast.hover();
