@@ -1,27 +1,50 @@
 /**
- * Gram matrices X·Xᵀ on onnxruntime (MLAS float32 GEMM on ORT's intra-op threads): 50–100× the plain-loop
- * kernel in dense.ts, which is what makes the all-pairs CKA matrix fast. One session with dynamic [m, d] input,
- * created on first use and kept for the process.
+ * Big float32 products on onnxruntime (MLAS GEMM and reductions on ORT's intra-op threads): 50–100× the
+ * plain-loop kernel in dense.ts, which is what makes the all-pairs CKA matrix fast. Sessions have dynamic dims,
+ * are created on first use and kept for the process. Inputs may be subarray views (no copies).
  */
 import * as ort from 'onnxruntime-node';
 import { GraphBuilder } from '../compute/onnx-builder';
 import { createSession } from '../compute/ort-session';
 
-let session: Promise<ort.InferenceSession> | undefined;
+const sessions = new Map<string, Promise<ort.InferenceSession>>();
 
-function gramSession(): Promise<ort.InferenceSession> {
-  session ??= (() => {
-    const g = new GraphBuilder('gram');
-    const x = g.input('x', ['m', 'd']);
-    g.output(g.op('MatMul', [x, g.op('Transpose', [x], { perm: [1, 0] })]), 'k', ['m', 'm']);
-    return createSession(g.toBytes());
-  })();
-  return session;
+function session(name: string, build: (g: GraphBuilder) => void): Promise<ort.InferenceSession> {
+  let s = sessions.get(name);
+  if (!s) {
+    const g = new GraphBuilder(name);
+    build(g);
+    s = createSession(g.toBytes());
+    sessions.set(name, s);
+  }
+  return s;
 }
 
-/** K = X·Xᵀ for row-major X [m × d] (float32 in, float32 out). */
-export async function ortGram(x: Float32Array, m: number, d: number): Promise<Float32Array> {
-  const s = await gramSession();
-  const out = await s.run({ x: new ort.Tensor('float32', x, [m, d]) });
+/** K = (X − 1·μᵀ)·(X − 1·μᵀ)ᵀ for row-major X [m × d] and μ [d]. */
+export async function ortCentredGram(x: Float32Array, m: number, d: number, mean: Float32Array): Promise<Float32Array> {
+  const s = await session('centred-gram', (g) => {
+    const xc = g.op('Sub', [g.input('x', ['m', 'd']), g.input('mean', ['d'])]);
+    g.output(g.op('MatMul', [xc, g.op('Transpose', [xc], { perm: [1, 0] })]), 'k', ['m', 'm']);
+  });
+  const out = await s.run({ x: new ort.Tensor('float32', x, [m, d]), mean: new ort.Tensor('float32', mean, [d]) });
   return out.k.data as Float32Array;
+}
+
+/** Column means of row-major X [m × d] (float32 accumulation: callers use it as a shift, not as a statistic). */
+export async function ortColumnMeans(x: Float32Array, m: number, d: number): Promise<Float32Array> {
+  const s = await session('column-means', (g) => {
+    g.output(g.op('ReduceMean', [g.input('x', ['m', 'd'])], { axes: [0], keepdims: 0 }), 'mean', ['d']);
+  });
+  const out = await s.run({ x: new ort.Tensor('float32', x, [m, d]) });
+  return out.mean.data as Float32Array;
+}
+
+/** C = A·Bᵀ for row-major A [m × k], B [n × k]. */
+export async function ortABt(a: Float32Array, m: number, b: Float32Array, n: number, k: number): Promise<Float32Array> {
+  const s = await session('abt', (g) => {
+    const right = g.input('b', ['n', 'k']);
+    g.output(g.op('MatMul', [g.input('a', ['m', 'k']), g.op('Transpose', [right], { perm: [1, 0] })]), 'c', ['m', 'n']);
+  });
+  const out = await s.run({ a: new ort.Tensor('float32', a, [m, k]), b: new ort.Tensor('float32', b, [n, k]) });
+  return out.c.data as Float32Array;
 }

@@ -12,9 +12,10 @@
  */
 import { KcError, ShapeMismatchError } from '../errors';
 import { abT } from '../linalg/dense';
+import { ortABt } from '../linalg/ort-gram';
 import type { FeatureTensor } from '../tensor';
 import { CKA_BATCH_SIZE, minibatches } from './cka';
-import { centredGram, centreGram, columnMeans } from './gram';
+import { centredGram, centreGram, centringShift, ORT_GRAM_MIN_MACS } from './gram';
 import { perSample } from './views';
 
 /** Up to this many probes the matrix holds the exact (biased) CKA; beyond, the unbiased minibatch estimator. */
@@ -56,7 +57,7 @@ export async function ckaMatrix(layersA: FeatureTensor[], layersB: FeatureTensor
   }
   const va = vectors.slice(0, layersA.length);
   const vb = vectors.slice(layersA.length);
-  const hsic = pairProducts(va, vb);
+  const hsic = await pairProducts(va, vb);
   const selfA = va.map((v) => selfProduct(v));
   const selfB = vb.map((v) => selfProduct(v));
   return layersA.map((_, i) =>
@@ -78,7 +79,7 @@ interface LayerVectors {
 async function biasedVector(t: FeatureTensor): Promise<LayerVectors> {
   const x = perSample(t);
   const n = x.rows;
-  const k = centreGram(await centredGram(x, columnMeans(x)), n);
+  const k = centreGram(await centredGram(x, await centringShift(x)), n);
   const main = new Float32Array((n * (n + 1)) / 2);
   let norm = 0;
   let p = 0;
@@ -101,7 +102,7 @@ async function biasedVector(t: FeatureTensor): Promise<LayerVectors> {
  */
 async function unbiasedVectors(t: FeatureTensor, batches: Array<[number, number]>): Promise<LayerVectors> {
   const x = perSample(t);
-  const mean = columnMeans(x);
+  const mean = await centringShift(x);
   const length = batches.reduce((s, [a, b]) => s + ((b - a) * (b - a - 1)) / 2, 0);
   const main = new Float32Array(length);
   const rows = new Float64Array(x.rows);
@@ -125,19 +126,20 @@ async function unbiasedVectors(t: FeatureTensor, batches: Array<[number, number]
   return { main, rows, totals };
 }
 
-/** All A × B products in one A·Bᵀ per part. */
-function pairProducts(va: LayerVectors[], vb: LayerVectors[]): Float64Array {
-  const stack = (vs: LayerVectors[], part: keyof LayerVectors): Float64Array | Float32Array => {
-    const len = vs[0][part]!.length;
-    const out = part === 'main' ? new Float32Array(vs.length * len) : new Float64Array(vs.length * len);
-    vs.forEach((v, i) => out.set(v[part]!, i * len));
-    return out;
-  };
+/** All A × B products in one A·Bᵀ per part (the long `main` part on onnxruntime when big). */
+async function pairProducts(va: LayerVectors[], vb: LayerVectors[]): Promise<Float64Array> {
   const parts: Array<keyof LayerVectors> = va[0].rows ? ['main', 'rows', 'totals'] : ['main'];
   const result = new Float64Array(va.length * vb.length);
   for (const part of parts) {
     const len = va[0][part]!.length;
-    const product = abT(stack(va, part), va.length, stack(vb, part), vb.length, len);
+    const stack = (vs: LayerVectors[]) => {
+      const out = part === 'main' ? new Float32Array(vs.length * len) : new Float64Array(vs.length * len);
+      vs.forEach((v, i) => out.set(v[part]!, i * len));
+      return out;
+    };
+    const [sa, sb] = [stack(va), stack(vb)];
+    const big = va.length * vb.length * len >= ORT_GRAM_MIN_MACS && sa instanceof Float32Array && sb instanceof Float32Array;
+    const product = big ? await ortABt(sa, va.length, sb, vb.length, len) : abT(sa, va.length, sb, vb.length, len);
     const sign = part === 'rows' ? -1 : 1;
     for (let i = 0; i < result.length; i++) result[i] += sign * product[i];
   }

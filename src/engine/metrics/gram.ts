@@ -5,7 +5,7 @@
  * float32 (≈3e-6 relative, 30–60× faster), after subtracting the column means so float32 loses nothing to offsets.
  */
 import { abT } from '../linalg/dense';
-import { ortGram } from '../linalg/ort-gram';
+import { ortCentredGram, ortColumnMeans } from '../linalg/ort-gram';
 import type { DataMatrix } from './views';
 
 /** Products of at least this many multiply-adds go to onnxruntime. */
@@ -24,12 +24,17 @@ export function gram(x: DataMatrix, start = 0, end = x.rows): Float64Array {
 export async function centredGram(x: DataMatrix, mean: Float64Array, start = 0, end = x.rows): Promise<Float64Array> {
   const m = end - start;
   if (m * m * x.cols < ORT_GRAM_MIN_MACS) return shiftedGram(x, mean, start, end);
-  const rows = new Float32Array(m * x.cols);
-  for (let r = 0; r < m; r++) {
-    const src = (start + r) * x.cols;
-    for (let c = 0; c < x.cols; c++) rows[r * x.cols + c] = x.data[src + c] - mean[c];
-  }
-  return Float64Array.from(await ortGram(rows, m, x.cols));
+  const rows = x.data.subarray(start * x.cols, end * x.cols);
+  return Float64Array.from(await ortCentredGram(rows, m, x.cols, Float32Array.from(mean)));
+}
+
+/**
+ * Column means to centre with before a Gram (onnxruntime for big layers). Any shift works for the estimators
+ * (the biased one re-centres the Gram in float64, HSIC₁ ignores offsets): this only keeps float32 products small.
+ */
+export async function centringShift(x: DataMatrix): Promise<Float64Array> {
+  if (x.rows * x.cols < 1 << 20) return columnMeans(x);
+  return Float64Array.from(await ortColumnMeans(x.data, x.rows, x.cols));
 }
 
 /** H·K·H with H = I − 11ᵀ/m, in place: K_ij − r_i − r_j + s (r = row means, s = grand mean). */

@@ -9,7 +9,7 @@ import { ridgeExplained } from '../linalg/ridge';
 import type { FeatureTensor } from '../tensor';
 import { covariances, pwccaFromCov, svccaFromCov } from './cca';
 import { ckaFromGrams, linearCka, unbiasedCkaFromGrams, unbiasedLinearCka } from './cka';
-import { centredGram, columnMeans } from './gram';
+import { centredGram, centringShift } from './gram';
 import { procrustesByCovariance, procrustesDistance, procrustesFromGramSubset, procrustesSamples } from './procrustes';
 import { ccaViews, perSample } from './views';
 
@@ -45,8 +45,8 @@ export async function similarityMeasures(a: FeatureTensor, b: FeatureTensor, opt
   const n = x.rows;
   const result: SimilarityMeasures = { linearCKA: 0 };
   if (n < x.cols + y.cols) {
-    const k = await centredGram(x, columnMeans(x));
-    const l = await centredGram(y, columnMeans(y));
+    const k = await centredGram(x, await centringShift(x));
+    const l = await centredGram(y, await centringShift(y));
     if (n >= 4) result.linearCKAUnbiased = unbiasedCkaFromGrams(k, l, n);
     if (!procrustesByCovariance(n, x.cols, y.cols)) result.procrustes = procrustesFromGramSubset(k, l, n, procrustesSamples(n));
     result.linearCKA = ckaFromGrams(k, l, n); // centres k and l in place: last
