@@ -87,9 +87,9 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
     onProgress?.({ stage: 'load models', done: 2, total: 2 });
     const layersA = a.layers();
     const layersB = b.layers();
+    const probe = await openProbe({ ...options.probe, seed: settings.seed }, inputTarget(a));
     const pairing = pairLayers(layersA, layersB, options.layersA, options.layersB);
     log(`pairing (${pairing.rule}): ${pairing.pairs.map((p) => `${p.layerA} ↔ ${p.layerB}`).join(', ')}`);
-    const probe = await openProbe({ ...options.probe, seed: settings.seed }, inputTarget(a));
     const [refA, refB] = await Promise.all([modelRef(a, layersA), modelRef(b, layersB)]);
     timings.loadSeconds = done();
 

@@ -16,9 +16,9 @@ export function registerLayers(program: Command): void {
         return;
       }
       const rows = layers.map((l) => [
-        l.name, l.kind, l.op ?? '', `[${l.shape.map((d) => (d < 0 ? 'N' : String(d))).join(', ')}]`, String(l.depth), l.probePoint ? '●' : '',
+        l.name, l.kind, l.op ?? '', `[${l.shape.map((d) => (d < 0 ? 'N' : String(d))).join(', ')}]`, l.probePoint ? '●' : '', String(l.depth),
       ]);
       process.stdout.write(`${model.name} (${model.format}, input [${(model.inputShape ?? []).join(', ')}]): ${layers.length} layers, ${layers.filter((l) => l.probePoint).length} probe points\n`);
-      process.stdout.write(`${textTable(['name', 'kind', 'op', 'shape', 'depth', 'probe point'], rows)}\n`);
+      process.stdout.write(`${textTable(['name', 'kind', 'op', 'shape', 'probe point', 'depth'], rows, 5)}\n`);
     });
 }

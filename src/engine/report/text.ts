@@ -17,7 +17,7 @@ export function renderSummary(report: Report, options: { color?: boolean } = {})
   out.push('');
   if (report.pairs.length > 0) {
     out.push('Knowledge consistency (held-out fractions of Var(x_B); explained = 1 − ε):');
-    out.push(textTable(pairHeader(k), report.pairs.map((p) => pairCells(pairRow(p, k)))));
+    out.push(textTable(pairHeader(k), report.pairs.map((p) => pairCells(pairRow(p, k))), 2));
     out.push('* CKA and ridge measure similarity, not knowledge consistency; epochs* = stopped early.');
   } else {
     out.push('No pairs were disentangled.');

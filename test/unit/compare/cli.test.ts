@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { plantedReport } from './report-fixture';
+
+const ROOT = path.join(__dirname, '..', '..', '..');
+const SEED1 = path.join(ROOT, 'samples', 'mnist-cnn-seed1', 'model.onnx');
+
+/** Runs the CLI from source (no build needed); resolves with the exit code and both streams. */
+function kc(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'main.ts'), ...args], { cwd: ROOT }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+test('kc report turns a saved result into the HTML and Markdown reports', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'kc-cli-'));
+  try {
+    const json = path.join(dir, 'result.json');
+    await writeFile(json, JSON.stringify(plantedReport()));
+    const html = path.join(dir, 'out', 'r.html');
+    const md = path.join(dir, 'out', 'r.md');
+    const run = await kc('report', json, '--html', html, '--md', md);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /wrote .*r\.html/);
+    assert.match(run.stdout, /wrote .*r\.heatmap\.png/);
+    assert.match(await readFile(html, 'utf8'), /data-row="relu2" data-col="relu2" data-value="0.88"/);
+    assert.match(await readFile(md, 'utf8'), /\| relu1 ↔ relu1 \| A->B \| 0\.937 \|/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('kc report and kc compare answer bad input with one line and exit code 1', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'kc-cli-'));
+  try {
+    const notReport = path.join(dir, 'other.json');
+    await writeFile(notReport, '{"hello": 1}');
+    const bad = await kc('report', notReport, '--html', path.join(dir, 'x.html'));
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /^kc: .*other\.json is not a knowledge-consistency report.*\n$/);
+    const missing = await kc('compare', SEED1, SEED1, '--probe', path.join(dir, 'no-such-folder'), '--count', '10');
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /kc: probe .*no-such-folder does not exist/);
+    assert.doesNotMatch(missing.stderr, /^\s+at /m, 'no stack trace');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('kc layers --json lists the layers with the probe points', async () => {
+  const run = await kc('layers', SEED1, '--json');
+  assert.equal(run.code, 0, run.stderr);
+  const { model, layers } = JSON.parse(run.stdout) as { model: { name: string }; layers: Array<{ name: string; probePoint: boolean }> };
+  assert.equal(model.name, 'mnist-cnn-seed1');
+  assert.ok(layers.length > 3);
+  assert.ok(layers.some((l) => l.probePoint));
+});
