@@ -7,7 +7,7 @@ import type { HostMessage, PairFocus, PanelViewState } from '../src/protocol/web
 import { exportStem, heatmapCsv } from './model/export';
 import { num, pct, spreadPct } from './model/format';
 import { buildHeatmap, CellState, cellOf, type HeatmapModel } from './model/heatmap';
-import { measuresFor, orderFraction } from './model/measures';
+import { directedKey, measuresFor, orderFraction } from './model/measures';
 import { layerStrip } from './model/strip';
 import { applyHostMessage, EMPTY, inFlight, type PanelData } from './model/stream';
 import type { PanelIpc } from './ipc';
@@ -254,7 +254,7 @@ export class App {
       if (mat && i >= 0 && j >= 0) {
         const v = (k: string) => mat.measures[k]?.[i * mat.layersB.length + j] ?? undefined;
         const cka = v('linearCKA');
-        const ridge = v('ridgeExplained');
+        const ridge = v(directedKey('ridgeExplained', m.direction));
         lines.push(`similarity: linear CKA ${num(cka ?? undefined)}${ridge !== undefined && ridge !== null ? ` · ridge ${pct(ridge)}` : ''}`);
       }
       lines.push(m.running[at] ? 'disentangler: running…' : 'disentangler: not run on this pair');

@@ -5,7 +5,7 @@
 import type { Direction, PairResult } from '../../src/protocol/report';
 import type { PairFocus } from '../../src/protocol/webview.protocol';
 import { depthOrder, orderByMean } from './layers';
-import { findMeasure, type Measure, type ReportLike } from './measures';
+import { directedKey, findMeasure, type Measure, type ReportLike } from './measures';
 
 /** What a cell shows. */
 export const CellState = {
@@ -66,7 +66,7 @@ export function buildHeatmap(report: ReportLike, opts: HeatmapOptions = {}): Hea
   const mRow = new Map((matrix?.layersA ?? []).map((n, i) => [n, i]));
   const mCol = new Map((matrix?.layersB ?? []).map((n, i) => [n, i]));
   const matrixValue = (key: string | undefined, a: string, b: string): number | undefined => {
-    const arr = key ? matrix?.measures[key] : undefined;
+    const arr = key ? matrix?.measures[directedKey(key, direction)] : undefined;
     const i = mRow.get(a);
     const j = mCol.get(b);
     if (!arr || i === undefined || j === undefined) return undefined;

@@ -2,7 +2,7 @@
  * The measures a heatmap cell can show. Knowledge-consistency measures come from the disentangler's PairResult;
  * similarity measures (CKA, ridge) come from the cheap all-pairs matrix and are labelled as similarity, not consistency.
  */
-import type { PairResult, Report } from '../../src/protocol/report';
+import type { Direction, PairResult, Report } from '../../src/protocol/report';
 
 /** The report as the panel may hold it while an analysis streams in: pairs always, the rest when known. */
 export type ReportLike = Pick<Report, 'pairs'> & Partial<Omit<Report, 'pairs'>>;
@@ -26,6 +26,14 @@ export interface Measure {
 
 export const DEFAULT_MEASURE = 'explained';
 
+/** Matrix measures that depend on the direction: the key holding their B → A values (rows are still A's layers). */
+const B_TO_A_KEYS: Record<string, string> = { ridgeExplained: 'ridgeExplainedBA' };
+
+/** The SimilarityMatrix key of a measure in a direction (symmetric measures such as CKA use one key for both). */
+export function directedKey(key: string, direction: Direction): string {
+  return direction === 'B->A' ? B_TO_A_KEYS[key] ?? key : key;
+}
+
 /** K from the settings, else from the longest orders array seen, else the paper's K = 2. */
 export function highestOrder(report: ReportLike): number {
   if (report.settings) return report.settings.orders;
@@ -48,7 +56,7 @@ export function measuresFor(report: ReportLike): Measure[] {
   }
   list.push({ id: 'inconsistent', label: 'Inconsistent fraction (ε)', kind: 'consistency', fromPair: (p) => p.inconsistent.fraction, higherIsWorse: true });
   list.push({ id: 'linearCKA', label: 'Linear CKA (similarity)', kind: 'similarity', fromPair: (p) => p.similarity.linearCKA, matrixKey: 'linearCKA' });
-  if (report.matrix?.measures.ridgeExplained) {
+  if (report.matrix?.measures.ridgeExplained || report.matrix?.measures.ridgeExplainedBA) {
     list.push({ id: 'ridgeExplained', label: 'Ridge explained, order-0 bound (similarity)', kind: 'similarity', fromPair: (p) => p.similarity.ridgeExplained, matrixKey: 'ridgeExplained' });
   }
   return list;

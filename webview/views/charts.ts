@@ -11,11 +11,11 @@ import { EPSILON_COLOR, orderColor, type Theme } from './theme';
  * (the headline); whiskers show ± one standard deviation across seeds when there are several.
  */
 export function stackedBars(stacks: DirectionStack[], theme: Theme): SVGSVGElement {
-  const W = 540;
+  const W = 600;
   const barH = 26;
   const left = 56;
-  // Room right of the bars for the headline number.
-  const right = 130;
+  // Room right of the bars for the headline number and its spread.
+  const right = 190;
   const top = 10;
   const rowGap = 46;
   const H = top + rowGap * stacks.length + 34;
@@ -84,8 +84,10 @@ export function channelBars(channels: Array<{ channel: number; explained: number
     svg.appendChild(svgEl('text', { x: left - 4, y: y(v) + 4, 'text-anchor': 'end', fill: theme.muted, 'font-size': 10, 'font-family': theme.font }, v.toFixed(1)));
   }
   channels.forEach((c, i) => {
+    // JSON cannot carry NaN: a missing value (null) draws as an empty bar, its title says so.
+    const v = Number.isFinite(c.explained) ? c.explained : 0;
     const rect = svgEl('rect', {
-      class: 'channel', x: left + i * bw, y: y(c.explained), width: Math.max(0.5, bw - (bw > 3 ? 1 : 0)), height: y(0) - y(c.explained),
+      class: 'channel', x: left + i * bw, y: y(v), width: Math.max(0.5, bw - (bw > 3 ? 1 : 0)), height: y(0) - y(v),
       fill: colorFor(c.explained), 'data-channel': c.channel, 'data-explained': String(c.explained),
     });
     rect.appendChild(svgEl('title', {}, `channel ${c.channel}: ${pct(c.explained)}`));

@@ -37,7 +37,21 @@ test('the direction picks the matching pairs (B->A is not A->B)', () => {
   const m = buildHeatmap(sampleReport(), { direction: 'B->A' });
   assert.equal(m.values[at(m, 'a1', 'b1')], 0.7);
   assert.equal(m.pairIndex[at(m, 'a1', 'b1')], 2);
-  assert.equal(m.states[at(m, 'a3', 'b2')], CellState.Provisional);
+  assert.equal(m.states[at(m, 'a3', 'b2')], CellState.Empty, 'no B->A pair and no B->A bound');
+});
+
+test('direction-dependent matrix measures read their B->A values in that direction, never A->B\'s', () => {
+  const r = sampleReport();
+  const ridgeBA = buildHeatmap(r, { measure: 'ridgeExplained', direction: 'B->A' });
+  assert.ok(ridgeBA.states.every((s) => s === CellState.Empty), 'no B->A ridge values: nothing drawn');
+  r.matrix!.measures.ridgeExplainedBA = [0.11, 0.12, 0.13, 0.14, 0.15, 0.16];
+  const m = buildHeatmap(r, { measure: 'ridgeExplained', direction: 'B->A' });
+  assert.equal(m.values[at(m, 'a2', 'b2')], 0.14);
+  const ex = buildHeatmap(r, { direction: 'B->A' });
+  assert.equal(ex.values[at(ex, 'a2', 'b1')], 0.13, 'the provisional bound follows the direction');
+  assert.equal(ex.values[at(ex, 'a1', 'b1')], 0.7, 'a finished pair wins over the bound');
+  const cka = buildHeatmap(r, { measure: 'linearCKA', direction: 'B->A' });
+  assert.equal(cka.values[at(cka, 'a2', 'b2')], 0.6, 'CKA is symmetric: same values both ways');
 });
 
 test('order and inconsistent measures read the pair; CKA reads the all-pairs matrix', () => {
