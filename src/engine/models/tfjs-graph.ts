@@ -155,15 +155,18 @@ class TfjsGraphAdapter implements ModelAdapter {
 
   /** execute() where it works; models with control flow or dynamic shapes need executeAsync(). */
   private async run(input: tf.Tensor, names: string[]): Promise<tf.Tensor[]> {
+    let out: tf.Tensor | tf.Tensor[] | undefined;
     if (!this.needsAsync) {
       try {
-        return this.model.execute(input, names) as tf.Tensor[];
+        out = this.model.execute(input, names);
       } catch (e) {
         if (!/executeAsync/.test((e as Error).message)) throw e;
         this.needsAsync = true;
       }
     }
-    return (await this.model.executeAsync(input, names)) as tf.Tensor[];
+    out ??= await this.model.executeAsync(input, names);
+    // One requested name comes back as a bare tensor.
+    return Array.isArray(out) ? out : [out];
   }
 
   private inputTensor(tfjs: typeof tf, batch: InputBatch): tf.Tensor {
