@@ -1,4 +1,4 @@
-import type { PairMaps, PairSpread, SimilarityMeasures, TrainingInfo } from '../../protocol/report';
+import type { PairMaps, PairSpread, TrainingInfo } from '../../protocol/report';
 import type { FitOnce } from './fit';
 
 export interface Aggregate {
@@ -25,7 +25,7 @@ const meanArrays = (arrays: number[][]) => arrays[0].map((_, i) => mean(arrays.m
  * of the method, method page §6). Training info is the first seed's run (its curve), with the gates averaged and
  * the seconds summed over all seeds.
  */
-export function aggregate(fits: FitOnce[], similarities: SimilarityMeasures[]): Aggregate {
+export function aggregate(fits: FitOnce[]): Aggregate {
   const ev = fits.map((f) => f.evaluation);
   const first = fits[0];
   const result: Aggregate = {
@@ -54,20 +54,8 @@ export function aggregate(fits: FitOnce[], similarities: SimilarityMeasures[]): 
       explained: std(ev.map((e) => e.explained)),
       orders: first.evaluation.orders.map((_, k) => std(ev.map((e) => e.orders[k].fraction))),
       inconsistent: std(ev.map((e) => e.inconsistent.fraction)),
-      linearCKA: std(similarities.map((s) => s.linearCKA)),
       gates: first.training.gates.map((_, i) => std(fits.map((f) => f.training.gates[i]))),
     };
   }
   return result;
-}
-
-/** Mean of each similarity measure present in every seed's result. */
-export function meanSimilarity(similarities: SimilarityMeasures[]): SimilarityMeasures {
-  const keys = Object.keys(similarities[0]) as Array<keyof SimilarityMeasures>;
-  const out: Record<string, number> = {};
-  for (const key of keys) {
-    const values = similarities.map((s) => s[key]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
-    if (values.length === similarities.length) out[key] = mean(values);
-  }
-  return out as unknown as SimilarityMeasures;
 }

@@ -7,7 +7,7 @@ import { throwIfCancelled, type CancelSignal, type ProgressSink } from '../cance
 import { getTrainingBackend } from '../compute/index';
 import type { TrainingBackend } from '../compute/types';
 import type { FeatureTensor } from '../tensor';
-import { aggregate, meanSimilarity } from './aggregate';
+import { aggregate } from './aggregate';
 import { fitOnce, type FitOnce } from './fit';
 import { channelStats } from './normalize';
 import { resampleTo } from './resample';
@@ -27,6 +27,9 @@ export interface DisentangleOptions {
   signal?: CancelSignal;
   onProgress?: ProgressSink;
   log?: (line: string) => void;
+  /** The pair's similarity measures when the caller already computed them (e.g. for the all-pairs matrix) on the
+   * same features, in this direction, with settings.seed; otherwise computed here. */
+  similarity?: SimilarityMeasures;
 }
 
 /** Features `a` (of layerA) and `b` (of layerB) on the same probe samples → one pair's result in one direction. */
@@ -45,15 +48,16 @@ export async function disentangle(a: FeatureTensor, b: FeatureTensor, settings: 
 
   const backend = options.backend ?? (await getTrainingBackend('auto', options.log));
   const fits: FitOnce[] = [];
-  const similarities: SimilarityMeasures[] = [];
   for (let r = 0; r < settings.seeds; r++) {
     throwIfCancelled(options.signal);
     const seed = settings.seed + r;
     const stage = `train ${layerA}→${layerB} ${direction}${settings.seeds > 1 ? ` (seed ${r + 1}/${settings.seeds})` : ''}`;
     fits.push(await fitOnce(source, target, targetName, settings, seed, backend, { signal: options.signal, onProgress: options.onProgress, stage }));
-    similarities.push(await pairSimilarity(source, target, settings, seed));
   }
-  const result = aggregate(fits, similarities);
+  throwIfCancelled(options.signal);
+  // Once, on the first seed's split: CKA, CCA and Procrustes use all samples and do not depend on the seed.
+  const similarity = options.similarity ?? (await pairSimilarity(source, target, settings, settings.seed));
+  const result = aggregate(fits);
   return {
     layerA,
     layerB,
@@ -65,7 +69,7 @@ export async function disentangle(a: FeatureTensor, b: FeatureTensor, settings: 
     orders: result.orders,
     inconsistent: result.inconsistent,
     varianceB: result.varianceB,
-    similarity: meanSimilarity(similarities),
+    similarity,
     training: result.training,
     maps: result.maps,
     ...(result.spread ? { spread: result.spread } : {}),

@@ -100,3 +100,29 @@ test('4. A = B with channels permuted and scaled → ≥ 0.97 in dataset mode; p
   assert.ok(dataset.orders[0].fraction >= 0.95, `order 0 ${dataset.orders[0].fraction}`);
   assert.ok(perSample.explained < dataset.explained - 0.1, `per-sample ${perSample.explained} should lose the per-sample gain`);
 });
+
+test('1×1 kernel: recovers a 1×1 map, and explains a 3×3 map less than the 3×3 kernel does', async (t) => {
+  const a = smoothFeatures([N, H, H, C], 1);
+  const rng = createRng(8);
+  const pointwise = addNoise(conv(a, randomWeights(3, C, 1, rng), 3, 1), 0.2, rng);
+  const spatial = addNoise(conv(a, randomWeights(3, C, 3, rng), 3, 3), 0.2, rng);
+  const r1 = await run(a, pointwise, { kernel: 1 });
+  const r3k1 = await run(a, spatial, { kernel: 1 });
+  const r3k3 = await run(a, spatial, { kernel: 3 });
+  t.diagnostic(`1×1 data, kernel 1: ${summary(r1)}`);
+  t.diagnostic(`3×3 data, kernel 1: ${summary(r3k1)}; kernel 3: ${summary(r3k3)}`);
+  assert.ok(Math.abs(r1.explained - 0.8) <= 0.05, `1×1: ${r1.explained}`);
+  assert.ok(Math.abs(r3k3.explained - 0.8) <= 0.05, `3×3: ${r3k3.explained}`);
+  assert.ok(r3k1.explained < r3k3.explained - 0.05, `kernel 1 ${r3k1.explained} vs kernel 3 ${r3k3.explained}`);
+});
+
+test('dense features [N, C] (H = W = 1): B = linear map of A + noise → explained ≈ 1 − f', async (t) => {
+  const rng = createRng(9);
+  const a = gaussian([1000, 1, 1, 8], rng); // more samples than the maps: 1 value per channel per sample
+  const b = addNoise(conv(a, randomWeights(5, 8, 1, rng), 5, 1), 0.3, rng);
+  for (const normalize of ['dataset', 'per-sample'] as const) {
+    const r = await run(a, b, { normalize });
+    t.diagnostic(`${normalize}: ${summary(r)}`);
+    assert.ok(Math.abs(r.explained - 0.7) <= 0.05, `${normalize}: ${r.explained}`);
+  }
+});
