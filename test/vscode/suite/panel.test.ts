@@ -60,8 +60,10 @@ describe('consistency panel', function () {
     await vscode.commands.executeCommand('knowledgeConsistency.openAnalysis', first.id);
     await waitFor(() => panelTabs().some((t) => t.isActive), 'the panel to come back to the front');
 
-    await compare('mnist-cnn-seed1', 'mnist-cnn-pruned');
-    await waitFor(() => panelTabs().some((t) => /mnist-cnn-pruned/.test(t.label)), 'the panel to show the second analysis');
+    // The fixture workspace holds two models: B against A is another analysis (the direction matters).
+    const second = await compare('mnist-cnn-seed2', 'mnist-cnn-seed1');
+    assert.notEqual(second.id, first.id);
+    await waitFor(() => panelTabs().some((t) => /^mnist-cnn-seed2 ↔ mnist-cnn-seed1/.test(t.label)), 'the panel to show the second analysis');
     assert.equal(panelTabs().length, 1, 'one panel, not one per analysis');
   });
 });
