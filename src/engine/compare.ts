@@ -99,7 +99,7 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
     timings.extractSeconds = done();
 
     done = stage();
-    const matrix = await similarityMatrix(pairing.layersA, pairing.layersA.map((n) => fa.get(n)), pairing.layersB, pairing.layersB.map((n) => fb.get(n)), {
+    const matrix = await similarityMatrix(pairing.layersA, fa, pairing.layersB, fb, {
       ridge: options.allPairs ?? false, directions, kernel: settings.kernel, testFraction: settings.testFraction, seed: settings.seed, signal, onProgress,
     });
     hooks.onMatrix?.(matrix);
@@ -146,24 +146,30 @@ async function disentanglePairs(
   pairing: Pairing, directions: Direction[], fa: ExtractedFeatures, fb: ExtractedFeatures,
   settings: DisentangleSettings, backend: TrainingBackend, hooks: CompareHooks,
 ): Promise<PairResult[]> {
-  const jobs = pairing.pairs.flatMap((p) => directions.map((direction) => ({ ...p, direction })));
+  const total = pairing.pairs.length * directions.length;
   const results: PairResult[] = [];
-  for (const [j, job] of jobs.entries()) {
+  for (const pair of pairing.pairs) {
+    // One pair's features in memory at a time, read once for both directions.
     throwIfCancelled(hooks.signal);
-    const label = `pair ${j + 1}/${jobs.length} ${job.layerA} → ${job.layerB} ${job.direction}`;
-    hooks.onProgress?.({ stage: label, done: 0, total: settings.epochs });
-    // disentangle takes A's and B's features in that order whatever the direction; it swaps them itself.
-    const result = await disentangle(fa.get(job.layerA), fb.get(job.layerB), settings, {
-      layerA: job.layerA,
-      layerB: job.layerB,
-      direction: job.direction,
-      backend,
-      signal: hooks.signal,
-      onProgress: (p) => hooks.onProgress?.({ ...p, stage: label }),
-      log: hooks.log,
-    });
-    results.push(result);
-    hooks.onPairResult?.(result);
+    const x = await fa.read(pair.layerA);
+    const y = await fb.read(pair.layerB);
+    for (const direction of directions) {
+      throwIfCancelled(hooks.signal);
+      const label = `pair ${results.length + 1}/${total} ${pair.layerA} → ${pair.layerB} ${direction}`;
+      hooks.onProgress?.({ stage: label, done: 0, total: settings.epochs });
+      // disentangle takes A's and B's features in that order whatever the direction; it swaps them itself.
+      const result = await disentangle(x, y, settings, {
+        layerA: pair.layerA,
+        layerB: pair.layerB,
+        direction,
+        backend,
+        signal: hooks.signal,
+        onProgress: (p) => hooks.onProgress?.({ ...p, stage: label }),
+        log: hooks.log,
+      });
+      results.push(result);
+      hooks.onPairResult?.(result);
+    }
   }
   return results;
 }

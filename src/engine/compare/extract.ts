@@ -6,16 +6,18 @@ import { fitProbe, type ProbeNormalization, type ProbeSource } from '../probes/i
 import type { FeatureTensor } from '../tensor';
 import { inputTarget } from './model-ref';
 
-/** One model's features for the selected layers, read back from the on-disk store. */
+/** One model's extracted features, kept on disk; layers are read when needed so memory stays bounded. */
 export interface ExtractedFeatures {
-  get(layer: string): FeatureTensor;
+  read(layer: string): Promise<FeatureTensor>;
+  /** Size of a layer's features in memory, without reading them. */
+  bytes(layer: string): number;
   /** How the probe was fitted to this model's input. */
   preprocessing: string;
 }
 
 /**
- * Streams the probe (fitted to this model's input) through the model into a FeatureStore under `dir`, then reads
- * the layers back. The store keeps float32 files on disk, so extraction memory does not grow with the probe count.
+ * Streams the probe (fitted to this model's input) through the model into a FeatureStore under `dir`: extraction
+ * memory stays at one batch whatever the probe count and the number of layers. The caller removes `dir`.
  */
 export async function extractFeatures(
   model: ModelAdapter, side: 'A' | 'B', probe: ProbeSource, normalization: Partial<ProbeNormalization> | undefined,
@@ -31,16 +33,22 @@ export async function extractFeatures(
       total: probe.count,
       onProgress: (p) => hooks.onProgress?.({ ...p, stage }),
     });
-    const features = new Map<string, FeatureTensor>();
     for (const layer of layers) {
-      const t = await store.read(layer);
-      if (t.shape[0] !== probe.count) {
-        throw new KcError(`model ${side} (${model.ref.name}) gave ${t.shape[0]} samples of ${layer} for ${probe.count} probe inputs`, 'internal');
+      const { count } = store.info(layer);
+      if (count !== probe.count) {
+        throw new KcError(`model ${side} (${model.ref.name}) gave ${count} samples of ${layer} for ${probe.count} probe inputs`, 'internal');
       }
-      features.set(layer, t);
     }
-    return { get: (layer) => features.get(layer)!, preprocessing: fitted.preprocessing };
-  } finally {
+  } catch (error) {
     await store.dispose();
+    throw error;
   }
+  return {
+    read: (layer) => store.read(layer),
+    bytes: (layer) => {
+      const { count, shape } = store.info(layer);
+      return 4 * count * shape.reduce((a, b) => a * b, 1);
+    },
+    preprocessing: fitted.preprocessing,
+  };
 }

@@ -4,6 +4,10 @@ import { ridgeExplained } from '../linalg/ridge';
 import { ckaMatrix, ckaMatrixMeasure } from '../metrics/index';
 import type { FeatureTensor } from '../tensor';
 import type { SimilarityMatrix } from '../../protocol/report';
+import type { ExtractedFeatures } from './extract';
+
+/** Features held in memory at once while filling the matrix; beyond it the layers are taken in blocks. */
+export const MATRIX_MEMORY_BUDGET = 1024 ** 3;
 
 export interface MatrixOptions {
   /** Also fill the held-out order-0 ridge bound for every cell (slower: one regression per cell and direction). */
@@ -13,6 +17,7 @@ export interface MatrixOptions {
   kernel: 1 | 3;
   testFraction: number;
   seed: number;
+  budgetBytes?: number;
   signal?: CancelSignal;
   onProgress?: ProgressSink;
 }
@@ -20,37 +25,84 @@ export interface MatrixOptions {
 /**
  * The all-pairs matrix of cheap SIMILARITY measures (not knowledge consistency): linear CKA for every cell, and
  * with `ridge` the held-out explained fraction of a closed-form order-0 map, with the explaining layer resampled
- * to the explained layer's H×W as the disentangler does.
+ * to the explained layer's H×W as the disentangler does. Layers are read from disk in blocks that fit the memory
+ * budget, so a model with hundreds of probe points does not hold all its features at once.
  */
 export async function similarityMatrix(
-  namesA: string[], featuresA: FeatureTensor[], namesB: string[], featuresB: FeatureTensor[], options: MatrixOptions,
+  namesA: string[], fa: ExtractedFeatures, namesB: string[], fb: ExtractedFeatures, options: MatrixOptions,
 ): Promise<SimilarityMatrix> {
-  throwIfCancelled(options.signal);
-  const layers = featuresA.length + featuresB.length;
-  const cka = await ckaMatrix(featuresA, featuresB, {
-    onLayer: (done) => options.onProgress?.({ stage: 'CKA matrix', done, total: layers }),
+  const rows = namesA.length;
+  const cols = namesB.length;
+  const half = (options.budgetBytes ?? MATRIX_MEMORY_BUDGET) / 2;
+  const blocksA = blocks(namesA, fa, half);
+  const blocksB = blocks(namesB, fb, half);
+  const cka = new Array<number | null>(rows * cols).fill(null);
+  const ridge = new Map(options.directions.map((d) => [d, new Array<number | null>(rows * cols).fill(null)] as const));
+  const cells = rows * cols * (options.ridge ? options.directions.length : 0);
+  let ridgeDone = 0;
+  let blocksDone = 0;
+  const progress = () => options.onProgress?.({
+    stage: options.ridge ? 'similarity matrix (CKA + ridge)' : 'similarity matrix (CKA)',
+    done: blocksDone + ridgeDone,
+    total: blocksA.length * blocksB.length + cells,
   });
-  // Beyond a sample count the matrix holds the unbiased minibatch CKA, under its own measure name.
-  const measures: SimilarityMatrix['measures'] = { [ckaMatrixMeasure(featuresA[0]?.shape[0] ?? 0)]: cka.flat() };
-  if (options.ridge) {
-    const cells = namesA.length * namesB.length * options.directions.length;
-    let done = 0;
-    for (const direction of options.directions) {
-      const values: number[] = [];
-      for (let i = 0; i < namesA.length; i++) {
-        for (let j = 0; j < namesB.length; j++) {
-          throwIfCancelled(options.signal);
-          options.onProgress?.({ stage: `ridge matrix ${direction}`, done: done++, total: cells, detail: `${namesA[i]} ↔ ${namesB[j]}` });
-          const [x, y] = direction === 'A->B' ? [featuresA[i], featuresB[j]] : [featuresB[j], featuresA[i]];
-          values.push(explainedBound(x, y, options));
-          await yieldToEventLoop();
+  progress();
+  let n = 0;
+  for (const blockA of blocksA) {
+    const tensorsA = await readAll(fa, blockA.names, options.signal);
+    for (const blockB of blocksB) {
+      const tensorsB = await readAll(fb, blockB.names, options.signal);
+      n = tensorsA[0].shape[0];
+      const values = await ckaMatrix(tensorsA, tensorsB);
+      values.forEach((row, i) => row.forEach((v, j) => (cka[(blockA.start + i) * cols + blockB.start + j] = v)));
+      blocksDone++;
+      progress();
+      if (!options.ridge) continue;
+      for (const [direction, out] of ridge) {
+        for (let i = 0; i < tensorsA.length; i++) {
+          for (let j = 0; j < tensorsB.length; j++) {
+            throwIfCancelled(options.signal);
+            const [x, y] = direction === 'A->B' ? [tensorsA[i], tensorsB[j]] : [tensorsB[j], tensorsA[i]];
+            out[(blockA.start + i) * cols + blockB.start + j] = explainedBound(x, y, options);
+            ridgeDone++;
+            progress();
+            await yieldToEventLoop();
+          }
         }
       }
-      measures[direction === 'A->B' ? 'ridgeExplained' : 'ridgeExplainedBA'] = values;
     }
-    options.onProgress?.({ stage: 'ridge matrix', done: cells, total: cells });
   }
+  // Beyond a sample count the matrix holds the unbiased minibatch CKA, under its own measure name.
+  const measures: SimilarityMatrix['measures'] = { [ckaMatrixMeasure(n)]: cka };
+  if (options.ridge) for (const [direction, out] of ridge) measures[direction === 'A->B' ? 'ridgeExplained' : 'ridgeExplainedBA'] = out;
   return { layersA: namesA, layersB: namesB, measures };
+}
+
+/** Consecutive runs of layers whose features together fit `budget` bytes (at least one layer per block). */
+function blocks(names: string[], features: ExtractedFeatures, budget: number): Array<{ start: number; names: string[] }> {
+  const out: Array<{ start: number; names: string[] }> = [];
+  let bytes = 0;
+  names.forEach((name, i) => {
+    const size = features.bytes(name);
+    const last = out[out.length - 1];
+    if (last && bytes + size <= budget) {
+      last.names.push(name);
+      bytes += size;
+    } else {
+      out.push({ start: i, names: [name] });
+      bytes = size;
+    }
+  });
+  return out;
+}
+
+async function readAll(features: ExtractedFeatures, names: string[], signal?: CancelSignal): Promise<FeatureTensor[]> {
+  const out: FeatureTensor[] = [];
+  for (const name of names) {
+    throwIfCancelled(signal);
+    out.push(await features.read(name));
+  }
+  return out;
 }
 
 function explainedBound(x: FeatureTensor, y: FeatureTensor, options: MatrixOptions): number {

@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { similarityMatrix } from '../../../src/engine/compare/matrix';
+import type { ExtractedFeatures } from '../../../src/engine/compare/extract';
+import { createRng, randn } from '../../../src/engine/random';
+import type { FeatureTensor } from '../../../src/engine/tensor';
+
+/** Random features; layer "copy" of B is a channel-permuted copy of A's "base" (CKA 1, ridge ≈ 1). */
+function features(layers: Record<string, FeatureTensor>): ExtractedFeatures & { reads: string[] } {
+  const reads: string[] = [];
+  return {
+    reads,
+    read: async (name) => {
+      reads.push(name);
+      return layers[name];
+    },
+    bytes: (name) => layers[name].data.length * 4,
+    preprocessing: '',
+  };
+}
+
+function noise(shape: [number, number, number, number], seed: number): FeatureTensor {
+  const rng = createRng(seed);
+  return { shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => randn(rng)) };
+}
+
+function permuteChannels(t: FeatureTensor): FeatureTensor {
+  const c = t.shape[3];
+  const data = new Float32Array(t.data.length);
+  for (let i = 0; i < t.data.length; i += c) for (let k = 0; k < c; k++) data[i + k] = t.data[i + ((k + 1) % c)];
+  return { shape: t.shape, data };
+}
+
+test('the matrix read in memory-budget blocks equals the matrix read at once', async () => {
+  const base = noise([60, 4, 4, 3], 1);
+  const a = { base, other: noise([60, 2, 2, 5], 2), dense: noise([60, 1, 1, 7], 3) };
+  const b = { copy: permuteChannels(base), noise: noise([60, 4, 4, 2], 4) };
+  const options = { ridge: true, directions: ['A->B', 'B->A'] as Array<'A->B' | 'B->A'>, kernel: 1 as const, testFraction: 0.25, seed: 0 };
+  const whole = await similarityMatrix(Object.keys(a), features(a), Object.keys(b), features(b), options);
+  const fa = features(a);
+  // A budget smaller than any layer: every block holds one layer, so A's layers are read once and B's per A layer.
+  const blocked = await similarityMatrix(Object.keys(a), fa, Object.keys(b), features(b), { ...options, budgetBytes: 16 });
+  assert.deepEqual(fa.reads, ['base', 'other', 'dense']);
+  assert.deepEqual(blocked, whole);
+  const cka = whole.measures.linearCKA;
+  assert.equal(cka.length, 6);
+  assert.ok(Math.abs(cka[0]! - 1) < 1e-5, `CKA(base, permuted copy) = ${cka[0]}`);
+  assert.ok(cka[1]! < 0.5, `CKA(base, noise) = ${cka[1]}`);
+  assert.ok(whole.measures.ridgeExplained[0]! > 0.99);
+  assert.ok(whole.measures.ridgeExplainedBA[0]! > 0.99);
+  assert.ok(whole.measures.ridgeExplained[1]! < 0.2);
+});
