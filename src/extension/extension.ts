@@ -13,6 +13,7 @@ import { registerModelCommands } from './commands/modelCommands';
 import { affects, readConfig } from './config';
 import type { AnalysisProgress, AnalysisRecord, ExtensionServices } from './contracts';
 import { ModelIndex } from './discovery/modelIndex';
+import { registerPanel } from './panel';
 import { WorkspaceReferenceModel } from './reference';
 import { DiskResultsStore } from './results/store';
 import { AnalysesTreeProvider } from './sidebar/analysesTree';
@@ -85,8 +86,8 @@ export function activate(context: vscode.ExtensionContext): KnowledgeConsistency
     }),
   );
   void store.restore();
-  // TODO(lead): wire the panel and inline parts once src/extension/panel and src/extension/inline exist:
-  //   services.panel = registerPanel(context, services); registerInlineReports(context, services);
+  services.panel = registerPanel(context, services);
+  // TODO(lead): registerInlineReports(context, services) from './inline' once that part exists.
   log.info(`activated (${context.extension.packageJSON.version as string}); workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode: models are listed, never run'}; cache ${cacheRoot}`);
 
   return {

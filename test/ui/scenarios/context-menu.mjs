@@ -1,6 +1,6 @@
 // A person selects two model files in the Explorer (click, ctrl-click), opens the context menu and sees
-// "Compare Knowledge Consistency"; choosing it starts the comparison. Leaves .test-output/ui/context-menu.png
-// (the menu) and context-menu-started.png (after choosing it).
+// "Compare Knowledge Consistency"; choosing it runs the comparison and opens the panel. Leaves
+// .test-output/ui/context-menu.png (the menu) and context-menu-panel.png (the panel with the finished result).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -28,6 +28,12 @@ export default async function contextMenu(ctx) {
   await ctx.screenshot('context-menu');
 
   await item.click();
-  await page.locator('.notifications-toasts .notification-toast', { hasText: 'Knowledge Consistency' }).first().waitFor({ state: 'visible', timeout: 60_000 });
-  await ctx.screenshot('context-menu-started');
+  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'mnist-cnn-seed1 ↔ mnist-cnn-seed2' }).first();
+  await toast.waitFor({ state: 'visible', timeout: 60_000 });
+  // The panel opens at once and fills in as layer pairs finish; the notification goes when the run is done.
+  await page.locator('.tabs-container .tab', { hasText: 'mnist-cnn-seed1 ↔ mnist-cnn-seed2' }).first().waitFor({ state: 'visible', timeout: 60_000 });
+  await toast.waitFor({ state: 'hidden', timeout: 120_000 });
+  await ctx.webviewFrame().getByText(/done · \d+ pairs/).waitFor({ state: 'visible', timeout: 30_000 });
+  await page.mouse.move(700, 850);
+  await ctx.screenshot('context-menu-panel');
 }
