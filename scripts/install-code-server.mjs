@@ -2,7 +2,7 @@
 /**
  * Installs code-server <version> offline (npm registry only) into the user cache, the manual way described in
  * ../shared/docs/vscode-offline-testing.md, because `npm install -g code-server` fails offline.
- *   node scripts/install-code-server.mjs [version]      (default 4.100.3; prints the install dir)
+ *   node scripts/install-code-server.mjs [version...]   (default 4.139.1; prints the install dir)
  * Idempotent: a finished install has a marker file and returns at once. Versions after 4.100.x need Node 22+:
  * they get Node 24 from npm (`npm i node@24`) in the cache dir, used for code-server only, never for the project.
  * Needs on the machine: ripgrep, libkrb5-dev, g++/make/python3 (native rebuilds); .ci/run installs them.
@@ -13,7 +13,11 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const DEFAULT_VERSION = '4.100.3';
+/** The oldest VS Code the extension supports (engines.vscode ^1.100.0; Node 20) and the current one (Node 24). */
+export const OLDEST = '4.100.3';
+export const CURRENT = '4.139.1';
+/** What CI tests on: the current VS Code (installing both cold takes ~9 of CI's 15 minutes; test:matrix runs both). */
+export const DEFAULT_VERSION = CURRENT;
 const MARKER = '.kc-installed';
 
 export function cacheRoot() {

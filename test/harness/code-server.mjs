@@ -15,6 +15,9 @@ const USER_SETTINGS = {
   'security.workspace.trust.enabled': false,
   'extensions.autoCheckUpdates': false,
   'extensions.autoUpdate': false,
+  // Newer VS Code opens a Chat side bar on first start.
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'chat.disableAIFeatures': true,
 };
 
 export function freePort() {

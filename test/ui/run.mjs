@@ -10,12 +10,13 @@
  *   ctx.openFile(relPath)  quick-open a workspace file in an editor
  *   ctx.explorerItem(name) → Locator of the Explorer row with that label
  *   ctx.webviewFrame()   → FrameLocator inside the active webview (iframe.webview → iframe#active-frame)
- *   node test/ui/run.mjs [--grep <name>] [--version 4.100.3] [--extension <dir>] [--no-build]
+ *   node test/ui/run.mjs [--grep <name>] [--version 4.139.1] [--extension <dir>] [--no-build]   (default: current VS Code)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { CURRENT } from '../../scripts/install-code-server.mjs';
 import { startCodeServer } from '../harness/code-server.mjs';
 import { openWorkbench, remoteUri } from '../harness/workbench.mjs';
 import { prepareWorkspace, repoRoot } from '../harness/workspace.mjs';
@@ -25,7 +26,7 @@ const scenarioDir = join(repoRoot, 'test/ui/scenarios');
 const SCENARIO_TIMEOUT_MS = Number(process.env.KC_UI_TIMEOUT_S ?? 180) * 1000;
 
 function parseArgs(argv) {
-  const o = { grep: undefined, version: process.env.KC_VSCODE_VERSION || '4.100.3', extension: repoRoot, build: true };
+  const o = { grep: undefined, version: process.env.KC_VSCODE_VERSION || CURRENT, extension: repoRoot, build: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--grep' || a === '-g') o.grep = argv[++i];

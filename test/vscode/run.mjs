@@ -5,7 +5,8 @@
  * `payload` URL (extensionDevelopmentPath + extensionTestsPath) and exits with the suite's exit code, which the
  * workbench hands to `window.codeAutomationExit`.
  *   node test/vscode/run.mjs [--grep <pattern>] [--version 4.100.3] [--matrix] [--extension <dir>] [--no-build]
- * --matrix runs on the oldest supported VS Code (code-server 4.100.3) and the current one (4.139.1, Node 24).
+ * By default on the current VS Code (code-server 4.139.1, Node 24), as CI does; --matrix adds the oldest supported
+ * one (code-server 4.100.3 = VS Code 1.100.3, Node 20).
  * Without --grep the tier also packages the VSIX (scripts/package.mjs) and installs it into each code-server
  * (`--install-extension`, then `--list-extensions`): one more test per version.
  */
@@ -16,16 +17,15 @@ import { startCodeServer } from '../harness/code-server.mjs';
 import { checkVsixInstall } from '../harness/vsix.mjs';
 import { bundleTests, outDir } from './bundle.mjs';
 import { openWorkbench, remoteUri } from '../harness/workbench.mjs';
+import { CURRENT, OLDEST } from '../../scripts/install-code-server.mjs';
 import { packageVsix } from '../../scripts/package.mjs';
 import { prepareWorkspace, repoRoot } from '../harness/workspace.mjs';
 
-const OLDEST = '4.100.3';
-const CURRENT = '4.139.1';
 const logDir = join(repoRoot, '.test-output/vscode');
 const timeoutMs = Number(process.env.KC_VSCODE_TIMEOUT_S ?? 300) * 1000;
 
 function parseArgs(argv) {
-  const o = { grep: undefined, versions: [process.env.KC_VSCODE_VERSION || OLDEST], extension: repoRoot, build: true };
+  const o = { grep: undefined, versions: [process.env.KC_VSCODE_VERSION || CURRENT], extension: repoRoot, build: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--grep' || a === '-g') o.grep = argv[++i];

@@ -23,6 +23,8 @@ export default async function modelsView(ctx) {
     const name = basename(file) === 'model.onnx' ? basename(dirname(file)) : basename(file, '.onnx');
     await rows.filter({ hasText: name }).first().waitFor({ state: 'visible', timeout: 60_000 });
   }
-  await page.mouse.move(700, 450); // no hover tooltip in the picture
+  // No hover tooltip in the picture.
+  await page.mouse.move(700, 450);
+  await page.locator('.monaco-hover, .workbench-hover').first().waitFor({ state: 'hidden' }).catch(() => undefined);
   await ctx.screenshot('models-view');
 }
