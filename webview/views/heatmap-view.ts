@@ -43,7 +43,9 @@ export class HeatmapView {
     this.tooltip.id = 'tooltip';
     this.tooltip.setAttribute('role', 'tooltip');
     this.tooltip.hidden = true;
-    host.append(this.canvas, this.tooltip);
+    host.append(this.canvas);
+    // Fixed, outside the scrolling box, so a cell near an edge never gets a clipped tooltip.
+    document.body.append(this.tooltip);
 
     this.canvas.addEventListener('mousemove', (e) => this.onHover(e));
     this.canvas.addEventListener('mouseleave', () => { this.hovering = false; this.tooltip.hidden = true; });
@@ -51,6 +53,7 @@ export class HeatmapView {
       const hit = this.hit(e);
       if (!hit) return;
       this.setSelected(hit.row, hit.col);
+      this.tooltip.hidden = true;
       this.cb.open(hit.row, hit.col);
     });
     this.canvas.addEventListener('keydown', (e) => this.onKey(e));
@@ -235,14 +238,14 @@ export class HeatmapView {
     const hit = this.hit(e);
     this.hovering = !!hit;
     if (!hit) { this.tooltip.hidden = true; return; }
-    const rect = this.canvas.getBoundingClientRect();
-    this.showTooltip(hit.row, hit.col, e.clientX - rect.left + this.canvas.offsetLeft + 14, e.clientY - rect.top + this.canvas.offsetTop + 14);
+    this.showTooltip(hit.row, hit.col, e.clientX + 14, e.clientY + 14);
   }
 
   private showTooltipAtSelection(): void {
     const { row, col } = this.selected;
     const { x0, y0, cell } = this.geom;
-    this.showTooltip(row, col, this.canvas.offsetLeft + x0 + (col + 1) * cell + 6, this.canvas.offsetTop + y0 + (row + 1) * cell + 6);
+    const rect = this.canvas.getBoundingClientRect();
+    this.showTooltip(row, col, rect.left + x0 + (col + 1) * cell + 6, rect.top + y0 + (row + 1) * cell + 6);
   }
 
   private showTooltip(row: number, col: number, x: number, y: number): void {
@@ -255,10 +258,13 @@ export class HeatmapView {
     this.tooltip.dataset.row = String(row);
     this.tooltip.dataset.col = String(col);
     this.tooltip.hidden = false;
-    // Keep the tooltip inside the panel horizontally.
-    const maxX = Math.max(0, this.host.scrollLeft + this.host.clientWidth - this.tooltip.offsetWidth - 4);
-    this.tooltip.style.left = `${Math.min(x, maxX)}px`;
-    this.tooltip.style.top = `${y}px`;
+    // Keep the tooltip inside the window: left of the pointer near the right edge, above it near the bottom.
+    const w = this.tooltip.offsetWidth;
+    const h = this.tooltip.offsetHeight;
+    const left = x + w + 4 > window.innerWidth ? Math.max(4, x - w - 28) : x;
+    const top = y + h + 4 > window.innerHeight ? Math.max(4, y - h - 28) : y;
+    this.tooltip.style.left = `${left}px`;
+    this.tooltip.style.top = `${top}px`;
   }
 
   private onKey(e: KeyboardEvent): void {
@@ -276,6 +282,7 @@ export class HeatmapView {
       this.scrollSelectionIntoView();
     } else if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
+      this.tooltip.hidden = true;
       this.cb.open(row, col);
     } else if (e.key === 'Escape') {
       this.tooltip.hidden = true;

@@ -14,6 +14,8 @@ export default async function panel(ctx) {
     await page.keyboard.type(text);
     await page.keyboard.press('Enter');
   };
+  // The extension's contributions are loaded once its Activity Bar icon shows.
+  await page.locator('.activitybar .action-item a[aria-label^="Knowledge Consistency"]').waitFor({ state: 'visible', timeout: 60_000 });
   await ctx.runCommand('Knowledge Consistency: Compare Knowledge Consistency');
   await pick('mnist-cnn-seed1');
   await pick('mnist-cnn-seed2');
