@@ -5,7 +5,7 @@
  */
 import type { SimilarityMeasures } from '../../protocol/report';
 import { ShapeMismatchError } from '../errors';
-import { ridgeExplained } from '../linalg/ridge';
+import { ridgeExplainedAsync } from '../linalg/ridge';
 import type { FeatureTensor } from '../tensor';
 import { covariances, pwccaFromCov, svccaFromCov } from './cca';
 import { ckaFromGrams, linearCka, unbiasedCkaFromGrams, unbiasedLinearCka } from './cka';
@@ -65,7 +65,7 @@ export async function similarityMeasures(a: FeatureTensor, b: FeatureTensor, opt
   }
   if (a.shape[1] === b.shape[1] && a.shape[2] === b.shape[2] && n >= 4) {
     await yieldToEventLoop();
-    result.ridgeExplained = ridgeExplained(a, b, {
+    result.ridgeExplained = await ridgeExplainedAsync(a, b, {
       kernel: options.kernel ?? 3,
       testFraction: options.testFraction ?? 0.2,
       seed: options.seed ?? 0,

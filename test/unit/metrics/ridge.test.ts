@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitRidgeConv, ridgeExplained } from '../../../src/engine/linalg/ridge';
+import { fitRidgeConv, fitRidgeConvAsync, ridgeExplained, ridgeExplainedAsync } from '../../../src/engine/linalg/ridge';
 import { ShapeMismatchError } from '../../../src/engine/errors';
 import { featureTensor } from '../../../src/engine/tensor';
 import { addNoise, convSame, randomTensor, randomWeights } from './helpers';
@@ -67,4 +67,20 @@ test('ridgeExplained rejects mismatched sample counts and spatial sizes', () => 
   const x = randomTensor([10, 4, 4, 2], 13);
   assert.throws(() => ridgeExplained(x, randomTensor([9, 4, 4, 2], 14), { kernel: 3, testFraction: 0.2, seed: 0 }), ShapeMismatchError);
   assert.throws(() => ridgeExplained(x, randomTensor([10, 2, 2, 2], 14), { kernel: 3, testFraction: 0.2, seed: 0 }), /resample/);
+});
+
+test('the onnxruntime variants agree with the float64 ones', async () => {
+  const x = randomTensor([60, 6, 6, 4], 15);
+  const w = randomWeights(3 * 4 * 9, 16);
+  const y = addNoise(convSame(x, w, 3, 3), 0.2, 17);
+  const opts = { kernel: 3 as const, testFraction: 0.25, seed: 2 };
+  const sync = ridgeExplained(x, y, opts);
+  const viaOrt = await ridgeExplainedAsync(x, y, opts);
+  assert.ok(Math.abs(sync - viaOrt) < 1e-4, `${sync} vs ${viaOrt}`);
+  assert.ok(Math.abs(sync - 0.8) < 0.04, `explained ${sync}`);
+  const clean = convSame(x, w, 3, 3);
+  const fit = await fitRidgeConvAsync(x, clean, 3, 1e-7);
+  let maxErr = 0;
+  for (let i = 0; i < w.length; i++) maxErr = Math.max(maxErr, Math.abs(fit[i] - w[i]));
+  assert.ok(maxErr < 1e-2, `max weight error ${maxErr}`);
 });
