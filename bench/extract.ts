@@ -37,7 +37,7 @@ async function viaOrt(batches: InputBatch[]): Promise<number> {
   const model = onnx.ModelProto.decode(readFileSync(MODEL));
   const graph = model.graph as onnx.GraphProto;
   const known = new Set(graph.output.map((o) => o.name));
-  for (const node of graph.node) for (const out of node.output) if (!known.has(out)) graph.output.push({ name: out, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT } } });
+  for (const node of graph.node) for (const out of node.output ?? []) if (!known.has(out)) graph.output.push({ name: out, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT } } });
   const session = await ort.InferenceSession.create(onnx.ModelProto.encode(model).finish(), { graphOptimizationLevel: 'all' });
   const input = session.inputNames[0];
   const t0 = performance.now();
