@@ -1,6 +1,7 @@
 // A person compares two sample models from the palette and reads the consistency panel: the heatmap is drawn
 // (one cell per layer pair), hovering a cell shows its numbers, clicking it opens the pair drill-down.
-// Leaves .test-output/ui/panel.png and panel-drilldown.png.
+// Hidden behind another editor and after a window reload, the panel comes back where the person left it, from the
+// cached result (no second run). Leaves .test-output/ui/panel.png, panel-drilldown.png and panel-restored.png.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -46,5 +47,23 @@ export default async function panel(ctx) {
   const { x, y } = cellAt(found.r, found.c);
   await page.mouse.click(x, y);
   await frame.locator('#stacked-bars rect.segment').first().waitFor({ state: 'visible', timeout: 10_000 });
+  const title = await frame.locator('#drill-title').innerText();
   await ctx.screenshot('panel-drilldown');
+
+  // Hidden: the webview is discarded (no retainContextWhenHidden) and rebuilt from its saved state when shown.
+  await ctx.openFile('README.md');
+  await page.locator('.tabs-container .tab', { hasText: 'mnist-cnn-seed1 ↔ mnist-cnn-seed2' }).click();
+  await ctx.webviewFrame().locator('#drill-title', { hasText: title }).waitFor({ state: 'visible', timeout: 30_000 });
+
+  // Reloaded: the serializer restores the panel from the cached analysis; nothing runs again.
+  await page.evaluate(() => { window.kcBeforeReload = true; });
+  await ctx.runCommand('Developer: Reload Window');
+  const restored = ctx.webviewFrame();
+  await restored.locator('#drill-title', { hasText: title }).waitFor({ state: 'visible', timeout: 90_000 });
+  if (await page.evaluate(() => window.kcBeforeReload === true)) throw new Error('the window did not reload');
+  await restored.locator('#status', { hasText: /^done/ }).waitFor({ state: 'visible' });
+  if (await page.locator('.notifications-toasts .notification-toast', { hasText: 'mnist-cnn-seed1 ↔ mnist-cnn-seed2' }).count()) {
+    throw new Error('the restored panel started the comparison again');
+  }
+  await ctx.screenshot('panel-restored');
 }
