@@ -1,7 +1,8 @@
 /**
- * Big float32 products on onnxruntime (MLAS GEMM and reductions on ORT's intra-op threads): 50–100× the
- * plain-loop kernel in dense.ts, which is what makes the all-pairs CKA matrix fast. Sessions have dynamic dims,
- * are created on first use and kept for the process. Inputs may be subarray views (no copies).
+ * The CKA Grams on onnxruntime with the centring fused in: (X − μ)(X − μ)ᵀ and the column means μ run as ORT
+ * graphs straight on a layer's features (subarray views, no copies), so no JS pass over every value of every
+ * layer is needed — that pass cost as much as the GEMMs themselves on 100 layers × 2000 × 2048. Plain products
+ * use compute/ort-matmul.ts. Sessions have dynamic dims, are created on first use and kept for the process.
  */
 import * as ort from 'onnxruntime-node';
 import { GraphBuilder } from '../compute/onnx-builder';
@@ -37,14 +38,4 @@ export async function ortColumnMeans(x: Float32Array, m: number, d: number): Pro
   });
   const out = await s.run({ x: new ort.Tensor('float32', x, [m, d]) });
   return out.mean.data as Float32Array;
-}
-
-/** C = A·Bᵀ for row-major A [m × k], B [n × k]. */
-export async function ortABt(a: Float32Array, m: number, b: Float32Array, n: number, k: number): Promise<Float32Array> {
-  const s = await session('abt', (g) => {
-    const right = g.input('b', ['n', 'k']);
-    g.output(g.op('MatMul', [g.input('a', ['m', 'k']), g.op('Transpose', [right], { perm: [1, 0] })]), 'c', ['m', 'n']);
-  });
-  const out = await s.run({ a: new ort.Tensor('float32', a, [m, k]), b: new ort.Tensor('float32', b, [n, k]) });
-  return out.c.data as Float32Array;
 }

@@ -34,17 +34,12 @@ export function capRows(ids: Int32Array, max: number, seed: number): Int32Array 
   return keep;
 }
 
-/**
- * Patches of the rows ids[start..end) as a [d × m] matrix (transposed design: one row per patch feature), in
- * float64, or float32 for onnxruntime.
- */
-export function patchesT(x: FeatureTensor, k: number, ids: Int32Array, start: number, end: number, affine?: ChannelAffine): Float64Array;
-export function patchesT(x: FeatureTensor, k: number, ids: Int32Array, start: number, end: number, affine: ChannelAffine | undefined, float32: true): Float32Array;
-export function patchesT(x: FeatureTensor, k: number, ids: Int32Array, start: number, end: number, affine?: ChannelAffine, float32 = false): Float32Array | Float64Array {
+/** Patches of the rows ids[start..end) as a [d × m] matrix (transposed design: one row per patch feature). */
+export function patchesT(x: FeatureTensor, k: number, ids: Int32Array, start: number, end: number, affine?: ChannelAffine): Float64Array {
   const [, height, width, channels] = x.shape;
   const m = end - start;
   const pad = (k - 1) >> 1;
-  const out = float32 ? new Float32Array(channels * k * k * m) : new Float64Array(channels * k * k * m);
+  const out = new Float64Array(channels * k * k * m);
   const data = x.data;
   for (let r = 0; r < m; r++) {
     const id = ids[start + r];
@@ -71,12 +66,10 @@ export function patchesT(x: FeatureTensor, k: number, ids: Int32Array, start: nu
 }
 
 /** Targets of the rows ids[start..end) as [C × m], optionally with a per-channel shift removed. */
-export function targetsT(y: FeatureTensor, ids: Int32Array, start: number, end: number, shift?: Float64Array): Float64Array;
-export function targetsT(y: FeatureTensor, ids: Int32Array, start: number, end: number, shift: Float64Array | undefined, float32: true): Float32Array;
-export function targetsT(y: FeatureTensor, ids: Int32Array, start: number, end: number, shift?: Float64Array, float32 = false): Float32Array | Float64Array {
+export function targetsT(y: FeatureTensor, ids: Int32Array, start: number, end: number, shift?: Float64Array): Float64Array {
   const channels = y.shape[3];
   const m = end - start;
-  const out = float32 ? new Float32Array(channels * m) : new Float64Array(channels * m);
+  const out = new Float64Array(channels * m);
   for (let r = 0; r < m; r++) {
     const src = ids[start + r] * channels;
     for (let c = 0; c < channels; c++) out[c * m + r] = y.data[src + c] - (shift ? shift[c] : 0);

@@ -10,13 +10,14 @@
  * W = Xᵀ(XXᵀ + λI)⁻¹Y is solved (tr(XXᵀ) = tr(XᵀX), so λ means the same in both).
  *
  * The synchronous functions accumulate in float64 plain loops over at most ≈4e9/d² patch rows; the *Async ones
- * accumulate block products on onnxruntime (float32 blocks summed in float64) over up to ≈1.5e11/d² rows.
+ * accumulate block products on onnxruntime (float64 DGEMM: small ridges on correlated channels need the
+ * precision) over up to ≈1.5e11/d² rows.
  */
 import { KcError, ShapeMismatchError } from '../errors';
 import { splitIndices } from '../split';
 import type { FeatureTensor } from '../tensor';
 import { abT, matmul, solveSpd, trace, transpose } from './dense';
-import { ortABt } from './ort-gram';
+import { matmul as ortMatmul } from '../compute/ort-matmul';
 import { capRows, patchesT, rowIds, targetsT, type ChannelAffine } from './patches';
 
 /** Candidate relative ridges for the held-out search of ridgeExplained. */
@@ -26,7 +27,7 @@ export const LAMBDA_GRID = [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1] as const;
 const FIT_MACS = { js: 4e9, ort: 1.5e11 };
 /** Rows per accumulated block (plain loops), and values per block (onnxruntime). */
 const BLOCK_ROWS = 2048;
-const ORT_BLOCK_VALUES = 1 << 23;
+const ORT_BLOCK_VALUES = 1 << 22;
 
 type Engine = keyof typeof FIT_MACS;
 
@@ -237,10 +238,10 @@ async function statsOrt(p: Problem, ids: Int32Array): Promise<Stats> {
   for (let start = 0; start < ids.length; start += blockRows) {
     const end = Math.min(ids.length, start + blockRows);
     const m = end - start;
-    const pt = patchesT(p.x, p.k, ids, start, end, p.affine, true);
-    const yt = targetsT(p.y, ids, start, end, p.shiftY, true);
-    const xx = await ortABt(pt, p.d, pt, p.d, m);
-    const xy = await ortABt(pt, p.d, yt, p.cOut, m);
+    const pt = patchesT(p.x, p.k, ids, start, end, p.affine);
+    const yt = targetsT(p.y, ids, start, end, p.shiftY);
+    const xx = await ortMatmul(pt, pt, p.d, m, p.d, { transB: true });
+    const xy = await ortMatmul(pt, yt, p.d, m, p.cOut, { transB: true });
     for (let i = 0; i < xx.length; i++) s.xx[i] += xx[i];
     for (let i = 0; i < xy.length; i++) s.xy[i] += xy[i];
     addSums(s, pt, yt, p, m);

@@ -12,7 +12,7 @@
  */
 import { KcError, ShapeMismatchError } from '../errors';
 import { abT } from '../linalg/dense';
-import { ortABt } from '../linalg/ort-gram';
+import { matmul } from '../compute/ort-matmul';
 import type { FeatureTensor } from '../tensor';
 import { CKA_BATCH_SIZE, minibatches } from './cka';
 import { centredGram, centreGram, centringShift, ORT_GRAM_MIN_MACS } from './gram';
@@ -139,7 +139,7 @@ async function pairProducts(va: LayerVectors[], vb: LayerVectors[]): Promise<Flo
     };
     const [sa, sb] = [stack(va), stack(vb)];
     const big = va.length * vb.length * len >= ORT_GRAM_MIN_MACS && sa instanceof Float32Array && sb instanceof Float32Array;
-    const product = big ? await ortABt(sa, va.length, sb, vb.length, len) : abT(sa, va.length, sb, vb.length, len);
+    const product = big ? await matmul(sa, sb, va.length, len, vb.length, { transB: true }) : abT(sa, va.length, sb, vb.length, len);
     const sign = part === 'rows' ? -1 : 1;
     for (let i = 0; i < result.length; i++) result[i] += sign * product[i];
   }

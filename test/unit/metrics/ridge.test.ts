@@ -76,11 +76,11 @@ test('the onnxruntime variants agree with the float64 ones', async () => {
   const opts = { kernel: 3 as const, testFraction: 0.25, seed: 2 };
   const sync = ridgeExplained(x, y, opts);
   const viaOrt = await ridgeExplainedAsync(x, y, opts);
-  assert.ok(Math.abs(sync - viaOrt) < 1e-4, `${sync} vs ${viaOrt}`);
+  assert.ok(Math.abs(sync - viaOrt) < 1e-9, `${sync} vs ${viaOrt}`); // float64 on both paths
   assert.ok(Math.abs(sync - 0.8) < 0.04, `explained ${sync}`);
   const clean = convSame(x, w, 3, 3);
   const fit = await fitRidgeConvAsync(x, clean, 3, 1e-7);
   let maxErr = 0;
   for (let i = 0; i < w.length; i++) maxErr = Math.max(maxErr, Math.abs(fit[i] - w[i]));
-  assert.ok(maxErr < 1e-2, `max weight error ${maxErr}`);
+  assert.ok(maxErr < 1e-4, `max weight error ${maxErr}`);
 });
