@@ -15,15 +15,21 @@ export function renderSummary(report: Report, options: { color?: boolean } = {})
   const s = report.settings;
   out.push(`disentangler: K=${s.orders}, α=${s.alpha}, ${s.normalize} normalisation, ${s.kernel}×${s.kernel} kernel, preset ${s.preset}; backend ${report.backend.name} ${report.backend.version}`);
   out.push('');
+  const short = shortNames([...report.pairs.flatMap((p) => [p.layerA, p.layerB]), ...(report.matrix?.layersA ?? []), ...(report.matrix?.layersB ?? [])]);
+  if (short.prefix) out.push(`layer names below omit their common prefix "${short.prefix}"`);
   if (report.pairs.length > 0) {
     out.push('Knowledge consistency (held-out fractions of Var(x_B); explained = 1 − ε):');
-    out.push(textTable(pairHeader(k), report.pairs.map((p) => pairCells(pairRow(p, k))), 2));
+    const rows = report.pairs.map((p) => pairCells(pairRow({ ...p, layerA: short.name(p.layerA), layerB: short.name(p.layerB) }, k)));
+    out.push(textTable(pairHeader(k), rows, 2));
     out.push('* CKA and ridge measure similarity, not knowledge consistency; epochs* = stopped early.');
   } else {
     out.push('No pairs were disentangled.');
   }
   const measure = report.matrix && headlineMeasure(report.matrix.measures);
-  if (report.matrix && measure) out.push('', renderMatrix(report.matrix, measure, options.color ?? false));
+  if (report.matrix && measure) {
+    const m = report.matrix;
+    out.push('', renderMatrix({ ...m, layersA: m.layersA.map(short.name), layersB: m.layersB.map(short.name) }, measure, options.color ?? false));
+  }
   if (report.timings) {
     const t = report.timings;
     out.push('', `time: load ${seconds(t.loadSeconds)}, extract ${seconds(t.extractSeconds)}, similarity ${seconds(t.similaritySeconds)}, disentangle ${seconds(t.disentangleSeconds)}, total ${seconds(t.totalSeconds)}`);
@@ -32,16 +38,27 @@ export function renderSummary(report: Report, options: { color?: boolean } = {})
   return out.join('\n');
 }
 
+/** Layer names without the path prefix they all share (graph models name layers "model/block1/conv/Relu"). */
+export function shortNames(names: string[]): { prefix: string; name: (n: string) => string } {
+  let prefix = names.length > 0 ? names[0].slice(0, names[0].lastIndexOf('/') + 1) : '';
+  for (const n of names) while (prefix && !n.startsWith(prefix)) prefix = prefix.slice(0, prefix.lastIndexOf('/', prefix.length - 2) + 1);
+  return { prefix, name: (n) => n.slice(prefix.length) };
+}
+
+/** Column labels wider than this are replaced by numbers, with a key under the grid. */
+const MAX_COLUMN_LABEL = 8;
 const SHADES = [' ', '░', '▒', '▓', '█'];
 
 /** One measure of the matrix as rows of A × columns of B, each cell its value over a colour (or shade). */
 export function renderMatrix(matrix: SimilarityMatrix, measure: string, color: boolean): string {
   const values = matrix.measures[measure];
   if (!values) return '';
+  const numbered = matrix.layersB.some((n) => n.length > MAX_COLUMN_LABEL);
+  const labels = matrix.layersB.map((n, j) => (numbered ? `#${j + 1}` : n));
   const rowW = Math.max(...matrix.layersA.map((n) => n.length), 3);
-  const colW = Math.max(6, ...matrix.layersB.map((n) => Math.min(n.length, 10)));
+  const colW = Math.max(6, ...labels.map((n) => n.length + 1));
   const lines = [`${MATRIX_LABELS[measure] ?? measure} (similarity, not consistency): rows A, columns B`];
-  lines.push(`${''.padEnd(rowW)}  ${matrix.layersB.map((n) => n.slice(0, colW).padStart(colW)).join(' ')}`);
+  lines.push(`${''.padEnd(rowW)}  ${labels.map((n) => n.padStart(colW)).join(' ')}`);
   matrix.layersA.forEach((name, i) => {
     const cells = matrix.layersB.map((_, j) => {
       const v = values[i * matrix.layersB.length + j];
@@ -55,5 +72,6 @@ export function renderMatrix(matrix: SimilarityMatrix, measure: string, color: b
     });
     lines.push(`${name.padEnd(rowW)}  ${cells.join(' ')}`);
   });
+  if (numbered) lines.push(`columns: ${matrix.layersB.map((n, j) => `#${j + 1} ${n}`).join(', ')}`);
   return lines.join('\n');
 }

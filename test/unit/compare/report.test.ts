@@ -99,3 +99,16 @@ test('text summary and writeReports: the table, the matrix, the files', async ()
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('terminal summary drops the common layer-name prefix and numbers long column labels', () => {
+  const report = plantedReport();
+  const long = (n: string) => `StatefulPartitionedCall/model_1/${n}_activation/Relu`;
+  report.pairs = report.pairs.map((p) => ({ ...p, layerA: long(p.layerA), layerB: long(p.layerB) }));
+  report.matrix = { ...report.matrix!, layersA: report.matrix!.layersA.map(long), layersB: report.matrix!.layersB.map(long) };
+  const text = renderSummary(report);
+  assert.match(text, /omit their common prefix "StatefulPartitionedCall\/model_1\/"/);
+  assert.match(text, /^relu1_activation\/Relu ↔ relu1_activation\/Relu\s+A->B\s+0\.937/m);
+  assert.match(text, /^\s+#1\s+#2$/m);
+  assert.match(text, /columns: #1 relu1_activation\/Relu, #2 relu2_activation\/Relu/);
+  assert.doesNotMatch(text, /StatefulPartitionedCall\/model_1\/relu/);
+});
