@@ -14,3 +14,10 @@ export function textTable(header: string[], rows: string[][], firstRight = 1): s
   const line = (cells: string[]) => cells.map((c, i) => (i < firstRight ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
+
+/** Layer names without the path prefix they all share (graph models name layers "model/block1/conv/Relu"). */
+export function shortNames(names: string[]): { prefix: string; name: (n: string) => string } {
+  let prefix = names.length > 0 ? names[0].slice(0, names[0].lastIndexOf('/') + 1) : '';
+  for (const n of names) while (prefix && !n.startsWith(prefix)) prefix = prefix.slice(0, prefix.lastIndexOf('/', prefix.length - 2) + 1);
+  return { prefix, name: (n) => n.slice(prefix.length) };
+}

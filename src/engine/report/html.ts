@@ -1,5 +1,5 @@
 import type { Direction, PairResult, Report } from '../../protocol/report';
-import { fmt, pct, seconds } from './format';
+import { fmt, pct, seconds, shortNames } from './format';
 import { MATRIX_LABELS, maxOrder } from './pairs';
 import { EPSILON_COLOR, esc, heatmapSvg, lossCurveSvg, orderBarSvg, orderColor, pairOrders } from './svg';
 
@@ -79,7 +79,7 @@ function consistencyHeatmaps(report: Report): string {
   const charts = directions.map((d) => {
     const values = rows.flatMap((r) => cols.map((c) => report.pairs.find((p) => p.direction === d && p.layerA === r && p.layerB === c)?.explained ?? null));
     const title = `Explained fraction ${d === 'A->B' ? 'A → B' : 'B → A'} (knowledge consistency)`;
-    return `<figure><figcaption>${esc(title)}</figcaption>${heatmapSvg({ title, rows, cols, values, kind: 'consistency' })}</figure>`;
+    return `<figure><figcaption>${esc(title)}</figcaption>${heatmapSvg({ title, rows, cols, values, kind: 'consistency', label: shortNames([...rows, ...cols]).name })}</figure>`;
   });
   return `<section><h2>Consistency heatmap</h2><p>Disentangled pairs only; empty cells were not disentangled (run with --layers-a/--layers-b to choose pairs).</p><div class="figures">${charts.join('')}</div></section>`;
 }
@@ -89,7 +89,8 @@ function similarityHeatmaps(report: Report): string {
   if (!m) return '';
   const charts = Object.entries(m.measures).map(([key, values]) => {
     const title = `${MATRIX_LABELS[key] ?? key} (similarity, not consistency)`;
-    return `<figure><figcaption>${esc(title)}</figcaption>${heatmapSvg({ title, rows: m.layersA, cols: m.layersB, values, kind: 'similarity' })}</figure>`;
+    const label = shortNames([...m.layersA, ...m.layersB]).name;
+    return `<figure><figcaption>${esc(title)}</figcaption>${heatmapSvg({ title, rows: m.layersA, cols: m.layersB, values, kind: 'similarity', label })}</figure>`;
   });
   return `<section><h2>All-pairs similarity matrix</h2><p>Rows: layers of A; columns: layers of B; viridis scale 0 → 1. These closed-form measures are <b>similarity, not knowledge consistency</b>.</p><div class="figures">${charts.join('')}</div></section>`;
 }

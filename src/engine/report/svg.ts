@@ -19,12 +19,15 @@ export interface HeatmapSpec {
   values: Array<number | null>;
   /** 'similarity' or 'consistency', shown on the chart so the two are never confused. */
   kind: 'similarity' | 'consistency';
+  /** How a layer name is shown (e.g. without a common prefix); tooltips and data attributes keep the full name. */
+  label?: (name: string) => string;
 }
 
 /** A rows × cols heatmap with a value in every filled cell, axis labels (A rows, B columns) and a 0–1 legend. */
 export function heatmapSvg(spec: HeatmapSpec): string {
-  const left = Math.max(...spec.rows.map((r) => r.length), 1) * LABEL_CHARS_PX + 24;
-  const top = Math.max(...spec.cols.map((c) => c.length), 1) * LABEL_CHARS_PX * 0.72 + 28;
+  const label = spec.label ?? ((n: string) => n);
+  const left = Math.max(...spec.rows.map((r) => label(r).length), 1) * LABEL_CHARS_PX + 24;
+  const top = Math.max(...spec.cols.map((c) => label(c).length), 1) * LABEL_CHARS_PX * 0.72 + 28;
   const width = left + spec.cols.length * CELL + 90;
   const height = Math.max(top + spec.rows.length * CELL + 10, 200);
   const parts: string[] = [];
@@ -32,11 +35,11 @@ export function heatmapSvg(spec: HeatmapSpec): string {
   parts.push(`<text x="4" y="14" class="axis">A ↓  B →</text>`);
   spec.cols.forEach((c, j) => {
     const x = left + j * CELL + CELL / 2;
-    parts.push(`<text class="col-label" transform="translate(${x},${top - 6}) rotate(-45)">${esc(c)}</text>`);
+    parts.push(`<text class="col-label" transform="translate(${x},${top - 6}) rotate(-45)"><title>${esc(c)}</title>${esc(label(c))}</text>`);
   });
   spec.rows.forEach((r, i) => {
     const y = top + i * CELL + CELL / 2 + 4;
-    parts.push(`<text class="row-label" x="${left - 6}" y="${y}" text-anchor="end">${esc(r)}</text>`);
+    parts.push(`<text class="row-label" x="${left - 6}" y="${y}" text-anchor="end"><title>${esc(r)}</title>${esc(label(r))}</text>`);
     spec.cols.forEach((c, j) => {
       const v = spec.values[i * spec.cols.length + j];
       const x = left + j * CELL;

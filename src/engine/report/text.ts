@@ -1,6 +1,6 @@
 import type { Report, SimilarityMatrix } from '../../protocol/report';
 import { colorAt } from './colors';
-import { fmt, seconds, textTable } from './format';
+import { fmt, seconds, shortNames, textTable } from './format';
 import { headlineMeasure, MATRIX_LABELS, maxOrder, pairCells, pairHeader, pairRow } from './pairs';
 
 /**
@@ -36,13 +36,6 @@ export function renderSummary(report: Report, options: { color?: boolean } = {})
   }
   for (const w of report.warnings) out.push(`warning: ${w}`);
   return out.join('\n');
-}
-
-/** Layer names without the path prefix they all share (graph models name layers "model/block1/conv/Relu"). */
-export function shortNames(names: string[]): { prefix: string; name: (n: string) => string } {
-  let prefix = names.length > 0 ? names[0].slice(0, names[0].lastIndexOf('/') + 1) : '';
-  for (const n of names) while (prefix && !n.startsWith(prefix)) prefix = prefix.slice(0, prefix.lastIndexOf('/', prefix.length - 2) + 1);
-  return { prefix, name: (n) => n.slice(prefix.length) };
 }
 
 /** Column labels wider than this are replaced by numbers, with a key under the grid. */
