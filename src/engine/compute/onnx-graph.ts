@@ -5,7 +5,8 @@
  * Gradient layout, chosen by measurement (../shared/docs/performance-notes.md):
  * - dU_i (gradient w.r.t. a conv's input) is a Conv of dH_i with W_i flipped spatially and in/out swapped
  *   (faster than ConvTranspose in ORT's CPU provider);
- * - dW_i is one Gemm per kernel tap on a shifted NHWC copy of U_i, contracting over n·H·W.
+ * - dW_i is im2col of U_i in NHWC (Pad + k² Slice + Concat) and one Gemm contracting over n·H·W, or, for wide
+ *   layers, one Gemm per kernel tap (same flops, a ninth of the memory).
  * The hidden scale s(h) and the ReLU masks are constants in the gradient, as the method prescribes.
  *
  * Graph inputs: x [n, C_A, H, W], y [n, C_B, H, W], w0..wK (OIHW), beta [K] (only when K > 0).
@@ -140,34 +141,47 @@ class DisentanglerGraph {
   }
 
   /**
-   * dW[o, c, ky, kx] = Σ_{n,h,w} dH[n, o, h, w] · U_pad[n, c, h + ky, w + kx]: one Gemm per tap on a shifted
-   * NHWC copy of U (contracting over n·H·W), so only one shifted copy is alive at a time instead of a k²-wide
-   * im2col matrix (same flops, a ninth of the memory).
+   * dW[o, c, ky, kx] = Σ_{n,h,w} dH[n, o, h, w] · U_pad[n, c, h + ky, w + kx], contracting over n·H·W on NHWC rows:
+   * 'im2col' concatenates the k² shifted copies of U into one [n·H·W, k²·C] matrix and runs one Gemm (bigger GEMM,
+   * better for few channels); 'per-tap' runs one Gemm per shifted copy, so only one copy is alive at a time
+   * (a ninth of the memory at the same flops, what large layers need to stay within PyTorch's footprint).
    */
-  weightGradient(u: string, dh: string, cin: number, cout: number): string {
+  weightGradient(u: string, dh: string, cin: number, cout: number, strategy: WeightGradientStrategy): string {
     const { b } = this;
     const { kernel: k, height: hh, width: ww } = this.spec;
     const uNhwc = b.op('Transpose', [u], { perm: [0, 2, 3, 1] });
     const dhRows = b.op('Reshape', [b.op('Transpose', [dh], { perm: [0, 2, 3, 1] }), b.ints([-1, cout])]);
-    const rowsOf = (t: string): string => b.op('Reshape', [t, b.ints([-1, cin])]);
-    if (k === 1) return b.op('Reshape', [b.op('Gemm', [dhRows, rowsOf(uNhwc)], { transA: 1 }), b.ints([cout, cin, 1, 1])]);
+    if (k === 1) return b.op('Reshape', [b.op('Gemm', [dhRows, b.op('Reshape', [uNhwc, b.ints([-1, cin])])], { transA: 1 }), b.ints([cout, cin, 1, 1])]);
     const p = this.pad;
     const padded = b.op('Pad', [uNhwc, b.ints([0, p, p, 0, 0, p, p, 0])]);
-    const taps: string[] = [];
-    for (let ky = 0; ky < k; ky++) {
-      for (let kx = 0; kx < k; kx++) {
-        const shifted = b.op('Slice', [padded, b.ints([ky, kx]), b.ints([ky + hh, kx + ww]), b.ints([1, 2])]);
-        taps.push(b.op('Gemm', [dhRows, rowsOf(shifted)], { transA: 1 })); // [cout, cin]
-      }
+    const shifted = (ky: number, kx: number): string => b.op('Slice', [padded, b.ints([ky, kx]), b.ints([ky + hh, kx + ww]), b.ints([1, 2])]);
+    const taps = Array.from({ length: k * k }, (_, t) => [Math.floor(t / k), t % k]);
+    let dw: string; // [cout, k·k·cin], columns ordered (ky, kx, c)
+    if (strategy === 'im2col') {
+      const columns = b.op('Reshape', [b.op('Concat', taps.map(([ky, kx]) => shifted(ky, kx)), { axis: 3 }), b.ints([-1, k * k * cin])]);
+      dw = b.op('Gemm', [dhRows, columns], { transA: 1 });
+    } else {
+      const products = taps.map(([ky, kx]) => b.op('Gemm', [dhRows, b.op('Reshape', [shifted(ky, kx), b.ints([-1, cin])])], { transA: 1 }));
+      dw = b.op('Concat', products, { axis: 1 });
     }
-    const dw = b.op('Reshape', [b.op('Concat', taps, { axis: 1 }), b.ints([cout, k, k, cin])]); // taps ordered (ky, kx)
-    return b.op('Transpose', [dw], { perm: [0, 3, 1, 2] });
+    return b.op('Transpose', [b.op('Reshape', [dw, b.ints([cout, k, k, cin])])], { perm: [0, 3, 1, 2] });
   }
 }
 
+export type WeightGradientStrategy = 'im2col' | 'per-tap';
+
+/** im2col up to this many input channels (its matrix is k²× the activations), one Gemm per tap above. */
+export const IM2COL_MAX_CHANNELS = 128;
+
+export interface TrainingGraphOptions {
+  /** How dW is computed; default by channel count (IM2COL_MAX_CHANNELS). */
+  weightGradient?: WeightGradientStrategy;
+}
+
 /** Training step: outputs loss (before the step), dw0..dwK and dbeta. */
-export function buildTrainingGraph(spec: DisentanglerSpec): Uint8Array {
+export function buildTrainingGraph(spec: DisentanglerSpec, options: TrainingGraphOptions = {}): Uint8Array {
   const graph = new DisentanglerGraph(spec, 'disentangler_train', true);
+  const strategy = options.weightGradient ?? (spec.channelsA <= IM2COL_MAX_CHANNELS ? 'im2col' : 'per-tap');
   const { b, names } = graph;
   const K = spec.orders;
   const f = graph.forward();
@@ -180,14 +194,14 @@ export function buildTrainingGraph(spec: DisentanglerSpec): Uint8Array {
   const shapes = weightShapes(spec);
   const dGates: string[] = [];
   for (let i = K; i >= 1; i--) {
-    b.output(graph.weightGradient(f.u[i], dh, spec.channelsA, shapes[i][0]), `dw${i}`, shapes[i]);
+    b.output(graph.weightGradient(f.u[i], dh, spec.channelsA, shapes[i][0], strategy), `dw${i}`, shapes[i]);
     const du = graph.conv(dh, graph.flippedKernel(names.weights[i]));
     dGates.unshift(b.op('ReduceSum', [b.op('Mul', [du, f.r[i - 1]]), b.ints([0, 1, 2, 3])], { keepdims: 0 }));
     // through u_i = x + p_i · ReLU(h_{i-1} / s): mask · p_i / s (s constant)
     const mask = b.op('Sign', [f.r[i - 1]]);
     dh = b.op('Mul', [b.op('Mul', [du, mask]), b.op('Mul', [f.invScale[i - 1], f.gates[i - 1]])]);
   }
-  b.output(graph.weightGradient(names.x, dh, spec.channelsA, shapes[0][0]), 'dw0', shapes[0]);
+  b.output(graph.weightGradient(names.x, dh, spec.channelsA, shapes[0][0], strategy), 'dw0', shapes[0]);
 
   if (f.p) {
     // dβ = (dL/dp + 2α p) · p (1 − p)

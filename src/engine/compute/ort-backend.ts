@@ -18,6 +18,7 @@ import {
   gradientOutputNames,
   graphInputNames,
   weightShapes,
+  type TrainingGraphOptions,
 } from './onnx-graph';
 import { createSession, ortRuntime } from './ort-session';
 import type { Batch, DisentanglerModel, DisentanglerParams, DisentanglerSpec, TrainingBackend } from './types';
@@ -35,13 +36,13 @@ export async function createOrtBackend(): Promise<TrainingBackend> {
   };
   return {
     info,
-    create: createOrtModel,
+    create: (spec, init) => createOrtModel(spec, init),
   };
 }
 
-export async function createOrtModel(spec: DisentanglerSpec, init: DisentanglerParams): Promise<OrtDisentangler> {
+export async function createOrtModel(spec: DisentanglerSpec, init: DisentanglerParams, graph: TrainingGraphOptions = {}): Promise<OrtDisentangler> {
   validateSpec(spec);
-  const model = new OrtDisentangler(spec, await createSession(buildTrainingGraph(spec)));
+  const model = new OrtDisentangler(spec, await createSession(buildTrainingGraph(spec, graph)));
   model.setParams(init);
   return model;
 }

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createOrtModel } from '../../../src/engine/compute/ort-backend';
+import type { WeightGradientStrategy } from '../../../src/engine/compute/onnx-graph';
 import type { DisentanglerSpec } from '../../../src/engine/compute/types';
 import { relativeError } from './helpers';
 
@@ -27,8 +28,8 @@ interface FixtureCase {
 
 const fixture = JSON.parse(readFileSync(join(__dirname, '../../fixtures/compute/grad_fixture.json'), 'utf8')) as { cases: FixtureCase[] };
 
-async function gradientsOf(c: FixtureCase): Promise<{ loss: number; grads: Float32Array[] }> {
-  const model = await createOrtModel(c.spec, { weights: c.weights.map((w) => Float32Array.from(w)), betas: Float32Array.from(c.betas) });
+async function gradientsOf(c: FixtureCase, weightGradient: WeightGradientStrategy): Promise<{ loss: number; grads: Float32Array[] }> {
+  const model = await createOrtModel(c.spec, { weights: c.weights.map((w) => Float32Array.from(w)), betas: Float32Array.from(c.betas) }, { weightGradient });
   try {
     return await model.gradients({ n: c.n, x: Float32Array.from(c.x), y: Float32Array.from(c.y) });
   } finally {
@@ -38,16 +39,18 @@ async function gradientsOf(c: FixtureCase): Promise<{ loss: number; grads: Float
 
 describe('ORT training graph vs PyTorch autograd', () => {
   for (const c of fixture.cases) {
-    it(`${c.name}: loss and gradients`, async () => {
-      const { loss, grads } = await gradientsOf(c);
-      assert.ok(Math.abs(loss - c.loss) <= 1e-5 * Math.abs(c.loss), `loss ${loss} vs ${c.loss}`);
-      const expected = [...c.gradWeights, ...(c.spec.orders > 0 ? [c.gradBetas] : [])];
-      assert.equal(grads.length, expected.length);
-      grads.forEach((g, i) => {
-        const err = relativeError(g, expected[i]);
-        assert.ok(err < 1e-4, `gradient ${i < c.weights.length ? `W${i}` : 'beta'}: relative error ${err.toExponential(2)}`);
+    for (const strategy of ['im2col', 'per-tap'] as const) {
+      it(`${c.name}: loss and gradients (dW ${strategy})`, async () => {
+        const { loss, grads } = await gradientsOf(c, strategy);
+        assert.ok(Math.abs(loss - c.loss) <= 1e-5 * Math.abs(c.loss), `loss ${loss} vs ${c.loss}`);
+        const expected = [...c.gradWeights, ...(c.spec.orders > 0 ? [c.gradBetas] : [])];
+        assert.equal(grads.length, expected.length);
+        grads.forEach((g, i) => {
+          const err = relativeError(g, expected[i]);
+          assert.ok(err < 1e-4, `gradient ${i < c.weights.length ? `W${i}` : 'beta'}: relative error ${err.toExponential(2)}`);
+        });
       });
-    });
+    }
   }
 });
 
