@@ -202,9 +202,9 @@ export class App {
   }
 
   private modelNames(): { a: string; b: string } {
-    const base = (p: string | undefined) => (p ?? '').split(/[\\/]/).slice(-2).join('/') || '?';
-    const r = this.data.report;
-    return { a: r.models?.a.name ?? base(this.data.record?.modelA), b: r.models?.b.name ?? base(this.data.record?.modelB) };
+    const base = (p: string | undefined) => (p ?? '').split(/[\\/]/).pop() || '?';
+    const { report, names, record } = this.data;
+    return { a: report.models?.a.name ?? names?.a ?? base(record?.modelA), b: report.models?.b.name ?? names?.b ?? base(record?.modelB) };
   }
 
   private onSelect(row: number, col: number): void {

@@ -47,7 +47,13 @@ export interface PanelProgress {
 // ---- host → webview -------------------------------------------------------------------------------------------
 
 /** The whole analysis (first paint, reload, a different analysis). */
-export interface RecordMessage { type: 'kc/record'; record: PanelRecord; focus?: PairFocus }
+export interface RecordMessage {
+  type: 'kc/record';
+  record: PanelRecord;
+  focus?: PairFocus;
+  /** The models' display names as the sidebar shows them (a running report may not name its models yet). */
+  names?: { a: string; b: string };
+}
 /** One disentangler pair finished (streamed while running). */
 export interface PairResultMessage { type: 'kc/pairResult'; analysisId: string; pair: PairResult }
 /** The all-pairs cheap-measure matrix arrived or grew (streamed before the disentangler cells). */

@@ -11,6 +11,7 @@ export interface PanelData {
   report: ReportLike;
   progress?: PanelProgress;
   focus?: PairFocus;
+  names?: { a: string; b: string };
 }
 
 export const EMPTY: PanelData = { report: { pairs: [] } };
@@ -23,6 +24,7 @@ export function applyHostMessage(state: PanelData, msg: HostMessage): PanelData 
         report: msg.record.report ?? { pairs: [] },
         progress: msg.record.status === 'running' && state.record?.id === msg.record.id ? state.progress : undefined,
         focus: msg.focus ?? (state.record?.id === msg.record.id ? state.focus : undefined),
+        names: msg.names,
       };
     case 'kc/pairResult': {
       if (!sameAnalysis(state, msg.analysisId)) return state;

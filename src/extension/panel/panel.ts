@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { AnalysisRecord, ExtensionServices, PairFocus } from '../contracts';
 import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../protocol/webview.protocol';
+import { modelDisplayName } from '../discovery/modelIndex';
 import { saveExport } from './exports';
 import { panelHtml } from './html';
 import { runningPair } from './progress';
@@ -82,6 +83,10 @@ export class ConsistencyPanel implements vscode.Disposable {
   }
 
   private post(message: HostMessage): void {
+    if (message.type === 'kc/record') {
+      const r = message.record;
+      message = { ...message, names: { a: displayName(r.modelA), b: displayName(r.modelB) } };
+    }
     void this.panel.webview.postMessage(message);
   }
 
@@ -174,9 +179,12 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   };
 }
 
+function displayName(path: string): string {
+  return modelDisplayName(vscode.Uri.file(path));
+}
+
 function titleOf(record: AnalysisRecord): string {
-  const name = (p: string) => p.split(/[\\/]/).slice(-2, -1)[0] || p.split(/[\\/]/).pop() || p;
-  const a = record.report?.models?.a.name ?? name(record.modelA);
-  const b = record.report?.models?.b.name ?? name(record.modelB);
+  const a = record.report?.models?.a.name ?? displayName(record.modelA);
+  const b = record.report?.models?.b.name ?? displayName(record.modelB);
   return `${a} ↔ ${b}${record.status === 'running' ? ' (running)' : record.stale ? ' (stale)' : ''}`;
 }

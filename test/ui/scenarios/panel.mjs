@@ -1,14 +1,16 @@
-// A person compares two sample models from the palette and reads the consistency panel: the heatmap is drawn
-// (one cell per layer pair), hovering a cell shows its numbers, clicking it opens the pair drill-down.
+// A person compares two sample models from the palette and reads the consistency panel: while it runs, results
+// fill in live (progress, finished pairs, the running cell marked); then the heatmap is drawn (one cell per layer
+// pair), hovering a cell shows its numbers, clicking it opens the pair drill-down.
 // Hidden behind another editor and after a window reload, the panel comes back where the person left it, from the
-// cached result (no second run). Leaves .test-output/ui/panel.png, panel-drilldown.png and panel-restored.png.
+// cached result (no second run). Leaves .test-output/ui/panel-running.png, panel.png, panel-drilldown.png and
+// panel-restored.png.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export default async function panel(ctx) {
   const { page } = ctx;
   mkdirSync(join(ctx.workspaceDir, '.vscode'), { recursive: true });
-  writeFileSync(join(ctx.workspaceDir, '.vscode/settings.json'), JSON.stringify({ 'knowledgeConsistency.probe.count': 64, 'knowledgeConsistency.epochs': 3 }));
+  writeFileSync(join(ctx.workspaceDir, '.vscode/settings.json'), JSON.stringify({ 'knowledgeConsistency.probe.count': 128, 'knowledgeConsistency.epochs': 60 }));
   const quickInput = page.locator('.quick-input-widget');
   const pick = async (text) => {
     await quickInput.locator('.monaco-list-row', { hasText: text }).first().waitFor({ state: 'visible' });
@@ -25,18 +27,38 @@ export default async function panel(ctx) {
 
   const frame = ctx.webviewFrame();
   const status = frame.locator('#status');
-  await status.filter({ hasText: /^done/ }).waitFor({ state: 'visible', timeout: 240_000 });
   const heatmap = frame.locator('#heatmap');
+  const geometry = () => heatmap.evaluate((c) => ({ rows: +c.dataset.rows, cols: +c.dataset.cols, cell: +c.dataset.cell, x0: +c.dataset.x0, y0: +c.dataset.y0 }));
+  const cellAt = (box, g, r, c) => ({ x: box.x + g.x0 + (c + 0.5) * g.cell, y: box.y + g.y0 + (r + 0.5) * g.cell });
+
+  // Live: the panel opens on the running analysis, shows the engine's progress, and pairs land before the end.
+  await status.filter({ hasText: /^running/ }).waitFor({ state: 'visible', timeout: 120_000 });
+  await frame.locator('#progress').filter({ hasText: /pair \d+\/\d+/ }).waitFor({ state: 'visible', timeout: 120_000 });
+  await status.filter({ hasText: /^running · [1-9]/ }).waitFor({ state: 'visible', timeout: 240_000 });
+  // The cell the disentangler is working on says so (its progress line names the pair).
+  let marked = false;
+  while (!marked && /^running/.test(await status.innerText())) {
+    const g = await geometry();
+    const box = await heatmap.boundingBox();
+    for (let r = 0; r < g.rows && !marked; r++) for (let c = 0; c < g.cols && !marked; c++) {
+      const { x, y } = cellAt(box, g, r, c);
+      await page.mouse.move(x, y);
+      marked = /disentangler: running/.test(await frame.locator('#tooltip').innerText().catch(() => ''));
+    }
+  }
+  if (!marked) throw new Error('no heatmap cell was marked as running while the analysis ran');
+  await ctx.screenshot('panel-running');
+
+  await status.filter({ hasText: /^done/ }).waitFor({ state: 'visible', timeout: 240_000 });
   await heatmap.waitFor({ state: 'visible' });
-  const g = await heatmap.evaluate((c) => ({ rows: +c.dataset.rows, cols: +c.dataset.cols, cell: +c.dataset.cell, x0: +c.dataset.x0, y0: +c.dataset.y0 }));
+  const g = await geometry();
   if (!(g.rows > 0 && g.cols > 0)) throw new Error(`heatmap has ${g.rows} × ${g.cols} cells`);
 
   // Hover the first disentangler cell (a default pair): the tooltip names it and shows its explained fraction.
   const box = await heatmap.boundingBox();
-  const cellAt = (r, c) => ({ x: box.x + g.x0 + (c + 0.5) * g.cell, y: box.y + g.y0 + (r + 0.5) * g.cell });
   let found;
   for (let r = 0; r < g.rows && !found; r++) for (let c = 0; c < g.cols && !found; c++) {
-    const { x, y } = cellAt(r, c);
+    const { x, y } = cellAt(box, g, r, c);
     await page.mouse.move(x, y);
     const text = await frame.locator('#tooltip').innerText();
     if (/explained: \d/.test(text)) found = { r, c, text };
@@ -44,7 +66,7 @@ export default async function panel(ctx) {
   if (!found) throw new Error('no heatmap cell shows a disentangler result in its tooltip');
   await ctx.screenshot('panel');
 
-  const { x, y } = cellAt(found.r, found.c);
+  const { x, y } = cellAt(box, g, found.r, found.c);
   await page.mouse.click(x, y);
   await frame.locator('#stacked-bars rect.segment').first().waitFor({ state: 'visible', timeout: 10_000 });
   const title = await frame.locator('#drill-title').innerText();

@@ -39,7 +39,8 @@ test('the layer strip follows B\'s depth, one direction only', () => {
 
 test('streamed results fill the panel\'s copy; results of another analysis are ignored', () => {
   const report = sampleReport();
-  let st = applyHostMessage(EMPTY, { type: 'kc/record', record: { id: 'x', modelA: 'a', modelB: 'b', probe: 'p', preset: 'fast', startedAt: '', status: 'running', report: { ...report, pairs: [] } } });
+  let st = applyHostMessage(EMPTY, { type: 'kc/record', record: { id: 'x', modelA: 'a', modelB: 'b', probe: 'p', preset: 'fast', startedAt: '', status: 'running', report: { ...report, pairs: [] } }, names: { a: 'A', b: 'B' } });
+  assert.deepEqual(st.names, { a: 'A', b: 'B' });
   st = applyHostMessage(st, { type: 'kc/progress', analysisId: 'x', progress: { message: 'fitting', running: [{ layerA: 'a1', layerB: 'b1', direction: 'A->B' }] } });
   assert.equal(inFlight(st).length, 1);
   st = applyHostMessage(st, { type: 'kc/pairResult', analysisId: 'x', pair: report.pairs[0] });
