@@ -175,6 +175,7 @@ describe('consistency panel webview', () => {
     await p.screenshot({ path: shot('heatmap-streaming'), fullPage: true });
     await send(p, { type: 'kc/pairResult', analysisId: 'analysis-1', pair: pairAB });
     assertRgbClose(await cellRgb(p, g, r, c), expectedRgb(pairAB.explained), 'after the pair lands');
+    assert.ok((await p.locator('#tooltip').innerText()).includes(`explained: ${pct(pairAB.explained)}`), 'the open tooltip follows the result');
     await send(p, { type: 'kc/status', analysisId: 'analysis-1', status: 'done' });
     assert.equal(await p.locator('#progress').isHidden(), true);
     assert.match(await p.locator('#status').innerText(), /done · 1 pair/);

@@ -31,6 +31,8 @@ export class HeatmapView {
   private selected = { row: 0, col: 0 };
   private geom = { x0: 0, y0: 0, cell: 0, width: 0, height: 0 };
   private hovering = false;
+  /** Where the visible tooltip points (cell and window position). */
+  private tip?: { row: number; col: number; x: number; y: number };
   /** Milliseconds the last full draw took (shown in the test log, never asserted). */
   lastDrawMs = 0;
 
@@ -82,7 +84,8 @@ export class HeatmapView {
       col: Math.max(0, Math.min(selected.col, model.cols.length - 1)),
     };
     this.draw();
-    if (!this.tooltip.hidden && document.activeElement === this.canvas) this.showTooltipAtSelection();
+    // Results stream in under a visible tooltip: say what the cell holds now.
+    if (!this.tooltip.hidden && this.tip) this.showTooltip(this.tip.row, this.tip.col, this.tip.x, this.tip.y);
   }
 
   /** Full redraw; cheap enough (one fillRect per cell) to run on every streamed result. */
@@ -249,6 +252,7 @@ export class HeatmapView {
   }
 
   private showTooltip(row: number, col: number, x: number, y: number): void {
+    this.tip = { row, col, x, y };
     this.tooltip.replaceChildren(...this.cb.describe(row, col).map((line, i) => {
       const div = document.createElement('div');
       if (i === 0) div.className = 'title';
