@@ -26,6 +26,7 @@ interface CompareFlags {
   probeMean?: string;
   probeStd?: string;
   cacheDir?: string;
+  verbose?: boolean;
   json?: string;
   html?: string;
   md?: string;
@@ -60,6 +61,7 @@ export function registerCompare(program: Command): void {
     .option('--probe-mean <m>', 'mean subtracted from image probes, one value or one per channel (comma-separated)')
     .option('--probe-std <s>', 'std dividing image probes, one value or one per channel')
     .option('--cache-dir <dir>', 'where extracted features are cached while the job runs (default: the system temp folder)')
+    .option('--verbose', 'print the engine\'s log lines (pairing, resampling, constant channels) as they happen')
     .option('--json <file>', 'write the report as JSON')
     .option('--html <file>', 'write the self-contained HTML report')
     .option('--md <file>', 'write the Markdown report (heatmap PNG beside it)')
@@ -69,7 +71,8 @@ export function registerCompare(program: Command): void {
       const controller = new AbortController();
       const onSigint = () => controller.abort();
       process.once('SIGINT', onSigint);
-      // The engine may log one fact once per direction; a reader needs it once.
+      // Engine log lines (pairing, resampling, constant channels) only with --verbose: whatever matters is also in
+      // the report's warnings, printed under the table. The engine may log a fact once per direction: print it once.
       const logged = new Set<string>();
       let report;
       try {
@@ -77,7 +80,7 @@ export function registerCompare(program: Command): void {
           signal: controller.signal,
           onProgress: (p) => bar.update(p),
           log: (m) => {
-            if (!logged.has(m)) bar.log(m);
+            if (flags.verbose && !logged.has(m)) bar.log(m);
             logged.add(m);
           },
         });

@@ -21,6 +21,7 @@ export function renderSummary(report: Report, options: { color?: boolean } = {})
     out.push('Knowledge consistency (held-out fractions of Var(x_B); explained = 1 − ε):');
     const rows = report.pairs.map((p) => pairCells(pairRow({ ...p, layerA: short.name(p.layerA), layerB: short.name(p.layerB) }, k)));
     out.push(textTable(pairHeader(k), rows, 2));
+    out.push(meanLine(report));
     out.push('* CKA and ridge measure similarity, not knowledge consistency; epochs* = stopped early.');
   } else {
     out.push('No pairs were disentangled.');
@@ -36,6 +37,15 @@ export function renderSummary(report: Report, options: { color?: boolean } = {})
   }
   for (const w of report.warnings) out.push(`warning: ${w}`);
   return out.join('\n');
+}
+
+/** Mean explained fraction per direction over the disentangled pairs: the one-glance answer. */
+function meanLine(report: Report): string {
+  const parts = (['A->B', 'B->A'] as const).flatMap((d) => {
+    const xs = report.pairs.filter((p) => p.direction === d).map((p) => p.explained);
+    return xs.length ? [`${d} ${fmt(xs.reduce((a, b) => a + b, 0) / xs.length)}`] : [];
+  });
+  return `mean explained over ${new Set(report.pairs.map((p) => `${p.layerA}\u0000${p.layerB}`)).size} layer pairs: ${parts.join(', ')}`;
 }
 
 /** Column labels wider than this are replaced by numbers, with a key under the grid. */

@@ -112,3 +112,8 @@ test('terminal summary drops the common layer-name prefix and numbers long colum
   assert.match(text, /columns: #1 relu1_activation\/Relu, #2 relu2_activation\/Relu/);
   assert.doesNotMatch(text, /StatefulPartitionedCall\/model_1\/relu/);
 });
+
+test('terminal summary gives the mean explained fraction per direction', () => {
+  // Planted: A->B 0.937 and 0.754 → 0.8455; B->A 0.921 and 0.702 → 0.8115 (0.81149… in binary floating point).
+  assert.match(renderSummary(plantedReport()), /mean explained over 2 layer pairs: A->B 0\.846, B->A 0\.811/);
+});
