@@ -60,14 +60,6 @@ export function diagonalBlock(k: Float64Array, n: number, start: number, end: nu
   return out;
 }
 
-/** The rows and columns `ids` of an [n × n] matrix. */
-export function subMatrix(k: Float64Array, n: number, ids: Int32Array): Float64Array {
-  const m = ids.length;
-  const out = new Float64Array(m * m);
-  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) out[i * m + j] = k[ids[i] * n + ids[j]];
-  return out;
-}
-
 /** Σ_ij K_ij·L_ij, the Frobenius inner product. */
 export function frobenius(k: Float64Array, l: Float64Array): number {
   let s = 0;

@@ -10,7 +10,7 @@ import type { FeatureTensor } from '../tensor';
 import { covariances, pwccaFromCov, svccaFromCov } from './cca';
 import { ckaFromGrams, linearCka, unbiasedCkaFromGrams, unbiasedLinearCka } from './cka';
 import { centredGram, centringShift } from './gram';
-import { procrustesByCovariance, procrustesDistance, procrustesFromGramSubset, procrustesSamples } from './procrustes';
+import { PROCRUSTES_MAX_SIZE, procrustesDistance, procrustesFromCov } from './procrustes';
 import { ccaViews, perSample } from './views';
 
 export { ckaMatrix, ckaMatrixMeasure, CKA_FULL_MAX_SAMPLES, type CkaEstimator, type CkaMatrixOptions } from './cka-matrix';
@@ -34,7 +34,7 @@ export interface SimilarityOptions {
  * All measures for features A and B of the same probe samples (all samples, except ridgeExplained which is
  * held-out). SVCCA/PWCCA are left out when CCA would be unreliable (see CCA_MAX_DIMS, CCA_MIN_ROWS_PER_DIM) and
  * ridgeExplained when A and B differ in H×W (resample first, as the disentangler does). When features outnumber
- * samples, the two n × n Grams are built once (onnxruntime when big) and shared by both CKAs and Procrustes.
+ * samples, the two n × n Grams are built once (onnxruntime when big) and shared by both CKAs.
  */
 export async function similarityMeasures(a: FeatureTensor, b: FeatureTensor, options: SimilarityOptions = {}): Promise<SimilarityMeasures> {
   const x = perSample(a);
@@ -48,21 +48,21 @@ export async function similarityMeasures(a: FeatureTensor, b: FeatureTensor, opt
     const k = await centredGram(x, await centringShift(x));
     const l = await centredGram(y, await centringShift(y));
     if (n >= 4) result.linearCKAUnbiased = unbiasedCkaFromGrams(k, l, n);
-    if (!procrustesByCovariance(n, x.cols, y.cols)) result.procrustes = procrustesFromGramSubset(k, l, n, procrustesSamples(n));
     result.linearCKA = ckaFromGrams(k, l, n); // centres k and l in place: last
   } else {
     result.linearCKA = linearCka(a, b);
     if (n >= 4) result.linearCKAUnbiased = unbiasedLinearCka(a, b);
   }
   await yieldToEventLoop();
-  result.procrustes ??= procrustesDistance(a, b);
+  // SVCCA, PWCCA and Procrustes share the covariances of the CCA observations (views.ts).
   const [cx, cy] = ccaViews(a, b);
-  if (Math.max(cx.cols, cy.cols) <= CCA_MAX_DIMS && cx.rows >= CCA_MIN_ROWS_PER_DIM * (cx.cols + cy.cols)) {
-    await yieldToEventLoop();
-    const cov = covariances(cx, cy);
+  const cov = Math.max(cx.cols, cy.cols) <= CCA_MAX_DIMS ? covariances(cx, cy) : undefined;
+  if (cov && cx.rows >= CCA_MIN_ROWS_PER_DIM * (cx.cols + cy.cols)) {
     result.svcca = svccaFromCov(cov);
     result.pwcca = pwccaFromCov(cov);
   }
+  await yieldToEventLoop();
+  result.procrustes = cov && Math.min(cx.cols, cy.cols) <= PROCRUSTES_MAX_SIZE ? procrustesFromCov(cov) : procrustesDistance(a, b);
   if (a.shape[1] === b.shape[1] && a.shape[2] === b.shape[2] && n >= 4) {
     await yieldToEventLoop();
     result.ridgeExplained = await ridgeExplainedAsync(a, b, {

@@ -1,41 +1,46 @@
 /**
- * Orthogonal Procrustes distance (Ding et al. 2021): d(X, Y) = 2 − 2‖XᵀY‖_* for column-centred X [n × p],
- * Y [n × q] scaled to unit Frobenius norm, on per-sample flattened features. 0 = identical up to a rotation
- * (and isotropic scale), 2 = orthogonal. Similarity, not knowledge consistency.
+ * Orthogonal Procrustes distance (Ding et al. 2021): d(X, Y) = 2 − 2‖XᵀY‖_* for column-centred X [rows × p],
+ * Y [rows × q] scaled to unit Frobenius norm. 0 = identical up to a rotation (and isotropic scale), 2 = orthogonal.
+ * Similarity, not knowledge consistency.
  *
- * ‖XᵀY‖_* = Σ√eig of a small symmetric matrix: (XᵀY)ᵀ(XᵀY) when min(p, q) is small, otherwise through the
- * Grams, Σ√eig(S·Uᵀ·L·U·S) with K = XXᵀ = U·S²·Uᵀ. The eigenproblem is cubic in its size, so it never exceeds
- * PROCRUSTES_MAX_SIZE: with more samples and wider features, a seeded subset of that many samples is used.
+ * Observations are those of CCA (views.ts): for conv maps of equal size every (sample, position) is a row and the
+ * channels are the features, so the rotation acts in channel space. With per-sample flattening of wide maps
+ * (features ≫ samples) any two point clouds can be rotated onto each other and the distance says "similar" for
+ * unrelated layers — the same inflation as biased CKA.
+ *
+ * ‖XᵀY‖_* = Σ√eig((XᵀY)ᵀ(XᵀY)) from the cross-covariance when min(p, q) ≤ PROCRUSTES_MAX_SIZE; otherwise through
+ * the Grams of a seeded subset of PROCRUSTES_MAX_SIZE rows, Σ√eig(S·Uᵀ·L·U·S) with K = XXᵀ = U·S²·Uᵀ (the
+ * eigenproblems are cubic in their size).
  */
 import { abT, transpose } from '../linalg/dense';
 import { eigh } from '../linalg/eigh';
 import { capRows } from '../linalg/patches';
 import type { FeatureTensor } from '../tensor';
-import { centredTranspose, checkSamples } from './cka';
-import { centreGram, gram, subMatrix } from './gram';
-import { perSample, type DataMatrix } from './views';
+import { covariances, type Covariances } from './cca';
+import { checkSamples } from './cka';
+import { centreGram, gram } from './gram';
+import { ccaViews, perSample, type DataMatrix } from './views';
 
 export const PROCRUSTES_MAX_SIZE = 500;
 
-/** Whether the p × q cross-covariance route applies (else the Gram route, possibly on a subset of samples). */
-export function procrustesByCovariance(n: number, p: number, q: number): boolean {
-  return Math.min(p, q) <= Math.min(n, PROCRUSTES_MAX_SIZE);
-}
-
-/** The samples the Gram route uses: all, or a seeded subset of PROCRUSTES_MAX_SIZE. */
-export function procrustesSamples(n: number): Int32Array {
-  return capRows(Int32Array.from({ length: n }, (_, i) => i), PROCRUSTES_MAX_SIZE, 0);
-}
-
 export function procrustesDistance(a: FeatureTensor, b: FeatureTensor): number {
-  const x = perSample(a);
-  const y = perSample(b);
-  checkSamples(x, y);
-  if (procrustesByCovariance(x.rows, x.cols, y.cols)) return viaCovariance(x, y);
-  const ids = procrustesSamples(x.rows);
-  const xs = selectRows(x, ids);
-  const ys = selectRows(y, ids);
-  return procrustesFromGrams(gram(xs), gram(ys), ids.length);
+  checkSamples(perSample(a), perSample(b));
+  const [x, y] = ccaViews(a, b);
+  if (Math.min(x.cols, y.cols) <= PROCRUSTES_MAX_SIZE) return procrustesFromCov(covariances(x, y));
+  const ids = capRows(Int32Array.from({ length: x.rows }, (_, i) => i), PROCRUSTES_MAX_SIZE, 0);
+  return procrustesFromGrams(gram(selectRows(x, ids)), gram(selectRows(y, ids)), ids.length);
+}
+
+/** From the centred (co)variances: ‖XᵀY‖_* / (‖X‖·‖Y‖) = ‖Cxy‖_* / √(tr Cxx · tr Cyy). */
+export function procrustesFromCov(c: Covariances): number {
+  let small: Float64Array;
+  if (c.p <= c.q) {
+    small = abT(c.xy, c.p, c.xy, c.p, c.q, true);
+  } else {
+    const yx = transpose(c.xy, c.p, c.q);
+    small = abT(yx, c.q, yx, c.q, c.p, true);
+  }
+  return distance(sumRoots(small, Math.min(c.p, c.q)), trace(c.xx, c.p), trace(c.yy, c.q));
 }
 
 /** From n × n Grams (centred here, in place). */
@@ -55,26 +60,7 @@ export function procrustesFromGrams(k: Float64Array, l: Float64Array, n: number)
   return distance(sumRoots(m, kept), trace(k, n), trace(l, n));
 }
 
-/** Using just the given samples' Grams (rows/columns `ids` of full n × n Grams), e.g. procrustesSamples(n). */
-export function procrustesFromGramSubset(k: Float64Array, l: Float64Array, n: number, ids: Int32Array): number {
-  return procrustesFromGrams(subMatrix(k, n, ids), subMatrix(l, n, ids), ids.length);
-}
-
-function viaCovariance(x: DataMatrix, y: DataMatrix): number {
-  const xt = centredTranspose(x);
-  const yt = centredTranspose(y);
-  const xy = abT(xt, x.cols, yt, y.cols, x.rows); // [p × q]
-  let small: Float64Array;
-  if (x.cols <= y.cols) {
-    small = abT(xy, x.cols, xy, x.cols, y.cols, true);
-  } else {
-    const yx = transpose(xy, x.cols, y.cols);
-    small = abT(yx, y.cols, yx, y.cols, x.cols, true);
-  }
-  return distance(sumRoots(small, Math.min(x.cols, y.cols)), sumSquares(xt), sumSquares(yt));
-}
-
-/** 2 − 2·(nuclear norm of XᵀY)/(‖X‖·‖Y‖); a constant side is "orthogonal" to anything that varies (2), two constants 0. */
+/** 2 − 2·(nuclear norm)/(‖X‖·‖Y‖); a constant side is "orthogonal" to anything that varies (2), two constants 0. */
 function distance(nuclear: number, normX2: number, normY2: number): number {
   if (!(normX2 > 0 && normY2 > 0)) return normX2 > 0 || normY2 > 0 ? 2 : 0;
   return Math.max(0, 2 - (2 * nuclear) / Math.sqrt(normX2 * normY2));
@@ -82,12 +68,6 @@ function distance(nuclear: number, normX2: number, normY2: number): number {
 
 function sumRoots(symmetric: Float64Array, dim: number): number {
   return eigh(symmetric, dim).values.reduce((s, v) => s + Math.sqrt(Math.max(v, 0)), 0);
-}
-
-function sumSquares(v: Float64Array): number {
-  let s = 0;
-  for (const x of v) s += x * x;
-  return s;
 }
 
 function trace(m: Float64Array, n: number): number {

@@ -1,10 +1,10 @@
 /**
  * How features become the data matrices the similarity measures compare (rows = observations).
- * - CKA and Procrustes: one row per probe sample, the sample's H·W·C values flattened in NHWC order
+ * - CKA: one row per probe sample, the sample's H·W·C values flattened in NHWC order
  *   (Kornblith et al. 2019 flatten conv maps the same way). FeatureTensor data already is that [N × H·W·C] matrix.
- * - CCA (SVCCA, PWCCA): for conv maps of equal spatial size, every (sample, position) is an observation and the
- *   C channels are the neurons (Raghu et al. 2017, Morcos et al. 2018): far more rows than columns, which CCA
- *   needs. Dense layers, or maps of different sizes, fall back to per-sample rows.
+ * - CCA (SVCCA, PWCCA) and Procrustes: for conv maps of equal spatial size, every (sample, position) is an
+ *   observation and the C channels are the neurons (Raghu et al. 2017, Morcos et al. 2018): far more rows than
+ *   columns, which CCA needs. Dense layers, or maps of different sizes, fall back to per-sample rows.
  */
 import type { FeatureTensor } from '../tensor';
 

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { ckaMatrix, linearCka, procrustesDistance, similarityMeasures, unbiasedLinearCka } from '../../../src/engine/metrics/index';
 import { covariances, pwccaFromCov, svccaFromCov } from '../../../src/engine/metrics/cca';
 import { ccaViews } from '../../../src/engine/metrics/views';
+import { gram } from '../../../src/engine/metrics/gram';
+import { procrustesFromCov, procrustesFromGrams } from '../../../src/engine/metrics/procrustes';
 import { featureTensor, type FeatureTensor } from '../../../src/engine/tensor';
 
 interface Case {
@@ -48,10 +50,21 @@ test('similarityMeasures reports the same numbers and leaves CCA out when featur
   close(m.svcca!, dense.expected.svcca, 'SVCCA', 1e-7);
   close(m.procrustes!, dense.expected.procrustes, 'Procrustes', 1e-8);
   assert.ok(m.ridgeExplained !== undefined && m.ridgeExplained > 0);
+  const conv = fixture.cases.find((c) => c.name === 'conv')!;
+  const c = await similarityMeasures(tensor(conv.shapeA, conv.a), tensor(conv.shapeB, conv.b));
+  close(c.procrustes!, conv.expected.procrustes, 'Procrustes (conv, positions as observations)', 1e-8);
+  close(c.linearCKAUnbiased!, unbiasedLinearCka(tensor(conv.shapeA, conv.a), tensor(conv.shapeB, conv.b)), 'unbiased CKA from shared Grams');
   const wide = fixture.cases.find((c) => c.name === 'wide')!;
   const w = await similarityMeasures(tensor(wide.shapeA, wide.a), tensor(wide.shapeB, wide.b));
   assert.equal(w.svcca, undefined);
   assert.equal(w.pwcca, undefined);
+});
+
+test('Procrustes through the Grams equals Procrustes through the cross-covariance', () => {
+  const wide = fixture.cases.find((c) => c.name === 'wide')!;
+  const [x, y] = ccaViews(tensor(wide.shapeA, wide.a), tensor(wide.shapeB, wide.b));
+  close(procrustesFromGrams(gram(x), gram(y), x.rows), procrustesFromCov(covariances(x, y)), 'Gram vs covariance route', 1e-7);
+  close(procrustesFromCov(covariances(x, y)), wide.expected.procrustes, 'Procrustes', 1e-8);
 });
 
 test('ckaMatrix matches numpy for the biased and the minibatch unbiased estimator', async () => {
