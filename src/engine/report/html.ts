@@ -1,7 +1,7 @@
 import type { Direction, PairResult, Report } from '../../protocol/report';
 import { fmt, pct, seconds, shortNames } from './format';
 import { MATRIX_LABELS, maxOrder } from './pairs';
-import { EPSILON_COLOR, esc, heatmapSvg, lossCurveSvg, orderBarSvg, orderColor, pairOrders } from './svg';
+import { EPSILON_COLOR, esc, heatmapSvg, lossCurveSvg, orderBarSvg, orderColor, pairMapsSvg, pairOrders } from './svg';
 
 /**
  * The self-contained HTML report: one file with inline CSS and SVG, no scripts and no remote resources, so it
@@ -111,10 +111,10 @@ function pairDetails(report: Report): string {
       ...(p.resampled ? [['resampled', p.resampled]] : []),
     ];
     return `<div class="pair-detail"><h3>${esc(p.layerA)} ↔ ${esc(p.layerB)} · ${esc(p.direction)} · explained ${pct(p.explained)}</h3>`
-      + `<dl>${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>${lossCurveSvg(t)}`
+      + `<dl>${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>${lossCurveSvg(t)}${p.maps ? pairMapsSvg(p.maps) : ''}`
       + `${(p.warnings ?? []).map((w) => `<p class="pair-warning">⚠ ${esc(w)}</p>`).join('')}</div>`;
   });
-  return `<section><h2>Training</h2><p>Loss per epoch: <span style="color:#4c78a8">training</span>, <span style="color:${EPSILON_COLOR}">held-out</span>.</p>${items.join('')}</section>`;
+  return `<section><h2>Per pair: training and where knowledge is shared</h2><p>Loss per epoch: <span style="color:#4c78a8">training</span>, <span style="color:${EPSILON_COLOR}">held-out</span>. Maps: held-out explained fraction per position and per channel of the explained layer (viridis 0 → 1; a constant channel shows 0).</p>${items.join('')}</section>`;
 }
 
 function setupSection(report: Report): string {
@@ -163,5 +163,6 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; } td.headline { 
 svg text { fill: var(--fg); font-size: 11px; } svg text.cell-value { font-size: 10px; } svg rect.empty { fill: none; stroke: var(--line); stroke-dasharray: 2 2; }
 .pair-detail { border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; margin: 8px 0; display: inline-block; vertical-align: top; min-width: 340px; margin-right: 8px; }
 dl { display: grid; grid-template-columns: max-content auto; gap: 2px 12px; margin: 4px 0; } dt { color: var(--muted); } dd { margin: 0; word-break: break-all; }
+.maps { display: flex; gap: 16px; align-items: flex-end; margin-top: 6px; } figure.map figcaption { font-weight: normal; color: var(--muted); font-size: 12px; }
 .cards { display: flex; flex-wrap: wrap; gap: 12px; } .card { border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; flex: 1 1 300px; }
 `;

@@ -1,5 +1,5 @@
 import { interpolateBlues } from 'd3-scale-chromatic';
-import type { OrderComponent, PairResult, TrainingInfo } from '../../protocol/report';
+import type { OrderComponent, PairMaps, PairResult, TrainingInfo } from '../../protocol/report';
 import { colorHex, colorAt } from './colors';
 import { fmt, pct } from './format';
 
@@ -121,4 +121,29 @@ export function lossCurveSvg(training: TrainingInfo, width = 200, height = 50): 
 
 export function pairOrders(p: PairResult): OrderComponent[] {
   return [...p.orders].sort((a, b) => a.order - b.order);
+}
+
+/**
+ * The drill-down maps of one pair: explained fraction per spatial position of the explained layer (where on the
+ * image knowledge is shared) and per channel (which features are), both on held-out data, viridis 0–1.
+ */
+export function pairMapsSvg(maps: PairMaps): string {
+  const parts: string[] = [];
+  const { height, width, values } = maps.perPosition;
+  if (height * width > 1) {
+    const cell = Math.max(3, Math.min(10, Math.floor(120 / Math.max(height, width))));
+    const rects = values.map((v, i) => `<rect x="${(i % width) * cell}" y="${Math.floor(i / width) * cell}" width="${cell}" height="${cell}" fill="${colorHex(v)}"><title>(${Math.floor(i / width)}, ${i % width}): ${fmt(v)}</title></rect>`);
+    parts.push(`<figure class="map"><figcaption>explained per position (${height}×${width})</figcaption><svg class="position-map" xmlns="http://www.w3.org/2000/svg" width="${width * cell}" height="${height * cell}" role="img" aria-label="explained per position">${rects.join('')}</svg></figure>`);
+  }
+  const channels = maps.perChannel;
+  if (channels.length > 0) {
+    const w = Math.max(2, Math.min(12, Math.floor(260 / channels.length)));
+    const h = 40;
+    const bars = channels.map((v, c) => {
+      const x = Math.min(Math.max(Number.isFinite(v) ? v : 0, 0), 1);
+      return `<rect x="${c * w}" y="${(h * (1 - x)).toFixed(1)}" width="${Math.max(w - 1, 1)}" height="${(h * x).toFixed(1)}" fill="${colorHex(x)}"><title>channel ${c}: ${fmt(v)}</title></rect>`;
+    });
+    parts.push(`<figure class="map"><figcaption>explained per channel (${channels.length})</figcaption><svg class="channel-map" xmlns="http://www.w3.org/2000/svg" width="${channels.length * w}" height="${h}" role="img" aria-label="explained per channel">${bars.join('')}</svg></figure>`);
+  }
+  return parts.length ? `<div class="maps">${parts.join('')}</div>` : '';
 }

@@ -29,7 +29,10 @@ export function plantedReport(): Report {
       b: { path: 'samples/b/model.onnx', name: 'net-b', format: 'onnx', sha256: 'cd'.repeat(32) },
     },
     pairs: [
-      pair('relu1', 'relu1', 'A->B', 0.937, [0.81, 0.08, 0.03]),
+      {
+        ...pair('relu1', 'relu1', 'A->B', 0.937, [0.81, 0.08, 0.03]),
+        maps: { perChannel: [0.9, 0.5, 0.1], perPosition: { height: 2, width: 3, values: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6] } },
+      },
       pair('relu1', 'relu1', 'B->A', 0.921, [0.79, 0.09, 0.02]),
       pair('relu2', 'relu2', 'A->B', 0.754, [0.55, 0.12, 0.06]),
       pair('relu2', 'relu2', 'B->A', 0.702, [0.5, 0.13, 0.05]),

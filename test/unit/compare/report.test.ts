@@ -47,6 +47,13 @@ test('HTML report: self-contained, heatmap cells carry the matrix values, order 
   assert.match(html, /a planted warning &lt;b&gt;with markup&lt;\/b&gt;/);
   assert.match(html, /net-&lt;a&gt; vs net-b/);
   assert.match(html, /disentangle<\/dt><dd>12.5 s/);
+  // Drill-down maps of the one pair that has them: 2×3 positions, 3 channels, values in the tooltips.
+  const position = html.match(/<svg class="position-map"[^>]*>(.*?)<\/svg>/)![1];
+  assert.equal(all(/<rect /g, position).length, 6);
+  assert.match(position, /<title>\(1, 2\): 0\.600<\/title>/);
+  const channel = html.match(/<svg class="channel-map"[^>]*>(.*?)<\/svg>/)![1];
+  assert.deepEqual(all(/<title>channel (\d): ([\d.]+)<\/title>/g, channel).map((m) => [m[1], m[2]]), [['0', '0.900'], ['1', '0.500'], ['2', '0.100']]);
+  assert.equal(all(/class="position-map"/g, html).length, 1);
 });
 
 test('HTML report puts the synthetic-probe warning up front', () => {
