@@ -43,6 +43,7 @@ export class App {
   private readonly tabs = document.createElement('vscode-tabs') as TabsEl;
   private readonly legend = html('canvas', { id: 'legend', role: 'img' });
   private readonly scroller = html('div', { id: 'heatmap-scroll' });
+  private readonly emptyNote = html('p', { id: 'heatmap-empty', class: 'muted' });
   private readonly stripBox = html('div', { id: 'strip' });
   private readonly drillBox = html('div', { id: 'drilldown' });
   private readonly announcer = html('div', { id: 'announcer', class: 'sr-only', 'aria-live': 'polite' });
@@ -88,7 +89,7 @@ export class App {
     this.progressRow.hidden = true;
 
     const heatPanel = html('div', { class: 'heat-panel' });
-    heatPanel.append(this.legend, this.scroller, html('p', { class: 'muted hint' },
+    heatPanel.append(this.emptyNote, this.legend, this.scroller, html('p', { class: 'muted hint' },
       'Full cells: the disentangler\'s value. Small squares marked ≥: the closed-form ridge lower bound where the disentangler has not run (or not yet). A dot: a pair still running. Faint grey: not computed. Linear CKA is similarity, not knowledge consistency.'));
     const tabIndex = Math.max(0, TABS.indexOf(this.view.tab ?? 'heatmap'));
     const labels: Record<Tab, string> = { heatmap: 'Heatmap', strip: 'Layer strip', pair: 'Pair drill-down' };
@@ -164,6 +165,13 @@ export class App {
     // A focus from the host (a CodeLens, a restore) also moves the heatmap selection onto its cell.
     const focusCell = this.view.focus ? cellOf(this.model, this.view.focus) : undefined;
     this.heatmap.setModel(this.model, this.view.selected ?? focusCell);
+    const empty = this.model.rows.length === 0 || this.model.cols.length === 0;
+    this.emptyNote.hidden = !empty;
+    this.emptyNote.textContent = !record ? 'Waiting for an analysis…'
+      : record.status === 'running' ? 'Comparing: cells appear as the layers are measured.'
+        : 'No layer pairs to show: this analysis has no results.';
+    this.legend.hidden = empty;
+    this.scroller.hidden = empty;
     this.lastRenderMs = performance.now() - t0;
     this.scroller.dataset.renderMs = this.lastRenderMs.toFixed(2);
     drawLegend(this.legend, this.model.measure.label, !!this.model.measure.higherIsWorse);

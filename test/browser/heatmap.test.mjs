@@ -158,7 +158,7 @@ describe('consistency panel webview', () => {
     await p.close();
   });
 
-  it('fills cells in as results stream: ridge bound first (faded), the disentangler value when it lands', async () => {
+  it('fills cells in as results stream: ridge bound first (inset), the disentangler value when it lands', async () => {
     const p = await openPanel(context, server.url, 'light');
     const running = record({ ...report, pairs: [] }, { status: 'running' });
     await send(p, { type: 'kc/record', record: running });
@@ -179,6 +179,17 @@ describe('consistency panel webview', () => {
     await send(p, { type: 'kc/status', analysisId: 'analysis-1', status: 'done' });
     assert.equal(await p.locator('#progress').isHidden(), true);
     assert.match(await p.locator('#status').innerText(), /done · 1 pair/);
+    await p.close();
+  });
+
+  it('says why there is no heatmap for a failed analysis', async () => {
+    const p = await openPanel(context, server.url, 'light');
+    await send(p, { type: 'kc/record', record: record(report, { status: 'failed', error: 'worker crashed (out of memory)', report: undefined }) });
+    assert.match(await p.locator('#banner').innerText(), /Failed: worker crashed \(out of memory\)/);
+    assert.match(await p.locator('#heatmap-empty').innerText(), /no results/);
+    assert.equal(await p.locator('#heatmap').isVisible(), false);
+    assert.equal(await p.locator('#legend').isVisible(), false);
+    assert.deepEqual(p.problems, []);
     await p.close();
   });
 
