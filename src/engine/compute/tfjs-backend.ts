@@ -25,6 +25,9 @@ function ensureCpu(): Promise<void> {
   ready ??= (async () => {
     await tf.setBackend('cpu');
     await tf.ready();
+    // The cpu backend's first write prints a banner recommending tfjs-node, which this project deliberately does not
+    // install (its install downloads a binary); the report already names the backend that ran.
+    (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
   })();
   return ready;
 }
