@@ -142,25 +142,28 @@ class DisentanglerGraph {
 
   /**
    * dW[o, c, ky, kx] = Σ_{n,h,w} dH[n, o, h, w] · U_pad[n, c, h + ky, w + kx], contracting over n·H·W on NHWC rows:
-   * 'im2col' concatenates the k² shifted copies of U into one [n·H·W, k²·C] matrix and runs one Gemm; 'per-tap'
-   * runs one Gemm per shifted copy, so only one copy is alive at a time (a ninth of the memory, same flops).
+   * 'im2col' concatenates the k² shifted copies of U into one [n·H·W, k²·C] matrix and runs one MatMul; 'per-tap'
+   * runs one MatMul per shifted copy, so only one copy is alive at a time (a ninth of the memory, same flops).
    */
   weightGradient(u: string, dh: string, cin: number, cout: number, strategy: WeightGradientStrategy): string {
     const { b } = this;
     const { kernel: k, height: hh, width: ww } = this.spec;
     const uNhwc = b.op('Transpose', [u], { perm: [0, 2, 3, 1] });
-    const dhRows = b.op('Reshape', [b.op('Transpose', [dh], { perm: [0, 2, 3, 1] }), b.ints([-1, cout])]);
-    if (k === 1) return b.op('Reshape', [b.op('Gemm', [dhRows, b.op('Reshape', [uNhwc, b.ints([-1, cin])])], { transA: 1 }), b.ints([cout, cin, 1, 1])]);
+    // dH as [cout, n·H·W] (rows in the same n, h, w order as U's NHWC rows): a plain MatMul, measured ~25 % faster
+    // in MLAS than Gemm with transA on [n·H·W, cout].
+    const dhT = b.op('Reshape', [b.op('Transpose', [dh], { perm: [1, 0, 2, 3] }), b.ints([cout, -1])]);
+    if (k === 1) return b.op('Reshape', [b.op('MatMul', [dhT, b.op('Reshape', [uNhwc, b.ints([-1, cin])])]), b.ints([cout, cin, 1, 1])]);
     const p = this.pad;
     const padded = b.op('Pad', [uNhwc, b.ints([0, p, p, 0, 0, p, p, 0])]);
-    const shifted = (ky: number, kx: number): string => b.op('Slice', [padded, b.ints([ky, kx]), b.ints([ky + hh, kx + ww]), b.ints([1, 2])]);
+    const shifted = (ky: number, kx: number): string =>
+      ky === p && kx === p ? uNhwc : b.op('Slice', [padded, b.ints([ky, kx]), b.ints([ky + hh, kx + ww]), b.ints([1, 2])]);
     const taps = Array.from({ length: k * k }, (_, t) => [Math.floor(t / k), t % k]);
     let dw: string; // [cout, k·k·cin], columns ordered (ky, kx, c)
     if (strategy === 'im2col') {
       const columns = b.op('Reshape', [b.op('Concat', taps.map(([ky, kx]) => shifted(ky, kx)), { axis: 3 }), b.ints([-1, k * k * cin])]);
-      dw = b.op('Gemm', [dhRows, columns], { transA: 1 });
+      dw = b.op('MatMul', [dhT, columns]);
     } else {
-      const products = taps.map(([ky, kx]) => b.op('Gemm', [dhRows, b.op('Reshape', [shifted(ky, kx), b.ints([-1, cin])])], { transA: 1 }));
+      const products = taps.map(([ky, kx]) => b.op('MatMul', [dhT, b.op('Reshape', [shifted(ky, kx), b.ints([-1, cin])])]));
       dw = b.op('Concat', products, { axis: 1 });
     }
     return b.op('Transpose', [b.op('Reshape', [dw, b.ints([cout, k, k, cin])])], { perm: [0, 3, 1, 2] });
