@@ -1,12 +1,24 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { KcError } from '../errors';
 import type { ModelAdapter } from '../models/types';
 import type { InputTarget } from '../probes/index';
 import type { LayerInfo, ModelRef } from '../../protocol/report';
 
-/** The model's input as the probe must be fitted to it; unknown (dynamic) sizes are ≤ 0. */
+/**
+ * The model's input as the probe must be fitted to it; unknown (dynamic) sizes are ≤ 0. A flat input of D values
+ * (an MLP) takes square images: D = s·s (grayscale) or 3·s·s (RGB), flattened by the adapter.
+ */
 export function inputTarget(model: ModelAdapter): InputTarget {
+  if (model.inputShape.length === 1) {
+    const d = model.inputShape[0];
+    for (const channels of [1, 3]) {
+      const side = Math.round(Math.sqrt(d / channels));
+      if (side > 0 && side * side * channels === d) return { height: side, width: side, channels };
+    }
+    throw new KcError(`${model.ref.name} takes flat inputs of ${d} values, which is not a square grayscale or RGB image: kc's probes are images and cannot be fitted to this input`, 'unsupported');
+  }
   const [height = 0, width = 0, channels = 0] = model.inputShape;
   return { height, width, channels };
 }
