@@ -1,7 +1,8 @@
 /**
  * TrainingBackend on onnxruntime-node: the hand-built graphs of onnx-graph.ts, one session per graph and spec
  * (the training session is created in `create`, the loss and components sessions on first use), and Adam in
- * JS on the flat Float32Arrays (a few ms per step against hundreds for the graph; measured in bench/).
+ * JS on the flat Float32Arrays: measured 39 ms CPU per step for 7.1 M parameters (C = 512), ~3 % of that step;
+ * in-graph Adam is the same memory-bound work plus copying the updated weights back out.
  *
  * Adam: β1 0.9, β2 0.999, ε 1e-8, bias-corrected; weight decay as an L2 term added to the gradient of the
  * conv weights (torch.optim.Adam(weight_decay=…) as in the authors' code); the gates are regularised by α·p²
