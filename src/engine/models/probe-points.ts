@@ -31,8 +31,13 @@ export function withProbePoints(layers: GraphLayer[]): LayerInfo[] {
     if (l.activating) return !only(l, ['pool']);
     if (l.kind === 'pool') return l.inputs.some((i) => byName.get(i)?.activating);
     if (l.kind === 'add' || l.kind === 'concat') return (consumers.get(l.name)?.length ?? 0) > 0 && !only(l, ['activation', 'pool', 'norm']);
-    // Post-norm residual blocks (add → norm) end at the norm.
-    if (l.kind === 'norm') return l.inputs.some((i) => ['add', 'concat'].includes(byName.get(i)?.kind ?? ''));
+    // Post-norm residual blocks (add → norm only) end at the norm; a pre-activation norm after an add does not.
+    if (l.kind === 'norm') {
+      return l.inputs.some((i) => {
+        const input = byName.get(i);
+        return !!input && ['add', 'concat'].includes(input.kind) && only(input, ['norm']);
+      });
+    }
     return false;
   };
   return layers.map((l, depth) => ({ name: l.name, kind: l.kind, shape: l.shape, depth, probePoint: probe(l), op: l.op }));
