@@ -3,7 +3,7 @@
  * extracts the selected layers' features through an on-disk FeatureStore, fills the all-pairs similarity matrix,
  * then runs the disentangler on the default pairs in each asked direction, streaming results as they finish.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { throwIfCancelled, type CancelSignal, type ProgressSink } from './cancel';
@@ -75,16 +75,19 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
   };
 
   let done = stage();
-  onProgress?.({ stage: 'load models', done: 0, total: 2 });
-  const a = await openModel(options.modelA);
-  const models: ModelAdapter[] = [a];
-  const cacheRoot = await mkdtemp(path.join(options.cacheDir ?? tmpdir(), 'kc-features-'));
+  const models: ModelAdapter[] = [];
+  let cacheRoot: string | undefined;
   try {
+    onProgress?.({ stage: 'load models', done: 0, total: 2 });
+    const a = await openModel(options.modelA);
+    models.push(a);
     throwIfCancelled(signal);
     onProgress?.({ stage: 'load models', done: 1, total: 2 });
     const b = await openModel(options.modelB);
     models.push(b);
     onProgress?.({ stage: 'load models', done: 2, total: 2 });
+    if (options.cacheDir) await mkdir(options.cacheDir, { recursive: true });
+    cacheRoot = await mkdtemp(path.join(options.cacheDir ?? tmpdir(), 'kc-features-'));
     const layersA = a.layers();
     const layersB = b.layers();
     const probe = await openProbe({ ...options.probe, seed: settings.seed }, inputTarget(a));
@@ -137,7 +140,7 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
     };
   } finally {
     await Promise.allSettled(models.map((m) => m.dispose()));
-    await rm(cacheRoot, { recursive: true, force: true });
+    if (cacheRoot) await rm(cacheRoot, { recursive: true, force: true });
   }
 }
 
