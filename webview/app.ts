@@ -14,7 +14,7 @@ import type { PanelIpc } from './ipc';
 import { stripChart } from './views/charts';
 import { renderDrilldown } from './views/drilldown';
 import { drawLegend, HeatmapView } from './views/heatmap-view';
-import { viewToPng } from './views/png';
+import { rowsOf, viewToPng, type PngRow } from './views/png';
 import { html } from './views/svg';
 import { readTheme } from './views/theme';
 
@@ -284,10 +284,9 @@ export class App {
     const id = this.data.record?.id;
     if (!id) return;
     const tab = this.view.tab ?? 'heatmap';
-    const parts = tab === 'heatmap' ? [this.legend, this.heatmap.canvas]
-      : [...(tab === 'strip' ? this.stripBox : this.drillBox).querySelectorAll<HTMLCanvasElement | SVGSVGElement>('svg, canvas')];
+    const rows: PngRow[] = tab === 'heatmap' ? [[this.legend], [this.heatmap.canvas]] : rowsOf(tab === 'strip' ? this.stripBox : this.drillBox);
     const title = `${this.title.textContent} · ${tab === 'heatmap' ? `${this.model?.measure.label} (${this.model?.direction})` : tab === 'strip' ? 'layer strip' : `${this.view.focus?.layerA} ↔ ${this.view.focus?.layerB}`}`;
-    const dataUrl = await viewToPng(title, parts);
+    const dataUrl = await viewToPng(title, rows);
     this.ipc.post({ type: 'kc/export', analysisId: id, format: 'png', dataUrl, suggestedName: `${this.stem()}-${tab}.png` });
   }
 

@@ -2,7 +2,7 @@
 // heatmap's cells and colours, the tooltip's numbers, the drill-down's bars, keyboard navigation, streaming,
 // exports, state across reload, light/dark/high-contrast screenshots and the render time of a 100 × 200 matrix.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { interpolateViridis } from 'd3-scale-chromatic';
@@ -126,6 +126,12 @@ describe('consistency panel webview', () => {
     assert.match(await p.locator('#drilldown').innerText(), /fragile/);
     assert.match(await p.locator('#settings-table').innerText(), new RegExp(report.backend.name));
     await p.screenshot({ path: shot('drilldown-light'), fullPage: true });
+    // PNG of the current view: the drill-down's charts, on the theme's background.
+    await p.locator('#export-png').click();
+    await p.waitForFunction(() => window.__posted.some((m) => m.format === 'png'));
+    const png = (await posted(p, 'kc/export')).find((m) => m.format === 'png');
+    assert.match(png.suggestedName, /-pair\.png$/);
+    writeFileSync(shot('export-drilldown'), Buffer.from(png.dataUrl.split(',')[1], 'base64'));
     await applyTheme(p, 'dark');
     await send(p, { type: 'kc/status', analysisId: 'analysis-1', status: 'done' });
     await p.screenshot({ path: shot('drilldown-dark'), fullPage: true });
@@ -210,6 +216,7 @@ describe('consistency panel webview', () => {
     assert.match(png.dataUrl, /^data:image\/png;base64,/);
     assert.ok(png.dataUrl.length > 5000, 'the PNG holds the drawing');
     assert.match(png.suggestedName, /^kc-.*-heatmap\.png$/);
+    writeFileSync(shot('export-heatmap'), Buffer.from(png.dataUrl.split(',')[1], 'base64'));
     await p.locator('#export-json').click();
     assert.equal((await posted(p, 'kc/export')).at(-1).format, 'json');
 

@@ -16,7 +16,8 @@ export function stackedBars(stacks: DirectionStack[], theme: Theme): SVGSVGEleme
   const left = 56;
   // Room right of the bars for the headline number and its spread.
   const right = 190;
-  const top = 10;
+  // The colour key sits inside the chart so an exported PNG carries it.
+  const top = 34;
   const rowGap = 46;
   const H = top + rowGap * stacks.length + 34;
   const svg = svgRoot(W, H, 'Order components and inconsistent part, per direction');
@@ -24,6 +25,15 @@ export function stackedBars(stacks: DirectionStack[], theme: Theme): SVGSVGEleme
   const scale = (v: number) => left + v * (W - left - right);
   const text = (x: number, y: number, s: string, anchor = 'start', color = theme.foreground) =>
     svg.appendChild(svgEl('text', { x, y, 'text-anchor': anchor, fill: color, 'font-size': 11, 'font-family': theme.font }, s));
+
+  const keyIds = stacks.find((st) => st.segments.length)?.segments.map((seg) => seg.id) ?? [];
+  let kx = left;
+  for (const id of keyIds) {
+    const label = id === 'inconsistent' ? 'ε (inconsistent)' : id.replace('order', 'order ');
+    svg.appendChild(svgEl('rect', { x: kx, y: 6, width: 11, height: 11, fill: id === 'inconsistent' ? EPSILON_COLOR : orderColor(id), stroke: theme.grid }));
+    text(kx + 15, 16, label);
+    kx += 26 + label.length * 6.5;
+  }
 
   stacks.forEach((st, i) => {
     const y = top + i * rowGap;

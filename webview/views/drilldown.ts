@@ -7,7 +7,7 @@ import type { ReportLike } from '../model/measures';
 import { channelBars, lineChart, stackedBars } from './charts';
 import { mapFigures } from './maps';
 import { html } from './svg';
-import { EPSILON_COLOR, orderColor, readTheme } from './theme';
+import { orderColor, readTheme } from './theme';
 
 function section(title: string, ...children: Array<Node | string>): HTMLElement {
   const s = html('section', { class: 'drill-section' });
@@ -29,18 +29,6 @@ function shape(s: number[] | undefined): string {
   return s?.length ? s.join('×') : '?';
 }
 
-function legend(ids: string[]): HTMLElement {
-  const ul = html('ul', { class: 'swatches' });
-  for (const id of ids) {
-    const li = html('li');
-    const sw = html('span', { class: 'swatch' });
-    sw.style.background = id === 'inconsistent' ? EPSILON_COLOR : orderColor(id);
-    li.append(sw, id === 'inconsistent' ? 'ε (inconsistent)' : id.replace('order', 'order '));
-    ul.append(li);
-  }
-  return ul;
-}
-
 export function renderDrilldown(container: HTMLElement, report: ReportLike, focus: PairFocus): void {
   const theme = readTheme();
   const stacks = directionStacks(report, focus);
@@ -55,10 +43,9 @@ export function renderDrilldown(container: HTMLElement, report: ReportLike, focu
     return;
   }
 
-  const orderIds = stacks.find((s) => s.segments.length)!.segments.map((s) => s.id);
   const fragile = html('p', { class: 'note' }, 'Orders are not identifiable in general: the split into orders depends on α and the seed and is the fragile part of the method. Read the explained fraction first.');
   const spreadNote = main.spread ? html('p', { class: 'muted' }, `± = one standard deviation over ${main.spread.seeds} seeds.`) : html('p', { class: 'muted' }, 'One seed: no spread available (set seeds > 1 to see how stable the split is).');
-  container.append(section('Knowledge by order, both directions', legend(orderIds), stackedBars(stacks, theme), fragile, spreadNote));
+  container.append(section('Knowledge by order, both directions', stackedBars(stacks, theme), fragile, spreadNote));
 
   const channels = sortedChannels(main);
   if (channels.length) container.append(section(`Explained per channel of B (${main.direction})`, channelBars(channels, theme)));
