@@ -1,6 +1,7 @@
 import type { OrderComponent, PairMaps } from '../../protocol/report';
 import type { DisentanglerModel } from '../compute/types';
-import type { SampleSet } from './train';
+import { setComponents } from './chunks';
+import type { SampleSet } from './samples';
 
 /** Held-out samples whose ε energy maps go into the report (for overlays on the probe images). */
 const MAP_SAMPLES = 4;
@@ -22,7 +23,7 @@ export async function evaluate(model: DisentanglerModel, test: SampleSet, dims: 
   scale: number, sampleIds: Int32Array): Promise<Evaluation> {
   const { channels: c, height, width } = dims;
   const hw = height * width;
-  const components = await model.components({ n: test.n, x: test.x });
+  const components = await setComponents(model, test);
   const residual = Float32Array.from(test.y);
   for (const comp of components) for (let i = 0; i < residual.length; i++) residual[i] -= comp[i];
 

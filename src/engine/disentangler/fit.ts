@@ -8,7 +8,8 @@ import type { FeatureTensor } from '../tensor';
 import { evaluate, type Evaluation } from './evaluate';
 import { initParams, WARM_START_BETA } from './init';
 import { gatherNchw, gatherNhwc, normalizeSource, scaleTarget } from './normalize';
-import { train, type SampleSet } from './train';
+import type { SampleSet } from './samples';
+import { train } from './train';
 
 /** Relative ridge of the warm start (λ·mean eigenvalue of the patch covariance): a light touch that only tames
  * near-collinear patches; the training that follows does the rest. */

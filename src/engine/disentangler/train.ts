@@ -1,14 +1,9 @@
 import type { DisentangleSettings, TrainingInfo } from '../../protocol/report';
 import { throwIfCancelled, type CancelSignal, type ProgressSink } from '../cancel';
-import type { Batch, DisentanglerModel, DisentanglerParams } from '../compute/types';
+import type { DisentanglerModel, DisentanglerParams } from '../compute/types';
 import { shuffle } from '../random';
-
-/** A set of samples in the seam's layout: x [n, C_A, H, W] normalised, y [n, C_B, H, W] centred and scaled. */
-export interface SampleSet {
-  n: number;
-  x: Float32Array;
-  y: Float32Array;
-}
+import { setLoss } from './chunks';
+import { slice, type SampleSet } from './samples';
 
 export interface TrainHooks {
   signal?: CancelSignal;
@@ -41,8 +36,7 @@ export async function train(model: DisentanglerModel, trainSet: SampleSet, testS
   const started = performance.now();
   const order = Int32Array.from({ length: trainSet.n }, (_, i) => i);
   const batches = Math.max(1, Math.round(trainSet.n / settings.batchSize));
-  const whole: Batch = { n: testSet.n, x: testSet.x, y: testSet.y };
-  let best: { loss: number; params: DisentanglerParams; epoch: number } = { loss: await model.loss(whole), params: model.getParams(), epoch: 0 };
+  let best: { loss: number; params: DisentanglerParams; epoch: number } = { loss: await setLoss(model, testSet), params: model.getParams(), epoch: 0 };
   const curve: TrainingInfo['curve'] = [];
   let finalLoss = Number.NaN;
   let epoch = 0;
@@ -61,7 +55,7 @@ export async function train(model: DisentanglerModel, trainSet: SampleSet, testS
     }
     epoch++;
     finalLoss = sum / trainSet.n;
-    const test = await model.loss(whole);
+    const test = await setLoss(model, testSet);
     curve.push({ epoch, train: finalLoss, test });
     hooks.onProgress?.({ stage: hooks.stage, done: epoch, total: settings.epochs, detail: `loss ${finalLoss.toPrecision(3)} · held-out ${test.toPrecision(3)}` });
     if (test < best.loss * (1 - MIN_IMPROVEMENT)) best = { loss: test, params: model.getParams(), epoch };
@@ -79,15 +73,4 @@ export async function train(model: DisentanglerModel, trainSet: SampleSet, testS
     earlyStopped,
     curve,
   };
-}
-
-/** The samples `ids` of a set, as one batch (NCHW rows are contiguous per sample). */
-export function slice(set: SampleSet, ids: Int32Array): Batch {
-  const xs = set.x.length / set.n, ys = set.y.length / set.n;
-  const x = new Float32Array(ids.length * xs), y = new Float32Array(ids.length * ys);
-  ids.forEach((s, j) => {
-    x.set(set.x.subarray(s * xs, (s + 1) * xs), j * xs);
-    y.set(set.y.subarray(s * ys, (s + 1) * ys), j * ys);
-  });
-  return { n: ids.length, x, y };
 }
