@@ -22,6 +22,11 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS files (test fixtures run as plain node scripts) load modules with require.
+    files: ['**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['src/engine/**', 'src/worker/**', 'src/protocol/**', 'src/cli/**'],
     rules: { 'no-restricted-imports': ['error', { paths: [noVscode] }] },
   },
