@@ -17,7 +17,7 @@ const MIN_INTERVAL_MS = 80;
  * stream it draws nothing and prints log lines only, so CI logs are not flooded with carriage returns.
  */
 export function createProgressBar(stream: NodeJS.WriteStream): ProgressBar {
-  const tty = Boolean(stream.isTTY) && !process.env.CI;
+  const tty = Boolean(stream.isTTY);
   let last: Progress | undefined;
   let lastDraw = 0;
   let shown = false;
