@@ -18,13 +18,16 @@ import {
 import { EngineUserError, WorkerCrashedError, WorkerTimeoutError } from './errors';
 import { WorkerProcess, type WorkerExit, type WorkerLogger } from './process';
 
-/** Startup includes loading onnxruntime and TF.js in the worker. */
-const ENGINE_INFO_TIMEOUT_MS = 30_000;
-const LIST_LAYERS_TIMEOUT_MS = 60_000;
-/** A compare may run for many minutes; it is hung when it reports no progress for this long. */
-const COMPARE_SILENCE_TIMEOUT_MS = 180_000;
-/** After Cancel, how long the worker may take to stop by itself before it is killed. */
-const CANCEL_GRACE_MS = 3_000;
+export const DEFAULT_TIMEOUTS = {
+  /** Startup includes loading onnxruntime and TF.js in the worker. */
+  engineInfoMs: 30_000,
+  listLayersMs: 60_000,
+  /** A compare may run for many minutes; it is hung when it reports no progress for this long. */
+  compareSilenceMs: 180_000,
+  /** After Cancel, how long the worker may take to stop by itself before it is killed. */
+  cancelGraceMs: 3_000,
+};
+export type WorkerTimeouts = typeof DEFAULT_TIMEOUTS;
 
 /** The subset of vscode.CancellationToken we need (vscode's token satisfies it). */
 export interface CancelToken {
@@ -45,6 +48,7 @@ export interface WorkerClientOptions {
   /** Read at each start, so a changed setting applies to the next worker. */
   memoryLimitMb(): number;
   env?(): Record<string, string>;
+  timeouts?: Partial<WorkerTimeouts>;
 }
 
 interface CallOptions {
@@ -58,8 +62,11 @@ interface CallOptions {
 export class WorkerClient {
   private current: WorkerProcess | undefined;
   private jobCounter = 0;
+  private readonly timeouts: WorkerTimeouts;
 
-  constructor(private readonly options: WorkerClientOptions) {}
+  constructor(private readonly options: WorkerClientOptions) {
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  }
 
   /** The running worker's process id (tests kill it to simulate a crash). */
   get pid(): number | undefined {
@@ -69,14 +76,14 @@ export class WorkerClient {
   engineInfo(token?: CancelToken): Promise<EngineInfo> {
     return this.call(EngineInfoRequest.method, (c, t) => c.sendRequest(EngineInfoRequest.type, t), {
       token,
-      timeoutMs: ENGINE_INFO_TIMEOUT_MS,
+      timeoutMs: this.timeouts.engineInfoMs,
     });
   }
 
   describeModel(path: string, token?: CancelToken): Promise<ListLayersResult> {
     return this.call(ListLayersRequest.method, (c, t) => c.sendRequest(ListLayersRequest.type, { path }, t), {
       token,
-      timeoutMs: LIST_LAYERS_TIMEOUT_MS,
+      timeoutMs: this.timeouts.listLayersMs,
     });
   }
 
@@ -91,7 +98,7 @@ export class WorkerClient {
       (c, t) => c.sendRequest(CompareRequest.type, { jobId, options }, t),
       {
         token: hooks.token,
-        timeoutMs: COMPARE_SILENCE_TIMEOUT_MS,
+        timeoutMs: this.timeouts.compareSilenceMs,
         onKick: (kick, worker) =>
           worker.onJobEvent((event) => {
             if (event.jobId !== jobId) return;
@@ -129,7 +136,7 @@ export class WorkerClient {
 
   /**
    * Sends one request and settles on whichever comes first: the answer, the worker's exit, the deadline (→ kill,
-   * WorkerTimeoutError), or the caller's cancel (→ $/cancelRequest, then kill after CANCEL_GRACE_MS).
+   * WorkerTimeoutError), or the caller's cancel (→ $/cancelRequest, then kill after the cancel grace period).
    */
   private call<R>(
     method: string,
@@ -173,10 +180,10 @@ export class WorkerClient {
           cancelled = true;
           source.cancel();
           const grace = setTimeout(() => {
-            this.options.log.warn(`[worker] ${method} did not stop within ${CANCEL_GRACE_MS} ms of Cancel; killing the worker`);
+            this.options.log.warn(`[worker] ${method} did not stop within ${this.timeouts.cancelGraceMs} ms of Cancel; killing the worker`);
             void worker.kill();
             settle(() => reject(new CancelledError()));
-          }, CANCEL_GRACE_MS);
+          }, this.timeouts.cancelGraceMs);
           cleanups.push(() => clearTimeout(grace));
         });
         cleanups.push(() => subscription.dispose());

@@ -11,7 +11,7 @@ export class WorkerCrashedError extends Error {
 /** The worker did not answer (or, for a compare, did not report progress) in time; it was killed. */
 export class WorkerTimeoutError extends Error {
   constructor(readonly method: string, readonly timeoutMs: number) {
-    super(`The engine worker did not answer ${method} within ${Math.round(timeoutMs / 1000)} s and was stopped.`);
+    super(`The engine worker did not answer ${method} within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`} and was stopped.`);
     this.name = new.target.name;
   }
 }
