@@ -144,7 +144,18 @@ describe('extension host: compare', function () {
     assert.equal(again?.startedAt, record.startedAt);
   });
 
-  it('cancels a running compare: nothing is cached', async () => {
+  it('reopens an analysis and opens the report of one layer from the Models tree', async () => {
+    const kc = await api();
+    const record = kc.analyses().find((r) => r.status === 'done')!;
+    const reopened = await vscode.commands.executeCommand<AnalysisRecord>('knowledgeConsistency.openAnalysis', record.id);
+    assert.equal(reopened?.id, record.id);
+    const layer = record.report!.pairs[0].layerA;
+    const node = { kind: 'layer', model: { uri: seed1() }, layer: { name: layer } };
+    const focused = await vscode.commands.executeCommand<AnalysisRecord>('knowledgeConsistency.openLayerReport', node);
+    assert.equal(focused?.id, record.id, `no analysis opened for layer ${layer}`);
+  });
+
+  it('cancels a running compare: nothing is cached; a second request for the pair joins the running one', async () => {
     const kc = await api();
     await configure({ 'probe.count': 72, epochs: 200 });
     const running = compare(seed1(), seed2());
@@ -154,8 +165,11 @@ describe('extension host: compare', function () {
       id = record?.id;
       return record !== undefined && (record.report?.pairs.length ?? 0) === 0 && kc.workerPid() !== undefined;
     }, 'the compare to start', 60_000);
+    const second = compare(seed2(), seed1());
+    assert.equal(kc.analyses().filter((r) => r.status === 'running').length, 1, 'a second job started for the same pair');
     assert.equal(kc.cancel(id!), true, 'no running job to cancel');
     const record = await running;
+    assert.equal((await second)?.id, id);
     assert.equal(record?.status, 'cancelled');
     assert.equal(record?.report, undefined, 'a cancelled analysis kept its partial report');
     assert.equal(existsSync(path.join(kc.resultsDir, `${id}.json`)), false, 'a cancelled analysis was cached');
@@ -189,5 +203,14 @@ describe('extension host: compare', function () {
     const bytes = await vscode.workspace.fs.readFile(seed2());
     await vscode.workspace.fs.writeFile(seed2(), Buffer.concat([Buffer.from(bytes), Buffer.from([0])]));
     await until(kc.onDidChangeAnalysis, () => kc.analyses().filter((r) => r.modelB === seed2().fsPath && r.status === 'done').every((r) => r.stale === true), 'stale flags');
+  });
+
+  it('removes analyses: from the view and from the disk cache', async () => {
+    const kc = await api();
+    for (const record of kc.analyses()) {
+      await vscode.commands.executeCommand('knowledgeConsistency.removeAnalysis', record.id);
+      assert.equal(existsSync(path.join(kc.resultsDir, `${record.id}.json`)), false, `${record.id} still cached`);
+    }
+    assert.deepEqual(kc.analyses(), []);
   });
 });
