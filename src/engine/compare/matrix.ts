@@ -107,8 +107,11 @@ async function readAll(features: ExtractedFeatures, names: string[], signal?: Ca
 
 function explainedBound(x: FeatureTensor, y: FeatureTensor, options: MatrixOptions): number {
   const { tensor } = resampleTo(x, y.shape[1], y.shape[2]);
-  // On a 1×1 map a "same" 3×3 convolution sees only its centre tap: the 1×1 fit is the same map, 9× fewer unknowns.
-  const kernel = y.shape[1] === 1 && y.shape[2] === 1 ? 1 : options.kernel;
+  // On a 1×1 map a "same" 3×3 convolution sees only its centre tap, and on a 1×1 map spread over B's positions
+  // (a dense layer explaining a conv layer) every tap sees the same value: a 1×1 fit is the same map (up to the
+  // zero-padded border) with 9× fewer unknowns.
+  const flat = (t: FeatureTensor) => t.shape[1] === 1 && t.shape[2] === 1;
+  const kernel = flat(x) || flat(y) ? 1 : options.kernel;
   return ridgeExplained(tensor, y, { kernel, testFraction: options.testFraction, seed: options.seed });
 }
 
