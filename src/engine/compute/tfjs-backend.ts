@@ -94,10 +94,15 @@ export class TfjsDisentanglerModel implements DisentanglerModel {
   lossAndGradients(batch: Batch): { loss: number; grads: Float32Array[] } {
     return tf.tidy(() => {
       const { x, y } = this.inputs(batch);
-      const f = (...args: tf.Tensor[]) => this.lossOf(x, y!, args.slice(0, -1) as tf.Tensor4D[], args[args.length - 1]) as tf.Scalar;
-      const { value, grads } = tf.valueAndGrads(f)([...this.weightTensors(), tf.tensor1d(this.params.betas)]);
-      const out = grads.map((g, j) => (j < this.params.weights.length ? hwioToOihw(g as tf.Tensor4D) : g).dataSync() as Float32Array);
-      return { loss: value.dataSync()[0], grads: out.map((a) => Float32Array.from(a)) };
+      const nw = this.params.weights.length;
+      const betas = tf.tensor1d(this.params.betas);
+      // With K = 0 there are no gates: β is not differentiated (TF.js refuses an unused input).
+      const f = (...args: tf.Tensor[]) => this.lossOf(x, y!, args.slice(0, nw) as tf.Tensor4D[], args[nw] ?? betas) as tf.Scalar;
+      const inputs = [...this.weightTensors(), ...(this.spec.orders > 0 ? [betas] : [])];
+      const { value, grads } = tf.valueAndGrads(f)(inputs);
+      const out = grads.map((g, j) => Float32Array.from((j < nw ? hwioToOihw(g as tf.Tensor4D) : g).dataSync() as Float32Array));
+      if (this.spec.orders === 0) out.push(new Float32Array(0));
+      return { loss: value.dataSync()[0], grads: out };
     });
   }
 

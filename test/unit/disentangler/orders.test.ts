@@ -13,6 +13,7 @@ const specs: DisentanglerSpec[] = [
   { orders: 2, kernel: 3, channelsA: 3, channelsB: 4, height: 5, width: 4, alpha: 0.1, weightDecay: 1e-4, hiddenScale: 'batch' },
   { orders: 2, kernel: 3, channelsA: 4, channelsB: 2, height: 4, width: 4, alpha: 0.1, weightDecay: 1e-4, hiddenScale: 'sample' },
   { orders: 3, kernel: 1, channelsA: 3, channelsB: 3, height: 1, width: 1, alpha: 0.5, weightDecay: 0, hiddenScale: 'sample' },
+  { orders: 0, kernel: 3, channelsA: 2, channelsB: 3, height: 3, width: 3, alpha: 0.1, weightDecay: 1e-4, hiddenScale: 'batch' },
 ];
 
 function problem(spec: DisentanglerSpec, seed: number) {
