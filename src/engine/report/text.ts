@@ -26,10 +26,12 @@ export function renderSummary(report: Report, options: { color?: boolean } = {})
   } else {
     out.push('No pairs were disentangled.');
   }
-  const measure = report.matrix && headlineMeasure(report.matrix.measures);
-  if (report.matrix && measure) {
-    const m = report.matrix;
-    out.push('', renderMatrix({ ...m, layersA: m.layersA.map(short.name), layersB: m.layersB.map(short.name) }, measure, options.color ?? false));
+  if (report.matrix) {
+    // Every measure of the matrix (CKA, and the ridge bounds with --all-pairs), CKA first.
+    const m = { ...report.matrix, layersA: report.matrix.layersA.map(short.name), layersB: report.matrix.layersB.map(short.name) };
+    const first = headlineMeasure(m.measures);
+    const measures = [...new Set([...(first ? [first] : []), ...Object.keys(m.measures)])];
+    for (const measure of measures) out.push('', renderMatrix(m, measure, options.color ?? false));
   }
   if (report.timings) {
     const t = report.timings;

@@ -124,3 +124,13 @@ test('terminal summary gives the mean explained fraction per direction', () => {
   // Planted: A->B 0.937 and 0.754 → 0.8455; B->A 0.921 and 0.702 → 0.8115 (0.81149… in binary floating point).
   assert.match(renderSummary(plantedReport()), /mean explained over 2 layer pairs: A->B 0\.846, B->A 0\.811/);
 });
+
+test('terminal summary draws every measure of the matrix, CKA first', () => {
+  const report = plantedReport();
+  report.matrix!.measures = { ridgeExplained: [0.5, 0.4, 0.3, 0.2, 0.1, 0], linearCKA: report.matrix!.measures.linearCKA };
+  const text = renderSummary(report);
+  const cka = text.indexOf('linear CKA (similarity, not consistency)');
+  const ridge = text.indexOf('order-0 ridge explained, A → B (similarity, not consistency)');
+  assert.ok(cka > 0 && ridge > cka, `${cka} ${ridge}`);
+  assert.match(text.slice(ridge), /relu3\s+.0\.10\s+ 0\.00/);
+});
