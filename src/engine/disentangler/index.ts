@@ -56,6 +56,7 @@ export async function disentangle(a: FeatureTensor, b: FeatureTensor, settings: 
   }
   throwIfCancelled(options.signal);
   // Once, on the first seed's split: CKA, CCA and Procrustes use all samples and do not depend on the seed.
+  if (!options.similarity) options.onProgress?.({ stage: `similarity ${layerA}↔${layerB} ${direction}`, done: 0, total: 1 });
   const similarity = options.similarity ?? (await pairSimilarity(source, target, settings, settings.seed));
   const result = aggregate(fits);
   return {
