@@ -12,14 +12,18 @@ export default async function panel(ctx) {
   mkdirSync(join(ctx.workspaceDir, '.vscode'), { recursive: true });
   writeFileSync(join(ctx.workspaceDir, '.vscode/settings.json'), JSON.stringify({ 'knowledgeConsistency.probe.count': 128, 'knowledgeConsistency.epochs': 60 }));
   const quickInput = page.locator('.quick-input-widget');
-  const pick = async (text) => {
-    await quickInput.locator('.monaco-list-row', { hasText: text }).first().waitFor({ state: 'visible' });
-    await page.keyboard.type(text);
+  // Fill the filter box itself (keys typed while the picker is still opening can get lost), then take the match.
+  const pick = async (text, prefix = '') => {
+    await quickInput.locator('.monaco-list-row').first().waitFor({ state: 'visible' });
+    await quickInput.locator('input').fill(prefix + text);
+    await quickInput.locator('.monaco-list-row.focused', { hasText: text }).first().waitFor({ state: 'visible' });
     await page.keyboard.press('Enter');
   };
   // The extension's contributions are loaded once its Activity Bar icon shows.
   await page.locator('.activitybar .action-item a[aria-label^="Knowledge Consistency"]').waitFor({ state: 'visible', timeout: 60_000 });
-  await ctx.runCommand('Knowledge Consistency: Compare Knowledge Consistency');
+  // Not ctx.runCommand: it waits for the palette to close, and this command opens its model picker in its place.
+  await page.keyboard.press('F1');
+  await pick('Knowledge Consistency: Compare Knowledge Consistency', '>');
   await pick('mnist-cnn-seed1');
   await pick('mnist-cnn-seed2');
   await pick('mnist');
