@@ -72,3 +72,13 @@ test('cancellation stops the job with CancelledError', async () => {
     (e: unknown) => e instanceof CancelledError,
   );
 });
+
+test('synthetic probes run only when asked and the report says so', async () => {
+  const report = await runCompare({
+    modelA: SEED1, modelB: SEED1, probe: { source: 'synthetic', count: 40 }, layersA: ['pool1'], direction: 'a2b', settings: { ...QUICK, epochs: 1 },
+  });
+  assert.equal(report.probe.source, 'synthetic');
+  assert.match(report.probe.warning ?? '', /synthetic noise, not real data/);
+  assert.equal(report.warnings[0], report.probe.warning);
+  assert.deepEqual(report.pairs.map((p) => [p.layerA, p.layerB]), [['pool1', 'pool1']]);
+});
