@@ -25,6 +25,8 @@ export interface KnowledgeConsistencyApi {
   /** The discovered model files (scans on first call). */
   models(): Promise<vscode.Uri[]>;
   readonly onDidChangeModels: vscode.Event<void>;
+  /** The per-pattern cap when the last scan hit it (the Models view says so), else undefined. */
+  discoveryCapped(): number | undefined;
   /** The engine worker's process id while one runs. */
   workerPid(): number | undefined;
   analyses(): AnalysisRecord[];
@@ -42,7 +44,6 @@ export function activate(context: vscode.ExtensionContext): KnowledgeConsistency
     workerPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath,
     log,
     memoryLimitMb: () => readConfig().workerMemoryLimitMb,
-    env: () => ({ KC_COMPUTE_BACKEND: readConfig().computeBackend }),
   });
   const cacheRoot = cacheFolder(context);
   const store = new DiskResultsStore(path.join(cacheRoot, 'analyses'), log);
@@ -73,8 +74,8 @@ export function activate(context: vscode.ExtensionContext): KnowledgeConsistency
       if (affects(event, 'extraModelGlobs', 'discovery.maxFiles') || event.affectsConfiguration('files.exclude') || event.affectsConfiguration('search.exclude')) {
         if (index.scanned) void index.rescan();
       }
-      // The worker's heap limit and backend are fixed at its start: the next job gets a fresh one.
-      if (affects(event, 'workerMemoryLimitMb', 'computeBackend')) void worker.restart();
+      // The worker's heap limit is fixed at its start: the next job gets a fresh one.
+      if (affects(event, 'workerMemoryLimitMb')) void worker.restart();
       if (affects(event, 'cacheLocation')) {
         void vscode.window.showInformationMessage('Knowledge Consistency: the new cache location applies after the window reloads.', 'Reload Window').then(
           (choice) => choice && vscode.commands.executeCommand('workbench.action.reloadWindow'),
@@ -93,6 +94,7 @@ export function activate(context: vscode.ExtensionContext): KnowledgeConsistency
   return {
     models: async () => (await index.list()).map((m) => m.uri),
     onDidChangeModels: index.onDidChange,
+    discoveryCapped: () => index.capped,
     workerPid: () => worker.pid,
     analyses: () => store.all(),
     onDidChangeAnalysis: store.onDidChange,

@@ -1,6 +1,7 @@
 // The extension host in a real VS Code: model discovery and its watchers, the compare command end to end through
 // the engine worker (cached result on disk), cancellation, and a worker killed mid-run.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
@@ -21,6 +22,7 @@ interface AnalysisRecord {
 interface Api {
   models(): Promise<vscode.Uri[]>;
   onDidChangeModels: vscode.Event<void>;
+  discoveryCapped(): number | undefined;
   workerPid(): number | undefined;
   analyses(): AnalysisRecord[];
   onDidChangeAnalysis: vscode.Event<AnalysisRecord>;
@@ -114,6 +116,23 @@ describe('extension host: discovery', () => {
   });
 });
 
+describe('extension host: discovery cap', () => {
+  it('stops a scan at discovery.maxFiles and says so', async () => {
+    const kc = await api();
+    await configure({ 'discovery.maxFiles': 1 });
+    try {
+      const models = (await vscode.commands.executeCommand<vscode.Uri[]>('knowledgeConsistency.refreshModels'))!;
+      assert.equal(kc.discoveryCapped(), 1);
+      assert.ok(models.length <= 2, `${models.length} models listed with a cap of 1 per pattern`);
+    } finally {
+      await configure({ 'discovery.maxFiles': undefined });
+      await vscode.commands.executeCommand('knowledgeConsistency.refreshModels');
+    }
+    assert.equal(kc.discoveryCapped(), undefined);
+    assert.ok((await kc.models()).length >= 4);
+  });
+});
+
 describe('extension host: compare', function () {
   this.timeout(300_000);
 
@@ -184,6 +203,8 @@ describe('extension host: compare', function () {
       return () => ++seen >= 3 && kc.workerPid() !== undefined;
     })(), 'progress from the worker', 60_000);
     const pid = kc.workerPid()!;
+    // The worker runs with the heap limit of knowledgeConsistency.workerMemoryLimitMb (default 4096).
+    assert.match(execFileSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }), /--max-old-space-size=4096 .*worker\.js/);
     process.kill(pid, 'SIGKILL');
     const failed = await running;
     assert.equal(failed?.status, 'failed');
