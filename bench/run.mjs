@@ -99,6 +99,7 @@ function printRow(row) {
     `${Math.round(row.oursRssMB)}`.padStart(8),
     (row.referenceRssMB === undefined ? '—' : `${Math.round(row.referenceRssMB)}`).padStart(8),
     (row.rssRatio === undefined ? '—' : row.rssRatio.toFixed(2)).padStart(7),
+    (row.oursCpuSeconds === undefined ? '' : (row.oursCpuSeconds / row.referenceCpuSeconds).toFixed(2)).padStart(6),
   ];
   console.log(cols.join(' '));
 }
@@ -106,8 +107,9 @@ function printRow(row) {
 const started = new Date();
 const torch = torchAvailable();
 console.log(`bench: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}, node ${process.version}, torch ${torch ?? 'absent'}, ${repeats} repeats (medians)`);
-console.log('ratio = our time / reference time (for img/s: reference throughput / ours); < 1 means we are faster');
-console.log(['case'.padEnd(44), 'ours'.padStart(12), 'reference'.padStart(12), 'ratio'.padStart(7), 'RSS MB'.padStart(8), 'ref MB'.padStart(8), 'RSS ×'.padStart(7)].join(' '));
+console.log('ratio = our time / reference time (for img/s: reference throughput / ours); < 1 means we are faster;');
+console.log('CPU × = our CPU seconds / the reference\'s (user + sys), less sensitive than wall time to other processes');
+console.log(['case'.padEnd(44), 'ours'.padStart(12), 'reference'.padStart(12), 'ratio'.padStart(7), 'RSS MB'.padStart(8), 'ref MB'.padStart(8), 'RSS ×'.padStart(7), 'CPU ×'.padStart(6)].join(' '));
 
 if (only.has('train')) {
   const shapes = [[64, 14, 128], [64, 14, 256], [32, 14, 512]];
