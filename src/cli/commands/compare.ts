@@ -42,7 +42,7 @@ export function registerCompare(program: Command): void {
     .description('how much of each layer\'s knowledge two models share (layer pairs × orders of fuzziness)')
     .argument('<modelA>', 'model A: .onnx or TF.js model.json')
     .argument('<modelB>', 'model B: .onnx or TF.js model.json')
-    .option('--probe <source>', 'probe inputs: mnist, an image folder, an .npy tensor [N,H,W,C] or [N,C,H,W], or synthetic (noise; warned)', 'mnist')
+    .option('--probe <source>', 'probe inputs: mnist (test split), an image folder (PNG/JPEG, searched recursively; other files are skipped with a warning), an .npy tensor [N,H,W,C] or [N,C,H,W] used as stored, or synthetic (noise; warned)', 'mnist')
     .option('--count <n>', 'number of probe samples', '1000')
     .option('--layers-a <names>', 'layers of A to compare, comma-separated or repeated (default: the probe points)', splitList)
     .option('--layers-b <names>', 'layers of B to compare (pairs with --layers-a in order)', splitList)
