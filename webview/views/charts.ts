@@ -74,17 +74,17 @@ export function stackedBars(stacks: DirectionStack[], theme: Theme): SVGSVGEleme
     svg.appendChild(svgEl('line', { x1: scale(v), x2: scale(v), y1: ay, y2: ay + 4, stroke: theme.grid }));
     text(scale(v), ay + 16, `${v * 100} %`, 'middle', theme.muted);
   }
-  text(scale(1), ay + 28, "fraction of B's variance", 'end', theme.muted);
+  text(scale(1), ay + 28, 'fraction of the explained layer\'s variance', 'end', theme.muted);
   return svg;
 }
 
-/** Per-channel explained fraction of B, highest first. */
-export function channelBars(channels: Array<{ channel: number; explained: number }>, theme: Theme): SVGSVGElement {
+/** Per-channel explained fraction of the explained (target) layer, highest first. */
+export function channelBars(channels: Array<{ channel: number; explained: number }>, target: string, theme: Theme): SVGSVGElement {
   const W = 420;
   const H = 150;
   const left = 34;
   const bottom = 22;
-  const svg = svgRoot(W, H, `Explained fraction per channel of B (${channels.length} channels, sorted)`);
+  const svg = svgRoot(W, H, `Explained fraction per channel of ${target} (${channels.length} channels, sorted)`);
   svg.id = 'channel-bars';
   const plotH = H - bottom - 8;
   const bw = (W - left - 8) / Math.max(1, channels.length);
@@ -103,7 +103,7 @@ export function channelBars(channels: Array<{ channel: number; explained: number
     rect.appendChild(svgEl('title', {}, `channel ${c.channel}: ${pct(c.explained)}`));
     svg.appendChild(rect);
   });
-  svg.appendChild(svgEl('text', { x: left, y: H - 6, fill: theme.muted, 'font-size': 10, 'font-family': theme.font }, 'channels of B, sorted by explained fraction'));
+  svg.appendChild(svgEl('text', { x: left, y: H - 6, fill: theme.muted, 'font-size': 10, 'font-family': theme.font }, `channels of ${target}, sorted by explained fraction`));
   return svg;
 }
 
@@ -175,7 +175,7 @@ export function stripChart(points: StripPoint[], theme: Theme): SVGSVGElement {
     { label: 'ε', color: EPSILON_COLOR, values: points.map((p) => p.inconsistent), dashed: true },
   ];
   return lineChart({
-    id: 'strip-chart', label: 'Explained fraction by depth, with order breakdown', theme, yMax: 1, yLabel: "fraction of B's variance",
+    id: 'strip-chart', label: 'Explained fraction by depth, with order breakdown', theme, yMax: 1, yLabel: 'fraction of the explained layer\'s variance',
     xLabels: points.map((p) => (p.layerA === p.layerB ? p.layerB : `${p.layerA}→${p.layerB}`)), series, width: 640,
   });
 }

@@ -1,4 +1,7 @@
-/** The pair drill-down: what A's layer explains of B's layer (and back), by order, by channel, by position. */
+/**
+ * The pair drill-down: what A's layer explains of B's layer (and back), by order, by channel, by position. The maps
+ * are about the explained (target) layer of the pair's direction: B's layer for A → B, A's layer for B → A.
+ */
 import type { PairResult, Report } from '../../src/protocol/report';
 import type { PairFocus } from '../../src/protocol/webview.protocol';
 import { directionStacks, sortedChannels } from '../model/drill';
@@ -47,15 +50,17 @@ export function renderDrilldown(container: HTMLElement, report: ReportLike, focu
   const spreadNote = main.spread ? html('p', { class: 'muted' }, `± = one standard deviation over ${main.spread.seeds} seeds.`) : html('p', { class: 'muted' }, 'One seed: no spread available (set seeds > 1 to see how stable the split is).');
   container.append(section('Knowledge by order, both directions', stackedBars(stacks, theme), fragile, spreadNote));
 
+  const [source, target] = main.direction === 'A->B' ? [`A's ${main.layerA}`, `B's ${main.layerB}`] : [`B's ${main.layerB}`, `A's ${main.layerA}`];
   const channels = sortedChannels(main);
-  if (channels.length) container.append(section(`Explained per channel of B (${main.direction})`, channelBars(channels, theme)));
+  if (channels.length) container.append(section(`Explained per channel of ${target} (${source} explains it)`, channelBars(channels, target, theme)));
 
-  const hw = main.shapeB && main.shapeB.length === 3 ? { height: main.shapeB[0], width: main.shapeB[1] } : undefined;
+  const targetShape = main.direction === 'A->B' ? main.shapeB : main.shapeA;
+  const hw = targetShape && targetShape.length === 3 ? { height: targetShape[0], width: targetShape[1] } : undefined;
   const figs = mapFigures(main.maps?.perPosition, main.maps?.samples, hw);
   if (figs.length) {
     const grid = html('div', { class: 'maps' });
     grid.append(...figs);
-    container.append(section('Where B\'s knowledge is inconsistent', grid, html('p', { class: 'muted' }, 'Mean ε energy per position of B\'s map on held-out probes (bright = knowledge A lacks), over the probe image when available.')));
+    container.append(section(`Where ${target}'s knowledge is inconsistent`, grid, html('p', { class: 'muted' }, `Mean ε energy per position of ${target}'s map on held-out probes (bright = knowledge ${source} lacks), over the probe image when available.`)));
   }
 
   container.append(section('Training', ...training(main, theme)));
