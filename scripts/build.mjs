@@ -13,7 +13,7 @@
  *   dist/*.wasm (tfjs-backend-wasm): the wasm glue looks next to the bundle (__dirname) by default.
  */
 import * as esbuild from 'esbuild';
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -99,7 +99,13 @@ function copyPackage(name, keep) {
   });
 }
 
+/** Copies ORT and the wasm files unless dist/ already has them for this target and version: other engineers' test
+ * runs may be loading them from dist/ right now. */
 function copyNativeParts(target) {
+  const stampFile = join(dist, 'node_modules/.kc-natives.json');
+  const ortVersion = JSON.parse(readFileSync(join(root, 'node_modules/onnxruntime-node/package.json'), 'utf8')).version;
+  const stamp = JSON.stringify({ target, ortVersion });
+  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return;
   const [platform, arch] = target.split('-');
   const ortBin = join(root, 'node_modules/onnxruntime-node/bin/napi-v6', platform ?? '', arch ?? '');
   if (!existsSync(ortBin)) fail(`no onnxruntime-node binaries for target '${target}' (have: linux-x64, linux-arm64, darwin-arm64, win32-x64, win32-arm64)`);
@@ -110,6 +116,7 @@ function copyNativeParts(target) {
   copyPackage('onnxruntime-common', (rel) => rel === 'package.json' || rel === 'LICENSE' || rel === 'dist' || rel.startsWith('dist/'));
   const wasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
   for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) cpSync(join(wasmDir, f), join(dist, f));
+  writeFileSync(stampFile, stamp);
 }
 
 const opts = parseArgs(process.argv.slice(2));

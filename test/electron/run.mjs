@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { prepareWorkspace, repoRoot } from '../harness/workspace.mjs';
-import { bundleTests, outDir } from '../vscode/bundle.mjs';
+import { bundleTests, devOutDir as outDir } from '../vscode/bundle.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);

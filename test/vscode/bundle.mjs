@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { repoRoot } from '../harness/workspace.mjs';
 
 export const outDir = join(repoRoot, 'out/vscode');
+/** Where F5 "Extension Tests" and the Electron runner load the tests from. */
+export const devOutDir = join(outDir, 'dev');
 
 function suiteEntries(dir) {
   if (!existsSync(dir)) return [];
@@ -18,23 +20,24 @@ function suiteEntries(dir) {
   });
 }
 
-/** @returns the number of suites bundled */
-export async function bundleTests() {
-  rmSync(outDir, { recursive: true, force: true });
+/** @returns the number of suites bundled into `dir` (default out/vscode/dev; the code-server runner uses one dir per run, since
+ * several people may run the tests in one working tree at once) */
+export async function bundleTests(dir = devOutDir) {
+  rmSync(dir, { recursive: true, force: true });
   const common = {
     bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: 'inline', logLevel: 'warning',
     // mocha and native modules load from node_modules at run time; describe/it are mocha's globals.
     external: ['vscode', 'mocha', 'onnxruntime-node', '@tensorflow/tfjs-node'],
   };
   const suites = suiteEntries(join(repoRoot, 'test/vscode/suite'));
-  await esbuild.build({ ...common, entryPoints: [join(repoRoot, 'test/vscode/index.ts')], outfile: join(outDir, 'index.js') });
+  await esbuild.build({ ...common, entryPoints: [join(repoRoot, 'test/vscode/index.ts')], outfile: join(dir, 'index.js') });
   if (suites.length) {
-    await esbuild.build({ ...common, entryPoints: suites, outbase: join(repoRoot, 'test/vscode/suite'), outdir: join(outDir, 'suite') });
+    await esbuild.build({ ...common, entryPoints: suites, outbase: join(repoRoot, 'test/vscode/suite'), outdir: join(dir, 'suite') });
   }
   return suites.length;
 }
 
 if (resolve(process.argv[1] ?? '') === fileURLToPath(import.meta.url)) {
   const n = await bundleTests();
-  console.log(`bundled ${n} VS Code suite(s) into out/vscode/`);
+  console.log(`bundled ${n} VS Code suite(s) into out/vscode/dev/`);
 }

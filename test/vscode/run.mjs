@@ -15,13 +15,15 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join, resolve } from 'node:path';
 import { startCodeServer } from '../harness/code-server.mjs';
 import { checkVsixInstall } from '../harness/vsix.mjs';
-import { bundleTests, outDir } from './bundle.mjs';
+import { bundleTests, outDir as bundleRoot } from './bundle.mjs';
 import { openWorkbench, remoteUri } from '../harness/workbench.mjs';
 import { CURRENT, OLDEST } from '../../scripts/install-code-server.mjs';
 import { packageVsix } from '../../scripts/package.mjs';
 import { prepareWorkspace, repoRoot } from '../harness/workspace.mjs';
 
 const logDir = join(repoRoot, '.test-output/vscode');
+// One bundle dir per run: others may be running the tests in this working tree at the same time.
+const outDir = join(bundleRoot, `run-${process.pid}`);
 const timeoutMs = Number(process.env.KC_VSCODE_TIMEOUT_S ?? 300) * 1000;
 
 function parseArgs(argv) {
@@ -103,7 +105,7 @@ function vsixCheck(versions) {
   const id = `${pkg.publisher}.${pkg.name}`;
   let v;
   try {
-    v = packageVsix({ out: join(repoRoot, 'out', `${pkg.name}-test.vsix`) });
+    v = packageVsix({ out: join(outDir, `${pkg.name}-test.vsix`) });
   } catch (err) {
     console.log(`  ✘ VSIX packages: ${err instanceof Error ? err.message : String(err)}`);
     return { passed: 0, failed: versions.length };
@@ -124,7 +126,7 @@ function vsixCheck(versions) {
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   if (o.build && o.extension === repoRoot) buildExtension();
-  const count = await bundleTests();
+  const count = await bundleTests(outDir);
   if (count === 0) throw new Error('vscode: no suites under test/vscode/suite/ (expected **/*.test.ts)');
   let passed = 0;
   let failed = 0;
@@ -143,6 +145,7 @@ async function main() {
     failed += vsix.failed;
   }
   console.log(`vscode: ${passed} passed, ${failed} failed`);
+  rmSync(outDir, { recursive: true, force: true });
   process.exit(failed > 0 || code !== 0 ? 1 : 0);
 }
 
