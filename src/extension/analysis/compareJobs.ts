@@ -8,12 +8,13 @@ import { CancelledError } from '../../engine/cancel';
 import type { CompareOptions } from '../../engine/compare';
 import { resolveSettings } from '../../engine/disentangler/settings';
 import { splitIndices } from '../../engine/split';
-import { REPORT_SCHEMA_VERSION, type Report } from '../../protocol/report';
+import { TOOL_NAME, TOOL_VERSION } from '../../engine/version';
+import { REPORT_SCHEMA_VERSION, type DisentangleSettings, type Report } from '../../protocol/report';
 import { showErrorWithLog } from '../commands/engineCommands';
 import type { AnalysisRecord, PanelController } from '../contracts';
 import { modelDisplayName } from '../discovery/modelIndex';
 import { hashModelFiles } from '../results/hash';
-import { analysisKey } from '../results/key';
+import { analysisKey, type ModelHashes } from '../results/key';
 import type { DiskResultsStore } from '../results/store';
 import { isTrustedOrExplain } from '../trust';
 import type { WorkerClient } from '../worker/client';
@@ -78,8 +79,8 @@ export class CompareJobs implements vscode.Disposable {
   }
 
   private async execute(a: vscode.Uri, b: vscode.Uri, options: CompareOptions, job: RunningJob): Promise<AnalysisRecord | undefined> {
-    let settings;
-    let hashes;
+    let settings: DisentangleSettings;
+    let hashes: ModelHashes;
     try {
       settings = resolveSettings(options.settings); // bad settings fail here, before any process starts
       hashes = { a: await hashModelFiles(a.fsPath), b: await hashModelFiles(b.fsPath) };
@@ -100,7 +101,7 @@ export class CompareJobs implements vscode.Disposable {
     const split = splitIndices(options.probe.count, settings.testFraction, settings.seed);
     const partial: Report = {
       schemaVersion: REPORT_SCHEMA_VERSION,
-      tool: { name: 'knowledge-consistency', version: '' },
+      tool: { name: TOOL_NAME, version: TOOL_VERSION },
       createdAt: new Date().toISOString(),
       backend: { name: '', version: '', device: '', threads: 0 },
       settings,
@@ -130,7 +131,6 @@ export class CompareJobs implements vscode.Disposable {
         try {
           const info = await this.worker.engineInfo(job.source.token);
           partial.backend = info.backend;
-          partial.tool.version = info.version;
           if (options.cacheDir) await mkdir(options.cacheDir, { recursive: true });
           const report = await this.worker.compare(options, {
             token: job.source.token,
