@@ -81,7 +81,11 @@ export class App {
       button('reveal-b', 'Reveal B', () => this.reveal('b')),
     );
     this.measureSel.addEventListener('change', () => this.setView({ measure: this.measureSel.value }));
-    this.directionSel.addEventListener('change', () => this.setView({ direction: this.directionSel.value as Direction }));
+    this.directionSel.addEventListener('change', () => {
+      const direction = this.directionSel.value as Direction;
+      // The drill-down's channel and ε views follow the chosen direction too.
+      this.setView({ direction, focus: this.view.focus && { ...this.view.focus, direction } });
+    });
     this.sortSel.addEventListener('change', () => this.setView({ sort: this.sortSel.value as 'depth' | 'value' }));
 
     this.progressBar.indeterminate = true;

@@ -124,6 +124,7 @@ describe('consistency panel webview', () => {
       assert.equal(firstTwo[0], Math.max(...channels), 'channels sorted, best first');
     }
     assert.match(await p.locator('#drilldown').innerText(), /fragile/);
+    assert.match(await p.locator('#drilldown').innerText(), new RegExp(`Explained per channel of B's ${pairAB.layerB}`));
     assert.match(await p.locator('#settings-table').innerText(), new RegExp(report.backend.name));
     await p.screenshot({ path: shot('drilldown-light'), fullPage: true });
     // PNG of the current view: the drill-down's charts, on the theme's background.
@@ -135,6 +136,13 @@ describe('consistency panel webview', () => {
     await applyTheme(p, 'dark');
     await send(p, { type: 'kc/status', analysisId: 'analysis-1', status: 'done' });
     await p.screenshot({ path: shot('drilldown-dark'), fullPage: true });
+    // Choosing B → A turns the per-channel and ε views to A's layer, explained by B's.
+    await p.locator('#direction').click();
+    await p.locator('#direction').getByRole('option', { name: /B explains A/ }).click();
+    await send(p);
+    assert.match(await p.locator('#drilldown').innerText(), new RegExp(`Explained per channel of A's ${pairAB.layerA}`));
+    const pairBA = report.pairs.find((q) => q.direction === 'B->A' && q.layerA === pairAB.layerA && q.layerB === pairAB.layerB);
+    assert.equal(await p.locator('#channel-bars rect.channel').count(), pairBA.maps?.perChannel.length ?? 0);
     // The layer strip: one point per A→B pair, in B's depth order.
     await p.locator('vscode-tab-header[data-tab="strip"]').click();
     const strip = await p.locator('#strip-chart polyline[data-series="explained"]').getAttribute('points');
