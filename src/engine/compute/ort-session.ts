@@ -6,6 +6,7 @@
  * pool steals time from the thread doing the work (measured clearly faster without).
  * CUDA: tried first when the CUDA provider library sits next to ORT's binding (installed with
  * `npm install onnxruntime-node --onnxruntime-node-install-cuda` on a GPU box); CPU otherwise.
+ * Environment: KC_THREADS sets the pool size, KC_DEVICE=cpu skips the CUDA probe.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
