@@ -12,7 +12,7 @@ export function renderMarkdown(report: Report, options: { heatmapPng?: string; h
   out.push(`# Knowledge consistency: ${title}`, '');
   out.push(`${report.tool.name} ${report.tool.version} · ${report.createdAt} · method of Liang et al., ICLR 2020`, '');
   const warnings = [...new Set([...(report.probe.warning ? [report.probe.warning] : []), ...report.warnings])];
-  for (const w of warnings) out.push(`> **Warning:** ${w}`, '');
+  for (const w of warnings) out.push(`> **Warning:** ${text(w)}`, '');
 
   out.push('## Knowledge consistency per layer pair', '');
   if (report.pairs.length > 0) {
@@ -54,9 +54,12 @@ function matrixTable(m: SimilarityMatrix, key: string): string {
   return `**${MATRIX_LABELS[key] ?? key}** (rows A, columns B)\n\n${table(['A \\ B', ...m.layersB], rows, 1)}`;
 }
 
+/** Free text (warnings, layer names) shown as text, never as HTML markup (only `<` and `&` can start markup). */
+const text = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+
 /** A GitHub-flavoured table; columns from `firstNumeric` on are right-aligned. */
 function table(header: string[], rows: string[][], firstNumeric: number): string {
-  const cell = (s: string) => s.replace(/\|/g, '\\|');
+  const cell = (s: string) => text(s).replace(/\|/g, '\\|');
   const align = header.map((_, i) => (i >= firstNumeric ? '---:' : '---'));
   return [header, align, ...rows].map((r, i) => `| ${(i === 1 ? r : r.map(cell)).join(' | ')} |`).join('\n');
 }

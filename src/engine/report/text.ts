@@ -47,7 +47,8 @@ function meanLine(report: Report): string {
     const xs = report.pairs.filter((p) => p.direction === d).map((p) => p.explained);
     return xs.length ? [`${d} ${fmt(xs.reduce((a, b) => a + b, 0) / xs.length)}`] : [];
   });
-  return `mean explained over ${new Set(report.pairs.map((p) => `${p.layerA}\u0000${p.layerB}`)).size} layer pairs: ${parts.join(', ')}`;
+  const n = new Set(report.pairs.map((p) => `${p.layerA}\u0000${p.layerB}`)).size;
+  return `mean explained over ${n} layer pair${n === 1 ? '' : 's'}: ${parts.join(', ')}`;
 }
 
 /** Column labels wider than this are replaced by numbers, with a key under the grid. */
