@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
@@ -48,13 +49,45 @@ export async function openOnnx(file: string): Promise<ModelAdapter> {
   }
   const graph = model.graph as onnx.GraphProto | null;
   if (!graph || !graph.node || graph.node.length === 0) throw new ModelParseError(`${file} is not an ONNX model: it has no graph nodes`, file);
-  if (graph.initializer.some((t) => t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL)) {
-    throw new ModelParseError(`${file} keeps its weights in external data files, which kc does not read yet; re-save it with the weights inside (onnx.save_model(..., save_as_external_data=False))`, file);
-  }
-  const session = await createSession(bytes, file, graph);
-  const adapter = new OnnxAdapter(file, model, bytes, session);
+  const hash = createHash('sha256').update(bytes);
+  // onnxruntime resolves external data only for models loaded by path; the adapter loads re-encoded bytes.
+  const inlined = (await inlineExternalData(file, graph, hash)) ? onnx.ModelProto.encode(model).finish() : bytes;
+  const session = await createSession(inlined, file, graph);
+  const adapter = new OnnxAdapter(file, model, hash.digest('hex'), session);
   await adapter.init();
   return adapter;
+}
+
+/**
+ * Moves tensors saved as external data (save_as_external_data, > 2 GB exports) into the model, reading each
+ * location relative to the model file; their bytes join the content hash. Returns whether there were any.
+ */
+async function inlineExternalData(file: string, graph: onnx.GraphProto, hash: Hash): Promise<boolean> {
+  const external = (graph.initializer as onnx.TensorProto[]).filter((t) => t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL);
+  const files = new Map<string, Buffer>();
+  for (const tensor of external) {
+    const info = Object.fromEntries(tensor.externalData.map((e) => [e.key, e.value]));
+    const location = path.resolve(path.dirname(file), info.location ?? '');
+    let data = files.get(location);
+    if (!data) {
+      try {
+        data = await readFile(location);
+      } catch {
+        throw new ModelParseError(`${file}: external data "${info.location}" of tensor ${tensor.name} is missing (looked for ${location})`, file);
+      }
+      files.set(location, data);
+      hash.update(data);
+    }
+    const offset = Number(info.offset ?? 0);
+    const length = info.length === undefined ? data.length - offset : Number(info.length);
+    if (offset + length > data.length) {
+      throw new ModelParseError(`${file}: external data "${info.location}" holds ${data.length} bytes, tensor ${tensor.name} needs bytes ${offset}–${offset + length}; the file is truncated`, file);
+    }
+    tensor.rawData = data.subarray(offset, offset + length);
+    tensor.dataLocation = onnx.TensorProto.DataLocation.DEFAULT;
+    tensor.externalData = [];
+  }
+  return external.length > 0;
 }
 
 async function createSession(bytes: Uint8Array, file: string, graph: onnx.GraphProto): Promise<ort.InferenceSession> {
@@ -84,7 +117,7 @@ class OnnxAdapter implements ModelAdapter {
   constructor(
     private readonly file: string,
     private readonly model: onnx.ModelProto,
-    bytes: Uint8Array,
+    sha256: string,
     private readonly session: ort.InferenceSession,
   ) {
     const graph = graphOf(model);
@@ -98,7 +131,7 @@ class OnnxAdapter implements ModelAdapter {
       path: path.resolve(file),
       name: modelDisplayName(file),
       format: 'onnx',
-      sha256: createHash('sha256').update(bytes).digest('hex'),
+      sha256,
     };
   }
 

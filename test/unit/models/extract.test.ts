@@ -35,6 +35,40 @@ describe('extraction', () => {
     rmSync(dir, { recursive: true });
   });
 
+  it('reads tensors saved as ONNX external data (and names a missing data file)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kc-external-'));
+    const proto = onnx.ModelProto.decode(readFileSync(SEED1));
+    const chunks: Uint8Array[] = [];
+    let offset = 0;
+    for (const t of proto.graph!.initializer as onnx.TensorProto[]) {
+      chunks.push(t.rawData);
+      t.externalData = [
+        onnx.StringStringEntryProto.create({ key: 'location', value: 'weights.data' }),
+        onnx.StringStringEntryProto.create({ key: 'offset', value: String(offset) }),
+        onnx.StringStringEntryProto.create({ key: 'length', value: String(t.rawData.length) }),
+      ];
+      offset += t.rawData.length;
+      t.rawData = new Uint8Array(0);
+      t.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
+    }
+    const file = path.join(dir, 'external.onnx');
+    writeFileSync(file, onnx.ModelProto.encode(proto).finish());
+    writeFileSync(path.join(dir, 'weights.data'), Buffer.concat(chunks));
+    const external = await openModel(file);
+    const original = await openModel(SEED1);
+    const { batch } = mnistTest(8);
+    const a = new MemorySink();
+    const b = new MemorySink();
+    await external.extract([batch], ['fc2'], a);
+    await original.extract([batch], ['fc2'], b);
+    assert.equal(maxAbsDiff(a.get('fc2').data, b.get('fc2').data), 0);
+    await external.dispose();
+    await original.dispose();
+    rmSync(path.join(dir, 'weights.data'));
+    await assert.rejects(openModel(file), /external\.onnx: external data "weights\.data" of tensor conv1\.weight is missing/);
+    rmSync(dir, { recursive: true });
+  });
+
   it('reports progress in samples and stops at a cancelled signal', async () => {
     const model = await openModel(path.join(SAMPLES, 'mnist-cnn-seed1', 'tfjs', 'model.json'));
     const { batch } = mnistTest(30);
