@@ -78,6 +78,18 @@ describe('ORT training backend', () => {
     assert.ok(last < 0.5 * first, `loss ${first} → ${last}`);
   });
 
+  it('one model serves batches of different sizes (the last batch of an epoch is smaller)', async () => {
+    const next = rng(13);
+    const model = await createOrtModel(spec, initParams(spec, next));
+    const big = await plantedBatch(next, 5);
+    const small = { n: 2, x: big.x.subarray(0, 2 * 6 * 25), y: big.y.subarray(0, 2 * 4 * 25) };
+    const [a, b] = [await model.loss(small), await model.loss(big)];
+    assert.equal(await model.loss(small), a);
+    assert.ok(Number.isFinite(b) && a !== b);
+    assert.equal((await model.components(small))[0].length, 2 * 4 * 25);
+    await model.dispose();
+  });
+
   it('getParams/setParams round-trip and copy', async () => {
     const init = initParams(spec, rng(3));
     const model = await createOrtModel(spec, init);
