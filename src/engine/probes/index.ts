@@ -43,11 +43,12 @@ export interface FittedProbe {
 export function fitProbe(
   probe: ProbeSource, target: InputTarget, normalization: Partial<ProbeNormalization> | undefined, batchSize = 64,
 ): FittedProbe {
-  const channels = target.channels > 0 ? target.channels : undefined;
-  const norm = probe.pixels ? resolveNormalization(normalization, channels ?? 1) : undefined;
-  if (norm && !channels && (norm.mean?.length ?? 1) > 1) {
-    throw new KcError('per-channel probe mean/std needs a model with a known channel count', 'probe');
+  const channels = target.channels > 0 ? target.channels : probe.size?.channels;
+  const perChannel = Math.max(normalization?.mean?.length ?? 1, normalization?.std?.length ?? 1) > 1;
+  if (probe.pixels && perChannel && !channels) {
+    throw new KcError('per-channel probe mean/std needs a model or probe with a known channel count: give one value', 'probe');
   }
+  const norm = probe.pixels ? resolveNormalization(normalization, channels ?? 1) : undefined;
   return {
     preprocessing: describeFit(probe.description, target, norm, probe.size),
     batches: (signal) => batchesOf(probe, target, norm, batchSize, signal),

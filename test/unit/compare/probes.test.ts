@@ -41,6 +41,7 @@ test('MNIST probe is resized, converted to RGB and normalised per model', async 
   const fitted = fitProbe(probe, { height: 56, width: 56, channels: 3 }, { mean: [0.5], std: [0.25] });
   assert.match(fitted.preprocessing, /RGB 56×56/);
   assert.match(fitted.preprocessing, /mean 0\.5/);
+  assert.throws(() => fitProbe(probe, { height: 28, width: 28, channels: 1 }, { mean: [0.1, 0.2, 0.3] }), isProbeError(/mean has 3 values and the model has 1 input channels/));
   const big = (await collect(fitted.batches()))[0];
   assert.deepEqual(big.shape, [3, 56, 56, 3]);
   // Doubling with half-pixel bilinear: output pixel (2y+1, 2x+1) lies 1/4 of the way from source (y,x) to (y+1,x+1).
