@@ -1,0 +1,64 @@
+// The results cache on its own, in the extension host: what a reload restores, what it skips, what is stale.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { AnalysisRecord } from '../../../src/extension/contracts';
+import { hashModelFiles } from '../../../src/extension/results/hash';
+import { DiskResultsStore } from '../../../src/extension/results/store';
+
+const model = (rel: string): string => vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, rel).fsPath;
+
+function record(id: string, modelA: string, modelB: string, status: AnalysisRecord['status'] = 'done'): AnalysisRecord {
+  return { id, modelA, modelB, probe: 'mnist × 64', preset: 'fast', startedAt: new Date().toISOString(), status };
+}
+
+describe('extension host: results cache', () => {
+  const log = vscode.window.createOutputChannel('kc results test', { log: true });
+  after(() => log.dispose());
+
+  it('restores finished analyses, skips unreadable files and unfinished records, and flags changed models as stale', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kc-results-'));
+    const a = model('models/mnist-cnn-seed1/model.onnx');
+    const b = model('models/mnist-cnn-seed1/tfjs/model.json');
+    const hashes = { a: await hashModelFiles(a), b: await hashModelFiles(b) };
+    const write = (id: string, value: unknown) => writeFileSync(path.join(dir, `${id}.json`), typeof value === 'string' ? value : JSON.stringify(value));
+    write('current', { formatVersion: 1, hashes, record: record('current', a, b) });
+    write('changed', { formatVersion: 1, hashes: { ...hashes, b: '0'.repeat(64) }, record: record('changed', a, b) });
+    write('running', { formatVersion: 1, hashes, record: record('running', a, b, 'running') });
+    write('future', { formatVersion: 2, hashes, record: record('future', a, b) });
+    write('torn', '{"formatVersion": 1, "hashes": {');
+
+    const store = new DiskResultsStore(dir, log);
+    await store.restore();
+    assert.deepEqual(store.all().map((r) => r.id).sort(), ['changed', 'current']);
+    assert.equal(store.get('current')?.stale ?? false, false);
+    assert.equal(store.get('changed')?.stale, true, 'a model whose content changed did not mark its analysis stale');
+    assert.equal(store.latestFor(b, a)?.status, 'done');
+    store.dispose();
+  });
+
+  it('writes a finished analysis atomically and keeps failed ones out of the cache', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kc-results-'));
+    const a = model('models/mnist-cnn-seed1/model.onnx');
+    const hashes = { a: await hashModelFiles(a), b: await hashModelFiles(a) };
+    const store = new DiskResultsStore(dir, log);
+    const changes: string[] = [];
+    store.onDidChange((r) => changes.push(r.status));
+
+    store.begin({ ...record('ok', a, a, 'running'), report: undefined }, hashes);
+    const report = { schemaVersion: 1, pairs: [], warnings: [] } as unknown as NonNullable<AnalysisRecord['report']>;
+    await store.finish('ok', report);
+    store.begin(record('bad', a, a, 'running'), hashes);
+    store.end('bad', 'failed', 'the engine worker was killed');
+
+    assert.deepEqual(readdirSync(dir), ['ok.json'], 'only the finished analysis is on disk, with no temporary file left');
+    assert.deepEqual(changes, ['running', 'done', 'running', 'failed']);
+    const reloaded = new DiskResultsStore(dir, log);
+    await reloaded.restore();
+    assert.deepEqual(reloaded.all().map((r) => [r.id, r.status]), [['ok', 'done']]);
+    store.dispose();
+    reloaded.dispose();
+  });
+});
