@@ -12,11 +12,11 @@
  *   ctx.webviewFrame()   → FrameLocator inside the active webview (iframe.webview → iframe#active-frame)
  *   node test/ui/run.mjs [--grep <name>] [--version 4.139.1] [--extension <dir>] [--no-build]   (default: current VS Code)
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CURRENT } from '../../scripts/install-code-server.mjs';
+import { buildExtension } from '../harness/build-extension.mjs';
 import { startCodeServer } from '../harness/code-server.mjs';
 import { openWorkbench, remoteUri } from '../harness/workbench.mjs';
 import { prepareWorkspace, repoRoot } from '../harness/workspace.mjs';
@@ -36,16 +36,6 @@ function parseArgs(argv) {
     else throw new Error(`ui: unknown argument '${a}'`);
   }
   return o;
-}
-
-function buildExtension() {
-  const names = [
-    ['extension', 'src/extension/extension.ts'],
-    ['worker', 'src/worker/main.ts'],
-    ['webview', 'webview/main.ts'],
-  ].filter(([, entry]) => existsSync(join(repoRoot, entry))).map(([n]) => n);
-  const r = spawnSync(process.execPath, [join(repoRoot, 'scripts/build.mjs'), ...names], { stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('ui: the extension build failed');
 }
 
 function makeContext(page, workspaceDir) {
@@ -122,7 +112,7 @@ async function runScenario(file, o) {
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   mkdirSync(outDir, { recursive: true });
-  if (o.build && o.extension === repoRoot) buildExtension();
+  if (o.build && o.extension === repoRoot) buildExtension('ui');
   const files = readdirSync(scenarioDir).filter((f) => f.endsWith('.mjs') && (!o.grep || f.includes(o.grep))).sort();
   if (files.length === 0) throw new Error(`ui: no scenario in test/ui/scenarios/ matches ${o.grep ?? '*.mjs'}`);
   let passed = 0;

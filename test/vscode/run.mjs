@@ -10,9 +10,9 @@
  * Without --grep the tier also packages the VSIX (scripts/package.mjs) and installs it into each code-server
  * (`--install-extension`, then `--list-extensions`): one more test per version.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { buildExtension } from '../harness/build-extension.mjs';
 import { startCodeServer } from '../harness/code-server.mjs';
 import { checkVsixInstall } from '../harness/vsix.mjs';
 import { bundleTests, outDir as bundleRoot } from './bundle.mjs';
@@ -38,18 +38,6 @@ function parseArgs(argv) {
     else throw new Error(`vscode: unknown argument '${a}'`);
   }
   return o;
-}
-
-/** The extension's bundles that exist in the tree (others may still be missing while the team works). */
-function buildExtension() {
-  const names = [
-    ['extension', 'src/extension/extension.ts'],
-    ['worker', 'src/worker/main.ts'],
-    ['webview', 'webview/main.ts'],
-  ].filter(([, entry]) => existsSync(join(repoRoot, entry))).map(([n]) => n);
-  if (!names.includes('extension')) throw new Error('vscode: src/extension/extension.ts is missing, nothing to test');
-  const r = spawnSync(process.execPath, [join(repoRoot, 'scripts/build.mjs'), ...names], { stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('vscode: the extension build failed');
 }
 
 /** One full cycle on one code-server version: returns { passed, failed, code }. */
@@ -125,7 +113,7 @@ function vsixCheck(versions) {
 
 async function main() {
   const o = parseArgs(process.argv.slice(2));
-  if (o.build && o.extension === repoRoot) buildExtension();
+  if (o.build && o.extension === repoRoot) buildExtension('vscode');
   const count = await bundleTests(outDir);
   if (count === 0) throw new Error('vscode: no suites under test/vscode/suite/ (expected **/*.test.ts)');
   let passed = 0;
