@@ -155,7 +155,7 @@ export class App {
   private render(): void {
     const { record, report } = this.data;
     const names = this.modelNames();
-    this.title.textContent = record ? `${names.a} vs ${names.b}` : 'Knowledge consistency';
+    this.title.textContent = record && (record.modelA || report.models) ? `${names.a} vs ${names.b}` : 'Knowledge consistency';
     this.status.textContent = record ? statusText(record.status, report.pairs.length) : 'waiting for an analysis…';
     this.status.dataset.status = record?.status ?? 'none';
     this.renderBanner();

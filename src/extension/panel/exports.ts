@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { AnalysisRecord } from '../contracts';
 import type { ExportMessage } from '../../protocol/webview.protocol';
+import { exportBytes } from './export-bytes';
 
 const FILTERS: Record<ExportMessage['format'], Record<string, string[]>> = {
   png: { 'PNG image': ['png'] },
@@ -9,21 +10,9 @@ const FILTERS: Record<ExportMessage['format'], Record<string, string[]>> = {
   json: { 'Consistency report (JSON)': ['json'] },
 };
 
-function bytesOf(message: ExportMessage, record: AnalysisRecord): Uint8Array {
-  switch (message.format) {
-    case 'png':
-      return Buffer.from(message.dataUrl.slice(message.dataUrl.indexOf(',') + 1), 'base64');
-    case 'csv':
-      return Buffer.from(message.content, 'utf8');
-    case 'json':
-      if (!record.report) throw new Error('this analysis has no report to export (it failed or was cancelled)');
-      return Buffer.from(JSON.stringify(record.report, null, 2) + '\n', 'utf8');
-  }
-}
-
 /** Asks where to save and writes the file; resolves with the path, or undefined when the user cancelled. */
 export async function saveExport(message: ExportMessage, record: AnalysisRecord): Promise<string | undefined> {
-  const data = bytesOf(message, record);
+  const data = exportBytes(message, record.report);
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   const target = await vscode.window.showSaveDialog({
     defaultUri: folder ? vscode.Uri.joinPath(folder, message.suggestedName) : undefined,

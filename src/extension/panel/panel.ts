@@ -83,7 +83,7 @@ export class ConsistencyPanel implements vscode.Disposable {
   }
 
   private post(message: HostMessage): void {
-    if (message.type === 'kc/record') {
+    if (message.type === 'kc/record' && message.record.modelA) {
       const r = message.record;
       message = { ...message, names: { a: displayName(r.modelA), b: displayName(r.modelB) } };
     }
@@ -149,8 +149,11 @@ export class ConsistencyPanel implements vscode.Disposable {
     const started = Date.now();
     this.restoreTimer = setInterval(() => {
       const record = this.services.store.get(id);
-      if (record || Date.now() - started > RESTORE_WAIT_MS) clearInterval(this.restoreTimer);
-      if (record && id === this.analysisId) this.sendRecord(record);
+      const gaveUp = !record && Date.now() - started > RESTORE_WAIT_MS;
+      if (record || gaveUp) clearInterval(this.restoreTimer);
+      if (id !== this.analysisId) return;
+      if (record) this.sendRecord(record);
+      else if (gaveUp) this.post({ type: 'kc/record', record: missingRecord(id) });
     }, RESTORE_POLL_MS);
   }
 
@@ -176,6 +179,14 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   return {
     enableScripts: true,
     localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
+}
+
+/** What the panel shows for an analysis that is gone (removed, or its cache cleared) instead of waiting forever. */
+function missingRecord(id: string): AnalysisRecord {
+  return {
+    id, modelA: '', modelB: '', probe: '', preset: '', startedAt: '', status: 'failed',
+    error: 'this analysis is no longer in the results list (removed, or its cache was cleared). Run the comparison again.',
   };
 }
 

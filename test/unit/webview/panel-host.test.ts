@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AnalysisRecord } from '../../../src/extension/contracts';
+import { exportBytes } from '../../../src/extension/panel/export-bytes';
 import { contentSecurityPolicy, panelHtml } from '../../../src/extension/panel/html';
 import { runningPair } from '../../../src/extension/panel/progress';
 import { snapshot, updatesFor } from '../../../src/extension/panel/updates';
@@ -60,4 +61,15 @@ test('the HTML allows only the nonce\'d script and the webview\'s own origin', (
   assert.match(page, /<script nonce="N0NCE" src="https:\/\/w\/dist\/webview.js"><\/script>/);
   assert.match(page, /<title>a &lt;b&gt;<\/title>/);
   assert.doesNotMatch(page, /\sstyle=|\son[a-z]+=/);
+});
+
+test('exports: PNG bytes from the data URL, CSV as UTF-8, the JSON report as written, no JSON without a report', () => {
+  const png = exportBytes({ type: 'kc/export', analysisId: 'x', format: 'png', dataUrl: 'data:image/png;base64,iVBORw0KGgo=', suggestedName: 'a.png' }, undefined);
+  assert.deepEqual([...png], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const csv = exportBytes({ type: 'kc/export', analysisId: 'x', format: 'csv', content: 'a,ε\n', suggestedName: 'a.csv' }, undefined);
+  assert.equal(Buffer.from(csv).toString('utf8'), 'a,ε\n');
+  const report = sampleReport();
+  const json = exportBytes({ type: 'kc/export', analysisId: 'x', format: 'json', suggestedName: 'a.json' }, report);
+  assert.deepEqual(JSON.parse(Buffer.from(json).toString('utf8')), report);
+  assert.throws(() => exportBytes({ type: 'kc/export', analysisId: 'x', format: 'json', suggestedName: 'a.json' }, undefined), /no report/);
 });
