@@ -65,7 +65,7 @@ describe('consistency panel webview', () => {
     const g = await heatmapGeometry(p);
     assert.equal(g.rows, rowsA.length);
     assert.equal(g.cols, colsB.length);
-    assert.equal(await p.$eval('#heatmap', (c) => c.getAttribute('aria-rowcount')), String(rowsA.length));
+    assert.match(await p.$eval('#heatmap', (c) => c.getAttribute('aria-label')), new RegExp(`${rowsA.length} layers of A by ${colsB.length} layers of B`));
     // Every finished A→B pair is painted in its exact viridis colour at its (row, col).
     let checked = 0;
     for (const q of report.pairs.filter((x) => x.direction === 'A->B' && Number.isFinite(x.explained))) {
@@ -164,6 +164,7 @@ describe('consistency panel webview', () => {
     await p.keyboard.press('ArrowLeft');
     assert.deepEqual(await sel(), [1, 1]);
     assert.match(await p.locator('#tooltip').innerText(), new RegExp(`^${rowsA[1]} \\(A\\) × ${colsB[1]} \\(B\\)`));
+    assert.match(await p.locator('#announcer').innerText(), new RegExp(`^${rowsA[1]} \\(A\\) × ${colsB[1]} \\(B\\)`), 'screen readers hear the cell');
     await p.keyboard.press('End');
     assert.deepEqual(await sel(), [1, colsB.length - 1]);
     await p.keyboard.press('Home');

@@ -40,7 +40,9 @@ export class HeatmapView {
     this.canvas = document.createElement('canvas');
     this.canvas.id = 'heatmap';
     this.canvas.tabIndex = 0;
-    this.canvas.setAttribute('role', 'grid');
+    // A canvas has no cells for a grid role: it is one interactive widget; the app's live region reads the cell.
+    this.canvas.setAttribute('role', 'application');
+    this.canvas.setAttribute('aria-roledescription', 'heatmap');
     this.tooltip = document.createElement('div');
     this.tooltip.id = 'tooltip';
     this.tooltip.setAttribute('role', 'tooltip');
@@ -211,7 +213,7 @@ export class HeatmapView {
     ctx.fillText('A ↓  B →', PAD, PAD + 6);
   }
 
-  /** The grid's shape and geometry as attributes: assistive tech reads the counts, tests read the geometry. */
+  /** The grid's shape and geometry as attributes (tests read them); the label tells assistive tech the size. */
   private describeForTests(m: HeatmapModel): void {
     const d = this.canvas.dataset;
     d.rows = String(m.rows.length);
@@ -221,8 +223,6 @@ export class HeatmapView {
     d.y0 = String(this.geom.y0);
     d.selectedRow = String(this.selected.row);
     d.selectedCol = String(this.selected.col);
-    this.canvas.setAttribute('aria-rowcount', String(m.rows.length));
-    this.canvas.setAttribute('aria-colcount', String(m.cols.length));
     this.canvas.setAttribute('aria-label', `${m.measure.label}, ${m.direction}: ${m.rows.length} layers of A by ${m.cols.length} layers of B. Arrow keys move, Enter opens the pair.`);
   }
 
