@@ -61,6 +61,10 @@ export class App {
     this.buildDom(root);
     ipc.onMessage((m) => this.onMessage(m));
     new ResizeObserver(() => this.schedule()).observe(this.scroller);
+    // A theme switch changes the body class and the CSS variables: the canvas and the SVG colours are drawn, not styled.
+    const themeWatch = new MutationObserver(() => this.schedule());
+    themeWatch.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    themeWatch.observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
     ipc.post({ type: 'kc/ready', analysisId: this.view.analysisId });
   }
 

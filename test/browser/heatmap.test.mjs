@@ -92,6 +92,9 @@ describe('consistency panel webview', () => {
     assert.ok(tip.includes(`linear CKA ${pairAB.similarity.linearCKA.toFixed(3)}`), tip);
     await p.screenshot({ path: shot('heatmap-dark-tooltip'), fullPage: true });
     await applyTheme(p, 'highContrast');
+    await send(p);
+    // The canvas follows a theme switch by itself (its background is drawn, not styled).
+    assert.deepEqual(await p.$eval('#heatmap', (c) => [...c.getContext('2d').getImageData(2, 2, 1, 1).data].slice(0, 3)), [0, 0, 0]);
     await send(p, { type: 'kc/focus', focus: { layerA: pairAB.layerA, layerB: pairAB.layerB, direction: 'A->B' } });
     await p.locator('vscode-tab-header[data-tab="heatmap"]').click();
     await p.screenshot({ path: shot('heatmap-high-contrast'), fullPage: true });
