@@ -153,7 +153,8 @@ export class ModelIndex implements vscode.Disposable {
   private onDeleted(uri: vscode.Uri): void {
     const prefix = uri.toString().replace(/\/?$/, '/');
     let removed = false;
-    if (!this.models.has(uri.toString()) && /\.(onnx|json)$/i.test(uri.path)) this.contentChanged.fire(uri);
+    // Before the first scan nothing is listed, yet results may be about this file.
+    if (!this.models.has(uri.toString()) && this.isModelPath(uri)) this.contentChanged.fire(uri);
     for (const key of [...this.models.keys()]) {
       if (key === uri.toString() || key.startsWith(prefix)) {
         const model = this.models.get(key);
@@ -185,6 +186,10 @@ export class ModelIndex implements vscode.Disposable {
       return true;
     }
     return false;
+  }
+
+  private isModelPath(uri: vscode.Uri): boolean {
+    return /\.onnx$/i.test(uri.path) || uri.path.endsWith('/model.json') || this.extraGlobs.matches(vscode.workspace.asRelativePath(uri, false));
   }
 
   private disposeWatchers(): void {

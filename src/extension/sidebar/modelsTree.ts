@@ -30,9 +30,9 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
   ) {
     this.subscriptions = [
       index.onDidChange(() => this.changed.fire(undefined)),
+      // Only a model whose layers are shown needs a refresh (list changes come through onDidChange).
       index.onDidChangeModelFile((uri) => {
-        this.layers.delete(uri.toString());
-        this.changed.fire(undefined);
+        if (this.layers.delete(uri.toString())) this.changed.fire(undefined);
       }),
       reference.onDidChange(() => this.changed.fire(undefined)),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire(undefined)),
