@@ -146,6 +146,9 @@ describe('consistency panel webview', () => {
     assert.match(await p.locator('#drilldown').innerText(), new RegExp(`Explained per channel of A's ${pairAB.layerA}`));
     const pairBA = report.pairs.find((q) => q.direction === 'B->A' && q.layerA === pairAB.layerA && q.layerB === pairAB.layerB);
     assert.equal(await p.locator('#channel-bars rect.channel').count(), pairBA.maps?.perChannel.length ?? 0);
+    await applyTheme(p, 'highContrast');
+    await send(p);
+    await p.screenshot({ path: shot('drilldown-high-contrast'), fullPage: true });
     // The layer strip: one point per A→B pair, in B's depth order.
     await p.locator('vscode-tab-header[data-tab="strip"]').click();
     const strip = await p.locator('#strip-chart polyline[data-series="explained"]').getAttribute('points');
