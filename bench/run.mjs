@@ -29,8 +29,8 @@ const only = new Set(opts.only.split(','));
 const repeats = Number(opts.repeats);
 
 /** Runs a child that prints one JSON line last; returns it parsed, or { error }. */
-function child(command, args, timeoutMs = 600_000) {
-  const r = spawnSync(command, args, { cwd: root, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20, env: { ...process.env } });
+function child(command, args, env = {}, timeoutMs = 900_000) {
+  const r = spawnSync(command, args, { cwd: root, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20, env: { ...process.env, ...env } });
   const lines = (r.stdout ?? '').trim().split('\n');
   try {
     return JSON.parse(lines[lines.length - 1]);
@@ -40,8 +40,13 @@ function child(command, args, timeoutMs = 600_000) {
   }
 }
 
+/**
+ * PyTorch's OpenMP pool spins by default; on shared cores that made it 2–5× slower (measured). ORT runs with
+ * spinning off, so the reference gets the same treatment: OMP_WAIT_POLICY=PASSIVE unless the caller set one.
+ */
+const ompWaitPolicy = process.env.OMP_WAIT_POLICY ?? 'PASSIVE';
 const ts = (script, args) => child(process.execPath, ['--import', 'tsx', join('bench', script), ...args]);
-const py = (script, args) => child(python, [join('bench', script), ...args]);
+const py = (script, args) => child(python, [join('bench', script), ...args], { OMP_WAIT_POLICY: ompWaitPolicy });
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -50,7 +55,7 @@ function median(xs) {
 }
 
 function torchAvailable() {
-  const r = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+  const r = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', env: { ...process.env, OMP_WAIT_POLICY: ompWaitPolicy } });
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
@@ -106,7 +111,7 @@ function printRow(row) {
 
 const started = new Date();
 const torch = torchAvailable();
-console.log(`bench: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}, node ${process.version}, torch ${torch ?? 'absent'}, ${repeats} repeats (medians)`);
+console.log(`bench: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}, node ${process.version}, torch ${torch ?? 'absent'} (OMP_WAIT_POLICY=${ompWaitPolicy}), ${repeats} repeats (medians)`);
 console.log('ratio = our time / reference time (for img/s: reference throughput / ours); < 1 means we are faster;');
 console.log('CPU × = our CPU seconds / the reference\'s (user + sys), less sensitive than wall time to other processes');
 console.log(['case'.padEnd(44), 'ours'.padStart(12), 'reference'.padStart(12), 'ratio'.padStart(7), 'RSS MB'.padStart(8), 'ref MB'.padStart(8), 'RSS ×'.padStart(7), 'CPU ×'.padStart(6)].join(' '));
@@ -152,5 +157,5 @@ if (only.has('presets')) {
 
 for (const note of notes) console.log(`note: ${note}`);
 const out = join(root, 'bench', 'results.json');
-writeFileSync(out, JSON.stringify({ started: started.toISOString(), cpus: cpus().length, cpu: cpus()[0]?.model, loadavg: loadavg(), node: process.version, torch: torch ?? null, repeats, results, notes }, null, 2) + '\n');
+writeFileSync(out, JSON.stringify({ started: started.toISOString(), cpus: cpus().length, cpu: cpus()[0]?.model, loadavg: loadavg(), node: process.version, torch: torch ?? null, ompWaitPolicy, repeats, results, notes }, null, 2) + '\n');
 console.log(`wrote ${out}`);
