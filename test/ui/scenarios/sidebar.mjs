@@ -1,5 +1,6 @@
 // A person opens the Knowledge Consistency sidebar, expands a model and sees its layers (kind, shape, probe points
-// marked) listed by the engine worker. Leaves .test-output/ui/sidebar.png.
+// marked) listed by the engine worker; sets a reference model from an item's menu. Leaves .test-output/ui/sidebar.png
+// and sidebar-item-menu.png.
 import assert from 'node:assert/strict';
 
 export default async function sidebar(ctx) {
@@ -18,4 +19,18 @@ export default async function sidebar(ctx) {
   assert.equal(await models.locator('.codicon-target').count() > 0, true, 'no probe-point icon');
   await page.mouse.move(700, 450);
   await ctx.screenshot('sidebar');
+
+  // Item actions: make seed2 the reference model, then seed1 offers "Compare with Reference Model…".
+  const menu = page.locator('.context-view');
+  const seed2 = rows.filter({ hasText: /mnist-cnn-seed2\s*ONNX/ }).first();
+  await seed2.click({ button: 'right' });
+  for (const action of ['Set as Reference Model', 'Compare with…', 'Reveal in Explorer']) {
+    await menu.locator('.action-item', { hasText: action }).first().waitFor({ state: 'visible' });
+  }
+  await ctx.screenshot('sidebar-item-menu');
+  await menu.locator('.action-item', { hasText: 'Set as Reference Model' }).first().click();
+  await rows.filter({ hasText: /mnist-cnn-seed2\s*ONNX · reference/ }).first().waitFor({ state: 'visible' });
+  await seed1.click({ button: 'right' });
+  await menu.locator('.action-item', { hasText: 'Compare with Reference Model…' }).first().waitFor({ state: 'visible' });
+  await page.keyboard.press('Escape');
 }
