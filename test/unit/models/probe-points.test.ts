@@ -24,6 +24,27 @@ describe('default probe points', () => {
     assert.deepEqual(probes([layer('c', 'conv', [], { activating: true }), layer('fc', 'dense', ['c'], { shape: [-1, 10] }), layer('sm', 'activation', ['fc'], { activating: false, shape: [-1, 10] })]), ['c']);
   });
 
+  it('thin a deep model to 16 defaults: every stage output, then block outputs, spread over depth', () => {
+    const layers: GraphLayer[] = [];
+    let prev: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const side = 64 >> Math.floor(i / 10);
+      const shape = [-1, side, side, 8];
+      layers.push(layer(`c${i}`, 'conv', prev, { shape }), layer(`r${i}`, 'activation', [`c${i}`], { shape }));
+      prev = [`r${i}`];
+      if (i % 5 === 4) {
+        layers.push(layer(`add${i}`, 'add', [`r${i}`, `r${i - 1}`], { shape }), layer(`post${i}`, 'conv', [`add${i}`], { shape }));
+        prev = [`post${i}`];
+      }
+    }
+    const chosen = probes(layers);
+    assert.equal(chosen.length, 16);
+    for (const stageEnd of ['add9', 'add19', 'add29']) assert.ok(chosen.includes(stageEnd), stageEnd);
+    for (const block of ['add4', 'add14', 'add24']) assert.ok(chosen.includes(block), block);
+    const depth = new Map(withProbePoints(layers).map((l) => [l.name, l.depth]));
+    assert.deepEqual(chosen, [...chosen].sort((a, b) => depth.get(a)! - depth.get(b)!));
+  });
+
   it('only [N, C], [N, T, C] and [N, H, W, C] outputs qualify; depth is the listing order', () => {
     const listed = withProbePoints([layer('r3d', 'activation', [], { shape: [-1, 4, 4, 4, 8] }), layer('r', 'activation', ['r3d'])]);
     assert.deepEqual(listed.map((l) => [l.name, l.depth, l.probePoint]), [['r3d', 0, false], ['r', 1, true]]);
