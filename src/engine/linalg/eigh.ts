@@ -17,14 +17,24 @@ export function eigh(a: Float64Array, n: number): SymmetricEigen {
   const v = Float64Array.from(a);
   const d = new Float64Array(n);
   const e = new Float64Array(n);
-  tred2(v, d, e, n);
+  tred2(v, d, e, n, true);
   // tql2 rotates pairs of columns of V; work on Vᵀ so that every rotation runs over contiguous rows.
   const vt = transposeSquare(v, n);
   tql2(vt, d, e, n);
   return sortDescending(d, vt, n);
 }
 
-function tred2(v: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+/** Eigenvalues only, descending: skips accumulating the transformations (about 3× faster). */
+export function eigvalsh(a: Float64Array, n: number): Float64Array {
+  const v = Float64Array.from(a);
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  tred2(v, d, e, n, false);
+  tql2(undefined, d, e, n);
+  return d.sort().reverse();
+}
+
+function tred2(v: Float64Array, d: Float64Array, e: Float64Array, n: number, vectors: boolean): void {
   for (let j = 0; j < n; j++) d[j] = v[(n - 1) * n + j];
   for (let i = n - 1; i > 0; i--) {
     let scale = 0;
@@ -76,6 +86,12 @@ function tred2(v: Float64Array, d: Float64Array, e: Float64Array, n: number): vo
     }
     d[i] = h;
   }
+  if (!vectors) {
+    // The tridiagonal's diagonal is left on V's diagonal (the accumulation below would move it into d).
+    for (let i = 0; i < n; i++) d[i] = v[i * n + i];
+    e[0] = 0;
+    return;
+  }
   // Accumulate the transformations.
   for (let i = 0; i < n - 1; i++) {
     v[(n - 1) * n + i] = v[i * n + i];
@@ -99,8 +115,8 @@ function tred2(v: Float64Array, d: Float64Array, e: Float64Array, n: number): vo
   e[0] = 0;
 }
 
-/** Implicit QL on the tridiagonal (d, e); `vt` holds Vᵀ (row i = column i of V). */
-function tql2(vt: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+/** Implicit QL on the tridiagonal (d, e); `vt` holds Vᵀ (row i = column i of V), or is absent for values only. */
+function tql2(vt: Float64Array | undefined, d: Float64Array, e: Float64Array, n: number): void {
   for (let i = 1; i < n; i++) e[i - 1] = e[i];
   e[n - 1] = 0;
   let f = 0;
@@ -143,6 +159,7 @@ function tql2(vt: Float64Array, d: Float64Array, e: Float64Array, n: number): vo
           c = p / r;
           p = c * d[i] - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]);
+          if (!vt) continue;
           const ri = i * n;
           const ri1 = ri + n;
           for (let k = 0; k < n; k++) {

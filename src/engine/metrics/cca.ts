@@ -7,7 +7,7 @@
  * whose variance exceeds 1e-10 of the largest (dead or duplicate units would make Cxx singular).
  */
 import { abT, matmul, transpose } from '../linalg/dense';
-import { eigh } from '../linalg/eigh';
+import { eigh, eigvalsh } from '../linalg/eigh';
 import { capRows } from '../linalg/patches';
 import type { DataMatrix } from './views';
 
@@ -53,8 +53,7 @@ export function covariances(x: DataMatrix, y: DataMatrix): Covariances {
 export function svccaFromCov(c: Covariances): number {
   const wx = whitening(c.xx, c.p, keepVariance);
   const wy = whitening(c.yy, c.q, keepVariance);
-  const { rho } = canonical(c, wx, wy);
-  return mean(rho);
+  return mean(canonical(c, wx, wy, false).rho);
 }
 
 /**
@@ -64,7 +63,7 @@ export function svccaFromCov(c: Covariances): number {
 export function pwccaFromCov(c: Covariances): number {
   const wx = whitening(c.xx, c.p, keepNonZero);
   const wy = whitening(c.yy, c.q, keepNonZero);
-  const { rho, vectors } = canonical(c, wx, wy);
+  const { rho, vectors } = canonical(c, wx, wy, true);
   const side = wx.k <= wy.k ? wx : wy;
   const loadings = matmul(vectors, side.rootT, rho.length, side.k, side.dim);
   const weights = new Float64Array(rho.length);
@@ -119,10 +118,10 @@ function keepNonZero(values: Float64Array): number {
 }
 
 /**
- * Canonical correlations ρ (descending, min(kx, ky) of them, clipped to [0, 1]) and, as rows of `vectors`, the
- * singular vectors of T on the side with fewer kept directions.
+ * Canonical correlations ρ (descending, min(kx, ky) of them, clipped to [0, 1]) and, with `withVectors`, as rows
+ * of `vectors`, the singular vectors of T on the side with fewer kept directions.
  */
-function canonical(c: Covariances, wx: Whitening, wy: Whitening): { rho: Float64Array; vectors: Float64Array } {
+function canonical(c: Covariances, wx: Whitening, wy: Whitening, withVectors: boolean): { rho: Float64Array; vectors: Float64Array } {
   const count = Math.min(wx.k, wy.k);
   if (count === 0) return { rho: new Float64Array(0), vectors: new Float64Array(0) };
   // T = Wx·Cxy·Wyᵀ = Wx·(Wy·Cyx)ᵀ [kx × ky], both products as A·Bᵀ.
@@ -133,7 +132,7 @@ function canonical(c: Covariances, wx: Whitening, wy: Whitening): { rho: Float64
     const tT = transpose(t, wx.k, wy.k);
     return abT(tT, wy.k, tT, wy.k, wx.k, true);
   })();
-  const { values, vectors } = eigh(tt, count);
+  const { values, vectors } = withVectors ? eigh(tt, count) : { values: eigvalsh(tt, count), vectors: new Float64Array(0) };
   const rho = new Float64Array(count);
   for (let i = 0; i < count; i++) rho[i] = Math.min(1, Math.sqrt(Math.max(values[i], 0)));
   return { rho, vectors };

@@ -13,7 +13,7 @@
  * eigenproblems are cubic in their size).
  */
 import { abT, transpose } from '../linalg/dense';
-import { eigh } from '../linalg/eigh';
+import { eigh, eigvalsh } from '../linalg/eigh';
 import { capRows } from '../linalg/patches';
 import type { FeatureTensor } from '../tensor';
 import { covariances, type Covariances } from './cca';
@@ -67,7 +67,7 @@ function distance(nuclear: number, normX2: number, normY2: number): number {
 }
 
 function sumRoots(symmetric: Float64Array, dim: number): number {
-  return eigh(symmetric, dim).values.reduce((s, v) => s + Math.sqrt(Math.max(v, 0)), 0);
+  return eigvalsh(symmetric, dim).reduce((s, v) => s + Math.sqrt(Math.max(v, 0)), 0);
 }
 
 function trace(m: Float64Array, n: number): number {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { fitRidgeConv, fitRidgeConvAsync, ridgeExplained, ridgeExplainedAsync } from '../../../src/engine/linalg/ridge';
 import { ShapeMismatchError } from '../../../src/engine/errors';
 import { featureTensor } from '../../../src/engine/tensor';
-import { addNoise, convSame, randomTensor, randomWeights } from './helpers';
+import { addNoise, convSame, mapFlat, randomTensor, randomWeights } from './helpers';
 
 test('fitRidgeConv recovers a planted 3×3 conv (C_A ≠ C_B) in OIHW order', () => {
   const x = randomTensor([40, 6, 6, 5], 1);
@@ -83,4 +83,17 @@ test('the onnxruntime variants agree with the float64 ones', async () => {
   let maxErr = 0;
   for (let i = 0; i < w.length; i++) maxErr = Math.max(maxErr, Math.abs(fit[i] - w[i]));
   assert.ok(maxErr < 1e-4, `max weight error ${maxErr}`);
+});
+
+test('dual form (fewer training rows than features): planted map found, independent ≈ 0, sync = async', async () => {
+  // 64 training rows < 120 features; A and B share an 8-dimensional latent, as wide dense layers typically do.
+  const z = randomTensor([80, 8], 18);
+  const x = addNoise(mapFlat(z, Float64Array.from(randomWeights(8 * 120, 19)), 120), 0.05, 20);
+  const y = addNoise(mapFlat(z, Float64Array.from(randomWeights(8 * 4, 21)), 4), 0.1, 22);
+  const opts = { kernel: 1 as const, testFraction: 0.2, seed: 4 };
+  const planted = ridgeExplained(x, y, opts);
+  assert.ok(planted > 0.8, `planted ${planted}`);
+  assert.ok(Math.abs(planted - (await ridgeExplainedAsync(x, y, opts))) < 1e-9);
+  const independent = ridgeExplained(x, randomTensor([80, 4], 23), opts);
+  assert.ok(independent < 0.1, `independent ${independent}`);
 });
