@@ -1,0 +1,77 @@
+/** The words and numbers of the inline reports: CodeLens titles, hover Markdown, diagnostic messages. */
+import { fmt, pct } from '../../engine/report/format';
+import type { LayerConsistency, ModelConsistency } from './consistency';
+
+/** Why a result is not current: the file changed (store) or has unsaved edits (editor). */
+export type Staleness = 'current' | 'stale' | 'unsaved';
+
+const STALE_NOTE: Record<Exclude<Staleness, 'current'>, string> = {
+  stale: 'stale: the model changed after this analysis',
+  unsaved: 'stale: unsaved edits since this analysis',
+};
+
+export function staleness(model: ModelConsistency, dirty: boolean): Staleness {
+  return model.stale ? 'stale' : dirty ? 'unsaved' : 'current';
+}
+
+/** "explained 0.82 · o0 0.61 · o1 0.15 · o2 0.06 vs mnist-cnn-seed2 ▸" */
+export function lensTitle(layer: LayerConsistency, model: ModelConsistency, state: Staleness): string {
+  const p = layer.pair;
+  const orders = p.orders.map((o) => `o${o.order} ${fmt(o.fraction, 2)}`).join(' · ');
+  const head = layer.explainedHere ? `explained ${fmt(p.explained, 2)}` : `explains ${fmt(p.explained, 2)} of ${layer.otherLayer}`;
+  const title = `${head} · ${orders} vs ${model.otherName}`;
+  return state === 'current' ? `${title} ▸` : `(${STALE_NOTE[state]}) ${title} ▸`;
+}
+
+export function summaryTitle(model: ModelConsistency, state: Staleness): string {
+  const n = [...model.layers.values()].filter((l) => l.explainedHere).length;
+  const title = `Knowledge consistency vs ${model.otherName}: mean explained ${fmt(model.mean, 2)} over ${n} layer${n === 1 ? '' : 's'} · open analysis ▸`;
+  return state === 'current' ? title : `(${STALE_NOTE[state]}) ${title}`;
+}
+
+/** A ten-cell bar of a fraction in [0, 1], for monospace text. */
+export function bar(fraction: number, cells = 10): string {
+  const filled = Number.isFinite(fraction) ? Math.round(Math.min(1, Math.max(0, fraction)) * cells) : 0;
+  return '█'.repeat(filled) + '░'.repeat(cells - filled);
+}
+
+/** The hover: every number of the pair, a bar per component, what the numbers are and are not. */
+export function hoverMarkdown(layer: LayerConsistency, model: ModelConsistency, state: Staleness, openCommandUri: string): string {
+  const p = layer.pair;
+  const sd = (v: number | undefined) => (v !== undefined && p.spread && p.spread.seeds > 1 ? ` ± ${fmt(v, 2)}` : '');
+  const row = (label: string, v: number, spread?: number) => `| ${label} | \`${bar(v)}\` | ${fmt(v)}${sd(spread)} |`;
+  const explainer = layer.explainedHere ? `${model.otherName}'s \`${layer.otherLayer}\`` : `this layer`;
+  const target = layer.explainedHere ? `this layer \`${layer.layer}\`` : `${model.otherName}'s \`${layer.otherLayer}\``;
+  const r = model.record;
+  const lines = [
+    `**Knowledge consistency** of \`${layer.layer}\` · ${layer.direction}`,
+    '',
+    ...(state === 'current' ? [] : [`$(warning) **${STALE_NOTE[state]}** — the numbers below are from before; compare again for current ones.`, '']),
+    `How much of ${target}'s feature variance ${explainer} predicts (held-out probes; Liang et al., ICLR 2020).`,
+    '',
+    '| | | |',
+    '|---|---|---:|',
+    row('explained', p.explained, p.spread?.explained),
+    ...p.orders.map((o) => row(`order ${o.order}`, o.fraction, p.spread?.orders[o.order])),
+    row('inconsistent ε', p.inconsistent.fraction, p.spread?.inconsistent),
+    '',
+    `Order 0 is linearly consistent knowledge, higher orders fuzzier; ε is what ${explainer} cannot predict. ` +
+      `Similarity (not consistency): linear CKA ${fmt(p.similarity.linearCKA)}, ridge ${fmt(p.similarity.ridgeExplained)}.`,
+    '',
+    `${r.preset} preset · probe ${r.report?.probe.source ?? r.probe} × ${r.report?.probe.count ?? '?'} · ${new Date(r.startedAt).toLocaleString()}${p.warnings?.length ? ` · ⚠ ${p.warnings.join('; ')}` : ''}`,
+    '',
+    `[Open the drill-down ▸](${openCommandUri})`,
+  ];
+  return lines.join('\n');
+}
+
+/** "62 % of this layer's features are not predictable from the reference model's conv2: …" */
+export function diagnosticMessage(layer: LayerConsistency, model: ModelConsistency, isReference: boolean, threshold: number): string {
+  const p = layer.pair;
+  const who = isReference ? `the reference model's (${model.otherName})` : `${model.otherName}'s`;
+  return (
+    `${pct(1 - p.explained)} of this layer's features are not predictable from ${who} ${layer.otherLayer}: ` +
+    `knowledge the ${isReference ? 'reference' : 'other model'} lacks, or unstable features ` +
+    `(explained ${fmt(p.explained, 2)} < threshold ${fmt(threshold, 2)}).`
+  );
+}

@@ -1,0 +1,66 @@
+/**
+ * The status bar item: the reference model and, when the active editor shows a model file, that file's mean
+ * explained fraction against it (marked stale when it is). Click: set or change the reference.
+ */
+import * as vscode from 'vscode';
+import { fmt } from '../../engine/report/format';
+import type { ReferenceModel } from '../contracts';
+import { modelDisplayName } from '../discovery/modelIndex';
+import { isModelFile, type ConsistencySource } from './source';
+
+export class ReferenceStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('knowledgeConsistency.reference', vscode.StatusBarAlignment.Right, 100);
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(private readonly source: ConsistencySource, private readonly reference: ReferenceModel) {
+    this.item.name = 'Knowledge Consistency: reference model';
+    this.item.command = { title: 'Set Reference Model', command: 'knowledgeConsistency.setReferenceModel' };
+    this.subscriptions = [
+      this.item,
+      source.onDidChange(() => this.update()),
+      vscode.window.tabGroups.onDidChangeTabs(() => this.update()),
+      vscode.window.tabGroups.onDidChangeTabGroups(() => this.update()),
+      vscode.workspace.onDidChangeTextDocument((e) => e.document.uri.toString() === activeModel()?.toString() && this.update()),
+    ];
+    this.update();
+  }
+
+  private update(): void {
+    const ref = this.reference.get();
+    const active = activeModel();
+    if (!ref && !active) {
+      this.item.hide();
+      return;
+    }
+    const refName = ref ? modelDisplayName(ref) : 'none';
+    let text = `$(pin) ref: ${refName}`;
+    const tooltip = new vscode.MarkdownString(`**Knowledge Consistency**\n\nReference model: ${ref ? `\`${vscode.workspace.asRelativePath(ref)}\`` : 'none yet'}`);
+    const model = active && this.source.forModel(active);
+    if (active && model) {
+      const dirty = vscode.workspace.textDocuments.some((d) => d.uri.toString() === active.toString() && d.isDirty);
+      const stale = model.stale || dirty;
+      text += ` · ${modelDisplayName(active)} ${fmt(model.mean, 2)}${stale ? ' (stale)' : ''}`;
+      tooltip.appendMarkdown(
+        `\n\n${modelDisplayName(active)}: mean explained ${fmt(model.mean, 3)} vs ${model.otherName} over its compared layers` +
+          (stale ? ' — **stale**: the model changed after this analysis' : ''),
+      );
+    } else if (active) {
+      tooltip.appendMarkdown(`\n\n${modelDisplayName(active)}: no analysis yet`);
+    }
+    tooltip.appendMarkdown('\n\nClick to set or change the reference model.');
+    this.item.text = text;
+    this.item.tooltip = tooltip;
+    this.item.show();
+  }
+
+  dispose(): void {
+    for (const d of this.subscriptions) d.dispose();
+  }
+}
+
+/** The model file in the active editor tab: a text editor or a custom editor (Model Overview). */
+function activeModel(): vscode.Uri | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  const uri = input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom ? input.uri : undefined;
+  return uri && isModelFile(uri) ? uri : undefined;
+}
