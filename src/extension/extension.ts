@@ -13,6 +13,7 @@ import { registerModelCommands } from './commands/modelCommands';
 import { affects, readConfig } from './config';
 import type { AnalysisProgress, AnalysisRecord, ExtensionServices } from './contracts';
 import { ModelIndex } from './discovery/modelIndex';
+import { registerInlineReports } from './inline';
 import { registerPanel } from './panel';
 import { WorkspaceReferenceModel } from './reference';
 import { DiskResultsStore } from './results/store';
@@ -88,7 +89,7 @@ export function activate(context: vscode.ExtensionContext): KnowledgeConsistency
   );
   void store.restore();
   services.panel = registerPanel(context, services);
-  // TODO(lead): registerInlineReports(context, services) from './inline' once that part exists.
+  registerInlineReports(context, services);
   log.info(`activated (${context.extension.packageJSON.version as string}); workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode: models are listed, never run'}; cache ${cacheRoot}`);
 
   return {
