@@ -10,6 +10,7 @@
  *   diagonal), K̃'s row sums and total, each scaled so that dot products add up to Σ_batches HSIC₁; memory ≈ n·m/2
  *   per layer, cost n·m·d per layer instead of n²·d.
  */
+import { throwIfCancelled, type CancelSignal } from '../cancel';
 import { KcError, ShapeMismatchError } from '../errors';
 import { abT } from '../linalg/dense';
 import { matmul } from '../compute/ort-matmul';
@@ -30,6 +31,8 @@ export interface CkaMatrixOptions {
   batchSize?: number;
   /** Called after each layer's Gram (layers of A first, then B), for progress bars. */
   onLayer?: (done: number, total: number) => void;
+  /** Checked between layers. */
+  signal?: CancelSignal;
 }
 
 /** Which estimator ckaMatrix uses for n probes, i.e. the SimilarityMatrix measure name its values belong under. */
@@ -50,6 +53,7 @@ export async function ckaMatrix(layersA: FeatureTensor[], layersB: FeatureTensor
 
   const vectors: LayerVectors[] = [];
   for (const t of all) {
+    throwIfCancelled(options.signal);
     vectors.push(biased ? await biasedVector(t) : await unbiasedVectors(t, batches));
     options.onLayer?.(vectors.length, all.length);
     // Let cancellation and progress messages through between layers.

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ckaMatrix, linearCka, similarityMeasures, unbiasedLinearCka } from '../../../src/engine/metrics/index';
 import { ORT_GRAM_MIN_MACS } from '../../../src/engine/metrics/gram';
+import { CancelledError } from '../../../src/engine/cancel';
 import { featureTensor } from '../../../src/engine/tensor';
 import { mapFlat, randomTensor, randomWeights } from './helpers';
 
@@ -33,4 +34,11 @@ test('ckaMatrix with onnxruntime Grams matches per-pair CKA (both estimators)', 
   // Independent 700-d noise looks similar to the biased estimator at n = 400 (its known inflation when d ≫ n);
   // the unbiased one sees through it and still finds the planted projection.
   assert.ok(biased[0][1] > 0.5 && Math.abs(unbiased[0][1]) < 0.05 && unbiased[0][0] > 0.25);
+});
+
+test('ckaMatrix stops between layers when cancelled', async () => {
+  const layers = [randomTensor([20, 5], 7), randomTensor([20, 5], 8)];
+  const signal = { aborted: false };
+  const run = ckaMatrix(layers, layers, { signal, onLayer: (done) => { if (done === 1) signal.aborted = true; } });
+  await assert.rejects(run, CancelledError);
 });
