@@ -64,6 +64,8 @@ function esbuildOptions(name, b, production) {
     sourcemap: true,
     minify: production,
     define: { __KC_VERSION__: JSON.stringify(pkg.version) },
+    // jsonc-parser's `main` is a UMD build whose factory requires './impl/*' at run time, which a bundle lacks.
+    alias: { 'jsonc-parser': join(root, 'node_modules/jsonc-parser/lib/esm/main.js') },
     loader: { '.ttf': 'file', '.woff': 'file', '.woff2': 'file', '.png': 'file', '.svg': 'file' },
     // esbuild keeps the entry's own `#!` line; add one only if the entry lacks it.
     banner: b.executable && !readFileSync(join(root, b.entry), 'utf8').startsWith('#!') ? { js: '#!/usr/bin/env node' } : undefined,

@@ -19,7 +19,7 @@ import { bundleTests, outDir as bundleRoot } from './bundle.mjs';
 import { openWorkbench, remoteUri } from '../harness/workbench.mjs';
 import { CURRENT, OLDEST } from '../../scripts/install-code-server.mjs';
 import { packageVsix } from '../../scripts/package.mjs';
-import { prepareWorkspace, repoRoot } from '../harness/workspace.mjs';
+import { changedSampleFiles, prepareWorkspace, repoRoot } from '../harness/workspace.mjs';
 
 const logDir = join(repoRoot, '.test-output/vscode');
 // One bundle dir per run: others may be running the tests in this working tree at the same time.
@@ -77,6 +77,8 @@ async function runOn(version, o) {
       console.error(`vscode ${version}: the suite ended with code ${code} before reporting tests; extension host output:`);
       console.error(consoleLog.filter((l) => /error|fail|extension host/i.test(l)).slice(-30).join('\n'));
     }
+    const changed = changedSampleFiles(workspace, samples);
+    if (changed.length) console.log(`vscode ${version}: warning: the suites left changed sample files (restore them in the test): ${changed.join(', ')}`);
     return { passed, failed, code: code === 'timeout' ? 1 : code };
   } finally {
     mkdirSync(logDir, { recursive: true });
