@@ -52,8 +52,8 @@ export async function openOnnx(file: string): Promise<ModelAdapter> {
   const hash = createHash('sha256').update(bytes);
   // onnxruntime resolves external data only for models loaded by path; the adapter loads re-encoded bytes.
   const inlined = (await inlineExternalData(file, graph, hash)) ? onnx.ModelProto.encode(model).finish() : bytes;
-  const session = await createSession(inlined, file, graph);
-  const adapter = new OnnxAdapter(file, model, hash.digest('hex'), session);
+  await checkLoads(inlined, file, graph);
+  const adapter = new OnnxAdapter(file, model, hash.digest('hex'));
   await adapter.init();
   return adapter;
 }
@@ -90,9 +90,11 @@ async function inlineExternalData(file: string, graph: onnx.GraphProto, hash: Ha
   return external.length > 0;
 }
 
-async function createSession(bytes: Uint8Array, file: string, graph: onnx.GraphProto): Promise<ort.InferenceSession> {
+/** Loads the model once in onnxruntime, to turn unsupported ops and broken graphs into messages at open time. */
+async function checkLoads(bytes: Uint8Array, file: string, graph: onnx.GraphProto): Promise<void> {
+  let session: ort.InferenceSession;
   try {
-    return await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all' });
+    session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'disabled' });
   } catch (e) {
     const message = (e as Error).message;
     const ops = [...new Set(nodesOf(graph).map((n) => n.opType))];
@@ -102,6 +104,7 @@ async function createSession(bytes: Uint8Array, file: string, graph: onnx.GraphP
     }
     throw new ModelParseError(`${file}: onnxruntime cannot load the model: ${firstLine(message)}`, file);
   }
+  await session.release();
 }
 
 class OnnxAdapter implements ModelAdapter {
@@ -118,7 +121,6 @@ class OnnxAdapter implements ModelAdapter {
     private readonly file: string,
     private readonly model: onnx.ModelProto,
     sha256: string,
-    private readonly session: ort.InferenceSession,
   ) {
     const graph = graphOf(model);
     const initializers = new Set(graph.initializer.map((t) => t.name));
@@ -195,7 +197,6 @@ class OnnxAdapter implements ModelAdapter {
   async dispose(): Promise<void> {
     await this.runner?.session.release();
     this.runner = undefined;
-    await this.session.release();
   }
 
   private inputTensor(batch: InputBatch): ort.Tensor {

@@ -44,9 +44,14 @@ export async function openTfjsGraph(file: string, files: TfjsFiles): Promise<Mod
     throw new ModelParseError(`${file}: TF.js cannot load this graph model: ${(e as Error).message.split('\n')[0]}`, file);
   }
   const nodes = ((files.json.modelTopology as { node?: NodeDef[] }).node ?? []);
-  const adapter = new TfjsGraphAdapter(file, model, files.sha256);
-  await adapter.init(tfjs, nodes);
-  return adapter;
+  try {
+    const adapter = new TfjsGraphAdapter(file, model, files.sha256);
+    await adapter.init(tfjs, nodes);
+    return adapter;
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
 }
 
 class TfjsGraphAdapter implements ModelAdapter {

@@ -34,7 +34,12 @@ export async function openTfjsLayers(file: string, files: TfjsFiles): Promise<Mo
   } catch (e) {
     throw new ModelParseError(`${file}: TF.js cannot build this layers model: ${(e as Error).message.split('\n')[0]}`, file);
   }
-  return new TfjsLayersAdapter(file, model, files.sha256);
+  try {
+    return new TfjsLayersAdapter(file, model, files.sha256);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
 }
 
 class TfjsLayersAdapter implements ModelAdapter {
