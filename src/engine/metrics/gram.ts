@@ -9,7 +9,7 @@ import { ortCentredGram, ortColumnMeans } from '../linalg/ort-gram';
 import type { DataMatrix } from './views';
 
 /** Products of at least this many multiply-adds go to onnxruntime. */
-export const ORT_GRAM_MIN_MACS = 2e7;
+export const ORT_GRAM_MIN_MACS = 2e6;
 
 /** K = X·Xᵀ over rows [start, end) of X: an [m × m] float64 matrix, m = end − start (plain loops). */
 export function gram(x: DataMatrix, start = 0, end = x.rows): Float64Array {
