@@ -40,7 +40,7 @@ export async function readNpy(path: string, options: { layout?: NpyLayout } = {}
   if (available < count * header.bytesPerValue) {
     throw new KcError(`${name}: truncated — shape (${shape.join(', ')}) needs ${count * header.bytesPerValue} data bytes, the file has ${available}`);
   }
-  const values = decode(bytes, header, count);
+  const values = decode(bytes, header, count, name);
   const bad = firstNonFinite(values);
   if (bad >= 0) {
     throw new KcError(`${name}: value ${values[bad]} at flat index ${bad}; features must be finite (check the model or the dump)`, 'non-finite');
@@ -107,18 +107,24 @@ function parseHeader(bytes: Buffer, name: string): NpyHeader {
   };
 }
 
-function decode(bytes: Buffer, h: NpyHeader, count: number): Float32Array {
+function decode(bytes: Buffer, h: NpyHeader, count: number, name: string): Float32Array {
   const out = new Float32Array(count);
   const view = new DataView(bytes.buffer, bytes.byteOffset + h.dataOffset, count * h.bytesPerValue);
   if (h.bytesPerValue === 4) {
     for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, h.littleEndian);
-  } else {
-    for (let i = 0; i < count; i++) out[i] = view.getFloat64(i * 8, h.littleEndian);
+    return out;
+  }
+  for (let i = 0; i < count; i++) {
+    const v = view.getFloat64(i * 8, h.littleEndian);
+    out[i] = v;
+    if (Number.isFinite(v) && !Number.isFinite(out[i])) {
+      throw new KcError(`${name}: value ${v} at flat index ${i} is beyond the float32 range; rescale the features`, 'non-finite');
+    }
   }
   return out;
 }
 
-/** Index of the first NaN/±Inf, or −1. (float64 values beyond float32's range become ±Inf here too.) */
+/** Index of the first NaN/±Inf, or −1. */
 function firstNonFinite(values: Float32Array): number {
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i;
   return -1;

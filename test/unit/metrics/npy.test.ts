@@ -59,6 +59,7 @@ const bad: Array<[string, RegExp]> = [
   ['bad_truncated.npy', /bad_truncated\.npy: truncated/],
   ['bad_nan.npy', /bad_nan\.npy: value NaN at flat index 7/],
   ['bad_inf.npy', /bad_inf\.npy: value -Infinity at flat index 2/],
+  ['bad_f32_overflow.npy', /bad_f32_overflow\.npy: value 1e\+300 at flat index 3 is beyond the float32 range/],
   ['missing.npy', /cannot read .*missing\.npy: ENOENT/],
 ];
 for (const [file, message] of bad) {
