@@ -68,9 +68,9 @@ export function hoverMarkdown(layer: LayerConsistency, model: ModelConsistency, 
 /** "62 % of this layer's features are not predictable from the reference model's conv2: …" */
 export function diagnosticMessage(layer: LayerConsistency, model: ModelConsistency, isReference: boolean, threshold: number): string {
   const p = layer.pair;
-  const who = isReference ? `the reference model's (${model.otherName})` : `${model.otherName}'s`;
+  const who = isReference ? `the reference model's ${layer.otherLayer} (${model.otherName})` : `${model.otherName}'s ${layer.otherLayer}`;
   return (
-    `${pct(1 - p.explained)} of this layer's features are not predictable from ${who} ${layer.otherLayer}: ` +
+    `${pct(1 - p.explained)} of this layer's features are not predictable from ${who}: ` +
     `knowledge the ${isReference ? 'reference' : 'other model'} lacks, or unstable features ` +
     `(explained ${fmt(p.explained, 2)} < threshold ${fmt(threshold, 2)}).`
   );
