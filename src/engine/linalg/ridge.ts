@@ -68,6 +68,11 @@ export function ridgeExplainedAsync(a: FeatureTensor, b: FeatureTensor, options:
   return runAsync(explained(explainedPlan(a, b, options, 'async')));
 }
 
+/** Patch features d = C_A·k² of the regression (k = 1 on 1×1 maps): its factorisations cost ≈ d³. */
+export function ridgeFeatureCount(x: FeatureTensor, kernel: 1 | 3): number {
+  return x.shape[3] * effectiveKernel(kernel, x.shape[1], x.shape[2]) ** 2;
+}
+
 function fitProblem(x: FeatureTensor, y: FeatureTensor, kernel: 1 | 3): Problem {
   checkPair(x, y);
   return problem(x, y, effectiveKernel(kernel, x.shape[1], x.shape[2]));

@@ -1,20 +1,23 @@
 /**
- * Ridge solutions (A + λᵢ·I)⁻¹·B for several λᵢ at once, A symmetric positive semi-definite [d × d], B [d × m]:
- * one eigendecomposition A = Q·Λ·Qᵀ, then (A + λI)⁻¹B = Q·(Λ + λI)⁻¹·QᵀB — two products per λ instead of a
- * factorisation and 2·d²·m substitutions each. A single λ uses Cholesky; with many right-hand sides (m > d) it
- * forms the inverse once and multiplies (a product, so on onnxruntime under runAsync).
+ * Ridge solutions (A + λᵢ·I)⁻¹·B for several λᵢ, A symmetric positive semi-definite [d × d], B [d × m], by the
+ * cheaper of two routes (the factorisations run in plain loops, the big products go through products.ts):
+ * - one eigendecomposition A = Q·Λ·Qᵀ, then Q·(Λ + λI)⁻¹·QᵀB per λ (≈ 10·d³ once, then products);
+ * - a Cholesky factorisation per λ with 2·d²·m substitutions, or, with more right-hand sides than d, the
+ *   inverse (2·d³ substitutions) times B as a product.
  */
 import { solveSpd, transpose } from './dense';
 import { eigh } from './eigh';
 import { product, type Computation } from './products';
 
+/** Multiply-adds of the plain-loop symmetric eigendecomposition, per d³ (measured order of magnitude). */
+const EIGEN_COST = 10;
+
 export function* solveRidge(a: Float64Array, d: number, b: Float64Array, m: number, lambdas: readonly number[]): Computation<Float64Array[]> {
-  if (lambdas.length === 1) {
-    if (m <= d) return [solveSpd(a, d, b, m, lambdas[0])];
-    const identity = new Float64Array(d * d);
-    for (let i = 0; i < d; i++) identity[i * d + i] = 1;
-    const inverse = solveSpd(a, d, identity, d, lambdas[0]); // symmetric, so it is its own transpose
-    return [yield product(inverse, d, transpose(b, d, m), m, d)];
+  const perLambda = d ** 3 / 3 + 2 * d * d * Math.min(m, d);
+  if (lambdas.length * perLambda <= EIGEN_COST * d ** 3) {
+    const out: Float64Array[] = [];
+    for (const lambda of lambdas) out.push(yield* choleskySolve(a, d, b, m, lambda));
+    return out;
   }
   const { values, vectors } = eigh(a, d); // rows of `vectors` = Qᵀ
   const qtb = yield product(vectors, d, transpose(b, d, m), m, d); // QᵀB [d × m]
@@ -29,4 +32,12 @@ export function* solveRidge(a: Float64Array, d: number, b: Float64Array, m: numb
     out.push(yield product(q, d, scaledT, m, d));
   }
   return out;
+}
+
+function* choleskySolve(a: Float64Array, d: number, b: Float64Array, m: number, lambda: number): Computation<Float64Array> {
+  if (m <= d) return solveSpd(a, d, b, m, lambda);
+  const identity = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) identity[i * d + i] = 1;
+  const inverse = solveSpd(a, d, identity, d, lambda); // symmetric: its own transpose
+  return yield product(inverse, d, transpose(b, d, m), m, d);
 }

@@ -1,7 +1,8 @@
 /**
  * Linear CKA for every (layer of A, layer of B) pair with the shared-Gram trick: each layer's Gram matrix is built
- * once (on onnxruntime when big, see gram.ts) and flattened into a vector whose dot products are the CKA numerators, so all pairs are one product
- * [layers A × len]·[layers B × len]ᵀ (Kornblith et al. 2019; Nguyen et al. 2021 for the minibatch form).
+ * once (on onnxruntime when big, see gram.ts) and flattened into a vector whose dot products are the CKA
+ * numerators, so all pairs are one product [layers A × len]·[layers B × len]ᵀ (Kornblith et al. 2019; Nguyen et
+ * al. 2021 for the minibatch form).
  *
  * - biased (exact Kornblith CKA): the vector is the upper triangle of the centred Gram H·K·H (off-diagonal entries
  *   ×√2) divided by its Frobenius norm, so the product is CKA itself. Memory n(n+1)/2 per layer: used up to

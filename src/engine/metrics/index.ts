@@ -5,12 +5,12 @@
  */
 import type { SimilarityMeasures } from '../../protocol/report';
 import { ShapeMismatchError } from '../errors';
-import { ridgeExplainedAsync } from '../linalg/ridge';
+import { ridgeExplainedAsync, ridgeFeatureCount } from '../linalg/ridge';
 import type { FeatureTensor } from '../tensor';
 import { covariances, pwccaFromCov, svccaFromCov } from './cca';
 import { ckaFromGrams, linearCka, unbiasedCkaFromGrams, unbiasedLinearCka } from './cka';
 import { centredGram, centringShift } from './gram';
-import { PROCRUSTES_MAX_SIZE, procrustesDistance, procrustesFromCov } from './procrustes';
+import { PROCRUSTES_MAX_DIMS, procrustesDistance, procrustesFromCov } from './procrustes';
 import { ccaViews, perSample } from './views';
 
 export { ckaMatrix, ckaMatrixMeasure, CKA_FULL_MAX_SAMPLES, type CkaEstimator, type CkaMatrixOptions } from './cka-matrix';
@@ -22,6 +22,10 @@ export const CCA_MAX_DIMS = 1024;
 /** … and with fewer than this many observations per neuron (CCA then finds spurious correlations). */
 export const CCA_MIN_ROWS_PER_DIM = 2;
 
+/** ridgeExplained is skipped above this many patch features (C_A·k²): its λ search factorises d × d matrices in
+ * plain loops (≈ d³ each), minutes beyond this. */
+export const RIDGE_MAX_FEATURES = 2304;
+
 export interface SimilarityOptions {
   /** Held-out fraction and seed of the ridge estimate: pass the disentangler's, so both use one split. */
   testFraction?: number;
@@ -32,8 +36,9 @@ export interface SimilarityOptions {
 
 /**
  * All measures for features A and B of the same probe samples (all samples, except ridgeExplained which is
- * held-out). SVCCA/PWCCA are left out when CCA would be unreliable (see CCA_MAX_DIMS, CCA_MIN_ROWS_PER_DIM) and
- * ridgeExplained when A and B differ in H×W (resample first, as the disentangler does). When features outnumber
+ * held-out). SVCCA/PWCCA are left out when CCA would be unreliable (see CCA_MAX_DIMS, CCA_MIN_ROWS_PER_DIM), and
+ * ridgeExplained when A and B differ in H×W (resample first, as the disentangler does) or when the regression is
+ * too big (RIDGE_MAX_FEATURES). When features outnumber
  * samples, the two n × n Grams are built once (onnxruntime when big) and shared by both CKAs.
  */
 export async function similarityMeasures(a: FeatureTensor, b: FeatureTensor, options: SimilarityOptions = {}): Promise<SimilarityMeasures> {
@@ -62,11 +67,12 @@ export async function similarityMeasures(a: FeatureTensor, b: FeatureTensor, opt
     result.pwcca = pwccaFromCov(cov);
   }
   await yieldToEventLoop();
-  result.procrustes = cov && Math.min(cx.cols, cy.cols) <= PROCRUSTES_MAX_SIZE ? procrustesFromCov(cov) : procrustesDistance(a, b);
-  if (a.shape[1] === b.shape[1] && a.shape[2] === b.shape[2] && n >= 4) {
+  result.procrustes = cov && Math.min(cx.cols, cy.cols) <= PROCRUSTES_MAX_DIMS ? procrustesFromCov(cov) : procrustesDistance(a, b);
+  const kernel = options.kernel ?? 3;
+  if (a.shape[1] === b.shape[1] && a.shape[2] === b.shape[2] && n >= 4 && ridgeFeatureCount(a, kernel) <= RIDGE_MAX_FEATURES) {
     await yieldToEventLoop();
     result.ridgeExplained = await ridgeExplainedAsync(a, b, {
-      kernel: options.kernel ?? 3,
+      kernel,
       testFraction: options.testFraction ?? 0.2,
       seed: options.seed ?? 0,
     });

@@ -8,8 +8,8 @@
  * (features ≫ samples) any two point clouds can be rotated onto each other and the distance says "similar" for
  * unrelated layers — the same inflation as biased CKA.
  *
- * ‖XᵀY‖_* = Σ√eig((XᵀY)ᵀ(XᵀY)) from the cross-covariance when min(p, q) ≤ PROCRUSTES_MAX_SIZE; otherwise through
- * the Grams of a seeded subset of PROCRUSTES_MAX_SIZE rows, Σ√eig(S·Uᵀ·L·U·S) with K = XXᵀ = U·S²·Uᵀ (the
+ * ‖XᵀY‖_* = Σ√eig((XᵀY)ᵀ(XᵀY)) from the cross-covariance when min(p, q) ≤ PROCRUSTES_MAX_DIMS; otherwise through
+ * the Grams of a seeded subset of PROCRUSTES_GRAM_ROWS rows, Σ√eig(S·Uᵀ·L·U·S) with K = XXᵀ = U·S²·Uᵀ (the
  * eigenproblems are cubic in their size).
  */
 import { abT, transpose } from '../linalg/dense';
@@ -21,13 +21,16 @@ import { checkSamples } from './cka';
 import { centreGram, gram } from './gram';
 import { ccaViews, perSample, type DataMatrix } from './views';
 
-export const PROCRUSTES_MAX_SIZE = 500;
+/** Largest eigenproblem of the covariance route (as CCA) … */
+export const PROCRUSTES_MAX_DIMS = 1024;
+/** … and the rows kept for the Gram route beyond it. */
+export const PROCRUSTES_GRAM_ROWS = 500;
 
 export function procrustesDistance(a: FeatureTensor, b: FeatureTensor): number {
   checkSamples(perSample(a), perSample(b));
   const [x, y] = ccaViews(a, b);
-  if (Math.min(x.cols, y.cols) <= PROCRUSTES_MAX_SIZE) return procrustesFromCov(covariances(x, y));
-  const ids = capRows(Int32Array.from({ length: x.rows }, (_, i) => i), PROCRUSTES_MAX_SIZE, 0);
+  if (Math.min(x.cols, y.cols) <= PROCRUSTES_MAX_DIMS) return procrustesFromCov(covariances(x, y));
+  const ids = capRows(Int32Array.from({ length: x.rows }, (_, i) => i), PROCRUSTES_GRAM_ROWS, 0);
   return procrustesFromGrams(gram(selectRows(x, ids)), gram(selectRows(y, ids)), ids.length);
 }
 
