@@ -117,7 +117,8 @@ console.log('CPU × = our CPU seconds / the reference\'s (user + sys), less sens
 console.log(['case'.padEnd(44), 'ours'.padStart(12), 'reference'.padStart(12), 'ratio'.padStart(7), 'RSS MB'.padStart(8), 'ref MB'.padStart(8), 'RSS ×'.padStart(7), 'CPU ×'.padStart(6)].join(' '));
 
 if (only.has('train')) {
-  const shapes = [[64, 14, 128], [64, 14, 256], [32, 14, 512]];
+  // the issue's three shapes, then two of the sample CNNs' own layer sizes (relu1 28×28×8, relu2 14×14×16)
+  const shapes = [[64, 14, 128], [64, 14, 256], [32, 14, 512], [64, 28, 8], [64, 14, 16]];
   if (!torch) notes.push('train: PyTorch reference skipped — python3-torch is not installed (apt-get install python3-torch)');
   for (const [n, hw, c] of shapes) {
     const args = ['--n', `${n}`, '--hw', `${hw}`, '--c', `${c}`, '--batches', opts.batches, '--epochs', opts.epochs];
