@@ -139,6 +139,10 @@ describe('extension host: compare', function () {
   before(async () => {
     await configure({ 'probe.source': 'mnist', 'probe.count': 64, preset: 'fast', epochs: 3, orders: 1 });
   });
+  // Suites share the workspace: leave its settings as they were.
+  after(async () => {
+    await configure({ 'probe.source': undefined, 'probe.count': undefined, preset: undefined, epochs: undefined, orders: undefined });
+  });
 
   it('compares two model files given as (uri, uris[]) and caches the result on disk', async () => {
     const kc = await api();
@@ -222,8 +226,15 @@ describe('extension host: compare', function () {
     const record = await compare(seed1(), seed2()); // cached when an earlier test ran it
     assert.equal(record?.status, 'done');
     const bytes = await vscode.workspace.fs.readFile(seed2());
-    await vscode.workspace.fs.writeFile(seed2(), Buffer.concat([Buffer.from(bytes), Buffer.from([0])]));
-    await until(kc.onDidChangeAnalysis, () => kc.analyses().filter((r) => r.modelB === seed2().fsPath && r.status === 'done').every((r) => r.stale === true), 'stale flags');
+    const flags = (stale: boolean) => () => kc.analyses().filter((r) => r.modelB === seed2().fsPath && r.status === 'done').every((r) => (r.stale ?? false) === stale);
+    try {
+      await vscode.workspace.fs.writeFile(seed2(), Buffer.concat([Buffer.from(bytes), Buffer.from([0])]));
+      await until(kc.onDidChangeAnalysis, flags(true), 'stale flags');
+    } finally {
+      await vscode.workspace.fs.writeFile(seed2(), bytes); // suites share the workspace: leave the sample as it was
+    }
+    // Back to the analysed content: current again.
+    await until(kc.onDidChangeAnalysis, flags(false), 'the stale flags to clear');
   });
 
   it('removes analyses: from the view and from the disk cache', async () => {
