@@ -24,8 +24,9 @@ const KIND_BY_OP: Record<string, string> = {
   Identity: 'identity',
 };
 const NONLINEAR = new Set(['Relu', 'Relu6', 'Elu', 'Selu', 'LeakyRelu', 'Prelu', 'Sigmoid', 'Tanh', 'Softplus', 'Softsign']);
-/** Nodes that carry no features: constants, the input itself, control. */
-const SKIPPED_OPS = new Set(['Const', 'Placeholder', 'NoOp']);
+/** Nodes that carry no features: constants, the input itself, control flow and tensor lists. */
+const SKIPPED_OPS = new Set(['Const', 'Placeholder', 'NoOp', 'Enter', 'Exit', 'Merge', 'Switch', 'NextIteration', 'LoopCond']);
+const skipped = (op: string) => SKIPPED_OPS.has(op) || op.startsWith('TensorList') || op.startsWith('TensorArray');
 
 interface NodeDef {
   name: string;
@@ -58,6 +59,7 @@ class TfjsGraphAdapter implements ModelAdapter {
   readonly ref: ModelRef;
   readonly inputShape: readonly number[];
   private readonly inputDtype: tf.DataType;
+  private readonly fixedBatch?: number;
   private listed: LayerInfo[] = [];
   private needsAsync = false;
 
@@ -74,21 +76,34 @@ class TfjsGraphAdapter implements ModelAdapter {
     if (shape.length !== 3) throw new KcError(`${file}: input "${input.name}" is [${(input.shape ?? []).join(', ')}]; kc probes image inputs [N, H, W, C]`, 'unsupported');
     this.inputShape = shape;
     this.inputDtype = input.dtype;
+    const batch = input.shape?.[0] ?? -1;
+    this.fixedBatch = batch > 0 ? batch : undefined;
     this.ref = { path: path.resolve(file), name: modelDisplayName(file), format: 'tfjs-graph', sha256, inputShape: [...shape] };
   }
 
   /** Lists the nodes; their shapes and dtypes come from one run on a zero sample (GraphDefs carry no shapes). */
   async init(tfjs: typeof tf, nodes: NodeDef[]): Promise<void> {
-    const candidates = nodes.filter((n) => !SKIPPED_OPS.has(n.op));
+    let candidates = nodes.filter((n) => !skipped(n.op));
     const dims = this.inputShape.map((v) => (v > 0 ? v : 64));
     const shapes = new Map<string, { shape: number[]; dtype: string }>();
-    const input = tfjs.zeros([1, ...dims], this.inputDtype);
+    const input = tfjs.zeros([this.fixedBatch ?? 1, ...dims], this.inputDtype);
     try {
-      const outs = await this.run(input, candidates.map((n) => n.name));
-      candidates.forEach((n, i) => shapes.set(n.name, { shape: outs[i].shape, dtype: outs[i].dtype }));
-      tfjs.dispose(outs);
+      for (;;) {
+        try {
+          const outs = await this.run(input, candidates.map((n) => n.name));
+          candidates.forEach((n, i) => shapes.set(n.name, { shape: outs[i].shape, dtype: outs[i].dtype }));
+          tfjs.dispose(outs);
+          break;
+        } catch (e) {
+          // Nodes inside while-loop frames cannot be read from outside; TF.js names them, so they are left out.
+          const inLoops = new Set(/Cannot compute the outputs \[([^\]]*)\]/.exec((e as Error).message)?.[1].split(',') ?? []);
+          const remaining = candidates.filter((n) => !inLoops.has(n.name));
+          if (remaining.length === candidates.length) throw e;
+          candidates = remaining;
+        }
+      }
     } catch (e) {
-      throw new ModelParseError(`${this.file}: a trial run on a zero sample [1, ${dims.join(', ')}] failed (${(e as Error).message.split('\n')[0]})`, this.file);
+      throw new ModelParseError(`${this.file}: a trial run on a zero sample [${this.fixedBatch ?? 1}, ${dims.join(', ')}] failed (${(e as Error).message.split('\n')[0].slice(0, 300)})`, this.file);
     } finally {
       input.dispose();
     }
@@ -129,8 +144,10 @@ class TfjsGraphAdapter implements ModelAdapter {
       return layer;
     });
     const perSample = chosen.reduce((s, l) => s + l.shape.slice(1).reduce((a, b) => a * (b > 0 ? b : 64), 1), 0);
+    // Converted models often fix the batch (e.g. [1, 256, 256, 3]): run exactly that many, the last run padded.
+    const size = this.fixedBatch ?? runSize(perSample, options.memoryBudget);
     let done = 0;
-    for await (const batch of rebatch(inputs, runSize(perSample, options.memoryBudget), { signal: options.signal })) {
+    for await (const batch of rebatch(inputs, size, { exact: this.fixedBatch !== undefined, signal: options.signal })) {
       throwIfCancelled(options.signal);
       const tfjs = await tfjsWasm();
       const input = this.inputTensor(tfjs, batch);
@@ -142,8 +159,12 @@ class TfjsGraphAdapter implements ModelAdapter {
       }
       try {
         for (let i = 0; i < outputs.length; i++) {
-          const data = (await outputs[i].data()) as Float32Array;
-          const s = outputs[i].shape;
+          const s = [...outputs[i].shape];
+          let data = (await outputs[i].data()) as Float32Array;
+          if (s[0] !== batch.valid) {
+            data = data.subarray(0, (data.length / s[0]) * batch.valid);
+            s[0] = batch.valid;
+          }
           await sink.write(layerNames[i], s.length === 3 ? [s[0], 1, s[1], s[2]] : s, data);
         }
       } finally {

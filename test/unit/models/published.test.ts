@@ -2,7 +2,8 @@
  * Real published models that npm packages ship with their weights (devDependencies, loaded from the package
  * files, never downloaded):
  *   - @vladmandic/human: TF.js GRAPH models converted from Keras/SavedModel — `emotion` (mini-Xception, fused
- *     conv + depthwise ops) and `antispoof` (float16-quantised weights).
+ *     conv + depthwise ops), `antispoof` (float16-quantised weights) and `handtrack` (an SSD with while loops,
+ *     uint8 input, batch fixed at 1).
  *   - nsfwjs: a TF.js LAYERS model, MobileNetV2 (DepthwiseConv2D, BatchNormalization, uint8-quantised weights).
  *     nsfwjs ships model.json and its shard as CommonJS modules; the test writes them out as the model.json +
  *     shard files the converter produced and opens those.
@@ -72,6 +73,20 @@ describe('published TF.js graph models (@vladmandic/human)', () => {
     const sigmoid = model.layers().find((l) => l.op === 'Sigmoid')!;
     const sink = await extract(model, images(2, 128, 128, 3), [sigmoid.name]);
     for (const v of sink.get(sigmoid.name).data) assert.ok(v >= 0 && v <= 1 && Number.isFinite(v));
+    await model.dispose();
+  });
+});
+
+describe('published TF.js graph model with control flow (@vladmandic/human handtrack, SSD)', () => {
+  it('uint8 input with a fixed batch of 1 and any size: loop internals left out, 3 samples run one by one', async () => {
+    const model = await openModel(path.join(HUMAN, 'handtrack.json'));
+    assert.deepEqual([...model.inputShape], [-1, -1, 3]);
+    const layers = model.layers();
+    assert.ok(!layers.some((l) => l.name.includes('/while/')));
+    const probes = layers.filter((l) => l.probePoint).map((l) => l.name);
+    assert.equal(probes.length, 16);
+    const sink = await extract(model, images(3, 96, 96, 3), probes.slice(0, 2));
+    for (const p of probes.slice(0, 2)) assert.equal(sink.get(p).shape[0], 3);
     await model.dispose();
   });
 });
