@@ -53,7 +53,7 @@ export async function similarityMatrix(
     for (const blockB of blocksB) {
       const tensorsB = await readAll(fb, blockB.names, options.signal);
       n = tensorsA[0].shape[0];
-      const values = await ckaMatrix(tensorsA, tensorsB);
+      const values = await ckaMatrix(tensorsA, tensorsB, { signal: options.signal });
       values.forEach((row, i) => row.forEach((v, j) => (cka[(blockA.start + i) * cols + blockB.start + j] = v)));
       blocksDone++;
       progress();
