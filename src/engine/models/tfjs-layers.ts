@@ -46,6 +46,8 @@ class TfjsLayersAdapter implements ModelAdapter {
   readonly ref: ModelRef;
   readonly inputShape: readonly number[];
   private readonly listed: LayerInfo[];
+  /** Set when the model's input fixes the batch size (batch_input_shape [1, …]). */
+  private readonly fixedBatch?: number;
   private runner?: { key: string; model: tf.LayersModel };
 
   constructor(
@@ -61,6 +63,8 @@ class TfjsLayersAdapter implements ModelAdapter {
       throw new KcError(`${file}: input shape [${shape.join(', ')}] is neither an image [H, W, C] nor a vector [D]`, 'unsupported');
     }
     this.inputShape = shape;
+    const batch = model.inputs[0].shape[0];
+    this.fixedBatch = batch !== null && batch > 0 ? batch : undefined;
     this.listed = withProbePoints(graphLayers(model));
     this.ref = { path: path.resolve(file), name: modelDisplayName(file), format: 'tfjs-layers', sha256, inputShape: [...shape] };
   }
@@ -87,7 +91,8 @@ class TfjsLayersAdapter implements ModelAdapter {
     const runner = this.runnerFor(tfjs, layerNames);
     const perSample = chosen.reduce((s, l) => s + l.shape.slice(1).reduce((a, b) => a * (b > 0 ? b : 64), 1), 0);
     let done = 0;
-    for await (const batch of rebatch(inputs, runSize(perSample, options.memoryBudget), { signal: options.signal })) {
+    const size = this.fixedBatch ?? runSize(perSample, options.memoryBudget);
+    for await (const batch of rebatch(inputs, size, { exact: this.fixedBatch !== undefined, signal: options.signal })) {
       throwIfCancelled(options.signal);
       await tfjsWasm();
       const input = tfjs.tensor(batch.data, this.batchShape(batch));
@@ -96,8 +101,11 @@ class TfjsLayersAdapter implements ModelAdapter {
       const outputs = Array.isArray(out) ? out : [out];
       try {
         for (let i = 0; i < outputs.length; i++) {
+          const shape = featureShape(outputs[i].shape);
           const data = (await outputs[i].data()) as Float32Array;
-          await sink.write(layerNames[i], featureShape(outputs[i].shape), data);
+          // A fixed-batch model's last run is zero-padded: keep the real samples only.
+          const valid = shape[0] === batch.valid ? data : data.subarray(0, (data.length / shape[0]) * batch.valid);
+          await sink.write(layerNames[i], [batch.valid, ...shape.slice(1)], valid);
         }
       } finally {
         for (const t of outputs) t.dispose();

@@ -35,6 +35,29 @@ describe('extraction', () => {
     rmSync(dir, { recursive: true });
   });
 
+  it('a TF.js layers model with batch_input_shape [4, …] takes any probe count too', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kc-fixed-batch-tfjs-'));
+    const src = path.join(SAMPLES, 'mnist-cnn-seed1', 'tfjs');
+    const json = JSON.parse(readFileSync(path.join(src, 'model.json'), 'utf8'));
+    json.modelTopology.config.layers[0].config.batch_input_shape = [4, 28, 28, 1];
+    writeFileSync(path.join(dir, 'model.json'), JSON.stringify(json));
+    writeFileSync(path.join(dir, 'weights.bin'), readFileSync(path.join(src, 'weights.bin')));
+    const fixed = await openModel(path.join(dir, 'model.json'));
+    const dynamic = await openModel(path.join(src, 'model.json'));
+    const { batch } = mnistTest(10);
+    const a = new MemorySink();
+    const b = new MemorySink();
+    await fixed.extract(batches(batch, 3), ['pool1', 'fc2'], a);
+    await dynamic.extract([batch], ['pool1', 'fc2'], b);
+    for (const l of ['pool1', 'fc2']) {
+      assert.deepEqual(a.get(l).shape, b.get(l).shape);
+      assert.ok(maxAbsDiff(a.get(l).data, b.get(l).data) < 1e-6, l);
+    }
+    await fixed.dispose();
+    await dynamic.dispose();
+    rmSync(dir, { recursive: true });
+  });
+
   it('reads tensors saved as ONNX external data (and names a missing data file)', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kc-external-'));
     const proto = onnx.ModelProto.decode(readFileSync(SEED1));
