@@ -6,9 +6,10 @@ import { describe, it } from 'node:test';
 import { onnx } from 'onnx-proto';
 import { CancelledError } from '../../../src/engine/cancel';
 import { openModel } from '../../../src/engine/models/index';
-import { batches, MemorySink, maxAbsDiff, mnistTest, SAMPLES } from './helpers';
+import { batches, MemorySink, maxAbsDiff, mnistTest, ROOT, SAMPLES } from './helpers';
 
 const SEED1 = path.join(SAMPLES, 'mnist-cnn-seed1', 'model.onnx');
+const TOKENS = path.join(ROOT, 'test/fixtures/models/tokens.onnx');
 
 describe('extraction', () => {
   it('a model with a fixed batch of 4 takes any probe count (last run zero-padded, padding dropped)', async () => {
@@ -56,6 +57,30 @@ describe('extraction', () => {
     await fixed.dispose();
     await dynamic.dispose();
     rmSync(dir, { recursive: true });
+  });
+
+  it('a flat-input ONNX model with [N, T, C] values: features as [N, 1, T, C], post-norm block output', async () => {
+    const model = await openModel(TOKENS);
+    assert.deepEqual([...model.inputShape], [32]);
+    assert.deepEqual(model.layers().map((l) => [l.name, l.kind, l.shape.join(), l.probePoint]), [
+      ['tokens', 'reshape', '-1,1,4,8', false], ['proj', 'dense', '-1,1,4,8', false], ['residual', 'add', '-1,1,4,8', false],
+      ['norm', 'norm', '-1,1,4,8', true], ['act', 'activation', '-1,1,4,8', true],
+    ]);
+    const x = Float32Array.from({ length: 2 * 32 }, (_, i) => Math.cos(i));
+    const sink = new MemorySink();
+    await model.extract([{ shape: [2, 32], data: x }], ['tokens', 'norm', 'act'], sink);
+    assert.deepEqual(sink.get('tokens').shape, [2, 1, 4, 8]);
+    assert.deepEqual([...sink.get('tokens').data], [...x]);
+    // Layer norm over each token's 8 channels: mean 0, variance 1 (γ = 1, β = 0); act = relu(norm).
+    const norm = sink.get('norm').data;
+    for (let t = 0; t < 8; t++) {
+      const v = norm.subarray(t * 8, t * 8 + 8);
+      const mean = v.reduce((a, b) => a + b, 0) / 8;
+      assert.ok(Math.abs(mean) < 1e-5);
+      assert.ok(Math.abs(v.reduce((a, b) => a + (b - mean) ** 2, 0) / 8 - 1) < 1e-3);
+    }
+    assert.deepEqual([...sink.get('act').data], [...norm].map((v) => Math.max(0, v)));
+    await model.dispose();
   });
 
   it('reads tensors saved as ONNX external data (and names a missing data file)', async () => {
