@@ -8,7 +8,7 @@
  * than features the primal normal equations are used (ridge-primal.ts), otherwise the dual (ridge-dual.ts).
  *
  * Each function comes twice with the same maths (products.ts): synchronous, in float64 plain loops over at most
- * ≈4e9/d² patch rows, and *Async, with big products as float64 DGEMM on onnxruntime over up to ≈1.5e11/d² rows.
+ * ≈4e9/d² patch rows, and *Async, with big products as float64 DGEMM on onnxruntime over up to ≈4e10/d² rows.
  */
 import { KcError, ShapeMismatchError } from '../errors';
 import { splitIndices } from '../split';
@@ -23,7 +23,7 @@ import { problem, type Problem } from './ridge-problem';
 export const LAMBDA_GRID = [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 10, 100, 1000] as const;
 
 /** Multiply-adds spent on XᵀX per fit: plain loops, onnxruntime. Patch rows beyond that are a seeded subset. */
-const FIT_MACS = { sync: 4e9, async: 1.5e11 };
+const FIT_MACS = { sync: 4e9, async: 4e10 };
 type Mode = keyof typeof FIT_MACS;
 
 export interface RidgeExplainedOptions {

@@ -9,6 +9,7 @@
 import { abT, matmul, transpose } from '../linalg/dense';
 import { eigh, eigvalsh } from '../linalg/eigh';
 import { capRows } from '../linalg/patches';
+import { product, runAsync, runSync, type Computation } from '../linalg/products';
 import type { DataMatrix } from './views';
 
 /** Fraction of variance the SVCCA reduction keeps (Raghu et al. 2017). */
@@ -16,7 +17,7 @@ export const SVCCA_KEEP = 0.99;
 /** Observations used for the covariances (a seeded subset beyond this): plenty for a few hundred neurons. */
 export const CCA_MAX_ROWS = 65536;
 const RANK_TOL = 1e-10;
-const BLOCK_ROWS = 4096;
+const BLOCK_ROWS = 8192;
 
 export interface Covariances {
   p: number;
@@ -26,8 +27,17 @@ export interface Covariances {
   xy: Float64Array;
 }
 
-/** Centred covariances (divided by the number of rows) over at most CCA_MAX_ROWS rows. */
+/** Centred covariances (divided by the number of rows) over at most CCA_MAX_ROWS rows, in float64 plain loops. */
 export function covariances(x: DataMatrix, y: DataMatrix): Covariances {
+  return runSync(covarianceProducts(x, y));
+}
+
+/** The same with the block products on onnxruntime (DGEMM) when big. */
+export function covariancesAsync(x: DataMatrix, y: DataMatrix): Promise<Covariances> {
+  return runAsync(covarianceProducts(x, y));
+}
+
+function* covarianceProducts(x: DataMatrix, y: DataMatrix): Computation<Covariances> {
   const all = Int32Array.from({ length: x.rows }, (_, i) => i);
   const ids = capRows(all, CCA_MAX_ROWS, 0);
   const mx = columnMeans(x, ids);
@@ -41,12 +51,16 @@ export function covariances(x: DataMatrix, y: DataMatrix): Covariances {
     const end = Math.min(ids.length, start + BLOCK_ROWS);
     const xt = centredBlockT(x, ids, start, end, mx);
     const yt = centredBlockT(y, ids, start, end, my);
-    abT(xt, p, xt, p, end - start, true, xx);
-    abT(yt, q, yt, q, end - start, true, yy);
-    abT(xt, p, yt, q, end - start, false, xy);
+    addInto(xx, yield product(xt, p, xt, p, end - start, true));
+    addInto(yy, yield product(yt, q, yt, q, end - start, true));
+    addInto(xy, yield product(xt, p, yt, q, end - start));
   }
   for (const m of [xx, yy, xy]) for (let i = 0; i < m.length; i++) m[i] /= ids.length;
   return { p, q, xx, yy, xy };
+}
+
+function addInto(acc: Float64Array, v: Float64Array): void {
+  for (let i = 0; i < acc.length; i++) acc[i] += v[i];
 }
 
 /** SVCCA: mean canonical correlation after keeping 99 % of each side's variance. */

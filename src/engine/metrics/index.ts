@@ -7,7 +7,7 @@ import type { SimilarityMeasures } from '../../protocol/report';
 import { ShapeMismatchError } from '../errors';
 import { ridgeExplainedAsync, ridgeFeatureCount } from '../linalg/ridge';
 import type { FeatureTensor } from '../tensor';
-import { covariances, pwccaFromCov, svccaFromCov } from './cca';
+import { covariancesAsync, pwccaFromCov, svccaFromCov } from './cca';
 import { ckaFromGrams, linearCka, unbiasedCkaFromGrams, unbiasedLinearCka } from './cka';
 import { centredGram, centringShift } from './gram';
 import { PROCRUSTES_MAX_DIMS, procrustesDistance, procrustesFromCov } from './procrustes';
@@ -24,7 +24,7 @@ export const CCA_MIN_ROWS_PER_DIM = 2;
 
 /** ridgeExplained is skipped above this many patch features (C_A·k²): its λ search factorises d × d matrices in
  * plain loops (≈ d³ each), minutes beyond this. */
-export const RIDGE_MAX_FEATURES = 2304;
+export const RIDGE_MAX_FEATURES = 1200;
 
 export interface SimilarityOptions {
   /** Held-out fraction and seed of the ridge estimate: pass the disentangler's, so both use one split. */
@@ -61,7 +61,7 @@ export async function similarityMeasures(a: FeatureTensor, b: FeatureTensor, opt
   await yieldToEventLoop();
   // SVCCA, PWCCA and Procrustes share the covariances of the CCA observations (views.ts).
   const [cx, cy] = ccaViews(a, b);
-  const cov = Math.max(cx.cols, cy.cols) <= CCA_MAX_DIMS ? covariances(cx, cy) : undefined;
+  const cov = Math.max(cx.cols, cy.cols) <= CCA_MAX_DIMS ? await covariancesAsync(cx, cy) : undefined;
   if (cov && cx.rows >= CCA_MIN_ROWS_PER_DIM * (cx.cols + cy.cols)) {
     result.svcca = svccaFromCov(cov);
     result.pwcca = pwccaFromCov(cov);
