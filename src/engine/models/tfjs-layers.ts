@@ -32,7 +32,9 @@ export async function openTfjsLayers(file: string, files: TfjsFiles): Promise<Mo
   try {
     model = await tfjs.loadLayersModel(files.handler);
   } catch (e) {
-    throw new ModelParseError(`${file}: TF.js cannot build this layers model: ${(e as Error).message.split('\n')[0]}`, file);
+    const keras = (files.json.modelTopology as { keras_version?: string } | undefined)?.keras_version ?? '';
+    const hint = keras.startsWith('3') ? ` (saved by Keras ${keras}: TF.js reads Keras 2 topologies; convert the model to a TF.js graph model instead)` : '';
+    throw new ModelParseError(`${file}: TF.js cannot build this layers model: ${(e as Error).message.split('\n')[0]}${hint}`, file);
   }
   try {
     return new TfjsLayersAdapter(file, model, files.sha256);

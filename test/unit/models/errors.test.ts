@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -38,6 +38,22 @@ describe('bad model files', () => {
     const file = path.join(work, 'other.json');
     writeFileSync(file, JSON.stringify({ name: 'x', version: '1.0.0' }));
     await rejects(file, ModelParseError, /other\.json is not a TF\.js model/);
+  });
+
+  it('a Keras 3 topology: says so and what to do', async () => {
+    const dir = path.join(work, 'keras3');
+    const json = {
+      format: 'layers-model', generatedBy: 'keras v3.3.3', convertedBy: 'TensorFlow.js Converter v4.20.0',
+      modelTopology: { keras_version: '3.3.3', backend: 'tensorflow', model_config: { class_name: 'Sequential', config: { name: 'sequential', layers: [
+        { module: 'keras.layers', class_name: 'InputLayer', config: { batch_shape: [null, 4], dtype: 'float32', name: 'input_layer' }, registered_name: null },
+        { module: 'keras.layers', class_name: 'Dense', config: { name: 'dense', units: 2, activation: 'relu', use_bias: true }, registered_name: null },
+      ] } } },
+      weightsManifest: [{ paths: ['w.bin'], weights: [{ name: 'dense/kernel', shape: [4, 2], dtype: 'float32' }, { name: 'dense/bias', shape: [2], dtype: 'float32' }] }],
+    };
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'model.json'), JSON.stringify(json));
+    writeFileSync(path.join(dir, 'w.bin'), new Uint8Array(40));
+    await rejects(path.join(dir, 'model.json'), ModelParseError, /TF\.js cannot build this layers model: .*saved by Keras 3\.3\.3: TF\.js reads Keras 2 topologies/);
   });
 
   it('missing weight shard: names the shard and where it was looked for', async () => {
