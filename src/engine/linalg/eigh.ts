@@ -14,28 +14,30 @@ export interface SymmetricEigen {
 /** A is a row-major [n × n] symmetric matrix (only symmetry of values is assumed; A is not modified). */
 export function eigh(a: Float64Array, n: number): SymmetricEigen {
   if (n === 0) return { values: new Float64Array(0), vectors: new Float64Array(0) };
-  const v = Float64Array.from(a);
+  const vt = Float64Array.from(a);
   const d = new Float64Array(n);
   const e = new Float64Array(n);
-  tred2(v, d, e, n, true);
-  // tql2 rotates pairs of columns of V; work on Vᵀ so that every rotation runs over contiguous rows.
-  const vt = transposeSquare(v, n);
+  tred2(vt, d, e, n, true);
   tql2(vt, d, e, n);
   return sortDescending(d, vt, n);
 }
 
 /** Eigenvalues only, descending: skips accumulating the transformations (about 3× faster). */
 export function eigvalsh(a: Float64Array, n: number): Float64Array {
-  const v = Float64Array.from(a);
+  const vt = Float64Array.from(a);
   const d = new Float64Array(n);
   const e = new Float64Array(n);
-  tred2(v, d, e, n, false);
+  tred2(vt, d, e, n, false);
   tql2(undefined, d, e, n);
   return d.sort().reverse();
 }
 
-function tred2(v: Float64Array, d: Float64Array, e: Float64Array, n: number, vectors: boolean): void {
-  for (let j = 0; j < n; j++) d[j] = v[(n - 1) * n + j];
+/**
+ * Householder tridiagonalisation. JAMA's tred2 works on V, mostly down its columns; this works on u = Vᵀ
+ * (u[j·n + k] = V[k][j]) so the O(n³) loops run along contiguous rows, and leaves Vᵀ, which tql2 wants.
+ */
+function tred2(u: Float64Array, d: Float64Array, e: Float64Array, n: number, vectors: boolean): void {
+  for (let j = 0; j < n; j++) d[j] = u[j * n + n - 1];
   for (let i = n - 1; i > 0; i--) {
     let scale = 0;
     let h = 0;
@@ -43,9 +45,9 @@ function tred2(v: Float64Array, d: Float64Array, e: Float64Array, n: number, vec
     if (scale === 0) {
       e[i] = d[i - 1];
       for (let j = 0; j < i; j++) {
-        d[j] = v[(i - 1) * n + j];
-        v[i * n + j] = 0;
-        v[j * n + i] = 0;
+        d[j] = u[j * n + i - 1];
+        u[j * n + i] = 0;
+        u[i * n + j] = 0;
       }
     } else {
       for (let k = 0; k < i; k++) {
@@ -61,11 +63,12 @@ function tred2(v: Float64Array, d: Float64Array, e: Float64Array, n: number, vec
       for (let j = 0; j < i; j++) e[j] = 0;
       for (let j = 0; j < i; j++) {
         f = d[j];
-        v[j * n + i] = f;
-        g = e[j] + v[j * n + j] * f;
+        u[i * n + j] = f;
+        const uj = j * n;
+        g = e[j] + u[uj + j] * f;
         for (let k = j + 1; k <= i - 1; k++) {
-          g += v[k * n + j] * d[k];
-          e[k] += v[k * n + j] * f;
+          g += u[uj + k] * d[k];
+          e[k] += u[uj + k] * f;
         }
         e[j] = g;
       }
@@ -79,39 +82,42 @@ function tred2(v: Float64Array, d: Float64Array, e: Float64Array, n: number, vec
       for (let j = 0; j < i; j++) {
         f = d[j];
         g = e[j];
-        for (let k = j; k <= i - 1; k++) v[k * n + j] -= f * e[k] + g * d[k];
-        d[j] = v[(i - 1) * n + j];
-        v[i * n + j] = 0;
+        const uj = j * n;
+        for (let k = j; k <= i - 1; k++) u[uj + k] -= f * e[k] + g * d[k];
+        d[j] = u[uj + i - 1];
+        u[uj + i] = 0;
       }
     }
     d[i] = h;
   }
   if (!vectors) {
-    // The tridiagonal's diagonal is left on V's diagonal (the accumulation below would move it into d).
-    for (let i = 0; i < n; i++) d[i] = v[i * n + i];
+    // The tridiagonal's diagonal is left on the diagonal (the accumulation below would move it into d).
+    for (let i = 0; i < n; i++) d[i] = u[i * n + i];
     e[0] = 0;
     return;
   }
   // Accumulate the transformations.
   for (let i = 0; i < n - 1; i++) {
-    v[(n - 1) * n + i] = v[i * n + i];
-    v[i * n + i] = 1;
+    u[i * n + n - 1] = u[i * n + i];
+    u[i * n + i] = 1;
     const h = d[i + 1];
+    const ui1 = (i + 1) * n;
     if (h !== 0) {
-      for (let k = 0; k <= i; k++) d[k] = v[k * n + i + 1] / h;
+      for (let k = 0; k <= i; k++) d[k] = u[ui1 + k] / h;
       for (let j = 0; j <= i; j++) {
+        const uj = j * n;
         let g = 0;
-        for (let k = 0; k <= i; k++) g += v[k * n + i + 1] * v[k * n + j];
-        for (let k = 0; k <= i; k++) v[k * n + j] -= g * d[k];
+        for (let k = 0; k <= i; k++) g += u[ui1 + k] * u[uj + k];
+        for (let k = 0; k <= i; k++) u[uj + k] -= g * d[k];
       }
     }
-    for (let k = 0; k <= i; k++) v[k * n + i + 1] = 0;
+    for (let k = 0; k <= i; k++) u[ui1 + k] = 0;
   }
   for (let j = 0; j < n; j++) {
-    d[j] = v[(n - 1) * n + j];
-    v[(n - 1) * n + j] = 0;
+    d[j] = u[j * n + n - 1];
+    u[j * n + n - 1] = 0;
   }
-  v[(n - 1) * n + n - 1] = 1;
+  u[(n - 1) * n + n - 1] = 1;
   e[0] = 0;
 }
 
@@ -176,12 +182,6 @@ function tql2(vt: Float64Array | undefined, d: Float64Array, e: Float64Array, n:
     d[l] += f;
     e[l] = 0;
   }
-}
-
-function transposeSquare(a: Float64Array, n: number): Float64Array {
-  const t = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) t[j * n + i] = a[i * n + j];
-  return t;
 }
 
 function sortDescending(d: Float64Array, vt: Float64Array, n: number): SymmetricEigen {
