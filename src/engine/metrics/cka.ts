@@ -128,7 +128,7 @@ function ratio(xy: number, xx: number, yy: number): number {
 }
 
 /** Column-centred Xᵀ [cols × rows] in float64. */
-export function centredTranspose(x: DataMatrix): Float64Array {
+function centredTranspose(x: DataMatrix): Float64Array {
   const t = transpose(x.data, x.rows, x.cols);
   for (let c = 0; c < x.cols; c++) {
     let mean = 0;
