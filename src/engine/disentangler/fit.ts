@@ -1,7 +1,7 @@
 import type { DisentangleSettings, TrainingInfo } from '../../protocol/report';
 import type { CancelSignal, ProgressSink } from '../cancel';
 import type { DisentanglerSpec, TrainingBackend } from '../compute/types';
-import { fitRidgeConv } from '../linalg/ridge';
+import { fitRidgeConvAsync } from '../linalg/ridge';
 import { createRng } from '../random';
 import { splitIndices } from '../split';
 import type { FeatureTensor } from '../tensor';
@@ -14,6 +14,10 @@ import { train } from './train';
 /** Relative ridge of the warm start (λ·mean eigenvalue of the patch covariance): a light touch that only tames
  * near-collinear patches; the training that follows does the rest. */
 export const WARM_START_LAMBDA = 1e-3;
+
+/** The ridge solve costs ≈ d³ in plain loops (d = C_A·k² patch features): above this, a 3×3 warm start is fitted as
+ * 1×1 and placed in the centre tap (minutes → seconds on 512-channel layers; training then grows the other taps). */
+export const WARM_START_MAX_FEATURES = 2400;
 
 export interface FitOnce {
   evaluation: Evaluation;
@@ -51,7 +55,9 @@ export async function fitOnce(source: FeatureTensor, target: FeatureTensor, targ
   const init = initParams(spec, rng);
   if (settings.warmStart) {
     // Order-0 path = the closed-form ridge map, gates nearly closed: training starts from the linear answer.
-    init.weights[settings.orders] = fitRidgeConv(gatherNhwc(x, source.shape, split.train), gatherNhwc(y.data, target.shape, split.train), settings.kernel, WARM_START_LAMBDA);
+    const ridgeKernel = settings.kernel === 3 && channelsA * 9 > WARM_START_MAX_FEATURES ? 1 : settings.kernel;
+    const weight = await fitRidgeConvAsync(gatherNhwc(x, source.shape, split.train), gatherNhwc(y.data, target.shape, split.train), ridgeKernel, WARM_START_LAMBDA);
+    init.weights[settings.orders] = ridgeKernel === settings.kernel ? weight : centreTap(weight, channelsB, channelsA);
     init.betas.fill(WARM_START_BETA);
   }
   const model = await backend.create(spec, init);
@@ -63,4 +69,11 @@ export async function fitOnce(source: FeatureTensor, target: FeatureTensor, targ
   } finally {
     await model.dispose();
   }
+}
+
+/** A 1×1 OIHW weight [C_B, C_A] as the centre tap of a 3×3 one (zeros elsewhere): the same linear map. */
+function centreTap(weight: Float32Array, channelsB: number, channelsA: number): Float32Array {
+  const full = new Float32Array(channelsB * channelsA * 9);
+  for (let i = 0; i < channelsB * channelsA; i++) full[i * 9 + 4] = weight[i];
+  return full;
 }
