@@ -36,7 +36,9 @@ export function modelDisplayName(uri: vscode.Uri): string {
 }
 
 export class ModelIndex implements vscode.Disposable {
-  private readonly models = new Map<string, DiscoveredModel>();
+  private models = new Map<string, DiscoveredModel>();
+  /** Bumped by each scan, so only the newest scan's result is kept. */
+  private generation = 0;
   private scan: Promise<void> | undefined;
   private watchers: vscode.Disposable[] = [];
   private excludes = new Map<string, FolderExcludes>();
@@ -94,26 +96,35 @@ export class ModelIndex implements vscode.Disposable {
     this.contentChanged.dispose();
   }
 
+  /** Scans into fresh maps and swaps them in at the end; a scan overtaken by a newer one is dropped. */
   private async scanAll(): Promise<void> {
+    const generation = ++this.generation;
     const started = Date.now();
     const config = readConfig();
     const globs = modelGlobs();
     this.extraGlobs = new GlobSet(config.extraModelGlobs);
-    this.models.clear();
-    this.excludes.clear();
-    this.cappedAt = undefined;
     this.watch(globs);
+    const models = new Map<string, DiscoveredModel>();
+    const excludes = new Map<string, FolderExcludes>();
+    let capped: number | undefined;
 
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      const excludes = folderExcludes(folder);
-      this.excludes.set(folder.uri.toString(), excludes);
+      const folderExcluded = folderExcludes(folder);
+      excludes.set(folder.uri.toString(), folderExcluded);
       for (const glob of globs) {
-        const found = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, glob), excludes.findFilesGlob, config.maxFiles);
-        if (found.length >= config.maxFiles) this.cappedAt = config.maxFiles;
-        for (const uri of found) await this.consider(uri);
+        const found = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, glob), folderExcluded.findFilesGlob, config.maxFiles);
+        if (found.length >= config.maxFiles) capped = config.maxFiles;
+        for (const uri of found) {
+          const model = await this.recognise(uri, folderExcluded);
+          if (model) models.set(uri.toString(), model);
+        }
       }
     }
-    this.log.info(`discovery: ${this.models.size} model file(s) in ${Date.now() - started} ms${this.cappedAt ? ` (capped at ${this.cappedAt} per pattern and folder)` : ''}`);
+    if (generation !== this.generation) return;
+    this.models = models;
+    this.excludes = excludes;
+    this.cappedAt = capped;
+    this.log.info(`discovery: ${models.size} model file(s) in ${Date.now() - started} ms${capped ? ` (capped at ${capped} per pattern and folder)` : ''}`);
     this.changed.fire();
   }
 
@@ -166,26 +177,25 @@ export class ModelIndex implements vscode.Disposable {
     if (removed) this.changed.fire();
   }
 
-  /** Adds the file when it is a model outside the exclusions; returns whether it is listed. */
+  /** Adds the file when it is a model outside the exclusions (watcher events); returns whether it is listed. */
   private async consider(uri: vscode.Uri): Promise<boolean> {
+    const model = await this.recognise(uri);
+    if (model) this.models.set(uri.toString(), model);
+    return model !== undefined;
+  }
+
+  /** The model in this file, or undefined when it is excluded, outside the workspace, or not a model. */
+  private async recognise(uri: vscode.Uri, excludes?: FolderExcludes): Promise<DiscoveredModel | undefined> {
     const folder = vscode.workspace.getWorkspaceFolder(uri);
-    if (!folder) return false;
+    if (!folder) return undefined;
     const relative = vscode.workspace.asRelativePath(uri, false);
-    const excludes = this.excludes.get(folder.uri.toString()) ?? folderExcludes(folder);
-    if (excludes.set.matchesPathOrParent(relative)) return false;
+    const excluded = excludes ?? this.excludes.get(folder.uri.toString()) ?? folderExcludes(folder);
+    if (excluded.set.matchesPathOrParent(relative)) return undefined;
     const format = await recogniseModelFile(uri);
-    if (!format) return false;
-    if (format === 'onnx' || uri.path.endsWith('/model.json') || this.extraGlobs.matches(relative)) {
-      const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
-      this.models.set(uri.toString(), {
-        uri,
-        format,
-        name: modelDisplayName(uri),
-        relativePath: vscode.workspace.asRelativePath(uri, multiRoot),
-      });
-      return true;
-    }
-    return false;
+    if (!format) return undefined;
+    if (format !== 'onnx' && !uri.path.endsWith('/model.json') && !this.extraGlobs.matches(relative)) return undefined;
+    const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
+    return { uri, format, name: modelDisplayName(uri), relativePath: vscode.workspace.asRelativePath(uri, multiRoot) };
   }
 
   private isModelPath(uri: vscode.Uri): boolean {
