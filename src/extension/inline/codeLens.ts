@@ -1,6 +1,6 @@
 /** CodeLenses on a TF.js model.json: a summary above the topology, and each compared layer's numbers above its name. */
 import * as vscode from 'vscode';
-import { layerEntries } from './layerEntries';
+import { modelJsonLayers } from './layerEntries';
 import { lensTitle, staleness, summaryTitle } from './format';
 import { OPEN_PAIR_COMMAND, type ConsistencySource } from './source';
 
@@ -12,9 +12,10 @@ export class ConsistencyCodeLensProvider implements vscode.CodeLensProvider {
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    const entries = layerEntries(document.getText());
-    if (entries.length === 0) return [];
-    const top = new vscode.Range(document.positionAt(entries[0].offset), document.positionAt(entries[0].offset));
+    const layers = modelJsonLayers(document.getText());
+    if (!layers?.entries.length) return [];
+    const at = document.positionAt(layers.topologyOffset);
+    const top = new vscode.Range(at, at);
     const model = this.source.forModel(document.uri);
     if (!model) {
       return [new vscode.CodeLens(top, {
@@ -29,7 +30,7 @@ export class ConsistencyCodeLensProvider implements vscode.CodeLensProvider {
       command: 'knowledgeConsistency.openAnalysis',
       arguments: [model.record.id],
     })];
-    for (const entry of entries) {
+    for (const entry of layers.entries) {
       const layer = model.layers.get(entry.name);
       if (!layer) continue;
       const at = document.positionAt(entry.offset);

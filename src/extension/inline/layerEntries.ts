@@ -16,10 +16,20 @@ export interface LayerEntry {
 /** Layer lists in the places the TF.js converters write them, relative to modelTopology. */
 const LAYER_LISTS: Array<Array<string>> = [['config', 'layers'], ['model_config', 'config', 'layers'], ['node']];
 
-export function layerEntries(text: string): LayerEntry[] {
+export interface ModelJsonLayers {
+  /** Offset of the `"modelTopology"` property (where a whole-model summary goes). */
+  topologyOffset: number;
+  entries: LayerEntry[];
+}
+
+export function modelJsonLayers(text: string): ModelJsonLayers | undefined {
   const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
   const topology = root && findNodeAtLocation(root, ['modelTopology']);
-  if (!topology) return [];
+  if (!topology?.parent) return undefined;
+  return { topologyOffset: topology.parent.offset, entries: layerEntries(topology) };
+}
+
+function layerEntries(topology: Node): LayerEntry[] {
   for (const location of LAYER_LISTS) {
     const list = findNodeAtLocation(topology, location);
     if (list?.type !== 'array' || !list.children) continue;

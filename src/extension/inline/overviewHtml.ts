@@ -50,7 +50,7 @@ export function overviewHtml(page: OverviewPage): string {
   const k = m?.maxOrder ?? -1;
   const cols = [
     ['depth', 'num'], ['layer', 'text'], ['kind', 'text'], ['shape', 'text'],
-    ...(m ? [['explained', 'num'], ...Array.from({ length: k + 1 }, (_, i) => [`order ${i}`, 'num']), ['ε', 'num'], ['CKA*', 'num'], [`${m.otherName} layer`, 'text']] : []),
+    ...(m ? [['explained', 'num'], ...Array.from({ length: k + 1 }, (_, i) => [`order ${i}`, 'num']), ['ε', 'num'], ['CKA*', 'num'], ['vs layer', 'text']] : []),
   ];
   const head = cols.map(([label, type], i) => `<th scope="col" data-type="${type}" aria-sort="none"><button type="button" data-col="${i}">${esc(label)}</button></th>`).join('');
   const rows = (page.layers ?? []).map((layer) => {
