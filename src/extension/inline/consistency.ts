@@ -29,6 +29,8 @@ export interface ModelConsistency {
   otherName: string;
   /** Either model file changed after the analysis ran. */
   stale: boolean;
+  /** A model file was just saved and is being compared with the analysed content. */
+  checking?: boolean;
   /** By this model's layer name. */
   layers: Map<string, LayerConsistency>;
   /** Mean explained fraction over this model's explained layers (NaN when none). */

@@ -1,6 +1,6 @@
 /**
  * Warnings in the Problems panel on the layers of open model.json files whose features the other model explains
- * poorly (explained < knowledgeConsistency.inline.threshold). Stale or unsaved results give none: a warning
+ * poorly (explained < knowledgeConsistency.inline.threshold). Stale, unsaved or unchecked results give none: a warning
  * would present old numbers as a current finding.
  */
 import * as vscode from 'vscode';
@@ -35,7 +35,7 @@ export class ConsistencyDiagnostics implements vscode.Disposable {
   private update(document: vscode.TextDocument): void {
     if (!isModelJson(document.uri)) return;
     const model = this.source.forModel(document.uri);
-    if (!model || model.stale || document.isDirty) {
+    if (!model || model.stale || model.checking || document.isDirty) {
       this.collection.delete(document.uri);
       return;
     }

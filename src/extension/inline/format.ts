@@ -3,15 +3,16 @@ import { fmt, pct } from '../../engine/report/format';
 import type { LayerConsistency, ModelConsistency } from './consistency';
 
 /** Why a result is not current: the file changed (store) or has unsaved edits (editor). */
-export type Staleness = 'current' | 'stale' | 'unsaved';
+export type Staleness = 'current' | 'stale' | 'unsaved' | 'checking';
 
 const STALE_NOTE: Record<Exclude<Staleness, 'current'>, string> = {
   stale: 'stale: the model changed after this analysis',
   unsaved: 'stale: unsaved edits since this analysis',
+  checking: 'checking the saved file against this analysis',
 };
 
 export function staleness(model: ModelConsistency, dirty: boolean): Staleness {
-  return model.stale ? 'stale' : dirty ? 'unsaved' : 'current';
+  return model.stale ? 'stale' : dirty ? 'unsaved' : model.checking ? 'checking' : 'current';
 }
 
 /** "explained 0.82 · o0 0.61 · o1 0.15 · o2 0.06 vs mnist-cnn-seed2 ▸" */

@@ -41,6 +41,7 @@ function header(page: OverviewPage): string {
   lines.push(`<p class="summary">Knowledge consistency vs <strong>${esc(m.otherName)}</strong>${m.otherName === page.referenceName ? ' (reference model)' : ''}: ` +
     `mean explained <strong>${fmt(m.mean, 3)}</strong> · ${esc(r.preset)} preset · probe ${esc(r.report?.probe.source ?? r.probe)} × ${r.report?.probe.count ?? '?'} · ${esc(new Date(r.startedAt).toLocaleString())} ` +
     `<button type="button" data-action="openAnalysis">Open analysis</button></p>`);
+  if (m.checking && !m.stale) lines.push('<p class="stale" role="status">Checking the saved file against this analysis…</p>');
   if (m.stale) lines.push('<p class="stale" role="alert">Stale: a model file changed after this analysis. These numbers describe the old content; compare again for current ones.</p>');
   return lines.join('\n');
 }
@@ -84,7 +85,7 @@ export function overviewHtml(page: OverviewPage): string {
 <link rel="stylesheet" href="${esc(page.styleUri)}">
 <title>Model Overview: ${esc(page.modelName)}</title>
 </head>
-<body class="${m?.stale ? 'is-stale' : ''}">
+<body class="${m?.stale || m?.checking ? 'is-stale' : ''}">
 ${header(page)}
 ${body}
 <script nonce="${page.nonce}" src="${esc(page.scriptUri)}"></script>

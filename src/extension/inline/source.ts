@@ -3,8 +3,9 @@
  * or went stale (store), or the reference model changed.
  */
 import * as vscode from 'vscode';
-import type { ExtensionServices } from '../contracts';
+import type { AnalysisRecord, ExtensionServices } from '../contracts';
 import { modelDisplayName } from '../discovery/modelIndex';
+import { hashModelFiles } from '../results/hash';
 import { modelConsistency, type ModelConsistency } from './consistency';
 
 export const OPEN_PAIR_COMMAND = 'knowledgeConsistency.inline.openPair';
@@ -13,14 +14,53 @@ export class ConsistencySource implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
+  /**
+   * Content hashes of model files saved in an editor, until the store has checked them (it re-hashes on the file
+   * watcher's event and says so only when a stale flag flips): between a save and that check, a changed file
+   * must not show its old numbers as current. undefined = hashing.
+   */
+  private readonly saved = new Map<string, string | undefined>();
 
   constructor(private readonly services: ExtensionServices) {
     this.subscriptions = [
       this.changed,
       // Running analyses change often (every pair); only finished ones are shown, so only their changes count.
-      services.store.onDidChange((record) => record.status === 'done' && this.changed.fire()),
+      services.store.onDidChange((record) => {
+        if (record.status !== 'done') return;
+        this.saved.delete(record.modelA);
+        this.saved.delete(record.modelB);
+        this.changed.fire();
+      }),
       services.reference.onDidChange(() => this.changed.fire()),
+      vscode.workspace.onDidSaveTextDocument((document) => isModelFile(document.uri) && void this.checkSaved(document.uri.fsPath)),
     ];
+  }
+
+  private async checkSaved(modelPath: string): Promise<void> {
+    this.saved.set(modelPath, undefined);
+    this.changed.fire();
+    let hash: string;
+    try {
+      hash = await hashModelFiles(modelPath);
+    } catch {
+      hash = 'unreadable';
+    }
+    if (!this.saved.has(modelPath)) return; // the store checked it meanwhile
+    this.saved.set(modelPath, hash);
+    this.changed.fire();
+  }
+
+  /** 'changed' when a saved file's content differs from the analysed one, 'checking' while it is being hashed. */
+  private savedState(record: AnalysisRecord): 'changed' | 'checking' | undefined {
+    const models = record.report?.models;
+    let state: 'checking' | undefined;
+    for (const [file, analysed] of [[record.modelA, models?.a.sha256], [record.modelB, models?.b.sha256]] as const) {
+      if (!this.saved.has(file)) continue;
+      const hash = this.saved.get(file);
+      if (hash === undefined) state = 'checking';
+      else if (hash !== analysed) return 'changed';
+    }
+    return state;
   }
 
   /** The reference model's path, when it is a local file. */
@@ -38,7 +78,11 @@ export class ConsistencySource implements vscode.Disposable {
     const ref = this.referencePath();
     const record = (ref && ref !== modelPath ? this.services.store.latestFor(modelPath, ref) : undefined) ?? this.services.store.latestFor(modelPath);
     if (!record?.report || record.modelA === record.modelB) return undefined;
-    return modelConsistency(record, modelPath, (p) => modelDisplayName(vscode.Uri.file(p)));
+    const model = modelConsistency(record, modelPath, (p) => modelDisplayName(vscode.Uri.file(p)));
+    const saved = this.savedState(record);
+    if (saved === 'changed') model.stale = true;
+    if (saved === 'checking') model.checking = true;
+    return model;
   }
 
   refresh(): void {

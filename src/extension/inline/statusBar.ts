@@ -38,7 +38,7 @@ export class ReferenceStatusBar implements vscode.Disposable {
     const model = active && this.source.forModel(active);
     if (active && model) {
       const dirty = vscode.workspace.textDocuments.some((d) => d.uri.toString() === active.toString() && d.isDirty);
-      const stale = model.stale || dirty;
+      const stale = model.stale || model.checking || dirty;
       text += ` · ${modelDisplayName(active)} ${fmt(model.mean, 2)}${stale ? ' (stale)' : ''}`;
       tooltip.appendMarkdown(
         `\n\n${modelDisplayName(active)}: mean explained ${fmt(model.mean, 3)} vs ${model.otherName} over its compared layers` +

@@ -183,6 +183,11 @@ describe('inline reports', function () {
     assert.deepEqual([...readFileSync(out.heatmap).subarray(1, 4)], [...Buffer.from('PNG')]);
     for (const p of explainedHere) assert.ok(md.includes(p.explained.toFixed(3)), `${p.layerA}: ${p.explained.toFixed(3)} not in the Markdown`);
     assert.match(readFileSync(out.html, 'utf8'), /^<!DOCTYPE html>[\s\S]*Knowledge consistency: mnist-cnn-seed1 vs mnist-cnn-seed2/);
+
+    // Opened: the Markdown in VS Code's preview, the HTML report in a webview.
+    await vscode.commands.executeCommand('knowledgeConsistency.exportReport', record.id, { folder: mkdtempSync(path.join(tmpdir(), 'kc-export-')) });
+    const webviews = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).flatMap((t) => (t.input instanceof vscode.TabInputWebview ? [t.input.viewType] : []));
+    await waitFor(() => webviews().some((v) => v.endsWith('markdown.preview')) && webviews().some((v) => v.endsWith('knowledgeConsistency.htmlReport')), `the Markdown preview and the HTML report (tabs: ${webviews().join(', ')})`);
   });
 
   it('opens the Model Overview custom editor on an ONNX file', async () => {
