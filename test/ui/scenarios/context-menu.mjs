@@ -20,8 +20,11 @@ export default async function contextMenu(ctx) {
   }
   const files = ctx.explorerItem('model.onnx');
   await files.nth(1).waitFor({ state: 'visible' });
+  // Click opens the first file in an editor; wait for that before ctrl-click adds the second to the selection.
   await files.nth(0).click();
+  await page.locator('.tabs-container .tab', { hasText: 'model.onnx' }).first().waitFor({ state: 'visible' });
   await files.nth(1).click({ modifiers: ['Control'] });
+  await page.locator('.explorer-folders-view .monaco-list-row.selected', { hasText: 'model.onnx' }).nth(1).waitFor({ state: 'visible' });
   await files.nth(1).click({ button: 'right' });
   const item = page.locator('.context-view .action-item', { hasText: 'Compare Knowledge Consistency' });
   await item.waitFor({ state: 'visible' });
