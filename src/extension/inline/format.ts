@@ -36,19 +36,21 @@ export function bar(fraction: number, cells = 10): string {
   return '█'.repeat(filled) + '░'.repeat(cells - filled);
 }
 
-/** The hover: every number of the pair, a bar per component, what the numbers are and are not. */
+/** The hover: the link to the drill-down first, every number of the pair with a bar, what they are and are not. */
 export function hoverMarkdown(layer: LayerConsistency, model: ModelConsistency, state: Staleness, openCommandUri: string): string {
   const p = layer.pair;
   const sd = (v: number | undefined) => (v !== undefined && p.spread && p.spread.seeds > 1 ? ` ± ${fmt(v, 2)}` : '');
   const row = (label: string, v: number, spread?: number) => `| ${label} | \`${bar(v)}\` | ${fmt(v)}${sd(spread)} |`;
-  const explainer = layer.explainedHere ? `${model.otherName}'s \`${layer.otherLayer}\`` : `this layer`;
-  const target = layer.explainedHere ? `this layer \`${layer.layer}\`` : `${model.otherName}'s \`${layer.otherLayer}\``;
+  const other = `${model.otherName}'s \`${layer.otherLayer}\``;
+  const what = layer.explainedHere
+    ? `Share of this layer's feature variance that ${other} predicts`
+    : `Share of ${other}'s feature variance that this layer predicts`;
   const r = model.record;
   const lines = [
-    `**Knowledge consistency** of \`${layer.layer}\` · ${layer.direction}`,
+    `**Knowledge consistency** of \`${layer.layer}\` vs ${other} · ${layer.direction} · [open the drill-down ▸](${openCommandUri})`,
     '',
-    ...(state === 'current' ? [] : [`$(warning) **${STALE_NOTE[state]}** — the numbers below are from before; compare again for current ones.`, '']),
-    `How much of ${target}'s feature variance ${explainer} predicts (held-out probes; Liang et al., ICLR 2020).`,
+    ...(state === 'current' ? [] : [`$(warning) **${STALE_NOTE[state]}**: the numbers below describe the analysed content.`, '']),
+    `${what} on held-out probes (Liang et al., ICLR 2020):`,
     '',
     '| | | |',
     '|---|---|---:|',
@@ -56,12 +58,11 @@ export function hoverMarkdown(layer: LayerConsistency, model: ModelConsistency, 
     ...p.orders.map((o) => row(`order ${o.order}`, o.fraction, p.spread?.orders[o.order])),
     row('inconsistent ε', p.inconsistent.fraction, p.spread?.inconsistent),
     '',
-    `Order 0 is linearly consistent knowledge, higher orders fuzzier; ε is what ${explainer} cannot predict. ` +
+    'Order 0 is linearly consistent knowledge, higher orders fuzzier; ε is what cannot be predicted. ' +
       `Similarity (not consistency): linear CKA ${fmt(p.similarity.linearCKA)}, ridge ${fmt(p.similarity.ridgeExplained)}.`,
     '',
-    `${r.preset} preset · probe ${r.report?.probe.source ?? r.probe} × ${r.report?.probe.count ?? '?'} · ${new Date(r.startedAt).toLocaleString()}${p.warnings?.length ? ` · ⚠ ${p.warnings.join('; ')}` : ''}`,
-    '',
-    `[Open the drill-down ▸](${openCommandUri})`,
+    `${r.preset} preset · probe ${r.report?.probe.source ?? r.probe} × ${r.report?.probe.count ?? '?'} · ${new Date(r.startedAt).toLocaleString()}`,
+    ...(p.warnings?.length ? ['', ...p.warnings.map((w) => `⚠ ${w}`)] : []),
   ];
   return lines.join('\n');
 }

@@ -38,6 +38,13 @@ export default async function inline(ctx) {
     await page.keyboard.press('Enter');
     await page.locator('.context-view').waitFor({ state: 'hidden' });
   };
+  /** No tooltip (tab, breadcrumb, hover) over the picture: pointer to an empty spot, Escape, wait until none shows. */
+  const noTooltips = async () => {
+    await page.mouse.move(1150, 600);
+    await page.keyboard.press('Escape');
+    const tips = page.locator('.workbench-hover-container, .monaco-hover').filter({ visible: true });
+    for (let i = 0; i < 50 && (await tips.count()) > 0; i++) await page.waitForTimeout(100);
+  };
   /** Starts "Compare with Reference Model…" on a row; the panel opens on it (the lenses and rows below wait for the result). */
   const compareWithReference = async (row, tab) => {
     await menu(row, 'Compare with Reference Model');
@@ -59,11 +66,10 @@ export default async function inline(ctx) {
   await ctx.runCommand('Fold Level 7');
   // Scroll so that the first probe points (pool1 on line 52, pool2 on line 101) are in the picture.
   await page.keyboard.press('Control+Home');
-  for (let i = 0; i < 34; i++) await page.keyboard.press('Control+ArrowDown');
+  for (let i = 0; i < 41; i++) await page.keyboard.press('Control+ArrowDown');
   await lenses.filter({ hasText: /explained \d\.\d\d · o0 \d\.\d\d · o1/ }).first().waitFor({ state: 'visible' });
   await page.locator('.statusbar-item', { hasText: /ref: mnist-cnn-seed2 · mnist-cnn-seed1\/tfjs \d\.\d\d/ }).waitFor({ state: 'visible' });
-  await page.mouse.move(1150, 600);
-  await page.locator('.monaco-hover, .workbench-hover').first().waitFor({ state: 'hidden' }).catch(() => undefined);
+  await noTooltips();
   await ctx.screenshot('inline-codelens');
 
   // The hover over a compared layer's name: every number with a bar.
@@ -82,7 +88,7 @@ export default async function inline(ctx) {
   await frame.locator('th[aria-sort="descending"]', { hasText: 'explained' }).waitFor({ state: 'visible' });
   const values = await frame.locator('#layers tbody tr.compared td.num:nth-child(5)').evaluateAll((cells) => cells.map((c) => Number(c.dataset.value)));
   if (values.some((v, i) => i > 0 && v > values[i - 1])) throw new Error(`explained not sorted high to low: ${values.join(', ')}`);
-  await page.mouse.move(900, 900);
+  await noTooltips();
   await ctx.screenshot('model-overview');
 
   await frame.locator('#layers tbody tr.compared a[data-layer]').first().click();
