@@ -2,11 +2,12 @@
 import * as vscode from 'vscode';
 import type { CompareJobs } from '../analysis/compareJobs';
 import { buildCompareOptions, type CompareChoices } from '../analysis/options';
-import { readConfig } from '../config';
+import { readConfig, type LayerSelection } from '../config';
 import type { AnalysisRecord, ReferenceModel } from '../contracts';
 import type { ModelIndex } from '../discovery/modelIndex';
+import { recogniseModelFile } from '../discovery/recognise';
 import type { WorkerClient } from '../worker/client';
-import { pickLayers, pickModel, pickPreset, pickProbeSource, toUri, type ModelArg } from './pickers';
+import { pickLayers, pickLayerSelection, pickModel, pickPreset, pickProbeSource, toUri, type ModelArg } from './pickers';
 
 export interface CompareCommandDeps {
   index: ModelIndex;
@@ -19,7 +20,7 @@ export interface CompareCommandDeps {
 
 export function registerCompareCommands(deps: CompareCommandDeps): vscode.Disposable[] {
   const { index, reference } = deps;
-  const start = (a: vscode.Uri, b: vscode.Uri, choices: CompareChoices = {}) => compare(deps, a, b, choices);
+  const start = (a: vscode.Uri, b: vscode.Uri, choices: CompareChoices = {}, layers?: LayerSelection) => compare(deps, a, b, choices, layers);
 
   return [
     // Explorer (two selected files: `uris`), tree, or palette (nothing: pick everything).
@@ -38,7 +39,9 @@ export function registerCompareCommands(deps: CompareCommandDeps): vscode.Dispos
       if (!source) return undefined;
       const preset = await pickPreset(config.preset);
       if (!preset) return undefined;
-      return start(first, second, { probe: { source }, preset });
+      const layers = await pickLayerSelection(config.defaultLayers);
+      if (!layers) return undefined;
+      return start(first, second, { probe: { source }, preset }, layers);
     }),
     vscode.commands.registerCommand('knowledgeConsistency.compareWithReference', async (arg?: ModelArg) => {
       let ref = reference.get();
@@ -64,10 +67,19 @@ export function registerCompareCommands(deps: CompareCommandDeps): vscode.Dispos
   ];
 }
 
-async function compare(deps: CompareCommandDeps, a: vscode.Uri, b: vscode.Uri, choices: CompareChoices): Promise<AnalysisRecord | undefined> {
+/** `layers` overrides the defaultLayers setting for this run (the palette asks). */
+async function compare(deps: CompareCommandDeps, a: vscode.Uri, b: vscode.Uri, choices: CompareChoices, layerSelection?: LayerSelection): Promise<AnalysisRecord | undefined> {
+  // The Explorer menu checks only the right-clicked file; say which other one is not a model before anything runs.
+  for (const uri of [a, b]) {
+    if (!(await recogniseModelFile(uri))) {
+      void vscode.window.showErrorMessage(`Knowledge Consistency: ${vscode.workspace.asRelativePath(uri)} is not a model file: compare ONNX files (*.onnx) or TF.js models (model.json).`);
+      return undefined;
+    }
+  }
   const config = readConfig(a);
-  if (!choices.layersA && config.defaultLayers !== 'probe-points' && vscode.workspace.isTrusted) {
-    const layers = await chooseLayers(deps.worker, a, b, config.defaultLayers === 'pick');
+  const selection = layerSelection ?? config.defaultLayers;
+  if (!choices.layersA && selection !== 'probe-points' && vscode.workspace.isTrusted) {
+    const layers = await chooseLayers(deps.worker, a, b, selection === 'pick');
     if (!layers) return undefined;
     choices = { ...choices, ...layers };
   }

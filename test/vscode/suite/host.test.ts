@@ -167,6 +167,14 @@ describe('extension host: compare', function () {
     assert.equal(again?.startedAt, record.startedAt);
   });
 
+  it('refuses a pair with a file that is not a model, before anything runs', async () => {
+    const kc = await api();
+    const before = kc.analyses().length;
+    const readme = at('README.md');
+    assert.equal(await compare(seed1(), readme), undefined);
+    assert.equal(kc.analyses().length, before, 'an analysis was started for a non-model file');
+  });
+
   it('reopens an analysis and opens the report of one layer from the Models tree', async () => {
     const kc = await api();
     const record = kc.analyses().find((r) => r.status === 'done')!;
