@@ -1,6 +1,6 @@
 /** CodeLenses on a TF.js model.json: a summary above the topology, and each compared layer's numbers above its name. */
 import * as vscode from 'vscode';
-import { modelJsonLayers } from './layerEntries';
+import { documentLayers } from './documentLayers';
 import { lensTitle, staleness, summaryTitle } from './format';
 import { OPEN_PAIR_COMMAND, type ConsistencySource } from './source';
 
@@ -12,7 +12,7 @@ export class ConsistencyCodeLensProvider implements vscode.CodeLensProvider {
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    const layers = modelJsonLayers(document.getText());
+    const layers = documentLayers(document);
     if (!layers?.entries.length) return [];
     const at = document.positionAt(layers.topologyOffset);
     const top = new vscode.Range(at, at);

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { SECTION } from '../config';
 import { diagnosticMessage } from './format';
-import { modelJsonLayers } from './layerEntries';
+import { documentLayers } from './documentLayers';
 import { isModelJson, type ConsistencySource } from './source';
 
 export const THRESHOLD_SETTING = 'inline.threshold';
@@ -42,7 +42,7 @@ export class ConsistencyDiagnostics implements vscode.Disposable {
     const threshold = vscode.workspace.getConfiguration(SECTION, document.uri).get<number>(THRESHOLD_SETTING, 0.5);
     const isReference = this.source.referencePath() === model.otherPath;
     const diagnostics: vscode.Diagnostic[] = [];
-    for (const entry of modelJsonLayers(document.getText())?.entries ?? []) {
+    for (const entry of documentLayers(document)?.entries ?? []) {
       const layer = model.layers.get(entry.name);
       if (!layer?.explainedHere || !(layer.pair.explained < threshold)) continue;
       const range = new vscode.Range(document.positionAt(entry.offset), document.positionAt(entry.offset + entry.length));

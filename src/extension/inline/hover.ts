@@ -1,7 +1,7 @@
 /** Hovers on a layer's `"name": …` in a TF.js model.json: the pair's full numbers with small bars. */
 import * as vscode from 'vscode';
 import { hoverMarkdown, staleness } from './format';
-import { modelJsonLayers } from './layerEntries';
+import { documentLayers } from './documentLayers';
 import { OPEN_PAIR_COMMAND, openPairUri, type ConsistencySource } from './source';
 
 export class ConsistencyHoverProvider implements vscode.HoverProvider {
@@ -9,7 +9,7 @@ export class ConsistencyHoverProvider implements vscode.HoverProvider {
 
   provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     const offset = document.offsetAt(position);
-    const entry = (modelJsonLayers(document.getText())?.entries ?? []).find((e) => offset >= e.offset && offset <= e.offset + e.length);
+    const entry = (documentLayers(document)?.entries ?? []).find((e) => offset >= e.offset && offset <= e.offset + e.length);
     if (!entry) return undefined;
     const model = this.source.forModel(document.uri);
     const layer = model?.layers.get(entry.name);
