@@ -32,6 +32,8 @@ export class ConsistencySource implements vscode.Disposable {
         this.changed.fire();
       }),
       services.reference.onDidChange(() => this.changed.fire()),
+      // A removed analysis disappears too. The ResultsStore contract has no removal event; the disk store has one.
+      ...onRemove(services.store, () => this.changed.fire()),
       vscode.workspace.onDidSaveTextDocument((document) => isModelFile(document.uri) && void this.checkSaved(document.uri.fsPath)),
     ];
   }
@@ -92,6 +94,11 @@ export class ConsistencySource implements vscode.Disposable {
   dispose(): void {
     for (const d of this.subscriptions) d.dispose();
   }
+}
+
+function onRemove(store: object, listener: () => void): vscode.Disposable[] {
+  const event = (store as { onDidRemove?: vscode.Event<string> }).onDidRemove;
+  return event ? [event(listener)] : [];
 }
 
 /** A command: URI that opens the drill-down of a pair (for Markdown links in hovers). */

@@ -190,6 +190,15 @@ describe('inline reports', function () {
     await waitFor(() => webviews().some((v) => v.endsWith('markdown.preview')) && webviews().some((v) => v.endsWith('knowledgeConsistency.htmlReport')), `the Markdown preview and the HTML report (tabs: ${webviews().join(', ')})`);
   });
 
+  it('drops everything when the analysis is removed', async () => {
+    await configure({ 'inline.threshold': 1 });
+    await waitFor(() => diagnosticsOf(document.uri).length === explainedHere.length, 'the diagnostics before removal');
+    await vscode.commands.executeCommand('knowledgeConsistency.removeAnalysis', record.id);
+    await waitFor(() => diagnosticsOf(document.uri).length === 0, 'no diagnostics once the analysis is removed');
+    const titles = (await lensesOf(document.uri)).map((l) => l.command?.title ?? '');
+    assert.deepEqual(titles, ['Knowledge consistency: no analysis of this model yet · compare with the reference model ▸']);
+  });
+
   it('opens the Model Overview custom editor on an ONNX file', async () => {
     await vscode.commands.executeCommand('knowledgeConsistency.openModelOverview', onnx('mnist-cnn-seed1'));
     await waitFor(() => vscode.window.tabGroups.activeTabGroup.activeTab?.input instanceof vscode.TabInputCustom, 'the Model Overview tab');
