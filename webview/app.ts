@@ -7,7 +7,7 @@ import type { HostMessage, PairFocus, PanelViewState } from '../src/protocol/web
 import { exportStem, heatmapCsv } from './model/export';
 import { num, pct, spreadPct } from './model/format';
 import { buildHeatmap, CellState, cellOf, type HeatmapModel } from './model/heatmap';
-import { directedKey, measuresFor, orderFraction } from './model/measures';
+import { ckaKey, ckaName, directedKey, measuresFor, orderFraction } from './model/measures';
 import { layerStrip } from './model/strip';
 import { applyHostMessage, EMPTY, inFlight, type PanelData } from './model/stream';
 import type { PanelIpc } from './ipc';
@@ -269,9 +269,9 @@ export class App {
       const j = mat?.layersB.indexOf(b) ?? -1;
       if (mat && i >= 0 && j >= 0) {
         const v = (k: string) => mat.measures[k]?.[i * mat.layersB.length + j] ?? undefined;
-        const cka = v('linearCKA');
+        const cka = v(ckaKey(report));
         const ridge = v(directedKey('ridgeExplained', m.direction));
-        lines.push(`similarity: linear CKA ${num(cka ?? undefined)}${ridge !== undefined && ridge !== null ? ` · ridge ${pct(ridge)}` : ''}`);
+        lines.push(`similarity: ${ckaName(report)} ${num(cka ?? undefined)}${ridge !== undefined && ridge !== null ? ` · ridge ${pct(ridge)}` : ''}`);
       }
       lines.push(m.running[at] ? 'disentangler: running…' : 'disentangler: not run on this pair');
     }

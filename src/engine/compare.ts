@@ -1,7 +1,7 @@
 /**
  * The main job: two model files + probe inputs → a consistency report. Opens both models, fits the probe to each,
- * extracts the selected layers' features through an on-disk FeatureStore, fills the all-pairs similarity matrix,
- * then runs the disentangler on the default pairs in each asked direction, streaming results as they finish.
+ * extracts the features of every feature layer (capped) through an on-disk FeatureStore, fills the layer × layer
+ * similarity matrix, then runs the disentangler on the default pairs in each asked direction, streaming results as they finish.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,7 @@ import { openProbe, type ProbeNormalization } from './probes/index';
 import { splitIndices } from './split';
 import { similarityMatrix } from './compare/matrix';
 import { extractFeatures, type ExtractedFeatures } from './compare/extract';
+import { matrixLayers } from './compare/matrix-layers';
 import { inputTarget, modelRef } from './compare/model-ref';
 import { TOOL_NAME, TOOL_VERSION } from './version';
 import {
@@ -93,16 +94,19 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
     const probe = await openProbe({ ...options.probe, seed: settings.seed }, inputTarget(a));
     const pairing = pairLayers(layersA, layersB, options.layersA, options.layersB);
     log(`pairing (${pairing.rule}): ${pairing.pairs.map((p) => `${p.layerA} ↔ ${p.layerB}`).join(', ')}`);
+    // The heatmap covers every feature layer; the disentangler's layers are among them.
+    const rowsA = matrixLayers(layersA, pairing.layersA, 'A');
+    const rowsB = matrixLayers(layersB, pairing.layersB, 'B');
     const [refA, refB] = await Promise.all([modelRef(a, layersA), modelRef(b, layersB)]);
     timings.loadSeconds = done();
 
     done = stage();
-    const fa = await extractFeatures(a, 'A', probe, options.probe.normalization, pairing.layersA, path.join(cacheRoot, 'a'), hooks);
-    const fb = await extractFeatures(b, 'B', probe, options.probe.normalization, pairing.layersB, path.join(cacheRoot, 'b'), hooks);
+    const fa = await extractFeatures(a, 'A', probe, options.probe.normalization, rowsA.names, path.join(cacheRoot, 'a'), hooks);
+    const fb = await extractFeatures(b, 'B', probe, options.probe.normalization, rowsB.names, path.join(cacheRoot, 'b'), hooks);
     timings.extractSeconds = done();
 
     done = stage();
-    const matrix = await similarityMatrix(pairing.layersA, fa, pairing.layersB, fb, {
+    const matrix = await similarityMatrix(rowsA.names, fa, rowsB.names, fb, {
       ridge: options.allPairs ?? false, directions, kernel: settings.kernel, testFraction: settings.testFraction, seed: settings.seed, signal, onProgress,
     });
     hooks.onMatrix?.(matrix);
@@ -135,6 +139,7 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
       timings,
       warnings: [
         ...(probe.warning ? [probe.warning] : []), ...probe.warnings, ...pairingWarnings(pairing, layersA, layersB),
+        ...[rowsA.warning, rowsB.warning].filter((w): w is string => w !== undefined),
         ...new Set(pairs.flatMap((p) => p.warnings ?? [])),
       ],
     };

@@ -34,6 +34,20 @@ export function directedKey(key: string, direction: Direction): string {
   return direction === 'B->A' ? B_TO_A_KEYS[key] ?? key : key;
 }
 
+/**
+ * The matrix key holding CKA: 'linearCKA', or 'linearCKAUnbiased' where the engine used the unbiased minibatch
+ * estimator (large probe sets) and filled that key instead.
+ */
+export function ckaKey(report: ReportLike): 'linearCKA' | 'linearCKAUnbiased' {
+  const m = report.matrix?.measures;
+  return m && !m.linearCKA && m.linearCKAUnbiased ? 'linearCKAUnbiased' : 'linearCKA';
+}
+
+/** How CKA is named in labels and tooltips. */
+export function ckaName(report: ReportLike): string {
+  return ckaKey(report) === 'linearCKAUnbiased' ? 'linear CKA (unbiased)' : 'linear CKA';
+}
+
 /** K from the settings, else from the longest orders array seen, else the paper's K = 2. */
 export function highestOrder(report: ReportLike): number {
   if (report.settings) return report.settings.orders;
@@ -55,7 +69,9 @@ export function measuresFor(report: ReportLike): Measure[] {
     list.push({ id: `order${k}`, label: `Order-${k} fraction`, kind: 'consistency', fromPair: (p) => orderFraction(p, k) });
   }
   list.push({ id: 'inconsistent', label: 'Inconsistent fraction (ε)', kind: 'consistency', fromPair: (p) => p.inconsistent.fraction, higherIsWorse: true });
-  list.push({ id: 'linearCKA', label: 'Linear CKA (similarity)', kind: 'similarity', fromPair: (p) => p.similarity.linearCKA, matrixKey: 'linearCKA' });
+  // One menu entry whichever estimator filled the matrix (the id stays, so a chosen measure survives a new report).
+  const cka = ckaName(report);
+  list.push({ id: 'linearCKA', label: `${cka[0].toUpperCase()}${cka.slice(1)} (similarity)`, kind: 'similarity', fromPair: (p) => p.similarity.linearCKA, matrixKey: ckaKey(report) });
   if (report.matrix?.measures.ridgeExplained || report.matrix?.measures.ridgeExplainedBA) {
     list.push({ id: 'ridgeExplained', label: 'Ridge explained, order-0 bound (similarity)', kind: 'similarity', fromPair: (p) => p.similarity.ridgeExplained, matrixKey: 'ridgeExplained' });
   }

@@ -26,10 +26,12 @@ test('a model compared with itself explains ≥ 0.98 at every probed layer (data
   for (const p of report.pairs) assert.ok(p.explained >= 0.98, `${p.layerA}: explained ${p.explained}`);
   assert.deepEqual(streamed, report.pairs, 'every pair streamed as it finished');
   assert.equal(matrices.length, 1);
-  // CKA of a layer with itself is 1 on the diagonal of the matrix.
+  // The matrix covers every feature layer (not input/flatten); CKA of a layer with itself is 1 on its diagonal.
   const m = report.matrix!;
-  assert.deepEqual(m.layersA, probePoints);
-  for (let i = 0; i < probePoints.length; i++) assert.ok(Math.abs(m.measures.linearCKA[i * probePoints.length + i]! - 1) < 1e-4);
+  assert.deepEqual(m.layersA, ['conv1', 'relu1', 'pool1', 'conv2', 'relu2', 'pool2', 'fc1', 'relu3', 'fc2']);
+  assert.deepEqual(m.layersB, m.layersA);
+  const n = m.layersA.length;
+  for (let i = 0; i < n; i++) assert.ok(Math.abs(m.measures.linearCKA[i * n + i]! - 1) < 1e-4, m.layersA[i]);
   // The report records where everything came from.
   assert.equal(report.probe.source, 'mnist');
   assert.equal(report.probe.count, 200);

@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { matrixLayers } from '../../../src/engine/compare/matrix-layers';
+import type { LayerInfo } from '../../../src/protocol/report';
+
+const layer = (name: string, kind: string, depth: number, probePoint = false): LayerInfo => ({ name, kind, depth, probePoint, shape: [-1, 4] });
+
+test('every feature layer in depth order; input, reshape, identity, dropout and other ops left out', () => {
+  const layers = [
+    layer('fc', 'dense', 7), layer('input', 'input', 0), layer('conv1', 'conv', 1), layer('bn1', 'norm', 2),
+    layer('relu1', 'activation', 3, true), layer('pool1', 'pool', 4), layer('flatten', 'reshape', 5),
+    layer('drop', 'dropout', 6), layer('id', 'identity', 6), layer('shape', 'other', 6), layer('sum', 'add', 8), layer('cat', 'concat', 9),
+  ];
+  const { names, warning } = matrixLayers(layers, ['relu1'], 'A');
+  assert.deepEqual(names, ['conv1', 'bn1', 'relu1', 'pool1', 'fc', 'sum', 'cat']);
+  assert.equal(warning, undefined);
+});
+
+test('pinned (disentangler) layers stay whatever their kind', () => {
+  const layers = [layer('conv1', 'conv', 0), layer('flatten', 'reshape', 1), layer('fc', 'dense', 2)];
+  assert.deepEqual(matrixLayers(layers, ['flatten'], 'B').names, ['conv1', 'flatten', 'fc']);
+});
+
+test('above the cap: pinned layers kept, the rest spread over depth (first and last), with a warning', () => {
+  const layers = Array.from({ length: 100 }, (_, i) => layer(`l${i}`, i % 2 ? 'activation' : 'conv', i, i === 50));
+  const { names, warning } = matrixLayers(layers, ['l50'], 'A', 10);
+  assert.equal(names.length, 10);
+  assert.ok(names.includes('l50'));
+  assert.equal(names[0], 'l0');
+  assert.equal(names[9], 'l99');
+  const depths = names.map((n) => Number(n.slice(1)));
+  assert.deepEqual(depths, [...depths].sort((x, y) => x - y), 'depth order');
+  // Evenly spread: no gap more than twice the even spacing.
+  for (let i = 1; i < depths.length; i++) assert.ok(depths[i] - depths[i - 1] <= 2 * (99 / 9) + 1, `gap at ${i}: ${depths}`);
+  assert.match(warning ?? '', /model A has 100 feature layers: the similarity matrix shows 10/);
+});
