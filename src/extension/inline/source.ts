@@ -1,6 +1,6 @@
 /**
- * Which analysis the inline reports show for a model file, and one change event for all of them: a result arrived
- * or went stale (store), or the reference model changed.
+ * Which analysis the inline reports show for a model file, and one change event for all of them: a result arrived,
+ * went stale or was removed (store), a model file was saved, or the reference model changed.
  */
 import * as vscode from 'vscode';
 import type { AnalysisRecord, ExtensionServices } from '../contracts';
@@ -57,7 +57,8 @@ export class ConsistencySource implements vscode.Disposable {
     const models = record.report?.models;
     let state: 'checking' | undefined;
     for (const [file, analysed] of [[record.modelA, models?.a.sha256], [record.modelB, models?.b.sha256]] as const) {
-      if (!this.saved.has(file)) continue;
+      // Without the analysed hash (reports of other tools) only the store can tell.
+      if (!this.saved.has(file) || analysed === undefined) continue;
       const hash = this.saved.get(file);
       if (hash === undefined) state = 'checking';
       else if (hash !== analysed) return 'changed';
