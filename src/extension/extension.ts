@@ -70,7 +70,10 @@ export function activate(context: vscode.ExtensionContext): KnowledgeConsistency
     ...registerModelCommands(index, modelsTree, reference),
     ...registerCompareCommands({ index, reference, jobs, worker, featureCacheDir: () => path.join(cacheRoot, 'features') }),
     ...registerAnalysisCommands({ store, jobs, index, worker, panel: () => services.panel }),
-    index.onDidChangeModelFile((uri) => void store.checkStale(uri.fsPath)),
+    index.onDidChangeModelFile((uri) => {
+      void store.checkStale(uri.fsPath);
+      void reference.forgetIfGone(uri);
+    }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (affects(event, 'extraModelGlobs', 'discovery.maxFiles') || event.affectsConfiguration('files.exclude') || event.affectsConfiguration('search.exclude')) {
         if (index.scanned) void index.rescan();

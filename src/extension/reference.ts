@@ -24,6 +24,16 @@ export class WorkspaceReferenceModel implements ReferenceModel, vscode.Disposabl
     this.changed.fire(uri);
   }
 
+  /** Forgets the reference when its file is gone (deleted or renamed away). */
+  async forgetIfGone(uri: vscode.Uri): Promise<void> {
+    if (this.get()?.toString() !== uri.toString()) return;
+    try {
+      await vscode.workspace.fs.stat(uri);
+    } catch {
+      await this.set(undefined);
+    }
+  }
+
   dispose(): void {
     this.changed.dispose();
   }

@@ -1,7 +1,9 @@
 // A person opens the Knowledge Consistency sidebar, expands a model and sees its layers (kind, shape, probe points
 // marked) listed by the engine worker; sets a reference model from an item's menu. Leaves .test-output/ui/sidebar.png
-// and sidebar-item-menu.png.
+// sidebar-item-menu.png, and sidebar-welcome.png (the welcome view once the model files are deleted).
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 
 export default async function sidebar(ctx) {
   const { page } = ctx;
@@ -33,4 +35,15 @@ export default async function sidebar(ctx) {
   await seed1.click({ button: 'right' });
   await menu.locator('.action-item', { hasText: 'Compare with Reference Model…' }).first().waitFor({ state: 'visible' });
   await page.keyboard.press('Escape');
+
+  const referenceItem = page.locator('.statusbar-item.right', { hasText: 'ref: mnist-cnn-seed2' });
+  await referenceItem.waitFor({ state: 'visible' });
+
+  // The models go away on disk: the watcher empties the view and the welcome view explains what is recognised.
+  rmSync(join(ctx.workspaceDir, 'models'), { recursive: true, force: true });
+  await models.getByText('No model files found in this workspace.').waitFor({ state: 'visible', timeout: 60_000 });
+  await models.getByText(/ONNX files \(\*\.onnx\) and TensorFlow\.js models/).waitFor({ state: 'visible' });
+  await ctx.screenshot('sidebar-welcome');
+  // The reference model (seed2) was deleted with them: it is forgotten (the status bar stops naming it).
+  await referenceItem.waitFor({ state: 'hidden', timeout: 30_000 });
 }
