@@ -39,7 +39,9 @@ export class ReferenceStatusBar implements vscode.Disposable {
     if (active && model) {
       const dirty = vscode.workspace.textDocuments.some((d) => d.uri.toString() === active.toString() && d.isDirty);
       const stale = model.stale || model.checking || dirty;
-      text += ` · ${modelDisplayName(active)} ${fmt(model.mean, 2)}${stale ? ' (stale)' : ''}`;
+      // Against the reference unless only another analysis exists (then the other model is named).
+      const against = ref?.fsPath === model.otherPath ? '' : ` vs ${model.otherName}`;
+      text += ` · ${modelDisplayName(active)} ${fmt(model.mean, 2)}${against}${stale ? ' (stale)' : ''}`;
       tooltip.appendMarkdown(
         `\n\n${modelDisplayName(active)}: mean explained ${fmt(model.mean, 3)} vs ${model.otherName} over its compared layers` +
           (stale ? ' — **stale**: the model changed after this analysis' : ''),
