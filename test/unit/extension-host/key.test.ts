@@ -1,0 +1,38 @@
+// The cache key of an analysis: the models' content and the settings that change the numbers, nothing else.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { CompareOptions } from '../../../src/engine/compare';
+import { analysisKey } from '../../../src/extension/results/key';
+
+const hashes = { a: 'a'.repeat(64), b: 'b'.repeat(64) };
+const options: CompareOptions = {
+  modelA: '/ws/a.onnx',
+  modelB: '/ws/b.onnx',
+  probe: { source: 'mnist', count: 64 },
+  direction: 'both',
+  settings: { preset: 'fast', orders: 1 },
+  cacheDir: '/cache/features',
+};
+
+describe('analysisKey', () => {
+  it('ignores where the files and the cache are, and the order of settings keys', () => {
+    const moved = { ...options, modelA: '/elsewhere/a.onnx', modelB: '/elsewhere/b.onnx', cacheDir: '/tmp/x' };
+    const reordered = { ...options, settings: { orders: 1, preset: 'fast' as const } };
+    assert.equal(analysisKey(hashes, moved), analysisKey(hashes, options));
+    assert.equal(analysisKey(hashes, reordered), analysisKey(hashes, options));
+  });
+
+  it('changes with either model content, the probe, the layers and every setting', () => {
+    const base = analysisKey(hashes, options);
+    const variants: Array<[string, string]> = [
+      ['content of A', analysisKey({ ...hashes, a: 'c'.repeat(64) }, options)],
+      ['A and B swapped', analysisKey({ a: hashes.b, b: hashes.a }, options)],
+      ['probe count', analysisKey(hashes, { ...options, probe: { source: 'mnist', count: 65 } })],
+      ['probe source', analysisKey(hashes, { ...options, probe: { source: 'synthetic', count: 64 } })],
+      ['layers', analysisKey(hashes, { ...options, layersA: ['pool1'] })],
+      ['orders', analysisKey(hashes, { ...options, settings: { preset: 'fast', orders: 2 } })],
+      ['preset', analysisKey(hashes, { ...options, settings: { preset: 'thorough', orders: 1 } })],
+    ];
+    for (const [what, key] of variants) assert.notEqual(key, base, `${what} did not change the key`);
+  });
+});
