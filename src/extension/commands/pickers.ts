@@ -1,6 +1,7 @@
 /** Quick picks shared by the commands: models, layers, probe source, preset. */
 import * as vscode from 'vscode';
 import type { LayerInfo, PresetName } from '../../protocol/report';
+import type { LayerSelection } from '../config';
 import type { DiscoveredModel, ModelIndex } from '../discovery/modelIndex';
 import type { ModelsNode } from '../sidebar/modelsTree';
 import { layerDescription } from '../sidebar/layerPresentation';
@@ -81,4 +82,14 @@ export async function pickPreset(current: PresetName): Promise<PresetName | unde
   ];
   for (const p of presets) if (p.value === current) p.label = `$(check) ${p.label}`;
   return (await vscode.window.showQuickPick(presets, { title: 'Disentangler preset' }))?.value;
+}
+
+export async function pickLayerSelection(current: LayerSelection): Promise<LayerSelection | undefined> {
+  const options: Array<vscode.QuickPickItem & { value: LayerSelection }> = [
+    { label: 'Probe points', description: 'after non-linearities and block outputs (default)', value: 'probe-points' },
+    { label: 'All layers of A', description: 'each paired with its partner in B (slow)', value: 'all' },
+    { label: 'Choose layers…', description: 'pick layers of A, and optionally their partners in B', value: 'pick' },
+  ];
+  for (const o of options) if (o.value === current) o.label = `$(check) ${o.label}`;
+  return (await vscode.window.showQuickPick(options, { title: 'Layers to compare' }))?.value;
 }
