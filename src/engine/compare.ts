@@ -19,6 +19,7 @@ import { splitIndices } from './split';
 import { similarityMatrix } from './compare/matrix';
 import { extractFeatures, type ExtractedFeatures } from './compare/extract';
 import { matrixLayers } from './compare/matrix-layers';
+import { ProbeImages } from './compare/probe-images';
 import { inputTarget, modelRef } from './compare/model-ref';
 import { TOOL_NAME, TOOL_VERSION } from './version';
 import {
@@ -114,7 +115,8 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
 
     done = stage();
     const backend = await getTrainingBackend();
-    const pairs = await disentanglePairs(pairing, directions, fa, fb, settings, backend, hooks);
+    const images = { A: new ProbeImages(probe, inputTarget(a)), B: new ProbeImages(probe, inputTarget(b)) };
+    const pairs = await disentanglePairs(pairing, directions, fa, fb, settings, backend, images, hooks);
     timings.disentangleSeconds = done();
     timings.totalSeconds = (performance.now() - started) / 1000;
 
@@ -152,7 +154,7 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
 /** Runs the disentangler on every default pair and direction, in pair order, streaming each result. */
 async function disentanglePairs(
   pairing: Pairing, directions: Direction[], fa: ExtractedFeatures, fb: ExtractedFeatures,
-  settings: DisentangleSettings, backend: TrainingBackend, hooks: CompareHooks,
+  settings: DisentangleSettings, backend: TrainingBackend, images: Record<'A' | 'B', ProbeImages>, hooks: CompareHooks,
 ): Promise<PairResult[]> {
   const total = pairing.pairs.length * directions.length;
   const results: PairResult[] = [];
@@ -175,11 +177,23 @@ async function disentanglePairs(
         onProgress: (p) => hooks.onProgress?.({ ...p, stage: label }),
         log: hooks.log,
       });
+      await attachProbeImages(result, images[direction === 'A->B' ? 'B' : 'A'], hooks.signal);
       results.push(result);
       hooks.onPairResult?.(result);
     }
   }
   return results;
+}
+
+/** Puts the probe image of each ε-map sample under it, as fed to the explained model (B for A → B). */
+async function attachProbeImages(result: PairResult, images: ProbeImages, signal?: CancelSignal): Promise<void> {
+  const samples = result.maps?.samples;
+  if (!samples?.length) return;
+  const found = await images.get(samples.map((s) => s.index), signal);
+  for (const s of samples) {
+    const image = found.get(s.index);
+    if (image) s.image = image;
+  }
 }
 
 function preprocessing(fa: ExtractedFeatures, fb: ExtractedFeatures): string {

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { listLayers, runCompare } from '../../../src/engine/compare';
 import type { Progress } from '../../../src/engine/cancel';
 import { CancelledError } from '../../../src/engine/cancel';
+import { openProbe } from '../../../src/engine/probes/index';
+import { convertChannels, resizeBilinear } from '../../../src/engine/probes/image';
 import type { PairResult, SimilarityMatrix } from '../../../src/protocol/report';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
@@ -62,6 +64,21 @@ test('models with different input sizes: the probe is fitted to each model, laye
   assert.equal(report.matrix!.measures.ridgeExplained.length, cells);
   assert.equal(report.matrix!.measures.ridgeExplainedBA.length, cells);
   assert.ok(report.matrix!.measures.ridgeExplained.every((v) => v !== null && Number.isFinite(v)));
+  // ε maps carry the probe image of their held-out sample, as fed to the explained model: B (RGB 32×32) for A → B,
+  // A (MNIST as is) for B → A.
+  const mnist = [];
+  for await (const s of (await openProbe({ source: 'mnist', count: 120 }, { height: 28, width: 28, channels: 1 })).samples()) mnist.push(s);
+  for (const p of report.pairs) {
+    const samples = p.maps?.samples ?? [];
+    assert.ok(samples.length > 0, `${p.layerA} ${p.direction}: no ε-map samples`);
+    for (const s of samples) {
+      const raw = mnist[s.index].data;
+      const expected = p.direction === 'B->A' ? raw : resizeBilinear(convertChannels(raw, 28 * 28, 1, 3, ''), 28, 28, 3, 32, 32);
+      const size = p.direction === 'B->A' ? [28, 28, 1] : [32, 32, 3];
+      assert.deepEqual([s.image?.height, s.image?.width, s.image?.channels], size);
+      s.image!.values.forEach((v, i) => assert.ok(Math.abs(v - Math.min(1, Math.max(0, expected[i]))) <= 5e-4, `sample ${s.index} value ${i}`));
+    }
+  }
 });
 
 test('cancellation stops the job with CancelledError', async () => {
