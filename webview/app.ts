@@ -251,7 +251,7 @@ export class App {
     const dir = m.direction === 'A->B' ? 'A → B' : 'B → A';
     const lines = [`${a} (A) × ${b} (B), ${dir}`];
     const state = m.states[at];
-    lines.push(`${m.measure.label}: ${state === CellState.Empty ? 'not computed' : m.measure.id.startsWith('linear') || m.measure.id === 'ridgeExplained' ? num(m.values[at]) : pct(m.values[at])}${state === CellState.Provisional ? ' (ridge lower bound; disentangler pending)' : ''}`);
+    lines.push(`${m.measure.label}: ${state === CellState.Empty ? 'not computed' : m.measure.id.startsWith('linear') || m.measure.id === 'ridgeExplained' ? num(m.values[at]) : pct(m.values[at])}${state === CellState.Provisional ? boundNote(this.data.record?.status === 'running') : ''}`);
     const pi = m.pairIndex[at];
     const report = this.data.report;
     if (pi >= 0) {
@@ -313,6 +313,11 @@ export class App {
     const id = this.data.record?.id;
     if (id) this.ipc.post({ type: 'kc/revealModel', analysisId: id, which });
   }
+}
+
+/** A ridge bound stands in for the explained fraction: until the pair lands, or for good on layers the disentangler skips. */
+function boundNote(running: boolean): string {
+  return running ? ' (ridge lower bound; disentangler pending)' : ' (ridge lower bound; the disentangler did not run on this pair)';
 }
 
 function statusText(status: string, pairs: number): string {

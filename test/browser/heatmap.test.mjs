@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { interpolateViridis } from 'd3-scale-chromatic';
+import { interpolateMagma, interpolateViridis } from 'd3-scale-chromatic';
 import { launchChromium } from '../harness/chromium.mjs';
 import { applyTheme, buildWebview, cellCenter, heatmapGeometry, openPanel, posted, record, root, send, serve } from './panel-page.mjs';
 
@@ -14,6 +14,8 @@ const outDir = join(root, '.test-output', 'browser');
 const shot = (name) => join(outDir, `${name}.png`);
 
 const pct = (v) => `${(v * 100).toFixed(1)} %`;
+/** A d3 colour string as [r, g, b]. */
+const rgbOf = (c) => (c.startsWith('#') ? [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)) : c.match(/\d+/g).map(Number));
 /** The colour the view must paint for a value: viridis from d3-scale-chromatic, on the view's 256-step table. */
 function expectedRgb(v) {
   const t = Math.round(Math.min(1, Math.max(0, v)) * 255) / 255;
@@ -154,6 +156,76 @@ describe('consistency panel webview', () => {
     const strip = await p.locator('#strip-chart polyline[data-series="explained"]').getAttribute('points');
     assert.equal(strip.trim().split(/\s+/).length, report.pairs.filter((q) => q.direction === 'A->B').length);
     await p.screenshot({ path: shot('strip-dark'), fullPage: true });
+    await p.close();
+  });
+
+  it('fills every matrix cell with CKA, also for layers the disentangler did not run on', async () => {
+    const p = await openPanel(context, server.url, 'light');
+    await send(p, { type: 'kc/record', record: record(report) });
+    const { layersA, layersB, measures } = report.matrix;
+    const key = measures.linearCKA ? 'linearCKA' : 'linearCKAUnbiased';
+    // The fixture's matrix covers more layers than the pairs: those cells exist only in the matrix.
+    const paired = new Set(report.pairs.map((q) => q.layerA));
+    const extra = layersA.find((n) => !paired.has(n));
+    assert.ok(extra, `the matrix has a layer with no pair (rows ${layersA})`);
+    await p.locator('#measure').click();
+    await p.locator('#measure').getByRole('option', { name: /^Linear CKA/ }).click();
+    await send(p);
+    const g = await heatmapGeometry(p);
+    for (const a of [extra, layersA[layersA.length - 1]]) {
+      for (const b of [layersB[0], layersB[layersB.length - 1]]) {
+        const v = measures[key][layersA.indexOf(a) * layersB.length + layersB.indexOf(b)];
+        assertRgbClose(await cellRgb(p, g, rowsA.indexOf(a), colsB.indexOf(b)), expectedRgb(v), `CKA ${a}×${b}`);
+      }
+    }
+    const { x, y } = cellCenter(g, rowsA.indexOf(extra), colsB.indexOf(layersB[0]));
+    await p.mouse.move(x, y);
+    const tip = await p.locator('#tooltip').innerText();
+    assert.ok(tip.includes(`linear CKA ${measures[key][layersA.indexOf(extra) * layersB.length].toFixed(3)}`), tip);
+    assert.match(tip, /disentangler: not run on this pair/);
+    await p.screenshot({ path: shot('heatmap-cka-all-layers'), fullPage: true });
+    await p.close();
+  });
+
+  it('draws each ε map over the probe image of its held-out sample', async () => {
+    const p = await openPanel(context, server.url, 'light');
+    await send(p, { type: 'kc/record', record: record(report) });
+    const g = await heatmapGeometry(p);
+    const { x, y } = cellCenter(g, rowsA.indexOf(pairAB.layerA), colsB.indexOf(pairAB.layerB));
+    await p.mouse.click(x, y);
+    await send(p);
+    const samples = pairAB.maps?.samples ?? [];
+    assert.ok(samples.length > 0 && samples.every((s) => s.image), 'the fixture carries probe images');
+    const s = samples[0];
+    const canvas = p.locator(`#drilldown canvas[aria-label="probe #${s.index}: ε energy"]`);
+    await canvas.waitFor();
+    const size = await canvas.evaluate((c) => c.width);
+    const pixels = await canvas.evaluate((c) => [...c.getContext('2d').getImageData(0, 0, c.width, c.height).data]);
+    // The view blends magma(ε) at 0.55 over the grey probe image: check that blend where both are constant.
+    const { height: h, width: w } = pairAB.maps.perPosition;
+    const all = samples.flatMap((q) => q.inconsistentEnergy);
+    const lo = Math.min(...all);
+    const hi = Math.max(...all);
+    const img = s.image;
+    let checked = 0;
+    for (let iy = 0; iy < img.height; iy += 3) {
+      for (let ix = 0; ix < img.width; ix += 3) {
+        const px = Math.floor(((ix + 0.5) * size) / img.width);
+        const py = Math.floor(((iy + 0.5) * size) / img.height);
+        const gx = (px * w) / size;
+        const gy = (py * h) / size;
+        if (gx % 1 < 0.1 || gx % 1 > 0.9 || gy % 1 < 0.1 || gy % 1 > 0.9) continue;
+        const e = s.inconsistentEnergy[Math.floor(gy) * w + Math.floor(gx)];
+        const eps = rgbOf(interpolateMagma((e - lo) / (hi - lo || 1)));
+        const grey = 255 * img.values[(iy * img.width + ix) * img.channels];
+        const at = (py * size + px) * 4;
+        assertRgbClose(pixels.slice(at, at + 3), eps.map((c) => Math.round(0.55 * c + 0.45 * grey)), `probe #${s.index} at (${ix}, ${iy})`);
+        checked++;
+      }
+    }
+    assert.ok(checked > 20, `checked ${checked} pixels`);
+    await canvas.scrollIntoViewIfNeeded();
+    await p.screenshot({ path: shot('drilldown-probe-images'), fullPage: true });
     await p.close();
   });
 
