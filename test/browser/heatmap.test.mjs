@@ -184,6 +184,12 @@ describe('consistency panel webview', () => {
     assert.ok(tip.includes(`linear CKA ${measures[key][layersA.indexOf(extra) * layersB.length].toFixed(3)}`), tip);
     assert.match(tip, /disentangler: not run on this pair/);
     await p.screenshot({ path: shot('heatmap-cka-all-layers'), fullPage: true });
+    // Under the explained fraction the same cell holds only the ridge bound, and says it stands in for good.
+    await p.locator('#measure').click();
+    await p.locator('#measure').getByRole('option', { name: /^Explained fraction/ }).click();
+    await send(p);
+    await p.mouse.move(x + 1, y);
+    assert.match(await p.locator('#tooltip').innerText(), /ridge lower bound; the disentangler did not run on this pair/);
     await p.close();
   });
 
