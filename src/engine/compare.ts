@@ -96,8 +96,8 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
     const pairing = pairLayers(layersA, layersB, options.layersA, options.layersB);
     log(`pairing (${pairing.rule}): ${pairing.pairs.map((p) => `${p.layerA} ↔ ${p.layerB}`).join(', ')}`);
     // The heatmap covers every feature layer; the disentangler's layers are among them.
-    const rowsA = matrixLayers(layersA, pairing.layersA, 'A');
-    const rowsB = matrixLayers(layersB, pairing.layersB, 'B');
+    const rowsA = matrixLayers(layersA, pairing.layersA, 'A', { count: probe.count });
+    const rowsB = matrixLayers(layersB, pairing.layersB, 'B', { count: probe.count });
     const [refA, refB] = await Promise.all([modelRef(a, layersA), modelRef(b, layersB)]);
     timings.loadSeconds = done();
 

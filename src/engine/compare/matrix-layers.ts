@@ -3,6 +3,12 @@ import type { LayerInfo } from '../../protocol/report';
 /** Most layers per model in the similarity matrix: 64 × 64 cells stay quick to fill and readable as a heatmap. */
 export const MATRIX_LAYER_CAP = 64;
 
+/**
+ * Feature bytes (float32, all probe samples) one model's matrix layers may take on disk beyond the pinned layers':
+ * 64 early layers of an ImageNet model at 1000 probes would be ~100 GB, so the largest layers give way first.
+ */
+export const MATRIX_FEATURE_BUDGET = 4 * 1024 ** 3;
+
 /** Kinds that carry features worth comparing; input, reshape/flatten, identity, dropout, pad, resize, constants do not. */
 const FEATURE_KINDS = new Set(['conv', 'dense', 'pool', 'activation', 'norm', 'add', 'concat']);
 
@@ -18,7 +24,10 @@ export interface MatrixLayers {
  * the disentangler's layers (`pinned`) whatever their kind. Above `cap` the pinned layers stay and the rest is
  * sampled evenly over depth.
  */
-export function matrixLayers(layers: LayerInfo[], pinned: string[], side: 'A' | 'B', cap = MATRIX_LAYER_CAP): MatrixLayers {
+export function matrixLayers(
+  layers: LayerInfo[], pinned: string[], side: 'A' | 'B',
+  { cap = MATRIX_LAYER_CAP, count = 0, budgetBytes = MATRIX_FEATURE_BUDGET }: { cap?: number; count?: number; budgetBytes?: number } = {},
+): MatrixLayers {
   const keep = new Set(pinned);
   const ordered = layers.map((l, i) => ({ l, i })).sort((x, y) => (x.l.depth - y.l.depth) || (x.i - y.i)).map((x) => x.l);
   const features = ordered.filter((l) => FEATURE_KINDS.has(l.kind) && !keep.has(l.name));
@@ -31,10 +40,31 @@ export function matrixLayers(layers: LayerInfo[], pinned: string[], side: 'A' | 
   } else {
     for (const l of features) keep.add(l.name);
   }
+  const dropped = overBudget(ordered.filter((l) => keep.has(l.name) && !pinned.includes(l.name)), count, budgetBytes);
+  if (dropped.length) {
+    for (const l of dropped) keep.delete(l.name);
+    const gb = (budgetBytes / 1024 ** 3).toFixed(0);
+    const list = dropped.slice(0, 4).map((l) => l.name).join(', ') + (dropped.length > 4 ? ', …' : '');
+    warning = [warning, `model ${side}: ${dropped.length} large layer${dropped.length === 1 ? '' : 's'} left out of the similarity matrix to keep its features under ${gb} GB for ${count} probes (${list})`]
+      .filter(Boolean).join('; ');
+  }
   const names = ordered.filter((l) => keep.has(l.name)).map((l) => l.name);
   // Pinned names the layer table does not list (none in practice) still get their row, at the end.
   for (const n of pinned) if (!names.includes(n)) names.push(n);
   return { names, warning };
+}
+
+/** The largest layers to drop so that the rest fit `budget` bytes for `count` samples (unknown sizes count as 0). */
+function overBudget(layers: LayerInfo[], count: number, budget: number): LayerInfo[] {
+  const size = (l: LayerInfo) => 4 * count * l.shape.slice(1).reduce((a, d) => a * (d > 0 ? d : 0), 1);
+  let total = layers.reduce((a, l) => a + size(l), 0);
+  const out: LayerInfo[] = [];
+  for (const l of [...layers].sort((x, y) => size(y) - size(x))) {
+    if (total <= budget) break;
+    out.push(l);
+    total -= size(l);
+  }
+  return out;
 }
 
 /** `k` distinct indices out of `n` (k < n), evenly spaced, first and last included when k ≥ 2. */
