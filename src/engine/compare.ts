@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { throwIfCancelled, type CancelSignal, type ProgressSink } from './cancel';
 import { KcError } from './errors';
-import { getTrainingBackend } from './compute/index';
+import { getTrainingBackend, type BackendPreference } from './compute/index';
 import { disentangle, resolveSettings } from './disentangler/index';
 import { openModel } from './models/index';
 import type { ModelAdapter } from './models/types';
@@ -45,6 +45,8 @@ export interface CompareOptions {
   allPairs?: boolean;
   direction?: 'a2b' | 'b2a' | 'both';
   settings?: Partial<DisentangleSettings>;
+  /** Training backend; 'auto' (default) picks onnxruntime and falls back to TF.js. */
+  backend?: BackendPreference;
   /** Where features are cached while the job runs (a temporary folder under it, removed at the end). */
   cacheDir?: string;
 }
@@ -114,7 +116,7 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
     timings.similaritySeconds = done();
 
     done = stage();
-    const backend = await getTrainingBackend();
+    const backend = await getTrainingBackend(options.backend ?? 'auto', log);
     const images = { A: new ProbeImages(probe, inputTarget(a)), B: new ProbeImages(probe, inputTarget(b)) };
     const pairs = await disentanglePairs(pairing, directions, fa, fb, settings, backend, images, hooks);
     timings.disentangleSeconds = done();

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { runCompare, type CompareOptions } from '../../engine/compare';
+import type { BackendPreference } from '../../engine/compute/index';
 import { KcError } from '../../engine/errors';
 import { renderSummary } from '../../engine/report/text';
 import { writeReports } from '../../engine/report/write';
@@ -27,6 +28,7 @@ interface CompareFlags {
   probeStd?: string;
   cacheDir?: string;
   verbose?: boolean;
+  backend: BackendPreference;
   json?: string;
   html?: string;
   md?: string;
@@ -61,6 +63,7 @@ export function registerCompare(program: Command): void {
     .option('--probe-mean <m>', 'mean subtracted from image probes, one value or one per channel (comma-separated)')
     .option('--probe-std <s>', 'std dividing image probes, one value or one per channel')
     .option('--cache-dir <dir>', 'where extracted features are cached while the job runs (default: the system temp folder)')
+    .addOption(new Option('--backend <name>', 'training backend').choices(['auto', 'onnxruntime', 'tfjs']).default('auto'))
     .option('--verbose', 'print the engine\'s log lines (pairing, resampling, constant channels) as they happen')
     .option('--json <file>', 'write the report as JSON')
     .option('--html <file>', 'write the self-contained HTML report')
@@ -121,6 +124,7 @@ function compareOptions(modelA: string, modelB: string, f: CompareFlags): Compar
     allPairs: f.allPairs,
     direction: f.direction,
     settings,
+    backend: f.backend,
     cacheDir: f.cacheDir,
   };
 }

@@ -19,6 +19,7 @@ export function buildCompareOptions(config: KcConfig, modelA: string, modelB: st
     ...(choices.layersB ? { layersB: choices.layersB } : {}),
     direction: 'both',
     settings: { preset: choices.preset ?? config.preset, ...config.overrides },
+    backend: config.computeBackend,
     cacheDir,
   };
 }

@@ -61,3 +61,18 @@ test('kc layers --json lists the layers with the probe points', async () => {
   assert.ok(layers.length > 3);
   assert.ok(layers.some((l) => l.probePoint));
 });
+
+test('kc compare --backend tfjs trains on TF.js and the report names it', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'kc-backend-'));
+  try {
+    const out = path.join(dir, 'r.json');
+    const r = await kc('compare', SEED1, SEED1, '--count', '64', '--layers-a', 'relu3', '--layers-b', 'relu3', '--direction', 'a2b',
+      '--epochs', '1', '--backend', 'tfjs', '--json', out);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(await readFile(out, 'utf8'));
+    assert.match(report.backend.name, /tfjs/);
+    assert.equal(report.pairs.length, 1);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
