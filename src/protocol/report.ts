@@ -50,7 +50,7 @@ export interface DisentangleSettings {
   weightDecay: number;
   /** Closed-form ridge warm start of the order-0 path. */
   warmStart: boolean;
-  /** Early-stopping patience in epochs on held-out loss; 0 = off. */
+  /** Early-stopping patience in epochs on the validation loss (a part of the training split); 0 = run every epoch. */
   patience: number;
 }
 
@@ -62,6 +62,9 @@ export interface ProbeInfo {
   /** Samples in the training and held-out splits. */
   train: number;
   test: number;
+  /** Of `train`, the samples held back as a validation set for early stopping (the weights are fitted on the rest);
+   * 0 when the training split is too small to spare one. Per pair: `PairResult.training.samples`. */
+  validation?: number;
   /** Human-readable preprocessing, e.g. "grayscale 28×28, scaled to [0,1]". */
   preprocessing?: string;
   /** Set when the probe is not real data (synthetic noise), shown as a warning everywhere. */
@@ -119,13 +122,22 @@ export interface TrainingInfo {
   epochs: number;
   seconds: number;
   finalLoss: number;
+  /** Loss on the held-out test split with the parameters kept. */
   heldOutLoss?: number;
+  /** Best validation loss: the one that selected the parameters kept (absent without a validation set). */
+  validationLoss?: number;
+  /** Epoch whose parameters were kept (0 = the starting point, e.g. the warm start). */
+  bestEpoch?: number;
+  /** Samples the weights were fitted on, used for early stopping, and held out for the report (fit + validation =
+   * the training split). validation = 0: too few samples, no early stopping (see PairResult.warnings). */
+  samples?: { fit: number; validation: number; test: number };
   /** Gate values p_i = σ(β_i), one per non-linear stage (K values). */
   gates: number[];
   earlyStopped?: boolean;
   warmStart?: boolean;
-  /** Loss per epoch on the training and held-out splits. */
-  curve: Array<{ epoch: number; train: number; test: number }>;
+  /** Loss per epoch on the fit samples (train), the validation set (selects the epoch) and the test split (shown
+   * only, never used to select). */
+  curve: Array<{ epoch: number; train: number; test: number; validation?: number }>;
 }
 
 /** Drill-down maps, all on held-out data. */
