@@ -6,6 +6,7 @@ import { createRng } from '../random';
 import { splitIndices } from '../split';
 import type { FeatureTensor } from '../tensor';
 import { evaluate, type Evaluation } from './evaluate';
+import { carveValidation, MIN_TRAINING } from './holdout';
 import { initParams, WARM_START_BETA } from './init';
 import { gatherNchw, gatherNhwc, normalizeSource, scaleTarget } from './normalize';
 import type { SampleSet } from './samples';
@@ -23,6 +24,8 @@ export interface FitOnce {
   evaluation: Evaluation;
   training: TrainingInfo;
   split: { train: number; test: number };
+  /** Things a user should know about this fit (e.g. no validation set, so no early stopping). */
+  warnings: string[];
 }
 
 export interface FitHooks {
@@ -33,17 +36,23 @@ export interface FitHooks {
 
 /**
  * One fit of x_target = g(x_source) + ε with one seed (its own split and initialisation), evaluated on its held-out
- * samples. `source` already has the target's H×W.
+ * test samples. The weights (warm start included) are fitted on the training split less a validation set, which
+ * alone selects the epoch; the test split decides nothing. `source` already has the target's H×W.
  */
 export async function fitOnce(source: FeatureTensor, target: FeatureTensor, targetName: string, settings: DisentangleSettings,
   seed: number, backend: TrainingBackend, hooks: FitHooks): Promise<FitOnce> {
   const [n, height, width, channelsA] = source.shape;
   const channelsB = target.shape[3];
   const split = splitIndices(n, settings.testFraction, seed);
+  const { fit, validation } = carveValidation(split.train, seed);
+  const warnings = validation.length ? [] : [`the training split has only ${split.train.length} samples (a validation set needs `
+    + `${MIN_TRAINING}): no early stopping, every epoch ran and the last epoch's parameters are kept`];
+  // Normalisation statistics are not fitted to B's values: the whole training split (fit + validation) gives them.
   const x = normalizeSource(source, split.train, settings.normalize);
   const y = scaleTarget(target, split.train, targetName);
   const set = (ids: Int32Array): SampleSet => ({ n: ids.length, x: gatherNchw(x, source.shape, ids), y: gatherNchw(y.data, target.shape, ids) });
-  const trainSet = set(split.train), testSet = set(split.test);
+  const fitSet = set(fit), testSet = set(split.test);
+  const validationSet = validation.length ? set(validation) : undefined;
 
   const spec: DisentanglerSpec = {
     orders: settings.orders, kernel: settings.kernel, channelsA, channelsB, height, width,
@@ -56,16 +65,22 @@ export async function fitOnce(source: FeatureTensor, target: FeatureTensor, targ
   if (settings.warmStart) {
     // Order-0 path = the closed-form ridge map, gates nearly closed: training starts from the linear answer.
     const ridgeKernel = settings.kernel === 3 && channelsA * 9 > WARM_START_MAX_FEATURES ? 1 : settings.kernel;
-    const weight = await fitRidgeConvAsync(gatherNhwc(x, source.shape, split.train), gatherNhwc(y.data, target.shape, split.train), ridgeKernel, WARM_START_LAMBDA);
+    const weight = await fitRidgeConvAsync(gatherNhwc(x, source.shape, fit), gatherNhwc(y.data, target.shape, fit), ridgeKernel, WARM_START_LAMBDA);
     init.weights[settings.orders] = ridgeKernel === settings.kernel ? weight : centreTap(weight, channelsB, channelsA);
     init.betas.fill(WARM_START_BETA);
   }
   const model = await backend.create(spec, init);
   try {
-    const trained = await train(model, trainSet, testSet, settings, rng, hooks);
+    const trained = await train(model, { fit: fitSet, validation: validationSet, test: testSet }, settings, rng, hooks);
     const gates = Array.from(model.getParams().betas, (b) => 1 / (1 + Math.exp(-b)));
     const evaluation = await evaluate(model, testSet, { channels: channelsB, height, width }, y.scale, split.test);
-    return { evaluation, training: { ...trained, gates, warmStart: settings.warmStart }, split: { train: split.train.length, test: split.test.length } };
+    const samples = { fit: fit.length, validation: validation.length, test: split.test.length };
+    return {
+      evaluation,
+      training: { ...trained, gates, warmStart: settings.warmStart, samples },
+      split: { train: split.train.length, test: split.test.length },
+      warnings,
+    };
   } finally {
     await model.dispose();
   }

@@ -59,6 +59,10 @@ export async function disentangle(a: FeatureTensor, b: FeatureTensor, settings: 
   if (!options.similarity) options.onProgress?.({ stage: `similarity ${layerA}↔${layerB} ${direction}`, done: 0, total: 1 });
   const similarity = options.similarity ?? (await pairSimilarity(source, target, settings, settings.seed));
   const result = aggregate(fits);
+  // Seeds share the split sizes, so their warnings repeat: each once.
+  const fitWarnings = [...new Set(fits.flatMap((f) => f.warnings))].map((w) => `${layerA} ↔ ${layerB} ${direction}: ${w}`);
+  fitWarnings.forEach((w) => options.log?.(w));
+  warnings.push(...fitWarnings);
   return {
     layerA,
     layerB,

@@ -1,6 +1,6 @@
 import type { DisentangleSettings, TrainingInfo } from '../../protocol/report';
 import { throwIfCancelled, type CancelSignal, type ProgressSink } from '../cancel';
-import type { DisentanglerModel, DisentanglerParams } from '../compute/types';
+import type { DisentanglerModel } from '../compute/types';
 import { shuffle } from '../random';
 import { setLoss } from './chunks';
 import { slice, type SampleSet } from './samples';
@@ -13,7 +13,7 @@ export interface TrainHooks {
 }
 
 /**
- * A held-out loss must beat the best by this relative margin (0.1 %) to count as an improvement for early stopping.
+ * A validation loss must beat the best by this relative margin (0.1 %) to count as an improvement for early stopping.
  * Past the warm start the curve creeps (measured: −0.5 % over the last 40 of 60 epochs on a 500-sample pair, worth
  * 0.002 of explained fraction); the margin stops such fits once `patience` epochs bring less than that.
  */
@@ -25,18 +25,27 @@ export function learningRateAt(settings: DisentangleSettings, epoch: number): nu
   return start * (end / start) ** (epoch / Math.max(1, settings.epochs - 1));
 }
 
+export interface TrainSets {
+  /** The samples the weights are fitted on. */
+  fit: SampleSet;
+  /** Carved out of the training split; selects the epoch. Absent when the split was too small to spare it. */
+  validation?: SampleSet;
+  /** The held-out test split: its loss is recorded per epoch for the curve, never used to decide anything. */
+  test: SampleSet;
+}
+
 /**
- * Shuffled mini-batch training with early stopping on the held-out loss: the parameters with the best held-out loss
- * (the starting point included, so a fit never ends worse than its warm start) are restored at the end. Selecting
- * the stopping epoch on the held-out split biases its numbers slightly upward; with a handful of candidate epochs
- * and thousands of held-out values this is far below the spread across seeds.
+ * Shuffled mini-batch training with early stopping on the validation loss: the parameters with the best validation
+ * loss (the starting point included, so a fit never ends worse than its warm start there) are restored at the end.
+ * Without a validation set every epoch runs and the last parameters stay. The test split plays no part in either.
  */
-export async function train(model: DisentanglerModel, trainSet: SampleSet, testSet: SampleSet, settings: DisentangleSettings,
-  rng: () => number, hooks: TrainHooks): Promise<Omit<TrainingInfo, 'gates' | 'warmStart'>> {
+export async function train(model: DisentanglerModel, sets: TrainSets, settings: DisentangleSettings,
+  rng: () => number, hooks: TrainHooks): Promise<Omit<TrainingInfo, 'gates' | 'warmStart' | 'samples'>> {
   const started = performance.now();
-  const order = Int32Array.from({ length: trainSet.n }, (_, i) => i);
-  const batches = Math.max(1, Math.round(trainSet.n / settings.batchSize));
-  let best: { loss: number; params: DisentanglerParams; epoch: number } = { loss: await setLoss(model, testSet), params: model.getParams(), epoch: 0 };
+  const { fit, validation, test } = sets;
+  const order = Int32Array.from({ length: fit.n }, (_, i) => i);
+  const batches = Math.max(1, Math.round(fit.n / settings.batchSize));
+  let best = validation ? { loss: await setLoss(model, validation), params: model.getParams(), epoch: 0 } : undefined;
   const curve: TrainingInfo['curve'] = [];
   let finalLoss = Number.NaN;
   let epoch = 0;
@@ -49,27 +58,32 @@ export async function train(model: DisentanglerModel, trainSet: SampleSet, testS
     for (let j = 0; j < batches; j++) {
       throwIfCancelled(hooks.signal);
       // Batch sizes differ by at most one sample: no tiny remainder batch with a noisy hidden-std estimate.
-      const from = Math.floor((j * trainSet.n) / batches), to = Math.floor(((j + 1) * trainSet.n) / batches);
-      const loss = await model.trainStep(slice(trainSet, order.subarray(from, to)), lr);
+      const from = Math.floor((j * fit.n) / batches), to = Math.floor(((j + 1) * fit.n) / batches);
+      const loss = await model.trainStep(slice(fit, order.subarray(from, to)), lr);
       sum += loss * (to - from);
     }
     epoch++;
-    finalLoss = sum / trainSet.n;
-    const test = await setLoss(model, testSet);
-    curve.push({ epoch, train: finalLoss, test });
-    hooks.onProgress?.({ stage: hooks.stage, done: epoch, total: settings.epochs, detail: `loss ${finalLoss.toPrecision(3)} · held-out ${test.toPrecision(3)}` });
-    if (test < best.loss * (1 - MIN_IMPROVEMENT)) best = { loss: test, params: model.getParams(), epoch };
+    finalLoss = sum / fit.n;
+    const val = validation ? await setLoss(model, validation) : undefined;
+    const held = await setLoss(model, test);
+    curve.push({ epoch, train: finalLoss, test: held, ...(val !== undefined ? { validation: val } : {}) });
+    const detail = `loss ${finalLoss.toPrecision(3)}${val !== undefined ? ` · validation ${val.toPrecision(3)}` : ''}`;
+    hooks.onProgress?.({ stage: hooks.stage, done: epoch, total: settings.epochs, detail });
+    if (!best || val === undefined) continue; // no validation set: no selection, every epoch runs
+    if (val < best.loss * (1 - MIN_IMPROVEMENT)) best = { loss: val, params: model.getParams(), epoch };
     if (settings.patience > 0 && epoch - best.epoch >= settings.patience) {
       earlyStopped = epoch < settings.epochs;
       break;
     }
   }
-  model.setParams(best.params);
+  if (best) model.setParams(best.params);
   return {
     epochs: epoch,
     seconds: (performance.now() - started) / 1000,
-    finalLoss: Number.isFinite(finalLoss) ? finalLoss : best.loss,
-    heldOutLoss: best.loss,
+    finalLoss: Number.isFinite(finalLoss) ? finalLoss : await setLoss(model, fit),
+    // The test split's first use that counts: the loss of the parameters the report is computed with.
+    heldOutLoss: await setLoss(model, test),
+    ...(best ? { validationLoss: best.loss, bestEpoch: best.epoch } : { bestEpoch: epoch }),
     earlyStopped,
     curve,
   };

@@ -1,0 +1,26 @@
+import { createRng, shuffle } from '../random';
+
+/**
+ * Model selection (early stopping, which parameters to keep) must not see the test split the report is computed on:
+ * it runs on a validation set carved out of the training split: 15 % of the training samples, at least
+ * MIN_VALIDATION of them, and only from a split of MIN_TRAINING samples up (the fit keeps ≥ 3/4; else no early stopping).
+ */
+export const VALIDATION_FRACTION = 0.15;
+export const MIN_VALIDATION = 8;
+export const MIN_TRAINING = 4 * MIN_VALIDATION;
+
+/** Samples of a training split of `nTrain` held back for validation; 0 when it is too small to spare them. */
+export function validationSize(nTrain: number): number {
+  return nTrain >= MIN_TRAINING ? Math.max(MIN_VALIDATION, Math.round(nTrain * VALIDATION_FRACTION)) : 0;
+}
+
+/**
+ * The training split's sample ids → the ones the weights are fitted on and the validation ones (both sorted,
+ * seeded; an empty validation set when the split is too small). Its own stream: independent of the test split's.
+ */
+export function carveValidation(train: Int32Array, seed: number): { fit: Int32Array; validation: Int32Array } {
+  const size = validationSize(train.length);
+  if (size === 0) return { fit: train, validation: new Int32Array(0) };
+  const order = shuffle(Int32Array.from(train), createRng(seed ^ 0x5bd1e995));
+  return { fit: order.slice(size).sort(), validation: order.slice(0, size).sort() };
+}
