@@ -6,7 +6,9 @@
  *   ctx.workspaceDir    the temp copy of test/fixtures/workspace (+ sample models in models/<name>/)
  *   ctx.outDir          .test-output/ui
  *   ctx.screenshot(name) → path of .test-output/ui/<name>.png
- *   ctx.runCommand(title)  F1, type the command's title, Enter
+ *   ctx.runCommand(title)  F1, fill in the command's title, Enter; returns once the palette has closed or the
+ *                          command's own picker has replaced it
+ *   ctx.pick(title, text)  in the quick pick titled `title` (once it shows), filter by `text` and take that row
  *   ctx.openFile(relPath)  quick-open a workspace file in an editor
  *   ctx.explorerItem(name) → Locator of the Explorer row with that label
  *   ctx.webviewFrame()   → FrameLocator inside the active webview (iframe.webview → iframe#active-frame)
@@ -38,8 +40,21 @@ function parseArgs(argv) {
   return o;
 }
 
+/** In the page: true once the quick input is hidden or holds something other than `value`. */
+function quickInputLeft(value) {
+  const widget = document.querySelector('.quick-input-widget');
+  const input = widget?.querySelector('.quick-input-box input');
+  return !widget || !input || getComputedStyle(widget).display === 'none' || input.value !== value;
+}
+
 function makeContext(page, workspaceDir) {
   const quickInput = page.locator('.quick-input-widget');
+  const fillQuickInput = async (value, rowText) => {
+    const input = quickInput.locator('.quick-input-box input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(value);
+    await quickInput.locator('.monaco-list-row.focused', { hasText: rowText }).first().waitFor({ state: 'visible' });
+  };
   return {
     page,
     workspaceDir,
@@ -51,21 +66,24 @@ function makeContext(page, workspaceDir) {
     },
     async runCommand(title) {
       await page.keyboard.press('F1');
-      await quickInput.waitFor({ state: 'visible' });
-      await page.keyboard.type(title);
-      const row = quickInput.locator('.monaco-list-row', { hasText: title }).first();
-      await row.waitFor({ state: 'visible' });
-      await row.click();
-      await quickInput.waitFor({ state: 'hidden' });
+      // Fill the box instead of typing (keys typed while the palette is still opening get lost), and take the row
+      // only once the filter has focused it.
+      await fillQuickInput(`>${title}`, title);
+      await page.keyboard.press('Enter');
+      // Done when the palette has closed or the command's own picker has taken its place.
+      await page.waitForFunction(quickInputLeft, `>${title}`);
+    },
+    async pick(title, text) {
+      // The picker's own title first: the previous picker's rows may still be showing.
+      await quickInput.locator('.quick-input-title', { hasText: title }).waitFor({ state: 'visible' });
+      await fillQuickInput(text, text);
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(quickInputLeft, text);
     },
     async openFile(relPath) {
       await page.keyboard.press('F1');
-      await quickInput.waitFor({ state: 'visible' });
-      await page.keyboard.press('Backspace'); // drop the '>' : quick open files instead of commands
-      await page.keyboard.type(relPath);
       const base = relPath.split('/').pop();
-      const row = quickInput.locator('.monaco-list-row', { hasText: base }).first();
-      await row.waitFor({ state: 'visible' });
+      await fillQuickInput(relPath, base); // no '>': quick open files instead of commands
       await page.keyboard.press('Enter');
       await page.locator('.tabs-container .tab', { hasText: base }).first().waitFor({ state: 'visible' });
     },

@@ -10,24 +10,17 @@ import { join } from 'node:path';
 export default async function panel(ctx) {
   const { page } = ctx;
   mkdirSync(join(ctx.workspaceDir, '.vscode'), { recursive: true });
-  writeFileSync(join(ctx.workspaceDir, '.vscode/settings.json'), JSON.stringify({ 'knowledgeConsistency.probe.count': 128, 'knowledgeConsistency.epochs': 60 }));
-  const quickInput = page.locator('.quick-input-widget');
-  // Fill the filter box itself (keys typed while the picker is still opening can get lost), then take the match.
-  const pick = async (text, prefix = '') => {
-    await quickInput.locator('.monaco-list-row').first().waitFor({ state: 'visible' });
-    await quickInput.locator('input').fill(prefix + text);
-    await quickInput.locator('.monaco-list-row.focused', { hasText: text }).first().waitFor({ state: 'visible' });
-    await page.keyboard.press('Enter');
-  };
+  // Long enough to watch it run (the thorough preset's patience outlasts the epochs: every pair trains all 100; the
+  // fast preset stops within seconds, before the panel has loaded), short enough for CI (≈15 s in `kc compare`).
+  writeFileSync(join(ctx.workspaceDir, '.vscode/settings.json'), JSON.stringify({ 'knowledgeConsistency.probe.count': 512, 'knowledgeConsistency.epochs': 100 }));
   // The extension's contributions are loaded once its Activity Bar icon shows.
   await page.locator('.activitybar .action-item a[aria-label^="Knowledge Consistency"]').waitFor({ state: 'visible', timeout: 60_000 });
-  // Not ctx.runCommand: it waits for the palette to close, and this command opens its model picker in its place.
-  await page.keyboard.press('F1');
-  await pick('Knowledge Consistency: Compare Knowledge Consistency', '>');
-  await pick('mnist-cnn-seed1');
-  await pick('mnist-cnn-seed2');
-  await pick('mnist');
-  await pick('fast');
+  await ctx.runCommand('Knowledge Consistency: Compare Knowledge Consistency');
+  await ctx.pick('model A', 'mnist-cnn-seed1');
+  await ctx.pick('model B', 'mnist-cnn-seed2');
+  await ctx.pick('Probe inputs', 'mnist');
+  await ctx.pick('Disentangler preset', 'thorough');
+  await ctx.pick('Layers to compare', 'Probe points');
 
   const frame = ctx.webviewFrame();
   const status = frame.locator('#status');
@@ -39,15 +32,30 @@ export default async function panel(ctx) {
   await status.filter({ hasText: /^running/ }).waitFor({ state: 'visible', timeout: 120_000 });
   await frame.locator('#progress').filter({ hasText: /pair \d+\/\d+/ }).waitFor({ state: 'visible', timeout: 120_000 });
   await status.filter({ hasText: /^running · [1-9]/ }).waitFor({ state: 'visible', timeout: 240_000 });
-  // The cell the disentangler is working on says so (its progress line names the pair).
+  // The cells of pairs the disentangler is still on say so. Sweep every cell's tooltip inside the webview (one round
+  // trip: a sweep with real mouse moves takes longer than a pair under load), then hover a marked cell for real.
+  const markedCells = () => heatmap.evaluate((canvas) => {
+    const d = canvas.dataset;
+    const rect = canvas.getBoundingClientRect();
+    const tip = canvas.ownerDocument.getElementById('tooltip');
+    const cells = [];
+    for (let r = 0; r < +d.rows; r++) for (let c = 0; c < +d.cols; c++) {
+      const at = { clientX: rect.left + +d.x0 + (c + 0.5) * +d.cell, clientY: rect.top + +d.y0 + (r + 0.5) * +d.cell };
+      canvas.dispatchEvent(new MouseEvent('mousemove', { ...at, bubbles: true }));
+      if (/disentangler: running/.test(tip?.textContent ?? '')) cells.push({ r, c });
+    }
+    canvas.dispatchEvent(new MouseEvent('mouseleave'));
+    return cells;
+  });
   let marked = false;
   while (!marked && /^running/.test(await status.innerText())) {
-    const g = await geometry();
-    const box = await heatmap.boundingBox();
-    for (let r = 0; r < g.rows && !marked; r++) for (let c = 0; c < g.cols && !marked; c++) {
-      const { x, y } = cellAt(box, g, r, c);
+    const cells = await markedCells();
+    if (cells.length === 0) await page.waitForTimeout(250); // poll, not a busy loop
+    for (const cell of cells) {
+      const { x, y } = cellAt(await heatmap.boundingBox(), await geometry(), cell.r, cell.c);
       await page.mouse.move(x, y);
       marked = /disentangler: running/.test(await frame.locator('#tooltip').innerText().catch(() => ''));
+      if (marked) break;
     }
   }
   if (!marked) throw new Error('no heatmap cell was marked as running while the analysis ran');
