@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { getTrainingBackend, type BackendPreference } from '../../engine/compute/index';
-import { disentangle, layerLabels, resolveSettings, validatePair } from '../../engine/disentangler/index';
+import { disentangle, layerLabels, resolveSettings, validatePair, validationSize } from '../../engine/disentangler/index';
 import { KcError } from '../../engine/errors';
 import { readNpy, type NpyLayout } from '../../engine/features/npy';
 import { renderSummary } from '../../engine/report/text';
@@ -87,7 +87,7 @@ export function registerDisentangle(program: Command): void {
         createdAt: new Date().toISOString(),
         backend: backend.info,
         settings,
-        probe: { source: 'features', count: a.shape[0], train: train.length, test: test.length, preprocessing: `${path.basename(fileA)} and ${path.basename(fileB)} (${flags.layout})` },
+        probe: { source: 'features', count: a.shape[0], train: train.length, test: test.length, validation: validationSize(train.length), preprocessing: `${path.basename(fileA)} and ${path.basename(fileB)} (${flags.layout})` },
         pairs,
         timings: {
           loadSeconds: (loaded - started) / 1000,

@@ -45,7 +45,7 @@ test('kc disentangle: both directions, NCHW files, table on stdout, Report JSON 
   assert.equal(report.tool.name, 'knowledge-consistency');
   assert.ok(report.backend.name);
   assert.deepEqual({ ...report.settings, learningRate: undefined }, { ...report.settings, learningRate: undefined, epochs: 10, preset: 'fast', orders: 2, alpha: 0.1, normalize: 'dataset', kernel: 3, seed: 0, testFraction: 0.2 });
-  assert.deepEqual([report.probe.count, report.probe.train, report.probe.test], [120, 96, 24]);
+  assert.deepEqual([report.probe.count, report.probe.train, report.probe.test, report.probe.validation], [120, 96, 24, 14]);
   assert.deepEqual(report.pairs.map((p) => p.direction), ['A->B', 'B->A']);
   const [ab, ba] = report.pairs;
   assert.equal(ab.resampled, 'A resampled 8×8 → 4×4 (average pool)');
@@ -57,6 +57,7 @@ test('kc disentangle: both directions, NCHW files, table on stdout, Report JSON 
     assert.ok(Math.abs(p.inconsistent.fraction - (1 - p.explained)) < 1e-9);
     assert.ok(p.varianceB > 0 && Number.isFinite(p.similarity.linearCKA));
     assert.equal(p.training.gates.length, 2);
+    assert.deepEqual(p.training.samples, { fit: 82, validation: 14, test: 24 }, 'the validation set comes out of the training split');
     assert.ok(p.training.curve.length === p.training.epochs && p.training.epochs <= 10);
   }
   assert.ok(ab.explained > 0.3, `A explains much of the pooled conv of itself: ${ab.explained}`);
