@@ -45,7 +45,7 @@ function child(command, args, env = {}, timeoutMs = 900_000) {
  * spinning off, so the reference gets the same treatment: OMP_WAIT_POLICY=PASSIVE unless the caller set one.
  */
 const ompWaitPolicy = process.env.OMP_WAIT_POLICY ?? 'PASSIVE';
-const ts = (script, args) => child(process.execPath, ['--import', 'tsx', join('bench', script), ...args]);
+const ts = (script, args, env = {}) => child(process.execPath, ['--import', 'tsx', join('bench', script), ...args], env);
 const py = (script, args) => child(python, [join('bench', script), ...args], { OMP_WAIT_POLICY: ompWaitPolicy });
 
 function median(xs) {
@@ -130,6 +130,15 @@ if (only.has('train')) {
       (j) => median(j.stepSeconds) * Number(opts.batches),
     );
   }
+  // Per-core efficiency without either runtime's threading (ORT's parallel sections end in a spin-wait that costs
+  // CPU when the other core is taken by someone else): both on one thread.
+  const args = ['--n', '32', '--hw', '14', '--c', '512', '--batches', opts.batches, '--epochs', opts.epochs];
+  compare(
+    `train epoch (32,14,512), 1 thread each`,
+    () => ts('train-epoch.ts', args, { KC_THREADS: '1' }),
+    torch ? () => py('torch_ref.py', [...args, '--threads', '1']) : undefined,
+    (j) => median(j.stepSeconds) * Number(opts.batches),
+  );
 }
 
 if (only.has('cka')) {
