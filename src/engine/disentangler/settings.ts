@@ -5,9 +5,9 @@ import { KcError } from '../errors';
  * The two schedules. Both are the authors' method (Adam, weight decay 1e-4, batch 64, log-linear learning-rate
  * decay, gate penalty α·p²); they differ in how long they train. Both start from the closed-form ridge solution of
  * the order-0 path, which lets them start at a higher learning rate than the authors' 1e-4 (their 1e-4 → 1e-6 from
- * a random start needs ≈1000 epochs; see the method page §6) and stop early on the held-out loss. 1e-2 is safe here
- * because inputs are standardised and B is scaled to unit std inside the fit; on planted data the held-out loss
- * still falls smoothly, and the ridge start is kept if training never beats it.
+ * a random start needs ≈1000 epochs; see the method page §6), and stop early on a validation set carved out of the
+ * training split. 1e-2 is safe here because inputs are standardised and B is scaled to unit std inside the fit; on
+ * planted data the validation loss still falls smoothly, and the ridge start is kept if training never beats it.
  */
 export const PRESETS: Record<PresetName, Omit<DisentangleSettings, 'orders' | 'alpha' | 'normalize' | 'kernel' | 'seed' | 'testFraction' | 'seeds' | 'preset'>> = {
   /** Seconds per pair at small sizes: for the all-pairs heatmap. */
