@@ -57,8 +57,8 @@ test('garbage in the test samples changes the test numbers but not which epoch i
 });
 
 test('a training split too small for a validation set: every epoch runs, the last parameters stay, a warning says so', async () => {
-  const small: [FeatureTensor, FeatureTensor] = [a, b].map((t) => ({ shape: [30, ...t.shape.slice(1)], data: t.data.subarray(0, 30 * 6 * 6 * t.shape[3]) })) as [FeatureTensor, FeatureTensor];
-  const r = await disentangle(small[0], small[1], resolveSettings({ epochs: 5, patience: 1 }), options);
+  const first30 = (t: FeatureTensor): FeatureTensor => ({ shape: [30, t.shape[1], t.shape[2], t.shape[3]], data: t.data.subarray(0, (30 * t.data.length) / N) });
+  const r = await disentangle(first30(a), first30(b), resolveSettings({ epochs: 5, patience: 1 }), options);
   assert.deepEqual(r.training.samples, { fit: 24, validation: 0, test: 6 });
   assert.deepEqual([r.training.epochs, r.training.bestEpoch, r.training.earlyStopped, r.training.validationLoss], [5, 5, false, undefined]);
   assert.ok(r.training.curve.every((c) => c.validation === undefined));
