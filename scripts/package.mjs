@@ -32,7 +32,8 @@ export function packageVsix({ target = `${process.platform}-${process.arch}`, ou
   const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--production', '--target', target], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('package: the build failed');
   const vsce = join(root, 'node_modules/@vscode/vsce/vsce');
-  const r = spawnSync(process.execPath, [vsce, 'package', '--target', target, '--no-dependencies', '--allow-missing-repository', '--out', file], {
+  // No repository URL to rewrite the README's links to the repo's docs against: they stay relative (vsce refuses otherwise).
+  const r = spawnSync(process.execPath, [vsce, 'package', '--target', target, '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', file], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',
