@@ -9,13 +9,12 @@ import path from 'node:path';
 import { throwIfCancelled, type CancelSignal, type ProgressSink } from './cancel';
 import { KcError } from './errors';
 import { getTrainingBackend, type BackendPreference } from './compute/index';
-import { disentangle, resolveSettings } from './disentangler/index';
+import { disentangle, probeSplitSizes, resolveSettings } from './disentangler/index';
 import { openModel } from './models/index';
 import type { ModelAdapter } from './models/types';
 import type { TrainingBackend } from './compute/types';
 import { pairLayers, type Pairing } from './pairing';
 import { openProbe, type ProbeNormalization } from './probes/index';
-import { splitIndices } from './split';
 import { similarityMatrix } from './compare/matrix';
 import { extractFeatures, type ExtractedFeatures } from './compare/extract';
 import { matrixLayers } from './compare/matrix-layers';
@@ -122,7 +121,6 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
     timings.disentangleSeconds = done();
     timings.totalSeconds = (performance.now() - started) / 1000;
 
-    const split = splitIndices(probe.count, settings.testFraction, settings.seed);
     return {
       schemaVersion: REPORT_SCHEMA_VERSION,
       tool: { name: TOOL_NAME, version: TOOL_VERSION },
@@ -132,8 +130,7 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
       probe: {
         source: probe.source,
         count: probe.count,
-        train: split.train.length,
-        test: split.test.length,
+        ...probeSplitSizes(probe.count, settings.testFraction, settings.seed),
         preprocessing: preprocessing(fa, fb),
         warning: probe.warning,
       },

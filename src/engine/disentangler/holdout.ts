@@ -1,4 +1,5 @@
 import { createRng, shuffle } from '../random';
+import { splitIndices } from '../split';
 
 /**
  * Model selection (early stopping, which parameters to keep) must not see the test split the report is computed on:
@@ -23,4 +24,10 @@ export function carveValidation(train: Int32Array, seed: number): { fit: Int32Ar
   if (size === 0) return { fit: train, validation: new Int32Array(0) };
   const order = shuffle(Int32Array.from(train), createRng(seed ^ 0x5bd1e995));
   return { fit: order.slice(size).sort(), validation: order.slice(0, size).sort() };
+}
+
+/** The sizes of the probe's parts as the first seed's fit sees them: training (validation included), validation, test. */
+export function probeSplitSizes(count: number, testFraction: number, seed: number): { train: number; validation: number; test: number } {
+  const split = splitIndices(count, testFraction, seed);
+  return { train: split.train.length, validation: validationSize(split.train.length), test: split.test.length };
 }

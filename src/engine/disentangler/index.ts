@@ -16,7 +16,7 @@ import { validatePair } from './validate';
 
 export { resolveSettings, PRESETS } from './settings';
 export { validatePair } from './validate';
-export { validationSize } from './holdout';
+export { probeSplitSizes, validationSize } from './holdout';
 
 export interface DisentangleOptions {
   layerA: string;

@@ -1,4 +1,5 @@
 /** Number formatting shared by the text, Markdown and HTML reports, so that every view shows the same digits. */
+import type { ProbeInfo } from '../../protocol/report';
 
 export const fmt = (v: number | null | undefined, digits = 3): string =>
   v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
@@ -20,4 +21,12 @@ export function shortNames(names: string[]): { prefix: string; name: (n: string)
   let prefix = names.length > 0 ? names[0].slice(0, names[0].lastIndexOf('/') + 1) : '';
   for (const n of names) while (prefix && !n.startsWith(prefix)) prefix = prefix.slice(0, prefix.lastIndexOf('/', prefix.length - 2) + 1);
   return { prefix, name: (n) => n.slice(prefix.length) };
+}
+
+/** "680 fit / 120 validation / 200 held out": how the probe samples were used. */
+export function splitSummary(probe: ProbeInfo): string {
+  const validation = probe.validation ?? 0;
+  return validation > 0
+    ? `${probe.train - validation} fit / ${validation} validation / ${probe.test} held out`
+    : `${probe.train} fit / ${probe.test} held out`;
 }

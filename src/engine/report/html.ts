@@ -1,5 +1,5 @@
 import type { Direction, PairResult, Report } from '../../protocol/report';
-import { fmt, pct, seconds, shortNames } from './format';
+import { fmt, pct, seconds, shortNames, splitSummary } from './format';
 import { MATRIX_LABELS, maxOrder } from './pairs';
 import { EPSILON_COLOR, esc, heatmapSvg, lossCurveSvg, orderBarSvg, orderColor, pairMapsSvg, pairOrders } from './svg';
 
@@ -128,7 +128,7 @@ function setupSection(report: Report): string {
   ];
   const p = report.probe;
   const probe: Array<[string, string]> = [
-    ['source', p.source], ['samples', `${p.count} (${p.train} fit, ${p.test} held out)`], ['preprocessing', p.preprocessing ?? '–'],
+    ['source', p.source], ['samples', `${p.count} (${splitSummary(p)})`], ['preprocessing', p.preprocessing ?? '–'],
   ];
   const b = report.backend;
   const backend: Array<[string, string]> = [['name', `${b.name} ${b.version}`], ['device', b.device], ['threads', String(b.threads)], ...(b.detail ? [['detail', b.detail] as [string, string]] : [])];

@@ -1,5 +1,5 @@
 import type { Report, SimilarityMatrix } from '../../protocol/report';
-import { fmt, seconds } from './format';
+import { fmt, seconds, splitSummary } from './format';
 import { MATRIX_LABELS, maxOrder, pairCells, pairHeader, pairRow } from './pairs';
 
 /**
@@ -38,7 +38,7 @@ export function renderMarkdown(report: Report, options: { heatmapPng?: string; h
   const t = report.timings ?? {};
   const facts: Array<[string, string]> = [
     ...(report.models ? [['model A', `${report.models.a.name} (${report.models.a.format}, \`${report.models.a.path}\`)`], ['model B', `${report.models.b.name} (${report.models.b.format}, \`${report.models.b.path}\`)`]] as Array<[string, string]> : []),
-    ['probe', `${p.source}, ${p.count} samples (${p.train} fit / ${p.test} held out)`],
+    ['probe', `${p.source}, ${p.count} samples (${splitSummary(p)})`],
     ['preprocessing', p.preprocessing ?? '–'],
     ['disentangler', `K = ${s.orders}, α = ${s.alpha}, ${s.normalize} normalisation, ${s.kernel}×${s.kernel} kernel, preset ${s.preset}, ≤ ${s.epochs} epochs, seed ${s.seed}, seeds ${s.seeds}`],
     ['backend', `${b.name} ${b.version} (${b.device}, ${b.threads} threads)`],

@@ -1,6 +1,6 @@
 import type { Report, SimilarityMatrix } from '../../protocol/report';
 import { colorAt } from './colors';
-import { fmt, seconds, shortNames, textTable } from './format';
+import { fmt, seconds, shortNames, splitSummary, textTable } from './format';
 import { headlineMeasure, MATRIX_LABELS, maxOrder, pairCells, pairHeader, pairRow } from './pairs';
 
 /**
@@ -11,7 +11,7 @@ export function renderSummary(report: Report, options: { color?: boolean } = {})
   const k = maxOrder(report);
   const out: string[] = [];
   if (report.models) out.push(`A: ${report.models.a.name} (${report.models.a.path})`, `B: ${report.models.b.name} (${report.models.b.path})`);
-  out.push(`probe: ${report.probe.source}, ${report.probe.count} samples (${report.probe.train} fit / ${report.probe.test} held out)`);
+  out.push(`probe: ${report.probe.source}, ${report.probe.count} samples (${splitSummary(report.probe)})`);
   const s = report.settings;
   out.push(`disentangler: K=${s.orders}, α=${s.alpha}, ${s.normalize} normalisation, ${s.kernel}×${s.kernel} kernel, preset ${s.preset}; backend ${report.backend.name} ${report.backend.version}`);
   out.push('');

@@ -6,8 +6,8 @@ import { mkdir } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { CancelledError } from '../../engine/cancel';
 import type { CompareOptions } from '../../engine/compare';
+import { probeSplitSizes } from '../../engine/disentangler/holdout';
 import { resolveSettings } from '../../engine/disentangler/settings';
-import { splitIndices } from '../../engine/split';
 import { TOOL_NAME, TOOL_VERSION } from '../../engine/version';
 import { REPORT_SCHEMA_VERSION, type DisentangleSettings, type Report } from '../../protocol/report';
 import { showErrorWithLog } from '../commands/engineCommands';
@@ -98,14 +98,13 @@ export class CompareJobs implements vscode.Disposable {
       return cached;
     }
 
-    const split = splitIndices(options.probe.count, settings.testFraction, settings.seed);
     const partial: Report = {
       schemaVersion: REPORT_SCHEMA_VERSION,
       tool: { name: TOOL_NAME, version: TOOL_VERSION },
       createdAt: new Date().toISOString(),
       backend: { name: '', version: '', device: '', threads: 0 },
       settings,
-      probe: { source: options.probe.source, count: options.probe.count, train: split.train.length, test: split.test.length },
+      probe: { source: options.probe.source, count: options.probe.count, ...probeSplitSizes(options.probe.count, settings.testFraction, settings.seed) },
       pairs: [],
       warnings: [],
     };

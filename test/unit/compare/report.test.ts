@@ -43,7 +43,7 @@ test('HTML report: self-contained, heatmap cells carry the matrix values, order 
   // Settings, backend, probe, warnings (escaped), α everywhere it matters.
   assert.match(html, /gate penalty α<\/dt><dd>0.1</);
   assert.match(html, /onnxruntime-node 1.30.0/);
-  assert.match(html, /500 \(400 fit, 100 held out\)/);
+  assert.match(html, /500 \(400 fit \/ 100 held out\)/);
   assert.match(html, /a planted warning &lt;b&gt;with markup&lt;\/b&gt;/);
   assert.match(html, /net-&lt;a&gt; vs net-b/);
   assert.match(html, /disentangle<\/dt><dd>12.5 s/);
@@ -133,4 +133,14 @@ test('terminal summary draws every measure of the matrix, CKA first', () => {
   const ridge = text.indexOf('order-0 ridge explained, A → B (similarity, not consistency)');
   assert.ok(cka > 0 && ridge > cka, `${cka} ${ridge}`);
   assert.match(text.slice(ridge), /relu3\s+.0\.10\s+ 0\.00/);
+});
+
+test('every report format says how the probe samples were used (fit / validation / held out)', () => {
+  const report = plantedReport();
+  report.probe = { ...report.probe, train: 400, validation: 60, test: 100 };
+  for (const text of [renderSummary(report, { color: false }), renderMarkdown(report), renderHtml(report)]) {
+    assert.match(text, /340 fit \/ 60 validation \/ 100 held out/);
+  }
+  delete report.probe.validation;
+  assert.match(renderSummary(report, { color: false }), /400 fit \/ 100 held out/);
 });
