@@ -131,6 +131,11 @@ describe('consistency panel webview', () => {
     assert.match(await p.locator('#drilldown').innerText(), /fragile/);
     assert.match(await p.locator('#drilldown').innerText(), new RegExp(`Explained per channel of B's ${pairAB.layerB}`));
     assert.match(await p.locator('#settings-table').innerText(), new RegExp(report.backend.name));
+    // The split as the engine used it: the validation set selects the epoch, the held-out test set is reported.
+    const { train, validation, test: held } = report.probe;
+    assert.match(await p.locator('#settings-table').innerText(), new RegExp(`${train - validation} fit / ${validation} validation / ${held} held out`));
+    assert.equal(await p.locator('#drilldown polyline[data-series="validation (selects the epoch)"]').count(), 1);
+    assert.match(await p.locator('#training-table').innerText(), new RegExp(`parameters of epoch ${pairAB.training.bestEpoch} kept`));
     await p.screenshot({ path: shot('drilldown-light'), fullPage: true });
     // PNG of the current view: the drill-down's charts, on the theme's background.
     await p.locator('#export-png').click();

@@ -76,12 +76,15 @@ function training(p: PairResult, theme: ReturnType<typeof readTheme>): Node[] {
       xLabels: t.curve.map((c) => String(c.epoch)),
       series: [
         { label: 'train', color: orderColor('order0'), values: t.curve.map((c) => c.train) },
-        { label: 'held-out', color: orderColor('order1'), values: t.curve.map((c) => c.test), dashed: true },
+        ...(t.curve.every((c) => c.validation !== undefined)
+          ? [{ label: 'validation (selects the epoch)', color: orderColor('order2'), values: t.curve.map((c) => c.validation ?? Number.NaN) }]
+          : []),
+        { label: 'held-out test', color: orderColor('order1'), values: t.curve.map((c) => c.test), dashed: true },
       ],
     }));
   }
   out.push(table([
-    ['epochs', `${t.epochs}${t.earlyStopped ? ' (early stop)' : ''}`],
+    ['epochs', `${t.epochs}${t.earlyStopped ? ' (early stop)' : ''}${t.bestEpoch !== undefined ? ` · parameters of epoch ${t.bestEpoch} kept` : ''}`],
     ['gates p₁…p_K', t.gates.length ? t.gates.map((g) => g.toFixed(3)).join(', ') : '—'],
     ['final loss', num(t.finalLoss)],
     ['held-out loss', num(t.heldOutLoss)],
@@ -102,7 +105,13 @@ function settingsTable(report: Report, p: PairResult): HTMLTableElement {
     ['kernel', `${s.kernel}×${s.kernel}`],
     ['preset', `${s.preset} (≤ ${s.epochs} epochs, batch ${s.batchSize}, lr ${s.learningRate.start}→${s.learningRate.end})`],
     ['seeds', `${s.seeds} (seed ${s.seed})`],
-    ['probe', `${report.probe.source}, ${report.probe.count} samples (${report.probe.train} fit / ${report.probe.test} held out)`],
+    ['probe', `${report.probe.source}, ${report.probe.count} samples (${probeSplit(report.probe)})`],
     ['similarity', `linear CKA ${num(p.similarity.linearCKA)}${p.similarity.ridgeExplained !== undefined ? ` · ridge explained ${pct(p.similarity.ridgeExplained)}` : ''}`],
   ], 'settings-table');
+}
+
+/** How the probe samples were used; the engine's reports say it the same way. */
+function probeSplit(p: Report['probe']): string {
+  const validation = p.validation ?? 0;
+  return validation > 0 ? `${p.train - validation} fit / ${validation} validation / ${p.test} held out` : `${p.train} fit / ${p.test} held out`;
 }
