@@ -19,17 +19,18 @@ export const HIDDEN_STD_EPS = 1e-5;
 
 const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
 
-let ready: Promise<void> | undefined;
-/** The cpu backend: wasm lacks Conv2DBackpropFilter, and a reference must not depend on native binaries. */
-function ensureCpu(): Promise<void> {
-  ready ??= (async () => {
-    await tf.setBackend('cpu');
-    await tf.ready();
-    // The cpu backend's first write prints a banner recommending tfjs-node, which this project deliberately does not
-    // install (its install downloads a binary); the report already names the backend that ran.
-    (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
-  })();
-  return ready;
+/**
+ * The cpu backend: wasm lacks Conv2DBackpropFilter, and a reference must not depend on native binaries. TF.js has
+ * ONE global backend and the TF.js model adapters switch it to wasm, so every entry point switches back (a
+ * long-lived worker extracts TF.js models and trains in the same process).
+ */
+async function ensureCpu(): Promise<void> {
+  if (tf.getBackend() === 'cpu') return;
+  await tf.setBackend('cpu');
+  await tf.ready();
+  // The cpu backend's first write prints a banner recommending tfjs-node, which this project deliberately does not
+  // install (its install downloads a binary); the report already names the backend that ran.
+  (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
 }
 
 export function createTfjsBackend(): TrainingBackend {
@@ -62,6 +63,7 @@ export class TfjsDisentanglerModel implements DisentanglerModel {
   }
 
   async trainStep(batch: Batch, learningRate: number): Promise<number> {
+    await ensureCpu();
     const { loss, grads } = this.lossAndGradients(batch);
     this.step++;
     const all = [...this.params.weights, this.params.betas];
@@ -80,6 +82,7 @@ export class TfjsDisentanglerModel implements DisentanglerModel {
   }
 
   async loss(batch: Batch): Promise<number> {
+    await ensureCpu();
     return tf.tidy(() => {
       const { x, y } = this.inputs(batch);
       const value = this.lossOf(x, y!, this.weightTensors(), tf.tensor1d(this.params.betas));
@@ -107,6 +110,7 @@ export class TfjsDisentanglerModel implements DisentanglerModel {
   }
 
   async components(batch: Batch): Promise<Float32Array[]> {
+    await ensureCpu();
     const K = this.spec.orders;
     return tf.tidy(() => {
       const { x } = this.inputs(batch);

@@ -36,7 +36,7 @@ function validate(s: DisentangleSettings): void {
   if (!(s.alpha >= 0) || !Number.isFinite(s.alpha)) bad(`alpha must be ≥ 0, got ${s.alpha}`);
   if (s.normalize !== 'dataset' && s.normalize !== 'per-sample') bad(`normalize must be dataset or per-sample, got ${s.normalize}`);
   if (s.kernel !== 1 && s.kernel !== 3) bad(`kernel must be 1 or 3, got ${s.kernel}`);
-  if (!Number.isInteger(s.epochs) || s.epochs < 0) bad(`epochs must be an integer ≥ 0, got ${s.epochs}`);
+  if (!Number.isInteger(s.epochs) || s.epochs < 1) bad(`epochs must be an integer ≥ 1, got ${s.epochs}`);
   if (!Number.isInteger(s.seed)) bad(`seed must be an integer, got ${s.seed}`);
   if (!Number.isInteger(s.seeds) || s.seeds < 1) bad(`seeds must be an integer ≥ 1, got ${s.seeds}`);
   if (!(s.testFraction > 0 && s.testFraction < 1)) bad(`test fraction must be between 0 and 1, got ${s.testFraction}`);

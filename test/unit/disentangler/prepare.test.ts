@@ -17,6 +17,7 @@ test('resolveSettings: preset schedule, explicit values win, undefined ignored, 
   assert.throws(() => resolveSettings({ kernel: 5 as 3 }), KcError);
   assert.throws(() => resolveSettings({ orders: -1 }), KcError);
   assert.throws(() => resolveSettings({ testFraction: 0 }), KcError);
+  assert.throws(() => resolveSettings({ epochs: 0 }), /epochs must be an integer ≥ 1/);
   assert.throws(() => resolveSettings({ preset: 'slow' as 'fast' }), /unknown preset/);
 });
 

@@ -73,3 +73,23 @@ test('tfjs backend: training steps lower the loss', async () => {
   const last = await model.loss({ n, x, y });
   assert.ok(last < 0.5 * first, `loss ${first} → ${last}`);
 });
+
+test('tfjs backend keeps training after a TF.js model ran on wasm in the same process (one global TF.js backend)', async () => {
+  const { openModel } = await import('../../../src/engine/models/index');
+  const path = await import('node:path');
+  const spec = { ...base, hiddenScale: 'batch' as const };
+  const { x, y, params } = problem(spec, 3);
+  const model = await createTfjsBackend().create(spec, params);
+  const before = await model.trainStep({ n, x, y }, 1e-3);
+  // A TF.js layers sample runs on the wasm backend, which lacks Conv2DBackpropFilter.
+  const sample = await openModel(path.join(__dirname, '..', '..', '..', 'samples', 'mnist-cnn-seed1', 'tfjs', 'model.json'));
+  try {
+    await sample.extract([{ shape: [2, 28, 28, 1], data: new Float32Array(2 * 28 * 28) }], ['relu1'], { write: () => undefined });
+  } finally {
+    await sample.dispose();
+  }
+  const after = await model.trainStep({ n, x, y }, 1e-3);
+  assert.ok(Number.isFinite(before) && Number.isFinite(after));
+  const fresh = await createTfjsBackend().create(spec, params);
+  assert.ok(Number.isFinite(await fresh.trainStep({ n, x, y }, 1e-3)));
+});
