@@ -3,7 +3,7 @@ import { runCompare, type CompareOptions } from '../../engine/compare';
 import type { BackendPreference } from '../../engine/compute/index';
 import { KcError } from '../../engine/errors';
 import { renderSummary } from '../../engine/report/text';
-import { writeReports } from '../../engine/report/write';
+import { checkReportTargets, writeReports } from '../../engine/report/write';
 import type { DisentangleSettings } from '../../protocol/report';
 import { createProgressBar } from '../progress';
 
@@ -70,6 +70,7 @@ export function registerCompare(program: Command): void {
     .option('--md <file>', 'write the Markdown report (heatmap PNG beside it)')
     .action(async (modelA: string, modelB: string, flags: CompareFlags) => {
       const options = compareOptions(modelA, modelB, flags);
+      await checkReportTargets({ json: flags.json, html: flags.html, md: flags.md });
       const bar = createProgressBar(process.stderr);
       const controller = new AbortController();
       const onSigint = () => controller.abort();

@@ -5,7 +5,7 @@ import { disentangle, layerLabels, resolveSettings, validatePair, validationSize
 import { KcError } from '../../engine/errors';
 import { readNpy, type NpyLayout } from '../../engine/features/npy';
 import { renderSummary } from '../../engine/report/text';
-import { writeReports } from '../../engine/report/write';
+import { checkReportTargets, writeReports } from '../../engine/report/write';
 import { splitIndices } from '../../engine/split';
 import { TOOL_NAME, TOOL_VERSION } from '../../engine/version';
 import { REPORT_SCHEMA_VERSION, type DisentangleSettings, type Direction, type PairResult, type Report } from '../../protocol/report';
@@ -55,6 +55,7 @@ export function registerDisentangle(program: Command): void {
     .action(async (fileA: string, fileB: string, flags: DisentangleFlags) => {
       const started = performance.now();
       const settings = resolveSettings(settingsFrom(flags));
+      await checkReportTargets({ json: flags.json });
       const [a, b] = await Promise.all([readNpy(fileA, { layout: flags.layout }), readNpy(fileB, { layout: flags.layout })]);
       const loaded = performance.now();
       const layerA = layerName(fileA), layerB = layerName(fileB, layerA);
