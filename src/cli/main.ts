@@ -10,7 +10,10 @@ import { registerReport } from './commands/report';
 
 const program = new Command('kc')
   .description(`${TOOL_NAME}: do two neural networks know the same things? (Liang et al., ICLR 2020)`)
-  .version(TOOL_VERSION);
+  .version(TOOL_VERSION)
+  // Commander's own usage errors (missing argument, bad choice) in the one-line `kc: …` form of every other error;
+  // set before the subcommands are added, which copy it.
+  .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'kc: ').replace(/\n(?=.)/g, ' ')) });
 
 registerDisentangle(program);
 registerLayers(program);
