@@ -200,6 +200,9 @@ function preprocessing(fa: ExtractedFeatures, fb: ExtractedFeatures): string {
 }
 
 function pairingWarnings(pairing: Pairing, layersA: LayerInfo[], layersB: LayerInfo[]): string[] {
+  if (pairing.byDepth) {
+    return [`${pairing.byDepth.map((p) => `${p.layerA} ↔ ${p.layerB}`).join(', ')}: no same-named probe point in the other model, paired by relative depth; choose pairs with --layers-a/--layers-b`];
+  }
   if (pairing.rule !== 'relative-depth') return [];
   return [`the models share no layer names: probe points were paired by relative depth (${layersA.length} vs ${layersB.length} layers); choose pairs with --layers-a/--layers-b`];
 }

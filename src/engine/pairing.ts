@@ -17,6 +17,8 @@ export interface Pairing {
   /** The pairs the disentangler runs on. */
   pairs: LayerPair[];
   rule: PairingRule;
+  /** Pairs of the 'same-name' rule whose layers have no same-named partner, paired by relative depth instead. */
+  byDepth?: LayerPair[];
 }
 
 /**
@@ -24,7 +26,9 @@ export interface Pairing {
  * - Explicit lists of equal length pair element by element; a list for one side only pairs each of its layers with
  *   the other model's layer of the same name, or else the one at the nearest relative depth.
  * - By default the probe points are compared: same-named probe points pair when the models share any, otherwise
- *   the probe points pair by relative depth (monotone, as many pairs as the shorter list).
+ *   the probe points pair by relative depth (monotone, as many pairs as the shorter list). Probe points without a
+ *   same-named partner still pair by relative depth among themselves where that crosses no same-named pair (a
+ *   wider variant of a net keeps its deepest layers in the comparison).
  */
 export function pairLayers(layersA: LayerInfo[], layersB: LayerInfo[], explicitA?: string[], explicitB?: string[]): Pairing {
   const a = explicitA?.length ? explicitA.map((n) => findLayer(layersA, n, 'A')) : probePoints(layersA, 'A');
@@ -52,9 +56,28 @@ export function pairLayers(layersA: LayerInfo[], layersB: LayerInfo[], explicitA
   const bNames = new Set(b.map((l) => l.name));
   const shared = a.filter((l) => bNames.has(l.name));
   if (shared.length > 0) {
-    return { layersA: names(a), layersB: names(b), pairs: shared.map((l) => ({ layerA: l.name, layerB: l.name })), rule: 'same-name' };
+    const byDepth = unsharedByDepth(a, layersA, b, layersB, shared);
+    const depthA = new Map(layersA.map((l) => [l.name, l.depth]));
+    const pairs = [...shared.map((l) => ({ layerA: l.name, layerB: l.name })), ...byDepth]
+      .sort((x, y) => (depthA.get(x.layerA) ?? 0) - (depthA.get(y.layerA) ?? 0));
+    return { layersA: names(a), layersB: names(b), pairs, rule: 'same-name', ...(byDepth.length ? { byDepth } : {}) };
   }
   return { layersA: names(a), layersB: names(b), pairs: pairByDepth(a, layersA, b, layersB), rule: 'relative-depth' };
+}
+
+/** The probe points without a same-named partner, paired by relative depth, keeping only pairs that cross no same-named pair. */
+function unsharedByDepth(a: LayerInfo[], allA: LayerInfo[], b: LayerInfo[], allB: LayerInfo[], shared: LayerInfo[]): LayerPair[] {
+  const namesA = new Set(a.map((l) => l.name));
+  const namesB = new Set(b.map((l) => l.name));
+  const restA = a.filter((l) => !namesB.has(l.name));
+  const restB = b.filter((l) => !namesA.has(l.name));
+  if (restA.length === 0 || restB.length === 0) return [];
+  const depth = (all: LayerInfo[], name: string) => all.find((l) => l.name === name)!.depth;
+  const anchors = shared.map((l) => [depth(allA, l.name), depth(allB, l.name)]);
+  return pairByDepth(restA, allA, restB, allB).filter((p) => {
+    const [da, db] = [depth(allA, p.layerA), depth(allB, p.layerB)];
+    return anchors.every(([sa, sb]) => (da - sa) * (db - sb) > 0);
+  });
 }
 
 /** Relative depth in [0, 1]: the layer's depth over the model's deepest layer. */

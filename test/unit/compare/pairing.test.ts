@@ -1,4 +1,6 @@
 import { test } from 'node:test';
+import path from 'node:path';
+import { listLayers } from '../../../src/engine/compare';
 import assert from 'node:assert/strict';
 import { pairByDepth, pairLayers } from '../../../src/engine/pairing';
 import { KcError } from '../../../src/engine/errors';
@@ -67,4 +69,29 @@ test('one explicit list takes partners by name, else by depth', () => {
 
 test('an unknown layer name is a clear error naming it', () => {
   assert.throws(() => pairLayers(cnn, cnn, ['conv9']), (e: unknown) => e instanceof KcError && /no layer named "conv9"/.test(e.message) && /relu1/.test(e.message));
+});
+
+test('probe points without a same-named partner pair by relative depth, never across a same-named pair', () => {
+  const a = model(['input', 'conv1', 'relu1', 'pool1', 'conv2', 'relu2', 'pool2', 'flatten', 'fc1', 'relu3', 'fc2'], ['pool1', 'pool2', 'relu3']);
+  const b = model(['conv1', 'relu1', 'pool1', 'conv2', 'relu2', 'conv3', 'relu3', 'pool2', 'flatten', 'fc1', 'relu4', 'fc2'], ['pool1', 'relu2', 'pool2', 'relu4']);
+  const p = pairLayers(a, b);
+  assert.equal(p.rule, 'same-name');
+  assert.deepEqual(p.pairs, [
+    { layerA: 'pool1', layerB: 'pool1' },
+    { layerA: 'pool2', layerB: 'pool2' },
+    { layerA: 'relu3', layerB: 'relu4' },
+  ]);
+  assert.deepEqual(p.byDepth, [{ layerA: 'relu3', layerB: 'relu4' }]);
+  // x sits between the shared p1 and p2 in A, y after p2 in B: pairing them would cross p2 ↔ p2.
+  const c = model(['p1', 'x', 'p2', 'z'], ['p1', 'x', 'p2']);
+  const d = model(['p1', 'p2', 'y'], ['p1', 'p2', 'y']);
+  const q = pairLayers(c, d);
+  assert.deepEqual(q.pairs, [{ layerA: 'p1', layerB: 'p1' }, { layerA: 'p2', layerB: 'p2' }]);
+  assert.equal(q.byDepth, undefined);
+});
+
+test('the bundled wide variant keeps its deepest probe point: seed1 relu3 ↔ wide relu4', async () => {
+  const [seed1, wide] = await Promise.all(['mnist-cnn-seed1', 'mnist-cnn-wide'].map((n) => listLayers(path.join(__dirname, '../../../samples', n, 'model.onnx'))));
+  const p = pairLayers(seed1.layers, wide.layers);
+  assert.deepEqual(p.pairs.map((x) => `${x.layerA}↔${x.layerB}`), ['pool1↔pool1', 'pool2↔pool2', 'relu3↔relu4']);
 });
