@@ -1,6 +1,7 @@
 /** The `knowledgeConsistency.*` settings, read in one place and typed. */
 import * as vscode from 'vscode';
 import type { DisentangleSettings, Normalization, PresetName } from '../protocol/report';
+import { resolveProbeSource } from './probeSource';
 
 export type LayerSelection = 'probe-points' | 'all' | 'pick';
 export type BackendPreference = 'auto' | 'onnxruntime' | 'tfjs';
@@ -33,7 +34,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): KcConfig {
   if (normalize) overrides.normalize = normalize;
   if (typeof epochs === 'number') overrides.epochs = epochs;
   return {
-    probe: { source: c.get<string>('probe.source', 'mnist'), count: c.get<number>('probe.count', 1000) },
+    probe: { source: resolveProbeSource(c.get<string>('probe.source', 'mnist'), folderOf(scope)), count: c.get<number>('probe.count', 1000) },
     preset: c.get<PresetName>('preset', 'fast'),
     overrides,
     defaultLayers: c.get<LayerSelection>('defaultLayers', 'probe-points'),
@@ -43,6 +44,13 @@ export function readConfig(scope?: vscode.ConfigurationScope): KcConfig {
     extraModelGlobs: c.get<string[]>('extraModelGlobs', []),
     maxFiles: c.get<number>('discovery.maxFiles', 500),
   };
+}
+
+/** The workspace folder a scope belongs to (else the first one), where a relative probe path starts. */
+function folderOf(scope: vscode.ConfigurationScope | undefined): string | undefined {
+  const uri = scope instanceof vscode.Uri ? scope : scope && 'uri' in scope ? scope.uri : undefined;
+  const folder = (uri && vscode.workspace.getWorkspaceFolder(uri)) ?? vscode.workspace.workspaceFolders?.[0];
+  return folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
 }
 
 /** True when a configuration change touches one of these settings (names relative to the section). */
