@@ -34,6 +34,7 @@ export default async function contextMenu(ctx) {
   // The panel opens at once (title "… (running)") and fills in as layer pairs finish.
   await page.locator('.tabs-container .tab', { hasText: 'mnist-cnn-seed1 ↔ mnist-cnn-seed2' }).first().waitFor({ state: 'visible', timeout: 60_000 });
   await ctx.webviewFrame().getByText(/done · \d+ pairs/).waitFor({ state: 'visible', timeout: 120_000 });
-  await page.mouse.move(700, 850);
+  // Park the pointer right of the panel's title, off the heatmap, so no cell tooltip covers the picture.
+  await page.mouse.move(1300, 95);
   await ctx.screenshot('context-menu-panel');
 }
