@@ -59,6 +59,7 @@ export function hoverMarkdown(layer: LayerConsistency, model: ModelConsistency, 
     row('inconsistent ε', p.inconsistent.fraction, p.spread?.inconsistent),
     '',
     'Order 0 is linearly consistent knowledge, higher orders fuzzier; ε is what cannot be predicted. ' +
+      'Orders overlap (not orthogonal), so their fractions need not add up to explained. ' +
       `Similarity (not consistency): linear CKA ${fmt(p.similarity.linearCKA)}, ridge ${fmt(p.similarity.ridgeExplained)}.`,
     '',
     `${r.preset} preset · probe ${r.report?.probe.source ?? r.probe} × ${r.report?.probe.count ?? '?'} · ${new Date(r.startedAt).toLocaleString()}`,

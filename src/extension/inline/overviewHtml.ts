@@ -75,7 +75,7 @@ export function overviewHtml(page: OverviewPage): string {
     : page.layers === undefined
       ? '<p class="note">Listing layers…</p>'
       : `<table id="layers"><thead><tr>${head}</tr></thead><tbody>${rows.join('\n')}</tbody></table>` +
-        (m ? '<p class="note">Explained, orders and ε are held-out fractions of this layer\'s feature variance predicted from the other model\'s layer (knowledge consistency). *CKA is similarity, not consistency. Click a column to sort, a layer to open its drill-down.</p>' : '');
+        (m ? '<p class="note">Explained, orders and ε are held-out fractions of this layer\'s feature variance predicted from the other model\'s layer (knowledge consistency); orders overlap, so they need not add up to explained. *CKA is similarity, not consistency. Click a column to sort, a layer to open its drill-down.</p>' : '');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
