@@ -1,14 +1,14 @@
 /** The `knowledgeConsistency.*` settings, read in one place and typed. */
 import * as vscode from 'vscode';
 import type { DisentangleSettings, Normalization, PresetName } from '../protocol/report';
-import { resolveProbeSource } from './probeSource';
+import { probeNormalization, resolveProbeSource, type ProbeNormalizationSetting } from './probeSource';
 
 export type LayerSelection = 'probe-points' | 'all' | 'pick';
 export type BackendPreference = 'auto' | 'onnxruntime' | 'tfjs';
 export type CacheLocation = 'workspaceStorage' | '.kc';
 
 export interface KcConfig {
-  probe: { source: string; count: number };
+  probe: { source: string; count: number; normalization?: ProbeNormalizationSetting };
   preset: PresetName;
   /** Single values that override the preset (absent = the preset's value). */
   overrides: Partial<Pick<DisentangleSettings, 'orders' | 'alpha' | 'normalize' | 'epochs'>>;
@@ -34,7 +34,11 @@ export function readConfig(scope?: vscode.ConfigurationScope): KcConfig {
   if (normalize) overrides.normalize = normalize;
   if (typeof epochs === 'number') overrides.epochs = epochs;
   return {
-    probe: { source: resolveProbeSource(c.get<string>('probe.source', 'mnist'), folderOf(scope)), count: c.get<number>('probe.count', 1000) },
+    probe: {
+      source: resolveProbeSource(c.get<string>('probe.source', 'mnist'), folderOf(scope)),
+      count: c.get<number>('probe.count', 1000),
+      ...probeNormalization(c.get<number[]>('probe.range'), c.get<number[]>('probe.mean'), c.get<number[]>('probe.std')),
+    },
     preset: c.get<PresetName>('preset', 'fast'),
     overrides,
     defaultLayers: c.get<LayerSelection>('defaultLayers', 'probe-points'),

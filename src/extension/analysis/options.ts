@@ -14,7 +14,11 @@ export function buildCompareOptions(config: KcConfig, modelA: string, modelB: st
   return {
     modelA,
     modelB,
-    probe: { source: choices.probe?.source ?? config.probe.source, count: choices.probe?.count ?? config.probe.count },
+    probe: {
+      source: choices.probe?.source ?? config.probe.source,
+      count: choices.probe?.count ?? config.probe.count,
+      ...(config.probe.normalization ? { normalization: config.probe.normalization } : {}),
+    },
     ...(choices.layersA ? { layersA: choices.layersA } : {}),
     ...(choices.layersB ? { layersB: choices.layersB } : {}),
     direction: 'both',

@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { resolveProbeSource } from '../../../src/extension/probeSource';
+import { buildCompareOptions } from '../../../src/extension/analysis/options';
+import type { KcConfig } from '../../../src/extension/config';
+import { probeNormalization, resolveProbeSource } from '../../../src/extension/probeSource';
+import { analysisKey } from '../../../src/extension/results/key';
 
 test('probe source setting: named sources kept, ~ expanded, relative paths from the workspace folder', () => {
   const ws = path.join(path.sep, 'work', 'proj');
@@ -13,4 +16,21 @@ test('probe source setting: named sources kept, ~ expanded, relative paths from 
   assert.equal(resolveProbeSource('/data/x.npy', ws), '/data/x.npy');
   assert.equal(resolveProbeSource('~/imgs', ws, '/home/me'), path.join('/home/me', 'imgs'));
   assert.equal(resolveProbeSource('probes', undefined), 'probes', 'no workspace folder: left as given');
+});
+
+test('probe range/mean/std settings: defaults add nothing; set values reach the compare options and the cache key', () => {
+  assert.deepEqual(probeNormalization([0, 1], [], []), {});
+  assert.deepEqual(probeNormalization(undefined, undefined, undefined), {});
+  const set = probeNormalization([0, 255], [0.1307], [0.3081]);
+  assert.deepEqual(set, { normalization: { range: [0, 255], mean: [0.1307], std: [0.3081] } });
+  const config = {
+    probe: { source: 'mnist', count: 64 }, preset: 'fast', overrides: {}, defaultLayers: 'probe-points', computeBackend: 'auto',
+    cacheLocation: 'workspaceStorage', workerMemoryLimitMb: 0, extraModelGlobs: [], maxFiles: 10,
+  } as KcConfig;
+  const plain = buildCompareOptions(config, '/a.onnx', '/b.onnx', {}, '/tmp/c');
+  const normalised = buildCompareOptions({ ...config, probe: { ...config.probe, ...set } }, '/a.onnx', '/b.onnx', {}, '/tmp/c');
+  assert.equal(plain.probe.normalization, undefined);
+  assert.deepEqual(normalised.probe.normalization, set.normalization);
+  const hashes = { a: 'x', b: 'y' };
+  assert.notEqual(analysisKey(hashes, normalised), analysisKey(hashes, plain));
 });
