@@ -1,8 +1,8 @@
 /** Report files that cannot be written are refused before a job runs, with one line that names the file. */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp as mkdtempFs, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -12,6 +12,9 @@ import { checkReportTargets, writeReports } from '../../../src/engine/report/wri
 import type { Report } from '../../../src/protocol/report';
 
 const root = path.resolve(__dirname, '../../..');
+const made: string[] = [];
+const mkdtemp = async (prefix: string) => { const dir = await mkdtempFs(prefix); made.push(dir); return dir; };
+after(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
 const isKcError = (pattern: RegExp) => (e: unknown) => e instanceof KcError && pattern.test(e.message);
 
 test('checkReportTargets: a folder, a path under a file and a missing parent folder', async () => {
