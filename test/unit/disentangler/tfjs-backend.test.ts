@@ -75,7 +75,7 @@ test('tfjs backend: training steps lower the loss', async () => {
 });
 
 test('tfjs backend keeps training after a TF.js model ran on wasm in the same process (one global TF.js backend)', async () => {
-  const { openModel } = await import('../../../src/engine/models/index');
+  const { openModel } = await import('../../../src/engine/models/index.js');
   const path = await import('node:path');
   const spec = { ...base, hiddenScale: 'batch' as const };
   const { x, y, params } = problem(spec, 3);
