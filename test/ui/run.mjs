@@ -25,7 +25,8 @@ import { prepareWorkspace, repoRoot } from '../harness/workspace.mjs';
 
 const outDir = join(repoRoot, '.test-output/ui');
 const scenarioDir = join(repoRoot, 'test/ui/scenarios');
-const SCENARIO_TIMEOUT_MS = Number(process.env.KC_UI_TIMEOUT_S ?? 180) * 1000;
+// Generous: a scenario that runs a real comparison takes 40–90 s on a loaded 2-core machine.
+const SCENARIO_TIMEOUT_MS = Number(process.env.KC_UI_TIMEOUT_S ?? 300) * 1000;
 
 function parseArgs(argv) {
   const o = { grep: undefined, version: process.env.KC_VSCODE_VERSION || CURRENT, extension: repoRoot, build: true };
