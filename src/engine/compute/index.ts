@@ -2,7 +2,7 @@
  * Picks the training backend. 'auto' (default) → onnxruntime-node (CUDA provider when present, else CPU);
  * when ORT cannot load (no binary for this platform) it falls back to the TF.js reference backend with a log
  * line. `@tensorflow/tfjs-node` is not a dependency (its install downloads libtensorflow): when a user has it
- * installed, describeBackend() reports it, since the models' TF.js adapters can use it.
+ * installed, describeBackend() names it in the report's detail; nothing runs on it (the TF.js adapters use wasm).
  */
 import type { BackendInfo } from '../../protocol/report';
 import type { TrainingBackend } from './types';
