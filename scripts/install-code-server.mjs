@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 /** The oldest VS Code the extension supports (engines.vscode ^1.100.0; Node 20) and the current one (Node 24). */
 export const OLDEST = '4.100.3';
 export const CURRENT = '4.139.1';
-/** What CI tests on: the current VS Code (installing both cold takes ~9 of CI's 15 minutes; test:matrix runs both). */
+/** What CI tests on: the current VS Code (test:matrix runs both). Installing 4.139.1 with an empty npm cache took 33–39 s here. */
 export const DEFAULT_VERSION = CURRENT;
 const MARKER = '.kc-installed';
 
