@@ -96,9 +96,11 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
     const probe = await openProbe({ ...options.probe, seed: settings.seed }, inputTarget(a));
     const pairing = pairLayers(layersA, layersB, options.layersA, options.layersB);
     log(`pairing (${pairing.rule}): ${pairing.pairs.map((p) => `${p.layerA} ↔ ${p.layerB}`).join(', ')}`);
-    // The heatmap covers every feature layer; the disentangler's layers are among them.
-    const rowsA = matrixLayers(layersA, pairing.layersA, 'A', { count: probe.count });
-    const rowsB = matrixLayers(layersB, pairing.layersB, 'B', { count: probe.count });
+    // The heatmap covers every feature layer; the disentangler's layers are among them. Layers chosen explicitly keep
+    // it to those: a look at one pair must not extract every layer of a big model.
+    const pinnedOnly = Boolean(options.layersA?.length || options.layersB?.length);
+    const rowsA = matrixLayers(layersA, pairing.layersA, 'A', { count: probe.count, pinnedOnly });
+    const rowsB = matrixLayers(layersB, pairing.layersB, 'B', { count: probe.count, pinnedOnly });
     const [refA, refB] = await Promise.all([modelRef(a, layersA), modelRef(b, layersB)]);
     timings.loadSeconds = done();
 

@@ -22,15 +22,16 @@ export interface MatrixLayers {
 /**
  * The layers of one model that the layer × layer similarity matrix covers: every feature layer in depth order, plus
  * the disentangler's layers (`pinned`) whatever their kind. Above `cap` the pinned layers stay and the rest is
- * sampled evenly over depth.
+ * sampled evenly over depth. `pinnedOnly`: just the pinned layers, in depth order.
  */
 export function matrixLayers(
   layers: LayerInfo[], pinned: string[], side: 'A' | 'B',
-  { cap = MATRIX_LAYER_CAP, count = 0, budgetBytes = MATRIX_FEATURE_BUDGET }: { cap?: number; count?: number; budgetBytes?: number } = {},
+  { cap = MATRIX_LAYER_CAP, count = 0, budgetBytes = MATRIX_FEATURE_BUDGET, pinnedOnly = false }:
+  { cap?: number; count?: number; budgetBytes?: number; pinnedOnly?: boolean } = {},
 ): MatrixLayers {
   const keep = new Set(pinned);
   const ordered = layers.map((l, i) => ({ l, i })).sort((x, y) => (x.l.depth - y.l.depth) || (x.i - y.i)).map((x) => x.l);
-  const features = ordered.filter((l) => FEATURE_KINDS.has(l.kind) && !keep.has(l.name));
+  const features = pinnedOnly ? [] : ordered.filter((l) => FEATURE_KINDS.has(l.kind) && !keep.has(l.name));
   const slots = Math.max(0, cap - keep.size);
   let warning: string | undefined;
   if (features.length > slots) {

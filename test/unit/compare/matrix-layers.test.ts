@@ -46,3 +46,8 @@ test('the largest unpinned layers give way when the features would pass the disk
   assert.match(warning ?? '', /model B: 1 large layer left out of the similarity matrix .*\(big\)/);
   assert.deepEqual(matrixLayers(layers, ['big2'], 'B', { count: 10, budgetBytes: 1e9 }).names, ['big', 'big2', 'mid', 'small'], 'few probes: all fit');
 });
+
+test('pinnedOnly (layers chosen explicitly): just those, in depth order, no warning', () => {
+  const layers = [layer('conv1', 'conv', 0), layer('relu1', 'activation', 1), layer('pool1', 'pool', 2), layer('fc', 'dense', 3)];
+  assert.deepEqual(matrixLayers(layers, ['fc', 'relu1'], 'A', { pinnedOnly: true }), { names: ['relu1', 'fc'], warning: undefined });
+});
