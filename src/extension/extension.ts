@@ -19,6 +19,7 @@ import { WorkspaceReferenceModel } from './reference';
 import { DiskResultsStore } from './results/store';
 import { AnalysesTreeProvider } from './sidebar/analysesTree';
 import { ModelsTreeProvider } from './sidebar/modelsTree';
+import { onDidRefuseInRestrictedMode } from './trust';
 import { WorkerClient } from './worker/client';
 
 /** What activate() returns: enough for the extension-host tests to observe the real services. */
@@ -37,6 +38,8 @@ export interface KnowledgeConsistencyApi {
   cancel(id: string): boolean;
   /** Folder of the cached analyses (one JSON file each). */
   readonly resultsDir: string;
+  /** The message shown each time Restricted Mode stops something that would run a model file. */
+  readonly onDidRefuseInRestrictedMode: vscode.Event<string>;
 }
 
 export function activate(context: vscode.ExtensionContext): KnowledgeConsistencyApi {
@@ -105,6 +108,7 @@ export function activate(context: vscode.ExtensionContext): KnowledgeConsistency
     onDidProgress: store.onDidProgress,
     cancel: (id) => jobs.cancel(id),
     resultsDir: store.dir,
+    onDidRefuseInRestrictedMode,
   };
 }
 

@@ -20,6 +20,13 @@ const USER_SETTINGS = {
   'chat.disableAIFeatures': true,
 };
 
+// `trust: true` (the Restricted Mode suite): workspace trust on, and no startup dialog, so a new folder opens untrusted.
+const TRUST_SETTINGS = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'never',
+};
+
 export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -32,12 +39,13 @@ export function freePort() {
 }
 
 /** code-server's own argv: VS Code options, plus the smoke-test driver newer VS Code needs to honour `payload`. */
-export function codeServerArgs(version, { port, userDataDir, extensionsDir }) {
+export function codeServerArgs(version, { port, userDataDir, extensionsDir, trust = false }) {
   const args = [
     '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
     '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override',
   ];
+  if (!trust) args.push('--disable-workspace-trust');
   if (needsNode24(version)) args.push('--vscode-option', 'enable-smoke-test-driver');
   return args;
 }
@@ -64,20 +72,21 @@ async function waitForHealth(url, child, timeoutMs) {
 }
 
 /**
- * @param {{ version: string, logFile: string, extensionsDir?: string }} options
+ * @param {{ version: string, logFile: string, extensionsDir?: string, trust?: boolean }} options
+ *   trust: workspace trust enabled (fresh user data: nothing trusted yet), for the Restricted Mode suite
  * @returns {Promise<{ url: string, port: number, version: string, userDataDir: string, extensionsDir: string, stop(): Promise<void> }>}
  */
-export async function startCodeServer({ version, logFile, extensionsDir }) {
+export async function startCodeServer({ version, logFile, extensionsDir, trust = false }) {
   const { entry, node } = ensureCodeServer(version);
   const port = await freePort();
   const userDataDir = mkdtempSync(join(tmpdir(), 'kc-code-user-'));
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
-  writeFileSync(join(userDataDir, 'User/settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  writeFileSync(join(userDataDir, 'User/settings.json'), JSON.stringify(trust ? { ...USER_SETTINGS, ...TRUST_SETTINGS } : USER_SETTINGS, null, 2));
   const ownExtensionsDir = !extensionsDir;
   extensionsDir ??= mkdtempSync(join(tmpdir(), 'kc-code-ext-'));
   mkdirSync(dirname(logFile), { recursive: true });
   const log = createWriteStream(logFile);
-  const child = spawn(node, [entry, ...codeServerArgs(version, { port, userDataDir, extensionsDir })], {
+  const child = spawn(node, [entry, ...codeServerArgs(version, { port, userDataDir, extensionsDir, trust })], {
     env: codeServerEnv(version),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

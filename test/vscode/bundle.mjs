@@ -21,18 +21,18 @@ function suiteEntries(dir) {
 }
 
 /** @returns the number of suites bundled into `dir` (default out/vscode/dev; the code-server runner uses one dir per run, since
- * several people may run the tests in one working tree at once) */
-export async function bundleTests(dir = devOutDir) {
+ * several people may run the tests in one working tree at once); `suitesDir` (default test/vscode/suite) lands in `dir`/suite */
+export async function bundleTests(dir = devOutDir, suitesDir = join(repoRoot, 'test/vscode/suite')) {
   rmSync(dir, { recursive: true, force: true });
   const common = {
     bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: 'inline', logLevel: 'warning',
     // mocha and native modules load from node_modules at run time; describe/it are mocha's globals.
     external: ['vscode', 'mocha', 'onnxruntime-node', '@tensorflow/tfjs-node'],
   };
-  const suites = suiteEntries(join(repoRoot, 'test/vscode/suite'));
+  const suites = suiteEntries(suitesDir);
   await esbuild.build({ ...common, entryPoints: [join(repoRoot, 'test/vscode/index.ts')], outfile: join(dir, 'index.js') });
   if (suites.length) {
-    await esbuild.build({ ...common, entryPoints: suites, outbase: join(repoRoot, 'test/vscode/suite'), outdir: join(dir, 'suite') });
+    await esbuild.build({ ...common, entryPoints: suites, outbase: suitesDir, outdir: join(dir, 'suite') });
   }
   return suites.length;
 }
