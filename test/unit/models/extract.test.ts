@@ -36,6 +36,31 @@ describe('extraction', () => {
     rmSync(dir, { recursive: true });
   });
 
+  it('4-D values that are graph outputs already or whose NHWC name is taken come out as from the plain model', async () => {
+    // The adapter transposes 4-D values to NHWC inside the graph, under fresh output names (name + '__kc_nhwc').
+    const dir = mkdtempSync(path.join(tmpdir(), 'kc-nhwc-names-'));
+    const proto = onnx.ModelProto.decode(readFileSync(SEED1));
+    const graph = proto.graph!;
+    graph.output!.push(graph.valueInfo!.find((v) => v.name === 'relu1')!);
+    graph.node!.push(onnx.NodeProto.create({ opType: 'Identity', input: ['relu2'], output: ['relu2__kc_nhwc'] }));
+    const file = path.join(dir, 'renamed.onnx');
+    writeFileSync(file, onnx.ModelProto.encode(proto).finish());
+    const edited = await openModel(file);
+    const plain = await openModel(SEED1);
+    const { batch } = mnistTest(6);
+    const a = new MemorySink();
+    const b = new MemorySink();
+    await edited.extract([batch], ['relu1', 'relu2', 'relu2__kc_nhwc'], a);
+    await plain.extract([batch], ['relu1', 'relu2'], b);
+    for (const [got, want] of [['relu1', 'relu1'], ['relu2', 'relu2'], ['relu2__kc_nhwc', 'relu2']]) {
+      assert.deepEqual(a.get(got).shape, b.get(want).shape, got);
+      assert.deepEqual(a.get(got).data, b.get(want).data, got);
+    }
+    await edited.dispose();
+    await plain.dispose();
+    rmSync(dir, { recursive: true });
+  });
+
   it('a TF.js layers model with batch_input_shape [4, …] takes any probe count too', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kc-fixed-batch-tfjs-'));
     const src = path.join(SAMPLES, 'mnist-cnn-seed1', 'tfjs');
