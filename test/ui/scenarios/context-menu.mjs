@@ -23,6 +23,8 @@ export default async function contextMenu(ctx) {
   // Click opens the first file in an editor; wait for that before ctrl-click adds the second to the selection.
   await files.nth(0).click();
   await page.locator('.tabs-container .tab', { hasText: 'model.onnx' }).first().waitFor({ state: 'visible' });
+  // …and for the editor's content: until it has opened, VS Code may still reset the Explorer's selection to it.
+  await page.locator('.editor-container').getByText('Open Anyway').waitFor({ state: 'visible' });
   await files.nth(1).click({ modifiers: ['Control'] });
   await page.locator('.explorer-folders-view .monaco-list-row.selected', { hasText: 'model.onnx' }).nth(1).waitFor({ state: 'visible' });
   await files.nth(1).click({ button: 'right' });
