@@ -21,6 +21,8 @@ export default async function inline(ctx) {
   const expand = async (row) => {
     await row.waitFor({ state: 'visible' });
     if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+    // Its children are in once it says so; rows still being inserted would move the next click onto another row.
+    await row.and(page.locator('[aria-expanded="true"]')).waitFor({ state: 'visible' });
   };
   // Every folder expanded first, so that no row moves under the pointer later.
   for (const folder of ['models', 'mnist-cnn-seed1', 'mnist-cnn-seed2']) await expand(ctx.explorerItem(folder).first());
