@@ -17,6 +17,8 @@ export default async function contextMenu(ctx) {
     const row = ctx.explorerItem(folder).first();
     await row.waitFor({ state: 'visible' });
     if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+    // Expanded before the next click: rows still being inserted would move it onto another row.
+    await row.and(page.locator('[aria-expanded="true"]')).waitFor({ state: 'visible' });
   }
   const files = ctx.explorerItem('model.onnx');
   await files.nth(1).waitFor({ state: 'visible' });
