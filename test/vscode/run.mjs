@@ -5,7 +5,7 @@
  * `payload` URL (extensionDevelopmentPath + extensionTestsPath) and exits with the suite's exit code, which the
  * workbench hands to `window.codeAutomationExit`.
  *   node test/vscode/run.mjs [--grep <pattern>] [--version 4.100.3] [--matrix] [--extension <dir>] [--no-build] [--restricted]
- * By default on the current VS Code (code-server 4.139.1, Node 24), as CI does; --matrix adds the oldest supported
+ * By default on the current VS Code (code-server 4.139.1, Node 24), --matrix (what `npm test` and CI run) adds the oldest supported
  * one (code-server 4.100.3 = VS Code 1.100.3, Node 20).
  * Without --grep the tier also packages the VSIX (scripts/package.mjs) and installs it into each code-server
  * (`--install-extension`, then `--list-extensions`): one more test per version.
