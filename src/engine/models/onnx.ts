@@ -8,6 +8,7 @@ import { throwIfCancelled } from '../cancel';
 import { createSession } from '../compute/ort-session';
 import { KcError, ModelParseError } from '../errors';
 import { rebatch, runSize } from './batches';
+import { chooseLayers } from './layer-choice';
 import { nhwcToNchw } from './layout';
 import { modelDisplayName, readModelFile } from './files';
 import { withProbePoints, type GraphLayer } from './probe-points';
@@ -174,14 +175,7 @@ class OnnxAdapter implements ModelAdapter {
     sink: FeatureSink,
     options: ExtractOptions = {},
   ): Promise<void> {
-    const chosen = layerNames.map((name) => {
-      const layer = this.listed.find((l) => l.name === name);
-      if (!layer) throw new KcError(`${this.ref.name} has no layer "${name}"; \`kc layers ${this.file}\` lists them`);
-      if (layer.shape.length !== 2 && layer.shape.length !== 4) {
-        throw new KcError(`layer "${name}" of ${this.ref.name} has a rank-${layer.shape.length} output; pick a layer with [N, C] or [N, C, H, W] output`, 'unsupported');
-      }
-      return layer;
-    });
+    const chosen = chooseLayers(this.listed, layerNames, { name: this.ref.name, file: this.file, noun: 'layer', layout: '[N, C, H, W]' });
     const { session, outputs } = await this.sessionFor(layerNames);
     const fixedBatch = this.inputDims[0];
     const perSample = chosen.reduce((s, l) => s + l.shape.slice(1).reduce((a, b) => a * (b > 0 ? b : 64), 1), 0);

@@ -4,6 +4,7 @@ import type { LayerInfo, ModelRef } from '../../protocol/report';
 import { throwIfCancelled } from '../cancel';
 import { KcError, ModelParseError } from '../errors';
 import { rebatch, runSize } from './batches';
+import { chooseLayers } from './layer-choice';
 import { modelDisplayName } from './files';
 import { withProbePoints, type GraphLayer } from './probe-points';
 import { tfjsWasm } from './tfjs-runtime';
@@ -81,14 +82,7 @@ class TfjsLayersAdapter implements ModelAdapter {
     sink: FeatureSink,
     options: ExtractOptions = {},
   ): Promise<void> {
-    const chosen = layerNames.map((name) => {
-      const layer = this.listed.find((l) => l.name === name);
-      if (!layer) throw new KcError(`${this.ref.name} has no layer "${name}"; \`kc layers ${this.file}\` lists them`);
-      if (layer.shape.length !== 2 && layer.shape.length !== 4) {
-        throw new KcError(`layer "${name}" of ${this.ref.name} has a rank-${layer.shape.length} output; pick a layer with [N, C] or [N, H, W, C] output`, 'unsupported');
-      }
-      return layer;
-    });
+    const chosen = chooseLayers(this.listed, layerNames, { name: this.ref.name, file: this.file, noun: 'layer', layout: '[N, H, W, C]' });
     const tfjs = await tfjsWasm();
     const runner = this.runnerFor(tfjs, layerNames);
     const perSample = chosen.reduce((s, l) => s + l.shape.slice(1).reduce((a, b) => a * (b > 0 ? b : 64), 1), 0);
