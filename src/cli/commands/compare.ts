@@ -4,25 +4,16 @@ import type { BackendPreference } from '../../engine/compute/index';
 import { KcError } from '../../engine/errors';
 import { renderSummary } from '../../engine/report/text';
 import { checkReportTargets, writeReports } from '../../engine/report/write';
-import type { DisentangleSettings } from '../../protocol/report';
+import { engineSettings, int, num, type EngineFlags } from '../engine-flags';
 import { createProgressBar } from '../progress';
 
-interface CompareFlags {
+interface CompareFlags extends EngineFlags {
   probe: string;
   count: string;
   layersA?: string[];
   layersB?: string[];
   allPairs?: boolean;
   direction: 'a2b' | 'b2a' | 'both';
-  orders?: string;
-  alpha?: string;
-  normalize?: DisentangleSettings['normalize'];
-  kernel?: string;
-  preset?: DisentangleSettings['preset'];
-  epochs?: string;
-  seed?: string;
-  seeds?: string;
-  testFraction?: string;
   probeRange?: string;
   probeMean?: string;
   probeStd?: string;
@@ -99,17 +90,6 @@ export function registerCompare(program: Command): void {
 }
 
 function compareOptions(modelA: string, modelB: string, f: CompareFlags): CompareOptions {
-  const settings: Partial<DisentangleSettings> = {
-    orders: int(f.orders, '--orders'),
-    alpha: num(f.alpha, '--alpha'),
-    normalize: f.normalize,
-    kernel: f.kernel === undefined ? undefined : (Number(f.kernel) as 1 | 3),
-    preset: f.preset,
-    epochs: int(f.epochs, '--epochs'),
-    seed: int(f.seed, '--seed'),
-    seeds: int(f.seeds, '--seeds'),
-    testFraction: num(f.testFraction, '--test-fraction'),
-  };
   const range = list(f.probeRange, '--probe-range');
   if (range && range.length !== 2) throw new KcError(`--probe-range needs two numbers lo,hi, got "${f.probeRange}"`);
   return {
@@ -124,7 +104,7 @@ function compareOptions(modelA: string, modelB: string, f: CompareFlags): Compar
     layersB: f.layersB,
     allPairs: f.allPairs,
     direction: f.direction,
-    settings,
+    settings: engineSettings(f),
     backend: f.backend,
     cacheDir: f.cacheDir,
   };
@@ -133,19 +113,6 @@ function compareOptions(modelA: string, modelB: string, f: CompareFlags): Compar
 /** Accepts "a,b" and repeated flags alike. */
 function splitList(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), ...value.split(',').map((s) => s.trim()).filter(Boolean)];
-}
-
-function num(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw new KcError(`${flag} needs a number, got "${value}"`);
-  return n;
-}
-
-function int(value: string | undefined, flag: string): number | undefined {
-  const n = num(value, flag);
-  if (n !== undefined && !Number.isInteger(n)) throw new KcError(`${flag} needs a whole number, got "${value}"`);
-  return n;
 }
 
 function list(value: string | undefined, flag: string): number[] | undefined {

@@ -2,26 +2,17 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { getTrainingBackend, type BackendPreference } from '../../engine/compute/index';
 import { disentangle, layerLabels, resolveSettings, validatePair, validationSize } from '../../engine/disentangler/index';
-import { KcError } from '../../engine/errors';
 import { readNpy, type NpyLayout } from '../../engine/features/npy';
 import { renderSummary } from '../../engine/report/text';
 import { checkReportTargets, writeReports } from '../../engine/report/write';
 import { splitIndices } from '../../engine/split';
 import { TOOL_NAME, TOOL_VERSION } from '../../engine/version';
-import { REPORT_SCHEMA_VERSION, type DisentangleSettings, type Direction, type PairResult, type Report } from '../../protocol/report';
+import { REPORT_SCHEMA_VERSION, type Direction, type PairResult, type Report } from '../../protocol/report';
+import { engineSettings, type EngineFlags } from '../engine-flags';
 import { createProgressBar } from '../progress';
 
-interface DisentangleFlags {
+interface DisentangleFlags extends EngineFlags {
   direction: 'a2b' | 'b2a' | 'both';
-  orders?: string;
-  alpha?: string;
-  normalize?: DisentangleSettings['normalize'];
-  kernel?: string;
-  preset?: DisentangleSettings['preset'];
-  epochs?: string;
-  seed?: string;
-  seeds?: string;
-  testFraction?: string;
   layout: NpyLayout;
   backend: BackendPreference;
   json?: string;
@@ -54,7 +45,7 @@ export function registerDisentangle(program: Command): void {
     .option('--json <file>', 'write the report as JSON')
     .action(async (fileA: string, fileB: string, flags: DisentangleFlags) => {
       const started = performance.now();
-      const settings = resolveSettings(settingsFrom(flags));
+      const settings = resolveSettings(engineSettings(flags));
       await checkReportTargets({ json: flags.json });
       const [a, b] = await Promise.all([readNpy(fileA, { layout: flags.layout }), readNpy(fileB, { layout: flags.layout })]);
       const loaded = performance.now();
@@ -105,35 +96,8 @@ export function registerDisentangle(program: Command): void {
     });
 }
 
-function settingsFrom(f: DisentangleFlags): Partial<DisentangleSettings> {
-  return {
-    orders: int(f.orders, '--orders'),
-    alpha: num(f.alpha, '--alpha'),
-    normalize: f.normalize,
-    kernel: f.kernel === undefined ? undefined : (Number(f.kernel) as 1 | 3),
-    preset: f.preset,
-    epochs: int(f.epochs, '--epochs'),
-    seed: int(f.seed, '--seed'),
-    seeds: int(f.seeds, '--seeds'),
-    testFraction: num(f.testFraction, '--test-fraction'),
-  };
-}
-
 /** The file's name without .npy; B gets a "B:" prefix when both files have the same name (different folders). */
 function layerName(file: string, other?: string): string {
   const name = path.basename(file).replace(/\.npy$/i, '');
   return name === other ? `B:${name}` : name;
-}
-
-function num(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new KcError(`${flag} needs a number, got "${value}"`);
-  return n;
-}
-
-function int(value: string | undefined, flag: string): number | undefined {
-  const n = num(value, flag);
-  if (n !== undefined && !Number.isInteger(n)) throw new KcError(`${flag} needs a whole number, got "${value}"`);
-  return n;
 }
