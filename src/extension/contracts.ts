@@ -3,25 +3,12 @@
  * inline reports. Each part implements or consumes these interfaces; none reaches into another's internals.
  */
 import type * as vscode from 'vscode';
-import type { Direction, LayerInfo, Report } from '../protocol/report';
+import type { LayerInfo } from '../protocol/report';
+import type { PairFocus, PanelRecord } from '../protocol/webview.protocol';
 
-export type AnalysisStatus = 'running' | 'done' | 'failed' | 'cancelled';
-
-/** One comparison of two model files, past or running. */
-export interface AnalysisRecord {
-  id: string;
-  modelA: string;
-  modelB: string;
-  probe: string;
-  preset: string;
-  startedAt: string;
-  status: AnalysisStatus;
-  error?: string;
-  /** Partial while running (pairs fill in as they finish), complete when done. */
-  report?: Report;
-  /** True when either model file changed after the analysis ran: shown as stale, never as current. */
-  stale?: boolean;
-}
+/** The record and the focus are the protocol's types: the host hands them to the panel as they are. */
+export type { AnalysisStatus, PairFocus } from '../protocol/webview.protocol';
+export type AnalysisRecord = PanelRecord;
 
 export interface ResultsStore {
   all(): AnalysisRecord[];
@@ -38,13 +25,6 @@ export interface AnalysisProgress {
   message: string;
   /** 0..1 over the whole job when known. */
   fraction?: number;
-}
-
-/** Where the user wants to look inside an analysis. */
-export interface PairFocus {
-  layerA: string;
-  layerB: string;
-  direction: Direction;
 }
 
 export interface PanelController {

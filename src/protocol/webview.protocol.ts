@@ -11,10 +11,7 @@ export const PANEL_VIEW_TYPE = 'knowledgeConsistency.panel' as const;
 
 export type AnalysisStatus = 'running' | 'done' | 'failed' | 'cancelled';
 
-/**
- * The analysis as the panel sees it: the JSON shape of the host's AnalysisRecord (src/extension/contracts.ts),
- * restated here because protocol files must not import extension code; the host assigns one to the other.
- */
+/** One comparison of two model files, past or running: the host's AnalysisRecord and what the panel draws. */
 export interface PanelRecord {
   id: string;
   modelA: string;
@@ -24,11 +21,13 @@ export interface PanelRecord {
   startedAt: string;
   status: AnalysisStatus;
   error?: string;
+  /** Partial while running (pairs fill in as they finish), complete when done. */
   report?: Report;
+  /** True when either model file changed after the analysis ran: shown as stale, never as current. */
   stale?: boolean;
 }
 
-/** One layer pair and direction (same shape as the host's PairFocus). */
+/** Where the user wants to look inside an analysis: one layer pair and direction. */
 export interface PairFocus {
   layerA: string;
   layerB: string;
