@@ -1,7 +1,8 @@
 import type { Direction, PairResult, Report } from '../../protocol/report';
 import { fmt, pct, seconds, shortNames, splitSummary } from './format';
 import { MATRIX_LABELS, maxOrder } from './pairs';
-import { EPSILON_COLOR, esc, heatmapSvg, lossCurveSvg, orderBarSvg, orderColor, pairMapsSvg, pairOrders } from './svg';
+import { esc } from './escape';
+import { EPSILON_COLOR, heatmapSvg, lossCurveSvg, orderBarSvg, orderColor, pairMapsSvg, pairOrders } from './svg';
 
 /**
  * The self-contained HTML report: one file with inline CSS and SVG, no scripts and no remote resources, so it

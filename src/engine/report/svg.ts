@@ -1,12 +1,10 @@
 import { interpolateBlues } from 'd3-scale-chromatic';
 import type { OrderComponent, PairMaps, PairResult, TrainingInfo } from '../../protocol/report';
 import { colorHex, colorAt } from './colors';
+import { esc } from './escape';
 import { fmt, pct } from './format';
 
 /** Inline SVG pieces of the HTML report (no scripts, no remote resources). */
-
-export const esc = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 const CELL = 44;
 const LABEL_CHARS_PX = 7;

@@ -5,6 +5,7 @@
 import { fmt } from '../../engine/report/format';
 import type { LayerInfo } from '../../protocol/report';
 import type { ModelConsistency } from './consistency';
+import { esc } from '../../engine/report/escape';
 
 export interface OverviewPage {
   cspSource: string;
@@ -20,7 +21,6 @@ export interface OverviewPage {
   referenceName?: string;
 }
 
-const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** A numeric cell: the value for sorting, the digits for reading, a bar behind them. */
 function num(v: number | undefined, explainedHere = true): string {

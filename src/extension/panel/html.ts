@@ -1,4 +1,5 @@
 /** The panel's HTML shell: one nonce'd script and one stylesheet from dist/, nothing inline, nothing remote. */
+import { esc } from '../../engine/report/escape';
 
 export interface PanelHtmlOptions {
   /** webview.cspSource: the only origin the webview may load resources from. */
@@ -20,10 +21,6 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
   ].join('; ');
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
 export function panelHtml(o: PanelHtmlOptions): string {
   return `<!DOCTYPE html>
 <html lang="en">
@@ -31,12 +28,12 @@ export function panelHtml(o: PanelHtmlOptions): string {
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(o.cspSource, o.nonce)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="${escapeHtml(o.styleUri)}">
-<title>${escapeHtml(o.title)}</title>
+<link rel="stylesheet" href="${esc(o.styleUri)}">
+<title>${esc(o.title)}</title>
 </head>
 <body>
 <div id="app"></div>
-<script nonce="${o.nonce}" src="${escapeHtml(o.scriptUri)}"></script>
+<script nonce="${o.nonce}" src="${esc(o.scriptUri)}"></script>
 </body>
 </html>`;
 }
