@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Runs every test/unit/**/*.test.ts with Node's own test runner (TypeScript through tsx); exits with its code.
+// A file that runs past 5 minutes fails instead of hanging the suite (an endless loop once did).
 // Extra arguments pass through to `node --test` (e.g. --test-name-pattern=ridge).
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -28,7 +29,7 @@ if (files.length === 0) {
   console.error('unit: no test files under test/unit/ (expected **/*.test.ts)');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...process.argv.slice(2), ...files], {
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-timeout=300000', ...process.argv.slice(2), ...files], {
   cwd: root,
   stdio: 'inherit',
 });

@@ -336,7 +336,9 @@ export function drawLegend(canvas: HTMLCanvasElement, title: string, higherIsWor
 
 function fit(ctx: CanvasRenderingContext2D, text: string): string {
   if (ctx.measureText(text).width <= MAX_LABEL - PAD) return text;
-  let s = text;
+  // No glyph is narrower than a pixel, so at most MAX_LABEL characters can show: the loop runs ≤ MAX_LABEL times
+  // even for a model-supplied name of megabytes.
+  let s = text.slice(-MAX_LABEL);
   while (s.length > 1 && ctx.measureText('…' + s).width > MAX_LABEL - PAD) s = s.slice(1);
   return '…' + s;
 }

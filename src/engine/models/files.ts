@@ -22,6 +22,7 @@ export function modelDisplayName(file: string): string {
   const base = path.basename(file).replace(/\.(onnx|json)$/i, '');
   if (base !== 'model') return base;
   let dir = path.dirname(path.resolve(file));
+  // Ends: each step moves to the parent folder and stops at the root, whatever the folder names are.
   while (GENERIC_DIRS.has(path.basename(dir).toLowerCase()) && path.dirname(dir) !== dir) dir = path.dirname(dir);
   return path.basename(dir) || base;
 }

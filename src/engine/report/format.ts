@@ -16,10 +16,22 @@ export function textTable(header: string[], rows: string[][], firstRight = 1): s
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-/** Layer names without the path prefix they all share (graph models name layers "model/block1/conv/Relu"). */
+/**
+ * Layer names without the path prefix they all share (graph models name layers "model/block1/conv/Relu"). The prefix
+ * is the longest common prefix of all names, cut back to its last '/', and always shorter than every name, so no
+ * short name is empty. One pass over the characters: it ends for any set of names (torch.onnx names such as
+ * "/0/Conv_output_0" beside "logits" once looped forever).
+ */
 export function shortNames(names: string[]): { prefix: string; name: (n: string) => string } {
-  let prefix = names.length > 0 ? names[0].slice(0, names[0].lastIndexOf('/') + 1) : '';
-  for (const n of names) while (prefix && !n.startsWith(prefix)) prefix = prefix.slice(0, prefix.lastIndexOf('/', prefix.length - 2) + 1);
+  let common = names.length > 0 ? names[0] : '';
+  for (const n of names) {
+    let i = 0;
+    while (i < common.length && i < n.length && common[i] === n[i]) i++;
+    common = common.slice(0, i);
+  }
+  const shortest = names.reduce((min, n) => Math.min(min, n.length), Infinity);
+  common = common.slice(0, Math.max(0, shortest - 1));
+  const prefix = common.slice(0, common.lastIndexOf('/') + 1);
   return { prefix, name: (n) => n.slice(prefix.length) };
 }
 

@@ -95,3 +95,16 @@ test('the bundled wide variant keeps its deepest probe point: seed1 relu3 ↔ wi
   const p = pairLayers(seed1.layers, wide.layers);
   assert.deepEqual(p.pairs.map((x) => `${x.layerA}↔${x.layerB}`), ['pool1↔pool1', 'pool2↔pool2', 'relu3↔relu4']);
 });
+
+test('pairing ends on hostile names: empty, slashes only, prefixes of each other, a megabyte long', () => {
+  const hostile = ['', '/', '//', '/0/', '/0/Conv_output_0', 'logits', 'a'.repeat(1_000_000), `${'/'.repeat(1000)}x`];
+  const a = model(hostile, hostile);
+  const b = model([...hostile].reverse(), hostile.slice(0, 4));
+  const started = Date.now();
+  const same = pairLayers(a, a);
+  assert.equal(same.rule, 'same-name');
+  assert.deepEqual(same.pairs.map((p) => p.layerA), hostile);
+  const mixed = pairLayers(a, b);
+  assert.ok(mixed.pairs.every((p) => p.layerA === p.layerB || mixed.byDepth?.includes(p)));
+  assert.ok(Date.now() - started < 2000, `pairing took ${Date.now() - started} ms`);
+});

@@ -2,7 +2,8 @@
 // the engine worker (cached result on disk), cancellation, and a worker killed mid-run.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 
@@ -243,6 +244,20 @@ describe('extension host: compare', function () {
     }
     // Back to the analysed content: current again.
     await until(kc.onDidChangeAnalysis, flags(false), 'the stale flags to clear');
+  });
+
+  it('compares two torch.onnx.export models (values "/0/Conv_output_0" … beside "logits") and exports their reports', async () => {
+    // Names of this shape once looped forever in the report's name shortening, after every pair had been fitted.
+    const epoch1 = at('models/torch-export/epoch1.onnx');
+    const epoch2 = at('models/torch-export/epoch2.onnx');
+    const record = await compare(epoch1, epoch2);
+    assert.equal(record?.status, 'done', `status ${record?.status}: ${record?.error ?? ''}`);
+    assert.ok(record.report!.pairs.some((p) => p.layerA === '/2/MaxPool_output_0'), `pairs: ${record.report!.pairs.map((p) => p.layerA).join(', ')}`);
+    const folder = mkdtempSync(path.join(tmpdir(), 'kc-torch-export-'));
+    const written = await vscode.commands.executeCommand<{ markdown: string; html: string }>('knowledgeConsistency.exportReport', record.id, { folder, open: false });
+    assert.ok(written, 'nothing exported');
+    assert.match(readFileSync(written.markdown, 'utf8'), /\/2\/MaxPool_output_0/);
+    assert.match(readFileSync(written.html, 'utf8'), /logits/);
   });
 
   it('removes analyses: from the view and from the disk cache', async () => {
