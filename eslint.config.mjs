@@ -11,6 +11,17 @@ const noEngine = {
   message: 'The webview runs in a browser: talk to the engine through src/protocol messages, not by importing it.',
 };
 
+const protocolIsGround = {
+  group: ['../*', '../**'],
+  message: 'src/protocol is the ground floor: engine, worker, host, CLI and webview import it; it imports nothing of theirs.',
+};
+// The host runs engine code only in the worker; in-process it uses these vscode-free helpers and nothing else.
+const hostEngineAllowed = ['cancel', 'version', 'report/format', 'report/escape', 'report/write', 'disentangler/settings', 'disentangler/holdout'];
+const hostEngineOnly = {
+  regex: `/engine/(?!(${hostEngineAllowed.join('|')})$)`,
+  message: `The extension host may import only ${hostEngineAllowed.map((m) => `engine/${m}`).join(', ')}: the engine runs in the worker.`,
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.test-output/**', '.vscode-test/**', 'samples/**', '**/*.d.ts'] },
   ...tseslint.configs.recommended,
@@ -27,8 +38,16 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    files: ['src/engine/**', 'src/worker/**', 'src/protocol/**', 'src/cli/**'],
+    files: ['src/engine/**', 'src/worker/**', 'src/cli/**'],
     rules: { 'no-restricted-imports': ['error', { paths: [noVscode] }] },
+  },
+  {
+    files: ['src/protocol/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noVscode], patterns: [protocolIsGround] }] },
+  },
+  {
+    files: ['src/extension/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [hostEngineOnly] }] },
   },
   {
     files: ['webview/**'],

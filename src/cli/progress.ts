@@ -1,4 +1,4 @@
-import type { Progress } from '../engine/cancel';
+import { progressLabel, type Progress } from '../protocol/progress';
 
 export interface ProgressBar {
   update(progress: Progress): void;
@@ -11,37 +11,48 @@ export interface ProgressBar {
 const WIDTH = 24;
 /** Redraws at most this often: progress arrives per epoch, which can be hundreds per second on small pairs. */
 const MIN_INTERVAL_MS = 80;
+/** Without a TTY (CI logs, nohup on a remote box) a line at each new phase or pair, else at most this often. */
+const PLAIN_INTERVAL_MS = 30_000;
 
 /**
- * A one-line progress bar on a TTY stream (stderr, so stdout stays clean for tables and pipes). On a non-TTY
- * stream it draws nothing and prints log lines only, so CI logs are not flooded with carriage returns.
+ * Progress on stderr (stdout stays clean for tables and pipes). On a TTY: a one-line bar redrawn in place with the
+ * overall percentage and the time left. Elsewhere: plain lines, one per phase or pair and every 30 s, so a CI log shows
+ * the job is alive without a flood of carriage returns.
  */
-export function createProgressBar(stream: NodeJS.WriteStream): ProgressBar {
+export function createProgressBar(stream: NodeJS.WriteStream, options: { now?: () => number } = {}): ProgressBar {
+  const now = options.now ?? Date.now;
   const tty = Boolean(stream.isTTY);
   let last: Progress | undefined;
-  let lastDraw = 0;
+  let lastDraw = -Infinity;
+  let lastStep = '';
   let shown = false;
+  const percent = (p: Progress) => `${Math.floor(p.overallFraction * 100)}%`.padStart(4);
   const clear = () => {
     if (shown) stream.write('\r\x1b[2K');
     shown = false;
   };
   const draw = () => {
     if (!last) return;
-    const { stage, done, total, detail } = last;
-    const f = total > 0 ? Math.min(1, done / total) : 0;
-    const filled = Math.round(f * WIDTH);
-    const text = `${stage} [${'█'.repeat(filled)}${'░'.repeat(WIDTH - filled)}] ${done}/${total}${detail ? ` ${detail}` : ''}`;
+    const filled = Math.round(last.overallFraction * WIDTH);
+    const text = `${percent(last)} [${'█'.repeat(filled)}${'░'.repeat(WIDTH - filled)}] ${progressLabel(last)}`;
     const columns = stream.columns ?? 100;
     stream.write(`\r\x1b[2K${text.length >= columns ? `${text.slice(0, columns - 2)}…` : text}`);
     shown = true;
-    lastDraw = Date.now();
+    lastDraw = now();
   };
   return {
     update(progress) {
       last = progress;
-      if (!tty) return;
-      const stageEnd = progress.done >= progress.total;
-      if (stageEnd || Date.now() - lastDraw >= MIN_INTERVAL_MS) draw();
+      if (tty) {
+        if (progress.done >= progress.total || now() - lastDraw >= MIN_INTERVAL_MS) draw();
+        return;
+      }
+      const step = `${progress.phase} ${progress.model ?? ''} ${progress.pair?.index ?? ''}`;
+      if (step !== lastStep || now() - lastDraw >= PLAIN_INTERVAL_MS) {
+        lastStep = step;
+        lastDraw = now();
+        stream.write(`[${percent(progress).trim()}] ${progressLabel(progress)}\n`);
+      }
     },
     log(line) {
       if (tty) clear();

@@ -6,15 +6,16 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { throwIfCancelled, type CancelSignal, type ProgressSink } from './cancel';
+import { throwIfCancelled, type CancelSignal } from './cancel';
+import { ProgressTracker, type ProgressSink } from './progress';
 import { KcError } from './errors';
-import { getTrainingBackend, type BackendPreference } from './compute/index';
+import { getTrainingBackend } from './compute/index';
 import { disentangle, probeSplitSizes, resolveSettings } from './disentangler/index';
 import { openModel } from './models/index';
 import type { ModelAdapter } from './models/types';
 import type { TrainingBackend } from './compute/types';
 import { pairLayers, type Pairing } from './pairing';
-import { openProbe, type ProbeNormalization } from './probes/index';
+import { openProbe } from './probes/index';
 import { similarityMatrix } from './compare/matrix';
 import { extractFeatures, type ExtractedFeatures } from './compare/extract';
 import { matrixLayers } from './compare/matrix-layers';
@@ -26,29 +27,9 @@ import {
   type DisentangleSettings, type Direction, type LayerInfo, type ModelRef, type PairResult, type Report,
   type SimilarityMatrix, type StageTimings,
 } from '../protocol/report';
+import type { CompareOptions } from '../protocol/compare';
 
-export interface CompareOptions {
-  modelA: string;
-  modelB: string;
-  probe: {
-    /** 'mnist', 'synthetic', an image folder or an .npy file of inputs. */
-    source: 'mnist' | 'synthetic' | string;
-    count: number;
-    /** Image probes: pixel range and mean/std (default range [0, 1], no mean/std). */
-    normalization?: Partial<ProbeNormalization>;
-  };
-  /** Explicit layers (pair in order when both are given); default: the models' probe points. */
-  layersA?: string[];
-  layersB?: string[];
-  /** Fill the whole matrix with the order-0 ridge bound too (CKA is always filled). */
-  allPairs?: boolean;
-  direction?: 'a2b' | 'b2a' | 'both';
-  settings?: Partial<DisentangleSettings>;
-  /** Training backend; 'auto' (default) picks onnxruntime and falls back to TF.js. */
-  backend?: BackendPreference;
-  /** Where features are cached while the job runs (a temporary folder under it, removed at the end). */
-  cacheDir?: string;
-}
+export type { CompareOptions };
 
 export interface CompareHooks {
   signal?: CancelSignal;
@@ -65,7 +46,8 @@ const DIRECTIONS: Record<NonNullable<CompareOptions['direction']>, Direction[]> 
 };
 
 export async function runCompare(options: CompareOptions, hooks: CompareHooks = {}): Promise<Report> {
-  const { signal, onProgress } = hooks;
+  const { signal } = hooks;
+  const progress = new ProgressTracker(hooks.onProgress);
   const log = hooks.log ?? (() => undefined);
   const settings = resolveSettings(options.settings);
   const directions = DIRECTIONS[options.direction ?? 'both'];
@@ -81,14 +63,15 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
   const models: ModelAdapter[] = [];
   let cacheRoot: string | undefined;
   try {
-    onProgress?.({ stage: 'load models', done: 0, total: 2 });
+    const loaded = progress.load();
+    loaded({ done: 0, total: 2 });
     const a = await openModel(options.modelA);
     models.push(a);
     throwIfCancelled(signal);
-    onProgress?.({ stage: 'load models', done: 1, total: 2 });
+    loaded({ done: 1, total: 2 });
     const b = await openModel(options.modelB);
     models.push(b);
-    onProgress?.({ stage: 'load models', done: 2, total: 2 });
+    loaded({ done: 2, total: 2 });
     if (options.cacheDir) await mkdir(options.cacheDir, { recursive: true });
     cacheRoot = await mkdtemp(path.join(options.cacheDir ?? tmpdir(), 'kc-features-'));
     const layersA = a.layers();
@@ -105,13 +88,13 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
     timings.loadSeconds = done();
 
     done = stage();
-    const fa = await extractFeatures(a, 'A', probe, options.probe.normalization, rowsA.names, path.join(cacheRoot, 'a'), hooks);
-    const fb = await extractFeatures(b, 'B', probe, options.probe.normalization, rowsB.names, path.join(cacheRoot, 'b'), hooks);
+    const fa = await extractFeatures(a, 'A', probe, options.probe.normalization, rowsA.names, path.join(cacheRoot, 'a'), { signal, onProgress: progress.extract('A') });
+    const fb = await extractFeatures(b, 'B', probe, options.probe.normalization, rowsB.names, path.join(cacheRoot, 'b'), { signal, onProgress: progress.extract('B') });
     timings.extractSeconds = done();
 
     done = stage();
     const matrix = await similarityMatrix(rowsA.names, fa, rowsB.names, fb, {
-      ridge: options.allPairs ?? false, directions, kernel: settings.kernel, testFraction: settings.testFraction, seed: settings.seed, signal, onProgress,
+      ridge: options.allPairs ?? false, directions, kernel: settings.kernel, testFraction: settings.testFraction, seed: settings.seed, signal, onProgress: progress.similarity(),
     });
     hooks.onMatrix?.(matrix);
     timings.similaritySeconds = done();
@@ -119,7 +102,7 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
     done = stage();
     const backend = await getTrainingBackend(options.backend ?? 'auto', log);
     const images = { A: new ProbeImages(probe, inputTarget(a)), B: new ProbeImages(probe, inputTarget(b)) };
-    const pairs = await disentanglePairs(pairing, directions, fa, fb, settings, backend, images, hooks);
+    const pairs = await disentanglePairs(pairing, directions, fa, fb, settings, backend, images, hooks, progress);
     timings.disentangleSeconds = done();
     timings.totalSeconds = (performance.now() - started) / 1000;
 
@@ -156,6 +139,7 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
 async function disentanglePairs(
   pairing: Pairing, directions: Direction[], fa: ExtractedFeatures, fb: ExtractedFeatures,
   settings: DisentangleSettings, backend: TrainingBackend, images: Record<'A' | 'B', ProbeImages>, hooks: CompareHooks,
+  progress: ProgressTracker,
 ): Promise<PairResult[]> {
   const total = pairing.pairs.length * directions.length;
   const results: PairResult[] = [];
@@ -166,8 +150,8 @@ async function disentanglePairs(
     const y = await fb.read(pair.layerB);
     for (const direction of directions) {
       throwIfCancelled(hooks.signal);
-      const label = `pair ${results.length + 1}/${total} ${pair.layerA} → ${pair.layerB} ${direction}`;
-      hooks.onProgress?.({ stage: label, done: 0, total: settings.epochs });
+      const step = progress.pair({ index: results.length + 1, count: total, layerA: pair.layerA, layerB: pair.layerB, direction });
+      step({ done: 0, total: settings.epochs });
       // disentangle takes A's and B's features in that order whatever the direction; it swaps them itself.
       const result = await disentangle(x, y, settings, {
         layerA: pair.layerA,
@@ -175,7 +159,7 @@ async function disentanglePairs(
         direction,
         backend,
         signal: hooks.signal,
-        onProgress: (p) => hooks.onProgress?.({ ...p, stage: label }),
+        onProgress: step,
         log: hooks.log,
       });
       await attachProbeImages(result, images[direction === 'A->B' ? 'B' : 'A'], hooks.signal);

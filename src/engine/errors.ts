@@ -1,3 +1,6 @@
+import type { KcErrorCode } from '../protocol/errors';
+
+export type { KcErrorCode };
 /**
  * Errors the user can act on. Their messages are shown as is (one line, no stack): say what is wrong,
  * with which file or shape, and what to do.
@@ -9,15 +12,6 @@ export class KcError extends Error {
   }
 }
 
-export type KcErrorCode =
-  | 'invalid-input'
-  | 'shape-mismatch'
-  | 'non-finite'
-  | 'model-parse'
-  | 'unsupported'
-  | 'probe'
-  | 'cancelled'
-  | 'internal';
 
 export class ShapeMismatchError extends KcError {
   constructor(message: string) {

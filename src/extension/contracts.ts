@@ -4,6 +4,7 @@
  */
 import type * as vscode from 'vscode';
 import type { LayerInfo } from '../protocol/report';
+import type { Progress } from '../protocol/progress';
 import type { PairFocus, PanelRecord } from '../protocol/webview.protocol';
 
 /** The record and the focus are the protocol's types: the host hands them to the panel as they are. */
@@ -25,6 +26,8 @@ export interface AnalysisProgress {
   message: string;
   /** 0..1 over the whole job when known. */
   fraction?: number;
+  /** The engine's progress as data (phase, pair in flight, counts, time left). */
+  progress?: Progress;
 }
 
 export interface PanelController {

@@ -6,8 +6,9 @@
  * Cancellation uses the library's own `$/cancelRequest` (a CancellationToken on sendRequest).
  */
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
-import type { CompareOptions } from '../engine/compare';
-import type { Progress } from '../engine/cancel';
+import type { CompareOptions } from './compare';
+import type { KcErrorCode } from './errors';
+import type { Progress } from './progress';
 import type { BackendInfo, LayerInfo, ModelRef, PairResult, Report, SimilarityMatrix } from './report';
 
 /** JSON-RPC error codes the worker answers with, so the host can tell a user error from a crash. */
@@ -17,6 +18,11 @@ export const WorkerErrorCodes = {
   /** The request was cancelled (same value as LSP's RequestCancelled). */
   cancelled: -32800,
 } as const;
+
+/** The `data` of a userError response. */
+export interface UserErrorData {
+  code: KcErrorCode;
+}
 
 export interface EngineInfo {
   version: string;

@@ -1,10 +1,10 @@
 import { ErrorCodes, ResponseError } from 'vscode-jsonrpc/node';
 import { CancelledError } from '../engine/cancel';
 import { KcError } from '../engine/errors';
-import { WorkerErrorCodes } from '../protocol/worker.protocol';
+import { WorkerErrorCodes, type UserErrorData } from '../protocol/worker.protocol';
 
 /** Maps an engine failure onto the wire: KcError keeps its one-line message and code, a cancel is a cancel. */
-export function toResponseError(error: unknown): ResponseError<{ code: string } | undefined> {
+export function toResponseError(error: unknown): ResponseError<UserErrorData | undefined> {
   if (error instanceof ResponseError) return error;
   if (error instanceof CancelledError) return new ResponseError(WorkerErrorCodes.cancelled, 'cancelled', undefined);
   if (error instanceof KcError) return new ResponseError(WorkerErrorCodes.userError, error.message, { code: error.code });

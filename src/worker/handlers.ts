@@ -2,7 +2,7 @@
 import type { CancellationToken } from 'vscode-jsonrpc/node';
 import { describeBackend } from '../engine/compute/index';
 import { listLayers, runCompare } from '../engine/compare';
-import type { Progress } from '../engine/cancel';
+import type { Progress } from '../protocol/progress';
 import { TOOL_VERSION } from '../engine/version';
 import type { PairResult, Report, SimilarityMatrix } from '../protocol/report';
 import type { CompareParams, EngineInfo, ListLayersParams, ListLayersResult } from '../protocol/worker.protocol';

@@ -12,6 +12,7 @@ import {
   MatrixNotification,
   PairResultNotification,
   ProgressNotification,
+  WorkerErrorCodes,
 } from '../protocol/worker.protocol';
 import { compare, engineInfo, listModelLayers } from './handlers';
 import { toResponseError } from './errors';
@@ -31,7 +32,7 @@ async function answer<T>(method: string, work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (error) {
     const response = toResponseError(error);
-    if (response.code !== 1 && response.code !== -32800) log('error', `${method}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    if (response.code !== WorkerErrorCodes.userError && response.code !== WorkerErrorCodes.cancelled) log('error', `${method}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
     throw response;
   }
 }

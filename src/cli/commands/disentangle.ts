@@ -9,6 +9,7 @@ import { splitIndices } from '../../engine/split';
 import { TOOL_NAME, TOOL_VERSION } from '../../engine/version';
 import { REPORT_SCHEMA_VERSION, type Direction, type PairResult, type Report } from '../../protocol/report';
 import { engineSettings, type EngineFlags } from '../engine-flags';
+import { ProgressTracker } from '../../engine/progress';
 import { createProgressBar } from '../progress';
 
 interface DisentangleFlags extends EngineFlags {
@@ -62,10 +63,13 @@ export function registerDisentangle(program: Command): void {
       const onSigint = () => controller.abort();
       process.once('SIGINT', onSigint);
       const pairs: PairResult[] = [];
+      const directions = DIRECTIONS[flags.direction];
+      const progress = new ProgressTracker((p) => bar.update(p), { disentangleOnly: true });
       try {
-        for (const direction of DIRECTIONS[flags.direction]) {
+        for (const direction of directions) {
+          const step = progress.pair({ index: pairs.length + 1, count: directions.length, layerA, layerB, direction });
           pairs.push(await disentangle(a, b, settings, {
-            layerA, layerB, direction, backend, signal: controller.signal, onProgress: (p) => bar.update(p), log: (m) => bar.log(m),
+            layerA, layerB, direction, backend, signal: controller.signal, onProgress: step, log: (m) => bar.log(m),
           }));
         }
       } finally {

@@ -1,4 +1,5 @@
-import type { CancelSignal, ProgressSink } from '../cancel';
+import type { CancelSignal } from '../cancel';
+import type { StepSink } from '../progress';
 import { KcError } from '../errors';
 import { FeatureStore } from '../features/store';
 import type { ModelAdapter } from '../models/types';
@@ -21,17 +22,16 @@ export interface ExtractedFeatures {
  */
 export async function extractFeatures(
   model: ModelAdapter, side: 'A' | 'B', probe: ProbeSource, normalization: Partial<ProbeNormalization> | undefined,
-  layers: string[], dir: string, hooks: { signal?: CancelSignal; onProgress?: ProgressSink },
+  layers: string[], dir: string, hooks: { signal?: CancelSignal; onProgress?: StepSink },
 ): Promise<ExtractedFeatures> {
   const fitted = fitProbe(probe, inputTarget(model), normalization);
   const store = new FeatureStore(dir);
   try {
-    const stage = `extract ${side}: ${model.ref.name} (${layers.length} layers)`;
-    hooks.onProgress?.({ stage, done: 0, total: probe.count });
+    hooks.onProgress?.({ done: 0, total: probe.count });
     await model.extract(fitted.batches(hooks.signal), layers, store, {
       signal: hooks.signal,
       total: probe.count,
-      onProgress: (p) => hooks.onProgress?.({ ...p, stage }),
+      onProgress: hooks.onProgress,
     });
     for (const layer of layers) {
       const { count } = store.info(layer);

@@ -1,4 +1,5 @@
-import { throwIfCancelled, type CancelSignal, type ProgressSink } from '../cancel';
+import { throwIfCancelled, type CancelSignal } from '../cancel';
+import type { StepSink } from '../progress';
 import { resampleTo } from '../disentangler/resample';
 import { ridgeExplained } from '../linalg/ridge';
 import { ckaMatrix, ckaMatrixMeasure } from '../metrics/index';
@@ -19,7 +20,7 @@ export interface MatrixOptions {
   seed: number;
   budgetBytes?: number;
   signal?: CancelSignal;
-  onProgress?: ProgressSink;
+  onProgress?: StepSink;
 }
 
 /**
@@ -42,7 +43,6 @@ export async function similarityMatrix(
   let ridgeDone = 0;
   let blocksDone = 0;
   const progress = () => options.onProgress?.({
-    stage: options.ridge ? 'similarity matrix (CKA + ridge)' : 'similarity matrix (CKA)',
     done: blocksDone + ridgeDone,
     total: blocksA.length * blocksB.length + cells,
   });

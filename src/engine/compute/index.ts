@@ -5,9 +5,10 @@
  * installed, describeBackend() names it in the report's detail; nothing runs on it (the TF.js adapters use wasm).
  */
 import type { BackendInfo } from '../../protocol/report';
+import type { BackendPreference } from '../../protocol/compare';
 import type { TrainingBackend } from './types';
 
-export type BackendPreference = 'auto' | 'onnxruntime' | 'tfjs';
+export type { BackendPreference };
 
 const cache = new Map<BackendPreference, Promise<TrainingBackend>>();
 

@@ -1,5 +1,6 @@
 import type { DisentangleSettings, TrainingInfo } from '../../protocol/report';
-import type { CancelSignal, ProgressSink } from '../cancel';
+import type { CancelSignal } from '../cancel';
+import type { StepSink } from '../progress';
 import type { DisentanglerSpec, TrainingBackend } from '../compute/types';
 import { fitRidgeConvAsync } from '../linalg/ridge';
 import { createRng } from '../random';
@@ -30,8 +31,8 @@ export interface FitOnce {
 
 export interface FitHooks {
   signal?: CancelSignal;
-  onProgress?: ProgressSink;
-  stage: string;
+  onProgress?: StepSink;
+  note?: string;
 }
 
 /**

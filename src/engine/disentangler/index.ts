@@ -3,7 +3,8 @@
  * fitted on a training split and measured on the held-out split, averaged over seeds.
  */
 import type { DisentangleSettings, Direction, PairResult, SimilarityMeasures } from '../../protocol/report';
-import { throwIfCancelled, type CancelSignal, type ProgressSink } from '../cancel';
+import { throwIfCancelled, type CancelSignal } from '../cancel';
+import type { StepSink } from '../progress';
 import { getTrainingBackend } from '../compute/index';
 import type { TrainingBackend } from '../compute/types';
 import type { FeatureTensor } from '../tensor';
@@ -26,7 +27,7 @@ export interface DisentangleOptions {
   /** Defaults to getTrainingBackend('auto'): onnxruntime-node, or the TF.js reference when ORT cannot load. */
   backend?: TrainingBackend;
   signal?: CancelSignal;
-  onProgress?: ProgressSink;
+  onProgress?: StepSink;
   log?: (line: string) => void;
   /** The pair's similarity measures when the caller already computed them (e.g. for the all-pairs matrix) on the
    * same features, in this direction, with settings.seed; otherwise computed here. */
@@ -52,12 +53,12 @@ export async function disentangle(a: FeatureTensor, b: FeatureTensor, settings: 
   for (let r = 0; r < settings.seeds; r++) {
     throwIfCancelled(options.signal);
     const seed = settings.seed + r;
-    const stage = `train ${layerA}→${layerB} ${direction}${settings.seeds > 1 ? ` (seed ${r + 1}/${settings.seeds})` : ''}`;
-    fits.push(await fitOnce(source, target, targetName, settings, seed, backend, { signal: options.signal, onProgress: options.onProgress, stage }));
+    const note = settings.seeds > 1 ? `seed ${r + 1}/${settings.seeds}` : undefined;
+    fits.push(await fitOnce(source, target, targetName, settings, seed, backend, { signal: options.signal, onProgress: options.onProgress, note }));
   }
   throwIfCancelled(options.signal);
   // Once, on the first seed's split: CKA, CCA and Procrustes use all samples and do not depend on the seed.
-  if (!options.similarity) options.onProgress?.({ stage: `similarity ${layerA}↔${layerB} ${direction}`, done: 0, total: 1 });
+  if (!options.similarity) options.onProgress?.({ done: settings.epochs, total: settings.epochs, detail: 'similarity measures' });
   const similarity = options.similarity ?? (await pairSimilarity(source, target, settings, settings.seed));
   const result = aggregate(fits);
   // Seeds share the split sizes, so their warnings repeat: each once.

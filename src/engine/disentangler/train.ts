@@ -1,5 +1,6 @@
 import type { DisentangleSettings, TrainingInfo } from '../../protocol/report';
-import { throwIfCancelled, type CancelSignal, type ProgressSink } from '../cancel';
+import { throwIfCancelled, type CancelSignal } from '../cancel';
+import type { StepSink } from '../progress';
 import type { DisentanglerModel } from '../compute/types';
 import { shuffle } from '../random';
 import { setLoss } from './chunks';
@@ -7,9 +8,9 @@ import { slice, type SampleSet } from './samples';
 
 export interface TrainHooks {
   signal?: CancelSignal;
-  onProgress?: ProgressSink;
-  /** Progress stage label, e.g. "train conv1→conv2 A->B". */
-  stage: string;
+  onProgress?: StepSink;
+  /** Put before the loss in the progress detail, e.g. "seed 2/3". */
+  note?: string;
 }
 
 /**
@@ -67,8 +68,8 @@ export async function train(model: DisentanglerModel, sets: TrainSets, settings:
     const val = validation ? await setLoss(model, validation) : undefined;
     const held = await setLoss(model, test);
     curve.push({ epoch, train: finalLoss, test: held, ...(val !== undefined ? { validation: val } : {}) });
-    const detail = `loss ${finalLoss.toPrecision(3)}${val !== undefined ? ` · validation ${val.toPrecision(3)}` : ''}`;
-    hooks.onProgress?.({ stage: hooks.stage, done: epoch, total: settings.epochs, detail });
+    const detail = `${hooks.note ? `${hooks.note} · ` : ''}loss ${finalLoss.toPrecision(3)}${val !== undefined ? ` · validation ${val.toPrecision(3)}` : ''}`;
+    hooks.onProgress?.({ done: epoch, total: settings.epochs, detail });
     if (!best || val === undefined) continue; // no validation set: no selection, every epoch runs
     if (val < best.loss * (1 - MIN_IMPROVEMENT)) best = { loss: val, params: model.getParams(), epoch };
     if (settings.patience > 0 && epoch - best.epoch >= settings.patience) {

@@ -189,7 +189,7 @@ class OnnxAdapter implements ModelAdapter {
         await sink.write(layerNames[i], shape, data);
       }
       done += batch.valid;
-      options.onProgress?.({ stage: `extract ${this.ref.name}`, done, total: options.total ?? done });
+      options.onProgress?.({ done, total: options.total ?? done });
     }
   }
 

@@ -165,7 +165,7 @@ class TfjsGraphAdapter implements ModelAdapter {
         tfjs.dispose(outputs);
       }
       done += batch.valid;
-      options.onProgress?.({ stage: `extract ${this.ref.name}`, done, total: options.total ?? done });
+      options.onProgress?.({ done, total: options.total ?? done });
     }
   }
 

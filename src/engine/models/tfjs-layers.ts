@@ -107,7 +107,7 @@ class TfjsLayersAdapter implements ModelAdapter {
         for (const t of outputs) t.dispose();
       }
       done += batch.valid;
-      options.onProgress?.({ stage: `extract ${this.ref.name}`, done, total: options.total ?? done });
+      options.onProgress?.({ done, total: options.total ?? done });
     }
   }
 

@@ -1,5 +1,6 @@
 import type { LayerInfo, ModelRef } from '../../protocol/report';
-import type { CancelSignal, ProgressSink } from '../cancel';
+import type { CancelSignal } from '../cancel';
+import type { StepSink } from '../progress';
 
 /** A batch of preprocessed probe inputs, float32 NHWC; adapters of NCHW models transpose it themselves. */
 export interface InputBatch {
@@ -34,7 +35,7 @@ export interface ModelAdapter {
 export interface ExtractOptions {
   signal?: CancelSignal;
   /** Reports samples done; `total` is the caller's `total` (or samples done so far when it is not given). */
-  onProgress?: ProgressSink;
+  onProgress?: StepSink;
   /** How many samples the inputs hold, for progress. */
   total?: number;
   /** Bytes the requested layers' features of one model run may take (default 32 MiB): sets the run's batch size. */

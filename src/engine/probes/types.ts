@@ -1,3 +1,4 @@
+import type { ProbeNormalization } from '../../protocol/compare';
 import type { CancelSignal } from '../cancel';
 
 /** One probe sample in its native form, before it is fitted to a model's input. Interleaved HWC float32. */
@@ -10,15 +11,8 @@ export interface RawImage {
   origin: string;
 }
 
-/**
- * How image pixels (decoded to [0, 1]) become model inputs: scaled to `range`, then (x − mean[c]) / std[c].
- * A single mean/std value applies to every channel.
- */
-export interface ProbeNormalization {
-  range: [number, number];
-  mean?: number[];
-  std?: number[];
-}
+/** How image pixels (decoded to [0, 1]) become model inputs: scaled to `range`, then (x − mean[c]) / std[c]. */
+export type { ProbeNormalization };
 
 /** Which probe inputs to use; `source` is 'mnist', 'synthetic', an image folder, or an .npy file. */
 export interface ProbeSpec {

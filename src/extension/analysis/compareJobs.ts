@@ -5,10 +5,11 @@
 import { mkdir } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { CancelledError } from '../../engine/cancel';
-import type { CompareOptions } from '../../engine/compare';
+import type { CompareOptions } from '../../protocol/compare';
 import { probeSplitSizes } from '../../engine/disentangler/holdout';
 import { resolveSettings } from '../../engine/disentangler/settings';
 import { TOOL_NAME, TOOL_VERSION } from '../../engine/version';
+import { progressLabel } from '../../protocol/progress';
 import { REPORT_SCHEMA_VERSION, type DisentangleSettings, type Report } from '../../protocol/report';
 import { showErrorWithLog } from '../commands/engineCommands';
 import type { AnalysisRecord, PanelController } from '../contracts';
@@ -19,7 +20,7 @@ import type { DiskResultsStore } from '../results/store';
 import { isTrustedOrExplain } from '../trust';
 import type { WorkerClient } from '../worker/client';
 import { EngineUserError, WorkerCrashedError, WorkerTimeoutError } from '../worker/errors';
-import { overallFraction, progressMessage, ProgressMeter } from './progress';
+import { ProgressMeter } from './progress';
 
 interface RunningJob {
   id: string;
@@ -134,9 +135,9 @@ export class CompareJobs implements vscode.Disposable {
           const report = await this.worker.compare(options, {
             token: job.source.token,
             onProgress: (p) => {
-              const fraction = overallFraction(p);
-              progress.report({ message: progressMessage(p), increment: meter.advance(fraction) });
-              this.store.progress({ id, message: progressMessage(p), fraction: meter.fraction });
+              const message = progressLabel(p);
+              progress.report({ message, increment: meter.advance(p.overallFraction) });
+              this.store.progress({ id, message, fraction: meter.fraction, progress: p });
             },
             onPairResult: (pair) => this.store.addPair(id, pair),
             onMatrix: (matrix) => this.store.setMatrix(id, matrix),

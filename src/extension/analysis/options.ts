@@ -1,5 +1,5 @@
 /** What a compare runs with: the settings, overridden by what the user picked for this run. */
-import type { CompareOptions } from '../../engine/compare';
+import type { CompareOptions } from '../../protocol/compare';
 import type { PresetName } from '../../protocol/report';
 import type { KcConfig } from '../config';
 

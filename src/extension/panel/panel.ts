@@ -9,7 +9,6 @@ import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../.
 import { modelDisplayName } from '../discovery/modelIndex';
 import { saveExport } from './exports';
 import { panelHtml } from './html';
-import { runningPair } from './progress';
 import { snapshot, updatesFor, type Sent } from './updates';
 
 /** After a window reload the store reads its cache asynchronously: wait this long for the restored analysis. */
@@ -38,8 +37,9 @@ export class ConsistencyPanel implements vscode.Disposable {
       services.store.onDidChange((record) => this.onRecordChanged(record)),
       services.store.onDidProgress((p) => {
         if (p.id !== this.analysisId || !this.ready) return;
-        const pair = runningPair(p.message);
-        this.post({ type: 'kc/progress', analysisId: p.id, progress: { message: p.message, fraction: p.fraction, running: pair ? [pair] : undefined } });
+        const pair = p.progress?.pair;
+        const running = pair ? [{ layerA: pair.layerA, layerB: pair.layerB, direction: pair.direction }] : undefined;
+        this.post({ type: 'kc/progress', analysisId: p.id, progress: { message: p.message, fraction: p.fraction, running } });
       }),
       // A hidden webview is destroyed (no retainContextWhenHidden): it says ready again when shown, and gets everything.
       panel.onDidChangeViewState(() => { if (!panel.visible) this.ready = false; }),

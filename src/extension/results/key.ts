@@ -1,6 +1,6 @@
 /** The identity of an analysis: both models' content and every setting that changes the numbers. */
 import { createHash } from 'node:crypto';
-import type { CompareOptions } from '../../engine/compare';
+import type { CompareOptions } from '../../protocol/compare';
 
 export interface ModelHashes {
   a: string;

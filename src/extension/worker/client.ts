@@ -4,8 +4,9 @@
  * fresh process for the next request after a crash. No vscode import: the UI passes its tokens in.
  */
 import { CancellationTokenSource, ErrorCodes, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
-import { CancelledError, type Progress } from '../../engine/cancel';
-import type { CompareOptions } from '../../engine/compare';
+import { CancelledError } from '../../engine/cancel';
+import type { CompareOptions } from '../../protocol/compare';
+import type { Progress } from '../../protocol/progress';
 import type { LayerInfo, PairResult, Report, SimilarityMatrix } from '../../protocol/report';
 import {
   CompareRequest,
@@ -14,6 +15,7 @@ import {
   WorkerErrorCodes,
   type EngineInfo,
   type ListLayersResult,
+  type UserErrorData,
 } from '../../protocol/worker.protocol';
 import { EngineUserError, WorkerCrashedError, WorkerTimeoutError } from './errors';
 import { WorkerProcess, type WorkerExit, type WorkerLogger } from './process';
@@ -212,8 +214,8 @@ function isConnectionGone(error: unknown): boolean {
 function fromWire(error: unknown): Error {
   if (error instanceof ResponseError) {
     if (error.code === WorkerErrorCodes.cancelled) return new CancelledError();
-    const data = error.data as { code?: string } | undefined;
-    if (error.code === WorkerErrorCodes.userError) return new EngineUserError(error.message, data?.code);
+    // The worker sends UserErrorData with every userError (src/worker/errors.ts).
+    if (error.code === WorkerErrorCodes.userError) return new EngineUserError(error.message, (error.data as UserErrorData | undefined)?.code);
     return new Error(error.message);
   }
   return error instanceof Error ? error : new Error(String(error));

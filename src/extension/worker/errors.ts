@@ -1,3 +1,5 @@
+import type { KcErrorCode } from '../../protocol/errors';
+
 /** How a worker request can fail, as classes so callers branch with instanceof (hung ≠ crashed ≠ bad input). */
 
 /** The worker process exited (crash, out of memory, killed from outside) while a request was in flight. */
@@ -18,7 +20,7 @@ export class WorkerTimeoutError extends Error {
 
 /** The engine rejected the input (a KcError in the worker): its one-line message is meant for the user. */
 export class EngineUserError extends Error {
-  constructor(message: string, readonly code: string | undefined) {
+  constructor(message: string, readonly code: KcErrorCode | undefined) {
     super(message);
     this.name = new.target.name;
   }

@@ -4,7 +4,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createMessageConnection, Emitter, IPCMessageReader, IPCMessageWriter, type Event, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { Progress } from '../../engine/cancel';
+import type { Progress } from '../../protocol/progress';
 import type { PairResult, SimilarityMatrix } from '../../protocol/report';
 import {
   LogNotification,

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import type { AnalysisRecord } from '../../../src/extension/contracts';
 import { exportBytes } from '../../../src/extension/panel/export-bytes';
 import { contentSecurityPolicy, panelHtml } from '../../../src/extension/panel/html';
-import { runningPair } from '../../../src/extension/panel/progress';
 import { snapshot, updatesFor } from '../../../src/extension/panel/updates';
 import { pair, sampleReport } from './fixture';
 
@@ -43,12 +42,6 @@ test('a replaced report (done, failed) or another analysis is sent whole', () =>
   const failed = { ...r, status: 'failed' as const, error: 'boom', report: undefined };
   assert.deepEqual(updatesFor(sent, failed).map((m) => m.type), ['kc/record']);
   assert.deepEqual(updatesFor(sent, { ...r, id: 'y' }).map((m) => m.type), ['kc/record']);
-});
-
-test('the running pair is read from the engine\'s pair stage label', () => {
-  assert.deepEqual(runningPair('pair 3/12 relu1 → relu2 B->A · epoch 5/60'), { layerA: 'relu1', layerB: 'relu2', direction: 'B->A' });
-  assert.deepEqual(runningPair('pair 1/1 block.0/conv → fc A->B'), { layerA: 'block.0/conv', layerB: 'fc', direction: 'A->B' });
-  assert.equal(runningPair('extract A · samples 10/100'), undefined);
 });
 
 test('the HTML allows only the nonce\'d script and the webview\'s own origin', () => {

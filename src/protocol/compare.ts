@@ -1,0 +1,34 @@
+/** What a compare job is asked to do: sent by the CLI and the extension host, read by the engine. */
+import type { DisentangleSettings } from './report';
+
+/** Image-probe preprocessing: pixel range, then mean/std per channel (one value for all, or one per channel). */
+export interface ProbeNormalization {
+  range: [number, number];
+  mean?: number[];
+  std?: number[];
+}
+
+/** Training backend; 'auto' picks onnxruntime and falls back to TF.js. */
+export type BackendPreference = 'auto' | 'onnxruntime' | 'tfjs';
+
+export interface CompareOptions {
+  modelA: string;
+  modelB: string;
+  probe: {
+    /** 'mnist', 'synthetic', an image folder or an .npy file of inputs. */
+    source: 'mnist' | 'synthetic' | string;
+    count: number;
+    /** Image probes: pixel range and mean/std (default range [0, 1], no mean/std). */
+    normalization?: Partial<ProbeNormalization>;
+  };
+  /** Explicit layers (pair in order when both are given); default: the models' probe points. */
+  layersA?: string[];
+  layersB?: string[];
+  /** Fill the whole matrix with the order-0 ridge bound too (CKA is always filled). */
+  allPairs?: boolean;
+  direction?: 'a2b' | 'b2a' | 'both';
+  settings?: Partial<DisentangleSettings>;
+  backend?: BackendPreference;
+  /** Where features are cached while the job runs (a temporary folder under it, removed at the end). */
+  cacheDir?: string;
+}
