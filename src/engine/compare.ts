@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { throwIfCancelled, type CancelSignal } from './cancel';
-import { ProgressTracker, type ProgressSink } from './progress';
+import { ProgressTracker } from './progress';
 import { KcError } from './errors';
 import { getTrainingBackend } from './compute/index';
 import { disentangle, probeSplitSizes, resolveSettings } from './disentangler/index';
@@ -25,17 +25,14 @@ import { TOOL_NAME, TOOL_VERSION } from './version';
 import {
   REPORT_SCHEMA_VERSION,
   type DisentangleSettings, type Direction, type LayerInfo, type ModelRef, type PairResult, type Report,
-  type SimilarityMatrix, type StageTimings,
+  type ReportHeader, type StageTimings,
 } from '../protocol/report';
-import type { CompareOptions } from '../protocol/compare';
+import type { CompareListener, CompareOptions } from '../protocol/compare';
 
 export type { CompareOptions };
 
-export interface CompareHooks {
+export interface CompareHooks extends CompareListener {
   signal?: CancelSignal;
-  onProgress?: ProgressSink;
-  onPairResult?(pair: PairResult): void;
-  onMatrix?(matrix: SimilarityMatrix): void;
   log?(message: string): void;
 }
 
@@ -85,6 +82,22 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
     const rowsA = matrixLayers(layersA, pairing.layersA, 'A', { count: probe.count, pinnedOnly });
     const rowsB = matrixLayers(layersB, pairing.layersB, 'B', { count: probe.count, pinnedOnly });
     const [refA, refB] = await Promise.all([modelRef(a, layersA), modelRef(b, layersB)]);
+    const backend = await getTrainingBackend(options.backend ?? 'auto', log);
+    const header: ReportHeader = {
+      schemaVersion: REPORT_SCHEMA_VERSION,
+      tool: { name: TOOL_NAME, version: TOOL_VERSION },
+      createdAt: new Date().toISOString(),
+      backend: backend.info,
+      settings,
+      probe: {
+        source: probe.source,
+        count: probe.count,
+        ...probeSplitSizes(probe.count, settings.testFraction, settings.seed),
+        warning: probe.warning,
+      },
+      models: { a: refA, b: refB },
+    };
+    hooks.onStarted?.({ header, plan: pairing.pairs.flatMap((p) => directions.map((direction) => ({ ...p, direction }))) });
     timings.loadSeconds = done();
 
     done = stage();
@@ -100,26 +113,14 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
     timings.similaritySeconds = done();
 
     done = stage();
-    const backend = await getTrainingBackend(options.backend ?? 'auto', log);
     const images = { A: new ProbeImages(probe, inputTarget(a)), B: new ProbeImages(probe, inputTarget(b)) };
     const pairs = await disentanglePairs(pairing, directions, fa, fb, settings, backend, images, hooks, progress);
     timings.disentangleSeconds = done();
     timings.totalSeconds = (performance.now() - started) / 1000;
 
     return {
-      schemaVersion: REPORT_SCHEMA_VERSION,
-      tool: { name: TOOL_NAME, version: TOOL_VERSION },
-      createdAt: new Date().toISOString(),
-      backend: backend.info,
-      settings,
-      probe: {
-        source: probe.source,
-        count: probe.count,
-        ...probeSplitSizes(probe.count, settings.testFraction, settings.seed),
-        preprocessing: preprocessing(fa, fb),
-        warning: probe.warning,
-      },
-      models: { a: refA, b: refB },
+      ...header,
+      probe: { ...header.probe, preprocessing: preprocessing(fa, fb) },
       pairs,
       matrix,
       timings,

@@ -3,7 +3,7 @@
  * inline reports. Each part implements or consumes these interfaces; none reaches into another's internals.
  */
 import type * as vscode from 'vscode';
-import type { LayerInfo } from '../protocol/report';
+import type { LayerInfo, PairKey, PairResult, SimilarityMatrix } from '../protocol/report';
 import type { Progress } from '../protocol/progress';
 import type { PairFocus, PanelRecord } from '../protocol/webview.protocol';
 
@@ -16,10 +16,23 @@ export interface ResultsStore {
   get(id: string): AnalysisRecord | undefined;
   /** The newest finished analysis involving this model file (as A or B), optionally against a given other model. */
   latestFor(modelPath: string, otherModelPath?: string): AnalysisRecord | undefined;
+  /** The fits a running analysis will make, in order (known once the engine has paired the layers). */
+  plan(id: string): PairKey[] | undefined;
+  /** Every change, as it happens: what the panel streams to its webview. */
+  readonly onDidEvent: vscode.Event<AnalysisEvent>;
+  /** The record after any change but progress (for views that redraw whole records). */
   readonly onDidChange: vscode.Event<AnalysisRecord>;
-  /** Progress of a running analysis (what the notification shows), for the panel's own progress line. */
+  /** Progress of a running analysis (what the notification shows). */
   readonly onDidProgress: vscode.Event<AnalysisProgress>;
 }
+
+/** What changed in an analysis; `record` is the analysis after the change. */
+export type AnalysisEvent =
+  | { kind: 'record'; record: AnalysisRecord }
+  | { kind: 'pair'; record: AnalysisRecord; pair: PairResult }
+  | { kind: 'matrix'; record: AnalysisRecord; matrix: SimilarityMatrix }
+  | { kind: 'stale'; record: AnalysisRecord }
+  | { kind: 'progress'; record: AnalysisRecord; progress: AnalysisProgress };
 
 export interface AnalysisProgress {
   id: string;

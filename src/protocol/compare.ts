@@ -1,5 +1,6 @@
 /** What a compare job is asked to do: sent by the CLI and the extension host, read by the engine. */
-import type { DisentangleSettings } from './report';
+import type { Progress } from './progress';
+import type { DisentangleSettings, PairKey, PairResult, ReportHeader, SimilarityMatrix } from './report';
 
 /** Image-probe preprocessing: pixel range, then mean/std per channel (one value for all, or one per channel). */
 export interface ProbeNormalization {
@@ -31,4 +32,19 @@ export interface CompareOptions {
   backend?: BackendPreference;
   /** Where features are cached while the job runs (a temporary folder under it, removed at the end). */
   cacheDir?: string;
+}
+
+/** Sent once the models are loaded and paired, before any heavy work: the report's header and the fits to come. */
+export interface CompareStarted {
+  header: ReportHeader;
+  /** Every disentangler fit of the job, in the order they run (progress's pair.index counts in this list, from 1). */
+  plan: PairKey[];
+}
+
+/** What a running compare tells its caller, in the engine, over the worker protocol and in the host alike. */
+export interface CompareListener {
+  onStarted?(started: CompareStarted): void;
+  onProgress?(progress: Progress): void;
+  onPairResult?(pair: PairResult): void;
+  onMatrix?(matrix: SimilarityMatrix): void;
 }

@@ -13,6 +13,13 @@ export const REPORT_SCHEMA_VERSION = 1 as const;
 /** "A->B": A's layer explains B's layer (x_B = g(x_A) + ε). Never symmetrised. */
 export type Direction = 'A->B' | 'B->A';
 
+/** One disentangler fit: a layer pair in one direction. */
+export interface PairKey {
+  layerA: string;
+  layerB: string;
+  direction: Direction;
+}
+
 export type Normalization = 'dataset' | 'per-sample';
 export type PresetName = 'fast' | 'thorough';
 
@@ -213,3 +220,6 @@ export interface Report {
   timings?: StageTimings;
   warnings: string[];
 }
+
+/** What is known of a report before the first fit: where everything comes from and how it will be measured. */
+export type ReportHeader = Omit<Report, 'pairs' | 'matrix' | 'timings' | 'warnings'>;

@@ -5,7 +5,7 @@
  * Plain JSON only. The host validates every message that comes FROM the webview (`parseWebviewMessage`)
  * before acting on it; the webview checks host messages with `isHostMessage` (cheap, it trusts its host).
  */
-import type { Direction, PairResult, Report, SimilarityMatrix } from './report';
+import type { Direction, PairKey, PairResult, Report, SimilarityMatrix } from './report';
 
 export const PANEL_VIEW_TYPE = 'knowledgeConsistency.panel' as const;
 
@@ -28,11 +28,7 @@ export interface PanelRecord {
 }
 
 /** Where the user wants to look inside an analysis: one layer pair and direction. */
-export interface PairFocus {
-  layerA: string;
-  layerB: string;
-  direction: Direction;
-}
+export type PairFocus = PairKey;
 
 /** Progress of a running analysis; `running` are the disentangler pairs in flight, `pending` those not started. */
 export interface PanelProgress {

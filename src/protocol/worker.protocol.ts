@@ -6,7 +6,7 @@
  * Cancellation uses the library's own `$/cancelRequest` (a CancellationToken on sendRequest).
  */
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
-import type { CompareOptions } from './compare';
+import type { CompareOptions, CompareStarted } from './compare';
 import type { KcErrorCode } from './errors';
 import type { Progress } from './progress';
 import type { BackendInfo, LayerInfo, ModelRef, PairResult, Report, SimilarityMatrix } from './report';
@@ -57,10 +57,16 @@ export interface CompareParams {
   options: CompareOptions;
 }
 
-/** host → worker: one full comparison; streams kc/progress, kc/pairResult and kc/matrix while it runs. */
+/** host → worker: one full comparison; streams kc/started, kc/progress, kc/pairResult and kc/matrix while it runs. */
 export namespace CompareRequest {
   export const method = 'kc/compare' as const;
   export const type = new RequestType<CompareParams, Report, void>(method);
+}
+
+/** worker → host: the compare's models are loaded and paired; the report header and the plan of fits. */
+export namespace StartedNotification {
+  export const method = 'kc/started' as const;
+  export const type = new NotificationType<{ jobId: string } & CompareStarted>(method);
 }
 
 /** worker → host: progress of a running compare. */

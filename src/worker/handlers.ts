@@ -2,9 +2,9 @@
 import type { CancellationToken } from 'vscode-jsonrpc/node';
 import { describeBackend } from '../engine/compute/index';
 import { listLayers, runCompare } from '../engine/compare';
-import type { Progress } from '../protocol/progress';
+import type { CompareListener } from '../protocol/compare';
 import { TOOL_VERSION } from '../engine/version';
-import type { PairResult, Report, SimilarityMatrix } from '../protocol/report';
+import type { Report } from '../protocol/report';
 import type { CompareParams, EngineInfo, ListLayersParams, ListLayersResult } from '../protocol/worker.protocol';
 
 export async function engineInfo(): Promise<EngineInfo> {
@@ -15,22 +15,9 @@ export function listModelLayers(params: ListLayersParams): Promise<ListLayersRes
   return listLayers(params.path);
 }
 
-export interface CompareSinks {
-  progress(progress: Progress): void;
-  pair(pair: PairResult): void;
-  matrix(matrix: SimilarityMatrix): void;
-  log(message: string): void;
-}
-
-export function compare(params: CompareParams, token: CancellationToken, sinks: CompareSinks): Promise<Report> {
+export function compare(params: CompareParams, token: CancellationToken, listener: CompareListener & { log(message: string): void }): Promise<Report> {
   // The engine takes an AbortSignal-like flag; the JSON-RPC token flips it when the host sends $/cancelRequest.
   const abort = new AbortController();
   const subscription = token.onCancellationRequested(() => abort.abort());
-  return runCompare(params.options, {
-    signal: abort.signal,
-    onProgress: sinks.progress,
-    onPairResult: sinks.pair,
-    onMatrix: sinks.matrix,
-    log: sinks.log,
-  }).finally(() => subscription.dispose());
+  return runCompare(params.options, { ...listener, signal: abort.signal }).finally(() => subscription.dispose());
 }

@@ -12,6 +12,7 @@ import {
   MatrixNotification,
   PairResultNotification,
   ProgressNotification,
+  StartedNotification,
   WorkerErrorCodes,
 } from '../protocol/worker.protocol';
 import { compare, engineInfo, listModelLayers } from './handlers';
@@ -42,9 +43,10 @@ connection.onRequest(ListLayersRequest.type, (params) => answer(ListLayersReques
 connection.onRequest(CompareRequest.type, (params, token) =>
   answer(CompareRequest.method, () =>
     compare(params, token, {
-      progress: (progress) => void connection.sendNotification(ProgressNotification.type, { jobId: params.jobId, progress }),
-      pair: (pair) => void connection.sendNotification(PairResultNotification.type, { jobId: params.jobId, pair }),
-      matrix: (matrix) => void connection.sendNotification(MatrixNotification.type, { jobId: params.jobId, matrix }),
+      onStarted: (started) => void connection.sendNotification(StartedNotification.type, { jobId: params.jobId, ...started }),
+      onProgress: (progress) => void connection.sendNotification(ProgressNotification.type, { jobId: params.jobId, progress }),
+      onPairResult: (pair) => void connection.sendNotification(PairResultNotification.type, { jobId: params.jobId, pair }),
+      onMatrix: (matrix) => void connection.sendNotification(MatrixNotification.type, { jobId: params.jobId, matrix }),
       log: (message) => log('info', `[${params.jobId}] ${message}`),
     }),
   ),

@@ -6,11 +6,9 @@ import { mkdir } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { CancelledError } from '../../engine/cancel';
 import type { CompareOptions } from '../../protocol/compare';
-import { probeSplitSizes } from '../../engine/disentangler/holdout';
 import { resolveSettings } from '../../engine/disentangler/settings';
-import { TOOL_NAME, TOOL_VERSION } from '../../engine/version';
 import { progressLabel } from '../../protocol/progress';
-import { REPORT_SCHEMA_VERSION, type DisentangleSettings, type Report } from '../../protocol/report';
+import type { DisentangleSettings } from '../../protocol/report';
 import { showErrorWithLog } from '../commands/engineCommands';
 import type { AnalysisRecord, PanelController } from '../contracts';
 import { modelDisplayName } from '../discovery/modelIndex';
@@ -99,16 +97,6 @@ export class CompareJobs implements vscode.Disposable {
       return cached;
     }
 
-    const partial: Report = {
-      schemaVersion: REPORT_SCHEMA_VERSION,
-      tool: { name: TOOL_NAME, version: TOOL_VERSION },
-      createdAt: new Date().toISOString(),
-      backend: { name: '', version: '', device: '', threads: 0 },
-      settings,
-      probe: { source: options.probe.source, count: options.probe.count, ...probeSplitSizes(options.probe.count, settings.testFraction, settings.seed) },
-      pairs: [],
-      warnings: [],
-    };
     const record: AnalysisRecord = {
       id,
       modelA: a.fsPath,
@@ -117,7 +105,6 @@ export class CompareJobs implements vscode.Disposable {
       preset: settings.preset,
       startedAt: new Date().toISOString(),
       status: 'running',
-      report: partial,
     };
     this.store.begin(record, hashes);
     this.panel()?.show(record);
@@ -129,11 +116,10 @@ export class CompareJobs implements vscode.Disposable {
         const cancel = token.onCancellationRequested(() => job.source.cancel());
         const meter = new ProgressMeter();
         try {
-          const info = await this.worker.engineInfo(job.source.token);
-          partial.backend = info.backend;
           if (options.cacheDir) await mkdir(options.cacheDir, { recursive: true });
           const report = await this.worker.compare(options, {
             token: job.source.token,
+            onStarted: (started) => this.store.start(id, started),
             onProgress: (p) => {
               const message = progressLabel(p);
               progress.report({ message, increment: meter.advance(p.overallFraction) });

@@ -4,12 +4,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { AnalysisRecord, ExtensionServices, PairFocus } from '../contracts';
+import type { AnalysisEvent, AnalysisRecord, ExtensionServices, PairFocus } from '../contracts';
 import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../protocol/webview.protocol';
 import { modelDisplayName } from '../discovery/modelIndex';
 import { saveExport } from './exports';
 import { panelHtml } from './html';
-import { snapshot, updatesFor, type Sent } from './updates';
+import { hostMessageFor } from './events';
 
 /** After a window reload the store reads its cache asynchronously: wait this long for the restored analysis. */
 const RESTORE_WAIT_MS = 10_000;
@@ -19,7 +19,8 @@ export class ConsistencyPanel implements vscode.Disposable {
   private analysisId?: string;
   private focus?: PairFocus;
   private ready = false;
-  private sent?: Sent;
+  /** Whether this webview has been sent the current analysis since it said ready. */
+  private sent = false;
   private readonly disposables: vscode.Disposable[] = [];
   private restoreTimer?: ReturnType<typeof setInterval>;
 
@@ -34,13 +35,7 @@ export class ConsistencyPanel implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'kc.svg');
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
-      services.store.onDidChange((record) => this.onRecordChanged(record)),
-      services.store.onDidProgress((p) => {
-        if (p.id !== this.analysisId || !this.ready) return;
-        const pair = p.progress?.pair;
-        const running = pair ? [{ layerA: pair.layerA, layerB: pair.layerB, direction: pair.direction }] : undefined;
-        this.post({ type: 'kc/progress', analysisId: p.id, progress: { message: p.message, fraction: p.fraction, running } });
-      }),
+      services.store.onDidEvent((event) => this.onEvent(event)),
       // A hidden webview is destroyed (no retainContextWhenHidden): it says ready again when shown, and gets everything.
       panel.onDidChangeViewState(() => { if (!panel.visible) this.ready = false; }),
       panel.onDidDispose(() => {
@@ -69,17 +64,16 @@ export class ConsistencyPanel implements vscode.Disposable {
     this.focus = focus;
   }
 
-  private onRecordChanged(record: AnalysisRecord): void {
-    if (record.id !== this.analysisId) return;
-    this.panel.title = titleOf(record);
-    if (!this.ready) return;
-    for (const m of updatesFor(this.sent, record)) this.post(m);
-    this.sent = snapshot(record);
+  private onEvent(event: AnalysisEvent): void {
+    if (event.record.id !== this.analysisId) return;
+    if (event.kind !== 'progress') this.panel.title = titleOf(event.record);
+    // Not ready: the webview gets the whole record when it says so.
+    if (this.ready) this.post(hostMessageFor(event, this.services.store.plan(event.record.id)));
   }
 
   private sendRecord(record: AnalysisRecord): void {
     this.post({ type: 'kc/record', record, focus: this.focus });
-    this.sent = snapshot(record);
+    this.sent = true;
   }
 
   private post(message: HostMessage): void {
@@ -110,7 +104,7 @@ export class ConsistencyPanel implements vscode.Disposable {
       case 'kc/ready': {
         // A fresh webview (first open, or reloaded after being hidden): it has nothing, send everything.
         this.ready = true;
-        this.sent = undefined;
+        this.sent = false;
         this.analysisId ??= message.analysisId;
         this.sendCurrent();
         return;

@@ -6,8 +6,9 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { PairResult, Report, SimilarityMatrix } from '../../protocol/report';
-import type { AnalysisProgress, AnalysisRecord, ResultsStore } from '../contracts';
+import type { CompareStarted } from '../../protocol/compare';
+import type { PairKey, PairResult, Report, SimilarityMatrix } from '../../protocol/report';
+import type { AnalysisEvent, AnalysisProgress, AnalysisRecord, ResultsStore } from '../contracts';
 import { writeFileAtomic } from './atomicWrite';
 import { hashModelFiles } from './hash';
 import type { ModelHashes } from './key';
@@ -23,6 +24,9 @@ interface StoredAnalysis {
 export class DiskResultsStore implements ResultsStore, vscode.Disposable {
   private readonly records = new Map<string, AnalysisRecord>();
   private readonly hashes = new Map<string, ModelHashes>();
+  private readonly plans = new Map<string, PairKey[]>();
+  private readonly events = new vscode.EventEmitter<AnalysisEvent>();
+  readonly onDidEvent = this.events.event;
   private readonly changed = new vscode.EventEmitter<AnalysisRecord>();
   readonly onDidChange = this.changed.event;
   private readonly progressed = new vscode.EventEmitter<AnalysisProgress>();
@@ -39,6 +43,10 @@ export class DiskResultsStore implements ResultsStore, vscode.Disposable {
 
   get(id: string): AnalysisRecord | undefined {
     return this.records.get(id);
+  }
+
+  plan(id: string): PairKey[] | undefined {
+    return this.plans.get(id);
   }
 
   latestFor(modelPath: string, otherModelPath?: string): AnalysisRecord | undefined {
@@ -77,25 +85,36 @@ export class DiskResultsStore implements ResultsStore, vscode.Disposable {
   begin(record: AnalysisRecord, hashes: ModelHashes): void {
     this.records.set(record.id, record);
     this.hashes.set(record.id, hashes);
-    this.changed.fire(record);
+    this.plans.delete(record.id);
+    this.fire({ kind: 'record', record });
+  }
+
+  /** The engine has loaded and paired the models: the report's header (its results stream into it) and the plan. */
+  start(id: string, started: CompareStarted): void {
+    const record = this.records.get(id);
+    if (!record) return;
+    record.report = { ...started.header, pairs: [], warnings: [] };
+    this.plans.set(id, started.plan);
+    this.fire({ kind: 'record', record });
   }
 
   progress(progress: AnalysisProgress): void {
-    this.progressed.fire(progress);
+    const record = this.records.get(progress.id);
+    if (record) this.fire({ kind: 'progress', record, progress });
   }
 
   addPair(id: string, pair: PairResult): void {
     const record = this.records.get(id);
     if (!record?.report) return;
     record.report.pairs.push(pair);
-    this.changed.fire(record);
+    this.fire({ kind: 'pair', record, pair });
   }
 
   setMatrix(id: string, matrix: SimilarityMatrix): void {
     const record = this.records.get(id);
     if (!record?.report) return;
     record.report.matrix = matrix;
-    this.changed.fire(record);
+    this.fire({ kind: 'matrix', record, matrix });
   }
 
   /** The complete report: cached on disk before anyone is told it is done. */
@@ -107,7 +126,8 @@ export class DiskResultsStore implements ResultsStore, vscode.Disposable {
     const stored: StoredAnalysis = { formatVersion: FORMAT_VERSION, hashes, record: done };
     await writeFileAtomic(this.fileOf(id), JSON.stringify(stored));
     this.records.set(id, done);
-    this.changed.fire(done);
+    this.plans.delete(id);
+    this.fire({ kind: 'record', record: done });
     return done;
   }
 
@@ -117,7 +137,8 @@ export class DiskResultsStore implements ResultsStore, vscode.Disposable {
     if (!record) return undefined;
     const ended: AnalysisRecord = { ...record, status, error, report: undefined };
     this.records.set(id, ended);
-    this.changed.fire(ended);
+    this.plans.delete(id);
+    this.fire({ kind: 'record', record: ended });
     return ended;
   }
 
@@ -147,14 +168,21 @@ export class DiskResultsStore implements ResultsStore, vscode.Disposable {
       this.records.set(record.id, updated);
       if (hashes) await writeFileAtomic(this.fileOf(record.id), JSON.stringify({ formatVersion: FORMAT_VERSION, hashes, record: updated } satisfies StoredAnalysis));
       this.log.info(`results: ${path.basename(modelPath)} ${stale ? 'changed: analysis ' + record.id + ' is stale' : 'is back to its analysed content'}`);
-      this.changed.fire(updated);
+      this.fire({ kind: 'stale', record: updated });
     }
   }
 
   dispose(): void {
+    this.events.dispose();
     this.changed.dispose();
     this.progressed.dispose();
     this.removed.dispose();
+  }
+
+  private fire(event: AnalysisEvent): void {
+    this.events.fire(event);
+    if (event.kind === 'progress') this.progressed.fire(event.progress);
+    else this.changed.fire(event.record);
   }
 
   private fileOf(id: string): string {

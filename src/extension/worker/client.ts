@@ -5,9 +5,8 @@
  */
 import { CancellationTokenSource, ErrorCodes, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
 import { CancelledError } from '../../engine/cancel';
-import type { CompareOptions } from '../../protocol/compare';
-import type { Progress } from '../../protocol/progress';
-import type { LayerInfo, PairResult, Report, SimilarityMatrix } from '../../protocol/report';
+import type { CompareListener, CompareOptions } from '../../protocol/compare';
+import type { LayerInfo, Report } from '../../protocol/report';
 import {
   CompareRequest,
   EngineInfoRequest,
@@ -37,11 +36,8 @@ export interface CancelToken {
   onCancellationRequested(listener: () => unknown): { dispose(): unknown };
 }
 
-export interface CompareHooks {
+export interface JobHooks extends CompareListener {
   token?: CancelToken;
-  onProgress?(progress: Progress): void;
-  onPairResult?(pair: PairResult): void;
-  onMatrix?(matrix: SimilarityMatrix): void;
 }
 
 export interface WorkerClientOptions {
@@ -93,7 +89,7 @@ export class WorkerClient {
     return (await this.describeModel(path, token)).layers;
   }
 
-  compare(options: CompareOptions, hooks: CompareHooks = {}): Promise<Report> {
+  compare(options: CompareOptions, hooks: JobHooks = {}): Promise<Report> {
     const jobId = `job-${process.pid}-${++this.jobCounter}`;
     return this.call(
       CompareRequest.method,
@@ -105,7 +101,8 @@ export class WorkerClient {
           worker.onJobEvent((event) => {
             if (event.jobId !== jobId) return;
             kick();
-            if (event.kind === 'progress') hooks.onProgress?.(event.progress);
+            if (event.kind === 'started') hooks.onStarted?.({ header: event.header, plan: event.plan });
+            else if (event.kind === 'progress') hooks.onProgress?.(event.progress);
             else if (event.kind === 'pair') hooks.onPairResult?.(event.pair);
             else hooks.onMatrix?.(event.matrix);
           }),

@@ -4,6 +4,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createMessageConnection, Emitter, IPCMessageReader, IPCMessageWriter, type Event, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { CompareStarted } from '../../protocol/compare';
 import type { Progress } from '../../protocol/progress';
 import type { PairResult, SimilarityMatrix } from '../../protocol/report';
 import {
@@ -11,6 +12,7 @@ import {
   MatrixNotification,
   PairResultNotification,
   ProgressNotification,
+  StartedNotification,
 } from '../../protocol/worker.protocol';
 
 /** SIGTERM first, SIGKILL if the process is still there after this long. */
@@ -46,6 +48,7 @@ export interface WorkerExit {
 
 /** A streamed notification of one compare job. */
 export type JobEvent =
+  | ({ kind: 'started'; jobId: string } & CompareStarted)
   | { kind: 'progress'; jobId: string; progress: Progress }
   | { kind: 'pair'; jobId: string; pair: PairResult }
   | { kind: 'matrix'; jobId: string; matrix: SimilarityMatrix };
@@ -63,6 +66,7 @@ export class WorkerProcess {
   private constructor(private readonly child: ChildProcess, log: WorkerLogger) {
     this.connection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
     this.connection.onNotification(LogNotification.type, ({ level, message }) => log[level](`[worker] ${message}`));
+    this.connection.onNotification(StartedNotification.type, (n) => this.jobEvents.fire({ kind: 'started', ...n }));
     this.connection.onNotification(ProgressNotification.type, (n) => this.jobEvents.fire({ kind: 'progress', ...n }));
     this.connection.onNotification(PairResultNotification.type, (n) => this.jobEvents.fire({ kind: 'pair', ...n }));
     this.connection.onNotification(MatrixNotification.type, (n) => this.jobEvents.fire({ kind: 'matrix', ...n }));

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { listLayers, runCompare } from '../../../src/engine/compare';
 import type { Progress } from '../../../src/protocol/progress';
+import type { CompareStarted } from '../../../src/protocol/compare';
 import { CancelledError } from '../../../src/engine/cancel';
 import { openProbe } from '../../../src/engine/probes/index';
 import { convertChannels, resizeBilinear } from '../../../src/engine/probes/image';
@@ -18,10 +19,20 @@ test('a model compared with itself explains ≥ 0.98 at every probed layer (data
   const progress: Progress[] = [];
   const streamed: PairResult[] = [];
   const matrices: SimilarityMatrix[] = [];
+  const started: Array<CompareStarted & { progressBefore: number }> = [];
   const report = await runCompare(
     { modelA: SEED1, modelB: SEED1, probe: { source: 'mnist', count: 200 }, direction: 'a2b', settings: QUICK },
-    { onProgress: (p) => progress.push(p), onPairResult: (p) => streamed.push(p), onMatrix: (m) => matrices.push(m) },
+    {
+      onStarted: (s) => started.push({ ...s, progressBefore: progress.length }),
+      onProgress: (p) => progress.push(p), onPairResult: (p) => streamed.push(p), onMatrix: (m) => matrices.push(m),
+    },
   );
+  // kc/started: once, before extraction, with the report's own header and the fits in the order they ran.
+  assert.equal(started.length, 1);
+  assert.ok(progress.slice(0, started[0].progressBefore).every((p) => p.phase === 'load'));
+  assert.deepEqual(started[0].header.models, report.models);
+  assert.deepEqual(started[0].header.settings, report.settings);
+  assert.deepEqual(started[0].plan, report.pairs.map(({ layerA, layerB, direction }) => ({ layerA, layerB, direction })));
   const probePoints = (await listLayers(SEED1)).layers.filter((l) => l.probePoint).map((l) => l.name);
   assert.ok(probePoints.length >= 2, `probe points: ${probePoints}`);
   assert.deepEqual(report.pairs.map((p) => [p.layerA, p.layerB, p.direction]), probePoints.map((n) => [n, n, 'A->B']));

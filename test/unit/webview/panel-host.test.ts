@@ -1,47 +1,63 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AnalysisRecord } from '../../../src/extension/contracts';
+import type { AnalysisEvent, AnalysisRecord } from '../../../src/extension/contracts';
 import { exportBytes } from '../../../src/extension/panel/export-bytes';
 import { contentSecurityPolicy, panelHtml } from '../../../src/extension/panel/html';
-import { snapshot, updatesFor } from '../../../src/extension/panel/updates';
+import { hostMessageFor } from '../../../src/extension/panel/events';
+import { applyHostMessage, EMPTY, inFlight } from '../../../webview/model/stream';
 import { pair, sampleReport } from './fixture';
 
 function running(): AnalysisRecord {
   return { id: 'x', modelA: '/m/a.onnx', modelB: '/m/b.onnx', probe: 'mnist × 100', preset: 'fast', startedAt: '', status: 'running', report: { ...sampleReport(), pairs: [], matrix: undefined } };
 }
 
-test('first contact sends the whole record with the focus', () => {
-  const r = running();
-  const focus = { layerA: 'a1', layerB: 'b1', direction: 'A->B' as const };
-  assert.deepEqual(updatesFor(undefined, r, focus), [{ type: 'kc/record', record: r, focus }]);
-});
+const plan = [
+  { layerA: 'a1', layerB: 'b1', direction: 'A->B' as const },
+  { layerA: 'a3', layerB: 'b2', direction: 'A->B' as const },
+  { layerA: 'a2', layerB: 'b2', direction: 'B->A' as const },
+];
 
-test('a running analysis streams only what is new: matrix, each pair once, then status', () => {
+test('each store event is one webview message; the stream after a ready gives the same panel state as the final record', () => {
   const r = running();
-  let sent = snapshot(r);
-  assert.deepEqual(updatesFor(sent, r), []);
+  let streamed = applyHostMessage(EMPTY, { type: 'kc/record', record: structuredClone(r) });
+  const events: AnalysisEvent[] = [];
   r.report!.matrix = sampleReport().matrix;
-  r.report!.pairs.push(pair('a1', 'b1', 'A->B', 0.8, [0.7, 0.1, 0]), pair('a3', 'b2', 'A->B', 0.9, [0.6, 0.2, 0]));
-  const msgs = updatesFor(sent, r);
-  assert.deepEqual(msgs.map((m) => m.type), ['kc/matrix', 'kc/pairResult', 'kc/pairResult']);
-  sent = snapshot(r);
-  r.report!.pairs.push(pair('a2', 'b2', 'B->A', 0.5, [0.5, 0, 0]));
-  const next = updatesFor(sent, r);
-  assert.equal(next.length, 1);
-  assert.equal(next[0].type === 'kc/pairResult' && next[0].pair.layerA, 'a2');
-  sent = snapshot(r);
+  events.push({ kind: 'matrix', record: r, matrix: r.report!.matrix! });
+  for (const [layerA, layerB, direction, explained] of [['a1', 'b1', 'A->B', 0.8], ['a3', 'b2', 'A->B', 0.9]] as const) {
+    const p = pair(layerA, layerB, direction, explained, [0.6, 0.1, 0]);
+    r.report!.pairs.push(p);
+    events.push({ kind: 'pair', record: r, pair: p });
+  }
   const stale = { ...r, stale: true };
-  assert.deepEqual(updatesFor(sent, stale), [{ type: 'kc/stale', analysisId: 'x', stale: true }]);
+  events.push({ kind: 'stale', record: stale });
+  const messages = events.map((e) => hostMessageFor(e, plan));
+  assert.deepEqual(messages.map((m) => m.type), ['kc/matrix', 'kc/pairResult', 'kc/pairResult', 'kc/stale']);
+  for (const m of messages) streamed = applyHostMessage(streamed, m);
+  const whole = applyHostMessage(EMPTY, { type: 'kc/record', record: structuredClone(stale) });
+  assert.deepEqual(streamed.report.pairs, whole.report.pairs);
+  assert.deepEqual(streamed.report.matrix, whole.report.matrix);
+  assert.equal(streamed.record?.stale, true);
 });
 
-test('a replaced report (done, failed) or another analysis is sent whole', () => {
+test('progress marks the fit in flight and the later fits of the plan as pending; before the first fit all are pending', () => {
   const r = running();
-  const sent = snapshot(r);
-  const done = { ...r, status: 'done' as const, report: sampleReport() };
-  assert.deepEqual(updatesFor(sent, done).map((m) => m.type), ['kc/record']);
-  const failed = { ...r, status: 'failed' as const, error: 'boom', report: undefined };
-  assert.deepEqual(updatesFor(sent, failed).map((m) => m.type), ['kc/record']);
-  assert.deepEqual(updatesFor(sent, { ...r, id: 'y' }).map((m) => m.type), ['kc/record']);
+  const progress = (pairIndex?: number) => hostMessageFor({
+    kind: 'progress', record: r,
+    progress: { id: 'x', message: 'm', fraction: 0.5, progress: pairIndex ? { phase: 'disentangle', done: 1, total: 4, overallFraction: 0.5, pair: { ...plan[pairIndex - 1], index: pairIndex, count: 3 } } : undefined },
+  }, plan);
+  const first = progress();
+  assert.ok(first.type === 'kc/progress');
+  assert.deepEqual([first.progress.running, first.progress.pending], [undefined, plan]);
+  const second = progress(2);
+  assert.ok(second.type === 'kc/progress');
+  assert.deepEqual([second.progress.running, second.progress.pending], [[plan[1]], [plan[2]]]);
+  const state = applyHostMessage(applyHostMessage(EMPTY, { type: 'kc/record', record: r }), second);
+  assert.deepEqual(inFlight(state), [plan[1], plan[2]]);
+});
+
+test('a finished, failed or cancelled analysis is sent whole', () => {
+  const done = { ...running(), status: 'done' as const, report: sampleReport() };
+  assert.deepEqual(hostMessageFor({ kind: 'record', record: done }, undefined), { type: 'kc/record', record: done });
 });
 
 test('the HTML allows only the nonce\'d script and the webview\'s own origin', () => {
