@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { KcError } from '../errors';
 
 /** Reads a model file, turning "missing" and "unreadable" into one-line messages. */
@@ -14,15 +13,4 @@ export async function readModelFile(file: string): Promise<Buffer> {
   }
 }
 
-/** Folder names that say where a model sits in a project rather than which model it is. */
-const GENERIC_DIRS = new Set(['tfjs', 'onnx', 'model', 'models', 'web_model', 'tfjs_model', 'graph_model', 'layers_model']);
-
-/** "samples/mnist-cnn-seed1/tfjs/model.json" → "mnist-cnn-seed1"; "nets/resnet18.onnx" → "resnet18". */
-export function modelDisplayName(file: string): string {
-  const base = path.basename(file).replace(/\.(onnx|json)$/i, '');
-  if (base !== 'model') return base;
-  let dir = path.dirname(path.resolve(file));
-  // Ends: each step moves to the parent folder and stops at the root, whatever the folder names are.
-  while (GENERIC_DIRS.has(path.basename(dir).toLowerCase()) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  return path.basename(dir) || base;
-}
+export { modelDisplayName } from '../../protocol/names';

@@ -11,7 +11,6 @@ import { progressLabel } from '../../protocol/progress';
 import type { DisentangleSettings } from '../../protocol/report';
 import { showErrorWithLog } from '../commands/engineCommands';
 import type { AnalysisRecord, PanelController } from '../contracts';
-import { modelDisplayName } from '../discovery/modelIndex';
 import { hashModelFiles } from '../results/hash';
 import { analysisKey, type ModelHashes } from '../results/key';
 import type { DiskResultsStore } from '../results/store';
@@ -19,6 +18,7 @@ import { isTrustedOrExplain } from '../trust';
 import type { WorkerClient } from '../worker/client';
 import { EngineUserError, WorkerCrashedError, WorkerTimeoutError } from '../worker/errors';
 import { ProgressMeter } from './progress';
+import { analysisTitle } from '../../protocol/names';
 
 interface RunningJob {
   id: string;
@@ -154,7 +154,7 @@ export class CompareJobs implements vscode.Disposable {
 }
 
 function title(a: vscode.Uri, b: vscode.Uri): string {
-  return `${modelDisplayName(a)} ↔ ${modelDisplayName(b)}`;
+  return analysisTitle(a.path, b.path);
 }
 
 function messageOf(error: unknown): string {

@@ -4,12 +4,12 @@ import type { LayerInfo } from '../../protocol/report';
 import type { CompareJobs } from '../analysis/compareJobs';
 import type { AnalysisRecord, PairFocus, PanelController } from '../contracts';
 import type { ModelIndex } from '../discovery/modelIndex';
-import { modelDisplayName } from '../discovery/modelIndex';
 import type { DiskResultsStore } from '../results/store';
 import type { ModelsNode } from '../sidebar/modelsTree';
 import { isTrustedOrExplain } from '../trust';
 import type { WorkerClient } from '../worker/client';
 import { pickLayer, pickModel } from './pickers';
+import { analysisTitle, modelDisplayName } from '../../protocol/names';
 
 export interface AnalysisCommandDeps {
   store: DiskResultsStore;
@@ -40,7 +40,7 @@ export function registerAnalysisCommands(deps: AnalysisCommandDeps): vscode.Disp
       const record = store.latestFor(target.uri.fsPath);
       if (!record) {
         const choice = await vscode.window.showInformationMessage(
-          `No analysis of ${modelDisplayName(target.uri)} yet: compare it with another model first.`,
+          `No analysis of ${modelDisplayName(target.uri.path)} yet: compare it with another model first.`,
           'Compare with…',
         );
         if (choice) await vscode.commands.executeCommand('knowledgeConsistency.compareWith', target.uri);
@@ -73,7 +73,7 @@ export function focusFor(record: AnalysisRecord, modelPath: string, layer: strin
 
 async function pickAnalysis(store: DiskResultsStore): Promise<AnalysisRecord | undefined> {
   const items = store.all().map((record) => ({
-    label: `${modelDisplayName(vscode.Uri.file(record.modelA))} ↔ ${modelDisplayName(vscode.Uri.file(record.modelB))}`,
+    label: analysisTitle(record.modelA, record.modelB),
     description: `${record.probe} · ${record.preset} · ${record.status}${record.stale ? ' · stale' : ''}`,
     detail: new Date(record.startedAt).toLocaleString(),
     record,

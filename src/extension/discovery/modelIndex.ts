@@ -7,6 +7,7 @@ import { readConfig } from '../config';
 import { folderExcludes, type FolderExcludes } from './excludes';
 import { GlobSet } from './glob';
 import { recogniseModelFile, type ModelFileFormat } from './recognise';
+import { modelDisplayName } from '../../protocol/names';
 
 export const BUILTIN_MODEL_GLOBS = ['**/*.onnx', '**/model.json'];
 
@@ -21,18 +22,6 @@ export interface DiscoveredModel {
   name: string;
   /** Workspace-relative path, for descriptions. */
   relativePath: string;
-}
-
-/** Folder names that say nothing about which model is inside (samples/x/tfjs/model.json → "x/tfjs"). */
-const GENERIC_DIRS = new Set(['tfjs', 'onnx', 'web_model', 'tfjs_model', 'model', 'models', 'export', 'exported']);
-
-export function modelDisplayName(uri: vscode.Uri): string {
-  const parts = uri.path.split('/').filter(Boolean);
-  const file = parts[parts.length - 1] ?? uri.path;
-  const stem = file.replace(/\.(onnx|json)$/i, '');
-  if (stem.toLowerCase() !== 'model' || parts.length < 2) return stem;
-  const parent = parts[parts.length - 2];
-  return GENERIC_DIRS.has(parent.toLowerCase()) && parts.length >= 3 ? `${parts[parts.length - 3]}/${parent}` : parent;
 }
 
 export class ModelIndex implements vscode.Disposable {
@@ -195,7 +184,7 @@ export class ModelIndex implements vscode.Disposable {
     if (!format) return undefined;
     if (format !== 'onnx' && !uri.path.endsWith('/model.json') && !this.extraGlobs.matches(relative)) return undefined;
     const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
-    return { uri, format, name: modelDisplayName(uri), relativePath: vscode.workspace.asRelativePath(uri, multiRoot) };
+    return { uri, format, name: modelDisplayName(uri.path), relativePath: vscode.workspace.asRelativePath(uri, multiRoot) };
   }
 
   private isModelPath(uri: vscode.Uri): boolean {

@@ -8,8 +8,8 @@ import * as vscode from 'vscode';
 import { writeReports } from '../../engine/report/write';
 import type { Report } from '../../protocol/report';
 import type { AnalysisRecord, ExtensionServices } from '../contracts';
-import { modelDisplayName } from '../discovery/modelIndex';
 import type { ConsistencySource } from './source';
+import { analysisTitle, modelDisplayName } from '../../protocol/names';
 
 export const EXPORT_REPORT_COMMAND = 'knowledgeConsistency.exportReport';
 
@@ -76,7 +76,7 @@ function resolveRecord(services: ExtensionServices, source: ConsistencySource, a
 
 async function pickRecord(services: ExtensionServices): Promise<AnalysisRecord | undefined> {
   const items = services.store.all().filter((r) => r.status === 'done').map((record) => ({
-    label: `${modelDisplayName(vscode.Uri.file(record.modelA))} ↔ ${modelDisplayName(vscode.Uri.file(record.modelB))}`,
+    label: analysisTitle(record.modelA, record.modelB),
     description: `${record.probe} · ${record.preset}${record.stale ? ' · stale' : ''}`,
     detail: new Date(record.startedAt).toLocaleString(),
     record,
@@ -96,7 +96,7 @@ function withStaleNote(record: AnalysisRecord): Report {
 }
 
 function slug(record: AnalysisRecord): string {
-  const name = (p: string) => modelDisplayName(vscode.Uri.file(p)).replace(/[^\w.-]+/g, '-');
+  const name = (p: string) => modelDisplayName(p).replace(/[^\w.-]+/g, '-');
   return `${name(record.modelA)}-vs-${name(record.modelB)}`;
 }
 

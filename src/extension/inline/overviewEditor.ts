@@ -7,9 +7,9 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ExtensionServices } from '../contracts';
 import type { LayerInfo } from '../../protocol/report';
-import { modelDisplayName } from '../discovery/modelIndex';
 import { overviewHtml } from './overviewHtml';
 import { OPEN_PAIR_COMMAND, type ConsistencySource } from './source';
+import { modelDisplayName } from '../../protocol/names';
 
 export const OVERVIEW_VIEW_TYPE = 'knowledgeConsistency.modelOverview';
 
@@ -35,12 +35,12 @@ export class ModelOverviewProvider implements vscode.CustomReadonlyEditorProvide
         nonce: randomBytes(16).toString('base64'),
         scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'overview.js')).toString(),
         styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'overview.css')).toString(),
-        modelName: modelDisplayName(uri),
+        modelName: modelDisplayName(uri.path),
         modelPath: vscode.workspace.asRelativePath(uri),
         layers,
         error,
         model: this.source.forModel(uri),
-        referenceName: ref && modelDisplayName(ref),
+        referenceName: ref && modelDisplayName(ref.path),
       });
     };
     const listLayers = async () => {

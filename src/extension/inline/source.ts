@@ -4,9 +4,9 @@
  */
 import * as vscode from 'vscode';
 import type { AnalysisRecord, ExtensionServices } from '../contracts';
-import { modelDisplayName } from '../discovery/modelIndex';
 import { hashModelFiles } from '../results/hash';
 import { modelConsistency, type ModelConsistency } from './consistency';
+import { modelDisplayName } from '../../protocol/names';
 
 export const OPEN_PAIR_COMMAND = 'knowledgeConsistency.inline.openPair';
 
@@ -81,7 +81,7 @@ export class ConsistencySource implements vscode.Disposable {
     const ref = this.referencePath();
     const record = (ref && ref !== modelPath ? this.services.store.latestFor(modelPath, ref) : undefined) ?? this.services.store.latestFor(modelPath);
     if (!record?.report || record.modelA === record.modelB) return undefined;
-    const model = modelConsistency(record, modelPath, (p) => modelDisplayName(vscode.Uri.file(p)));
+    const model = modelConsistency(record, modelPath, modelDisplayName);
     const saved = this.savedState(record);
     if (saved === 'changed') model.stale = true;
     if (saved === 'checking') model.checking = true;

@@ -5,8 +5,8 @@
 import * as vscode from 'vscode';
 import { fmt } from '../../engine/report/format';
 import type { ReferenceModel } from '../contracts';
-import { modelDisplayName } from '../discovery/modelIndex';
 import { isModelFile, type ConsistencySource } from './source';
+import { modelDisplayName } from '../../protocol/names';
 
 export class ReferenceStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('knowledgeConsistency.reference', vscode.StatusBarAlignment.Right, 100);
@@ -32,7 +32,7 @@ export class ReferenceStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    const refName = ref ? modelDisplayName(ref) : 'none';
+    const refName = ref ? modelDisplayName(ref.path) : 'none';
     let text = `$(pin) ref: ${refName}`;
     const tooltip = new vscode.MarkdownString(`**Knowledge Consistency**\n\nReference model: ${ref ? `\`${vscode.workspace.asRelativePath(ref)}\`` : 'none yet'}`);
     const model = active && this.source.forModel(active);
@@ -41,13 +41,13 @@ export class ReferenceStatusBar implements vscode.Disposable {
       const stale = model.stale || model.checking || dirty;
       // Against the reference unless only another analysis exists (then the other model is named).
       const against = ref?.fsPath === model.otherPath ? '' : ` vs ${model.otherName}`;
-      text += ` · ${modelDisplayName(active)} ${fmt(model.mean, 2)}${against}${stale ? ' (stale)' : ''}`;
+      text += ` · ${modelDisplayName(active.path)} ${fmt(model.mean, 2)}${against}${stale ? ' (stale)' : ''}`;
       tooltip.appendMarkdown(
-        `\n\n${modelDisplayName(active)}: mean explained ${fmt(model.mean, 3)} vs ${model.otherName} over its compared layers` +
+        `\n\n${modelDisplayName(active.path)}: mean explained ${fmt(model.mean, 3)} vs ${model.otherName} over its compared layers` +
           (stale ? ' — **stale**: the model changed after this analysis' : ''),
       );
     } else if (active) {
-      tooltip.appendMarkdown(`\n\n${modelDisplayName(active)}: no analysis yet`);
+      tooltip.appendMarkdown(`\n\n${modelDisplayName(active.path)}: no analysis yet`);
     }
     tooltip.appendMarkdown('\n\nClick to set or change the reference model.');
     this.item.text = text;

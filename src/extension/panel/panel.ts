@@ -6,10 +6,10 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { AnalysisEvent, AnalysisRecord, ExtensionServices, PairFocus } from '../contracts';
 import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../protocol/webview.protocol';
-import { modelDisplayName } from '../discovery/modelIndex';
 import { saveExport } from './exports';
 import { panelHtml } from './html';
 import { hostMessageFor } from './events';
+import { modelDisplayName, pairTitle } from '../../protocol/names';
 
 /** After a window reload the store reads its cache asynchronously: wait this long for the restored analysis. */
 const RESTORE_WAIT_MS = 10_000;
@@ -79,7 +79,7 @@ export class ConsistencyPanel implements vscode.Disposable {
   private post(message: HostMessage): void {
     if (message.type === 'kc/record' && message.record.modelA) {
       const r = message.record;
-      message = { ...message, names: { a: displayName(r.modelA), b: displayName(r.modelB) } };
+      message = { ...message, names: { a: modelDisplayName(r.modelA), b: modelDisplayName(r.modelB) } };
     }
     void this.panel.webview.postMessage(message);
   }
@@ -184,12 +184,8 @@ function missingRecord(id: string): AnalysisRecord {
   };
 }
 
-function displayName(path: string): string {
-  return modelDisplayName(vscode.Uri.file(path));
-}
-
 function titleOf(record: AnalysisRecord): string {
-  const a = record.report?.models?.a.name ?? displayName(record.modelA);
-  const b = record.report?.models?.b.name ?? displayName(record.modelB);
-  return `${a} ↔ ${b}${record.status === 'running' ? ' (running)' : record.stale ? ' (stale)' : ''}`;
+  const a = record.report?.models?.a.name ?? modelDisplayName(record.modelA);
+  const b = record.report?.models?.b.name ?? modelDisplayName(record.modelB);
+  return `${pairTitle(a, b)}${record.status === 'running' ? ' (running)' : record.stale ? ' (stale)' : ''}`;
 }

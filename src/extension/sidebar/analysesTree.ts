@@ -1,8 +1,8 @@
 /** The Analyses view: past and running comparisons, newest first; click to reopen the panel. */
 import * as vscode from 'vscode';
 import type { AnalysisRecord } from '../contracts';
-import { modelDisplayName } from '../discovery/modelIndex';
 import type { DiskResultsStore } from '../results/store';
+import { analysisTitle } from '../../protocol/names';
 
 const STATUS_ICONS: Record<AnalysisRecord['status'], [string, string?]> = {
   running: ['sync~spin'],
@@ -26,7 +26,7 @@ export class AnalysesTreeProvider implements vscode.TreeDataProvider<AnalysisRec
   }
 
   getTreeItem(record: AnalysisRecord): vscode.TreeItem {
-    const item = new vscode.TreeItem(`${modelDisplayName(vscode.Uri.file(record.modelA))} ↔ ${modelDisplayName(vscode.Uri.file(record.modelB))}`);
+    const item = new vscode.TreeItem(analysisTitle(record.modelA, record.modelB));
     item.id = record.id;
     const status = record.stale ? 'stale' : record.status;
     item.description = `${record.probe} · ${record.preset} · ${whenLabel(record.startedAt)}${status === 'done' ? '' : ` · ${status}`}`;
