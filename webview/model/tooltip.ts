@@ -1,0 +1,52 @@
+/** The text of a heatmap cell's tooltip: every number we have for the pair, the measure shown first. Pure. */
+import { num, pct, spreadPct } from './format';
+import { CellState, type HeatmapModel } from './heatmap';
+import { ckaKey, ckaName, directedKey, orderFraction, type ReportLike } from './measures';
+
+/** First line: the pair; second: the measure shown; then the rest. `running`: the analysis is still running. */
+export function describeCell(m: HeatmapModel, report: ReportLike, running: boolean, row: number, col: number): string[] {
+  const at = row * m.cols.length + col;
+  const a = m.rows[row];
+  const b = m.cols[col];
+  const lines = [`${a} (A) × ${b} (B), ${m.direction === 'A->B' ? 'A → B' : 'B → A'}`];
+  const state = m.states[at];
+  const shown = m.measure.id.startsWith('linear') || m.measure.id === 'ridgeExplained' ? num(m.values[at]) : pct(m.values[at]);
+  lines.push(`${m.measure.label}: ${state === CellState.Empty ? 'not computed' : shown}${state === CellState.Provisional ? boundNote(running) : ''}`);
+  const pi = m.pairIndex[at];
+  if (pi >= 0) {
+    const p = report.pairs[pi];
+    const s = p.similarity;
+    const similar = [
+      `linear CKA ${num(s.linearCKA)}`,
+      s.ridgeExplained !== undefined ? `ridge ${pct(s.ridgeExplained)}` : '',
+      s.svcca !== undefined ? `SVCCA ${num(s.svcca)}` : '',
+      s.pwcca !== undefined ? `PWCCA ${num(s.pwcca)}` : '',
+      s.procrustes !== undefined ? `Procrustes ${num(s.procrustes)}` : '',
+    ];
+    lines.push(
+      `explained: ${pct(p.explained)}${spreadPct(p.spread?.explained)}`,
+      `orders: ${p.orders.map((o) => `${o.order}: ${pct(orderFraction(p, o.order))}${spreadPct(p.spread?.orders[o.order])}`).join(' · ')}`,
+      `inconsistent ε: ${pct(p.inconsistent.fraction)}${spreadPct(p.spread?.inconsistent)}`,
+      `similarity: ${similar.filter(Boolean).join(' · ')}`,
+      `gates: ${p.training.gates.map((g) => g.toFixed(2)).join(', ') || '—'} · ${p.training.epochs} epochs`,
+    );
+    if (p.shapeA && p.shapeB) lines.push(`shapes: A ${p.shapeA.join('×')} · B ${p.shapeB.join('×')}${p.resampled ? ` (${p.resampled})` : ''}`);
+  } else {
+    const mat = report.matrix;
+    const i = mat?.layersA.indexOf(a) ?? -1;
+    const j = mat?.layersB.indexOf(b) ?? -1;
+    if (mat && i >= 0 && j >= 0) {
+      const v = (k: string) => mat.measures[k]?.[i * mat.layersB.length + j] ?? undefined;
+      const ridge = v(directedKey('ridgeExplained', m.direction));
+      lines.push(`similarity: ${ckaName(report)} ${num(v(ckaKey(report)) ?? undefined)}${ridge !== undefined && ridge !== null ? ` · ridge ${pct(ridge)}` : ''}`);
+    }
+    lines.push(m.running[at] ? 'disentangler: running…' : 'disentangler: not run on this pair');
+  }
+  lines.push('Click or Enter: open the pair');
+  return lines;
+}
+
+/** A ridge bound stands in for the explained fraction: until the pair lands, or for good on layers the disentangler skips. */
+function boundNote(running: boolean): string {
+  return running ? ' (ridge lower bound; disentangler pending)' : ' (ridge lower bound; the disentangler did not run on this pair)';
+}

@@ -1,0 +1,40 @@
+/** What the export buttons send to the host: the picture of the open tab, the heatmap's CSV, the JSON report. */
+import type { PanelViewState, WebviewMessage } from '../../src/protocol/webview.protocol';
+import { exportStem, heatmapCsv } from '../model/export';
+import type { HeatmapModel } from '../model/heatmap';
+import { rowsOf, viewToPng, type PngRow } from './png';
+
+/** What an export needs of the panel at the moment of the click. */
+export interface ExportSource {
+  analysisId?: string;
+  view: PanelViewState;
+  model?: HeatmapModel;
+  title: string;
+  names: { a: string; b: string };
+  /** The drawn parts of each tab. */
+  heatmap: PngRow[];
+  strip: HTMLElement;
+  drilldown: HTMLElement;
+}
+
+export async function pngExport(s: ExportSource): Promise<WebviewMessage | undefined> {
+  if (!s.analysisId) return undefined;
+  const tab = s.view.tab ?? 'heatmap';
+  const rows = tab === 'heatmap' ? s.heatmap : rowsOf(tab === 'strip' ? s.strip : s.drilldown);
+  const what = tab === 'heatmap' ? `${s.model?.measure.label} (${s.model?.direction})` : tab === 'strip' ? 'layer strip' : `${s.view.focus?.layerA} ↔ ${s.view.focus?.layerB}`;
+  const dataUrl = await viewToPng(`${s.title} · ${what}`, rows);
+  return { type: 'kc/export', analysisId: s.analysisId, format: 'png', dataUrl, suggestedName: `${stem(s)}-${tab}.png` };
+}
+
+export function csvExport(s: ExportSource): WebviewMessage | undefined {
+  if (!s.analysisId || !s.model) return undefined;
+  return { type: 'kc/export', analysisId: s.analysisId, format: 'csv', content: heatmapCsv(s.model), suggestedName: `${stem(s)}-${s.model.measure.id}.csv` };
+}
+
+export function jsonExport(s: ExportSource): WebviewMessage | undefined {
+  return s.analysisId ? { type: 'kc/export', analysisId: s.analysisId, format: 'json', suggestedName: `${stem(s)}.json` } : undefined;
+}
+
+function stem(s: ExportSource): string {
+  return exportStem(s.names.a, s.names.b);
+}

@@ -1,0 +1,75 @@
+/** The panel's head: the title, the status, the banner of warnings and the progress row of a running analysis. */
+import type { PanelData } from '../model/stream';
+import { html } from './svg';
+
+interface ProgressEl extends HTMLElement {
+  value?: number;
+  indeterminate: boolean;
+}
+
+export class HeaderView {
+  readonly head = html('header', { class: 'head' });
+  readonly banner = html('div', { id: 'banner', role: 'status' });
+  readonly progressRow = html('div', { id: 'progress', class: 'progress-row' });
+  private readonly title = html('h1', { id: 'title' }, 'Knowledge consistency');
+  private readonly status = html('span', { id: 'status', class: 'status' });
+  private readonly progressBar = document.createElement('vscode-progress-bar') as ProgressEl;
+  private readonly progressText = html('span', { class: 'muted' });
+
+  constructor() {
+    this.head.append(this.title, this.status);
+    this.progressBar.indeterminate = true;
+    this.progressRow.append(this.progressBar, this.progressText);
+    this.progressRow.hidden = true;
+  }
+
+  /** The title as shown (exports put it above the picture). */
+  get titleText(): string {
+    return this.title.textContent ?? '';
+  }
+
+  render(data: PanelData, names: { a: string; b: string }): void {
+    const { record, report } = data;
+    this.title.textContent = record && (record.modelA || report.models) ? `${names.a} vs ${names.b}` : 'Knowledge consistency';
+    this.status.textContent = record ? statusText(record.status, report.pairs.length) : 'waiting for an analysis…';
+    this.status.dataset.status = record?.status ?? 'none';
+    this.renderBanner(data);
+    this.renderProgress(data);
+  }
+
+  private renderBanner({ record, report }: PanelData): void {
+    const lines: string[] = [];
+    if (record?.stale) lines.push('Stale: a model file changed after this analysis ran. Run the comparison again for current numbers.');
+    if (record?.status === 'failed') lines.push(`Failed: ${record.error ?? 'the analysis stopped with an error'}`);
+    if (record?.status === 'cancelled') lines.push('Cancelled: showing the pairs that finished.');
+    if (report.probe?.warning) lines.push(`Probe: ${report.probe.warning}`);
+    for (const w of report.warnings ?? []) lines.push(w);
+    this.banner.replaceChildren(...lines.map((l) => html('div', {}, l)));
+    this.banner.hidden = lines.length === 0;
+    this.banner.classList.toggle('error', record?.status === 'failed' || !!record?.stale);
+  }
+
+  private renderProgress({ record, progress }: PanelData): void {
+    const running = record?.status === 'running';
+    this.progressRow.hidden = !running;
+    this.progressText.textContent = running ? (progress?.message ?? 'Comparing…') : '';
+    if (progress?.fraction !== undefined) {
+      this.progressBar.indeterminate = false;
+      this.progressBar.value = progress.fraction * 100;
+    } else {
+      this.progressBar.indeterminate = true;
+    }
+  }
+}
+
+function statusText(status: string, pairs: number): string {
+  const n = `${pairs} pair${pairs === 1 ? '' : 's'}`;
+  switch (status) {
+    case 'running':
+      return `running · ${n} done`;
+    case 'done':
+      return `done · ${n}`;
+    default:
+      return status;
+  }
+}
