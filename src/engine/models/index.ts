@@ -1,30 +1,18 @@
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { KcError, ModelParseError } from '../errors';
-import type { ModelRef } from '../../protocol/report';
+import { MODEL_HEAD_BYTES, modelFormatOf, type ModelFormat } from './format';
 import { openOnnx } from './onnx';
-import { readTfjsFiles, tfjsFormatOf } from './tfjs-files';
+import { readTfjsFiles } from './tfjs-files';
 import { openTfjsGraph } from './tfjs-graph';
 import { openTfjsLayers } from './tfjs-layers';
 import type { ModelAdapter } from './types';
 
-export type ModelFormat = ModelRef['format'];
+export type { ModelFormat };
 
-/**
- * The format of a model file: ONNX by extension (or protobuf content), TF.js by content — a JSON object with
- * `modelTopology` plus `format` or `weightsManifest` (any file name). Undefined when it is neither.
- */
+/** The format of a model file (see format.ts); undefined when it is not a model kc reads. */
 export async function detectFormat(file: string): Promise<ModelFormat | undefined> {
-  if (/\.onnx$/i.test(file)) return 'onnx';
-  if (!/\.json$/i.test(file)) return undefined;
-  const head = await readHead(file, 1 << 16);
-  if (head === undefined || !/"modelTopology"/.test(head)) return undefined;
-  try {
-    return tfjsFormatOf(JSON.parse(head));
-  } catch {
-    // Larger than the head read (a big topology): the key check above is the evidence; the full parse decides later.
-    return /"graph-model"/.test(head) || /"node"\s*:\s*\[/.test(head) ? 'tfjs-graph' : 'tfjs-layers';
-  }
+  return modelFormatOf(file, /\.json$/i.test(file) ? await readHead(file, MODEL_HEAD_BYTES) : undefined);
 }
 
 /** Opens a model file with the adapter for its format. Errors name the file and say what to do. */

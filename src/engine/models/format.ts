@@ -1,0 +1,33 @@
+/**
+ * Which files are models, decided the same way by the engine and by the extension's discovery (it may import this
+ * file): ONNX by extension, TF.js by content, so a model.json of any name is found and other JSON is not.
+ */
+import type { ModelRef } from '../../protocol/report';
+
+export type ModelFormat = ModelRef['format'];
+
+/** How much of a .json file to read: converters write modelTopology first, so the head shows it. */
+export const MODEL_HEAD_BYTES = 64 * 1024;
+
+/** A TF.js model.json: `modelTopology` plus `format` or `weightsManifest`; graph or layers model. */
+export function tfjsFormatOf(json: unknown): 'tfjs-layers' | 'tfjs-graph' | undefined {
+  if (!json || typeof json !== 'object') return undefined;
+  const j = json as { modelTopology?: Record<string, unknown>; format?: unknown; weightsManifest?: unknown };
+  if (!j.modelTopology || typeof j.modelTopology !== 'object' || (j.format === undefined && j.weightsManifest === undefined)) return undefined;
+  if (j.format === 'graph-model') return 'tfjs-graph';
+  if (j.format === 'layers-model') return 'tfjs-layers';
+  // Older converters wrote no `format`: a GraphDef has nodes, a Keras topology has a class name or model_config.
+  return Array.isArray(j.modelTopology.node) ? 'tfjs-graph' : 'tfjs-layers';
+}
+
+/** The format of a file from its name and, for .json files, the first MODEL_HEAD_BYTES of its text. */
+export function modelFormatOf(fileName: string, head: string | undefined): ModelFormat | undefined {
+  if (/\.onnx$/i.test(fileName)) return 'onnx';
+  if (!/\.json$/i.test(fileName) || head === undefined || !/"modelTopology"\s*:/.test(head)) return undefined;
+  try {
+    return tfjsFormatOf(JSON.parse(head));
+  } catch {
+    // Larger than the head (a big topology): the key is the evidence; the full parse decides later.
+    return /"graph-model"/.test(head) || /"node"\s*:\s*\[/.test(head) ? 'tfjs-graph' : 'tfjs-layers';
+  }
+}
