@@ -3,7 +3,8 @@ import { runCompare, type CompareOptions } from '../../engine/compare';
 import type { BackendPreference } from '../../engine/compute/index';
 import { KcError } from '../../engine/errors';
 import { renderSummary } from '../../engine/report/text';
-import { checkReportTargets, writeReports } from '../../engine/report/write';
+import { checkReportTargets } from '../../engine/report/targets';
+import { writeReports } from '../../engine/report/write';
 import { engineSettings, int, num, type EngineFlags } from '../engine-flags';
 import { createProgressBar } from '../progress';
 
@@ -61,7 +62,12 @@ export function registerCompare(program: Command): void {
     .option('--md <file>', 'write the Markdown report (heatmap PNG beside it)')
     .action(async (modelA: string, modelB: string, flags: CompareFlags) => {
       const options = compareOptions(modelA, modelB, flags);
-      await checkReportTargets({ json: flags.json, html: flags.html, md: flags.md });
+      await checkReportTargets({ json: flags.json, html: flags.html, md: flags.md }, [
+        { file: modelA, what: 'model A' },
+        { file: modelB, what: 'model B' },
+        // An .npy probe is a file a report could replace; the other sources are folders or built in.
+        ...(/\.npy$/i.test(flags.probe) ? [{ file: flags.probe, what: 'the probe file' }] : []),
+      ]);
       const bar = createProgressBar(process.stderr);
       const controller = new AbortController();
       const onSigint = () => controller.abort();

@@ -4,7 +4,8 @@ import { getTrainingBackend, type BackendPreference } from '../../engine/compute
 import { disentangle, layerLabels, resolveSettings, validatePair, validationSize } from '../../engine/disentangler/index';
 import { readNpy, type NpyLayout } from '../../engine/features/npy';
 import { renderSummary } from '../../engine/report/text';
-import { checkReportTargets, writeReports } from '../../engine/report/write';
+import { checkReportTargets } from '../../engine/report/targets';
+import { writeReports } from '../../engine/report/write';
 import { splitIndices } from '../../engine/split';
 import { TOOL_NAME, TOOL_VERSION } from '../../engine/version';
 import { REPORT_SCHEMA_VERSION, type Direction, type PairResult, type Report } from '../../protocol/report';
@@ -47,7 +48,7 @@ export function registerDisentangle(program: Command): void {
     .action(async (fileA: string, fileB: string, flags: DisentangleFlags) => {
       const started = performance.now();
       const settings = resolveSettings(engineSettings(flags));
-      await checkReportTargets({ json: flags.json });
+      await checkReportTargets({ json: flags.json }, [{ file: fileA, what: 'feature file A' }, { file: fileB, what: 'feature file B' }]);
       const [a, b] = await Promise.all([readNpy(fileA, { layout: flags.layout }), readNpy(fileB, { layout: flags.layout })]);
       const loaded = performance.now();
       const layerA = layerName(fileA), layerB = layerName(fileB, layerA);

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { KcError } from '../../engine/errors';
+import { checkReportTargets } from '../../engine/report/targets';
 import { writeReports } from '../../engine/report/write';
 import { REPORT_SCHEMA_VERSION, type Report } from '../../protocol/report';
 
@@ -14,6 +15,7 @@ export function registerReport(program: Command): void {
     .option('--md <file>', 'Markdown report; the heatmap PNG is written beside it')
     .action(async (resultPath: string, opts: { html?: string; md?: string }) => {
       if (!opts.html && !opts.md) throw new KcError('nothing to write: give --html <file> and/or --md <file>');
+      await checkReportTargets(opts, [{ file: resultPath, what: 'the report being read' }]);
       const report = await readReport(resultPath);
       for (const file of await writeReports(report, opts)) process.stdout.write(`wrote ${file}\n`);
     });

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { checkReportTargets } from '../../engine/report/targets';
 import { writeReports } from '../../engine/report/write';
 import type { Report } from '../../protocol/report';
 import type { AnalysisRecord, ExtensionServices } from '../contracts';
@@ -50,6 +51,8 @@ export function registerExportReport(services: ExtensionServices, source: Consis
     const html = path.join(path.dirname(markdown), `${path.basename(markdown, path.extname(markdown))}.html`);
     let written: string[];
     try {
+      // A name typed in the save dialog may be a model file or the HTML report's own name: refused, never replaced.
+      await checkReportTargets({ md: markdown, html }, [{ file: record.modelA, what: 'model A' }, { file: record.modelB, what: 'model B' }]);
       written = await writeReports(withStaleNote(record), { md: markdown, html });
     } catch (error) {
       void vscode.window.showErrorMessage(`Knowledge Consistency: could not write the reports: ${error instanceof Error ? error.message : String(error)}`);

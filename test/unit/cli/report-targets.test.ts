@@ -8,7 +8,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { KcError } from '../../../src/engine/errors';
 import { writeNpy } from '../../../src/engine/features/npy';
-import { checkReportTargets, writeReports } from '../../../src/engine/report/write';
+import { checkReportTargets } from '../../../src/engine/report/targets';
+import { writeReports } from '../../../src/engine/report/write';
 import type { Report } from '../../../src/protocol/report';
 
 const root = path.resolve(__dirname, '../../..');
