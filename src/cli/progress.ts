@@ -1,3 +1,4 @@
+import { terminalText } from '../engine/report/escape';
 import { progressLabel, type Progress } from '../protocol/progress';
 
 export interface ProgressBar {
@@ -17,7 +18,8 @@ const PLAIN_INTERVAL_MS = 30_000;
 /**
  * Progress on stderr (stdout stays clean for tables and pipes). On a TTY: a one-line bar redrawn in place with the
  * overall percentage and the time left. Elsewhere: plain lines, one per phase or pair and every 30 s, so a CI log shows
- * the job is alive without a flood of carriage returns.
+ * the job is alive without a flood of carriage returns. Labels and log lines name layers and models: they are printed
+ * as text (terminalText), never as control sequences.
  */
 export function createProgressBar(stream: NodeJS.WriteStream, options: { now?: () => number } = {}): ProgressBar {
   const now = options.now ?? Date.now;
@@ -34,7 +36,7 @@ export function createProgressBar(stream: NodeJS.WriteStream, options: { now?: (
   const draw = () => {
     if (!last) return;
     const filled = Math.round(last.overallFraction * WIDTH);
-    const text = `${percent(last)} [${'█'.repeat(filled)}${'░'.repeat(WIDTH - filled)}] ${progressLabel(last)}`;
+    const text = `${percent(last)} [${'█'.repeat(filled)}${'░'.repeat(WIDTH - filled)}] ${terminalText(progressLabel(last))}`;
     const columns = stream.columns ?? 100;
     stream.write(`\r\x1b[2K${text.length >= columns ? `${text.slice(0, columns - 2)}…` : text}`);
     shown = true;
@@ -51,12 +53,12 @@ export function createProgressBar(stream: NodeJS.WriteStream, options: { now?: (
       if (step !== lastStep || now() - lastDraw >= PLAIN_INTERVAL_MS) {
         lastStep = step;
         lastDraw = now();
-        stream.write(`[${percent(progress).trim()}] ${progressLabel(progress)}\n`);
+        stream.write(`[${percent(progress).trim()}] ${terminalText(progressLabel(progress))}\n`);
       }
     },
     log(line) {
       if (tty) clear();
-      stream.write(`${line}\n`);
+      stream.write(`${terminalText(line)}\n`);
       if (tty) draw();
     },
     done() {

@@ -1,24 +1,27 @@
 import type { Report, SimilarityMatrix } from '../../protocol/report';
+import { markdownLinkPart, markdownText as md } from './escape';
 import { fmt, seconds, splitSummary } from './format';
 import { MATRIX_LABELS, maxOrder, pairCells, pairHeader, pairRow } from './pairs';
 
 /**
- * The Markdown report (for VS Code's preview, pull requests, notebooks). `heatmapPng` is the path, relative to the
- * Markdown file, of the heatmap image written beside it (see renderHeatmapPng); the numbers are also in a table.
+ * The Markdown report (for VS Code's preview, pull requests, notebooks). `heatmapPng` is the file name of the
+ * heatmap image written beside the Markdown file (see renderHeatmapPng); the numbers are also in a table.
+ * Every text from the report (layer and model names, paths, warnings: model files and saved reports are untrusted)
+ * goes through `md`, so that it shows as text and never makes a link, an image, HTML or a heading.
  */
 export function renderMarkdown(report: Report, options: { heatmapPng?: string; heatmapMeasure?: string } = {}): string {
   const out: string[] = [];
   const title = report.models ? `${report.models.a.name} vs ${report.models.b.name}` : 'feature comparison';
-  out.push(`# Knowledge consistency: ${title}`, '');
-  out.push(`${report.tool.name} ${report.tool.version} · ${report.createdAt} · method of Liang et al., ICLR 2020`, '');
+  out.push(`# Knowledge consistency: ${md(title)}`, '');
+  out.push(md(`${report.tool.name} ${report.tool.version} · ${report.createdAt} · method of Liang et al., ICLR 2020`), '');
   const warnings = [...new Set([...(report.probe.warning ? [report.probe.warning] : []), ...report.warnings])];
-  for (const w of warnings) out.push(`> **Warning:** ${text(w)}`, '');
+  for (const w of warnings) out.push(`> **Warning:** ${md(w)}`, '');
 
   out.push('## Knowledge consistency per layer pair', '');
   if (report.pairs.length > 0) {
     out.push('Held-out fractions of Var(x_B); **explained** = 1 − Var(ε)/Var(x_B) is the headline, orders split it by fuzziness (not orthogonal).', '');
     const k = maxOrder(report);
-    out.push(table(pairHeader(k), report.pairs.map((p) => pairCells(pairRow(p, k))), 2), '');
+    out.push(table(pairHeader(k).map(md), report.pairs.map((p) => pairCells(pairRow(p, k)).map(md)), 2), '');
     out.push('\\* CKA and ridge are similarity, not knowledge consistency. Epochs marked * stopped early.', '');
   } else {
     out.push('No pairs were disentangled.', '');
@@ -27,7 +30,7 @@ export function renderMarkdown(report: Report, options: { heatmapPng?: string; h
   if (report.matrix) {
     out.push('## All-pairs similarity matrix (similarity, not consistency)', '');
     const label = MATRIX_LABELS[options.heatmapMeasure ?? 'linearCKA'] ?? options.heatmapMeasure;
-    if (options.heatmapPng) out.push(`![${label} heatmap, rows A, columns B](${encodeURI(options.heatmapPng)})`, '');
+    if (options.heatmapPng) out.push(`![${md(label)} heatmap, rows A, columns B](${markdownLinkPart(options.heatmapPng)})`, '');
     for (const key of Object.keys(report.matrix.measures)) out.push(matrixTable(report.matrix, key), '');
   }
 
@@ -37,29 +40,25 @@ export function renderMarkdown(report: Report, options: { heatmapPng?: string; h
   const b = report.backend;
   const t = report.timings ?? {};
   const facts: Array<[string, string]> = [
-    ...(report.models ? [['model A', `${report.models.a.name} (${report.models.a.format}, \`${report.models.a.path}\`)`], ['model B', `${report.models.b.name} (${report.models.b.format}, \`${report.models.b.path}\`)`]] as Array<[string, string]> : []),
+    ...(report.models ? [['model A', `${report.models.a.name} (${report.models.a.format}, ${report.models.a.path})`], ['model B', `${report.models.b.name} (${report.models.b.format}, ${report.models.b.path})`]] as Array<[string, string]> : []),
     ['probe', `${p.source}, ${p.count} samples (${splitSummary(p)})`],
     ['preprocessing', p.preprocessing ?? '–'],
     ['disentangler', `K = ${s.orders}, α = ${s.alpha}, ${s.normalize} normalisation, ${s.kernel}×${s.kernel} kernel, preset ${s.preset}, ≤ ${s.epochs} epochs, seed ${s.seed}, seeds ${s.seeds}`],
     ['backend', `${b.name} ${b.version} (${b.device}, ${b.threads} threads)`],
     ['time', `load ${seconds(t.loadSeconds)}, extract ${seconds(t.extractSeconds)}, similarity ${seconds(t.similaritySeconds)}, disentangle ${seconds(t.disentangleSeconds)}, total ${seconds(t.totalSeconds)}`],
   ];
-  out.push(table(['', ''], facts.map(([k, v]) => [`**${k}**`, v]), 2), '');
+  out.push(table(['', ''], facts.map(([k, v]) => [`**${md(k)}**`, md(v)]), 2), '');
   return out.join('\n');
 }
 
 function matrixTable(m: SimilarityMatrix, key: string): string {
   const values = m.measures[key];
-  const rows = m.layersA.map((a, i) => [a, ...m.layersB.map((_, j) => fmt(values[i * m.layersB.length + j], 2))]);
-  return `**${MATRIX_LABELS[key] ?? key}** (rows A, columns B)\n\n${table(['A \\ B', ...m.layersB], rows, 1)}`;
+  const rows = m.layersA.map((a, i) => [md(a), ...m.layersB.map((_, j) => fmt(values[i * m.layersB.length + j], 2))]);
+  return `**${md(MATRIX_LABELS[key] ?? key)}** (rows A, columns B)\n\n${table([md('A \\ B'), ...m.layersB.map(md)], rows, 1)}`;
 }
 
-/** Free text (warnings, layer names) shown as text, never as HTML markup (only `<` and `&` can start markup). */
-const text = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-
-/** A GitHub-flavoured table; columns from `firstNumeric` on are right-aligned. */
+/** A GitHub-flavoured table of Markdown cells (text escaped by the caller); columns from `firstNumeric` on are right-aligned. */
 function table(header: string[], rows: string[][], firstNumeric: number): string {
-  const cell = (s: string) => text(s).replace(/\|/g, '\\|');
   const align = header.map((_, i) => (i >= firstNumeric ? '---:' : '---'));
-  return [header, align, ...rows].map((r, i) => `| ${(i === 1 ? r : r.map(cell)).join(' | ')} |`).join('\n');
+  return [header, align, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }

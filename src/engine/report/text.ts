@@ -1,25 +1,28 @@
 import type { Report, SimilarityMatrix } from '../../protocol/report';
 import { colorAt } from './colors';
+import { terminalText as term } from './escape';
 import { fmt, seconds, shortNames, splitSummary, textTable } from './format';
 import { headlineMeasure, MATRIX_LABELS, maxOrder, pairCells, pairHeader, pairRow } from './pairs';
 
 /**
  * The terminal summary of a report: one row per disentangled pair and direction, then the similarity matrix as a
- * compact heatmap. `color` draws cells with 24-bit ANSI backgrounds (TTY); otherwise shade glyphs stand in.
+ * compact heatmap. `color` draws cells with 24-bit ANSI backgrounds (TTY); otherwise shade glyphs stand in. Text from
+ * the report (names, paths, warnings) goes through `term`: a model file must not move the cursor, clear the screen or
+ * print a hyperlink in the user's terminal.
  */
 export function renderSummary(report: Report, options: { color?: boolean } = {}): string {
   const k = maxOrder(report);
   const out: string[] = [];
-  if (report.models) out.push(`A: ${report.models.a.name} (${report.models.a.path})`, `B: ${report.models.b.name} (${report.models.b.path})`);
-  out.push(`probe: ${report.probe.source}, ${report.probe.count} samples (${splitSummary(report.probe)})`);
+  if (report.models) out.push(term(`A: ${report.models.a.name} (${report.models.a.path})`), term(`B: ${report.models.b.name} (${report.models.b.path})`));
+  out.push(term(`probe: ${report.probe.source}, ${report.probe.count} samples (${splitSummary(report.probe)})`));
   const s = report.settings;
-  out.push(`disentangler: K=${s.orders}, α=${s.alpha}, ${s.normalize} normalisation, ${s.kernel}×${s.kernel} kernel, preset ${s.preset}; backend ${report.backend.name} ${report.backend.version}`);
+  out.push(term(`disentangler: K=${s.orders}, α=${s.alpha}, ${s.normalize} normalisation, ${s.kernel}×${s.kernel} kernel, preset ${s.preset}; backend ${report.backend.name} ${report.backend.version}`));
   out.push('');
   const short = shortNames([...report.pairs.flatMap((p) => [p.layerA, p.layerB]), ...(report.matrix?.layersA ?? []), ...(report.matrix?.layersB ?? [])]);
-  if (short.prefix) out.push(`layer names below omit their common prefix "${short.prefix}"`);
+  if (short.prefix) out.push(term(`layer names below omit their common prefix "${short.prefix}"`));
   if (report.pairs.length > 0) {
     out.push('Knowledge consistency (held-out fractions of Var(x_B); explained = 1 − ε):');
-    const rows = report.pairs.map((p) => pairCells(pairRow({ ...p, layerA: short.name(p.layerA), layerB: short.name(p.layerB) }, k)));
+    const rows = report.pairs.map((p) => pairCells(pairRow({ ...p, layerA: short.name(p.layerA), layerB: short.name(p.layerB) }, k)).map(term));
     out.push(textTable(pairHeader(k), rows, 2));
     out.push(meanLine(report));
     out.push('* CKA and ridge measure similarity, not knowledge consistency; epochs* = stopped early.');
@@ -37,7 +40,7 @@ export function renderSummary(report: Report, options: { color?: boolean } = {})
     const t = report.timings;
     out.push('', `time: load ${seconds(t.loadSeconds)}, extract ${seconds(t.extractSeconds)}, similarity ${seconds(t.similaritySeconds)}, disentangle ${seconds(t.disentangleSeconds)}, total ${seconds(t.totalSeconds)}`);
   }
-  for (const w of report.warnings) out.push(`warning: ${w}`);
+  for (const w of report.warnings) out.push(term(`warning: ${w}`));
   return out.join('\n');
 }
 
@@ -59,14 +62,16 @@ const SHADES = [' ', '░', '▒', '▓', '█'];
 export function renderMatrix(matrix: SimilarityMatrix, measure: string, color: boolean): string {
   const values = matrix.measures[measure];
   if (!values) return '';
-  const numbered = matrix.layersB.some((n) => n.length > MAX_COLUMN_LABEL);
-  const labels = matrix.layersB.map((n, j) => (numbered ? `#${j + 1}` : n));
-  const rowW = Math.max(...matrix.layersA.map((n) => n.length), 3);
+  // Escaped one for one (same lengths), so the grid's padding holds.
+  const layersA = matrix.layersA.map(term), layersB = matrix.layersB.map(term);
+  const numbered = layersB.some((n) => n.length > MAX_COLUMN_LABEL);
+  const labels = layersB.map((n, j) => (numbered ? `#${j + 1}` : n));
+  const rowW = Math.max(...layersA.map((n) => n.length), 3);
   const colW = Math.max(6, ...labels.map((n) => n.length + 1));
-  const lines = [`${MATRIX_LABELS[measure] ?? measure} (similarity, not consistency): rows A, columns B`];
+  const lines = [term(`${MATRIX_LABELS[measure] ?? measure} (similarity, not consistency): rows A, columns B`)];
   lines.push(`${''.padEnd(rowW)}  ${labels.map((n) => n.padStart(colW)).join(' ')}`);
-  matrix.layersA.forEach((name, i) => {
-    const cells = matrix.layersB.map((_, j) => {
+  layersA.forEach((name, i) => {
+    const cells = layersB.map((_, j) => {
       const v = values[i * matrix.layersB.length + j];
       const text = fmt(v, 2).padStart(colW - 1);
       if (v === null || !Number.isFinite(v)) return ` ${text}`;
@@ -78,6 +83,6 @@ export function renderMatrix(matrix: SimilarityMatrix, measure: string, color: b
     });
     lines.push(`${name.padEnd(rowW)}  ${cells.join(' ')}`);
   });
-  if (numbered) lines.push(`columns: ${matrix.layersB.map((n, j) => `#${j + 1} ${n}`).join(', ')}`);
+  if (numbered) lines.push(`columns: ${layersB.map((n, j) => `#${j + 1} ${n}`).join(', ')}`);
   return lines.join('\n');
 }

@@ -1,4 +1,5 @@
 /** The words and numbers of the inline reports: CodeLens titles, hover Markdown, diagnostic messages. */
+import { markdownText as md } from '../../engine/report/escape';
 import { fmt, pct } from '../../engine/report/format';
 import type { LayerConsistency, ModelConsistency } from './consistency';
 
@@ -36,18 +37,22 @@ export function bar(fraction: number, cells = 10): string {
   return '█'.repeat(filled) + '░'.repeat(cells - filled);
 }
 
-/** The hover: the link to the drill-down first, every number of the pair with a bar, what they are and are not. */
+/**
+ * The hover: the link to the drill-down first, every number of the pair with a bar, what they are and are not. The
+ * hover is trusted to run the drill-down command, so every name, probe and warning goes through `md`: model text
+ * shows as text and can never form a link (a command link least of all).
+ */
 export function hoverMarkdown(layer: LayerConsistency, model: ModelConsistency, state: Staleness, openCommandUri: string): string {
   const p = layer.pair;
   const sd = (v: number | undefined) => (v !== undefined && p.spread && p.spread.seeds > 1 ? ` ± ${fmt(v, 2)}` : '');
   const row = (label: string, v: number, spread?: number) => `| ${label} | \`${bar(v)}\` | ${fmt(v)}${sd(spread)} |`;
-  const other = `${model.otherName}'s \`${layer.otherLayer}\``;
+  const other = `${md(model.otherName)}'s ${md(layer.otherLayer)}`;
   const what = layer.explainedHere
     ? `Share of this layer's feature variance that ${other} predicts`
     : `Share of ${other}'s feature variance that this layer predicts`;
   const r = model.record;
   const lines = [
-    `**Knowledge consistency** of \`${layer.layer}\` vs ${other} · ${layer.direction} · [open the drill-down ▸](${openCommandUri})`,
+    `**Knowledge consistency** of ${md(layer.layer)} vs ${other} · ${md(layer.direction)} · [open the drill-down ▸](${openCommandUri})`,
     '',
     ...(state === 'current' ? [] : [`$(warning) **${STALE_NOTE[state]}**: the numbers below describe the analysed content.`, '']),
     `${what} on held-out probes (Liang et al., ICLR 2020):`,
@@ -62,8 +67,8 @@ export function hoverMarkdown(layer: LayerConsistency, model: ModelConsistency, 
       'Orders overlap (not orthogonal), so their fractions need not add up to explained. ' +
       `Similarity (not consistency): linear CKA ${fmt(p.similarity.linearCKA)}, ridge ${fmt(p.similarity.ridgeExplained)}.`,
     '',
-    `${r.preset} preset · probe ${r.report?.probe.source ?? r.probe} × ${r.report?.probe.count ?? '?'} · ${new Date(r.startedAt).toLocaleString()}`,
-    ...(p.warnings?.length ? ['', ...p.warnings.map((w) => `⚠ ${w}`)] : []),
+    md(`${r.preset} preset · probe ${r.report?.probe.source ?? r.probe} × ${r.report?.probe.count ?? '?'} · ${new Date(r.startedAt).toLocaleString()}`),
+    ...(p.warnings?.length ? ['', ...p.warnings.map((w) => `⚠ ${md(w)}`)] : []),
   ];
   return lines.join('\n');
 }

@@ -3,6 +3,7 @@
  * went stale or was removed (store), a model file was saved, or the reference model changed.
  */
 import * as vscode from 'vscode';
+import { markdownLinkPart } from '../../engine/report/escape';
 import type { AnalysisRecord, ExtensionServices } from '../contracts';
 import { hashModelFiles } from '../results/hash';
 import { modelConsistency, type ModelConsistency } from './consistency';
@@ -102,9 +103,12 @@ function onRemove(store: object, listener: () => void): vscode.Disposable[] {
   return event ? [event(listener)] : [];
 }
 
-/** A command: URI that opens the drill-down of a pair (for Markdown links in hovers). */
+/**
+ * A command: URI that opens the drill-down of a pair (for Markdown links in hovers). The layer name and path are
+ * model text: fully percent-encoded, they cannot end the link early or add one.
+ */
 export function openPairUri(recordId: string, layer: string, modelPath: string): string {
-  return `command:${OPEN_PAIR_COMMAND}?${encodeURIComponent(JSON.stringify([recordId, modelPath, layer]))}`;
+  return `command:${OPEN_PAIR_COMMAND}?${markdownLinkPart(JSON.stringify([recordId, modelPath, layer]))}`;
 }
 
 /** True for a TF.js model.json (by name; the content decides whether it has layers). */

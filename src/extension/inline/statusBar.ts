@@ -3,6 +3,7 @@
  * explained fraction against it (marked stale when it is). Click: set or change the reference.
  */
 import * as vscode from 'vscode';
+import { markdownText as md } from '../../engine/report/escape';
 import { fmt } from '../../engine/report/format';
 import type { ReferenceModel } from '../contracts';
 import { isModelFile, type ConsistencySource } from './source';
@@ -34,7 +35,7 @@ export class ReferenceStatusBar implements vscode.Disposable {
     }
     const refName = ref ? modelDisplayName(ref.path) : 'none';
     let text = `$(pin) ref: ${refName}`;
-    const tooltip = new vscode.MarkdownString(`**Knowledge Consistency**\n\nReference model: ${ref ? `\`${vscode.workspace.asRelativePath(ref)}\`` : 'none yet'}`);
+    const tooltip = new vscode.MarkdownString(`**Knowledge Consistency**\n\nReference model: ${ref ? md(vscode.workspace.asRelativePath(ref)) : 'none yet'}`);
     const model = active && this.source.forModel(active);
     if (active && model) {
       const dirty = vscode.workspace.textDocuments.some((d) => d.uri.toString() === active.toString() && d.isDirty);
@@ -43,11 +44,11 @@ export class ReferenceStatusBar implements vscode.Disposable {
       const against = ref?.fsPath === model.otherPath ? '' : ` vs ${model.otherName}`;
       text += ` · ${modelDisplayName(active.path)} ${fmt(model.mean, 2)}${against}${stale ? ' (stale)' : ''}`;
       tooltip.appendMarkdown(
-        `\n\n${modelDisplayName(active.path)}: mean explained ${fmt(model.mean, 3)} vs ${model.otherName} over its compared layers` +
+        `\n\n${md(modelDisplayName(active.path))}: mean explained ${fmt(model.mean, 3)} vs ${md(model.otherName)} over its compared layers` +
           (stale ? ' — **stale**: the model changed after this analysis' : ''),
       );
     } else if (active) {
-      tooltip.appendMarkdown(`\n\n${modelDisplayName(active.path)}: no analysis yet`);
+      tooltip.appendMarkdown(`\n\n${md(modelDisplayName(active.path))}: no analysis yet`);
     }
     tooltip.appendMarkdown('\n\nClick to set or change the reference model.');
     this.item.text = text;

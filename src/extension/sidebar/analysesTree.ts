@@ -1,5 +1,6 @@
 /** The Analyses view: past and running comparisons, newest first; click to reopen the panel. */
 import * as vscode from 'vscode';
+import { markdownText as md } from '../../engine/report/escape';
 import type { AnalysisRecord } from '../contracts';
 import type { DiskResultsStore } from '../results/store';
 import { analysisTitle } from '../../protocol/names';
@@ -35,11 +36,11 @@ export class AnalysesTreeProvider implements vscode.TreeDataProvider<AnalysisRec
     item.contextValue = `kcAnalysis.${record.status}`;
     item.tooltip = new vscode.MarkdownString(
       [
-        `**A** ${record.modelA}`,
-        `**B** ${record.modelB}`,
-        `probe ${record.probe} · preset ${record.preset} · ${new Date(record.startedAt).toLocaleString()}`,
+        `**A** ${md(record.modelA)}`,
+        `**B** ${md(record.modelB)}`,
+        md(`probe ${record.probe} · preset ${record.preset} · ${new Date(record.startedAt).toLocaleString()}`),
         `status **${record.status}**${record.stale ? ' · a model file changed since: results are stale' : ''}`,
-        record.error ? `\n${record.error}` : '',
+        record.error ? `\n${md(record.error)}` : '',
       ].join('  \n'),
     );
     item.command = { title: 'Open Analysis', command: 'knowledgeConsistency.openAnalysis', arguments: [record.id] };

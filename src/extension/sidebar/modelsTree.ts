@@ -1,5 +1,6 @@
 /** The Models view: discovered model files → their layers (listed lazily by the worker). */
 import * as vscode from 'vscode';
+import { markdownText as md } from '../../engine/report/escape';
 import type { LayerInfo } from '../../protocol/report';
 import type { EngineClient, ReferenceModel } from '../contracts';
 import type { DiscoveredModel, ModelIndex } from '../discovery/modelIndex';
@@ -68,7 +69,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
       item.iconPath = layerIcon(node.layer);
       item.contextValue = LAYER_CONTEXT;
       item.tooltip = new vscode.MarkdownString(
-        `**${node.layer.name}** (${node.layer.op ?? node.layer.kind})  \nshape ${JSON.stringify(node.layer.shape)}  \ndepth ${node.layer.depth}${node.layer.probePoint ? '  \n$(target) probe point: compared by default' : ''}`,
+        `**${md(node.layer.name)}** (${md(node.layer.op ?? node.layer.kind)})  \nshape ${md(JSON.stringify(node.layer.shape))}  \ndepth ${node.layer.depth}${node.layer.probePoint ? '  \n$(target) probe point: compared by default' : ''}`,
         true,
       );
       item.command = { title: 'Open Layer Report', command: 'knowledgeConsistency.openLayerReport', arguments: [node] };
@@ -126,7 +127,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
     item.iconPath = new vscode.ThemeIcon(isReference ? 'pinned' : 'circuit-board');
     item.contextValue = isReference ? REFERENCE_CONTEXT : MODEL_CONTEXT;
     item.resourceUri = model.uri;
-    item.tooltip = new vscode.MarkdownString(`**${model.name}**  \n${model.relativePath}${isReference ? '  \n$(pinned) reference model' : ''}`, true);
+    item.tooltip = new vscode.MarkdownString(`**${md(model.name)}**  \n${md(model.relativePath)}${isReference ? '  \n$(pinned) reference model' : ''}`, true);
     return item;
   }
 

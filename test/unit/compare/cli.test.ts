@@ -30,7 +30,7 @@ test('kc report turns a saved result into the HTML and Markdown reports', async 
     assert.match(run.stdout, /wrote .*r\.html/);
     assert.match(run.stdout, /wrote .*r\.heatmap\.png/);
     assert.match(await readFile(html, 'utf8'), /data-row="relu2" data-col="relu2" data-value="0.88"/);
-    assert.match(await readFile(md, 'utf8'), /\| relu1 ↔ relu1 \| A->B \| 0\.937 \|/);
+    assert.match(await readFile(md, 'utf8'), /\| relu1 ↔ relu1 \| A-\\>B \| 0\.937 \|/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -67,10 +67,10 @@ test('Markdown report: pair table with the numbers, heatmap image beside it, mat
   const md = renderMarkdown(plantedReport(), { heatmapPng: 'kc report.heatmap.png' });
   const lines = md.split('\n');
   const pairRows = lines.filter((l) => l.startsWith('| relu'));
-  assert.ok(pairRows.some((l) => /^\| relu2 ↔ relu2 \| B->A \| 0\.702 \| 0\.500 \| 0\.130 \| 0\.050 \| 0\.298 \| 0\.900 \| 0\.652 \| 17\* \|$/.test(l)), pairRows.join('\n'));
+  assert.ok(pairRows.some((l) => /^\| relu2 ↔ relu2 \| B-\\>A \| 0\.702 \| 0\.500 \| 0\.130 \| 0\.050 \| 0\.298 \| 0\.900 \| 0\.652 \| 17\\\* \|$/.test(l)), pairRows.join('\n'));
   assert.match(md, /!\[linear CKA heatmap, rows A, columns B\]\(kc%20report\.heatmap\.png\)/);
   assert.ok(lines.includes('| relu3 | 0.12 | – |'), 'matrix row relu3');
-  assert.match(md, /> \*\*Warning:\*\* a planted warning &lt;b>with markup&lt;\/b>/);
+  assert.match(md, /> \*\*Warning:\*\* a planted warning \\<b\\>with markup\\<\/b\\>/);
   assert.match(md, /α = 0\.1/);
 });
 

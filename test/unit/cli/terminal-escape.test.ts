@@ -1,0 +1,53 @@
+// kc prints model text (layer names, file names, messages that quote them) as text: an escape sequence in a model
+// must not clear the user's screen, move the cursor or print a disguised hyperlink.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { GraphBuilder } from '../../../src/engine/compute/onnx-builder';
+
+const ROOT = path.resolve(__dirname, '../../..');
+/** Control characters a terminal acts on: C0 but the newline, DEL, C1. */
+const CONTROLS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+const LINK = '\u001b]8;;http://evil.invalid\u0007conv1\u001b]8;;\u0007';
+const CLEAR = '\u001b[2J\u001b[H';
+
+const made: string[] = [];
+after(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
+
+function kc(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+test('kc layers: hostile layer and file names print with U+FFFD in place of each control character', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'kc-term-'));
+  made.push(dir);
+  const graph = new GraphBuilder('hostile');
+  const relu = graph.op('Relu', [graph.input('x', ['N', 1, 4, 4])]);
+  graph.output(relu, `${LINK}${CLEAR}\r\u009b31mred\u007f`, ['N', 1, 4, 4]);
+  const file = path.join(dir, `net${CLEAR}.onnx`);
+  await writeFile(file, graph.toBytes());
+
+  const run = await kc('layers', file);
+  assert.equal(run.code, 0, run.stderr);
+  assert.doesNotMatch(run.stdout, CONTROLS);
+  assert.ok(run.stdout.startsWith('net\ufffd[2J\ufffd[H (onnx'), run.stdout);
+  assert.match(run.stdout, /^\ufffd\]8;;http:\/\/evil\.invalid\ufffdconv1\ufffd\]8;;\ufffd\ufffd\[2J\ufffd\[H\ufffd\ufffd31mred\ufffd\s+identity/m);
+  // --json keeps the exact name (JSON escapes it).
+  const json = await kc('layers', file, '--json');
+  assert.ok((JSON.parse(json.stdout) as { layers: Array<{ name: string }> }).layers.some((l) => l.name.startsWith(LINK)));
+});
+
+test('kc: an error message quoting a hostile path is one line of text', async () => {
+  const run = await kc('layers', path.join(tmpdir(), `missing${CLEAR}\n${LINK}.onnx`));
+  assert.equal(run.code, 1);
+  assert.doesNotMatch(run.stderr, CONTROLS);
+  assert.equal(run.stderr.split('\n').length, 2, run.stderr);
+  assert.match(run.stderr, /^kc: .*missing\ufffd\[2J\ufffd\[H\ufffd\ufffd\]8;;http/);
+});
