@@ -2,6 +2,7 @@
  * The layer × layer heatmap on one <canvas> (thousands of cells, no DOM node per cell): A's layers as rows, B's as
  * columns, hover tooltip, keyboard selection (arrows, Home/End, Enter opens the pair), running markers.
  */
+import { shortLayerNames } from '../../src/protocol/layer-names';
 import { colorFor, legendStops, textOn } from '../model/color';
 import { CellState, type HeatmapModel } from '../model/heatmap';
 import { readTheme, type Theme } from './theme';
@@ -28,6 +29,8 @@ export class HeatmapView {
   readonly canvas: HTMLCanvasElement;
   readonly tooltip: HTMLDivElement;
   private model?: HeatmapModel;
+  /** Row and column labels: each model's short unique layer names (the tooltip has the full ones). */
+  private labels = { rows: [] as string[], cols: [] as string[] };
   private selected = { row: 0, col: 0 };
   private geom = { x0: 0, y0: 0, cell: 0, width: 0, height: 0 };
   private hovering = false;
@@ -81,6 +84,7 @@ export class HeatmapView {
 
   setModel(model: HeatmapModel, selected: { row: number; col: number } = this.selected): void {
     this.model = model;
+    this.labels = { rows: shortLayerNames(model.rows), cols: shortLayerNames(model.cols) };
     this.selected = {
       row: Math.max(0, Math.min(selected.row, model.rows.length - 1)),
       col: Math.max(0, Math.min(selected.col, model.cols.length - 1)),
@@ -198,14 +202,14 @@ export class HeatmapView {
     ctx.fillStyle = theme.foreground;
     ctx.textBaseline = 'middle';
     ctx.textAlign = 'right';
-    for (let r = 0; r < m.rows.length; r += step) ctx.fillText(fit(ctx, m.rows[r]), x0 - 4, y0 + r * cell + cell / 2);
+    for (let r = 0; r < m.rows.length; r += step) ctx.fillText(fit(ctx, this.labels.rows[r]), x0 - 4, y0 + r * cell + cell / 2);
     ctx.save();
     ctx.textAlign = 'left';
     const dpr = window.devicePixelRatio || 1;
     for (let c = 0; c < m.cols.length; c += step) {
       ctx.setTransform(dpr, 0, 0, dpr, (x0 + c * cell + cell / 2) * dpr, (y0 - 4) * dpr);
       ctx.rotate(-Math.PI / 2);
-      ctx.fillText(fit(ctx, m.cols[c]), 0, 0);
+      ctx.fillText(fit(ctx, this.labels.cols[c]), 0, 0);
     }
     ctx.restore();
     ctx.fillStyle = theme.muted;

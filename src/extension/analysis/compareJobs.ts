@@ -140,15 +140,17 @@ export class CompareJobs implements vscode.Disposable {
     );
   }
 
-  private fail(id: string, error: unknown, a: vscode.Uri, b: vscode.Uri): AnalysisRecord | undefined {
+  private fail(id: string, error: unknown, a: vscode.Uri, b: vscode.Uri): Promise<AnalysisRecord | undefined> {
     if (error instanceof CancelledError) {
       this.log.info(`compare ${id}: cancelled`);
       return this.store.end(id, 'cancelled');
     }
     const message = messageOf(error);
     this.log.error(`compare ${id}: ${error instanceof Error && !(error instanceof EngineUserError) ? error.stack ?? message : message}`);
-    const restart = error instanceof WorkerCrashedError || error instanceof WorkerTimeoutError ? ' Nothing was saved; the next comparison starts a fresh engine.' : '';
-    void showErrorWithLog(`Knowledge Consistency: comparing ${title(a, b)} failed: ${message}${restart}`, this.log);
+    const pairs = this.store.get(id)?.report?.pairs.length ?? 0;
+    const kept = pairs > 0 ? ` The ${pairs} finished pair${pairs === 1 ? ' is' : 's are'} kept.` : '';
+    const restart = error instanceof WorkerCrashedError || error instanceof WorkerTimeoutError ? ' The next comparison starts a fresh engine.' : '';
+    void showErrorWithLog(`Knowledge Consistency: comparing ${title(a, b)} failed: ${message}${kept}${restart}`, this.log);
     return this.store.end(id, 'failed', message);
   }
 }

@@ -1,5 +1,6 @@
 /** Quick picks shared by the commands: models, layers, probe source, preset. */
 import * as vscode from 'vscode';
+import { shortLayerNames } from '../../protocol/layer-names';
 import type { LayerInfo, PresetName } from '../../protocol/report';
 import type { LayerSelection } from '../config';
 import type { DiscoveredModel, ModelIndex } from '../discovery/modelIndex';
@@ -41,17 +42,14 @@ export async function pickModel(index: ModelIndex, title: string, exclude?: vsco
 /** Several layers; probe points preselected unless `preselect` is false. */
 export async function pickLayers(layers: LayerInfo[], title: string, preselect = true): Promise<string[] | undefined> {
   const picked = await vscode.window.showQuickPick(
-    layers.map((layer) => ({ label: layer.name, description: layerDescription(layer), picked: preselect && layer.probePoint })),
-    { title, canPickMany: true, placeHolder: 'Layers to compare' },
+    layerItems(layers).map((item) => ({ ...item, picked: preselect && item.layer.probePoint })),
+    { title, canPickMany: true, placeHolder: 'Layers to compare', matchOnDetail: true },
   );
-  return picked?.map((p) => p.label);
+  return picked?.map((p) => p.layer.name);
 }
 
 export async function pickLayer(layers: LayerInfo[], title: string): Promise<LayerInfo | undefined> {
-  const picked = await vscode.window.showQuickPick(
-    layers.map((layer) => ({ label: layer.name, description: layerDescription(layer), layer })),
-    { title, placeHolder: 'Layer' },
-  );
+  const picked = await vscode.window.showQuickPick(layerItems(layers), { title, placeHolder: 'Layer', matchOnDetail: true });
   return picked?.layer;
 }
 
@@ -92,4 +90,15 @@ export async function pickLayerSelection(current: LayerSelection): Promise<Layer
   ];
   for (const o of options) if (o.value === current) o.label = `$(check) ${o.label}`;
   return (await vscode.window.showQuickPick(options, { title: 'Layers to compare' }))?.value;
+}
+
+/** Short unique names as labels; the full graph name underneath when it is longer. */
+function layerItems(layers: LayerInfo[]): Array<vscode.QuickPickItem & { layer: LayerInfo }> {
+  const short = shortLayerNames(layers.map((l) => l.name));
+  return layers.map((layer, i) => ({
+    label: short[i],
+    description: layerDescription(layer),
+    detail: short[i] !== layer.name ? layer.name : undefined,
+    layer,
+  }));
 }

@@ -1,7 +1,8 @@
 /**
  * The analyses, past and running. Finished ones are cached on disk (one JSON file per analysis, written atomically)
- * and restored on activation; running, failed and cancelled ones live in memory only, so no half-written result
- * is ever read back. A model file whose content changed marks the analyses that used it as stale.
+ * and restored on activation, and so are cancelled or failed ones that had finished some pairs (a partial result:
+ * nothing a user waited for is thrown away); running ones live in memory only, so no half-written result is ever
+ * read back. A model file whose content changed marks the analyses that used it as stale.
  */
 import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -69,7 +70,7 @@ export class DiskResultsStore implements ResultsStore, vscode.Disposable {
     for (const file of files) {
       try {
         const stored = JSON.parse(await readFile(path.join(this.dir, file), 'utf8')) as StoredAnalysis;
-        if (stored.formatVersion !== FORMAT_VERSION || stored.record?.status !== 'done') continue;
+        if (stored.formatVersion !== FORMAT_VERSION || !isKept(stored.record)) continue;
         this.records.set(stored.record.id, stored.record);
         this.hashes.set(stored.record.id, stored.hashes);
       } catch (error) {
@@ -131,11 +132,20 @@ export class DiskResultsStore implements ResultsStore, vscode.Disposable {
     return done;
   }
 
-  /** Failed or cancelled: the partial report is dropped, only the outcome stays (in memory). */
-  end(id: string, status: 'failed' | 'cancelled', error?: string): AnalysisRecord | undefined {
+  /** Failed or cancelled: what finished (pairs, similarity cells) is kept and cached as a partial result. */
+  async end(id: string, status: 'failed' | 'cancelled', error?: string): Promise<AnalysisRecord | undefined> {
     const record = this.records.get(id);
+    const hashes = this.hashes.get(id);
     if (!record) return undefined;
-    const ended: AnalysisRecord = { ...record, status, error, report: undefined };
+    const partial = record.report && (record.report.pairs.length > 0 || record.report.matrix) ? record.report : undefined;
+    const ended: AnalysisRecord = { ...record, status, error, report: partial };
+    if (partial && hashes) {
+      try {
+        await writeFileAtomic(this.fileOf(id), JSON.stringify({ formatVersion: FORMAT_VERSION, hashes, record: ended } satisfies StoredAnalysis));
+      } catch (e) {
+        this.log.warn(`results: could not cache the partial result of ${id}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
     this.records.set(id, ended);
     this.plans.delete(id);
     this.fire({ kind: 'record', record: ended });
@@ -151,7 +161,7 @@ export class DiskResultsStore implements ResultsStore, vscode.Disposable {
 
   /** Re-hashes a model file and flags the finished analyses whose recorded hash no longer matches. */
   async checkStale(modelPath: string): Promise<void> {
-    const affected = this.all().filter((r) => r.status === 'done' && (r.modelA === modelPath || r.modelB === modelPath));
+    const affected = this.all().filter((r) => isKept(r) && (r.modelA === modelPath || r.modelB === modelPath));
     if (affected.length === 0) return;
     let current: string | undefined;
     try {
@@ -188,4 +198,9 @@ export class DiskResultsStore implements ResultsStore, vscode.Disposable {
   private fileOf(id: string): string {
     return path.join(this.dir, `${id}.json`);
   }
+}
+
+/** Finished, or ended early with some results: what the cache keeps. */
+function isKept(record: AnalysisRecord | undefined): boolean {
+  return record?.status === 'done' || ((record?.status === 'cancelled' || record?.status === 'failed') && record.report !== undefined);
 }

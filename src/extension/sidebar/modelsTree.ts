@@ -1,6 +1,7 @@
 /** The Models view: discovered model files → their layers (listed lazily by the worker). */
 import * as vscode from 'vscode';
 import { markdownText as md } from '../../engine/report/escape';
+import { shortLayerNames } from '../../protocol/layer-names';
 import type { LayerInfo } from '../../protocol/report';
 import type { EngineClient, ReferenceModel } from '../contracts';
 import type { DiscoveredModel, ModelIndex } from '../discovery/modelIndex';
@@ -8,7 +9,7 @@ import { layerDescription, layerIcon } from './layerPresentation';
 
 export type ModelsNode =
   | { kind: 'model'; model: DiscoveredModel }
-  | { kind: 'layer'; model: DiscoveredModel; layer: LayerInfo }
+  | { kind: 'layer'; model: DiscoveredModel; layer: LayerInfo; /** Unique among the model's layers (layer-names.ts). */ shortName?: string }
   | { kind: 'info'; label: string; tooltip?: string; icon: string; command?: vscode.Command };
 
 export const MODEL_CONTEXT = 'kcModel';
@@ -53,7 +54,8 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
     }
     try {
       const layers = await this.layersOf(node.model);
-      return layers.map((layer) => ({ kind: 'layer', model: node.model, layer }));
+      const short = shortLayerNames(layers.map((l) => l.name));
+      return layers.map((layer, i) => ({ kind: 'layer', model: node.model, layer, shortName: short[i] }));
     } catch (error) {
       this.layers.delete(node.model.uri.toString());
       const message = error instanceof Error ? error.message : String(error);
@@ -64,7 +66,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
   getTreeItem(node: ModelsNode): vscode.TreeItem {
     if (node.kind === 'model') return this.modelItem(node.model);
     if (node.kind === 'layer') {
-      const item = new vscode.TreeItem(node.layer.name, vscode.TreeItemCollapsibleState.None);
+      const item = new vscode.TreeItem(node.shortName ?? node.layer.name, vscode.TreeItemCollapsibleState.None);
       item.description = layerDescription(node.layer);
       item.iconPath = layerIcon(node.layer);
       item.contextValue = LAYER_CONTEXT;

@@ -207,6 +207,31 @@ describe('extension host: compare', function () {
     assert.equal(existsSync(path.join(kc.resultsDir, `${id}.json`)), false, 'a cancelled analysis was cached');
   });
 
+  it('cancel keeps what finished: the finished pairs and the matrix are shown and cached as a partial result', async () => {
+    const kc = await api();
+    await configure({ 'probe.count': 76, epochs: 200 });
+    const running = compare(seed1(), seed2());
+    let id: string | undefined;
+    await until(kc.onDidChangeAnalysis, () => {
+      const record = kc.analyses().find((r) => r.status === 'running');
+      id = record?.id;
+      return (record?.report?.pairs.length ?? 0) >= 1;
+    }, 'the first pair to finish', 120_000);
+    assert.equal(kc.cancel(id!), true);
+    const record = await running;
+    assert.equal(record?.status, 'cancelled');
+    assert.ok((record?.report?.pairs.length ?? 0) >= 1, 'the finished pair was thrown away');
+    assert.ok(record?.report?.matrix, 'the similarity matrix was thrown away');
+    const stored = JSON.parse(readFileSync(path.join(kc.resultsDir, `${id}.json`), 'utf8')) as { record: AnalysisRecord };
+    assert.equal(stored.record.status, 'cancelled');
+    assert.equal(stored.record.report?.pairs.length, record?.report?.pairs.length);
+    // A partial result is not a finished one: the same compare runs again, and its result replaces the partial one.
+    const again = await compare(seed1(), seed2());
+    assert.equal(again?.id, id);
+    assert.notEqual(again?.startedAt, record?.startedAt);
+    assert.equal(again?.status, 'done');
+  });
+
   it('reports a worker killed mid-run clearly, keeps nothing, and a retry works', async () => {
     const kc = await api();
     await configure({ 'probe.count': 80, epochs: 200 });
