@@ -1,5 +1,5 @@
 import { terminalText } from '../engine/report/escape';
-import { progressLabel, type Progress } from '../protocol/progress';
+import { formatDuration, progressLabel, type Progress } from '../protocol/progress';
 
 export interface ProgressBar {
   update(progress: Progress): void;
@@ -18,11 +18,12 @@ const PLAIN_INTERVAL_MS = 30_000;
 /**
  * Progress on stderr (stdout stays clean for tables and pipes). On a TTY: a one-line bar redrawn in place with the
  * overall percentage and the time left. Elsewhere: plain lines, one per phase or pair and every 30 s, so a CI log shows
- * the job is alive without a flood of carriage returns. Labels and log lines name layers and models: they are printed
+ * the job is alive (with the time spent and the time left) without a flood of carriage returns; nothing with `quiet`. Labels and log lines name layers and models: they are printed
  * as text (terminalText), never as control sequences.
  */
-export function createProgressBar(stream: NodeJS.WriteStream, options: { now?: () => number } = {}): ProgressBar {
+export function createProgressBar(stream: NodeJS.WriteStream, options: { now?: () => number; quiet?: boolean } = {}): ProgressBar {
   const now = options.now ?? Date.now;
+  const started = now();
   const tty = Boolean(stream.isTTY);
   let last: Progress | undefined;
   let lastDraw = -Infinity;
@@ -45,6 +46,7 @@ export function createProgressBar(stream: NodeJS.WriteStream, options: { now?: (
   return {
     update(progress) {
       last = progress;
+      if (options.quiet) return;
       if (tty) {
         if (progress.done >= progress.total || now() - lastDraw >= MIN_INTERVAL_MS) draw();
         return;
@@ -53,7 +55,7 @@ export function createProgressBar(stream: NodeJS.WriteStream, options: { now?: (
       if (step !== lastStep || now() - lastDraw >= PLAIN_INTERVAL_MS) {
         lastStep = step;
         lastDraw = now();
-        stream.write(`[${percent(progress).trim()}] ${terminalText(progressLabel(progress))}\n`);
+        stream.write(`[${percent(progress).trim()} · ${formatDuration((now() - started) / 1000)}] ${terminalText(progressLabel(progress))}\n`);
       }
     },
     log(line) {

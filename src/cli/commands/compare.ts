@@ -20,6 +20,7 @@ interface CompareFlags extends EngineFlags {
   probeStd?: string;
   cacheDir?: string;
   verbose?: boolean;
+  quiet?: boolean;
   backend: BackendPreference;
   json?: string;
   html?: string;
@@ -57,6 +58,7 @@ export function registerCompare(program: Command): void {
     .option('--cache-dir <dir>', 'where extracted features are cached while the job runs (default: the system temp folder)')
     .addOption(new Option('--backend <name>', 'training backend').choices(['auto', 'onnxruntime', 'tfjs']).default('auto'))
     .option('--verbose', 'print the engine\'s log lines (pairing, resampling, constant channels) as they happen')
+    .option('--quiet', 'no progress on stderr (errors and the results still print)')
     .option('--json <file>', 'write the report as JSON')
     .option('--html <file>', 'write the self-contained HTML report')
     .option('--md <file>', 'write the Markdown report (heatmap PNG beside it)')
@@ -68,7 +70,7 @@ export function registerCompare(program: Command): void {
         // An .npy probe is a file a report could replace; the other sources are folders or built in.
         ...(/\.npy$/i.test(flags.probe) ? [{ file: flags.probe, what: 'the probe file' }] : []),
       ]);
-      const bar = createProgressBar(process.stderr);
+      const bar = createProgressBar(process.stderr, { quiet: flags.quiet });
       const controller = new AbortController();
       const onSigint = () => controller.abort();
       process.once('SIGINT', onSigint);

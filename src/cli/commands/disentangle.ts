@@ -18,6 +18,7 @@ interface DisentangleFlags extends EngineFlags {
   layout: NpyLayout;
   backend: BackendPreference;
   json?: string;
+  quiet?: boolean;
 }
 
 const DIRECTIONS: Record<DisentangleFlags['direction'], Direction[]> = { a2b: ['A->B'], b2a: ['B->A'], both: ['A->B', 'B->A'] };
@@ -45,6 +46,7 @@ export function registerDisentangle(program: Command): void {
     .addOption(new Option('--layout <layout>', 'axis order of 4-D files').choices(['nhwc', 'nchw']).default('nhwc'))
     .addOption(new Option('--backend <name>', 'training backend').choices(['auto', 'onnxruntime', 'tfjs']).default('auto'))
     .option('--json <file>', 'write the report as JSON')
+    .option('--quiet', 'no progress on stderr (errors and the results still print)')
     .action(async (fileA: string, fileB: string, flags: DisentangleFlags) => {
       const started = performance.now();
       const settings = resolveSettings(engineSettings(flags));
@@ -53,7 +55,7 @@ export function registerDisentangle(program: Command): void {
       const loaded = performance.now();
       const layerA = layerName(fileA), layerB = layerName(fileB, layerA);
       validatePair(a, b, ...layerLabels(layerA, layerB));
-      const bar = createProgressBar(process.stderr);
+      const bar = createProgressBar(process.stderr, { quiet: flags.quiet });
       const backend = await getTrainingBackend(flags.backend, (m) => bar.log(m));
       const s = settings;
       process.stderr.write(`kc disentangle: preset ${s.preset} (≤${s.epochs} epochs, batch ${s.batchSize}, lr ${s.learningRate.start}→${s.learningRate.end}, `

@@ -43,9 +43,17 @@ test('not a TTY: a plain line for each new phase or pair, and at most every 30 s
   bar.log('hello');
   bar.done();
   assert.deepEqual(writes, [
-    '[4%] extracting features of A · samples 1/10\n',
-    '[40%] pair 1/2 a → b A->B · epoch 1/4 · loss 0.5\n',
-    '[50%] pair 1/2 a → b A->B · epoch 2/4 · loss 0.4 · about 1 min 30 s left\n',
+    '[4% · 0 s] extracting features of A · samples 1/10\n',
+    '[40% · 0 s] pair 1/2 a → b A->B · epoch 1/4 · loss 0.5\n',
+    '[50% · 31 s] pair 1/2 a → b A->B · epoch 2/4 · loss 0.4 · about 1 min 30 s left\n',
     'hello\n',
   ]);
+});
+
+test('quiet: no progress at all, log lines still printed', () => {
+  const { stream, writes } = fakeStream(false);
+  const bar = createProgressBar(stream, { quiet: true });
+  bar.update(pair(1, 1, 0.4));
+  bar.log('hello');
+  assert.deepEqual(writes, ['hello\n']);
 });
