@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { KcError } from '../errors';
+import { hashModelFiles } from '../models/model-hash';
 import type { ModelAdapter } from '../models/types';
 import type { InputTarget } from '../probes/index';
 import type { LayerInfo, ModelRef } from '../../protocol/report';
@@ -30,18 +28,6 @@ export async function modelRef(model: ModelAdapter, layers: LayerInfo[]): Promis
     ...ref,
     inputShape: ref.inputShape ?? [...model.inputShape],
     layers,
-    sha256: ref.sha256 ?? (await hashModelFiles(ref)),
+    sha256: ref.sha256 ?? (await hashModelFiles(ref.path)),
   };
-}
-
-/** sha256 over the model file and, for TF.js, the weight shards its manifest names (in manifest order). */
-async function hashModelFiles(ref: ModelRef): Promise<string> {
-  const hash = createHash('sha256');
-  const main = await readFile(ref.path);
-  hash.update(main);
-  if (ref.format !== 'onnx') {
-    const manifest = (JSON.parse(main.toString('utf8')) as { weightsManifest?: Array<{ paths?: string[] }> }).weightsManifest ?? [];
-    for (const shard of manifest.flatMap((g) => g.paths ?? [])) hash.update(await readFile(path.join(path.dirname(ref.path), shard)));
-  }
-  return hash.digest('hex');
 }

@@ -1,5 +1,4 @@
 import { createHash, type Hash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
@@ -10,7 +9,8 @@ import { KcError, ModelParseError } from '../errors';
 import { rebatch, runSize } from './batches';
 import { chooseLayers } from './layer-choice';
 import { nhwcToNchw } from './layout';
-import { modelDisplayName, readModelFile } from './files';
+import { modelDisplayName } from './files';
+import { ModelFolder, oneLine, quoteRef, readChecked, type CheckedFile } from './model-files';
 import { withProbePoints, type GraphLayer } from './probe-points';
 import type { ExtractOptions, FeatureSink, InputBatch, ModelAdapter } from './types';
 
@@ -44,7 +44,8 @@ interface ValueType {
  * blocked conv layout: done in JS per batch it took about half of the extraction time.
  */
 export async function openOnnx(file: string): Promise<ModelAdapter> {
-  const bytes = await readModelFile(file);
+  const folder = await ModelFolder.of(file);
+  const bytes = await readChecked(await folder.modelFile());
   let model: onnx.ModelProto;
   try {
     model = onnx.ModelProto.decode(bytes);
@@ -55,7 +56,7 @@ export async function openOnnx(file: string): Promise<ModelAdapter> {
   if (!graph || !graph.node || graph.node.length === 0) throw new ModelParseError(`${file} is not an ONNX model: it has no graph nodes`, file);
   const hash = createHash('sha256').update(bytes);
   // onnxruntime resolves external data only for models loaded by path; the adapter loads re-encoded bytes.
-  const inlined = (await inlineExternalData(file, graph, hash)) ? onnx.ModelProto.encode(model).finish() : bytes;
+  const inlined = (await inlineExternalData(folder, graph, hash)) ? onnx.ModelProto.encode(model).finish() : bytes;
   await checkLoads(inlined, file, graph);
   const adapter = new OnnxAdapter(file, model, hash.digest('hex'));
   await adapter.init();
@@ -63,35 +64,52 @@ export async function openOnnx(file: string): Promise<ModelAdapter> {
 }
 
 /**
- * Moves tensors saved as external data (save_as_external_data, > 2 GB exports) into the model, reading each
- * location relative to the model file; their bytes join the content hash. Returns whether there were any.
+ * Moves tensors saved as external data (save_as_external_data, > 2 GB exports) into the model. Every location is
+ * checked first (model-files.ts: inside the model's folder, a regular file) and its declared ranges against its
+ * size; then each file is read once, up to the last byte a tensor uses, and joins the content hash. onnxruntime's
+ * own location checks never run: it is handed the bytes. Returns whether there were any.
  */
-async function inlineExternalData(file: string, graph: onnx.GraphProto, hash: Hash): Promise<boolean> {
+async function inlineExternalData(folder: ModelFolder, graph: onnx.GraphProto, hash: Hash): Promise<boolean> {
+  const file = folder.file;
   const external = (graph.initializer as onnx.TensorProto[]).filter((t) => t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL);
-  const files = new Map<string, Buffer>();
+  const uses: Array<{ tensor: onnx.TensorProto; data: CheckedFile; offset: number; end: number }> = [];
+  /** Per data file, the last byte a tensor uses: what is read of it. */
+  const needed = new Map<CheckedFile, number>();
   for (const tensor of external) {
     const info = Object.fromEntries(tensor.externalData.map((e) => [e.key, e.value]));
-    const location = path.resolve(path.dirname(file), info.location ?? '');
-    let data = files.get(location);
-    if (!data) {
-      try {
-        data = await readFile(location);
-      } catch {
-        throw new ModelParseError(`${file}: external data "${info.location}" of tensor ${tensor.name} is missing (looked for ${location})`, file);
-      }
-      files.set(location, data);
-      hash.update(data);
+    const what = `external data ${quoteRef(info.location)} of tensor ${oneLine(tensor.name ?? '')}`;
+    const data = await folder.reference(info.location, what);
+    const offset = byteCount(info.offset ?? '0');
+    const length = info.length === undefined ? undefined : byteCount(info.length);
+    if (offset === undefined || (info.length !== undefined && length === undefined)) {
+      throw new ModelParseError(`${file}: ${what} has an offset or length that is not a byte count`, file);
     }
-    const offset = Number(info.offset ?? 0);
-    const length = info.length === undefined ? data.length - offset : Number(info.length);
-    if (offset + length > data.length) {
-      throw new ModelParseError(`${file}: external data "${info.location}" holds ${data.length} bytes, tensor ${tensor.name} needs bytes ${offset}–${offset + length}; the file is truncated`, file);
+    const end = length === undefined ? data.size : offset + length;
+    if (offset > data.size || end > data.size) {
+      throw new ModelParseError(`${file}: ${what} needs bytes ${offset}–${end} of a file that holds ${data.size}; the file is truncated`, file);
     }
-    tensor.rawData = data.subarray(offset, offset + length);
-    tensor.dataLocation = onnx.TensorProto.DataLocation.DEFAULT;
-    tensor.externalData = [];
+    uses.push({ tensor, data, offset, end });
+    needed.set(data, Math.max(needed.get(data) ?? 0, end));
+  }
+  const read = new Map<CheckedFile, Buffer>();
+  for (const use of uses) {
+    let bytes = read.get(use.data);
+    if (!bytes) {
+      bytes = await readChecked(use.data, needed.get(use.data));
+      read.set(use.data, bytes);
+      hash.update(bytes);
+    }
+    use.tensor.rawData = bytes.subarray(use.offset, use.end);
+    use.tensor.dataLocation = onnx.TensorProto.DataLocation.DEFAULT;
+    use.tensor.externalData = [];
   }
   return external.length > 0;
+}
+
+/** A non-negative integer written as a string (ONNX's offset and length), or undefined. */
+function byteCount(text: string | null | undefined): number | undefined {
+  const n = /^\d+$/.test(text ?? '') ? Number(text) : NaN;
+  return Number.isSafeInteger(n) ? n : undefined;
 }
 
 /** Loads the model once in onnxruntime, to turn unsupported ops and broken graphs into messages at open time. */

@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { ModelParseError } from '../errors';
-import { readModelFile } from './files';
+import { ModelFolder, oneLine, readChecked } from './model-files';
+import { checkWeightShards } from './tfjs-manifest';
 
 type ModelJSON = tf.io.ModelJSON;
 type Entry = tf.io.WeightsManifestEntry;
 
-/** A TF.js model.json with its weight shards read from disk (never fetched), checked against the manifest. */
+/** A TF.js model.json with its weight shards read from disk (never fetched), checked first (tfjs-manifest.ts). */
 export interface TfjsFiles {
   json: ModelJSON;
   format: 'tfjs-layers' | 'tfjs-graph';
@@ -17,8 +16,6 @@ export interface TfjsFiles {
   /** sha256 over model.json and the shards in manifest order. */
   sha256: string;
 }
-
-const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8, uint8: 1, uint16: 2, float16: 2 };
 
 /** What a parsed model.json is, judged by content: `modelTopology` plus `format` or `weightsManifest`. */
 export function tfjsFormatOf(json: unknown): 'tfjs-layers' | 'tfjs-graph' | undefined {
@@ -32,43 +29,26 @@ export function tfjsFormatOf(json: unknown): 'tfjs-layers' | 'tfjs-graph' | unde
 }
 
 export async function readTfjsFiles(file: string): Promise<TfjsFiles> {
-  const bytes = await readModelFile(file);
+  const folder = await ModelFolder.of(file);
+  const bytes = await readChecked(await folder.modelFile());
   let json: ModelJSON;
   try {
     json = JSON.parse(bytes.toString('utf8')) as ModelJSON;
   } catch (e) {
-    throw new ModelParseError(`${file} is not valid JSON (${(e as Error).message}); the file looks truncated or corrupt`, file);
+    throw new ModelParseError(`${file} is not valid JSON (${oneLine((e as Error).message)}); the file looks truncated or corrupt`, file);
   }
   const format = tfjsFormatOf(json);
   if (!format) throw new ModelParseError(`${file} is not a TF.js model: it lacks "modelTopology" and "format"/"weightsManifest"`, file);
   const hash = createHash('sha256').update(bytes);
   const specs: Entry[] = [];
   const buffers: Buffer[] = [];
-  for (const group of json.weightsManifest ?? []) {
-    let expected = 0;
-    let known = true;
-    for (const w of group.weights ?? []) {
-      const per = BYTES[w.quantization?.dtype ?? w.dtype];
-      if (per === undefined) known = false;
-      else expected += per * w.shape.reduce((a, b) => a * b, 1);
-    }
-    let got = 0;
-    for (const shard of group.paths ?? []) {
-      const shardPath = path.resolve(path.dirname(file), shard);
-      let data: Buffer;
-      try {
-        data = await readFile(shardPath);
-      } catch {
-        throw new ModelParseError(`${file}: weight shard "${shard}" named in its weightsManifest is missing (looked for ${shardPath})`, file);
-      }
+  for (const group of await checkWeightShards(folder, json.weightsManifest)) {
+    for (const shard of group.shards) {
+      const data = await readChecked(shard);
       hash.update(data);
       buffers.push(data);
-      got += data.length;
     }
-    if (known && got !== expected) {
-      throw new ModelParseError(`${file}: weight shards ${(group.paths ?? []).join(', ')} hold ${got} bytes but the manifest needs ${expected}; a shard is truncated or belongs to another model`, file);
-    }
-    specs.push(...(group.weights ?? []));
+    specs.push(...group.weights);
   }
   const weightData = concat(buffers);
   const handler: tf.io.IOHandler = {
