@@ -16,7 +16,7 @@ const protocolIsGround = {
   message: 'src/protocol is the ground floor: engine, worker, host, CLI and webview import it; it imports nothing of theirs.',
 };
 // The host runs engine code only in the worker; in-process it uses these vscode-free helpers and nothing else.
-const hostEngineAllowed = ['cancel', 'models/format', 'report/format', 'report/escape', 'report/targets', 'report/write', 'disentangler/settings', 'models/model-hash'];
+const hostEngineAllowed = ['cancel', 'models/format', 'report/escape', 'report/targets', 'report/write', 'disentangler/settings', 'models/model-hash'];
 const hostEngineOnly = {
   regex: `/engine/(?!(${hostEngineAllowed.join('|')})$)`,
   message: `The extension host may import only ${hostEngineAllowed.map((m) => `engine/${m}`).join(', ')}: the engine runs in the worker.`,

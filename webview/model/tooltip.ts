@@ -1,5 +1,5 @@
 /** The text of a heatmap cell's tooltip: every number we have for the pair, the measure shown first. Pure. */
-import { num, pct, spreadPct } from './format';
+import { MISSING, num, pct, spreadPct } from '../../src/protocol/format';
 import { CellState, type HeatmapModel } from './heatmap';
 import { ckaKey, ckaName, directedKey, orderFraction, type ReportLike } from './measures';
 
@@ -28,7 +28,7 @@ export function describeCell(m: HeatmapModel, report: ReportLike, running: boole
       `orders: ${p.orders.map((o) => `${o.order}: ${pct(orderFraction(p, o.order))}${spreadPct(p.spread?.orders[o.order])}`).join(' · ')}`,
       `inconsistent ε: ${pct(p.inconsistent.fraction)}${spreadPct(p.spread?.inconsistent)}`,
       `similarity: ${similar.filter(Boolean).join(' · ')}`,
-      `gates: ${p.training.gates.map((g) => g.toFixed(2)).join(', ') || '—'} · ${p.training.epochs} epochs`,
+      `gates: ${p.training.gates.map((g) => g.toFixed(2)).join(', ') || MISSING} · ${p.training.epochs} epochs`,
     );
     if (p.shapeA && p.shapeB) lines.push(`shapes: A ${p.shapeA.join('×')} · B ${p.shapeB.join('×')}${p.resampled ? ` (${p.resampled})` : ''}`);
   } else {

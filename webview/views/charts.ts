@@ -1,7 +1,7 @@
 /** The drill-down's and the strip's charts, as SVG with inline colours (so they export as drawn). */
-import { colorFor } from '../model/color';
+import { colorHex } from '../../src/protocol/colors';
 import type { DirectionStack } from '../model/drill';
-import { pct, spreadPct } from '../model/format';
+import { pct, spreadPct } from '../../src/protocol/format';
 import type { StripPoint } from '../model/strip';
 import { svgEl, svgRoot } from './svg';
 import { EPSILON_COLOR, orderColor, type Theme } from './theme';
@@ -98,7 +98,7 @@ export function channelBars(channels: Array<{ channel: number; explained: number
     const v = Number.isFinite(c.explained) ? c.explained : 0;
     const rect = svgEl('rect', {
       class: 'channel', x: left + i * bw, y: y(v), width: Math.max(0.5, bw - (bw > 3 ? 1 : 0)), height: y(0) - y(v),
-      fill: colorFor(c.explained), 'data-channel': c.channel, 'data-explained': String(c.explained),
+      fill: colorHex(c.explained), 'data-channel': c.channel, 'data-explained': String(c.explained),
     });
     rect.appendChild(svgEl('title', {}, `channel ${c.channel}: ${pct(c.explained)}`));
     svg.appendChild(rect);

@@ -5,7 +5,7 @@
 import type { PairResult, Report } from '../../src/protocol/report';
 import type { PairFocus } from '../../src/protocol/webview.protocol';
 import { directionStacks, sortedChannels } from '../model/drill';
-import { num, pct } from '../model/format';
+import { MISSING, num, pct } from '../../src/protocol/format';
 import type { ReportLike } from '../model/measures';
 import { channelBars, lineChart, stackedBars } from './charts';
 import { mapFigures } from './maps';
@@ -85,10 +85,10 @@ function training(p: PairResult, theme: ReturnType<typeof readTheme>): Node[] {
   }
   out.push(table([
     ['epochs', `${t.epochs}${t.earlyStopped ? ' (early stop)' : ''}${t.bestEpoch !== undefined ? ` · parameters of epoch ${t.bestEpoch} kept` : ''}`],
-    ['gates p₁…p_K', t.gates.length ? t.gates.map((g) => g.toFixed(3)).join(', ') : '—'],
+    ['gates p₁…p_K', t.gates.length ? t.gates.map((g) => g.toFixed(3)).join(', ') : MISSING],
     ['final loss', num(t.finalLoss)],
     ['held-out loss', num(t.heldOutLoss)],
-    ['warm start', t.warmStart === undefined ? '—' : t.warmStart ? 'ridge (closed form)' : 'none'],
+    ['warm start', t.warmStart === undefined ? MISSING : t.warmStart ? 'ridge (closed form)' : 'none'],
     ['time', `${t.seconds.toFixed(1)} s`],
   ], 'training-table'));
   return out;

@@ -3,7 +3,8 @@
  * columns, hover tooltip, keyboard selection (arrows, Home/End, Enter opens the pair), running markers.
  */
 import { shortLayerNames } from '../../src/protocol/layer-names';
-import { colorFor, legendStops, textOn } from '../model/color';
+import { colorHex } from '../../src/protocol/colors';
+import { legendStops, textOn } from '../model/color';
 import { CellState, type HeatmapModel } from '../model/heatmap';
 import { readTheme, type Theme } from './theme';
 
@@ -156,7 +157,7 @@ export class HeatmapView {
     for (let i = 0; i < m.values.length; i++) {
       const s = m.states[i];
       if (s === CellState.Empty) continue;
-      ctx.fillStyle = colorFor(m.values[i]);
+      ctx.fillStyle = colorHex(m.values[i]);
       const x = x0 + (i % nC) * cell;
       const y = y0 + Math.floor(i / nC) * cell;
       if (s === CellState.Provisional) ctx.fillRect(x + inset, y + inset, cell - gap - 2 * inset, cell - gap - 2 * inset);
@@ -176,7 +177,7 @@ export class HeatmapView {
       const cx = x0 + (i % nC) * cell + cell / 2;
       const cy = y0 + Math.floor(i / nC) * cell + cell / 2;
       if (cell >= LABEL_CELL && m.states[i] !== CellState.Empty) {
-        const bg = colorFor(m.values[i]);
+        const bg = colorHex(m.values[i]);
         const bound = m.states[i] === CellState.Provisional;
         ctx.fillStyle = textOn(bg);
         ctx.font = bound ? `10px ${theme.font}` : `11px ${theme.font}`;

@@ -3,7 +3,7 @@
  * laid over the probe image in a perceptual scale (magma: dark = little ε, bright = much ε).
  */
 import { interpolateMagma } from 'd3-scale-chromatic';
-import { colorFor } from '../model/color';
+import { colorHex } from '../../src/protocol/colors';
 import { extent } from '../model/drill';
 import { html } from './svg';
 
@@ -56,7 +56,7 @@ export function mapFigures(perPosition: { height: number; width: number; values:
   const out: HTMLElement[] = [];
   if (perPosition && perPosition.values.length === perPosition.height * perPosition.width) {
     out.push(figure(`explained per position (${perPosition.height}×${perPosition.width})`, (ctx) =>
-      drawGrid(ctx, perPosition.height, perPosition.width, perPosition.values, colorFor, 1)));
+      drawGrid(ctx, perPosition.height, perPosition.width, perPosition.values, colorHex, 1)));
   }
   const h = size?.height ?? perPosition?.height;
   const w = size?.width ?? perPosition?.width;

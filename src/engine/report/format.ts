@@ -1,13 +1,8 @@
 /** Number formatting shared by the text, Markdown and HTML reports, so that every view shows the same digits. */
 import type { ProbeInfo } from '../../protocol/report';
 
-export const fmt = (v: number | null | undefined, digits = 3): string =>
-  v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
-
-export const pct = (v: number | null | undefined): string =>
-  v === null || v === undefined || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(1)} %`;
-
-export const seconds = (v: number | undefined): string => (v === undefined ? '–' : v < 10 ? `${v.toFixed(2)} s` : `${v.toFixed(1)} s`);
+// The number formats live in src/protocol/format.ts (shared with the panel); re-exported for the renderers here.
+export { fmt, pct, seconds } from '../../protocol/format';
 
 /** A plain-text table; columns from `firstRight` on are right-aligned (numbers), the others left-aligned. */
 export function textTable(header: string[], rows: string[][], firstRight = 1): string {

@@ -1,6 +1,6 @@
 import { PNG } from 'pngjs';
 import type { SimilarityMatrix } from '../../protocol/report';
-import { colorAt } from './colors';
+import { colorAt } from '../../protocol/colors';
 
 /** Pixels per cell side; the image carries no text (labels are in the Markdown table beside it). */
 const CELL = 32;

@@ -1,6 +1,6 @@
 import { interpolateBlues } from 'd3-scale-chromatic';
 import type { OrderComponent, PairMaps, PairResult, TrainingInfo } from '../../protocol/report';
-import { colorHex, colorAt } from './colors';
+import { colorHex, colorAt } from '../../protocol/colors';
 import { esc } from './escape';
 import { fmt, pct } from './format';
 

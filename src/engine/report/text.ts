@@ -1,5 +1,5 @@
 import type { Report, SimilarityMatrix } from '../../protocol/report';
-import { colorAt } from './colors';
+import { colorAt } from '../../protocol/colors';
 import { terminalText as term } from './escape';
 import { fmt, seconds, shortNames, splitSummary, textTable } from './format';
 import { headlineMeasure, MATRIX_LABELS, maxOrder, pairCells, pairHeader, pairRow } from './pairs';

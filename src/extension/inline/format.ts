@@ -1,6 +1,6 @@
 /** The words and numbers of the inline reports: CodeLens titles, hover Markdown, diagnostic messages. */
 import { markdownText as md } from '../../engine/report/escape';
-import { fmt, pct } from '../../engine/report/format';
+import { fmt, pct } from '../../protocol/format';
 import type { LayerConsistency, ModelConsistency } from './consistency';
 
 /** Why a result is not current: the file changed (store) or has unsaved edits (editor). */

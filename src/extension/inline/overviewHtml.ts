@@ -2,7 +2,7 @@
  * The Model Overview page: the layer table (name, kind, shape) with consistency columns against the other model.
  * Rendered whole on the host (no inline script); media/overview/overview.js sorts it and reports row clicks.
  */
-import { fmt } from '../../engine/report/format';
+import { fmt } from '../../protocol/format';
 import type { LayerInfo } from '../../protocol/report';
 import type { ModelConsistency } from './consistency';
 import { esc } from '../../engine/report/escape';

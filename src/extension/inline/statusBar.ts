@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { markdownText as md } from '../../engine/report/escape';
-import { fmt } from '../../engine/report/format';
+import { fmt } from '../../protocol/format';
 import type { ReferenceModel } from '../contracts';
 import { isModelFile, type ConsistencySource } from './source';
 import { modelDisplayName } from '../../protocol/names';

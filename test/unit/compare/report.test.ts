@@ -9,7 +9,7 @@ import { renderMarkdown } from '../../../src/engine/report/markdown';
 import { renderHeatmapPng } from '../../../src/engine/report/heatmap-png';
 import { renderSummary } from '../../../src/engine/report/text';
 import { writeReports } from '../../../src/engine/report/write';
-import { colorAt } from '../../../src/engine/report/colors';
+import { colorAt } from '../../../src/protocol/colors';
 import { plantedReport } from './report-fixture';
 
 const all = (re: RegExp, s: string) => [...s.matchAll(re)];

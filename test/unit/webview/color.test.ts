@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { colorFor, legendStops, luminance, textOn } from '../../../webview/model/color';
+import { colorHex } from '../../../src/protocol/colors';
+import { legendStops, luminance, textOn } from '../../../webview/model/color';
 
 test('viridis end points, clamped outside [0, 1]', () => {
-  assert.equal(colorFor(0), '#440154');
-  assert.equal(colorFor(1), '#fde725');
-  assert.equal(colorFor(-0.3), colorFor(0));
-  assert.equal(colorFor(7), colorFor(1));
+  assert.equal(colorHex(0), '#440154');
+  assert.equal(colorHex(1), '#fde725');
+  assert.equal(colorHex(-0.3), colorHex(0));
+  assert.equal(colorHex(7), colorHex(1));
 });
 
 test('the scale is perceptually ordered: luminance rises with the value', () => {
@@ -16,6 +17,6 @@ test('the scale is perceptually ordered: luminance rises with the value', () => 
 });
 
 test('cell labels pick the readable ink', () => {
-  assert.equal(textOn(colorFor(0)), '#ffffff');
-  assert.equal(textOn(colorFor(1)), '#000000');
+  assert.equal(textOn(colorHex(0)), '#ffffff');
+  assert.equal(textOn(colorHex(1)), '#000000');
 });
