@@ -1,5 +1,6 @@
 import { throwIfCancelled, type CancelSignal } from '../cancel';
 import { KcError } from '../errors';
+import { quoteRef } from './model-files';
 import type { InputBatch } from './types';
 
 /** One model run: `valid` leading samples are real, the rest zero padding (only for fixed-batch models). */
@@ -56,6 +57,25 @@ function concat(a: InputBatch, b: InputBatch): InputBatch {
   data.set(a.data);
   data.set(b.data, a.data.length);
   return { shape: [a.shape[0] + b.shape[0], ...a.shape.slice(1)], data };
+}
+
+/**
+ * The largest fixed batch dimension a model may declare. Every run is padded to the fixed batch, so a declared
+ * 1,000,000 would allocate gigabytes for a handful of probes; real exports fix 1 to a few hundred.
+ */
+export const MAX_FIXED_BATCH = 4096;
+
+/**
+ * The batch size a model input fixes (undefined when dynamic). Above MAX_FIXED_BATCH the model is refused rather
+ * than run with fewer samples: onnxruntime rejects a batch other than the declared one, and a graph may hard-code
+ * its batch in reshapes.
+ */
+export function fixedBatchOf(dim: number | string | null | undefined, file: string, input: string): number | undefined {
+  if (typeof dim !== 'number' || !(dim > 0)) return undefined;
+  if (dim > MAX_FIXED_BATCH) {
+    throw new KcError(`${file}: input ${quoteRef(input)} fixes the batch at ${dim} samples per run; kc pads every run to a fixed batch and accepts at most ${MAX_FIXED_BATCH}: export the model with a dynamic (or smaller) batch dimension`, 'unsupported');
+  }
+  return dim;
 }
 
 /** Samples per run so that the requested layers' outputs of one run take about `budgetBytes` (at least 1). */

@@ -6,7 +6,7 @@ import type { LayerInfo, ModelRef } from '../../protocol/report';
 import { throwIfCancelled } from '../cancel';
 import { createSession } from '../compute/ort-session';
 import { KcError, ModelParseError } from '../errors';
-import { rebatch, runSize } from './batches';
+import { fixedBatchOf, rebatch, runSize } from './batches';
 import { chooseLayers } from './layer-choice';
 import { nhwcToNchw } from './layout';
 import { modelDisplayName } from './files';
@@ -134,6 +134,7 @@ class OnnxAdapter implements ModelAdapter {
   inputShape: readonly number[] = [];
   private readonly inputName: string;
   private inputDims: Dims = [];
+  private fixedBatch?: number;
   private layout: 'nchw' | 'nhwc' | 'flat' = 'nchw';
   private listed: LayerInfo[] = [];
   /** ONNX rank of each listed layer's value (4 → NCHW, transposed to NHWC in the graph). */
@@ -168,6 +169,7 @@ class OnnxAdapter implements ModelAdapter {
       throw new KcError(`${this.file}: input "${this.inputName}" is ${typeName(input.elemType)}; kc feeds float32 images`, 'unsupported');
     }
     this.inputDims = input.dims ?? [];
+    this.fixedBatch = fixedBatchOf(this.inputDims[0], this.file, this.inputName);
     const d = this.inputDims.map((v) => (typeof v === 'number' && v > 0 ? v : -1));
     if (d.length === 4) {
       // ONNX images are NCHW; exporters from TF keep NHWC, recognisable by a channel count of 1 or 3 last.
@@ -195,11 +197,10 @@ class OnnxAdapter implements ModelAdapter {
   ): Promise<void> {
     const chosen = chooseLayers(this.listed, layerNames, { name: this.ref.name, file: this.file, noun: 'layer', layout: '[N, C, H, W]' });
     const { session, outputs } = await this.sessionFor(layerNames);
-    const fixedBatch = this.inputDims[0];
     const perSample = chosen.reduce((s, l) => s + l.shape.slice(1).reduce((a, b) => a * (b > 0 ? b : 64), 1), 0);
-    const size = typeof fixedBatch === 'number' && fixedBatch > 0 ? fixedBatch : runSize(perSample, options.memoryBudget);
+    const size = this.fixedBatch ?? runSize(perSample, options.memoryBudget);
     let done = 0;
-    for await (const batch of rebatch(inputs, size, { exact: size === fixedBatch, signal: options.signal })) {
+    for await (const batch of rebatch(inputs, size, { exact: this.fixedBatch !== undefined, signal: options.signal })) {
       throwIfCancelled(options.signal);
       const results = await session.run({ [this.inputName]: this.inputTensor(batch) }, outputs);
       for (let i = 0; i < layerNames.length; i++) {

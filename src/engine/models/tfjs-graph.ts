@@ -3,7 +3,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { LayerInfo, ModelRef } from '../../protocol/report';
 import { throwIfCancelled } from '../cancel';
 import { KcError, ModelParseError } from '../errors';
-import { rebatch, runSize } from './batches';
+import { fixedBatchOf, rebatch, runSize } from './batches';
 import { chooseLayers } from './layer-choice';
 import { modelDisplayName } from './files';
 import { withProbePoints, type GraphLayer } from './probe-points';
@@ -77,8 +77,7 @@ class TfjsGraphAdapter implements ModelAdapter {
     if (shape.length !== 3) throw new KcError(`${file}: input "${input.name}" is [${(input.shape ?? []).join(', ')}]; kc probes image inputs [N, H, W, C]`, 'unsupported');
     this.inputShape = shape;
     this.inputDtype = input.dtype;
-    const batch = input.shape?.[0] ?? -1;
-    this.fixedBatch = batch > 0 ? batch : undefined;
+    this.fixedBatch = fixedBatchOf(input.shape?.[0], file, input.name);
     this.ref = { path: path.resolve(file), name: modelDisplayName(file), format: 'tfjs-graph', sha256, inputShape: [...shape] };
   }
 

@@ -3,7 +3,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { LayerInfo, ModelRef } from '../../protocol/report';
 import { throwIfCancelled } from '../cancel';
 import { KcError, ModelParseError } from '../errors';
-import { rebatch, runSize } from './batches';
+import { fixedBatchOf, rebatch, runSize } from './batches';
 import { chooseLayers } from './layer-choice';
 import { modelDisplayName } from './files';
 import { withProbePoints, type GraphLayer } from './probe-points';
@@ -66,8 +66,7 @@ class TfjsLayersAdapter implements ModelAdapter {
       throw new KcError(`${file}: input shape [${shape.join(', ')}] is neither an image [H, W, C] nor a vector [D]`, 'unsupported');
     }
     this.inputShape = shape;
-    const batch = model.inputs[0].shape[0];
-    this.fixedBatch = batch !== null && batch > 0 ? batch : undefined;
+    this.fixedBatch = fixedBatchOf(model.inputs[0].shape[0], file, model.inputs[0].name);
     this.listed = withProbePoints(graphLayers(model));
     this.ref = { path: path.resolve(file), name: modelDisplayName(file), format: 'tfjs-layers', sha256, inputShape: [...shape] };
   }
