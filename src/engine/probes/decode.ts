@@ -6,6 +6,11 @@ import type { RawImage } from './types';
 export type ImageFormat = 'png' | 'jpeg';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+/**
+ * The largest image decoded, in pixels (jpeg-js's own default cap, applied to PNG too): a probe folder is untrusted
+ * input, and a 16000×16000 PNG of a few hundred KB would decode to gigabytes. Probes are resized to the model's input.
+ */
+const MAX_PIXELS = 100_000_000;
 
 /** Recognises PNG and JPEG by their first bytes (not by extension, which lies). */
 export function sniffImageFormat(head: Uint8Array): ImageFormat | undefined {
@@ -26,12 +31,13 @@ export function decodeImage(bytes: Buffer, origin: string): RawImage {
   let gray: boolean;
   try {
     if (format === 'png') {
+      checkPixels(pngSize(bytes), origin);
       const png = PNG.sync.read(bytes);
       ({ width, height } = png);
       rgba = png.data;
       gray = !png.color;
     } else if (format === 'jpeg') {
-      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 1024 });
+      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 1024, maxResolutionInMP: MAX_PIXELS / 1e6 });
       ({ width, height } = img);
       rgba = img.data;
       gray = isGray(rgba);
@@ -50,6 +56,18 @@ export function decodeImage(bytes: Buffer, origin: string): RawImage {
     for (let k = 0; k < channels; k++) data[p * channels + k] = rgba[p * 4 + k] / 255;
   }
   return { height, width, channels, data, origin };
+}
+
+/** Width and height from a PNG's IHDR chunk (signature, length, "IHDR", width, height), read before decoding. */
+function pngSize(bytes: Buffer): { width: number; height: number } | undefined {
+  if (bytes.length < 24 || bytes.toString('latin1', 12, 16) !== 'IHDR') return undefined; // pngjs says what is wrong
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+function checkPixels(size: { width: number; height: number } | undefined, origin: string): void {
+  if (size && size.width * size.height > MAX_PIXELS) {
+    throw new KcError(`${origin} is ${size.width}×${size.height} pixels; probe images may have at most ${MAX_PIXELS / 1e6} megapixels: scale it down or remove it`, 'probe');
+  }
 }
 
 function isGray(rgba: Uint8Array): boolean {
