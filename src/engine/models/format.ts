@@ -2,6 +2,8 @@
  * Which files are models, decided the same way by the engine and by the extension's discovery (it may import this
  * file): ONNX by extension, TF.js by content, so a model.json of any name is found and other JSON is not.
  */
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { ModelRef } from '../../protocol/report';
 
 export type ModelFormat = ModelRef['format'];
@@ -29,5 +31,25 @@ export function modelFormatOf(fileName: string, head: string | undefined): Model
   } catch {
     // Larger than the head (a big topology): the key is the evidence; the full parse decides later.
     return /"graph-model"/.test(head) || /"node"\s*:\s*\[/.test(head) ? 'tfjs-graph' : 'tfjs-layers';
+  }
+}
+
+/**
+ * The first `bytes` of a file as text, or undefined when it is not a regular file or cannot be read. Opened
+ * non-blocking and checked on the open handle: a FIFO or a device named *.json never blocks discovery.
+ */
+export async function readFileHead(file: string, bytes = MODEL_HEAD_BYTES): Promise<string | undefined> {
+  try {
+    const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      if (!(await handle.stat()).isFile()) return undefined;
+      const buffer = Buffer.alloc(bytes);
+      const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+      return buffer.subarray(0, bytesRead).toString('utf8');
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return undefined;
   }
 }

@@ -1,7 +1,6 @@
-import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { KcError, ModelParseError } from '../errors';
-import { MODEL_HEAD_BYTES, modelFormatOf, type ModelFormat } from './format';
+import { modelFormatOf, readFileHead, type ModelFormat } from './format';
 import { openOnnx } from './onnx';
 import { readTfjsFiles } from './tfjs-files';
 import { openTfjsGraph } from './tfjs-graph';
@@ -12,7 +11,7 @@ export type { ModelFormat };
 
 /** The format of a model file (see format.ts); undefined when it is not a model kc reads. */
 export async function detectFormat(file: string): Promise<ModelFormat | undefined> {
-  return modelFormatOf(file, /\.json$/i.test(file) ? await readHead(file, MODEL_HEAD_BYTES) : undefined);
+  return modelFormatOf(file, /\.json$/i.test(file) ? await readFileHead(file) : undefined);
 }
 
 /** Opens a model file with the adapter for its format. Errors name the file and say what to do. */
@@ -22,21 +21,6 @@ export async function openModel(file: string): Promise<ModelAdapter> {
     const files = await readTfjsFiles(file);
     return files.format === 'tfjs-graph' ? openTfjsGraph(file, files) : openTfjsLayers(file, files);
   }
-  if ((await readHead(file, 0)) === undefined) throw new KcError(`model file not found: ${file}`);
+  if ((await readFileHead(file, 0)) === undefined) throw new KcError(`model file not found: ${file}`);
   throw new ModelParseError(`${path.basename(file)} is not a model kc reads: give an .onnx file or a TF.js model.json`, file);
-}
-
-async function readHead(file: string, bytes: number): Promise<string | undefined> {
-  try {
-    const handle = await open(file, 'r');
-    try {
-      const buffer = Buffer.alloc(bytes);
-      const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
-      return buffer.subarray(0, bytesRead).toString('utf8');
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return undefined;
-  }
 }

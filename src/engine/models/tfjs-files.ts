@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as tf from '@tensorflow/tfjs';
 import { ModelParseError } from '../errors';
+import { tfjsFormatOf } from './format';
 import { ModelFolder, oneLine, readChecked } from './model-files';
 import { checkWeightShards } from './tfjs-manifest';
 
@@ -15,17 +16,6 @@ export interface TfjsFiles {
   handler: tf.io.IOHandler;
   /** sha256 over model.json and the shards in manifest order. */
   sha256: string;
-}
-
-/** What a parsed model.json is, judged by content: `modelTopology` plus `format` or `weightsManifest`. */
-export function tfjsFormatOf(json: unknown): 'tfjs-layers' | 'tfjs-graph' | undefined {
-  if (!json || typeof json !== 'object') return undefined;
-  const j = json as { modelTopology?: Record<string, unknown>; format?: unknown; weightsManifest?: unknown };
-  if (!j.modelTopology || typeof j.modelTopology !== 'object' || (j.format === undefined && j.weightsManifest === undefined)) return undefined;
-  if (j.format === 'graph-model') return 'tfjs-graph';
-  if (j.format === 'layers-model') return 'tfjs-layers';
-  // Older converters wrote no `format`: a GraphDef has nodes, a Keras topology has a class name or model_config.
-  return Array.isArray(j.modelTopology.node) ? 'tfjs-graph' : 'tfjs-layers';
 }
 
 export async function readTfjsFiles(file: string): Promise<TfjsFiles> {

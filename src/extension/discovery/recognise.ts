@@ -1,7 +1,6 @@
 /** Which files are models: the engine's rule (engine/models/format.ts) on the file's name and head. */
-import { open } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { MODEL_HEAD_BYTES, modelFormatOf } from '../../engine/models/format';
+import { MODEL_HEAD_BYTES, modelFormatOf, readFileHead } from '../../engine/models/format';
 
 export type ModelFileFormat = 'onnx' | 'tfjs';
 
@@ -18,14 +17,7 @@ export async function recogniseModelFile(uri: vscode.Uri): Promise<ModelFileForm
   return format === undefined ? undefined : format === 'onnx' ? 'onnx' : 'tfjs';
 }
 
-async function readHead(uri: vscode.Uri): Promise<string> {
+async function readHead(uri: vscode.Uri): Promise<string | undefined> {
   if (uri.scheme !== 'file') return Buffer.from(await vscode.workspace.fs.readFile(uri)).subarray(0, MODEL_HEAD_BYTES).toString('utf8');
-  const handle = await open(uri.fsPath, 'r');
-  try {
-    const buffer = Buffer.alloc(MODEL_HEAD_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, MODEL_HEAD_BYTES, 0);
-    return buffer.subarray(0, bytesRead).toString('utf8');
-  } finally {
-    await handle.close();
-  }
+  return readFileHead(uri.fsPath);
 }
