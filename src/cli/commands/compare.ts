@@ -1,11 +1,14 @@
 import { Option, type Command } from 'commander';
 import { runCompare, type CompareOptions } from '../../engine/compare';
 import type { BackendPreference } from '../../engine/compute/index';
+import { CancelledError } from '../../engine/cancel';
 import { KcError } from '../../engine/errors';
 import { renderSummary } from '../../engine/report/text';
 import { checkReportTargets } from '../../engine/report/targets';
 import { writeReports } from '../../engine/report/write';
 import { engineSettings, int, num, type EngineFlags } from '../engine-flags';
+import type { Report } from '../../protocol/report';
+import { PartialReport } from '../partial-report';
 import { createProgressBar } from '../progress';
 
 interface CompareFlags extends EngineFlags {
@@ -72,24 +75,35 @@ export function registerCompare(program: Command): void {
       ]);
       const bar = createProgressBar(process.stderr, { quiet: flags.quiet });
       const controller = new AbortController();
-      const onSigint = () => controller.abort();
-      process.once('SIGINT', onSigint);
+      const onSignal = () => controller.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      const partial = new PartialReport();
       // Engine log lines (pairing, resampling, constant channels) only with --verbose: whatever matters is also in
       // the report's warnings, printed under the table. The engine may log a fact once per direction: print it once.
       const logged = new Set<string>();
-      let report;
+      let report: Report;
       try {
         report = await runCompare(options, {
           signal: controller.signal,
+          onStarted: (s) => partial.onStarted(s),
+          onPairResult: (p) => partial.onPairResult(p),
+          onMatrix: (m) => partial.onMatrix(m),
           onProgress: (p) => bar.update(p),
           log: (m) => {
             if (flags.verbose && !logged.has(m)) bar.log(m);
             logged.add(m);
           },
         });
+      } catch (error) {
+        const finished = error instanceof CancelledError ? partial.report() : undefined;
+        if (!finished) throw error;
+        report = finished;
+        process.exitCode = 130;
       } finally {
         bar.done();
-        process.off('SIGINT', onSigint);
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
       }
       process.stdout.write(`${renderSummary(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR })}\n`);
       const written = await writeReports(report, { json: flags.json, html: flags.html, md: flags.md });
