@@ -9,7 +9,7 @@ import type { FeatureTensor } from '../tensor';
 import { evaluate, type Evaluation } from './evaluate';
 import { carveValidation, MIN_TRAINING } from './holdout';
 import { initParams, WARM_START_BETA } from './init';
-import { gatherNchw, gatherNhwc, normalizeSource, scaleTarget } from './normalize';
+import { gatherNchw, gatherNhwc, nearConstantWarning, normalizeSource, scaleTarget } from './normalize';
 import type { SampleSet } from './samples';
 import { train } from './train';
 
@@ -40,7 +40,7 @@ export interface FitHooks {
  * test samples. The weights (warm start included) are fitted on the training split less a validation set, which
  * alone selects the epoch; the test split decides nothing. `source` already has the target's H×W.
  */
-export async function fitOnce(source: FeatureTensor, target: FeatureTensor, targetName: string, settings: DisentangleSettings,
+export async function fitOnce(source: FeatureTensor, target: FeatureTensor, names: { source: string; target: string }, settings: DisentangleSettings,
   seed: number, backend: TrainingBackend, hooks: FitHooks): Promise<FitOnce> {
   const [n, height, width, channelsA] = source.shape;
   const channelsB = target.shape[3];
@@ -49,8 +49,9 @@ export async function fitOnce(source: FeatureTensor, target: FeatureTensor, targ
   const warnings = validation.length ? [] : [`the training split has only ${split.train.length} samples (a validation set needs `
     + `${MIN_TRAINING}): no early stopping, every epoch ran and the last epoch's parameters are kept`];
   // Normalisation statistics are not fitted to B's values: the whole training split (fit + validation) gives them.
-  const x = normalizeSource(source, split.train, settings.normalize);
-  const y = scaleTarget(target, split.train, targetName);
+  const { data: x, nearConstant } = normalizeSource(source, split.train, settings.normalize);
+  if (nearConstant.length) warnings.push(nearConstantWarning(names.source, nearConstant, channelsA));
+  const y = scaleTarget(target, split.train, names.target);
   const set = (ids: Int32Array): SampleSet => ({ n: ids.length, x: gatherNchw(x, source.shape, ids), y: gatherNchw(y.data, target.shape, ids) });
   const fitSet = set(fit), testSet = set(split.test);
   const validationSet = validation.length ? set(validation) : undefined;

@@ -7,10 +7,11 @@ import { throwIfCancelled, type CancelSignal } from '../cancel';
 import type { StepSink } from '../progress';
 import { getTrainingBackend } from '../compute/index';
 import type { TrainingBackend } from '../compute/types';
+import { channelStats, constantChannels } from '../linalg/channel-stats';
 import type { FeatureTensor } from '../tensor';
 import { aggregate } from './aggregate';
 import { fitOnce, type FitOnce } from './fit';
-import { channelStats } from './normalize';
+import { channelList } from './normalize';
 import { resampleTo } from './resample';
 import { pairSimilarity } from './similarity';
 import { validatePair } from './validate';
@@ -45,7 +46,7 @@ export async function disentangle(a: FeatureTensor, b: FeatureTensor, settings: 
   const { tensor: source, how } = resampleTo(sourceRaw, target.shape[1], target.shape[2]);
   const resampled = how ? `${forward ? 'A' : 'B'} resampled ${how}` : undefined;
   if (resampled) options.log?.(`${layerA} ↔ ${layerB} ${direction}: ${resampled}`);
-  const warnings = [...constantChannels(source, sourceName), ...constantChannels(target, targetName)];
+  const warnings = [...constantChannelWarning(source, sourceName), ...constantChannelWarning(target, targetName)];
   warnings.forEach((w) => options.log?.(w));
 
   const backend = options.backend ?? (await getTrainingBackend('auto', options.log));
@@ -54,7 +55,7 @@ export async function disentangle(a: FeatureTensor, b: FeatureTensor, settings: 
     throwIfCancelled(options.signal);
     const seed = settings.seed + r;
     const note = settings.seeds > 1 ? `seed ${r + 1}/${settings.seeds}` : undefined;
-    fits.push(await fitOnce(source, target, targetName, settings, seed, backend, { signal: options.signal, onProgress: options.onProgress, note }));
+    fits.push(await fitOnce(source, target, { source: sourceName, target: targetName }, settings, seed, backend, { signal: options.signal, onProgress: options.onProgress, note }));
   }
   throwIfCancelled(options.signal);
   // Once, on the first seed's split: CKA, CCA and Procrustes use all samples and do not depend on the seed.
@@ -90,11 +91,8 @@ export function layerLabels(layerA: string, layerB: string): [string, string] {
 }
 
 /** A warning naming the constant channels of a layer (they are kept: they normalise to zeros, never NaN). */
-function constantChannels(t: FeatureTensor, name: string): string[] {
-  const { std } = channelStats(t, Int32Array.from({ length: t.shape[0] }, (_, i) => i));
-  const largest = Math.max(...std);
-  const dead = [...std.keys()].filter((ch) => !(std[ch] > 1e-7 * largest));
+function constantChannelWarning(t: FeatureTensor, name: string): string[] {
+  const dead = constantChannels(channelStats(t, Int32Array.from({ length: t.shape[0] }, (_, i) => i)).std);
   if (dead.length === 0) return [];
-  const list = dead.length > 8 ? `${dead.slice(0, 8).join(', ')}, …` : dead.join(', ');
-  return [`${name}: ${dead.length} of ${std.length} channels are constant on the probe samples (${list}); they carry no knowledge to compare`];
+  return [`${name}: ${dead.length} of ${t.shape[3]} channels are constant on the probe samples (${channelList(dead)}); they carry no knowledge to compare`];
 }

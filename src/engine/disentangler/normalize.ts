@@ -1,32 +1,14 @@
 import type { Normalization } from '../../protocol/report';
 import { KcError } from '../errors';
+import { channelScale, channelStats, constantChannels, STD_FLOOR } from '../linalg/channel-stats';
 import type { FeatureTensor } from '../tensor';
 
-/** A channel whose std is below this fraction of the layer's largest channel std counts as constant. */
-const ZERO_STD = 1e-7;
-
-export interface ChannelStats {
-  mean: Float64Array;
-  std: Float64Array;
-}
-
-/** Per-channel mean and (population) std over the given samples and all positions. */
-export function channelStats(t: FeatureTensor, samples: Int32Array): ChannelStats {
-  const [, h, w, c] = t.shape;
-  const sum = new Float64Array(c), sq = new Float64Array(c);
-  for (const s of samples) {
-    const base = s * h * w * c;
-    for (let p = 0; p < h * w; p++)
-      for (let ch = 0; ch < c; ch++) {
-        const v = t.data[base + p * c + ch];
-        sum[ch] += v;
-        sq[ch] += v * v;
-      }
-  }
-  const count = samples.length * h * w;
-  const mean = sum.map((v) => v / count);
-  const std = sq.map((v, ch) => Math.sqrt(Math.max(0, v / count - mean[ch] * mean[ch])));
-  return { mean, std };
+export interface NormalizedSource {
+  /** x̃, NHWC. */
+  data: Float32Array;
+  /** Channels left out (zeros) because they barely vary on the training split (std below the layer's floor), less
+   * those constant on every sample (warned of apart). */
+  nearConstant: number[];
 }
 
 /**
@@ -35,23 +17,24 @@ export function channelStats(t: FeatureTensor, samples: Int32Array): ChannelStat
  * - "per-sample": the authors' choice, each sample's channel divided by its own spatial std (not centred), so a
  *   per-sample magnitude is removed that no linear map can restore. With H = W = 1 there is no spatial std: the
  *   per-channel dataset std is used instead.
- * Constant channels (or constant sample maps) divide by the channel's dataset std, or by 1 when that is 0 too,
- * so they become zeros or small constants — never NaN.
+ * A channel whose training std is below the layer's floor (channelScale) becomes zeros: a saturating unit that
+ * barely moves on the training split would otherwise turn a held-out sample where it moves into a huge input. In
+ * "per-sample" mode a sample map below the floor divides by its channel's dataset std. Never NaN.
  */
-export function normalizeSource(t: FeatureTensor, train: Int32Array, mode: Normalization): Float32Array {
+export function normalizeSource(t: FeatureTensor, train: Int32Array, mode: Normalization): NormalizedSource {
   const [n, h, w, c] = t.shape;
   const { mean, std } = channelStats(t, train);
-  const floor = ZERO_STD * Math.max(...std);
-  const safe = (s: number, fallback: number) => (s > floor && s > 0 ? s : fallback);
-  const datasetScale = std.map((s) => safe(s, 1));
+  const { scale, floor, dropped } = channelScale(std);
+  const constant = new Set(constantChannels(channelStats(t, allSamples(n)).std));
+  const nearConstant = dropped.filter((ch) => !constant.has(ch));
   const out = new Float32Array(t.data.length);
   if (mode === 'dataset' || h * w === 1) {
     const centre = mode === 'dataset';
     for (let i = 0; i < out.length; i++) {
       const ch = i % c;
-      out[i] = (t.data[i] - (centre ? mean[ch] : 0)) / datasetScale[ch];
+      out[i] = (t.data[i] - (centre ? mean[ch] : 0)) * scale[ch];
     }
-    return out;
+    return { data: out, nearConstant };
   }
   const single: FeatureTensor = { shape: [1, h, w, c], data: t.data };
   for (let b = 0; b < n; b++) {
@@ -59,10 +42,24 @@ export function normalizeSource(t: FeatureTensor, train: Int32Array, mode: Norma
     const own = channelStats(view, Int32Array.of(0)).std;
     for (let i = 0; i < h * w * c; i++) {
       const ch = i % c;
-      out[b * h * w * c + i] = view.data[i] / safe(own[ch], datasetScale[ch]);
+      // A left-out channel stays zero in every sample; a flat sample map divides by its channel's dataset std.
+      out[b * h * w * c + i] = view.data[i] * (scale[ch] > 0 && own[ch] > floor ? 1 / own[ch] : scale[ch]);
     }
   }
-  return out;
+  return { data: out, nearConstant };
+}
+
+const allSamples = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
+
+/** The warning that names a layer's near-constant channels (NormalizedSource.nearConstant). */
+export function nearConstantWarning(name: string, channels: number[], total: number): string {
+  return `${name}: ${channels.length} of ${total} channels barely vary on the training split (std below ${STD_FLOOR * 100} % of the `
+    + `layer's RMS channel std: ${channelList(channels)}); they are left out of the input, so a held-out sample where they move cannot blow up`;
+}
+
+/** Up to 8 channel indices, then "…". */
+export function channelList(channels: number[]): string {
+  return channels.length > 8 ? `${channels.slice(0, 8).join(', ')}, …` : channels.join(', ');
 }
 
 export interface ScaledTarget {

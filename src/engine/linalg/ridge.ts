@@ -13,6 +13,7 @@
 import { KcError, ShapeMismatchError } from '../errors';
 import { splitIndices } from '../split';
 import type { FeatureTensor } from '../tensor';
+import { channelScale, channelStats } from './channel-stats';
 import { capRows, rowIds, type ChannelAffine } from './patches';
 import { runAsync, runSync, type Computation } from './products';
 import { dualExplained, dualWeights, fitDual } from './ridge-dual';
@@ -102,7 +103,7 @@ function explainedPlan(a: FeatureTensor, b: FeatureTensor, options: RidgeExplain
   checkPair(a, b);
   const [, height, width] = a.shape;
   const split = splitIndices(a.shape[0], options.testFraction, options.seed);
-  const p = problem(a, b, effectiveKernel(options.kernel, height, width), standardiser(a, split.train), channelMeans(b, split.train));
+  const p = problem(a, b, effectiveKernel(options.kernel, height, width), standardiser(a, split.train), channelStats(b, split.train).mean);
   const maxRows = options.maxRows ?? defaultMaxRows(p.d, mode);
   const rows = (samples: Int32Array, seed: number): Int32Array => capRows(rowIds(samples, height, width), maxRows, seed);
   const inner = splitIndices(split.train.length, 0.25, options.seed + 1);
@@ -159,38 +160,11 @@ function defaultMaxRows(d: number, mode: Mode): number {
   return Math.max(2 * d, Math.min(1 << 20, Math.floor(FIT_MACS[mode] / (d * d))));
 }
 
-/** Per-channel mean over the given samples and all positions. */
-function channelMeans(t: FeatureTensor, samples: Int32Array): Float64Array {
-  const [, height, width, channels] = t.shape;
-  const hw = height * width;
-  const mean = new Float64Array(channels);
-  for (const s of samples) {
-    for (let q = 0; q < hw; q++) {
-      const base = (s * hw + q) * channels;
-      for (let c = 0; c < channels; c++) mean[c] += t.data[base + c];
-    }
-  }
-  for (let c = 0; c < channels; c++) mean[c] /= samples.length * hw;
-  return mean;
-}
-
-/** (x − mean)/std per channel on the given samples; a constant channel gets scale 0 (dropped, never NaN). */
+/** (x − mean)/std per channel on the given samples; a channel below the layer's std floor gets scale 0, as in the
+ * disentangler's input (channelScale), so it cannot blow up on a held-out sample. Never NaN. */
 function standardiser(t: FeatureTensor, samples: Int32Array): ChannelAffine {
-  const [, height, width, channels] = t.shape;
-  const hw = height * width;
-  const shift = channelMeans(t, samples);
-  const scale = new Float64Array(channels);
-  for (const s of samples) {
-    for (let q = 0; q < hw; q++) {
-      const base = (s * hw + q) * channels;
-      for (let c = 0; c < channels; c++) scale[c] += (t.data[base + c] - shift[c]) ** 2;
-    }
-  }
-  for (let c = 0; c < channels; c++) {
-    const std = Math.sqrt(scale[c] / (samples.length * hw));
-    scale[c] = std > 1e-12 * (Math.abs(shift[c]) + 1) ? 1 / std : 0;
-  }
-  return { shift, scale };
+  const { mean, std } = channelStats(t, samples);
+  return { shift: mean, scale: channelScale(std).scale };
 }
 
 /** [d × C_B] solution (d = C_A·k²) → OIHW float32 [C_B, C_A, kernel, kernel], a 1×1 fit placed at the centre tap. */

@@ -45,13 +45,13 @@ test('normalizeSource: dataset mode standardises per channel; per-sample divides
   const all = Int32Array.from({ length: 4 }, (_, i) => i);
   // channel 0 varies, channel 1 is constant 7 (dead)
   const t = tensor([4, 2, 2, 2], (i) => (i % 2 === 0 ? (i >> 1) * (1 + (i >> 3)) : 7));
-  const d = normalizeSource(t, all, 'dataset');
+  const d = normalizeSource(t, all, 'dataset').data;
   const ch0 = Array.from(d).filter((_, i) => i % 2 === 0);
   const mean = ch0.reduce((a, v) => a + v, 0) / ch0.length;
   const std = Math.sqrt(ch0.reduce((a, v) => a + (v - mean) ** 2, 0) / ch0.length);
   assert.ok(Math.abs(mean) < 1e-6 && Math.abs(std - 1) < 1e-5, `mean ${mean}, std ${std}`);
   assert.ok(Array.from(d).filter((_, i) => i % 2 === 1).every((v) => v === 0), 'a constant channel becomes zeros');
-  const p = normalizeSource(t, all, 'per-sample');
+  const p = normalizeSource(t, all, 'per-sample').data;
   assert.ok(p.every(Number.isFinite));
   // Each sample's channel-0 map now has spatial std 1 (per-sample gains removed).
   for (let s = 0; s < 4; s++) {
@@ -61,7 +61,7 @@ test('normalizeSource: dataset mode standardises per channel; per-sample divides
   }
   // Dense features (H = W = 1) have no spatial std: per-sample falls back to the channel's dataset std.
   const dense = tensor([6, 1, 1, 1], (i) => i + 1);
-  assert.ok(normalizeSource(dense, Int32Array.from({ length: 6 }, (_, i) => i), 'per-sample').every(Number.isFinite));
+  assert.ok(normalizeSource(dense, Int32Array.from({ length: 6 }, (_, i) => i), 'per-sample').data.every(Number.isFinite));
 });
 
 test('scaleTarget: centred per channel, unit overall std, recoverable; constant B rejected', () => {

@@ -1,0 +1,66 @@
+/**
+ * Per-channel statistics of NHWC features and the scale that standardises each channel, shared by the disentangler's
+ * input normalisation and the ridge baseline so that both treat saturating units the same way.
+ */
+import type { FeatureTensor } from '../tensor';
+
+/**
+ * A channel whose std is below this fraction of the layer's RMS channel std counts as not varying. A saturating unit
+ * (ReLU6, hard-sigmoid) that barely moves on the training split would otherwise be divided by its tiny std there and
+ * turn a held-out sample where it does move into a huge input: published hard-sigmoid layers compared with themselves
+ * read −2.2 and −4.6, each from one channel at 1.4e-3–2.5e-3 of the RMS std. 1e-2 catches those with margin (3e-3
+ * gave the same, 1e-3 changed nothing) and keeps the method's invariance to channel scale over two orders of
+ * magnitude. Measured in the disentangler README, "Saturating units".
+ */
+export const STD_FLOOR = 1e-2;
+
+export interface ChannelStats {
+  mean: Float64Array;
+  std: Float64Array;
+}
+
+/** Per-channel mean and (population) std over the given samples and all positions. */
+export function channelStats(t: FeatureTensor, samples: Int32Array): ChannelStats {
+  const [, h, w, c] = t.shape;
+  const sum = new Float64Array(c), sq = new Float64Array(c);
+  for (const s of samples) {
+    const base = s * h * w * c;
+    for (let p = 0; p < h * w; p++)
+      for (let ch = 0; ch < c; ch++) {
+        const v = t.data[base + p * c + ch];
+        sum[ch] += v;
+        sq[ch] += v * v;
+      }
+  }
+  const count = samples.length * h * w;
+  const mean = sum.map((v) => v / count);
+  const std = sq.map((v, ch) => Math.sqrt(Math.max(0, v / count - mean[ch] * mean[ch])));
+  return { mean, std };
+}
+
+/** Channels whose std is below 1e-7 of the largest: constant up to float noise, no knowledge in them at all. */
+export function constantChannels(std: Float64Array): number[] {
+  const largest = Math.max(...std);
+  return [...std.keys()].filter((ch) => !(std[ch] > 1e-7 * largest));
+}
+
+export interface ChannelScale {
+  /** What standardises each channel: 1/std, or 0 for a channel whose std is below `floor` (left out). */
+  scale: Float64Array;
+  /** STD_FLOOR × the RMS of the channel stds (0 for a constant layer). */
+  floor: number;
+  /** Channels below the floor, constant ones included. */
+  dropped: number[];
+}
+
+/**
+ * 1/std per channel, except that a channel whose std is below the layer's floor gets 0: it barely moves on these
+ * samples, so nothing about it can be learned from them, and dividing by its tiny std would blow up any other sample
+ * where it does move.
+ */
+export function channelScale(std: Float64Array): ChannelScale {
+  const floor = STD_FLOOR * Math.sqrt(std.reduce((acc, s) => acc + s * s, 0) / Math.max(1, std.length));
+  const dropped = [...std.keys()].filter((ch) => !(std[ch] > floor));
+  const scale = std.map((s) => (s > floor ? 1 / s : 0));
+  return { scale, floor, dropped };
+}
