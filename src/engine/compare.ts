@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { throwIfCancelled, type CancelSignal } from './cancel';
 import { ProgressTracker } from './progress';
-import { KcError } from './errors';
+import { KcError, type KcErrorCode } from './errors';
 import { getTrainingBackend } from './compute/index';
 import { disentangle, probeSplitSizes, resolveSettings } from './disentangler/index';
 import { openModel } from './models/index';
@@ -25,7 +25,7 @@ import { TOOL_NAME, TOOL_VERSION } from './version';
 import {
   REPORT_SCHEMA_VERSION,
   type DisentangleSettings, type Direction, type LayerInfo, type ModelRef, type PairResult, type Report,
-  type ReportHeader, type StageTimings,
+  type ReportHeader, type SkippedPair, type StageTimings,
 } from '../protocol/report';
 import type { CompareListener, CompareOptions } from '../protocol/compare';
 
@@ -114,7 +114,7 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
 
     done = stage();
     const images = { A: new ProbeImages(probe, inputTarget(a)), B: new ProbeImages(probe, inputTarget(b)) };
-    const pairs = await disentanglePairs(pairing, directions, fa, fb, settings, backend, images, hooks, progress);
+    const { pairs, skipped } = await disentanglePairs(pairing, directions, fa, fb, settings, backend, images, hooks, progress);
     timings.disentangleSeconds = done();
     timings.totalSeconds = (performance.now() - started) / 1000;
 
@@ -122,12 +122,14 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
       ...header,
       probe: { ...header.probe, preprocessing: preprocessing(fa, fb) },
       pairs,
+      ...(skipped.length ? { skipped } : {}),
       matrix,
       timings,
       warnings: [
         ...(probe.warning ? [probe.warning] : []), ...probe.warnings, ...pairingWarnings(pairing, layersA, layersB),
         ...[rowsA.warning, rowsB.warning].filter((w): w is string => w !== undefined),
         ...new Set(pairs.flatMap((p) => p.warnings ?? [])),
+        ...skipped.map((s) => `${s.layerA} ↔ ${s.layerB} ${s.direction} skipped: ${s.reason}`),
       ],
     };
   } finally {
@@ -136,14 +138,22 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
   }
 }
 
-/** Runs the disentangler on every default pair and direction, in pair order, streaming each result. */
+/** KcError codes that say a pair's own features cannot be fitted (a constant layer, too few samples, NaN): that pair
+ * is skipped, the others still run. Anything else (cancellation, an internal error) ends the job. */
+const PAIR_DATA_ERRORS: ReadonlySet<KcErrorCode> = new Set(['invalid-input', 'shape-mismatch', 'non-finite']);
+
+/**
+ * Runs the disentangler on every default pair and direction, in pair order, streaming each result. A fit that fails
+ * on its pair's data is skipped with the reason; the other pairs complete.
+ */
 async function disentanglePairs(
   pairing: Pairing, directions: Direction[], fa: ExtractedFeatures, fb: ExtractedFeatures,
   settings: DisentangleSettings, backend: TrainingBackend, images: Record<'A' | 'B', ProbeImages>, hooks: CompareHooks,
   progress: ProgressTracker,
-): Promise<PairResult[]> {
+): Promise<{ pairs: PairResult[]; skipped: SkippedPair[] }> {
   const total = pairing.pairs.length * directions.length;
   const results: PairResult[] = [];
+  const skipped: SkippedPair[] = [];
   for (const pair of pairing.pairs) {
     // One pair's features in memory at a time, read once for both directions.
     throwIfCancelled(hooks.signal);
@@ -151,24 +161,33 @@ async function disentanglePairs(
     const y = await fb.read(pair.layerB);
     for (const direction of directions) {
       throwIfCancelled(hooks.signal);
-      const step = progress.pair({ index: results.length + 1, count: total, layerA: pair.layerA, layerB: pair.layerB, direction });
+      const index = results.length + skipped.length + 1;
+      const step = progress.pair({ index, count: total, layerA: pair.layerA, layerB: pair.layerB, direction });
       step({ done: 0, total: settings.epochs });
-      // disentangle takes A's and B's features in that order whatever the direction; it swaps them itself.
-      const result = await disentangle(x, y, settings, {
-        layerA: pair.layerA,
-        layerB: pair.layerB,
-        direction,
-        backend,
-        signal: hooks.signal,
-        onProgress: step,
-        log: hooks.log,
-      });
+      let result: PairResult;
+      try {
+        // disentangle takes A's and B's features in that order whatever the direction; it swaps them itself.
+        result = await disentangle(x, y, settings, {
+          layerA: pair.layerA,
+          layerB: pair.layerB,
+          direction,
+          backend,
+          signal: hooks.signal,
+          onProgress: step,
+          log: hooks.log,
+        });
+      } catch (error) {
+        if (!(error instanceof KcError && PAIR_DATA_ERRORS.has(error.code))) throw error;
+        skipped.push({ layerA: pair.layerA, layerB: pair.layerB, direction, reason: error.message });
+        hooks.log?.(`skipped: ${pair.layerA} ↔ ${pair.layerB} ${direction}: ${error.message}`);
+        continue;
+      }
       await attachProbeImages(result, images[direction === 'A->B' ? 'B' : 'A'], hooks.signal);
       results.push(result);
       hooks.onPairResult?.(result);
     }
   }
-  return results;
+  return { pairs: results, skipped };
 }
 
 /** Puts the probe image of each ε-map sample under it, as fed to the explained model (B for A → B). */

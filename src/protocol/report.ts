@@ -190,6 +190,13 @@ export interface PairResult {
   warnings?: string[];
 }
 
+/** A layer pair and direction whose fit could not run on its data (e.g. a layer constant on the probes); the other
+ * pairs of the report completed. */
+export interface SkippedPair extends PairKey {
+  /** The one-line error the fit gave. */
+  reason: string;
+}
+
 /** The all-pairs matrix of cheap measures (layers of A as rows, layers of B as columns, depth order). */
 export interface SimilarityMatrix {
   layersA: string[];
@@ -216,6 +223,8 @@ export interface Report {
   /** Present when the features came from model files (kc compare); absent for kc disentangle on feature files. */
   models?: { a: ModelRef; b: ModelRef };
   pairs: PairResult[];
+  /** Pairs not disentangled because their data could not be fitted; each is also in `warnings`. Absent when none. */
+  skipped?: SkippedPair[];
   matrix?: SimilarityMatrix;
   timings?: StageTimings;
   warnings: string[];

@@ -29,6 +29,7 @@ export function renderSummary(report: Report, options: { color?: boolean } = {})
   } else {
     out.push('No pairs were disentangled.');
   }
+  for (const p of report.skipped ?? []) out.push(term(`skipped: ${p.layerA} ↔ ${p.layerB} ${p.direction}: ${p.reason}`));
   if (report.matrix) {
     // Every measure of the matrix (CKA, and the ridge bounds with --all-pairs), CKA first.
     const m = { ...report.matrix, layersA: report.matrix.layersA.map(short.name), layersB: report.matrix.layersB.map(short.name) };
