@@ -4,7 +4,8 @@ import tseslint from 'typescript-eslint';
 
 const noVscode = {
   name: 'vscode',
-  message: "Only src/extension (and VS Code tests) may import 'vscode': the engine, worker, protocol, CLI and webview run outside VS Code.",
+  message:
+    "Only src/extension (and VS Code tests) may import 'vscode': the engine, worker, protocol, CLI and webview run outside VS Code.",
 };
 const noEngine = {
   group: ['**/src/engine', '**/src/engine/**', '**/engine/**', '../engine', '../engine/**'],
@@ -13,17 +14,28 @@ const noEngine = {
 
 const protocolIsGround = {
   group: ['../*', '../**'],
-  message: 'src/protocol is the ground floor: engine, worker, host, CLI and webview import it; it imports nothing of theirs.',
+  message:
+    'src/protocol is the ground floor: engine, worker, host, CLI and webview import it; it imports nothing of theirs.',
 };
 // The host runs engine code only in the worker; in-process it uses these vscode-free helpers and nothing else.
-const hostEngineAllowed = ['cancel', 'models/format', 'report/escape', 'report/targets', 'report/write', 'disentangler/settings', 'models/model-hash'];
+const hostEngineAllowed = [
+  'cancel',
+  'models/format',
+  'report/escape',
+  'report/targets',
+  'report/write',
+  'disentangler/settings',
+  'models/model-hash',
+];
 const hostEngineOnly = {
   regex: `/engine/(?!(${hostEngineAllowed.join('|')})$)`,
   message: `The extension host may import only ${hostEngineAllowed.map((m) => `engine/${m}`).join(', ')}: the engine runs in the worker.`,
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.test-output/**', '.vscode-test/**', 'samples/**', '**/*.d.ts'] },
+  {
+    ignores: ['dist/**', 'out/**', 'node_modules/**', '.test-output/**', '.vscode-test/**', 'samples/**', '**/*.d.ts'],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {

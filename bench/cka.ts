@@ -22,8 +22,11 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const matrix = await ckaMatrix(a, b);
   const seconds = (performance.now() - t0) / 1000;
-  if (matrix.length !== LAYERS || matrix.flat().some((v) => !Number.isFinite(v))) throw new Error('ckaMatrix returned a bad matrix');
-  console.log(JSON.stringify({ seconds, maxRssMB: process.resourceUsage().maxRSS / 1024, estimator: ckaMatrixMeasure(PROBES) }));
+  if (matrix.length !== LAYERS || matrix.flat().some((v) => !Number.isFinite(v)))
+    throw new Error('ckaMatrix returned a bad matrix');
+  console.log(
+    JSON.stringify({ seconds, maxRssMB: process.resourceUsage().maxRSS / 1024, estimator: ckaMatrixMeasure(PROBES) }),
+  );
 }
 
 void main();

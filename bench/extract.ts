@@ -25,7 +25,10 @@ const BATCH = 250;
 function images(count: number, seed: number): InputBatch[] {
   let state = seed;
   const next = (): number => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  return Array.from({ length: count / BATCH }, () => ({ shape: [BATCH, 28, 28, 1], data: Float32Array.from({ length: BATCH * 784 }, next) }));
+  return Array.from({ length: count / BATCH }, () => ({
+    shape: [BATCH, 28, 28, 1],
+    data: Float32Array.from({ length: BATCH * 784 }, next),
+  }));
 }
 
 /** Seconds and CPU seconds of `work`. */
@@ -38,7 +41,10 @@ async function timed(work: () => Promise<void>): Promise<{ seconds: number; cpuS
   return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }
 
-async function viaAdapter(warmUp: InputBatch[], batches: InputBatch[]): Promise<{ seconds: number; cpuSeconds: number }> {
+async function viaAdapter(
+  warmUp: InputBatch[],
+  batches: InputBatch[],
+): Promise<{ seconds: number; cpuSeconds: number }> {
   const model = await openModel(MODEL);
   const names = model.layers().map((l) => l.name);
   let values = 0;
@@ -50,16 +56,26 @@ async function viaAdapter(warmUp: InputBatch[], batches: InputBatch[]): Promise<
   return t;
 }
 
-async function viaOrt(warmUp: InputBatch[], batches: InputBatch[], nhwc: boolean): Promise<{ seconds: number; cpuSeconds: number }> {
+async function viaOrt(
+  warmUp: InputBatch[],
+  batches: InputBatch[],
+  nhwc: boolean,
+): Promise<{ seconds: number; cpuSeconds: number }> {
   const model = onnx.ModelProto.decode(readFileSync(MODEL));
   const graph = model.graph as onnx.GraphProto;
   const known = new Set(graph.output.map((o) => o.name));
   const rank4 = new Set(graph.valueInfo.filter((v) => v.type?.tensorType?.shape?.dim?.length === 4).map((v) => v.name));
-  const output = (name: string): void => void graph.output.push({ name, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT } } });
+  const output = (name: string): void =>
+    void graph.output.push({ name, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT } } });
   for (const node of [...graph.node]) {
     for (const out of node.output ?? []) {
       if (nhwc && rank4.has(out)) {
-        graph.node.push({ opType: 'Transpose', input: [out], output: [`${out}_nhwc`], attribute: [{ name: 'perm', type: onnx.AttributeProto.AttributeType.INTS, ints: [0, 2, 3, 1] }] });
+        graph.node.push({
+          opType: 'Transpose',
+          input: [out],
+          output: [`${out}_nhwc`],
+          attribute: [{ name: 'perm', type: onnx.AttributeProto.AttributeType.INTS, ints: [0, 2, 3, 1] }],
+        });
         output(`${out}_nhwc`);
       } else if (!known.has(out)) output(out);
     }
@@ -77,11 +93,21 @@ async function viaOrt(warmUp: InputBatch[], batches: InputBatch[], nhwc: boolean
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { via: { type: 'string', default: 'adapter' }, nchw: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { via: { type: 'string', default: 'adapter' }, nchw: { type: 'boolean', default: false } },
+  });
   const warmUp = images(BATCH, 11);
   const batches = images(IMAGES, 5);
-  const { seconds, cpuSeconds } = values.via === 'ort' ? await viaOrt(warmUp, batches, !values.nchw) : await viaAdapter(warmUp, batches);
-  console.log(JSON.stringify({ imagesPerSecond: IMAGES / seconds, seconds, cpuSecondsPerEpoch: cpuSeconds, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+  const { seconds, cpuSeconds } =
+    values.via === 'ort' ? await viaOrt(warmUp, batches, !values.nchw) : await viaAdapter(warmUp, batches);
+  console.log(
+    JSON.stringify({
+      imagesPerSecond: IMAGES / seconds,
+      seconds,
+      cpuSecondsPerEpoch: cpuSeconds,
+      maxRssMB: process.resourceUsage().maxRSS / 1024,
+    }),
+  );
 }
 
 void main();

@@ -61,10 +61,16 @@ async function main(): Promise<void> {
   for (const m of models) feats.set(m, await features(m, layers, batches));
   const rows = [];
   for (const [a, b, layer] of PAIRS) {
-    const row: Record<string, unknown> = { pair: `${a.replace('mnist-cnn-', '')} → ${b.replace('mnist-cnn-', '')} ${layer}` };
+    const row: Record<string, unknown> = {
+      pair: `${a.replace('mnist-cnn-', '')} → ${b.replace('mnist-cnn-', '')} ${layer}`,
+    };
     for (const preset of ['fast', 'thorough'] as PresetName[]) {
       const t0 = performance.now();
-      const r = await disentangle(feats.get(a)!.get(layer)!, feats.get(b)!.get(layer)!, resolveSettings({ preset }), { layerA: layer, layerB: layer, direction: 'A->B' });
+      const r = await disentangle(feats.get(a)!.get(layer)!, feats.get(b)!.get(layer)!, resolveSettings({ preset }), {
+        layerA: layer,
+        layerB: layer,
+        direction: 'A->B',
+      });
       row[preset] = { explained: r.explained, seconds: (performance.now() - t0) / 1000, epochs: r.training.epochs };
     }
     rows.push(row);

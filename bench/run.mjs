@@ -30,7 +30,13 @@ const repeats = Number(opts.repeats);
 
 /** Runs a child that prints one JSON line last; returns it parsed, or { error }. */
 function child(command, args, env = {}, timeoutMs = 900_000) {
-  const r = spawnSync(command, args, { cwd: root, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20, env: { ...process.env, ...env } });
+  const r = spawnSync(command, args, {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    maxBuffer: 64 << 20,
+    env: { ...process.env, ...env },
+  });
   const lines = (r.stdout ?? '').trim().split('\n');
   try {
     return JSON.parse(lines[lines.length - 1]);
@@ -45,7 +51,8 @@ function child(command, args, env = {}, timeoutMs = 900_000) {
  * spinning off, so the reference gets the same treatment: OMP_WAIT_POLICY=PASSIVE unless the caller set one.
  */
 const ompWaitPolicy = process.env.OMP_WAIT_POLICY ?? 'PASSIVE';
-const ts = (script, args, env = {}) => child(process.execPath, ['--import', 'tsx', join('bench', script), ...args], env);
+const ts = (script, args, env = {}) =>
+  child(process.execPath, ['--import', 'tsx', join('bench', script), ...args], env);
 const py = (script, args) => child(python, [join('bench', script), ...args], { OMP_WAIT_POLICY: ompWaitPolicy });
 
 function median(xs) {
@@ -55,7 +62,10 @@ function median(xs) {
 }
 
 function torchAvailable() {
-  const r = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', env: { ...process.env, OMP_WAIT_POLICY: ompWaitPolicy } });
+  const r = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], {
+    encoding: 'utf8',
+    env: { ...process.env, OMP_WAIT_POLICY: ompWaitPolicy },
+  });
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
@@ -64,18 +74,31 @@ const notes = [];
 
 /** Alternates ours / reference `repeats` times; `metric` picks the seconds out of a child's JSON. */
 function compare(name, ours, reference, metric, unit = 's') {
-  const o = [], r = [], rssO = [], rssR = [], cpuO = [], cpuR = [];
+  const o = [],
+    r = [],
+    rssO = [],
+    rssR = [],
+    cpuO = [],
+    cpuR = [];
   let error;
   for (let i = 0; i < repeats; i++) {
     const a = ours();
     if (a.skipped) return void notes.push(`${name}: skipped — ${a.skipped}`);
-    if (a.error) { error = a.error; break; }
-    o.push(metric(a)); rssO.push(a.maxRssMB);
+    if (a.error) {
+      error = a.error;
+      break;
+    }
+    o.push(metric(a));
+    rssO.push(a.maxRssMB);
     if (a.cpuSecondsPerEpoch !== undefined) cpuO.push(a.cpuSecondsPerEpoch);
     if (reference) {
       const b = reference();
-      if (b.error) { error = b.error; break; }
-      r.push(metric(b)); rssR.push(b.maxRssMB);
+      if (b.error) {
+        error = b.error;
+        break;
+      }
+      r.push(metric(b));
+      rssR.push(b.maxRssMB);
       if (b.cpuSecondsPerEpoch !== undefined) cpuR.push(b.cpuSecondsPerEpoch);
     }
   }
@@ -83,9 +106,17 @@ function compare(name, ours, reference, metric, unit = 's') {
   const row = { case: name, unit, ours: median(o), oursRuns: o, oursRssMB: Math.max(...rssO) };
   // ratio is always a time ratio ours / reference (< 1: we are faster); for a throughput it is reference / ours
   const ratio = unit === 's' ? median(o) / median(r) : median(r) / median(o);
-  if (r.length) Object.assign(row, { reference: median(r), referenceRuns: r, referenceRssMB: Math.max(...rssR), ratio, rssRatio: Math.max(...rssO) / Math.max(...rssR) });
+  if (r.length)
+    Object.assign(row, {
+      reference: median(r),
+      referenceRuns: r,
+      referenceRssMB: Math.max(...rssR),
+      ratio,
+      rssRatio: Math.max(...rssO) / Math.max(...rssR),
+    });
   // CPU seconds (user + sys) per epoch: less sensitive to other processes than wall time; kept in results.json
-  if (cpuO.length && cpuR.length) Object.assign(row, { oursCpuSeconds: median(cpuO), referenceCpuSeconds: median(cpuR) });
+  if (cpuO.length && cpuR.length)
+    Object.assign(row, { oursCpuSeconds: median(cpuO), referenceCpuSeconds: median(cpuR) });
   results.push(row);
   printRow(row);
 }
@@ -111,15 +142,39 @@ function printRow(row) {
 
 const started = new Date();
 const torch = torchAvailable();
-console.log(`bench: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}, node ${process.version}, torch ${torch ?? 'absent'} (OMP_WAIT_POLICY=${ompWaitPolicy}), ${repeats} repeats (medians)`);
+console.log(
+  `bench: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(
+      ' ',
+    )}, node ${process.version}, torch ${torch ?? 'absent'} (OMP_WAIT_POLICY=${ompWaitPolicy}), ${repeats} repeats (medians)`,
+);
 console.log('ratio = our time / reference time (for img/s: reference throughput / ours); < 1 means we are faster;');
-console.log('CPU × = our CPU seconds / the reference\'s (user + sys), less sensitive than wall time to other processes');
-console.log(['case'.padEnd(44), 'ours'.padStart(12), 'reference'.padStart(12), 'ratio'.padStart(7), 'RSS MB'.padStart(8), 'ref MB'.padStart(8), 'RSS ×'.padStart(7), 'CPU ×'.padStart(6)].join(' '));
+console.log("CPU × = our CPU seconds / the reference's (user + sys), less sensitive than wall time to other processes");
+console.log(
+  [
+    'case'.padEnd(44),
+    'ours'.padStart(12),
+    'reference'.padStart(12),
+    'ratio'.padStart(7),
+    'RSS MB'.padStart(8),
+    'ref MB'.padStart(8),
+    'RSS ×'.padStart(7),
+    'CPU ×'.padStart(6),
+  ].join(' '),
+);
 
 if (only.has('train')) {
   // the issue's three shapes, then two of the sample CNNs' own layer sizes (relu1 28×28×8, relu2 14×14×16)
-  const shapes = [[64, 14, 128], [64, 14, 256], [32, 14, 512], [64, 28, 8], [64, 14, 16]];
-  if (!torch) notes.push('train: PyTorch reference skipped — python3-torch is not installed (apt-get install python3-torch)');
+  const shapes = [
+    [64, 14, 128],
+    [64, 14, 256],
+    [32, 14, 512],
+    [64, 28, 8],
+    [64, 14, 16],
+  ];
+  if (!torch)
+    notes.push('train: PyTorch reference skipped — python3-torch is not installed (apt-get install python3-torch)');
   for (const [n, hw, c] of shapes) {
     const args = ['--n', `${n}`, '--hw', `${hw}`, '--c', `${c}`, '--batches', opts.batches, '--epochs', opts.epochs];
     compare(
@@ -142,14 +197,32 @@ if (only.has('train')) {
 }
 
 if (only.has('cka')) {
-  compare('CKA all pairs 50×50 layers, 2000 probes vs numpy', () => ts('cka.ts', []), () => py('cka_ref.py', []), (j) => j.seconds);
+  compare(
+    'CKA all pairs 50×50 layers, 2000 probes vs numpy',
+    () => ts('cka.ts', []),
+    () => py('cka_ref.py', []),
+    (j) => j.seconds,
+  );
 }
 
 if (only.has('extract')) {
   const adapter = () => ts('extract.ts', ['--via', 'adapter']);
   // all 12 layers; ours and ORT direct hand out NHWC (the same values), PyTorch keeps its NCHW (see bench/README.md)
-  compare('extract wide 12 layers: ours vs ORT (NHWC)', adapter, () => ts('extract.ts', ['--via', 'ort']), (j) => j.imagesPerSecond, 'img/s');
-  if (torch) compare('extract wide 12 layers: ours vs torch (NCHW)', adapter, () => py('extract_ref.py', []), (j) => j.imagesPerSecond, 'img/s');
+  compare(
+    'extract wide 12 layers: ours vs ORT (NHWC)',
+    adapter,
+    () => ts('extract.ts', ['--via', 'ort']),
+    (j) => j.imagesPerSecond,
+    'img/s',
+  );
+  if (torch)
+    compare(
+      'extract wide 12 layers: ours vs torch (NCHW)',
+      adapter,
+      () => py('extract_ref.py', []),
+      (j) => j.imagesPerSecond,
+      'img/s',
+    );
   else notes.push('extract: PyTorch reference skipped — python3-torch is not installed');
 }
 
@@ -159,14 +232,52 @@ if (only.has('presets')) {
   else {
     results.push({ case: 'presets', table: r.rows });
     console.log('\nfast vs thorough preset (held-out explained fraction, wall time per pair):');
-    console.log(['pair'.padEnd(44), 'fast expl'.padStart(10), 'fast s'.padStart(8), 'thor expl'.padStart(10), 'thor s'.padStart(8), 'Δexpl'.padStart(7), 'speed-up'.padStart(9)].join(' '));
+    console.log(
+      [
+        'pair'.padEnd(44),
+        'fast expl'.padStart(10),
+        'fast s'.padStart(8),
+        'thor expl'.padStart(10),
+        'thor s'.padStart(8),
+        'Δexpl'.padStart(7),
+        'speed-up'.padStart(9),
+      ].join(' '),
+    );
     for (const row of r.rows) {
-      console.log([row.pair.padEnd(44), row.fast.explained.toFixed(3).padStart(10), row.fast.seconds.toFixed(1).padStart(8), row.thorough.explained.toFixed(3).padStart(10), row.thorough.seconds.toFixed(1).padStart(8), (row.fast.explained - row.thorough.explained).toFixed(3).padStart(7), `${(row.thorough.seconds / row.fast.seconds).toFixed(1)}×`.padStart(9)].join(' '));
+      console.log(
+        [
+          row.pair.padEnd(44),
+          row.fast.explained.toFixed(3).padStart(10),
+          row.fast.seconds.toFixed(1).padStart(8),
+          row.thorough.explained.toFixed(3).padStart(10),
+          row.thorough.seconds.toFixed(1).padStart(8),
+          (row.fast.explained - row.thorough.explained).toFixed(3).padStart(7),
+          `${(row.thorough.seconds / row.fast.seconds).toFixed(1)}×`.padStart(9),
+        ].join(' '),
+      );
     }
   }
 }
 
 for (const note of notes) console.log(`note: ${note}`);
 const out = join(root, 'bench', 'results.json');
-writeFileSync(out, JSON.stringify({ started: started.toISOString(), cpus: cpus().length, cpu: cpus()[0]?.model, loadavg: loadavg(), node: process.version, torch: torch ?? null, ompWaitPolicy, repeats, results, notes }, null, 2) + '\n');
+writeFileSync(
+  out,
+  JSON.stringify(
+    {
+      started: started.toISOString(),
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model,
+      loadavg: loadavg(),
+      node: process.version,
+      torch: torch ?? null,
+      ompWaitPolicy,
+      repeats,
+      results,
+      notes,
+    },
+    null,
+    2,
+  ) + '\n',
+);
 console.log(`wrote ${out}`);

@@ -13,12 +13,31 @@ function randn(next: () => number): number {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { n: { type: 'string' }, hw: { type: 'string' }, c: { type: 'string' }, batches: { type: 'string', default: '4' }, epochs: { type: 'string', default: '3' } } });
+  const { values } = parseArgs({
+    options: {
+      n: { type: 'string' },
+      hw: { type: 'string' },
+      c: { type: 'string' },
+      batches: { type: 'string', default: '4' },
+      epochs: { type: 'string', default: '3' },
+    },
+  });
   const [n, hw, c, batches, epochs] = [values.n, values.hw, values.c, values.batches, values.epochs].map(Number);
-  const spec: DisentanglerSpec = { orders: 2, kernel: 3, channelsA: c, channelsB: c, height: hw, width: hw, alpha: 0.1, weightDecay: 1e-4, hiddenScale: 'sample' };
+  const spec: DisentanglerSpec = {
+    orders: 2,
+    kernel: 3,
+    channelsA: c,
+    channelsB: c,
+    height: hw,
+    width: hw,
+    alpha: 0.1,
+    weightDecay: 1e-4,
+    hiddenScale: 'sample',
+  };
   let state = 12345;
   const next = (): number => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) + 0.5) / 2 ** 32;
-  const randomArray = (size: number, scale: number): Float32Array => Float32Array.from({ length: size }, () => randn(next) * scale);
+  const randomArray = (size: number, scale: number): Float32Array =>
+    Float32Array.from({ length: size }, () => randn(next) * scale);
   const size = n * c * hw * hw;
   const data = Array.from({ length: batches }, () => ({ n, x: randomArray(size, 1), y: randomArray(size, 1) }));
   // Kaiming normal, fan-out, as the reference
@@ -41,7 +60,15 @@ async function main(): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   await model.dispose();
   const cpuSecondsPerEpoch = (cpu.user + cpu.system) / 1e6 / epochs;
-  console.log(JSON.stringify({ epochSeconds, stepSeconds, cpuSecondsPerEpoch, maxRssMB: process.resourceUsage().maxRSS / 1024, backend: backend.info }));
+  console.log(
+    JSON.stringify({
+      epochSeconds,
+      stepSeconds,
+      cpuSecondsPerEpoch,
+      maxRssMB: process.resourceUsage().maxRSS / 1024,
+      backend: backend.info,
+    }),
+  );
 }
 
 void main();

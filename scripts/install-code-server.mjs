@@ -8,7 +8,17 @@
  * Needs on the machine: ripgrep, libkrb5-dev, g++/make/python3 (native rebuilds); .ci/run installs them.
  */
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,7 +69,13 @@ function ensureNode24(log) {
 function run(cmd, args, { cwd, env }, log) {
   appendFileSync(log, `\n$ (cd ${cwd} && ${cmd} ${args.join(' ')})\n`);
   try {
-    const out = execFileSync(cmd, args, { cwd, env: env ?? process.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 });
+    const out = execFileSync(cmd, args, {
+      cwd,
+      env: env ?? process.env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 1 << 28,
+    });
     appendFileSync(log, out);
   } catch (err) {
     appendFileSync(log, `${err.stdout ?? ''}${err.stderr ?? ''}`);
@@ -82,7 +98,13 @@ export function ensureCodeServer(version = DEFAULT_VERSION, { quiet = false } = 
   writeFileSync(log, `install code-server ${version}\n`);
   const started = Date.now();
 
-  const env = { ...process.env, npm_config_yes: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+  const env = {
+    ...process.env,
+    npm_config_yes: 'true',
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+    npm_config_update_notifier: 'false',
+  };
   if (needsNode24(version)) {
     say('Node 24 from npm');
     const n24 = ensureNode24(log);
@@ -110,7 +132,17 @@ export function ensureCodeServer(version = DEFAULT_VERSION, { quiet = false } = 
   const vs = join(staging, 'lib/vscode');
   say('VS Code dependencies and native modules');
   sh(vs, 'npm', 'install', '--omit=dev', '--ignore-scripts');
-  sh(vs, 'npm', 'rebuild', '@parcel/watcher', '@vscode/spdlog', '@vscode/deviceid', 'kerberos', 'native-watchdog', 'node-pty');
+  sh(
+    vs,
+    'npm',
+    'rebuild',
+    '@parcel/watcher',
+    '@vscode/spdlog',
+    '@vscode/deviceid',
+    'kerberos',
+    'native-watchdog',
+    'node-pty',
+  );
   mkdirSync(join(vs, 'node_modules/@vscode/ripgrep/bin'), { recursive: true });
   cpSync(rg, join(vs, 'node_modules/@vscode/ripgrep/bin/rg'));
   const link = (target, path) => existsSync(path) || symlinkSync(target, path);

@@ -24,20 +24,39 @@ export function zipEntryCount(file) {
 
 /** Extension files in the VSIX (the zip also holds [Content_Types].xml and extension.vsixmanifest). */
 export function vsixFiles(file) {
-  return execFileSync('unzip', ['-Z1', file], { encoding: 'utf8' }).split('\n').filter((f) => f.startsWith('extension/'));
+  return execFileSync('unzip', ['-Z1', file], { encoding: 'utf8' })
+    .split('\n')
+    .filter((f) => f.startsWith('extension/'));
 }
 
 export function packageVsix({ target = `${process.platform}-${process.arch}`, out } = {}) {
   const file = resolve(out ?? join(root, `${pkg.name}-${target}-${pkg.version}.vsix`));
-  const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--production', '--target', target], { cwd: root, stdio: 'inherit' });
+  const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--production', '--target', target], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (build.status !== 0) throw new Error('package: the build failed');
   const vsce = join(root, 'node_modules/@vscode/vsce/vsce');
   // No repository URL to rewrite the README's links to the repo's docs against: they stay relative (vsce refuses otherwise).
-  const r = spawnSync(process.execPath, [vsce, 'package', '--target', target, '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', file], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    process.execPath,
+    [
+      vsce,
+      'package',
+      '--target',
+      target,
+      '--no-dependencies',
+      '--allow-missing-repository',
+      '--no-rewrite-relative-links',
+      '--out',
+      file,
+    ],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+    },
+  );
   if (r.status !== 0) throw new Error(`package: vsce package failed\n${r.stdout}`);
   return { file, target, bytes: statSync(file).size, files: zipEntryCount(file) };
 }
@@ -52,7 +71,9 @@ if (resolve(process.argv[1] ?? '') === fileURLToPath(import.meta.url)) {
     const started = Date.now();
     const v = packageVsix({ target: opt('--target'), out: opt('--out') });
     const mb = (v.bytes / 1024 / 1024).toFixed(1);
-    console.log(`package: ${v.file} (${v.target}): ${mb} MB, ${v.files} files in the zip, ${((Date.now() - started) / 1000).toFixed(0)}s`);
+    console.log(
+      `package: ${v.file} (${v.target}): ${mb} MB, ${v.files} files in the zip, ${((Date.now() - started) / 1000).toFixed(0)}s`,
+    );
   } catch (err) {
     console.error(err instanceof Error ? err.message : String(err));
     process.exit(1);

@@ -29,8 +29,12 @@ if (files.length === 0) {
   console.error('unit: no test files under test/unit/ (expected **/*.test.ts)');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-timeout=300000', ...process.argv.slice(2), ...files], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-timeout=300000', ...process.argv.slice(2), ...files],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 process.exit(result.status ?? 1);

@@ -42,22 +42,39 @@ export class App {
   private readonly announcer = html('div', { id: 'announcer', class: 'sr-only', 'aria-live': 'polite' });
   private readonly heatmap: HeatmapView;
 
-  constructor(root: HTMLElement, private readonly ipc: PanelIpc) {
+  constructor(
+    root: HTMLElement,
+    private readonly ipc: PanelIpc,
+  ) {
     this.view = ipc.getState();
     this.heatmap = new HeatmapView(this.scroller, {
       open: (r, c) => this.openCell(r, c),
       select: (r, c) => this.onSelect(r, c),
-      describe: (r, c) => (this.model ? describeCell(this.model, this.data.report, this.data.record?.status === 'running', r, c) : []),
+      describe: (r, c) =>
+        this.model ? describeCell(this.model, this.data.report, this.data.record?.status === 'running', r, c) : [],
     });
     this.toolbar = new Toolbar(this.view, {
       // The drill-down's channel and ε views follow the chosen direction too.
-      change: (patch) => this.setView(patch.direction && this.view.focus ? { ...patch, focus: { ...this.view.focus, direction: patch.direction } } : patch),
+      change: (patch) =>
+        this.setView(
+          patch.direction && this.view.focus
+            ? { ...patch, focus: { ...this.view.focus, direction: patch.direction } }
+            : patch,
+        ),
       exportPng: () => void pngExport(this.exportSource()).then((m) => this.send(m)),
       exportCsv: () => this.send(csvExport(this.exportSource())),
       exportJson: () => this.send(jsonExport(this.exportSource())),
-      reveal: (which) => this.data.record && this.send({ type: 'kc/revealModel', analysisId: this.data.record.id, which }),
+      reveal: (which) =>
+        this.data.record && this.send({ type: 'kc/revealModel', analysisId: this.data.record.id, which }),
     });
-    root.append(this.header.head, this.header.banner, this.toolbar.element, this.header.progressRow, this.buildTabs(), this.announcer);
+    root.append(
+      this.header.head,
+      this.header.banner,
+      this.toolbar.element,
+      this.header.progressRow,
+      this.buildTabs(),
+      this.announcer,
+    );
     ipc.onMessage((m) => this.onMessage(m));
     new ResizeObserver(() => this.schedule()).observe(this.scroller);
     // A theme switch changes the body class and the CSS variables: the canvas and the SVG colours are drawn, not styled.
@@ -73,7 +90,11 @@ export class App {
       this.emptyNote,
       this.legend,
       this.scroller,
-      html('p', { class: 'muted hint' }, 'Full cells: the disentangler\'s value. Small squares marked ≥: the closed-form ridge lower bound where the disentangler has not run (or not yet). A dot: a pair still running. Faint grey: not computed. Linear CKA is similarity, not knowledge consistency.'),
+      html(
+        'p',
+        { class: 'muted hint' },
+        "Full cells: the disentangler's value. Small squares marked ≥: the closed-form ridge lower bound where the disentangler has not run (or not yet). A dot: a pair still running. Faint grey: not computed. Linear CKA is similarity, not knowledge consistency.",
+      ),
     );
     const labels: Record<Tab, string> = { heatmap: 'Heatmap', strip: 'Layer strip', pair: 'Pair drill-down' };
     const bodies: Record<Tab, HTMLElement> = { heatmap: heatPanel, strip: this.stripBox, pair: this.drillBox };
@@ -107,7 +128,13 @@ export class App {
       this.view = { ...this.view, analysisId: m.record.id, selected: undefined, focus: undefined };
     }
     if (this.data.focus && (m.type === 'kc/focus' || (m.type === 'kc/record' && m.focus))) {
-      this.view = { ...this.view, focus: this.data.focus, tab: 'pair', direction: this.data.focus.direction, selected: undefined };
+      this.view = {
+        ...this.view,
+        focus: this.data.focus,
+        tab: 'pair',
+        direction: this.data.focus.direction,
+        selected: undefined,
+      };
       this.tabs.selectedIndex = TABS.indexOf('pair');
       this.toolbar.showDirection(this.data.focus.direction);
     }
@@ -139,14 +166,21 @@ export class App {
 
     // Measured, not asserted: the browser test reads this entry to print the rebuild + draw time of a big matrix.
     const started = performance.now();
-    this.model = buildHeatmap(report, { measure: this.view.measure, direction: this.view.direction, sort: this.view.sort, inFlight: inFlight(this.data) });
+    this.model = buildHeatmap(report, {
+      measure: this.view.measure,
+      direction: this.view.direction,
+      sort: this.view.sort,
+      inFlight: inFlight(this.data),
+    });
     // A focus from the host (a CodeLens, a restore) also moves the heatmap selection onto its cell.
     const focusCell = this.view.focus ? cellOf(this.model, this.view.focus) : undefined;
     this.heatmap.setModel(this.model, this.view.selected ?? focusCell);
     const empty = this.model.rows.length === 0 || this.model.cols.length === 0;
     this.emptyNote.hidden = !empty;
-    this.emptyNote.textContent = !record ? 'Waiting for an analysis…'
-      : record.status === 'running' ? 'Comparing: cells appear as the layers are measured.'
+    this.emptyNote.textContent = !record
+      ? 'Waiting for an analysis…'
+      : record.status === 'running'
+        ? 'Comparing: cells appear as the layers are measured.'
         : 'No layer pairs to show: this analysis has no results.';
     this.legend.hidden = empty;
     this.scroller.hidden = empty;
@@ -154,23 +188,45 @@ export class App {
     drawLegend(this.legend, this.model.measure.label, !!this.model.measure.higherIsWorse);
 
     const strip = layerStrip(report, this.view.direction ?? 'A->B');
-    this.stripBox.replaceChildren(strip.length ? stripChart(strip, readTheme()) : html('p', { class: 'muted' }, 'No disentangler pairs in this direction yet.'));
-    if (strip.length) this.stripBox.append(html('p', { class: 'muted' }, 'The paper\'s diagnosis view: how much of each B layer A explains, by depth. Reliable layers keep a high low-order share across seeds.'));
+    this.stripBox.replaceChildren(
+      strip.length
+        ? stripChart(strip, readTheme())
+        : html('p', { class: 'muted' }, 'No disentangler pairs in this direction yet.'),
+    );
+    if (strip.length)
+      this.stripBox.append(
+        html(
+          'p',
+          { class: 'muted' },
+          "The paper's diagnosis view: how much of each B layer A explains, by depth. Reliable layers keep a high low-order share across seeds.",
+        ),
+      );
 
     if (this.view.focus) renderDrilldown(this.drillBox, report, this.view.focus);
-    else this.drillBox.replaceChildren(html('p', { class: 'muted' }, 'Click a heatmap cell (or select one and press Enter) to see its pair.'));
+    else
+      this.drillBox.replaceChildren(
+        html('p', { class: 'muted' }, 'Click a heatmap cell (or select one and press Enter) to see its pair.'),
+      );
   }
 
   private modelNames(): { a: string; b: string } {
     const base = (p: string | undefined) => (p ?? '').split(/[\\/]/).pop() || '?';
     const { report, names, record } = this.data;
-    return { a: report.models?.a.name ?? names?.a ?? base(record?.modelA), b: report.models?.b.name ?? names?.b ?? base(record?.modelB) };
+    return {
+      a: report.models?.a.name ?? names?.a ?? base(record?.modelA),
+      b: report.models?.b.name ?? names?.b ?? base(record?.modelB),
+    };
   }
 
   private onSelect(row: number, col: number): void {
     this.view = { ...this.view, selected: { row, col } };
     this.ipc.setState(this.view);
-    if (this.model) this.announce(describeCell(this.model, this.data.report, this.data.record?.status === 'running', row, col).slice(0, 2).join('. '));
+    if (this.model)
+      this.announce(
+        describeCell(this.model, this.data.report, this.data.record?.status === 'running', row, col)
+          .slice(0, 2)
+          .join('. '),
+      );
   }
 
   private openCell(row: number, col: number): void {
@@ -187,8 +243,14 @@ export class App {
 
   private exportSource(): ExportSource {
     return {
-      analysisId: this.data.record?.id, view: this.view, model: this.model, title: this.header.titleText, names: this.modelNames(),
-      heatmap: [[this.legend], [this.heatmap.canvas]], strip: this.stripBox, drilldown: this.drillBox,
+      analysisId: this.data.record?.id,
+      view: this.view,
+      model: this.model,
+      title: this.header.titleText,
+      names: this.modelNames(),
+      heatmap: [[this.legend], [this.heatmap.canvas]],
+      strip: this.stripBox,
+      drilldown: this.drillBox,
     };
   }
 

@@ -1,5 +1,10 @@
 /** The webview's side of the panel channel: typed posting, validated receiving, and persisted view state. */
-import { isHostMessage, type HostMessage, type PanelViewState, type WebviewMessage } from '../src/protocol/webview.protocol';
+import {
+  isHostMessage,
+  type HostMessage,
+  type PanelViewState,
+  type WebviewMessage,
+} from '../src/protocol/webview.protocol';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;

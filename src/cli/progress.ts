@@ -21,7 +21,10 @@ const PLAIN_INTERVAL_MS = 30_000;
  * the job is alive (with the time spent and the time left) without a flood of carriage returns; nothing with `quiet`. Labels and log lines name layers and models: they are printed
  * as text (terminalText), never as control sequences.
  */
-export function createProgressBar(stream: NodeJS.WriteStream, options: { now?: () => number; quiet?: boolean } = {}): ProgressBar {
+export function createProgressBar(
+  stream: NodeJS.WriteStream,
+  options: { now?: () => number; quiet?: boolean } = {},
+): ProgressBar {
   const now = options.now ?? Date.now;
   const started = now();
   const tty = Boolean(stream.isTTY);
@@ -55,7 +58,9 @@ export function createProgressBar(stream: NodeJS.WriteStream, options: { now?: (
       if (step !== lastStep || now() - lastDraw >= PLAIN_INTERVAL_MS) {
         lastStep = step;
         lastDraw = now();
-        stream.write(`[${percent(progress).trim()} · ${formatDuration((now() - started) / 1000)}] ${terminalText(progressLabel(progress))}\n`);
+        stream.write(
+          `[${percent(progress).trim()} · ${formatDuration((now() - started) / 1000)}] ${terminalText(progressLabel(progress))}\n`,
+        );
       }
     },
     log(line) {

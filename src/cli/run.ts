@@ -12,9 +12,10 @@ export async function runCli(program: Command, argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (error) {
     process.exitCode = error instanceof CancelledError ? 130 : 1;
-    const message = error instanceof KcError || error instanceof CancelledError
-      ? error.message
-      : `internal error: ${error instanceof Error ? error.message : String(error)}`;
+    const message =
+      error instanceof KcError || error instanceof CancelledError
+        ? error.message
+        : `internal error: ${error instanceof Error ? error.message : String(error)}`;
     // Messages quote layer names, paths and file content: one line of text, never terminal control sequences.
     process.stderr.write(`kc: ${terminalText(message)}\n`);
     if (process.env.KC_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);

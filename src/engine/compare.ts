@@ -24,8 +24,15 @@ import { inputTarget, modelRef } from './compare/model-ref';
 import { TOOL_NAME, TOOL_VERSION } from './version';
 import {
   REPORT_SCHEMA_VERSION,
-  type DisentangleSettings, type Direction, type LayerInfo, type ModelRef, type PairResult, type Report,
-  type ReportHeader, type SkippedPair, type StageTimings,
+  type DisentangleSettings,
+  type Direction,
+  type LayerInfo,
+  type ModelRef,
+  type PairResult,
+  type Report,
+  type ReportHeader,
+  type SkippedPair,
+  type StageTimings,
 } from '../protocol/report';
 import type { CompareListener, CompareOptions } from '../protocol/compare';
 
@@ -97,24 +104,59 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
       },
       models: { a: refA, b: refB },
     };
-    hooks.onStarted?.({ header, plan: pairing.pairs.flatMap((p) => directions.map((direction) => ({ ...p, direction }))) });
+    hooks.onStarted?.({
+      header,
+      plan: pairing.pairs.flatMap((p) => directions.map((direction) => ({ ...p, direction }))),
+    });
     timings.loadSeconds = done();
 
     done = stage();
-    const fa = await extractFeatures(a, 'A', probe, options.probe.normalization, rowsA.names, path.join(cacheRoot, 'a'), { signal, onProgress: progress.extract('A') });
-    const fb = await extractFeatures(b, 'B', probe, options.probe.normalization, rowsB.names, path.join(cacheRoot, 'b'), { signal, onProgress: progress.extract('B') });
+    const fa = await extractFeatures(
+      a,
+      'A',
+      probe,
+      options.probe.normalization,
+      rowsA.names,
+      path.join(cacheRoot, 'a'),
+      { signal, onProgress: progress.extract('A') },
+    );
+    const fb = await extractFeatures(
+      b,
+      'B',
+      probe,
+      options.probe.normalization,
+      rowsB.names,
+      path.join(cacheRoot, 'b'),
+      { signal, onProgress: progress.extract('B') },
+    );
     timings.extractSeconds = done();
 
     done = stage();
     const matrix = await similarityMatrix(rowsA.names, fa, rowsB.names, fb, {
-      ridge: options.allPairs ?? false, directions, kernel: settings.kernel, testFraction: settings.testFraction, seed: settings.seed, signal, onProgress: progress.similarity(),
+      ridge: options.allPairs ?? false,
+      directions,
+      kernel: settings.kernel,
+      testFraction: settings.testFraction,
+      seed: settings.seed,
+      signal,
+      onProgress: progress.similarity(),
     });
     hooks.onMatrix?.(matrix);
     timings.similaritySeconds = done();
 
     done = stage();
     const images = { A: new ProbeImages(probe, inputTarget(a)), B: new ProbeImages(probe, inputTarget(b)) };
-    const { pairs, skipped } = await disentanglePairs(pairing, directions, fa, fb, settings, backend, images, hooks, progress);
+    const { pairs, skipped } = await disentanglePairs(
+      pairing,
+      directions,
+      fa,
+      fb,
+      settings,
+      backend,
+      images,
+      hooks,
+      progress,
+    );
     timings.disentangleSeconds = done();
     timings.totalSeconds = (performance.now() - started) / 1000;
 
@@ -126,7 +168,9 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
       matrix,
       timings,
       warnings: [
-        ...(probe.warning ? [probe.warning] : []), ...probe.warnings, ...pairingWarnings(pairing, layersA, layersB),
+        ...(probe.warning ? [probe.warning] : []),
+        ...probe.warnings,
+        ...pairingWarnings(pairing, layersA, layersB),
         ...[rowsA.warning, rowsB.warning].filter((w): w is string => w !== undefined),
         ...new Set(pairs.flatMap((p) => p.warnings ?? [])),
         ...skipped.map((s) => `${s.layerA} ↔ ${s.layerB} ${s.direction} skipped: ${s.reason}`),
@@ -147,8 +191,14 @@ const PAIR_DATA_ERRORS: ReadonlySet<KcErrorCode> = new Set(['invalid-input', 'sh
  * on its pair's data is skipped with the reason; the other pairs complete.
  */
 async function disentanglePairs(
-  pairing: Pairing, directions: Direction[], fa: ExtractedFeatures, fb: ExtractedFeatures,
-  settings: DisentangleSettings, backend: TrainingBackend, images: Record<'A' | 'B', ProbeImages>, hooks: CompareHooks,
+  pairing: Pairing,
+  directions: Direction[],
+  fa: ExtractedFeatures,
+  fb: ExtractedFeatures,
+  settings: DisentangleSettings,
+  backend: TrainingBackend,
+  images: Record<'A' | 'B', ProbeImages>,
+  hooks: CompareHooks,
   progress: ProgressTracker,
 ): Promise<{ pairs: PairResult[]; skipped: SkippedPair[] }> {
   const total = pairing.pairs.length * directions.length;
@@ -194,7 +244,10 @@ async function disentanglePairs(
 async function attachProbeImages(result: PairResult, images: ProbeImages, signal?: CancelSignal): Promise<void> {
   const samples = result.maps?.samples;
   if (!samples?.length) return;
-  const found = await images.get(samples.map((s) => s.index), signal);
+  const found = await images.get(
+    samples.map((s) => s.index),
+    signal,
+  );
   for (const s of samples) {
     const image = found.get(s.index);
     if (image) s.image = image;
@@ -207,10 +260,14 @@ function preprocessing(fa: ExtractedFeatures, fb: ExtractedFeatures): string {
 
 function pairingWarnings(pairing: Pairing, layersA: LayerInfo[], layersB: LayerInfo[]): string[] {
   if (pairing.byDepth) {
-    return [`${pairing.byDepth.map((p) => `${p.layerA} ↔ ${p.layerB}`).join(', ')}: no same-named probe point in the other model, paired by relative depth; choose pairs with --layers-a/--layers-b`];
+    return [
+      `${pairing.byDepth.map((p) => `${p.layerA} ↔ ${p.layerB}`).join(', ')}: no same-named probe point in the other model, paired by relative depth; choose pairs with --layers-a/--layers-b`,
+    ];
   }
   if (pairing.rule !== 'relative-depth') return [];
-  return [`the models share no layer names: probe points were paired by relative depth (${layersA.length} vs ${layersB.length} layers); choose pairs with --layers-a/--layers-b`];
+  return [
+    `the models share no layer names: probe points were paired by relative depth (${layersA.length} vs ${layersB.length} layers); choose pairs with --layers-a/--layers-b`,
+  ];
 }
 
 /** The layer table of one model file (parses the model; runs nothing). */

@@ -6,12 +6,14 @@ export type { KcErrorCode };
  * with which file or shape, and what to do.
  */
 export class KcError extends Error {
-  constructor(message: string, readonly code: KcErrorCode = 'invalid-input') {
+  constructor(
+    message: string,
+    readonly code: KcErrorCode = 'invalid-input',
+  ) {
     super(message);
     this.name = new.target.name;
   }
 }
-
 
 export class ShapeMismatchError extends KcError {
   constructor(message: string) {
@@ -20,7 +22,10 @@ export class ShapeMismatchError extends KcError {
 }
 
 export class ModelParseError extends KcError {
-  constructor(message: string, readonly file?: string) {
+  constructor(
+    message: string,
+    readonly file?: string,
+  ) {
     super(message, 'model-parse');
   }
 }

@@ -30,22 +30,38 @@ export interface Pairing {
  *   same-named partner still pair by relative depth among themselves where that crosses no same-named pair (a
  *   wider variant of a net keeps its deepest layers in the comparison).
  */
-export function pairLayers(layersA: LayerInfo[], layersB: LayerInfo[], explicitA?: string[], explicitB?: string[]): Pairing {
+export function pairLayers(
+  layersA: LayerInfo[],
+  layersB: LayerInfo[],
+  explicitA?: string[],
+  explicitB?: string[],
+): Pairing {
   const a = explicitA?.length ? explicitA.map((n) => findLayer(layersA, n, 'A')) : probePoints(layersA, 'A');
   const b = explicitB?.length ? explicitB.map((n) => findLayer(layersB, n, 'B')) : probePoints(layersB, 'B');
   if (explicitA?.length && explicitB?.length) {
     if (explicitA.length !== explicitB.length) {
-      throw new KcError(`--layers-a names ${explicitA.length} layers and --layers-b ${explicitB.length}: give lists of equal length (they pair in order)`);
+      throw new KcError(
+        `--layers-a names ${explicitA.length} layers and --layers-b ${explicitB.length}: give lists of equal length (they pair in order)`,
+      );
     }
-    return { layersA: names(a), layersB: names(b), pairs: a.map((l, i) => ({ layerA: l.name, layerB: b[i].name })), rule: 'explicit' };
+    return {
+      layersA: names(a),
+      layersB: names(b),
+      pairs: a.map((l, i) => ({ layerA: l.name, layerB: b[i].name })),
+      rule: 'explicit',
+    };
   }
   if (explicitA?.length || explicitB?.length) {
     // One side is fixed; its partners come from all of the other model's layers, not only the probe points.
     const fixedIsA = Boolean(explicitA?.length);
     const fixed = fixedIsA ? a : b;
     const others = fixedIsA ? layersB : layersA;
-    const partners = fixed.map((l) => others.find((o) => o.name === l.name) ?? nearestByDepth(l, fixedIsA ? layersA : layersB, others));
-    const pairs = fixed.map((l, i) => (fixedIsA ? { layerA: l.name, layerB: partners[i].name } : { layerA: partners[i].name, layerB: l.name }));
+    const partners = fixed.map(
+      (l) => others.find((o) => o.name === l.name) ?? nearestByDepth(l, fixedIsA ? layersA : layersB, others),
+    );
+    const pairs = fixed.map((l, i) =>
+      fixedIsA ? { layerA: l.name, layerB: partners[i].name } : { layerA: partners[i].name, layerB: l.name },
+    );
     return {
       layersA: fixedIsA ? names(a) : unique(pairs.map((p) => p.layerA)),
       layersB: fixedIsA ? unique(pairs.map((p) => p.layerB)) : names(b),
@@ -58,15 +74,22 @@ export function pairLayers(layersA: LayerInfo[], layersB: LayerInfo[], explicitA
   if (shared.length > 0) {
     const byDepth = unsharedByDepth(a, layersA, b, layersB, shared);
     const depthA = new Map(layersA.map((l) => [l.name, l.depth]));
-    const pairs = [...shared.map((l) => ({ layerA: l.name, layerB: l.name })), ...byDepth]
-      .sort((x, y) => (depthA.get(x.layerA) ?? 0) - (depthA.get(y.layerA) ?? 0));
+    const pairs = [...shared.map((l) => ({ layerA: l.name, layerB: l.name })), ...byDepth].sort(
+      (x, y) => (depthA.get(x.layerA) ?? 0) - (depthA.get(y.layerA) ?? 0),
+    );
     return { layersA: names(a), layersB: names(b), pairs, rule: 'same-name', ...(byDepth.length ? { byDepth } : {}) };
   }
   return { layersA: names(a), layersB: names(b), pairs: pairByDepth(a, layersA, b, layersB), rule: 'relative-depth' };
 }
 
 /** The probe points without a same-named partner, paired by relative depth, keeping only pairs that cross no same-named pair. */
-function unsharedByDepth(a: LayerInfo[], allA: LayerInfo[], b: LayerInfo[], allB: LayerInfo[], shared: LayerInfo[]): LayerPair[] {
+function unsharedByDepth(
+  a: LayerInfo[],
+  allA: LayerInfo[],
+  b: LayerInfo[],
+  allB: LayerInfo[],
+  shared: LayerInfo[],
+): LayerPair[] {
   const namesA = new Set(a.map((l) => l.name));
   const namesB = new Set(b.map((l) => l.name));
   const restA = a.filter((l) => !namesB.has(l.name));
@@ -122,23 +145,26 @@ export function pairByDepth(a: LayerInfo[], allA: LayerInfo[], b: LayerInfo[], a
   }
   const shortList = swap ? b : a;
   const longList = swap ? a : b;
-  return shortList.map((l, i) => (swap
-    ? { layerA: longList[chosen[i]].name, layerB: l.name }
-    : { layerA: l.name, layerB: longList[chosen[i]].name }));
+  return shortList.map((l, i) =>
+    swap ? { layerA: longList[chosen[i]].name, layerB: l.name } : { layerA: l.name, layerB: longList[chosen[i]].name },
+  );
 }
 
 function nearestByDepth(layer: LayerInfo, own: LayerInfo[], others: LayerInfo[]): LayerInfo {
   const r = relativeDepth(layer, own);
   const candidates = others.some((o) => o.probePoint) ? others.filter((o) => o.probePoint) : others;
   let best = candidates[0];
-  for (const o of candidates) if (Math.abs(relativeDepth(o, others) - r) < Math.abs(relativeDepth(best, others) - r)) best = o;
+  for (const o of candidates)
+    if (Math.abs(relativeDepth(o, others) - r) < Math.abs(relativeDepth(best, others) - r)) best = o;
   return best;
 }
 
 function probePoints(layers: LayerInfo[], side: 'A' | 'B'): LayerInfo[] {
   const points = layers.filter((l) => l.probePoint);
   if (points.length === 0) {
-    throw new KcError(`model ${side} has no probe points: choose layers with --layers-${side.toLowerCase()} (see kc layers)`);
+    throw new KcError(
+      `model ${side} has no probe points: choose layers with --layers-${side.toLowerCase()} (see kc layers)`,
+    );
   }
   return points;
 }
@@ -146,8 +172,14 @@ function probePoints(layers: LayerInfo[], side: 'A' | 'B'): LayerInfo[] {
 function findLayer(layers: LayerInfo[], name: string, side: 'A' | 'B'): LayerInfo {
   const found = layers.find((l) => l.name === name);
   if (!found) {
-    const hint = layers.filter((l) => l.probePoint).map((l) => l.name).slice(0, 8).join(', ');
-    throw new KcError(`model ${side} has no layer named "${name}"${hint ? ` (probe points: ${hint})` : ''}: see kc layers`);
+    const hint = layers
+      .filter((l) => l.probePoint)
+      .map((l) => l.name)
+      .slice(0, 8)
+      .join(', ');
+    throw new KcError(
+      `model ${side} has no layer named "${name}"${hint ? ` (probe points: ${hint})` : ''}: see kc layers`,
+    );
   }
   return found;
 }

@@ -62,7 +62,13 @@ export class ProgressTracker {
       const f = step.total > 0 ? Math.min(1, Math.max(0, step.done / step.total)) : 0;
       this.reported = Math.max(this.reported, from + (to - from) * f);
       const etaSeconds = this.eta();
-      this.sink?.({ ...extra, ...step, phase, overallFraction: this.reported, ...(etaSeconds !== undefined ? { etaSeconds } : {}) });
+      this.sink?.({
+        ...extra,
+        ...step,
+        phase,
+        overallFraction: this.reported,
+        ...(etaSeconds !== undefined ? { etaSeconds } : {}),
+      });
     };
   }
 

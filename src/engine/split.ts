@@ -13,7 +13,10 @@ export function splitIndices(n: number, testFraction: number, seed: number): { t
     throw new KcError(`test fraction must be between 0 and 1 (exclusive), got ${testFraction}`);
   }
   const nTest = Math.min(n - 1, Math.max(1, Math.round(n * testFraction)));
-  const order = shuffle(Int32Array.from({ length: n }, (_, i) => i), createRng(seed));
+  const order = shuffle(
+    Int32Array.from({ length: n }, (_, i) => i),
+    createRng(seed),
+  );
   const test = order.slice(0, nTest).sort();
   const train = order.slice(nTest).sort();
   return { train, test };

@@ -37,7 +37,11 @@ export function readConfig(scope?: vscode.ConfigurationScope): KcConfig {
     probe: {
       source: resolveProbeSource(c.get<string>('probe.source', 'mnist'), folderOf(scope)),
       count: c.get<number>('probe.count', 1000),
-      ...probeNormalization(c.get<number[]>('probe.range'), c.get<number[]>('probe.mean'), c.get<number[]>('probe.std')),
+      ...probeNormalization(
+        c.get<number[]>('probe.range'),
+        c.get<number[]>('probe.mean'),
+        c.get<number[]>('probe.std'),
+      ),
     },
     preset: c.get<PresetName>('preset', 'fast'),
     overrides,

@@ -67,26 +67,42 @@ export function activate(context: vscode.ExtensionContext): KnowledgeConsistency
     jobs,
     modelsTree,
     analysesTree,
-    vscode.window.createTreeView('knowledgeConsistency.models', { treeDataProvider: modelsTree, showCollapseAll: true }),
+    vscode.window.createTreeView('knowledgeConsistency.models', {
+      treeDataProvider: modelsTree,
+      showCollapseAll: true,
+    }),
     vscode.window.createTreeView('knowledgeConsistency.analyses', { treeDataProvider: analysesTree }),
     ...registerEngineCommands(worker, log),
     ...registerModelCommands(index, modelsTree, reference),
-    ...registerCompareCommands({ index, reference, jobs, worker, featureCacheDir: () => path.join(cacheRoot, 'features') }),
+    ...registerCompareCommands({
+      index,
+      reference,
+      jobs,
+      worker,
+      featureCacheDir: () => path.join(cacheRoot, 'features'),
+    }),
     ...registerAnalysisCommands({ store, jobs, index, worker, panel: () => services.panel }),
     index.onDidChangeModelFile((uri) => {
       void store.checkStale(uri.fsPath);
       void reference.forgetIfGone(uri);
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (affects(event, 'extraModelGlobs', 'discovery.maxFiles') || event.affectsConfiguration('files.exclude') || event.affectsConfiguration('search.exclude')) {
+      if (
+        affects(event, 'extraModelGlobs', 'discovery.maxFiles') ||
+        event.affectsConfiguration('files.exclude') ||
+        event.affectsConfiguration('search.exclude')
+      ) {
         if (index.scanned) void index.rescan();
       }
       // The worker's heap limit is fixed at its start: the next job gets a fresh one.
       if (affects(event, 'workerMemoryLimitMb')) void worker.restart();
       if (affects(event, 'cacheLocation')) {
-        void vscode.window.showInformationMessage('Knowledge Consistency: the new cache location applies after the window reloads.', 'Reload Window').then(
-          (choice) => choice && vscode.commands.executeCommand('workbench.action.reloadWindow'),
-        );
+        void vscode.window
+          .showInformationMessage(
+            'Knowledge Consistency: the new cache location applies after the window reloads.',
+            'Reload Window',
+          )
+          .then((choice) => choice && vscode.commands.executeCommand('workbench.action.reloadWindow'));
       }
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => {
@@ -96,7 +112,9 @@ export function activate(context: vscode.ExtensionContext): KnowledgeConsistency
   void store.restore();
   services.panel = registerPanel(context, services);
   registerInlineReports(context, services);
-  log.info(`activated (${context.extension.packageJSON.version as string}); workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode: models are listed, never run'}; cache ${cacheRoot}`);
+  log.info(
+    `activated (${context.extension.packageJSON.version as string}); workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode: models are listed, never run'}; cache ${cacheRoot}`,
+  );
 
   return {
     models: async () => (await index.list()).map((m) => m.uri),

@@ -23,7 +23,11 @@ export interface ProbeNormalizationSetting {
 }
 
 /** Only values that differ from the defaults, so analyses cached before these settings keep their keys. */
-export function probeNormalization(range: number[] | undefined, mean: number[] | undefined, std: number[] | undefined): { normalization?: ProbeNormalizationSetting } {
+export function probeNormalization(
+  range: number[] | undefined,
+  mean: number[] | undefined,
+  std: number[] | undefined,
+): { normalization?: ProbeNormalizationSetting } {
   const n: ProbeNormalizationSetting = {};
   if (range?.length === 2 && !(range[0] === 0 && range[1] === 1)) n.range = [range[0], range[1]];
   if (mean?.length) n.mean = mean;

@@ -9,7 +9,8 @@ const finite = (v: number | null | undefined): v is number => v !== null && v !=
 export const fmt = (v: number | null | undefined, digits = 3): string => (finite(v) ? v.toFixed(digits) : MISSING);
 
 /** A fraction as a percentage: "93.7 %". */
-export const pct = (v: number | null | undefined, digits = 1): string => (finite(v) ? `${(v * 100).toFixed(digits)} %` : MISSING);
+export const pct = (v: number | null | undefined, digits = 1): string =>
+  finite(v) ? `${(v * 100).toFixed(digits)} %` : MISSING;
 
 /** Fixed decimals, or scientific for tiny and huge magnitudes (losses, variances): "0.012", "3.40e-5". */
 export function num(v: number | null | undefined, digits = 3): string {
@@ -22,4 +23,5 @@ export function num(v: number | null | undefined, digits = 3): string {
 export const spreadPct = (sd: number | null | undefined): string => (finite(sd) ? ` ± ${(sd * 100).toFixed(1)} %` : '');
 
 /** "4.21 s", "37.5 s". */
-export const seconds = (v: number | undefined): string => (finite(v) ? (v < 10 ? `${v.toFixed(2)} s` : `${v.toFixed(1)} s`) : MISSING);
+export const seconds = (v: number | undefined): string =>
+  finite(v) ? (v < 10 ? `${v.toFixed(2)} s` : `${v.toFixed(1)} s`) : MISSING;

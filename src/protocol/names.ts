@@ -4,7 +4,18 @@
  */
 
 /** Folder names that say where a model sits in a project rather than which model it is. */
-const GENERIC_DIRS = new Set(['tfjs', 'onnx', 'model', 'models', 'web_model', 'tfjs_model', 'graph_model', 'layers_model', 'export', 'exported']);
+const GENERIC_DIRS = new Set([
+  'tfjs',
+  'onnx',
+  'model',
+  'models',
+  'web_model',
+  'tfjs_model',
+  'graph_model',
+  'layers_model',
+  'export',
+  'exported',
+]);
 
 /**
  * "nets/resnet18.onnx" → "resnet18"; "mnist-cnn-seed1/model.onnx" → "mnist-cnn-seed1";

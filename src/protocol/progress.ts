@@ -54,10 +54,14 @@ export function formatDuration(seconds: number): string {
 /** The one-line text of a progress update, the same in the CLI, the notification and the panel. */
 export function progressLabel(p: Progress, options: { counts?: boolean } = {}): string {
   const what =
-    p.phase === 'load' ? 'loading models'
-      : p.phase === 'extract' ? `extracting features of ${p.model ?? 'a model'}`
-        : p.phase === 'similarity' ? 'similarity matrix'
-          : p.pair ? `pair ${p.pair.index}/${p.pair.count} ${p.pair.layerA} → ${p.pair.layerB} ${p.pair.direction}`
+    p.phase === 'load'
+      ? 'loading models'
+      : p.phase === 'extract'
+        ? `extracting features of ${p.model ?? 'a model'}`
+        : p.phase === 'similarity'
+          ? 'similarity matrix'
+          : p.pair
+            ? `pair ${p.pair.index}/${p.pair.count} ${p.pair.layerA} → ${p.pair.layerB} ${p.pair.direction}`
             : 'disentangling';
   const parts = [what];
   if (options.counts !== false && p.total > 0) parts.push(`${PROGRESS_UNIT[p.phase]} ${p.done}/${p.total}`);

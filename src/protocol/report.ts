@@ -154,7 +154,11 @@ export interface PairMaps {
   /** Explained fraction per spatial position of B, row-major H×W. */
   perPosition: { height: number; width: number; values: number[] };
   /** Mean ε energy per position for a few held-out probe samples, for overlays on the probe images. */
-  samples?: Array<{ index: number; inconsistentEnergy: number[]; image?: { height: number; width: number; channels: number; values: number[] } }>;
+  samples?: Array<{
+    index: number;
+    inconsistentEnergy: number[];
+    image?: { height: number; width: number; channels: number; values: number[] };
+  }>;
 }
 
 /** Standard deviation across seeds of the headline numbers (present when settings.seeds > 1). */

@@ -50,36 +50,82 @@ export interface RecordMessage {
   names?: { a: string; b: string };
 }
 /** One disentangler pair finished (streamed while running). */
-export interface PairResultMessage { type: 'kc/pairResult'; analysisId: string; pair: PairResult }
+export interface PairResultMessage {
+  type: 'kc/pairResult';
+  analysisId: string;
+  pair: PairResult;
+}
 /** The all-pairs cheap-measure matrix arrived or grew (streamed before the disentangler cells). */
-export interface MatrixMessage { type: 'kc/matrix'; analysisId: string; matrix: SimilarityMatrix }
-export interface ProgressMessage { type: 'kc/progress'; analysisId: string; progress: PanelProgress }
-export interface StatusMessage { type: 'kc/status'; analysisId: string; status: AnalysisStatus; error?: string }
+export interface MatrixMessage {
+  type: 'kc/matrix';
+  analysisId: string;
+  matrix: SimilarityMatrix;
+}
+export interface ProgressMessage {
+  type: 'kc/progress';
+  analysisId: string;
+  progress: PanelProgress;
+}
+export interface StatusMessage {
+  type: 'kc/status';
+  analysisId: string;
+  status: AnalysisStatus;
+  error?: string;
+}
 /** Open the drill-down of one pair. */
-export interface FocusMessage { type: 'kc/focus'; focus: PairFocus }
+export interface FocusMessage {
+  type: 'kc/focus';
+  focus: PairFocus;
+}
 /** A model file changed after the analysis ran: the panel must say so. */
-export interface StaleMessage { type: 'kc/stale'; analysisId: string; stale: boolean }
+export interface StaleMessage {
+  type: 'kc/stale';
+  analysisId: string;
+  stale: boolean;
+}
 /** Outcome of an export the webview asked for. */
-export interface ExportDoneMessage { type: 'kc/exportDone'; format: ExportFormat; path?: string; error?: string }
+export interface ExportDoneMessage {
+  type: 'kc/exportDone';
+  format: ExportFormat;
+  path?: string;
+  error?: string;
+}
 
 export type HostMessage =
-  | RecordMessage | PairResultMessage | MatrixMessage | ProgressMessage | StatusMessage
-  | FocusMessage | StaleMessage | ExportDoneMessage;
+  | RecordMessage
+  | PairResultMessage
+  | MatrixMessage
+  | ProgressMessage
+  | StatusMessage
+  | FocusMessage
+  | StaleMessage
+  | ExportDoneMessage;
 
 // ---- webview → host -------------------------------------------------------------------------------------------
 
 export type ExportFormat = 'png' | 'csv' | 'json';
 
 /** The webview booted (or reloaded) and can receive the record. */
-export interface ReadyMessage { type: 'kc/ready'; analysisId?: string }
+export interface ReadyMessage {
+  type: 'kc/ready';
+  analysisId?: string;
+}
 /** The user opened a pair's drill-down (the host remembers it for restore). */
-export interface OpenPairMessage { type: 'kc/openPair'; analysisId: string; focus: PairFocus }
+export interface OpenPairMessage {
+  type: 'kc/openPair';
+  analysisId: string;
+  focus: PairFocus;
+}
 export type ExportMessage =
   | { type: 'kc/export'; analysisId: string; format: 'png'; dataUrl: string; suggestedName: string }
   | { type: 'kc/export'; analysisId: string; format: 'csv'; content: string; suggestedName: string }
   | { type: 'kc/export'; analysisId: string; format: 'json'; suggestedName: string };
 /** Show a model file of the analysis in the Explorer. */
-export interface RevealModelMessage { type: 'kc/revealModel'; analysisId: string; which: 'a' | 'b' }
+export interface RevealModelMessage {
+  type: 'kc/revealModel';
+  analysisId: string;
+  which: 'a' | 'b';
+}
 
 export type WebviewMessage = ReadyMessage | OpenPairMessage | ExportMessage | RevealModelMessage;
 
@@ -97,7 +143,14 @@ export interface PanelViewState {
 // ---- validation -----------------------------------------------------------------------------------------------
 
 const HOST_TYPES: ReadonlySet<string> = new Set<HostMessage['type']>([
-  'kc/record', 'kc/pairResult', 'kc/matrix', 'kc/progress', 'kc/status', 'kc/focus', 'kc/stale', 'kc/exportDone',
+  'kc/record',
+  'kc/pairResult',
+  'kc/matrix',
+  'kc/progress',
+  'kc/status',
+  'kc/focus',
+  'kc/stale',
+  'kc/exportDone',
 ]);
 
 /** Upper bound for a PNG data URL from the webview (a 4k × 4k screenshot is far below it). */
@@ -154,7 +207,11 @@ export function parseWebviewMessage(v: unknown): { ok: true; message: WebviewMes
       if (!isFileName(v.suggestedName)) return fail('suggestedName must be a plain file name');
       const base = { type: 'kc/export' as const, analysisId: v.analysisId, suggestedName: v.suggestedName };
       if (v.format === 'png') {
-        if (typeof v.dataUrl !== 'string' || !v.dataUrl.startsWith('data:image/png;base64,') || v.dataUrl.length > MAX_DATA_URL) {
+        if (
+          typeof v.dataUrl !== 'string' ||
+          !v.dataUrl.startsWith('data:image/png;base64,') ||
+          v.dataUrl.length > MAX_DATA_URL
+        ) {
           return fail('dataUrl must be a PNG data URL');
         }
         return { ok: true, message: { ...base, format: 'png', dataUrl: v.dataUrl } };

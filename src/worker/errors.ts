@@ -7,7 +7,8 @@ import { WorkerErrorCodes, type UserErrorData } from '../protocol/worker.protoco
 export function toResponseError(error: unknown): ResponseError<UserErrorData | undefined> {
   if (error instanceof ResponseError) return error;
   if (error instanceof CancelledError) return new ResponseError(WorkerErrorCodes.cancelled, 'cancelled', undefined);
-  if (error instanceof KcError) return new ResponseError(WorkerErrorCodes.userError, error.message, { code: error.code });
+  if (error instanceof KcError)
+    return new ResponseError(WorkerErrorCodes.userError, error.message, { code: error.code });
   const message = error instanceof Error ? error.message : String(error);
   return new ResponseError(ErrorCodes.InternalError, `internal error: ${message}`, undefined);
 }

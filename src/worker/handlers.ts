@@ -15,7 +15,11 @@ export function listModelLayers(params: ListLayersParams): Promise<ListLayersRes
   return listLayers(params.path);
 }
 
-export function compare(params: CompareParams, token: CancellationToken, listener: CompareListener & { log(message: string): void }): Promise<Report> {
+export function compare(
+  params: CompareParams,
+  token: CancellationToken,
+  listener: CompareListener & { log(message: string): void },
+): Promise<Report> {
   // The engine takes an AbortSignal-like flag; the JSON-RPC token flips it when the host sends $/cancelRequest.
   const abort = new AbortController();
   const subscription = token.onCancellationRequested(() => abort.abort());

@@ -33,19 +33,25 @@ async function answer<T>(method: string, work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (error) {
     const response = toResponseError(error);
-    if (response.code !== WorkerErrorCodes.userError && response.code !== WorkerErrorCodes.cancelled) log('error', `${method}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    if (response.code !== WorkerErrorCodes.userError && response.code !== WorkerErrorCodes.cancelled)
+      log('error', `${method}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     throw response;
   }
 }
 
 connection.onRequest(EngineInfoRequest.type, () => answer(EngineInfoRequest.method, engineInfo));
-connection.onRequest(ListLayersRequest.type, (params) => answer(ListLayersRequest.method, () => listModelLayers(params)));
+connection.onRequest(ListLayersRequest.type, (params) =>
+  answer(ListLayersRequest.method, () => listModelLayers(params)),
+);
 connection.onRequest(CompareRequest.type, (params, token) =>
   answer(CompareRequest.method, () =>
     compare(params, token, {
-      onStarted: (started) => void connection.sendNotification(StartedNotification.type, { jobId: params.jobId, ...started }),
-      onProgress: (progress) => void connection.sendNotification(ProgressNotification.type, { jobId: params.jobId, progress }),
-      onPairResult: (pair) => void connection.sendNotification(PairResultNotification.type, { jobId: params.jobId, pair }),
+      onStarted: (started) =>
+        void connection.sendNotification(StartedNotification.type, { jobId: params.jobId, ...started }),
+      onProgress: (progress) =>
+        void connection.sendNotification(ProgressNotification.type, { jobId: params.jobId, progress }),
+      onPairResult: (pair) =>
+        void connection.sendNotification(PairResultNotification.type, { jobId: params.jobId, pair }),
       onMatrix: (matrix) => void connection.sendNotification(MatrixNotification.type, { jobId: params.jobId, matrix }),
       log: (message) => log('info', `[${params.jobId}] ${message}`),
     }),

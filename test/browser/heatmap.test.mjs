@@ -7,7 +7,18 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { interpolateMagma, interpolateViridis } from 'd3-scale-chromatic';
 import { launchChromium } from '../harness/chromium.mjs';
-import { applyTheme, buildWebview, cellCenter, heatmapGeometry, openPanel, posted, record, root, send, serve } from './panel-page.mjs';
+import {
+  applyTheme,
+  buildWebview,
+  cellCenter,
+  heatmapGeometry,
+  openPanel,
+  posted,
+  record,
+  root,
+  send,
+  serve,
+} from './panel-page.mjs';
 
 const report = JSON.parse(readFileSync(join(root, 'test/fixtures/reports/sample-report.json'), 'utf8'));
 const outDir = join(root, '.test-output', 'browser');
@@ -15,7 +26,8 @@ const shot = (name) => join(outDir, `${name}.png`);
 
 const pct = (v) => `${(v * 100).toFixed(1)} %`;
 /** A d3 colour string as [r, g, b]. */
-const rgbOf = (c) => (c.startsWith('#') ? [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)) : c.match(/\d+/g).map(Number));
+const rgbOf = (c) =>
+  c.startsWith('#') ? [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)) : c.match(/\d+/g).map(Number);
 /** The colour the view must paint for a value: viridis from d3-scale-chromatic, on the view's 256-step table. */
 function expectedRgb(v) {
   const t = Math.round(Math.min(1, Math.max(0, v)) * 255) / 255;
@@ -33,14 +45,21 @@ function expectedLayers(side) {
 
 /** RGB of the canvas at a cell, sampled near its bottom-left corner (clear of the value text and the marker). */
 async function cellRgb(p, g, row, col) {
-  return p.$eval('#heatmap', (c, [x, y]) => {
-    const dpr = window.devicePixelRatio || 1;
-    return [...c.getContext('2d').getImageData(Math.round(x * dpr), Math.round(y * dpr), 1, 1).data].slice(0, 3);
-  }, [g.x0 + col * g.cell + 5, g.y0 + row * g.cell + g.cell - 6]);
+  return p.$eval(
+    '#heatmap',
+    (c, [x, y]) => {
+      const dpr = window.devicePixelRatio || 1;
+      return [...c.getContext('2d').getImageData(Math.round(x * dpr), Math.round(y * dpr), 1, 1).data].slice(0, 3);
+    },
+    [g.x0 + col * g.cell + 5, g.y0 + row * g.cell + g.cell - 6],
+  );
 }
 
 function assertRgbClose(actual, expected, what) {
-  assert.ok(actual.every((v, i) => Math.abs(v - expected[i]) <= 3), `${what}: got rgb(${actual}) expected rgb(${expected})`);
+  assert.ok(
+    actual.every((v, i) => Math.abs(v - expected[i]) <= 3),
+    `${what}: got rgb(${actual}) expected rgb(${expected})`,
+  );
 }
 
 describe('consistency panel webview', () => {
@@ -48,7 +67,11 @@ describe('consistency panel webview', () => {
   let server;
   const rowsA = expectedLayers('a');
   const colsB = expectedLayers('b');
-  const pairAB = report.pairs.find((p) => p.direction === 'A->B' && report.pairs.some((q) => q.direction === 'B->A' && q.layerA === p.layerA && q.layerB === p.layerB));
+  const pairAB = report.pairs.find(
+    (p) =>
+      p.direction === 'A->B' &&
+      report.pairs.some((q) => q.direction === 'B->A' && q.layerA === p.layerA && q.layerB === p.layerB),
+  );
 
   before(async () => {
     mkdirSync(outDir, { recursive: true });
@@ -67,11 +90,18 @@ describe('consistency panel webview', () => {
     const g = await heatmapGeometry(p);
     assert.equal(g.rows, rowsA.length);
     assert.equal(g.cols, colsB.length);
-    assert.match(await p.$eval('#heatmap', (c) => c.getAttribute('aria-label')), new RegExp(`${rowsA.length} layers of A by ${colsB.length} layers of B`));
+    assert.match(
+      await p.$eval('#heatmap', (c) => c.getAttribute('aria-label')),
+      new RegExp(`${rowsA.length} layers of A by ${colsB.length} layers of B`),
+    );
     // Every finished A→B pair is painted in its exact viridis colour at its (row, col).
     let checked = 0;
     for (const q of report.pairs.filter((x) => x.direction === 'A->B' && Number.isFinite(x.explained))) {
-      assertRgbClose(await cellRgb(p, g, rowsA.indexOf(q.layerA), colsB.indexOf(q.layerB)), expectedRgb(q.explained), `${q.layerA}×${q.layerB}`);
+      assertRgbClose(
+        await cellRgb(p, g, rowsA.indexOf(q.layerA), colsB.indexOf(q.layerB)),
+        expectedRgb(q.explained),
+        `${q.layerA}×${q.layerB}`,
+      );
       checked++;
     }
     assert.ok(checked > 0, 'the fixture has finished pairs');
@@ -89,53 +119,84 @@ describe('consistency panel webview', () => {
     const tip = await p.locator('#tooltip').innerText();
     assert.match(tip, new RegExp(`${pairAB.layerA} \\(A\\) × ${pairAB.layerB} \\(B\\)`));
     assert.ok(tip.includes(`explained: ${pct(pairAB.explained)}`), tip);
-    for (const o of pairAB.orders) assert.ok(tip.includes(`${o.order}: ${pct(o.fraction)}`), `order ${o.order} in ${tip}`);
+    for (const o of pairAB.orders)
+      assert.ok(tip.includes(`${o.order}: ${pct(o.fraction)}`), `order ${o.order} in ${tip}`);
     assert.ok(tip.includes(`inconsistent ε: ${pct(pairAB.inconsistent.fraction)}`), tip);
     assert.ok(tip.includes(`linear CKA ${pairAB.similarity.linearCKA.toFixed(3)}`), tip);
     await p.screenshot({ path: shot('heatmap-dark-tooltip'), fullPage: true });
     await applyTheme(p, 'highContrast');
     await send(p);
     // The canvas follows a theme switch by itself (its background is drawn, not styled).
-    assert.deepEqual(await p.$eval('#heatmap', (c) => [...c.getContext('2d').getImageData(2, 2, 1, 1).data].slice(0, 3)), [0, 0, 0]);
+    assert.deepEqual(
+      await p.$eval('#heatmap', (c) => [...c.getContext('2d').getImageData(2, 2, 1, 1).data].slice(0, 3)),
+      [0, 0, 0],
+    );
     await send(p, { type: 'kc/focus', focus: { layerA: pairAB.layerA, layerB: pairAB.layerB, direction: 'A->B' } });
     await p.locator('vscode-tab-header[data-tab="heatmap"]').click();
     await p.screenshot({ path: shot('heatmap-high-contrast'), fullPage: true });
     await p.close();
   });
 
-  it('opens the pair drill-down on click with both directions\' order bars', async () => {
+  it("opens the pair drill-down on click with both directions' order bars", async () => {
     const p = await openPanel(context, server.url, 'light');
     await send(p, { type: 'kc/record', record: record(report) });
     const g = await heatmapGeometry(p);
     const { x, y } = cellCenter(g, rowsA.indexOf(pairAB.layerA), colsB.indexOf(pairAB.layerB));
     await p.mouse.click(x, y);
     await send(p);
-    assert.deepEqual((await posted(p, 'kc/openPair')).at(-1).focus, { layerA: pairAB.layerA, layerB: pairAB.layerB, direction: 'A->B' });
+    assert.deepEqual((await posted(p, 'kc/openPair')).at(-1).focus, {
+      layerA: pairAB.layerA,
+      layerB: pairAB.layerB,
+      direction: 'A->B',
+    });
     await p.locator('#drilldown #stacked-bars').waitFor();
     assert.equal(await p.locator('#drill-title').innerText(), `${pairAB.layerA} (A) ↔ ${pairAB.layerB} (B)`);
     for (const dir of ['A->B', 'B->A']) {
-      const pair = report.pairs.find((q) => q.direction === dir && q.layerA === pairAB.layerA && q.layerB === pairAB.layerB);
-      const bars = await p.$$eval(`#stacked-bars rect.segment[data-direction="${dir}"]`, (rs) => rs.map((r) => [r.dataset.id, Number(r.dataset.fraction)]));
-      assert.deepEqual(bars, [...pair.orders.map((o) => [`order${o.order}`, o.fraction]), ['inconsistent', pair.inconsistent.fraction]], dir);
+      const pair = report.pairs.find(
+        (q) => q.direction === dir && q.layerA === pairAB.layerA && q.layerB === pairAB.layerB,
+      );
+      const bars = await p.$$eval(`#stacked-bars rect.segment[data-direction="${dir}"]`, (rs) =>
+        rs.map((r) => [r.dataset.id, Number(r.dataset.fraction)]),
+      );
+      assert.deepEqual(
+        bars,
+        [...pair.orders.map((o) => [`order${o.order}`, o.fraction]), ['inconsistent', pair.inconsistent.fraction]],
+        dir,
+      );
     }
     // Wider bars for larger fractions: the drawing follows the numbers.
-    const widths = await p.$$eval('#stacked-bars rect.segment[data-direction="A->B"]', (rs) => rs.map((r) => Number(r.getAttribute('width'))));
+    const widths = await p.$$eval('#stacked-bars rect.segment[data-direction="A->B"]', (rs) =>
+      rs.map((r) => Number(r.getAttribute('width'))),
+    );
     const fr = [...pairAB.orders.map((o) => o.fraction), pairAB.inconsistent.fraction];
-    for (let i = 0; i < fr.length; i++) for (let j = 0; j < fr.length; j++) if (fr[i] > fr[j] + 0.01) assert.ok(widths[i] > widths[j], `bar ${i} > bar ${j}`);
+    for (let i = 0; i < fr.length; i++)
+      for (let j = 0; j < fr.length; j++)
+        if (fr[i] > fr[j] + 0.01) assert.ok(widths[i] > widths[j], `bar ${i} > bar ${j}`);
     const channels = pairAB.maps?.perChannel ?? [];
     assert.equal(await p.locator('#channel-bars rect.channel').count(), channels.length);
     if (channels.length) {
-      const firstTwo = await p.$$eval('#channel-bars rect.channel', (rs) => rs.slice(0, 2).map((r) => Number(r.dataset.explained)));
+      const firstTwo = await p.$$eval('#channel-bars rect.channel', (rs) =>
+        rs.slice(0, 2).map((r) => Number(r.dataset.explained)),
+      );
       assert.equal(firstTwo[0], Math.max(...channels), 'channels sorted, best first');
     }
     assert.match(await p.locator('#drilldown').innerText(), /fragile/);
-    assert.match(await p.locator('#drilldown').innerText(), new RegExp(`Explained per channel of B's ${pairAB.layerB}`));
+    assert.match(
+      await p.locator('#drilldown').innerText(),
+      new RegExp(`Explained per channel of B's ${pairAB.layerB}`),
+    );
     assert.match(await p.locator('#settings-table').innerText(), new RegExp(report.backend.name));
     // The split as the engine used it: the validation set selects the epoch, the held-out test set is reported.
     const { train, validation, test: held } = report.probe;
-    assert.match(await p.locator('#settings-table').innerText(), new RegExp(`${train - validation} fit / ${validation} validation / ${held} held out`));
+    assert.match(
+      await p.locator('#settings-table').innerText(),
+      new RegExp(`${train - validation} fit / ${validation} validation / ${held} held out`),
+    );
     assert.equal(await p.locator('#drilldown polyline[data-series="validation (selects the epoch)"]').count(), 1);
-    assert.match(await p.locator('#training-table').innerText(), new RegExp(`parameters of epoch ${pairAB.training.bestEpoch} kept`));
+    assert.match(
+      await p.locator('#training-table').innerText(),
+      new RegExp(`parameters of epoch ${pairAB.training.bestEpoch} kept`),
+    );
     await p.screenshot({ path: shot('drilldown-light'), fullPage: true });
     // PNG of the current view: the drill-down's charts, on the theme's background.
     await p.locator('#export-png').click();
@@ -148,10 +209,18 @@ describe('consistency panel webview', () => {
     await p.screenshot({ path: shot('drilldown-dark'), fullPage: true });
     // Choosing B → A turns the per-channel and ε views to A's layer, explained by B's.
     await p.locator('#direction').click();
-    await p.locator('#direction').getByRole('option', { name: /B explains A/ }).click();
+    await p
+      .locator('#direction')
+      .getByRole('option', { name: /B explains A/ })
+      .click();
     await send(p);
-    assert.match(await p.locator('#drilldown').innerText(), new RegExp(`Explained per channel of A's ${pairAB.layerA}`));
-    const pairBA = report.pairs.find((q) => q.direction === 'B->A' && q.layerA === pairAB.layerA && q.layerB === pairAB.layerB);
+    assert.match(
+      await p.locator('#drilldown').innerText(),
+      new RegExp(`Explained per channel of A's ${pairAB.layerA}`),
+    );
+    const pairBA = report.pairs.find(
+      (q) => q.direction === 'B->A' && q.layerA === pairAB.layerA && q.layerB === pairAB.layerB,
+    );
     assert.equal(await p.locator('#channel-bars rect.channel').count(), pairBA.maps?.perChannel.length ?? 0);
     await applyTheme(p, 'highContrast');
     await send(p);
@@ -174,7 +243,10 @@ describe('consistency panel webview', () => {
     const extra = layersA.find((n) => !paired.has(n));
     assert.ok(extra, `the matrix has a layer with no pair (rows ${layersA})`);
     await p.locator('#measure').click();
-    await p.locator('#measure').getByRole('option', { name: /^Linear CKA/ }).click();
+    await p
+      .locator('#measure')
+      .getByRole('option', { name: /^Linear CKA/ })
+      .click();
     await send(p);
     const g = await heatmapGeometry(p);
     for (const a of [extra, layersA[layersA.length - 1]]) {
@@ -191,10 +263,16 @@ describe('consistency panel webview', () => {
     await p.screenshot({ path: shot('heatmap-cka-all-layers'), fullPage: true });
     // Under the explained fraction the same cell holds only the ridge bound, and says it stands in for good.
     await p.locator('#measure').click();
-    await p.locator('#measure').getByRole('option', { name: /^Explained fraction/ }).click();
+    await p
+      .locator('#measure')
+      .getByRole('option', { name: /^Explained fraction/ })
+      .click();
     await send(p);
     await p.mouse.move(x + 1, y);
-    assert.match(await p.locator('#tooltip').innerText(), /ridge lower bound; the disentangler did not run on this pair/);
+    assert.match(
+      await p.locator('#tooltip').innerText(),
+      /ridge lower bound; the disentangler did not run on this pair/,
+    );
     await p.close();
   });
 
@@ -230,7 +308,11 @@ describe('consistency panel webview', () => {
         const eps = rgbOf(interpolateMagma((e - lo) / (hi - lo || 1)));
         const grey = 255 * img.values[(iy * img.width + ix) * img.channels];
         const at = (py * size + px) * 4;
-        assertRgbClose(pixels.slice(at, at + 3), eps.map((c) => Math.round(0.55 * c + 0.45 * grey)), `probe #${s.index} at (${ix}, ${iy})`);
+        assertRgbClose(
+          pixels.slice(at, at + 3),
+          eps.map((c) => Math.round(0.55 * c + 0.45 * grey)),
+          `probe #${s.index} at (${ix}, ${iy})`,
+        );
         checked++;
       }
     }
@@ -253,12 +335,20 @@ describe('consistency panel webview', () => {
     await p.keyboard.press('ArrowLeft');
     assert.deepEqual(await sel(), [1, 1]);
     assert.match(await p.locator('#tooltip').innerText(), new RegExp(`^${rowsA[1]} \\(A\\) × ${colsB[1]} \\(B\\)`));
-    assert.match(await p.locator('#announcer').innerText(), new RegExp(`^${rowsA[1]} \\(A\\) × ${colsB[1]} \\(B\\)`), 'screen readers hear the cell');
+    assert.match(
+      await p.locator('#announcer').innerText(),
+      new RegExp(`^${rowsA[1]} \\(A\\) × ${colsB[1]} \\(B\\)`),
+      'screen readers hear the cell',
+    );
     await p.keyboard.press('End');
     assert.deepEqual(await sel(), [1, colsB.length - 1]);
     await p.keyboard.press('Home');
     await p.keyboard.press('Enter');
-    assert.deepEqual((await posted(p, 'kc/openPair')).at(-1).focus, { layerA: rowsA[1], layerB: colsB[0], direction: 'A->B' });
+    assert.deepEqual((await posted(p, 'kc/openPair')).at(-1).focus, {
+      layerA: rowsA[1],
+      layerB: colsB[0],
+      direction: 'A->B',
+    });
     await p.close();
   });
 
@@ -270,8 +360,20 @@ describe('consistency panel webview', () => {
     const r = rowsA.indexOf(pairAB.layerA);
     const c = colsB.indexOf(pairAB.layerB);
     const faded = await cellRgb(p, g, r, c);
-    assert.notDeepEqual(faded, expectedRgb(pairAB.explained), 'before the pair lands, the cell is not the final colour');
-    await send(p, { type: 'kc/progress', analysisId: 'analysis-1', progress: { message: 'disentangling 1/12', fraction: 0.1, running: [{ layerA: pairAB.layerA, layerB: pairAB.layerB, direction: 'A->B' }] } });
+    assert.notDeepEqual(
+      faded,
+      expectedRgb(pairAB.explained),
+      'before the pair lands, the cell is not the final colour',
+    );
+    await send(p, {
+      type: 'kc/progress',
+      analysisId: 'analysis-1',
+      progress: {
+        message: 'disentangling 1/12',
+        fraction: 0.1,
+        running: [{ layerA: pairAB.layerA, layerB: pairAB.layerB, direction: 'A->B' }],
+      },
+    });
     assert.match(await p.locator('#progress').innerText(), /disentangling 1\/12/);
     const { x, y } = cellCenter(g, r, c);
     await p.mouse.move(x, y);
@@ -279,7 +381,10 @@ describe('consistency panel webview', () => {
     await p.screenshot({ path: shot('heatmap-streaming'), fullPage: true });
     await send(p, { type: 'kc/pairResult', analysisId: 'analysis-1', pair: pairAB });
     assertRgbClose(await cellRgb(p, g, r, c), expectedRgb(pairAB.explained), 'after the pair lands');
-    assert.ok((await p.locator('#tooltip').innerText()).includes(`explained: ${pct(pairAB.explained)}`), 'the open tooltip follows the result');
+    assert.ok(
+      (await p.locator('#tooltip').innerText()).includes(`explained: ${pct(pairAB.explained)}`),
+      'the open tooltip follows the result',
+    );
     await send(p, { type: 'kc/status', analysisId: 'analysis-1', status: 'done' });
     assert.equal(await p.locator('#progress').isHidden(), true);
     assert.match(await p.locator('#status').innerText(), /done · 1 pair/);
@@ -288,7 +393,10 @@ describe('consistency panel webview', () => {
 
   it('says why there is no heatmap for a failed analysis', async () => {
     const p = await openPanel(context, server.url, 'light');
-    await send(p, { type: 'kc/record', record: record(report, { status: 'failed', error: 'worker crashed (out of memory)', report: undefined }) });
+    await send(p, {
+      type: 'kc/record',
+      record: record(report, { status: 'failed', error: 'worker crashed (out of memory)', report: undefined }),
+    });
     assert.match(await p.locator('#banner').innerText(), /Failed: worker crashed \(out of memory\)/);
     assert.match(await p.locator('#heatmap-empty').innerText(), /no results/);
     assert.equal(await p.locator('#heatmap').isVisible(), false);
@@ -336,8 +444,15 @@ describe('consistency panel webview', () => {
     const p = await openPanel(context, server.url, 'dark');
     const rows = Array.from({ length: 100 }, (_, i) => `a.block${i}.conv`);
     const cols = Array.from({ length: 200 }, (_, j) => `b.block${j}.conv`);
-    const cka = Array.from({ length: 100 * 200 }, (_, k) => Math.exp(-Math.abs(Math.floor(k / 200) / 100 - (k % 200) / 200) * 4));
-    const big = { ...report, models: undefined, pairs: [], matrix: { layersA: rows, layersB: cols, measures: { linearCKA: cka } } };
+    const cka = Array.from({ length: 100 * 200 }, (_, k) =>
+      Math.exp(-Math.abs(Math.floor(k / 200) / 100 - (k % 200) / 200) * 4),
+    );
+    const big = {
+      ...report,
+      models: undefined,
+      pairs: [],
+      matrix: { layersA: rows, layersB: cols, measures: { linearCKA: cka } },
+    };
     const t0 = Date.now();
     await send(p, { type: 'kc/record', record: record(big) });
     const wall = Date.now() - t0;
@@ -346,11 +461,17 @@ describe('consistency panel webview', () => {
     assert.equal(g.cols, 200);
     const times = [];
     for (const measure of ['linearCKA', 'explained', 'linearCKA']) {
-      await p.evaluate((m) => { const s = document.getElementById('measure'); s.value = m; s.dispatchEvent(new Event('change')); }, measure);
+      await p.evaluate((m) => {
+        const s = document.getElementById('measure');
+        s.value = m;
+        s.dispatchEvent(new Event('change'));
+      }, measure);
       await send(p);
       times.push(await p.evaluate(() => performance.getEntriesByName('kc-heatmap-render').at(-1).duration));
     }
-    console.log(`# 100 × 200 heatmap: first paint ${wall} ms (message → 2 frames), rebuild + draw ${times.map((t) => t.toFixed(1)).join(' / ')} ms`);
+    console.log(
+      `# 100 × 200 heatmap: first paint ${wall} ms (message → 2 frames), rebuild + draw ${times.map((t) => t.toFixed(1)).join(' / ')} ms`,
+    );
     await p.screenshot({ path: shot('heatmap-100x200') });
     await p.close();
   });

@@ -42,8 +42,16 @@ export async function serve() {
       return;
     }
     const files = { '/dist/webview.js': 'text/javascript', '/dist/webview.css': 'text/css' };
-    if (path === '/favicon.ico') { res.writeHead(204); res.end(); return; }
-    if (!files[path]) { res.writeHead(404); res.end(); return; }
+    if (path === '/favicon.ico') {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    if (!files[path]) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
     res.writeHead(200, { 'content-type': files[path] });
     res.end(readFileSync(join(root, path)));
   });
@@ -72,55 +80,119 @@ export const THEMES = {
     className: 'vscode-light',
     vars: {
       ...COMMON,
-      '--vscode-editor-background': '#ffffff', '--vscode-editor-foreground': '#3b3b3b', '--vscode-foreground': '#3b3b3b',
-      '--vscode-descriptionForeground': '#717171', '--vscode-focusBorder': '#005fb8', '--vscode-widget-border': '#e5e5e5',
-      '--vscode-editorWidget-border': '#c8c8c8', '--vscode-panel-border': '#e5e5e5',
-      '--vscode-button-background': '#005fb8', '--vscode-button-foreground': '#ffffff',
-      '--vscode-button-secondaryBackground': '#e5e5e5', '--vscode-button-secondaryForeground': '#3b3b3b', '--vscode-button-secondaryHoverBackground': '#cccccc',
-      '--vscode-dropdown-background': '#ffffff', '--vscode-dropdown-foreground': '#3b3b3b', '--vscode-dropdown-border': '#cecece',
-      '--vscode-editorHoverWidget-background': '#f8f8f8', '--vscode-editorHoverWidget-foreground': '#3b3b3b', '--vscode-editorHoverWidget-border': '#c8c8c8',
-      '--vscode-panelTitle-activeForeground': '#3b3b3b', '--vscode-panelTitle-activeBorder': '#005fb8', '--vscode-panelTitle-inactiveForeground': '#3b3b3b',
-      '--vscode-errorForeground': '#f85149', '--vscode-textBlockQuote-background': '#f8f8f8', '--vscode-textBlockQuote-border': '#e5e5e5',
-      '--vscode-progressBar-background': '#005fb8', '--vscode-panel-background': '#f8f8f8',
-      '--vscode-settings-dropdownBackground': '#ffffff', '--vscode-settings-dropdownForeground': '#3b3b3b', '--vscode-settings-dropdownBorder': '#cecece',
-      '--vscode-settings-dropdownListBorder': '#c8c8c8', '--vscode-list-activeSelectionBackground': '#e8e8e8', '--vscode-list-activeSelectionForeground': '#000000',
-      '--vscode-list-hoverBackground': '#f2f2f2', '--vscode-widget-shadow': 'rgba(0, 0, 0, 0.16)',
+      '--vscode-editor-background': '#ffffff',
+      '--vscode-editor-foreground': '#3b3b3b',
+      '--vscode-foreground': '#3b3b3b',
+      '--vscode-descriptionForeground': '#717171',
+      '--vscode-focusBorder': '#005fb8',
+      '--vscode-widget-border': '#e5e5e5',
+      '--vscode-editorWidget-border': '#c8c8c8',
+      '--vscode-panel-border': '#e5e5e5',
+      '--vscode-button-background': '#005fb8',
+      '--vscode-button-foreground': '#ffffff',
+      '--vscode-button-secondaryBackground': '#e5e5e5',
+      '--vscode-button-secondaryForeground': '#3b3b3b',
+      '--vscode-button-secondaryHoverBackground': '#cccccc',
+      '--vscode-dropdown-background': '#ffffff',
+      '--vscode-dropdown-foreground': '#3b3b3b',
+      '--vscode-dropdown-border': '#cecece',
+      '--vscode-editorHoverWidget-background': '#f8f8f8',
+      '--vscode-editorHoverWidget-foreground': '#3b3b3b',
+      '--vscode-editorHoverWidget-border': '#c8c8c8',
+      '--vscode-panelTitle-activeForeground': '#3b3b3b',
+      '--vscode-panelTitle-activeBorder': '#005fb8',
+      '--vscode-panelTitle-inactiveForeground': '#3b3b3b',
+      '--vscode-errorForeground': '#f85149',
+      '--vscode-textBlockQuote-background': '#f8f8f8',
+      '--vscode-textBlockQuote-border': '#e5e5e5',
+      '--vscode-progressBar-background': '#005fb8',
+      '--vscode-panel-background': '#f8f8f8',
+      '--vscode-settings-dropdownBackground': '#ffffff',
+      '--vscode-settings-dropdownForeground': '#3b3b3b',
+      '--vscode-settings-dropdownBorder': '#cecece',
+      '--vscode-settings-dropdownListBorder': '#c8c8c8',
+      '--vscode-list-activeSelectionBackground': '#e8e8e8',
+      '--vscode-list-activeSelectionForeground': '#000000',
+      '--vscode-list-hoverBackground': '#f2f2f2',
+      '--vscode-widget-shadow': 'rgba(0, 0, 0, 0.16)',
     },
   },
   dark: {
     className: 'vscode-dark',
     vars: {
       ...COMMON,
-      '--vscode-editor-background': '#1f1f1f', '--vscode-editor-foreground': '#cccccc', '--vscode-foreground': '#cccccc',
-      '--vscode-descriptionForeground': '#9d9d9d', '--vscode-focusBorder': '#0078d4', '--vscode-widget-border': '#313131',
-      '--vscode-editorWidget-border': '#454545', '--vscode-panel-border': '#2b2b2b',
-      '--vscode-button-background': '#0078d4', '--vscode-button-foreground': '#ffffff',
-      '--vscode-button-secondaryBackground': '#313131', '--vscode-button-secondaryForeground': '#cccccc', '--vscode-button-secondaryHoverBackground': '#3c3c3c',
-      '--vscode-dropdown-background': '#313131', '--vscode-dropdown-foreground': '#cccccc', '--vscode-dropdown-border': '#3c3c3c',
-      '--vscode-editorHoverWidget-background': '#202020', '--vscode-editorHoverWidget-foreground': '#cccccc', '--vscode-editorHoverWidget-border': '#454545',
-      '--vscode-panelTitle-activeForeground': '#cccccc', '--vscode-panelTitle-activeBorder': '#0078d4', '--vscode-panelTitle-inactiveForeground': '#9d9d9d',
-      '--vscode-errorForeground': '#f85149', '--vscode-textBlockQuote-background': '#2b2b2b', '--vscode-textBlockQuote-border': '#616161',
-      '--vscode-progressBar-background': '#0078d4', '--vscode-panel-background': '#181818',
-      '--vscode-settings-dropdownBackground': '#313131', '--vscode-settings-dropdownForeground': '#cccccc', '--vscode-settings-dropdownBorder': '#3c3c3c',
-      '--vscode-settings-dropdownListBorder': '#454545', '--vscode-list-activeSelectionBackground': '#04395e', '--vscode-list-activeSelectionForeground': '#ffffff',
-      '--vscode-list-hoverBackground': '#2a2d2e', '--vscode-widget-shadow': 'rgba(0, 0, 0, 0.36)',
+      '--vscode-editor-background': '#1f1f1f',
+      '--vscode-editor-foreground': '#cccccc',
+      '--vscode-foreground': '#cccccc',
+      '--vscode-descriptionForeground': '#9d9d9d',
+      '--vscode-focusBorder': '#0078d4',
+      '--vscode-widget-border': '#313131',
+      '--vscode-editorWidget-border': '#454545',
+      '--vscode-panel-border': '#2b2b2b',
+      '--vscode-button-background': '#0078d4',
+      '--vscode-button-foreground': '#ffffff',
+      '--vscode-button-secondaryBackground': '#313131',
+      '--vscode-button-secondaryForeground': '#cccccc',
+      '--vscode-button-secondaryHoverBackground': '#3c3c3c',
+      '--vscode-dropdown-background': '#313131',
+      '--vscode-dropdown-foreground': '#cccccc',
+      '--vscode-dropdown-border': '#3c3c3c',
+      '--vscode-editorHoverWidget-background': '#202020',
+      '--vscode-editorHoverWidget-foreground': '#cccccc',
+      '--vscode-editorHoverWidget-border': '#454545',
+      '--vscode-panelTitle-activeForeground': '#cccccc',
+      '--vscode-panelTitle-activeBorder': '#0078d4',
+      '--vscode-panelTitle-inactiveForeground': '#9d9d9d',
+      '--vscode-errorForeground': '#f85149',
+      '--vscode-textBlockQuote-background': '#2b2b2b',
+      '--vscode-textBlockQuote-border': '#616161',
+      '--vscode-progressBar-background': '#0078d4',
+      '--vscode-panel-background': '#181818',
+      '--vscode-settings-dropdownBackground': '#313131',
+      '--vscode-settings-dropdownForeground': '#cccccc',
+      '--vscode-settings-dropdownBorder': '#3c3c3c',
+      '--vscode-settings-dropdownListBorder': '#454545',
+      '--vscode-list-activeSelectionBackground': '#04395e',
+      '--vscode-list-activeSelectionForeground': '#ffffff',
+      '--vscode-list-hoverBackground': '#2a2d2e',
+      '--vscode-widget-shadow': 'rgba(0, 0, 0, 0.36)',
     },
   },
   highContrast: {
     className: 'vscode-high-contrast',
     vars: {
       ...COMMON,
-      '--vscode-editor-background': '#000000', '--vscode-editor-foreground': '#ffffff', '--vscode-foreground': '#ffffff',
-      '--vscode-descriptionForeground': '#ffffff', '--vscode-focusBorder': '#f38518', '--vscode-widget-border': '#6fc3df',
-      '--vscode-editorWidget-border': '#6fc3df', '--vscode-contrastBorder': '#6fc3df',
-      '--vscode-button-background': '#000000', '--vscode-button-foreground': '#ffffff', '--vscode-button-border': '#6fc3df',
-      '--vscode-button-secondaryBackground': '#000000', '--vscode-button-secondaryForeground': '#ffffff',
-      '--vscode-dropdown-background': '#000000', '--vscode-dropdown-foreground': '#ffffff', '--vscode-dropdown-border': '#6fc3df',
-      '--vscode-editorHoverWidget-background': '#0c141f', '--vscode-editorHoverWidget-foreground': '#ffffff', '--vscode-editorHoverWidget-border': '#6fc3df',
-      '--vscode-panelTitle-activeForeground': '#ffffff', '--vscode-panelTitle-activeBorder': '#6fc3df', '--vscode-panelTitle-inactiveForeground': '#ffffff',
-      '--vscode-errorForeground': '#f48771', '--vscode-progressBar-background': '#6fc3df', '--vscode-panel-background': '#000000',
-      '--vscode-settings-dropdownBackground': '#000000', '--vscode-settings-dropdownForeground': '#ffffff', '--vscode-settings-dropdownBorder': '#6fc3df',
-      '--vscode-settings-dropdownListBorder': '#6fc3df', '--vscode-list-focusOutline': '#f38518', '--vscode-list-hoverBackground': '#000000',
+      '--vscode-editor-background': '#000000',
+      '--vscode-editor-foreground': '#ffffff',
+      '--vscode-foreground': '#ffffff',
+      '--vscode-descriptionForeground': '#ffffff',
+      '--vscode-focusBorder': '#f38518',
+      '--vscode-widget-border': '#6fc3df',
+      '--vscode-editorWidget-border': '#6fc3df',
+      '--vscode-contrastBorder': '#6fc3df',
+      '--vscode-button-background': '#000000',
+      '--vscode-button-foreground': '#ffffff',
+      '--vscode-button-border': '#6fc3df',
+      '--vscode-button-secondaryBackground': '#000000',
+      '--vscode-button-secondaryForeground': '#ffffff',
+      '--vscode-dropdown-background': '#000000',
+      '--vscode-dropdown-foreground': '#ffffff',
+      '--vscode-dropdown-border': '#6fc3df',
+      '--vscode-editorHoverWidget-background': '#0c141f',
+      '--vscode-editorHoverWidget-foreground': '#ffffff',
+      '--vscode-editorHoverWidget-border': '#6fc3df',
+      '--vscode-panelTitle-activeForeground': '#ffffff',
+      '--vscode-panelTitle-activeBorder': '#6fc3df',
+      '--vscode-panelTitle-inactiveForeground': '#ffffff',
+      '--vscode-errorForeground': '#f48771',
+      '--vscode-progressBar-background': '#6fc3df',
+      '--vscode-panel-background': '#000000',
+      '--vscode-settings-dropdownBackground': '#000000',
+      '--vscode-settings-dropdownForeground': '#ffffff',
+      '--vscode-settings-dropdownBorder': '#6fc3df',
+      '--vscode-settings-dropdownListBorder': '#6fc3df',
+      '--vscode-list-focusOutline': '#f38518',
+      '--vscode-list-hoverBackground': '#000000',
     },
   },
 };
@@ -129,7 +201,9 @@ export const THEMES = {
 export async function openPanel(context, url, theme = 'light') {
   const p = await context.newPage();
   const problems = [];
-  p.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  p.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
   p.on('pageerror', (e) => problems.push(String(e)));
   await p.addInitScript(STUB);
   await p.goto(url);
@@ -149,15 +223,24 @@ export async function applyTheme(p, theme) {
 
 /** Sends host messages the way the panel host does (window message events). */
 export async function send(p, ...messages) {
-  await p.evaluate((ms) => { for (const m of ms) window.postMessage(m, '*'); }, messages);
+  await p.evaluate((ms) => {
+    for (const m of ms) window.postMessage(m, '*');
+  }, messages);
   // Two frames: the app coalesces messages into one draw per animation frame.
   await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 }
 
 export function record(report, extra = {}) {
   return {
-    id: 'analysis-1', modelA: report.models?.a.path ?? 'a.onnx', modelB: report.models?.b.path ?? 'b.onnx',
-    probe: report.probe.source, preset: report.settings.preset, startedAt: report.createdAt, status: 'done', report, ...extra,
+    id: 'analysis-1',
+    modelA: report.models?.a.path ?? 'a.onnx',
+    modelB: report.models?.b.path ?? 'b.onnx',
+    probe: report.probe.source,
+    preset: report.settings.preset,
+    startedAt: report.createdAt,
+    status: 'done',
+    report,
+    ...extra,
   };
 }
 
@@ -169,7 +252,15 @@ export async function posted(p, type) {
 export async function heatmapGeometry(p) {
   return p.$eval('#heatmap', (c) => {
     const r = c.getBoundingClientRect();
-    return { left: r.left, top: r.top, rows: +c.dataset.rows, cols: +c.dataset.cols, cell: +c.dataset.cell, x0: +c.dataset.x0, y0: +c.dataset.y0 };
+    return {
+      left: r.left,
+      top: r.top,
+      rows: +c.dataset.rows,
+      cols: +c.dataset.cols,
+      cell: +c.dataset.cell,
+      x0: +c.dataset.x0,
+      y0: +c.dataset.y0,
+    };
   });
 }
 

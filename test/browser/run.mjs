@@ -28,7 +28,16 @@ const tap = join(tmp, 'results.tap');
 // spec for people, TAP to a file for the counts.
 const r = spawnSync(
   process.execPath,
-  ['--test', '--test-concurrency=1', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...process.argv.slice(2), ...files],
+  [
+    '--test',
+    '--test-concurrency=1',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
+    ...process.argv.slice(2),
+    ...files,
+  ],
   { cwd: root, stdio: 'inherit' },
 );
 const summary = readFileSync(tap, 'utf8');

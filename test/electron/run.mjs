@@ -32,7 +32,9 @@ async function main() {
     }).then(
       () => 0,
       (err) => {
-        console.error(`electron: ${err instanceof Error ? err.message : String(err)} (needs internet to download VS Code)`);
+        console.error(
+          `electron: ${err instanceof Error ? err.message : String(err)} (needs internet to download VS Code)`,
+        );
         return 1;
       },
     );
@@ -41,7 +43,9 @@ async function main() {
   }
   const tests = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')).tests : [];
   const failed = tests.filter((t) => t.state === 'failed').length || (code !== 0 ? 1 : 0);
-  console.log(`vscode (electron): ${tests.length - tests.filter((t) => t.state === 'failed').length} passed, ${failed} failed`);
+  console.log(
+    `vscode (electron): ${tests.length - tests.filter((t) => t.state === 'failed').length} passed, ${failed} failed`,
+  );
   process.exit(code === 0 && failed === 0 ? 0 : 1);
 }
 

@@ -41,9 +41,17 @@ export function freePort() {
 /** code-server's own argv: VS Code options, plus the smoke-test driver newer VS Code needs to honour `payload`. */
 export function codeServerArgs(version, { port, userDataDir, extensionsDir, trust = false }) {
   const args = [
-    '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-    '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
-    '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override',
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-getting-started-override',
   ];
   if (!trust) args.push('--disable-workspace-trust');
   if (needsNode24(version)) args.push('--vscode-option', 'enable-smoke-test-driver');
@@ -81,7 +89,10 @@ export async function startCodeServer({ version, logFile, extensionsDir, trust =
   const port = await freePort();
   const userDataDir = mkdtempSync(join(tmpdir(), 'kc-code-user-'));
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
-  writeFileSync(join(userDataDir, 'User/settings.json'), JSON.stringify(trust ? { ...USER_SETTINGS, ...TRUST_SETTINGS } : USER_SETTINGS, null, 2));
+  writeFileSync(
+    join(userDataDir, 'User/settings.json'),
+    JSON.stringify(trust ? { ...USER_SETTINGS, ...TRUST_SETTINGS } : USER_SETTINGS, null, 2),
+  );
   const ownExtensionsDir = !extensionsDir;
   extensionsDir ??= mkdtempSync(join(tmpdir(), 'kc-code-ext-'));
   mkdirSync(dirname(logFile), { recursive: true });

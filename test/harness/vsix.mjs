@@ -20,9 +20,14 @@ export function checkVsixInstall(vsix, { version, id, expectedVersion }) {
     });
   try {
     cs('--install-extension', vsix);
-    const listed = cs('--list-extensions', '--show-versions').split('\n').map((l) => l.trim()).filter(Boolean);
+    const listed = cs('--list-extensions', '--show-versions')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     if (!listed.includes(`${id}@${expectedVersion}`)) {
-      throw new Error(`code-server ${version} does not list ${id}@${expectedVersion} after --install-extension (lists: ${listed.join(', ') || 'nothing'})`);
+      throw new Error(
+        `code-server ${version} does not list ${id}@${expectedVersion} after --install-extension (lists: ${listed.join(', ') || 'nothing'})`,
+      );
     }
     const dirName = readdirSync(extensionsDir).find((d) => d.startsWith(`${id}-`));
     const installedDir = join(extensionsDir, dirName ?? '');
@@ -30,10 +35,14 @@ export function checkVsixInstall(vsix, { version, id, expectedVersion }) {
       if (!dirName || !existsSync(join(installedDir, f))) throw new Error(`the installed extension lacks ${f}`);
     }
     // The engine's native part must load from inside the installed extension, with no node_modules around it.
-    execFileSync(process.execPath, ['-e', `require(${JSON.stringify(join(installedDir, 'dist/node_modules/onnxruntime-node'))})`], {
-      cwd: tmpdir(),
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    execFileSync(
+      process.execPath,
+      ['-e', `require(${JSON.stringify(join(installedDir, 'dist/node_modules/onnxruntime-node'))})`],
+      {
+        cwd: tmpdir(),
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     return { listed, installedDir };
   } finally {
     rmSync(extensionsDir, { recursive: true, force: true });

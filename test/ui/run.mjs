@@ -101,10 +101,15 @@ function makeContext(page, workspaceDir) {
 
 async function runScenario(file, o) {
   const { dir: workspaceDir } = prepareWorkspace();
-  const server = await startCodeServer({ version: o.version, logFile: join(repoRoot, '.test-output/ui', `code-server-${file}.log`) });
+  const server = await startCodeServer({
+    version: o.version,
+    logFile: join(repoRoot, '.test-output/ui', `code-server-${file}.log`),
+  });
   let context;
   try {
-    const opened = await openWorkbench(server, workspaceDir, { payload: [['extensionDevelopmentPath', remoteUri(server, o.extension)]] });
+    const opened = await openWorkbench(server, workspaceDir, {
+      payload: [['extensionDevelopmentPath', remoteUri(server, o.extension)]],
+    });
     context = opened.context;
     opened.page.setDefaultTimeout(30_000);
     const scenario = (await import(pathToFileURL(join(scenarioDir, file)).href)).default;
@@ -113,7 +118,13 @@ async function runScenario(file, o) {
     try {
       await Promise.race([
         scenario(ctx),
-        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${SCENARIO_TIMEOUT_MS / 1000}s`)), SCENARIO_TIMEOUT_MS))),
+        new Promise(
+          (_, reject) =>
+            (timer = setTimeout(
+              () => reject(new Error(`timed out after ${SCENARIO_TIMEOUT_MS / 1000}s`)),
+              SCENARIO_TIMEOUT_MS,
+            )),
+        ),
       ]);
     } catch (err) {
       await ctx.screenshot(`${file.replace(/\.mjs$/, '')}-failure`).catch(() => undefined);
@@ -132,7 +143,9 @@ async function main() {
   const o = parseArgs(process.argv.slice(2));
   mkdirSync(outDir, { recursive: true });
   if (o.build && o.extension === repoRoot) buildExtension('ui');
-  const files = readdirSync(scenarioDir).filter((f) => f.endsWith('.mjs') && (!o.grep || f.includes(o.grep))).sort();
+  const files = readdirSync(scenarioDir)
+    .filter((f) => f.endsWith('.mjs') && (!o.grep || f.includes(o.grep)))
+    .sort();
   if (files.length === 0) throw new Error(`ui: no scenario in test/ui/scenarios/ matches ${o.grep ?? '*.mjs'}`);
   let passed = 0;
   let failed = 0;
@@ -144,7 +157,7 @@ async function main() {
       console.log(`  ✔ ${file} (${((Date.now() - started) / 1000).toFixed(0)}s)`);
     } catch (err) {
       failed++;
-      console.log(`  ✘ ${file}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      console.log(`  ✘ ${file}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     }
   }
   console.log(`ui: ${passed} passed, ${failed} failed`);

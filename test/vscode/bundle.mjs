@@ -25,12 +25,21 @@ function suiteEntries(dir) {
 export async function bundleTests(dir = devOutDir, suitesDir = join(repoRoot, 'test/vscode/suite')) {
   rmSync(dir, { recursive: true, force: true });
   const common = {
-    bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: 'inline', logLevel: 'warning',
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: 'inline',
+    logLevel: 'warning',
     // mocha and native modules load from node_modules at run time; describe/it are mocha's globals.
     external: ['vscode', 'mocha', 'onnxruntime-node', '@tensorflow/tfjs-node'],
   };
   const suites = suiteEntries(suitesDir);
-  await esbuild.build({ ...common, entryPoints: [join(repoRoot, 'test/vscode/index.ts')], outfile: join(dir, 'index.js') });
+  await esbuild.build({
+    ...common,
+    entryPoints: [join(repoRoot, 'test/vscode/index.ts')],
+    outfile: join(dir, 'index.js'),
+  });
   if (suites.length) {
     await esbuild.build({ ...common, entryPoints: suites, outbase: suitesDir, outdir: join(dir, 'suite') });
   }

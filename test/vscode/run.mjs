@@ -30,7 +30,13 @@ const restrictedOutDir = join(bundleRoot, `run-${process.pid}-restricted`);
 const timeoutMs = Number(process.env.KC_VSCODE_TIMEOUT_S ?? 300) * 1000;
 
 function parseArgs(argv) {
-  const o = { grep: undefined, versions: [process.env.KC_VSCODE_VERSION || CURRENT], extension: repoRoot, build: true, restrictedOnly: false };
+  const o = {
+    grep: undefined,
+    versions: [process.env.KC_VSCODE_VERSION || CURRENT],
+    extension: repoRoot,
+    build: true,
+    restrictedOnly: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--grep' || a === '-g') o.grep = argv[++i];
@@ -53,7 +59,11 @@ async function runOn(version, o, pass = { dir: outDir, trust: false, name: versi
   const resultsFile = join(pass.dir, `results-${version}.json`);
   writeFileSync(join(pass.dir, 'options.json'), JSON.stringify({ grep: o.grep, resultsFile }));
   console.log(`vscode ${pass.name}: workspace ${workspace} (samples: ${samples.join(', ') || 'none'})`);
-  const server = await startCodeServer({ version, trust: pass.trust, logFile: join(logDir, `code-server-${pass.name}.log`) });
+  const server = await startCodeServer({
+    version,
+    trust: pass.trust,
+    logFile: join(logDir, `code-server-${pass.name}.log`),
+  });
   const consoleLog = [];
   let context;
   try {
@@ -74,18 +84,32 @@ async function runOn(version, o, pass = { dir: outDir, trust: false, name: versi
     const timedOut = new Promise((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
     const code = await Promise.race([exited, timedOut]);
     clearTimeout(timer);
-    if (code === 'timeout') console.error(`vscode ${pass.name}: no exit from the extension host within ${timeoutMs / 1000}s`);
+    if (code === 'timeout')
+      console.error(`vscode ${pass.name}: no exit from the extension host within ${timeoutMs / 1000}s`);
     const tests = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')).tests : [];
-    for (const t of tests) console.log(`  ${t.state === 'passed' ? '✔' : '✘'} ${t.title}${t.error ? `\n${t.error.replace(/^/gm, '      ')}` : ''}`);
+    for (const t of tests)
+      console.log(
+        `  ${t.state === 'passed' ? '✔' : '✘'} ${t.title}${t.error ? `\n${t.error.replace(/^/gm, '      ')}` : ''}`,
+      );
     let failed = tests.filter((t) => t.state === 'failed').length;
     const passed = tests.length - failed;
     if (code !== 0 && failed === 0) {
       failed = 1; // the suite did not run at all (load error, crash, timeout): say so and show the host's output
-      console.error(`vscode ${pass.name}: the suite ended with code ${code} before reporting tests; extension host output:`);
-      console.error(consoleLog.filter((l) => /error|fail|extension host/i.test(l)).slice(-30).join('\n'));
+      console.error(
+        `vscode ${pass.name}: the suite ended with code ${code} before reporting tests; extension host output:`,
+      );
+      console.error(
+        consoleLog
+          .filter((l) => /error|fail|extension host/i.test(l))
+          .slice(-30)
+          .join('\n'),
+      );
     }
     const changed = changedSampleFiles(workspace, samples);
-    if (changed.length) console.log(`vscode ${pass.name}: warning: the suites left changed sample files (restore them in the test): ${changed.join(', ')}`);
+    if (changed.length)
+      console.log(
+        `vscode ${pass.name}: warning: the suites left changed sample files (restore them in the test): ${changed.join(', ')}`,
+      );
     return { passed, failed, code: code === 'timeout' ? 1 : code };
   } finally {
     mkdirSync(logDir, { recursive: true });
@@ -111,7 +135,9 @@ function vsixCheck(versions) {
   for (const version of versions) {
     try {
       checkVsixInstall(v.file, { version, id, expectedVersion: pkg.version });
-      console.log(`  ✔ VSIX (${(v.bytes / 1024 / 1024).toFixed(1)} MB, ${v.files} zip entries) installs into code-server ${version} and is listed`);
+      console.log(
+        `  ✔ VSIX (${(v.bytes / 1024 / 1024).toFixed(1)} MB, ${v.files} zip entries) installs into code-server ${version} and is listed`,
+      );
       passed++;
     } catch (err) {
       console.log(`  ✘ VSIX installs into code-server ${version}: ${err instanceof Error ? err.message : String(err)}`);
@@ -125,7 +151,8 @@ async function main() {
   if (o.build && o.extension === repoRoot) buildExtension('vscode');
   const runs = [];
   if (!o.restrictedOnly) {
-    if ((await bundleTests(outDir)) === 0) throw new Error('vscode: no suites under test/vscode/suite/ (expected **/*.test.ts)');
+    if ((await bundleTests(outDir)) === 0)
+      throw new Error('vscode: no suites under test/vscode/suite/ (expected **/*.test.ts)');
     runs.push(...o.versions.map((version) => ({ version, pass: { dir: outDir, trust: false, name: version } })));
   }
   if (o.restrictedOnly || !o.grep) {
@@ -141,7 +168,9 @@ async function main() {
   for (const { version, pass } of runs) {
     const started = Date.now();
     const r = await runOn(version, o, pass);
-    console.log(`vscode ${pass.name}: ${r.passed} passed, ${r.failed} failed (${((Date.now() - started) / 1000).toFixed(0)}s)`);
+    console.log(
+      `vscode ${pass.name}: ${r.passed} passed, ${r.failed} failed (${((Date.now() - started) / 1000).toFixed(0)}s)`,
+    );
     passed += r.passed;
     failed += r.failed;
     if (r.code !== 0) code = r.code || 1;

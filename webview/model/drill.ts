@@ -35,9 +35,15 @@ export function directionStacks(report: ReportLike, focus: PairFocus): Direction
     const segments: StackSegment[] = [];
     for (let k = 0; k <= K; k++) {
       const f = orderFraction(pair, k);
-      if (f !== undefined) segments.push({ id: `order${k}`, label: `order ${k}`, fraction: f, spread: pair.spread?.orders[k] });
+      if (f !== undefined)
+        segments.push({ id: `order${k}`, label: `order ${k}`, fraction: f, spread: pair.spread?.orders[k] });
     }
-    segments.push({ id: 'inconsistent', label: 'ε (inconsistent)', fraction: pair.inconsistent.fraction, spread: pair.spread?.inconsistent });
+    segments.push({
+      id: 'inconsistent',
+      label: 'ε (inconsistent)',
+      fraction: pair.inconsistent.fraction,
+      spread: pair.spread?.inconsistent,
+    });
     return { direction, pair, explained: pair.explained, explainedSpread: pair.spread?.explained, segments };
   });
 }
@@ -53,6 +59,10 @@ export function sortedChannels(pair: PairResult): Array<{ channel: number; expla
 export function extent(values: number[]): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const v of values) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  for (const v of values)
+    if (Number.isFinite(v)) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
   return lo < hi ? [lo, hi] : [0, Math.max(1, hi)];
 }

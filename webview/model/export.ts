@@ -23,6 +23,7 @@ export function heatmapCsv(m: HeatmapModel): string {
 
 /** A file-name-safe stem from the two model names. */
 export function exportStem(nameA: string | undefined, nameB: string | undefined): string {
-  const clean = (s: string | undefined) => (s ?? 'model').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
+  const clean = (s: string | undefined) =>
+    (s ?? 'model').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
   return `kc-${clean(nameA)}-vs-${clean(nameB)}`;
 }

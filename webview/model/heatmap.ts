@@ -75,7 +75,9 @@ export function buildHeatmap(report: ReportLike, opts: HeatmapOptions = {}): Hea
   };
 
   const pairs = indexPairs(report.pairs);
-  const flying = new Set((opts.inFlight ?? []).filter((f) => f.direction === direction).map((f) => pairKey(f.layerA, f.layerB, f.direction)));
+  const flying = new Set(
+    (opts.inFlight ?? []).filter((f) => f.direction === direction).map((f) => pairKey(f.layerA, f.layerB, f.direction)),
+  );
 
   for (let r = 0; r < nR; r++) {
     for (let c = 0; c < nC; c++) {
@@ -103,8 +105,12 @@ export function buildHeatmap(report: ReportLike, opts: HeatmapOptions = {}): Hea
 
   const model: HeatmapModel = { measure, direction, rows, cols, values, states, running, pairIndex };
   if (opts.sort === 'value') {
-    const rowPerm = orderByMean(nR, function* (r) { for (let c = 0; c < nC; c++) yield values[r * nC + c]; });
-    const colPerm = orderByMean(nC, function* (c) { for (let r = 0; r < nR; r++) yield values[r * nC + c]; });
+    const rowPerm = orderByMean(nR, function* (r) {
+      for (let c = 0; c < nC; c++) yield values[r * nC + c];
+    });
+    const colPerm = orderByMean(nC, function* (c) {
+      for (let r = 0; r < nR; r++) yield values[r * nC + c];
+    });
     rows = rowPerm.map((i) => rows[i]);
     cols = colPerm.map((j) => cols[j]);
     return permute(model, rowPerm, colPerm, rows, cols);
@@ -115,20 +121,24 @@ export function buildHeatmap(report: ReportLike, opts: HeatmapOptions = {}): Hea
 function permute(m: HeatmapModel, rowPerm: number[], colPerm: number[], rows: string[], cols: string[]): HeatmapModel {
   const nC = m.cols.length;
   const out: HeatmapModel = {
-    ...m, rows, cols,
+    ...m,
+    rows,
+    cols,
     values: new Float64Array(m.values.length),
     states: new Uint8Array(m.states.length),
     running: new Uint8Array(m.running.length),
     pairIndex: new Int32Array(m.pairIndex.length),
   };
-  rowPerm.forEach((r0, r) => colPerm.forEach((c0, c) => {
-    const from = r0 * nC + c0;
-    const to = r * nC + c;
-    out.values[to] = m.values[from];
-    out.states[to] = m.states[from];
-    out.running[to] = m.running[from];
-    out.pairIndex[to] = m.pairIndex[from];
-  }));
+  rowPerm.forEach((r0, r) =>
+    colPerm.forEach((c0, c) => {
+      const from = r0 * nC + c0;
+      const to = r * nC + c;
+      out.values[to] = m.values[from];
+      out.states[to] = m.states[from];
+      out.running[to] = m.running[from];
+      out.pairIndex[to] = m.pairIndex[from];
+    }),
+  );
   return out;
 }
 

@@ -6,7 +6,12 @@ import type { ReportLike } from './measures';
 function mentioned(report: ReportLike, side: 'a' | 'b'): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
-  const add = (n: string) => { if (!seen.has(n)) { seen.add(n); out.push(n); } };
+  const add = (n: string) => {
+    if (!seen.has(n)) {
+      seen.add(n);
+      out.push(n);
+    }
+  };
   for (const n of (side === 'a' ? report.matrix?.layersA : report.matrix?.layersB) ?? []) add(n);
   for (const p of report.pairs) add(side === 'a' ? p.layerA : p.layerB);
   return out;
@@ -38,8 +43,12 @@ export function orderByMean(n: number, valuesOf: (i: number) => Iterable<number>
   const means = Array.from({ length: n }, (_, i) => {
     let s = 0;
     let c = 0;
-    for (const v of valuesOf(i)) if (Number.isFinite(v)) { s += v; c++; }
+    for (const v of valuesOf(i))
+      if (Number.isFinite(v)) {
+        s += v;
+        c++;
+      }
     return c ? s / c : -Infinity;
   });
-  return Array.from({ length: n }, (_, i) => i).sort((a, b) => (means[b] - means[a]) || a - b);
+  return Array.from({ length: n }, (_, i) => i).sort((a, b) => means[b] - means[a] || a - b);
 }

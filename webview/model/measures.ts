@@ -31,7 +31,7 @@ const B_TO_A_KEYS: Record<string, string> = { ridgeExplained: 'ridgeExplainedBA'
 
 /** The SimilarityMatrix key of a measure in a direction (symmetric measures such as CKA use one key for both). */
 export function directedKey(key: string, direction: Direction): string {
-  return direction === 'B->A' ? B_TO_A_KEYS[key] ?? key : key;
+  return direction === 'B->A' ? (B_TO_A_KEYS[key] ?? key) : key;
 }
 
 /**
@@ -63,17 +63,46 @@ export function orderFraction(p: PairResult, k: number): number | undefined {
 /** The measures available for this report, in menu order (explained first: the paper's consistency). */
 export function measuresFor(report: ReportLike): Measure[] {
   const list: Measure[] = [
-    { id: 'explained', label: 'Explained fraction (consistency)', kind: 'consistency', fromPair: (p) => p.explained, provisionalKey: 'ridgeExplained' },
+    {
+      id: 'explained',
+      label: 'Explained fraction (consistency)',
+      kind: 'consistency',
+      fromPair: (p) => p.explained,
+      provisionalKey: 'ridgeExplained',
+    },
   ];
   for (let k = 0; k <= highestOrder(report); k++) {
-    list.push({ id: `order${k}`, label: `Order-${k} fraction`, kind: 'consistency', fromPair: (p) => orderFraction(p, k) });
+    list.push({
+      id: `order${k}`,
+      label: `Order-${k} fraction`,
+      kind: 'consistency',
+      fromPair: (p) => orderFraction(p, k),
+    });
   }
-  list.push({ id: 'inconsistent', label: 'Inconsistent fraction (ε)', kind: 'consistency', fromPair: (p) => p.inconsistent.fraction, higherIsWorse: true });
+  list.push({
+    id: 'inconsistent',
+    label: 'Inconsistent fraction (ε)',
+    kind: 'consistency',
+    fromPair: (p) => p.inconsistent.fraction,
+    higherIsWorse: true,
+  });
   // One menu entry whichever estimator filled the matrix (the id stays, so a chosen measure survives a new report).
   const cka = ckaName(report);
-  list.push({ id: 'linearCKA', label: `${cka[0].toUpperCase()}${cka.slice(1)} (similarity)`, kind: 'similarity', fromPair: (p) => p.similarity.linearCKA, matrixKey: ckaKey(report) });
+  list.push({
+    id: 'linearCKA',
+    label: `${cka[0].toUpperCase()}${cka.slice(1)} (similarity)`,
+    kind: 'similarity',
+    fromPair: (p) => p.similarity.linearCKA,
+    matrixKey: ckaKey(report),
+  });
   if (report.matrix?.measures.ridgeExplained || report.matrix?.measures.ridgeExplainedBA) {
-    list.push({ id: 'ridgeExplained', label: 'Ridge explained, order-0 bound (similarity)', kind: 'similarity', fromPair: (p) => p.similarity.ridgeExplained, matrixKey: 'ridgeExplained' });
+    list.push({
+      id: 'ridgeExplained',
+      label: 'Ridge explained, order-0 bound (similarity)',
+      kind: 'similarity',
+      fromPair: (p) => p.similarity.ridgeExplained,
+      matrixKey: 'ridgeExplained',
+    });
   }
   return list;
 }

@@ -30,7 +30,9 @@ export function applyHostMessage(state: PanelData, msg: HostMessage): PanelData 
       if (!sameAnalysis(state, msg.analysisId)) return state;
       const p = msg.pair;
       // A rerun of the same pair replaces it rather than adding a duplicate cell.
-      const pairs = state.report.pairs.filter((q) => !(q.layerA === p.layerA && q.layerB === p.layerB && q.direction === p.direction));
+      const pairs = state.report.pairs.filter(
+        (q) => !(q.layerA === p.layerA && q.layerB === p.layerB && q.direction === p.direction),
+      );
       pairs.push(p);
       return { ...state, report: { ...state.report, pairs } };
     }

@@ -21,7 +21,7 @@ export function layerStrip(report: ReportLike, direction: Direction = 'A->B'): S
   const rankB = new Map(depthOrder(report, 'b').map((n, i) => [n, i]));
   return report.pairs
     .filter((p) => p.direction === direction)
-    .sort((x, y) => (rankB.get(x.layerB)! - rankB.get(y.layerB)!) || (rankA.get(x.layerA)! - rankA.get(y.layerA)!))
+    .sort((x, y) => rankB.get(x.layerB)! - rankB.get(y.layerB)! || rankA.get(x.layerA)! - rankA.get(y.layerA)!)
     .map((p) => ({
       layerA: p.layerA,
       layerB: p.layerB,

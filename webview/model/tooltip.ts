@@ -4,14 +4,23 @@ import { CellState, type HeatmapModel } from './heatmap';
 import { ckaKey, ckaName, directedKey, orderFraction, type ReportLike } from './measures';
 
 /** First line: the pair; second: the measure shown; then the rest. `running`: the analysis is still running. */
-export function describeCell(m: HeatmapModel, report: ReportLike, running: boolean, row: number, col: number): string[] {
+export function describeCell(
+  m: HeatmapModel,
+  report: ReportLike,
+  running: boolean,
+  row: number,
+  col: number,
+): string[] {
   const at = row * m.cols.length + col;
   const a = m.rows[row];
   const b = m.cols[col];
   const lines = [`${a} (A) × ${b} (B), ${m.direction === 'A->B' ? 'A → B' : 'B → A'}`];
   const state = m.states[at];
-  const shown = m.measure.id.startsWith('linear') || m.measure.id === 'ridgeExplained' ? num(m.values[at]) : pct(m.values[at]);
-  lines.push(`${m.measure.label}: ${state === CellState.Empty ? 'not computed' : shown}${state === CellState.Provisional ? boundNote(running) : ''}`);
+  const shown =
+    m.measure.id.startsWith('linear') || m.measure.id === 'ridgeExplained' ? num(m.values[at]) : pct(m.values[at]);
+  lines.push(
+    `${m.measure.label}: ${state === CellState.Empty ? 'not computed' : shown}${state === CellState.Provisional ? boundNote(running) : ''}`,
+  );
   const pi = m.pairIndex[at];
   if (pi >= 0) {
     const p = report.pairs[pi];
@@ -30,7 +39,8 @@ export function describeCell(m: HeatmapModel, report: ReportLike, running: boole
       `similarity: ${similar.filter(Boolean).join(' · ')}`,
       `gates: ${p.training.gates.map((g) => g.toFixed(2)).join(', ') || MISSING} · ${p.training.epochs} epochs`,
     );
-    if (p.shapeA && p.shapeB) lines.push(`shapes: A ${p.shapeA.join('×')} · B ${p.shapeB.join('×')}${p.resampled ? ` (${p.resampled})` : ''}`);
+    if (p.shapeA && p.shapeB)
+      lines.push(`shapes: A ${p.shapeA.join('×')} · B ${p.shapeB.join('×')}${p.resampled ? ` (${p.resampled})` : ''}`);
   } else {
     const mat = report.matrix;
     const i = mat?.layersA.indexOf(a) ?? -1;
@@ -38,7 +48,9 @@ export function describeCell(m: HeatmapModel, report: ReportLike, running: boole
     if (mat && i >= 0 && j >= 0) {
       const v = (k: string) => mat.measures[k]?.[i * mat.layersB.length + j] ?? undefined;
       const ridge = v(directedKey('ridgeExplained', m.direction));
-      lines.push(`similarity: ${ckaName(report)} ${num(v(ckaKey(report)) ?? undefined)}${ridge !== undefined && ridge !== null ? ` · ridge ${pct(ridge)}` : ''}`);
+      lines.push(
+        `similarity: ${ckaName(report)} ${num(v(ckaKey(report)) ?? undefined)}${ridge !== undefined && ridge !== null ? ` · ridge ${pct(ridge)}` : ''}`,
+      );
     }
     lines.push(m.running[at] ? 'disentangler: running…' : 'disentangler: not run on this pair');
   }
@@ -48,5 +60,7 @@ export function describeCell(m: HeatmapModel, report: ReportLike, running: boole
 
 /** A ridge bound stands in for the explained fraction: until the pair lands, or for good on layers the disentangler skips. */
 function boundNote(running: boolean): string {
-  return running ? ' (ridge lower bound; disentangler pending)' : ' (ridge lower bound; the disentangler did not run on this pair)';
+  return running
+    ? ' (ridge lower bound; disentangler pending)'
+    : ' (ridge lower bound; the disentangler did not run on this pair)';
 }

@@ -39,20 +39,45 @@ export function renderDrilldown(container: HTMLElement, report: ReportLike, focu
   container.replaceChildren();
   const head = html('header', { class: 'drill-head' });
   head.append(html('h2', { id: 'drill-title' }, `${focus.layerA} (A) ↔ ${focus.layerB} (B)`));
-  if (main) head.append(html('p', { class: 'muted' }, `shapes A ${shape(main.shapeA)} · B ${shape(main.shapeB)}${main.resampled ? ` · ${main.resampled}` : ''}`));
+  if (main)
+    head.append(
+      html(
+        'p',
+        { class: 'muted' },
+        `shapes A ${shape(main.shapeA)} · B ${shape(main.shapeB)}${main.resampled ? ` · ${main.resampled}` : ''}`,
+      ),
+    );
   container.append(head);
   if (!main) {
-    container.append(html('p', { id: 'drill-empty' }, 'The disentangler has not run on this pair. Its cheap similarity numbers are in the heatmap tooltip; run a comparison with this pair selected (or all pairs) to see its knowledge split.'));
+    container.append(
+      html(
+        'p',
+        { id: 'drill-empty' },
+        'The disentangler has not run on this pair. Its cheap similarity numbers are in the heatmap tooltip; run a comparison with this pair selected (or all pairs) to see its knowledge split.',
+      ),
+    );
     return;
   }
 
-  const fragile = html('p', { class: 'note' }, 'Orders are not identifiable in general: the split into orders depends on α and the seed and is the fragile part of the method. Read the explained fraction first.');
-  const spreadNote = main.spread ? html('p', { class: 'muted' }, `± = one standard deviation over ${main.spread.seeds} seeds.`) : html('p', { class: 'muted' }, 'One seed: no spread available (set seeds > 1 to see how stable the split is).');
+  const fragile = html(
+    'p',
+    { class: 'note' },
+    'Orders are not identifiable in general: the split into orders depends on α and the seed and is the fragile part of the method. Read the explained fraction first.',
+  );
+  const spreadNote = main.spread
+    ? html('p', { class: 'muted' }, `± = one standard deviation over ${main.spread.seeds} seeds.`)
+    : html('p', { class: 'muted' }, 'One seed: no spread available (set seeds > 1 to see how stable the split is).');
   container.append(section('Knowledge by order, both directions', stackedBars(stacks, theme), fragile, spreadNote));
 
-  const [source, target] = main.direction === 'A->B' ? [`A's ${main.layerA}`, `B's ${main.layerB}`] : [`B's ${main.layerB}`, `A's ${main.layerA}`];
+  const [source, target] =
+    main.direction === 'A->B'
+      ? [`A's ${main.layerA}`, `B's ${main.layerB}`]
+      : [`B's ${main.layerB}`, `A's ${main.layerA}`];
   const channels = sortedChannels(main);
-  if (channels.length) container.append(section(`Explained per channel of ${target} (${source} explains it)`, channelBars(channels, target, theme)));
+  if (channels.length)
+    container.append(
+      section(`Explained per channel of ${target} (${source} explains it)`, channelBars(channels, target, theme)),
+    );
 
   const targetShape = main.direction === 'A->B' ? main.shapeB : main.shapeA;
   const hw = targetShape && targetShape.length === 3 ? { height: targetShape[0], width: targetShape[1] } : undefined;
@@ -60,58 +85,100 @@ export function renderDrilldown(container: HTMLElement, report: ReportLike, focu
   if (figs.length) {
     const grid = html('div', { class: 'maps' });
     grid.append(...figs);
-    container.append(section(`Where ${target}'s knowledge is inconsistent`, grid, html('p', { class: 'muted' }, `Mean ε energy per position of ${target}'s map on held-out probes (bright = knowledge ${source} lacks), over the probe image when available.`)));
+    container.append(
+      section(
+        `Where ${target}'s knowledge is inconsistent`,
+        grid,
+        html(
+          'p',
+          { class: 'muted' },
+          `Mean ε energy per position of ${target}'s map on held-out probes (bright = knowledge ${source} lacks), over the probe image when available.`,
+        ),
+      ),
+    );
   }
 
   container.append(section('Training', ...training(main, theme)));
-  if ('settings' in report && report.settings) container.append(section('Settings and backend', settingsTable(report as Report, main)));
+  if ('settings' in report && report.settings)
+    container.append(section('Settings and backend', settingsTable(report as Report, main)));
 }
 
 function training(p: PairResult, theme: ReturnType<typeof readTheme>): Node[] {
   const t = p.training;
   const out: Node[] = [];
   if (t.curve.length) {
-    out.push(lineChart({
-      id: 'training-curve', label: 'Disentangler loss per epoch', theme, logY: true, yLabel: 'loss (log)',
-      xLabels: t.curve.map((c) => String(c.epoch)),
-      series: [
-        { label: 'train', color: orderColor('order0'), values: t.curve.map((c) => c.train) },
-        ...(t.curve.every((c) => c.validation !== undefined)
-          ? [{ label: 'validation (selects the epoch)', color: orderColor('order2'), values: t.curve.map((c) => c.validation ?? Number.NaN) }]
-          : []),
-        { label: 'held-out test', color: orderColor('order1'), values: t.curve.map((c) => c.test), dashed: true },
-      ],
-    }));
+    out.push(
+      lineChart({
+        id: 'training-curve',
+        label: 'Disentangler loss per epoch',
+        theme,
+        logY: true,
+        yLabel: 'loss (log)',
+        xLabels: t.curve.map((c) => String(c.epoch)),
+        series: [
+          { label: 'train', color: orderColor('order0'), values: t.curve.map((c) => c.train) },
+          ...(t.curve.every((c) => c.validation !== undefined)
+            ? [
+                {
+                  label: 'validation (selects the epoch)',
+                  color: orderColor('order2'),
+                  values: t.curve.map((c) => c.validation ?? Number.NaN),
+                },
+              ]
+            : []),
+          { label: 'held-out test', color: orderColor('order1'), values: t.curve.map((c) => c.test), dashed: true },
+        ],
+      }),
+    );
   }
-  out.push(table([
-    ['epochs', `${t.epochs}${t.earlyStopped ? ' (early stop)' : ''}${t.bestEpoch !== undefined ? ` · parameters of epoch ${t.bestEpoch} kept` : ''}`],
-    ['gates p₁…p_K', t.gates.length ? t.gates.map((g) => g.toFixed(3)).join(', ') : MISSING],
-    ['final loss', num(t.finalLoss)],
-    ['held-out loss', num(t.heldOutLoss)],
-    ['warm start', t.warmStart === undefined ? MISSING : t.warmStart ? 'ridge (closed form)' : 'none'],
-    ['time', `${t.seconds.toFixed(1)} s`],
-  ], 'training-table'));
+  out.push(
+    table(
+      [
+        [
+          'epochs',
+          `${t.epochs}${t.earlyStopped ? ' (early stop)' : ''}${t.bestEpoch !== undefined ? ` · parameters of epoch ${t.bestEpoch} kept` : ''}`,
+        ],
+        ['gates p₁…p_K', t.gates.length ? t.gates.map((g) => g.toFixed(3)).join(', ') : MISSING],
+        ['final loss', num(t.finalLoss)],
+        ['held-out loss', num(t.heldOutLoss)],
+        ['warm start', t.warmStart === undefined ? MISSING : t.warmStart ? 'ridge (closed form)' : 'none'],
+        ['time', `${t.seconds.toFixed(1)} s`],
+      ],
+      'training-table',
+    ),
+  );
   return out;
 }
 
 function settingsTable(report: Report, p: PairResult): HTMLTableElement {
   const s = report.settings;
   const b = report.backend;
-  return table([
-    ['backend', `${b.name} ${b.version} (${b.device}, ${b.threads} threads)${b.detail ? ` · ${b.detail}` : ''}`],
-    ['orders K', String(s.orders)],
-    ['gate penalty α', String(s.alpha)],
-    ['normalisation', s.normalize],
-    ['kernel', `${s.kernel}×${s.kernel}`],
-    ['preset', `${s.preset} (≤ ${s.epochs} epochs, batch ${s.batchSize}, lr ${s.learningRate.start}→${s.learningRate.end})`],
-    ['seeds', `${s.seeds} (seed ${s.seed})`],
-    ['probe', `${report.probe.source}, ${report.probe.count} samples (${probeSplit(report.probe)})`],
-    ['similarity', `linear CKA ${num(p.similarity.linearCKA)}${p.similarity.ridgeExplained !== undefined ? ` · ridge explained ${pct(p.similarity.ridgeExplained)}` : ''}`],
-  ], 'settings-table');
+  return table(
+    [
+      ['backend', `${b.name} ${b.version} (${b.device}, ${b.threads} threads)${b.detail ? ` · ${b.detail}` : ''}`],
+      ['orders K', String(s.orders)],
+      ['gate penalty α', String(s.alpha)],
+      ['normalisation', s.normalize],
+      ['kernel', `${s.kernel}×${s.kernel}`],
+      [
+        'preset',
+        `${s.preset} (≤ ${s.epochs} epochs, batch ${s.batchSize}, lr ${s.learningRate.start}→${s.learningRate.end})`,
+      ],
+      ['seeds', `${s.seeds} (seed ${s.seed})`],
+      ['probe', `${report.probe.source}, ${report.probe.count} samples (${probeSplit(report.probe)})`],
+      [
+        'similarity',
+        `linear CKA ${num(p.similarity.linearCKA)}${p.similarity.ridgeExplained !== undefined ? ` · ridge explained ${pct(p.similarity.ridgeExplained)}` : ''}`,
+      ],
+    ],
+    'settings-table',
+  );
 }
 
 /** How the probe samples were used; the engine's reports say it the same way. */
 function probeSplit(p: Report['probe']): string {
   const validation = p.validation ?? 0;
-  return validation > 0 ? `${p.train - validation} fit / ${validation} validation / ${p.test} held out` : `${p.train} fit / ${p.test} held out`;
+  return validation > 0
+    ? `${p.train - validation} fit / ${validation} validation / ${p.test} held out`
+    : `${p.train} fit / ${p.test} held out`;
 }

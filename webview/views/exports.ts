@@ -21,18 +21,37 @@ export async function pngExport(s: ExportSource): Promise<WebviewMessage | undef
   if (!s.analysisId) return undefined;
   const tab = s.view.tab ?? 'heatmap';
   const rows = tab === 'heatmap' ? s.heatmap : rowsOf(tab === 'strip' ? s.strip : s.drilldown);
-  const what = tab === 'heatmap' ? `${s.model?.measure.label} (${s.model?.direction})` : tab === 'strip' ? 'layer strip' : `${s.view.focus?.layerA} ↔ ${s.view.focus?.layerB}`;
+  const what =
+    tab === 'heatmap'
+      ? `${s.model?.measure.label} (${s.model?.direction})`
+      : tab === 'strip'
+        ? 'layer strip'
+        : `${s.view.focus?.layerA} ↔ ${s.view.focus?.layerB}`;
   const dataUrl = await viewToPng(`${s.title} · ${what}`, rows);
-  return { type: 'kc/export', analysisId: s.analysisId, format: 'png', dataUrl, suggestedName: `${stem(s)}-${tab}.png` };
+  return {
+    type: 'kc/export',
+    analysisId: s.analysisId,
+    format: 'png',
+    dataUrl,
+    suggestedName: `${stem(s)}-${tab}.png`,
+  };
 }
 
 export function csvExport(s: ExportSource): WebviewMessage | undefined {
   if (!s.analysisId || !s.model) return undefined;
-  return { type: 'kc/export', analysisId: s.analysisId, format: 'csv', content: heatmapCsv(s.model), suggestedName: `${stem(s)}-${s.model.measure.id}.csv` };
+  return {
+    type: 'kc/export',
+    analysisId: s.analysisId,
+    format: 'csv',
+    content: heatmapCsv(s.model),
+    suggestedName: `${stem(s)}-${s.model.measure.id}.csv`,
+  };
 }
 
 export function jsonExport(s: ExportSource): WebviewMessage | undefined {
-  return s.analysisId ? { type: 'kc/export', analysisId: s.analysisId, format: 'json', suggestedName: `${stem(s)}.json` } : undefined;
+  return s.analysisId
+    ? { type: 'kc/export', analysisId: s.analysisId, format: 'json', suggestedName: `${stem(s)}.json` }
+    : undefined;
 }
 
 function stem(s: ExportSource): string {

@@ -30,7 +30,8 @@ export class HeaderView {
 
   render(data: PanelData, names: { a: string; b: string }): void {
     const { record, report } = data;
-    this.title.textContent = record && (record.modelA || report.models) ? `${names.a} vs ${names.b}` : 'Knowledge consistency';
+    this.title.textContent =
+      record && (record.modelA || report.models) ? `${names.a} vs ${names.b}` : 'Knowledge consistency';
     this.status.textContent = record ? statusText(record.status, report.pairs.length) : 'waiting for an analysis…';
     this.status.dataset.status = record?.status ?? 'none';
     this.renderBanner(data);
@@ -39,7 +40,8 @@ export class HeaderView {
 
   private renderBanner({ record, report }: PanelData): void {
     const lines: string[] = [];
-    if (record?.stale) lines.push('Stale: a model file changed after this analysis ran. Run the comparison again for current numbers.');
+    if (record?.stale)
+      lines.push('Stale: a model file changed after this analysis ran. Run the comparison again for current numbers.');
     if (record?.status === 'failed') lines.push(`Failed: ${record.error ?? 'the analysis stopped with an error'}`);
     if (record?.status === 'cancelled') lines.push('Cancelled: showing the pairs that finished.');
     if (report.probe?.warning) lines.push(`Probe: ${report.probe.warning}`);

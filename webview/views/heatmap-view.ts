@@ -40,7 +40,10 @@ export class HeatmapView {
   /** Milliseconds the last full draw took (shown in the test log, never asserted). */
   lastDrawMs = 0;
 
-  constructor(private readonly host: HTMLElement, private readonly cb: HeatmapCallbacks) {
+  constructor(
+    private readonly host: HTMLElement,
+    private readonly cb: HeatmapCallbacks,
+  ) {
     this.canvas = document.createElement('canvas');
     this.canvas.id = 'heatmap';
     this.canvas.tabIndex = 0;
@@ -56,7 +59,10 @@ export class HeatmapView {
     document.body.append(this.tooltip);
 
     this.canvas.addEventListener('mousemove', (e) => this.onHover(e));
-    this.canvas.addEventListener('mouseleave', () => { this.hovering = false; this.tooltip.hidden = true; });
+    this.canvas.addEventListener('mouseleave', () => {
+      this.hovering = false;
+      this.tooltip.hidden = true;
+    });
     this.canvas.addEventListener('click', (e) => {
       const hit = this.hit(e);
       if (!hit) return;
@@ -66,7 +72,9 @@ export class HeatmapView {
     });
     this.canvas.addEventListener('keydown', (e) => this.onKey(e));
     this.canvas.addEventListener('focus', () => this.showTooltipAtSelection());
-    this.canvas.addEventListener('blur', () => { if (!this.hovering) this.tooltip.hidden = true; });
+    this.canvas.addEventListener('blur', () => {
+      if (!this.hovering) this.tooltip.hidden = true;
+    });
   }
 
   get selection(): { row: number; col: number } {
@@ -148,19 +156,21 @@ export class HeatmapView {
     ctx.fillStyle = theme.grid;
     ctx.globalAlpha = 0.25;
     for (let i = 0; i < m.values.length; i++) {
-      if (m.states[i] === CellState.Empty) ctx.fillRect(x0 + (i % nC) * cell, y0 + Math.floor(i / nC) * cell, cell - gap, cell - gap);
+      if (m.states[i] === CellState.Empty)
+        ctx.fillRect(x0 + (i % nC) * cell, y0 + Math.floor(i / nC) * cell, cell - gap, cell - gap);
     }
     ctx.globalAlpha = 1;
     // Done cells fill the cell; provisional ones (a cheap bound until the disentangler lands) are an inset square,
     // so a bound never reads as a finished value in any theme.
-    const inset = Math.max(1, Math.round(cell * (1 - PROVISIONAL_SIZE) / 2));
+    const inset = Math.max(1, Math.round((cell * (1 - PROVISIONAL_SIZE)) / 2));
     for (let i = 0; i < m.values.length; i++) {
       const s = m.states[i];
       if (s === CellState.Empty) continue;
       ctx.fillStyle = colorHex(m.values[i]);
       const x = x0 + (i % nC) * cell;
       const y = y0 + Math.floor(i / nC) * cell;
-      if (s === CellState.Provisional) ctx.fillRect(x + inset, y + inset, cell - gap - 2 * inset, cell - gap - 2 * inset);
+      if (s === CellState.Provisional)
+        ctx.fillRect(x + inset, y + inset, cell - gap - 2 * inset, cell - gap - 2 * inset);
       else ctx.fillRect(x, y, cell - gap, cell - gap);
     }
     if (theme.highContrast && cell >= 8) {
@@ -203,7 +213,8 @@ export class HeatmapView {
     ctx.fillStyle = theme.foreground;
     ctx.textBaseline = 'middle';
     ctx.textAlign = 'right';
-    for (let r = 0; r < m.rows.length; r += step) ctx.fillText(fit(ctx, this.labels.rows[r]), x0 - 4, y0 + r * cell + cell / 2);
+    for (let r = 0; r < m.rows.length; r += step)
+      ctx.fillText(fit(ctx, this.labels.rows[r]), x0 - 4, y0 + r * cell + cell / 2);
     ctx.save();
     ctx.textAlign = 'left';
     const dpr = window.devicePixelRatio || 1;
@@ -228,7 +239,10 @@ export class HeatmapView {
     d.y0 = String(this.geom.y0);
     d.selectedRow = String(this.selected.row);
     d.selectedCol = String(this.selected.col);
-    this.canvas.setAttribute('aria-label', `${m.measure.label}, ${m.direction}: ${m.rows.length} layers of A by ${m.cols.length} layers of B. Arrow keys move, Enter opens the pair.`);
+    this.canvas.setAttribute(
+      'aria-label',
+      `${m.measure.label}, ${m.direction}: ${m.rows.length} layers of A by ${m.cols.length} layers of B. Arrow keys move, Enter opens the pair.`,
+    );
   }
 
   private hit(e: MouseEvent): { row: number; col: number } | undefined {
@@ -245,7 +259,10 @@ export class HeatmapView {
   private onHover(e: MouseEvent): void {
     const hit = this.hit(e);
     this.hovering = !!hit;
-    if (!hit) { this.tooltip.hidden = true; return; }
+    if (!hit) {
+      this.tooltip.hidden = true;
+      return;
+    }
     this.showTooltip(hit.row, hit.col, e.clientX + 14, e.clientY + 14);
   }
 
@@ -258,12 +275,14 @@ export class HeatmapView {
 
   private showTooltip(row: number, col: number, x: number, y: number): void {
     this.tip = { row, col, x, y };
-    this.tooltip.replaceChildren(...this.cb.describe(row, col).map((line, i) => {
-      const div = document.createElement('div');
-      if (i === 0) div.className = 'title';
-      div.textContent = line;
-      return div;
-    }));
+    this.tooltip.replaceChildren(
+      ...this.cb.describe(row, col).map((line, i) => {
+        const div = document.createElement('div');
+        if (i === 0) div.className = 'title';
+        div.textContent = line;
+        return div;
+      }),
+    );
     this.tooltip.dataset.row = String(row);
     this.tooltip.dataset.col = String(col);
     this.tooltip.hidden = false;
@@ -282,8 +301,14 @@ export class HeatmapView {
     const { row, col } = this.selected;
     const big = e.shiftKey ? 10 : 1;
     const moves: Record<string, [number, number]> = {
-      ArrowUp: [row - big, col], ArrowDown: [row + big, col], ArrowLeft: [row, col - big], ArrowRight: [row, col + big],
-      Home: [row, 0], End: [row, m.cols.length - 1], PageUp: [0, col], PageDown: [m.rows.length - 1, col],
+      ArrowUp: [row - big, col],
+      ArrowDown: [row + big, col],
+      ArrowLeft: [row, col - big],
+      ArrowRight: [row, col + big],
+      Home: [row, 0],
+      End: [row, m.cols.length - 1],
+      PageUp: [0, col],
+      PageDown: [m.rows.length - 1, col],
     };
     if (moves[e.key]) {
       e.preventDefault();
@@ -302,9 +327,11 @@ export class HeatmapView {
     const { x0, y0, cell } = this.geom;
     const x = x0 + this.selected.col * cell;
     if (x < this.host.scrollLeft + x0) this.host.scrollLeft = Math.max(0, x - x0);
-    else if (x + cell > this.host.scrollLeft + this.host.clientWidth) this.host.scrollLeft = x + cell - this.host.clientWidth + PAD;
+    else if (x + cell > this.host.scrollLeft + this.host.clientWidth)
+      this.host.scrollLeft = x + cell - this.host.clientWidth + PAD;
     const y = this.canvas.offsetTop + y0 + this.selected.row * cell;
-    if (y < this.host.scrollTop || y + cell > this.host.scrollTop + this.host.clientHeight) this.host.scrollTop = Math.max(0, y - this.host.clientHeight / 2);
+    if (y < this.host.scrollTop || y + cell > this.host.scrollTop + this.host.clientHeight)
+      this.host.scrollTop = Math.max(0, y - this.host.clientHeight / 2);
   }
 }
 
@@ -323,7 +350,10 @@ export function drawLegend(canvas: HTMLCanvasElement, title: string, higherIsWor
   ctx.clearRect(0, 0, w, h);
   const stops = legendStops(64);
   const bw = (w - 20) / stops.length;
-  stops.forEach((s, i) => { ctx.fillStyle = s.color; ctx.fillRect(10 + i * bw, 16, bw + 0.5, 12); });
+  stops.forEach((s, i) => {
+    ctx.fillStyle = s.color;
+    ctx.fillRect(10 + i * bw, 16, bw + 0.5, 12);
+  });
   ctx.strokeStyle = theme.grid;
   ctx.strokeRect(10.5, 16.5, w - 21, 12);
   ctx.font = `11px ${theme.font}`;

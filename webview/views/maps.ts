@@ -30,14 +30,22 @@ function drawImage(ctx: CanvasRenderingContext2D, img: Image): void {
   ctx.drawImage(tmp, 0, 0, SIZE, SIZE);
 }
 
-function drawGrid(ctx: CanvasRenderingContext2D, h: number, w: number, values: number[], color: (v: number) => string, alpha: number): void {
+function drawGrid(
+  ctx: CanvasRenderingContext2D,
+  h: number,
+  w: number,
+  values: number[],
+  color: (v: number) => string,
+  alpha: number,
+): void {
   ctx.globalAlpha = alpha;
   const ch = SIZE / h;
   const cw = SIZE / w;
-  for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) {
-    ctx.fillStyle = color(values[r * w + c]);
-    ctx.fillRect(c * cw, r * ch, Math.ceil(cw), Math.ceil(ch));
-  }
+  for (let r = 0; r < h; r++)
+    for (let c = 0; c < w; c++) {
+      ctx.fillStyle = color(values[r * w + c]);
+      ctx.fillRect(c * cw, r * ch, Math.ceil(cw), Math.ceil(ch));
+    }
   ctx.globalAlpha = 1;
 }
 
@@ -50,13 +58,18 @@ function figure(caption: string, draw: (ctx: CanvasRenderingContext2D) => void):
 }
 
 /** The explained fraction per position of B (viridis, like the heatmap) and ε energy over a few probe images. */
-export function mapFigures(perPosition: { height: number; width: number; values: number[] } | undefined,
+export function mapFigures(
+  perPosition: { height: number; width: number; values: number[] } | undefined,
   samples: Array<{ index: number; inconsistentEnergy: number[]; image?: Image }> | undefined,
-  size: { height: number; width: number } | undefined): HTMLElement[] {
+  size: { height: number; width: number } | undefined,
+): HTMLElement[] {
   const out: HTMLElement[] = [];
   if (perPosition && perPosition.values.length === perPosition.height * perPosition.width) {
-    out.push(figure(`explained per position (${perPosition.height}×${perPosition.width})`, (ctx) =>
-      drawGrid(ctx, perPosition.height, perPosition.width, perPosition.values, colorHex, 1)));
+    out.push(
+      figure(`explained per position (${perPosition.height}×${perPosition.width})`, (ctx) =>
+        drawGrid(ctx, perPosition.height, perPosition.width, perPosition.values, colorHex, 1),
+      ),
+    );
   }
   const h = size?.height ?? perPosition?.height;
   const w = size?.width ?? perPosition?.width;
@@ -65,10 +78,12 @@ export function mapFigures(perPosition: { height: number; width: number; values:
   const norm = (v: number) => interpolateMagma((v - lo) / (hi - lo || 1));
   for (const s of samples.slice(0, 4)) {
     if (s.inconsistentEnergy.length !== h * w) continue;
-    out.push(figure(`probe #${s.index}: ε energy`, (ctx) => {
-      if (s.image) drawImage(ctx, s.image);
-      drawGrid(ctx, h, w, s.inconsistentEnergy, norm, s.image ? 0.55 : 1);
-    }));
+    out.push(
+      figure(`probe #${s.index}: ε energy`, (ctx) => {
+        if (s.image) drawImage(ctx, s.image);
+        drawGrid(ctx, h, w, s.inconsistentEnergy, norm, s.image ? 0.55 : 1);
+      }),
+    );
   }
   return out;
 }

@@ -31,9 +31,13 @@ export async function viewToPng(title: string, rows: PngRow[]): Promise<string> 
   const measure = document.createElement('canvas').getContext('2d')!;
   measure.font = `12px ${theme.font}`;
   const dims = rows.map((row) => {
-    if ('lines' in row) return { w: Math.max(0, ...row.lines.map((l) => measure.measureText(l).width)), h: row.lines.length * LINE };
+    if ('lines' in row)
+      return { w: Math.max(0, ...row.lines.map((l) => measure.measureText(l).width)), h: row.lines.length * LINE };
     const s = row.map(size);
-    return { w: s.reduce((a, x) => a + x.w, 0) + GAP * Math.max(0, s.length - 1), h: Math.max(0, ...s.map((x) => x.h)) };
+    return {
+      w: s.reduce((a, x) => a + x.w, 0) + GAP * Math.max(0, s.length - 1),
+      h: Math.max(0, ...s.map((x) => x.h)),
+    };
   });
   measure.font = `bold 13px ${theme.font}`;
   const W = Math.ceil(Math.max(320, measure.measureText(title).width, ...dims.map((d) => d.w)) + 2 * PAD);
@@ -82,7 +86,9 @@ export function rowsOf(container: HTMLElement): PngRow[] {
     } else if (el.classList.contains('maps')) {
       rows.push([...el.querySelectorAll('canvas')]);
     } else {
-      rows.push({ lines: [...el.querySelectorAll('tr')].map((tr) => [...tr.children].map((c) => c.textContent ?? '').join(': ')) });
+      rows.push({
+        lines: [...el.querySelectorAll('tr')].map((tr) => [...tr.children].map((c) => c.textContent ?? '').join(': ')),
+      });
     }
   }
   return rows;

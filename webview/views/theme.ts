@@ -20,7 +20,9 @@ function cssVar(style: CSSStyleDeclaration, name: string, fallback: string): str
 
 export function readTheme(): Theme {
   const s = getComputedStyle(document.body);
-  const hc = document.body.classList.contains('vscode-high-contrast') || document.body.classList.contains('vscode-high-contrast-light');
+  const hc =
+    document.body.classList.contains('vscode-high-contrast') ||
+    document.body.classList.contains('vscode-high-contrast-light');
   return {
     background: cssVar(s, '--vscode-editor-background', '#ffffff'),
     foreground: cssVar(s, '--vscode-editor-foreground', cssVar(s, '--vscode-foreground', '#333333')),

@@ -20,8 +20,22 @@ export class Toolbar {
   private readonly sort = select('sort', 'Order');
 
   constructor(view: PanelViewState, actions: ToolbarActions) {
-    setOptions(this.direction, [['A->B', 'A explains B (A → B)'], ['B->A', 'B explains A (B → A)']], view.direction ?? 'A->B');
-    setOptions(this.sort, [['depth', 'by depth'], ['value', 'by value']], view.sort ?? 'depth');
+    setOptions(
+      this.direction,
+      [
+        ['A->B', 'A explains B (A → B)'],
+        ['B->A', 'B explains A (B → A)'],
+      ],
+      view.direction ?? 'A->B',
+    );
+    setOptions(
+      this.sort,
+      [
+        ['depth', 'by depth'],
+        ['value', 'by value'],
+      ],
+      view.sort ?? 'depth',
+    );
     this.element.append(
       labelled('Measure', this.measure),
       labelled('Direction', this.direction),
@@ -40,7 +54,11 @@ export class Toolbar {
 
   /** The measures the report offers (they grow as results stream in), the chosen one selected. */
   showMeasures(measures: Measure[], chosen: string | undefined): void {
-    setOptions(this.measure, measures.map((m) => [m.id, m.label]), chosen ?? measures[0].id);
+    setOptions(
+      this.measure,
+      measures.map((m) => [m.id, m.label]),
+      chosen ?? measures[0].id,
+    );
   }
 
   /** A focus from the host (CodeLens, restore) sets the direction without a change event. */

@@ -37,12 +37,20 @@ interface CompareFlags extends EngineFlags {
 export function registerCompare(program: Command): void {
   program
     .command('compare')
-    .description('how much of each layer\'s knowledge two models share (layer pairs × orders of fuzziness)')
+    .description("how much of each layer's knowledge two models share (layer pairs × orders of fuzziness)")
     .argument('<modelA>', 'model A: .onnx or TF.js model.json')
     .argument('<modelB>', 'model B: .onnx or TF.js model.json')
-    .option('--probe <source>', 'probe inputs: mnist (test split), an image folder (PNG/JPEG, searched recursively; other files are skipped with a warning), an .npy tensor [N,H,W,C] or [N,C,H,W] used as stored, or synthetic (noise; warned)', 'mnist')
+    .option(
+      '--probe <source>',
+      'probe inputs: mnist (test split), an image folder (PNG/JPEG, searched recursively; other files are skipped with a warning), an .npy tensor [N,H,W,C] or [N,C,H,W] used as stored, or synthetic (noise; warned)',
+      'mnist',
+    )
     .option('--count <n>', 'number of probe samples', '1000')
-    .option('--layers-a <names>', 'layers of A to compare, comma-separated or repeated (default: the probe points)', splitList)
+    .option(
+      '--layers-a <names>',
+      'layers of A to compare, comma-separated or repeated (default: the probe points)',
+      splitList,
+    )
     .option('--layers-b <names>', 'layers of B to compare (pairs with --layers-a in order)', splitList)
     .option('--all-pairs', 'fill every layer × layer cell with the order-0 ridge bound too (CKA is always filled)')
     .addOption(new Option('--direction <dir>', 'which way to explain').choices(['a2b', 'b2a', 'both']).default('both'))
@@ -58,9 +66,14 @@ export function registerCompare(program: Command): void {
     .option('--probe-range <lo,hi>', 'pixel range of image probes (default 0,1)')
     .option('--probe-mean <m>', 'mean subtracted from image probes, one value or one per channel (comma-separated)')
     .option('--probe-std <s>', 'std dividing image probes, one value or one per channel')
-    .option('--cache-dir <dir>', 'where extracted features are cached while the job runs (default: the system temp folder)')
-    .addOption(new Option('--backend <name>', 'training backend').choices(['auto', 'onnxruntime', 'tfjs']).default('auto'))
-    .option('--verbose', 'print the engine\'s log lines (pairing, resampling, constant channels) as they happen')
+    .option(
+      '--cache-dir <dir>',
+      'where extracted features are cached while the job runs (default: the system temp folder)',
+    )
+    .addOption(
+      new Option('--backend <name>', 'training backend').choices(['auto', 'onnxruntime', 'tfjs']).default('auto'),
+    )
+    .option('--verbose', "print the engine's log lines (pairing, resampling, constant channels) as they happen")
     .option('--quiet', 'no progress on stderr (errors and the results still print)')
     .option('--json <file>', 'write the report as JSON')
     .option('--html <file>', 'write the self-contained HTML report')
@@ -105,7 +118,9 @@ export function registerCompare(program: Command): void {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       }
-      process.stdout.write(`${renderSummary(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR })}\n`);
+      process.stdout.write(
+        `${renderSummary(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR })}\n`,
+      );
       const written = await writeReports(report, { json: flags.json, html: flags.html, md: flags.md });
       if (written.length > 0) process.stdout.write(`\nreports written: ${written.join(', ')}\n`);
     });
@@ -120,7 +135,11 @@ function compareOptions(modelA: string, modelB: string, f: CompareFlags): Compar
     probe: {
       source: f.probe,
       count: int(f.count, '--count') ?? 1000,
-      normalization: { range: range as [number, number] | undefined, mean: list(f.probeMean, '--probe-mean'), std: list(f.probeStd, '--probe-std') },
+      normalization: {
+        range: range as [number, number] | undefined,
+        mean: list(f.probeMean, '--probe-mean'),
+        std: list(f.probeStd, '--probe-std'),
+      },
     },
     layersA: f.layersA,
     layersB: f.layersB,
@@ -134,7 +153,13 @@ function compareOptions(modelA: string, modelB: string, f: CompareFlags): Compar
 
 /** Accepts "a,b" and repeated flags alike. */
 function splitList(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+  return [
+    ...(previous ?? []),
+    ...value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ];
 }
 
 function list(value: string | undefined, flag: string): number[] | undefined {

@@ -7,7 +7,7 @@ import { textTable } from '../../engine/report/format';
 export function registerLayers(program: Command): void {
   program
     .command('layers')
-    .description('list a model\'s layers (name, kind, op, output shape, depth) and its default probe points')
+    .description("list a model's layers (name, kind, op, output shape, depth) and its default probe points")
     .argument('<model>', 'model file: .onnx or TF.js model.json')
     .option('--json', 'print { model, layers } as JSON')
     .action(async (modelPath: string, opts: { json?: boolean }) => {
@@ -17,10 +17,19 @@ export function registerLayers(program: Command): void {
         return;
       }
       // Names and ops come from the model file: shown as text, never as terminal control sequences.
-      const rows = layers.map((l) => [
-        l.name, l.kind, l.op ?? '', `[${l.shape.map((d) => (d < 0 ? 'N' : String(d))).join(', ')}]`, l.probePoint ? '●' : '', String(l.depth),
-      ].map(terminalText));
-      process.stdout.write(`${terminalText(`${model.name} (${model.format}, input [${(model.inputShape ?? []).join(', ')}])`)}: ${layers.length} layers, ${layers.filter((l) => l.probePoint).length} probe points\n`);
+      const rows = layers.map((l) =>
+        [
+          l.name,
+          l.kind,
+          l.op ?? '',
+          `[${l.shape.map((d) => (d < 0 ? 'N' : String(d))).join(', ')}]`,
+          l.probePoint ? '●' : '',
+          String(l.depth),
+        ].map(terminalText),
+      );
+      process.stdout.write(
+        `${terminalText(`${model.name} (${model.format}, input [${(model.inputShape ?? []).join(', ')}])`)}: ${layers.length} layers, ${layers.filter((l) => l.probePoint).length} probe points\n`,
+      );
       process.stdout.write(`${textTable(['name', 'kind', 'op', 'shape', 'probe point', 'depth'], rows, 5)}\n`);
     });
 }

@@ -9,7 +9,9 @@ import { REPORT_SCHEMA_VERSION, type Report } from '../../protocol/report';
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('write the self-contained HTML report and/or the Markdown report (with a heatmap PNG) of a saved result')
+    .description(
+      'write the self-contained HTML report and/or the Markdown report (with a heatmap PNG) of a saved result',
+    )
     .argument('<result>', 'a report JSON written by kc compare --json')
     .option('--html <file>', 'self-contained HTML report')
     .option('--md <file>', 'Markdown report; the heatmap PNG is written beside it')
@@ -35,7 +37,9 @@ async function readReport(file: string): Promise<Report> {
     throw new KcError(`${file} is not JSON: give a report written by kc compare --json`);
   }
   if (report?.schemaVersion !== REPORT_SCHEMA_VERSION || !Array.isArray(report.pairs) || !report.settings) {
-    throw new KcError(`${file} is not a knowledge-consistency report (schemaVersion ${REPORT_SCHEMA_VERSION} with pairs and settings)`);
+    throw new KcError(
+      `${file} is not a knowledge-consistency report (schemaVersion ${REPORT_SCHEMA_VERSION} with pairs and settings)`,
+    );
   }
   return report;
 }

@@ -21,8 +21,13 @@ export interface ExtractedFeatures {
  * memory stays at one batch whatever the probe count and the number of layers. The caller removes `dir`.
  */
 export async function extractFeatures(
-  model: ModelAdapter, side: 'A' | 'B', probe: ProbeSource, normalization: Partial<ProbeNormalization> | undefined,
-  layers: string[], dir: string, hooks: { signal?: CancelSignal; onProgress?: StepSink },
+  model: ModelAdapter,
+  side: 'A' | 'B',
+  probe: ProbeSource,
+  normalization: Partial<ProbeNormalization> | undefined,
+  layers: string[],
+  dir: string,
+  hooks: { signal?: CancelSignal; onProgress?: StepSink },
 ): Promise<ExtractedFeatures> {
   const fitted = fitProbe(probe, inputTarget(model), normalization);
   const store = new FeatureStore(dir);
@@ -36,7 +41,10 @@ export async function extractFeatures(
     for (const layer of layers) {
       const { count } = store.info(layer);
       if (count !== probe.count) {
-        throw new KcError(`model ${side} (${model.ref.name}) gave ${count} samples of ${layer} for ${probe.count} probe inputs`, 'internal');
+        throw new KcError(
+          `model ${side} (${model.ref.name}) gave ${count} samples of ${layer} for ${probe.count} probe inputs`,
+          'internal',
+        );
       }
     }
   } catch (error) {

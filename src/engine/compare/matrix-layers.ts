@@ -25,12 +25,21 @@ export interface MatrixLayers {
  * sampled evenly over depth. `pinnedOnly`: just the pinned layers, in depth order.
  */
 export function matrixLayers(
-  layers: LayerInfo[], pinned: string[], side: 'A' | 'B',
-  { cap = MATRIX_LAYER_CAP, count = 0, budgetBytes = MATRIX_FEATURE_BUDGET, pinnedOnly = false }:
-  { cap?: number; count?: number; budgetBytes?: number; pinnedOnly?: boolean } = {},
+  layers: LayerInfo[],
+  pinned: string[],
+  side: 'A' | 'B',
+  {
+    cap = MATRIX_LAYER_CAP,
+    count = 0,
+    budgetBytes = MATRIX_FEATURE_BUDGET,
+    pinnedOnly = false,
+  }: { cap?: number; count?: number; budgetBytes?: number; pinnedOnly?: boolean } = {},
 ): MatrixLayers {
   const keep = new Set(pinned);
-  const ordered = layers.map((l, i) => ({ l, i })).sort((x, y) => (x.l.depth - y.l.depth) || (x.i - y.i)).map((x) => x.l);
+  const ordered = layers
+    .map((l, i) => ({ l, i }))
+    .sort((x, y) => x.l.depth - y.l.depth || x.i - y.i)
+    .map((x) => x.l);
   const features = pinnedOnly ? [] : ordered.filter((l) => FEATURE_KINDS.has(l.kind) && !keep.has(l.name));
   const slots = Math.max(0, cap - keep.size);
   let warning: string | undefined;
@@ -41,13 +50,25 @@ export function matrixLayers(
   } else {
     for (const l of features) keep.add(l.name);
   }
-  const dropped = overBudget(ordered.filter((l) => keep.has(l.name) && !pinned.includes(l.name)), count, budgetBytes);
+  const dropped = overBudget(
+    ordered.filter((l) => keep.has(l.name) && !pinned.includes(l.name)),
+    count,
+    budgetBytes,
+  );
   if (dropped.length) {
     for (const l of dropped) keep.delete(l.name);
     const gb = (budgetBytes / 1024 ** 3).toFixed(0);
-    const list = dropped.slice(0, 4).map((l) => l.name).join(', ') + (dropped.length > 4 ? ', …' : '');
-    warning = [warning, `model ${side}: ${dropped.length} large layer${dropped.length === 1 ? '' : 's'} left out of the similarity matrix to keep its features under ${gb} GB for ${count} probes (${list})`]
-      .filter(Boolean).join('; ');
+    const list =
+      dropped
+        .slice(0, 4)
+        .map((l) => l.name)
+        .join(', ') + (dropped.length > 4 ? ', …' : '');
+    warning = [
+      warning,
+      `model ${side}: ${dropped.length} large layer${dropped.length === 1 ? '' : 's'} left out of the similarity matrix to keep its features under ${gb} GB for ${count} probes (${list})`,
+    ]
+      .filter(Boolean)
+      .join('; ');
   }
   const names = ordered.filter((l) => keep.has(l.name)).map((l) => l.name);
   // Pinned names the layer table does not list (none in practice) still get their row, at the end.

@@ -30,7 +30,11 @@ export interface MatrixOptions {
  * budget, so a model with hundreds of probe points does not hold all its features at once.
  */
 export async function similarityMatrix(
-  namesA: string[], fa: ExtractedFeatures, namesB: string[], fb: ExtractedFeatures, options: MatrixOptions,
+  namesA: string[],
+  fa: ExtractedFeatures,
+  namesB: string[],
+  fb: ExtractedFeatures,
+  options: MatrixOptions,
 ): Promise<SimilarityMatrix> {
   const rows = namesA.length;
   const cols = namesB.length;
@@ -42,10 +46,11 @@ export async function similarityMatrix(
   const cells = rows * cols * (options.ridge ? options.directions.length : 0);
   let ridgeDone = 0;
   let blocksDone = 0;
-  const progress = () => options.onProgress?.({
-    done: blocksDone + ridgeDone,
-    total: blocksA.length * blocksB.length + cells,
-  });
+  const progress = () =>
+    options.onProgress?.({
+      done: blocksDone + ridgeDone,
+      total: blocksA.length * blocksB.length + cells,
+    });
   progress();
   let n = 0;
   for (const blockA of blocksA) {
@@ -74,12 +79,17 @@ export async function similarityMatrix(
   }
   // Beyond a sample count the matrix holds the unbiased minibatch CKA, under its own measure name.
   const measures: SimilarityMatrix['measures'] = { [ckaMatrixMeasure(n)]: cka };
-  if (options.ridge) for (const [direction, out] of ridge) measures[direction === 'A->B' ? 'ridgeExplained' : 'ridgeExplainedBA'] = out;
+  if (options.ridge)
+    for (const [direction, out] of ridge) measures[direction === 'A->B' ? 'ridgeExplained' : 'ridgeExplainedBA'] = out;
   return { layersA: namesA, layersB: namesB, measures };
 }
 
 /** Consecutive runs of layers whose features together fit `budget` bytes (at least one layer per block). */
-function blocks(names: string[], features: ExtractedFeatures, budget: number): Array<{ start: number; names: string[] }> {
+function blocks(
+  names: string[],
+  features: ExtractedFeatures,
+  budget: number,
+): Array<{ start: number; names: string[] }> {
   const out: Array<{ start: number; names: string[] }> = [];
   let bytes = 0;
   names.forEach((name, i) => {

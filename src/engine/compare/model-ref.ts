@@ -15,7 +15,10 @@ export function inputTarget(model: ModelAdapter): InputTarget {
       const side = Math.round(Math.sqrt(d / channels));
       if (side > 0 && side * side * channels === d) return { height: side, width: side, channels };
     }
-    throw new KcError(`${model.ref.name} takes flat inputs of ${d} values, which is not a square grayscale or RGB image: kc's probes are images and cannot be fitted to this input`, 'unsupported');
+    throw new KcError(
+      `${model.ref.name} takes flat inputs of ${d} values, which is not a square grayscale or RGB image: kc's probes are images and cannot be fitted to this input`,
+      'unsupported',
+    );
   }
   const [height = 0, width = 0, channels = 0] = model.inputShape;
   return { height, width, channels };

@@ -21,7 +21,10 @@ export interface ProbeImage {
 export class ProbeImages {
   private readonly cache = new Map<number, ProbeImage>();
 
-  constructor(private readonly probe: ProbeSource, private readonly target: InputTarget) {}
+  constructor(
+    private readonly probe: ProbeSource,
+    private readonly target: InputTarget,
+  ) {}
 
   async get(indices: number[], signal?: CancelSignal): Promise<Map<number, ProbeImage>> {
     const missing = new Set(indices.filter((i) => !this.cache.has(i) && i >= 0 && i < this.probe.count));
@@ -35,7 +38,10 @@ export class ProbeImages {
     let fixed: InputTarget | undefined;
     let index = 0;
     for await (const image of this.probe.samples(signal)) {
-      fixed ??= { ...targetSize(image, this.target), channels: this.target.channels > 0 ? this.target.channels : image.channels };
+      fixed ??= {
+        ...targetSize(image, this.target),
+        channels: this.target.channels > 0 ? this.target.channels : image.channels,
+      };
       if (wanted.has(index)) this.cache.set(index, thumbnail(image, fixed, this.probe.pixels));
       if (++index > last) break;
     }
@@ -60,9 +66,15 @@ function toUnit(data: Float32Array, pixels: boolean): number[] {
   if (!pixels) {
     lo = Infinity;
     hi = -Infinity;
-    for (const v of data) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    for (const v of data)
+      if (Number.isFinite(v)) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
     if (!(hi > lo)) return Array.from(data, () => 0);
   }
   // Three decimals are plenty for a thumbnail and keep the report small.
-  return Array.from(data, (v) => (Number.isFinite(v) ? Math.round(Math.min(1, Math.max(0, (v - lo) / (hi - lo))) * 1000) / 1000 : 0));
+  return Array.from(data, (v) =>
+    Number.isFinite(v) ? Math.round(Math.min(1, Math.max(0, (v - lo) / (hi - lo))) * 1000) / 1000 : 0,
+  );
 }

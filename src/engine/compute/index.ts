@@ -12,7 +12,10 @@ export type { BackendPreference };
 
 const cache = new Map<BackendPreference, Promise<TrainingBackend>>();
 
-export function getTrainingBackend(preference: BackendPreference = 'auto', log: (line: string) => void = () => {}): Promise<TrainingBackend> {
+export function getTrainingBackend(
+  preference: BackendPreference = 'auto',
+  log: (line: string) => void = () => {},
+): Promise<TrainingBackend> {
   let backend = cache.get(preference);
   if (!backend) {
     backend = loadBackend(preference, log);
@@ -29,7 +32,9 @@ async function loadBackend(preference: BackendPreference, log: (line: string) =>
     return await createOrtBackend();
   } catch (err) {
     if (preference === 'onnxruntime') throw err;
-    log(`onnxruntime-node failed to load (${(err as Error).message.split('\n')[0]}); training on the TF.js reference backend, which is much slower`);
+    log(
+      `onnxruntime-node failed to load (${(err as Error).message.split('\n')[0]}); training on the TF.js reference backend, which is much slower`,
+    );
     return tfjsBackend();
   }
 }

@@ -36,14 +36,25 @@ export class GraphBuilder {
   op(opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}, nOutputs = 1): string {
     const id = this.counter++;
     const output = Array.from({ length: nOutputs }, (_, i) => `${opType.toLowerCase()}_${id}${i ? `_${i}` : ''}`);
-    this.nodes.push({ opType, input: inputs, output, name: `${opType}_${id}`, attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)) });
+    this.nodes.push({
+      opType,
+      input: inputs,
+      output,
+      name: `${opType}_${id}`,
+      attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
+    });
     return output[0];
   }
 
   /** An int64 constant (shapes, axes, slice bounds). */
   ints(values: number[]): string {
     const name = `i64_${this.counter++}`;
-    this.initializers.push({ name, dataType: onnx.TensorProto.DataType.INT64, dims: [values.length], int64Data: values });
+    this.initializers.push({
+      name,
+      dataType: onnx.TensorProto.DataType.INT64,
+      dims: [values.length],
+      int64Data: values,
+    });
     return name;
   }
 
@@ -86,6 +97,7 @@ function attribute(name: string, value: AttrValue): onnx.IAttributeProto {
   const T = onnx.AttributeProto.AttributeType;
   if (typeof value === 'string') return { name, type: T.STRING, s: new TextEncoder().encode(value) };
   if (Array.isArray(value)) return { name, type: T.INTS, ints: value };
-  if (!Number.isInteger(value)) throw new RangeError(`attribute ${name}: only integer attributes (pass floats as constants)`);
+  if (!Number.isInteger(value))
+    throw new RangeError(`attribute ${name}: only integer attributes (pass floats as constants)`);
   return { name, type: T.INT, i: value };
 }

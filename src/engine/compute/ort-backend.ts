@@ -41,7 +41,11 @@ export async function createOrtBackend(): Promise<TrainingBackend> {
   };
 }
 
-export async function createOrtModel(spec: DisentanglerSpec, init: DisentanglerParams, graph: TrainingGraphOptions = {}): Promise<OrtDisentangler> {
+export async function createOrtModel(
+  spec: DisentanglerSpec,
+  init: DisentanglerParams,
+  graph: TrainingGraphOptions = {},
+): Promise<OrtDisentangler> {
   validateSpec(spec);
   const model = new OrtDisentangler(spec, await createSession(buildTrainingGraph(spec, graph)));
   model.setParams(init);
@@ -51,9 +55,12 @@ export async function createOrtModel(spec: DisentanglerSpec, init: DisentanglerP
 function validateSpec(spec: DisentanglerSpec): void {
   const dims = [spec.channelsA, spec.channelsB, spec.height, spec.width];
   if (!Number.isInteger(spec.orders) || spec.orders < 0 || dims.some((d) => !Number.isInteger(d) || d < 1)) {
-    throw new KcError(`disentangler spec: orders must be ≥ 0 and channels/height/width ≥ 1, got ${JSON.stringify(spec)}`);
+    throw new KcError(
+      `disentangler spec: orders must be ≥ 0 and channels/height/width ≥ 1, got ${JSON.stringify(spec)}`,
+    );
   }
-  if (spec.kernel !== 1 && spec.kernel !== 3) throw new KcError(`disentangler spec: kernel must be 1 or 3, got ${spec.kernel}`);
+  if (spec.kernel !== 1 && spec.kernel !== 3)
+    throw new KcError(`disentangler spec: kernel must be 1 or 3, got ${spec.kernel}`);
 }
 
 export class OrtDisentangler implements DisentanglerModel {
@@ -65,7 +72,10 @@ export class OrtDisentangler implements DisentanglerModel {
   private lossSession: Promise<ort.InferenceSession> | undefined;
   private componentsSession: Promise<ort.InferenceSession> | undefined;
 
-  constructor(private readonly spec: DisentanglerSpec, private readonly trainSession: ort.InferenceSession) {
+  constructor(
+    private readonly spec: DisentanglerSpec,
+    private readonly trainSession: ort.InferenceSession,
+  ) {
     this.shapes = weightShapes(spec);
   }
 
@@ -106,15 +116,23 @@ export class OrtDisentangler implements DisentanglerModel {
   setParams(params: DisentanglerParams): void {
     const K = this.spec.orders;
     if (params.weights.length !== K + 1 || params.betas.length !== K) {
-      throw new ShapeMismatchError(`disentangler params: expected ${K + 1} weights and ${K} betas, got ${params.weights.length} and ${params.betas.length}`);
+      throw new ShapeMismatchError(
+        `disentangler params: expected ${K + 1} weights and ${K} betas, got ${params.weights.length} and ${params.betas.length}`,
+      );
     }
     this.weights = params.weights.map((w, i) => {
       const size = this.shapes[i].reduce((a, b) => a * b, 1);
-      if (w.length !== size) throw new ShapeMismatchError(`disentangler W${i}: expected ${size} values (OIHW [${this.shapes[i].join(', ')}]), got ${w.length}`);
+      if (w.length !== size)
+        throw new ShapeMismatchError(
+          `disentangler W${i}: expected ${size} values (OIHW [${this.shapes[i].join(', ')}]), got ${w.length}`,
+        );
       return Float32Array.from(w);
     });
     this.betas = Float32Array.from(params.betas);
-    this.moments = [...this.weights, this.betas].map((p) => ({ m: new Float32Array(p.length), v: new Float32Array(p.length) }));
+    this.moments = [...this.weights, this.betas].map((p) => ({
+      m: new Float32Array(p.length),
+      v: new Float32Array(p.length),
+    }));
     this.step = 0;
   }
 
@@ -129,7 +147,9 @@ export class OrtDisentangler implements DisentanglerModel {
     const n = batch.n;
     if (!Number.isInteger(n) || n < 1) throw new KcError(`disentangler batch: n must be a positive integer, got ${n}`);
     checkSize('x', batch.x, [n, channelsA, height, width]);
-    const feeds: Record<string, ort.Tensor> = { [names.x]: new ort.Tensor('float32', batch.x, [n, channelsA, height, width]) };
+    const feeds: Record<string, ort.Tensor> = {
+      [names.x]: new ort.Tensor('float32', batch.x, [n, channelsA, height, width]),
+    };
     if (withTarget) {
       if (!batch.y) throw new KcError('disentangler batch: the target y is required for training and loss');
       checkSize('y', batch.y, [n, channelsB, height, width]);
@@ -143,10 +163,20 @@ export class OrtDisentangler implements DisentanglerModel {
 
 function checkSize(name: string, data: Float32Array, shape: number[]): void {
   const size = shape.reduce((a, b) => a * b, 1);
-  if (data.length !== size) throw new ShapeMismatchError(`disentangler batch: ${name} has ${data.length} values, NCHW [${shape.join(', ')}] needs ${size}`);
+  if (data.length !== size)
+    throw new ShapeMismatchError(
+      `disentangler batch: ${name} has ${data.length} values, NCHW [${shape.join(', ')}] needs ${size}`,
+    );
 }
 
-function adamUpdate(param: Float32Array, grad: Float32Array, state: { m: Float32Array; v: Float32Array }, step: number, lr: number, weightDecay: number): void {
+function adamUpdate(
+  param: Float32Array,
+  grad: Float32Array,
+  state: { m: Float32Array; v: Float32Array },
+  step: number,
+  lr: number,
+  weightDecay: number,
+): void {
   const { beta1, beta2, eps } = ADAM;
   const { m, v } = state;
   const correction1 = 1 - beta1 ** step;

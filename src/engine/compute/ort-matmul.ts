@@ -38,11 +38,25 @@ function gemmSession(double: boolean, transA: boolean, transB: boolean): Promise
 }
 
 /** C = op(A)·op(B), [m, n] row-major, where op(A) is [m, k] and op(B) is [k, n]. */
-export async function matmul<T extends Matrix>(a: T, b: T, m: number, k: number, n: number, opts: MatmulOptions = {}): Promise<T> {
+export async function matmul<T extends Matrix>(
+  a: T,
+  b: T,
+  m: number,
+  k: number,
+  n: number,
+  opts: MatmulOptions = {},
+): Promise<T> {
   const double = a instanceof Float64Array;
-  if (double !== b instanceof Float64Array) throw new ShapeMismatchError('matmul: a and b must both be Float32Array or both Float64Array');
-  if (a.length !== m * k) throw new ShapeMismatchError(`matmul: a has ${a.length} values, [${opts.transA ? `${k}, ${m}` : `${m}, ${k}`}] needs ${m * k}`);
-  if (b.length !== k * n) throw new ShapeMismatchError(`matmul: b has ${b.length} values, [${opts.transB ? `${n}, ${k}` : `${k}, ${n}`}] needs ${k * n}`);
+  if (double !== b instanceof Float64Array)
+    throw new ShapeMismatchError('matmul: a and b must both be Float32Array or both Float64Array');
+  if (a.length !== m * k)
+    throw new ShapeMismatchError(
+      `matmul: a has ${a.length} values, [${opts.transA ? `${k}, ${m}` : `${m}, ${k}`}] needs ${m * k}`,
+    );
+  if (b.length !== k * n)
+    throw new ShapeMismatchError(
+      `matmul: b has ${b.length} values, [${opts.transB ? `${n}, ${k}` : `${k}, ${n}`}] needs ${k * n}`,
+    );
   const type = double ? 'float64' : 'float32';
   const session = await gemmSession(double, !!opts.transA, !!opts.transB);
   const out = await session.run({
@@ -57,5 +71,7 @@ export async function matmul<T extends Matrix>(a: T, b: T, m: number, k: number,
  * 'cols' → Xᵀ·X [cols, cols] (feature covariance, as ridge uses).
  */
 export function gram<T extends Matrix>(x: T, rows: number, cols: number, side: 'rows' | 'cols'): Promise<T> {
-  return side === 'rows' ? matmul(x, x, rows, cols, rows, { transB: true }) : matmul(x, x, cols, rows, cols, { transA: true });
+  return side === 'rows'
+    ? matmul(x, x, rows, cols, rows, { transB: true })
+    : matmul(x, x, cols, rows, cols, { transA: true });
 }

@@ -42,8 +42,17 @@ export function sessionOptions(device: OrtDevice, threads = ortThreads()): ort.I
 
 function cudaLibraryPresent(): boolean {
   if (!ort.listSupportedBackends().some((b) => b.name === 'cuda')) return false;
-  const binDir = join(dirname(require.resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch);
-  return existsSync(join(binDir, process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so'));
+  const binDir = join(
+    dirname(require.resolve('onnxruntime-node')),
+    '..',
+    'bin',
+    'napi-v6',
+    process.platform,
+    process.arch,
+  );
+  return existsSync(
+    join(binDir, process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so'),
+  );
 }
 
 /** The device every session of this process uses, decided once. */

@@ -35,7 +35,13 @@ async function ensureCpu(): Promise<void> {
 
 export function createTfjsBackend(): TrainingBackend {
   return {
-    info: { name: 'tfjs-cpu', version: tf.version.tfjs, device: 'cpu', threads: 1, detail: 'TF.js autodiff (reference backend)' } satisfies BackendInfo,
+    info: {
+      name: 'tfjs-cpu',
+      version: tf.version.tfjs,
+      device: 'cpu',
+      threads: 1,
+      detail: 'TF.js autodiff (reference backend)',
+    } satisfies BackendInfo,
     async create(spec, init) {
       await ensureCpu();
       return new TfjsDisentanglerModel(spec, init);
@@ -55,7 +61,10 @@ export class TfjsDisentanglerModel implements DisentanglerModel {
   private readonly v: Float32Array[];
   private step = 0;
 
-  constructor(private readonly spec: DisentanglerSpec, init: DisentanglerParams) {
+  constructor(
+    private readonly spec: DisentanglerSpec,
+    init: DisentanglerParams,
+  ) {
     this.params = cloneParams(init);
     const all = [...this.params.weights, this.params.betas];
     this.m = all.map((a) => new Float32Array(a.length));
@@ -67,9 +76,12 @@ export class TfjsDisentanglerModel implements DisentanglerModel {
     const { loss, grads } = this.lossAndGradients(batch);
     this.step++;
     const all = [...this.params.weights, this.params.betas];
-    const b1t = 1 - ADAM.beta1 ** this.step, b2t = 1 - ADAM.beta2 ** this.step;
+    const b1t = 1 - ADAM.beta1 ** this.step,
+      b2t = 1 - ADAM.beta2 ** this.step;
     all.forEach((p, j) => {
-      const g = grads[j], m = this.m[j], v = this.v[j];
+      const g = grads[j],
+        m = this.m[j],
+        v = this.v[j];
       const wd = j < this.params.weights.length ? this.spec.weightDecay : 0;
       for (let i = 0; i < p.length; i++) {
         const gi = g[i] + wd * p[i];
@@ -100,10 +112,13 @@ export class TfjsDisentanglerModel implements DisentanglerModel {
       const nw = this.params.weights.length;
       const betas = tf.tensor1d(this.params.betas);
       // With K = 0 there are no gates: β is not differentiated (TF.js refuses an unused input).
-      const f = (...args: tf.Tensor[]) => this.lossOf(x, y!, args.slice(0, nw) as tf.Tensor4D[], args[nw] ?? betas) as tf.Scalar;
+      const f = (...args: tf.Tensor[]) =>
+        this.lossOf(x, y!, args.slice(0, nw) as tf.Tensor4D[], args[nw] ?? betas) as tf.Scalar;
       const inputs = [...this.weightTensors(), ...(this.spec.orders > 0 ? [betas] : [])];
       const { value, grads } = tf.valueAndGrads(f)(inputs);
-      const out = grads.map((g, j) => Float32Array.from((j < nw ? hwioToOihw(g as tf.Tensor4D) : g).dataSync() as Float32Array));
+      const out = grads.map((g, j) =>
+        Float32Array.from((j < nw ? hwioToOihw(g as tf.Tensor4D) : g).dataSync() as Float32Array),
+      );
       if (this.spec.orders === 0) out.push(new Float32Array(0));
       return { loss: value.dataSync()[0], grads: out };
     });
@@ -150,13 +165,21 @@ export class TfjsDisentanglerModel implements DisentanglerModel {
   private inputs(batch: Batch): { x: tf.Tensor4D; y?: tf.Tensor4D } {
     const { channelsA, channelsB, height, width } = this.spec;
     const x = tf.transpose(tf.tensor4d(batch.x, [batch.n, channelsA, height, width]), [0, 2, 3, 1]) as tf.Tensor4D;
-    const y = batch.y ? (tf.transpose(tf.tensor4d(batch.y, [batch.n, channelsB, height, width]), [0, 2, 3, 1]) as tf.Tensor4D) : undefined;
+    const y = batch.y
+      ? (tf.transpose(tf.tensor4d(batch.y, [batch.n, channelsB, height, width]), [0, 2, 3, 1]) as tf.Tensor4D)
+      : undefined;
     return { x, y };
   }
 
   private weightTensors(): tf.Tensor4D[] {
     const { kernel: k, channelsA, channelsB, orders } = this.spec;
-    return this.params.weights.map((wt, i) => tf.transpose(tf.tensor4d(wt, [i === orders ? channelsB : channelsA, channelsA, k, k]), [2, 3, 1, 0]) as tf.Tensor4D);
+    return this.params.weights.map(
+      (wt, i) =>
+        tf.transpose(
+          tf.tensor4d(wt, [i === orders ? channelsB : channelsA, channelsA, k, k]),
+          [2, 3, 1, 0],
+        ) as tf.Tensor4D,
+    );
   }
 
   private hiddenStd(h: tf.Tensor4D): tf.Tensor {

@@ -35,7 +35,10 @@ export function aggregate(fits: FitOnce[]): Aggregate {
       variance: mean(ev.map((e) => e.orders[k].variance)),
       fraction: mean(ev.map((e) => e.orders[k].fraction)),
     })),
-    inconsistent: { variance: mean(ev.map((e) => e.inconsistent.variance)), fraction: mean(ev.map((e) => e.inconsistent.fraction)) },
+    inconsistent: {
+      variance: mean(ev.map((e) => e.inconsistent.variance)),
+      fraction: mean(ev.map((e) => e.inconsistent.fraction)),
+    },
     varianceB: mean(ev.map((e) => e.varianceB)),
     training: {
       ...first.training,
@@ -44,7 +47,10 @@ export function aggregate(fits: FitOnce[]): Aggregate {
     },
     maps: {
       perChannel: meanArrays(ev.map((e) => e.maps.perChannel)),
-      perPosition: { ...first.evaluation.maps.perPosition, values: meanArrays(ev.map((e) => e.maps.perPosition.values)) },
+      perPosition: {
+        ...first.evaluation.maps.perPosition,
+        values: meanArrays(ev.map((e) => e.maps.perPosition.values)),
+      },
       samples: first.evaluation.maps.samples,
     },
   };

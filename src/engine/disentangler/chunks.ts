@@ -14,7 +14,8 @@ function chunks(set: SampleSet, maxValues: number): Int32Array[] {
   const count = Math.ceil(set.n / size);
   // Equal-sized chunks (±1 sample): no tiny last chunk with a noisy hidden std.
   return Array.from({ length: count }, (_, j) => {
-    const from = Math.floor((j * set.n) / count), to = Math.floor(((j + 1) * set.n) / count);
+    const from = Math.floor((j * set.n) / count),
+      to = Math.floor(((j + 1) * set.n) / count);
     return Int32Array.from({ length: to - from }, (_, i) => from + i);
   });
 }
@@ -27,7 +28,11 @@ export async function setLoss(model: DisentanglerModel, set: SampleSet, maxValue
 }
 
 /** The K + 1 order components of a whole set, NCHW, chunks concatenated in sample order. */
-export async function setComponents(model: DisentanglerModel, set: SampleSet, maxValues = CHUNK_VALUES): Promise<Float32Array[]> {
+export async function setComponents(
+  model: DisentanglerModel,
+  set: SampleSet,
+  maxValues = CHUNK_VALUES,
+): Promise<Float32Array[]> {
   const parts = chunks(set, maxValues);
   if (parts.length === 1) return model.components({ n: set.n, x: set.x });
   const out: Float32Array[] = [];

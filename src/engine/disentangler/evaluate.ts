@@ -19,8 +19,13 @@ export interface Evaluation {
  * positions removed) summed over channels, in B's original units (the fit's scaled units × scale²); each order's and
  * ε's fraction of Var(x_B); explained = 1 − Var(ε)/Var(x_B); and the drill-down maps.
  */
-export async function evaluate(model: DisentanglerModel, test: SampleSet, dims: { channels: number; height: number; width: number },
-  scale: number, sampleIds: Int32Array): Promise<Evaluation> {
+export async function evaluate(
+  model: DisentanglerModel,
+  test: SampleSet,
+  dims: { channels: number; height: number; width: number },
+  scale: number,
+  sampleIds: Int32Array,
+): Promise<Evaluation> {
   const { channels: c, height, width } = dims;
   const hw = height * width;
   const components = await setComponents(model, test);
@@ -62,12 +67,19 @@ export async function evaluate(model: DisentanglerModel, test: SampleSet, dims: 
  * Squared deviations from each channel's mean (over samples and positions) of an NCHW array, as totals per channel,
  * per position and overall, divided by the number of samples × positions (so `total` is Σ_c Var_c).
  */
-function perChannelPosition(z: Float32Array, n: number, c: number, hw: number): { total: number; channel: Float64Array; position: Float64Array } {
+function perChannelPosition(
+  z: Float32Array,
+  n: number,
+  c: number,
+  hw: number,
+): { total: number; channel: Float64Array; position: Float64Array } {
   const mean = new Float64Array(c);
-  for (let b = 0; b < n; b++) for (let ch = 0; ch < c; ch++) for (let p = 0; p < hw; p++) mean[ch] += z[(b * c + ch) * hw + p];
+  for (let b = 0; b < n; b++)
+    for (let ch = 0; ch < c; ch++) for (let p = 0; p < hw; p++) mean[ch] += z[(b * c + ch) * hw + p];
   const count = n * hw;
   for (let ch = 0; ch < c; ch++) mean[ch] /= count;
-  const channel = new Float64Array(c), position = new Float64Array(hw);
+  const channel = new Float64Array(c),
+    position = new Float64Array(hw);
   for (let b = 0; b < n; b++)
     for (let ch = 0; ch < c; ch++)
       for (let p = 0; p < hw; p++) {

@@ -40,25 +40,47 @@ export interface FitHooks {
  * test samples. The weights (warm start included) are fitted on the training split less a validation set, which
  * alone selects the epoch; the test split decides nothing. `source` already has the target's H×W.
  */
-export async function fitOnce(source: FeatureTensor, target: FeatureTensor, names: { source: string; target: string }, settings: DisentangleSettings,
-  seed: number, backend: TrainingBackend, hooks: FitHooks): Promise<FitOnce> {
+export async function fitOnce(
+  source: FeatureTensor,
+  target: FeatureTensor,
+  names: { source: string; target: string },
+  settings: DisentangleSettings,
+  seed: number,
+  backend: TrainingBackend,
+  hooks: FitHooks,
+): Promise<FitOnce> {
   const [n, height, width, channelsA] = source.shape;
   const channelsB = target.shape[3];
   const split = splitIndices(n, settings.testFraction, seed);
   const { fit, validation } = carveValidation(split.train, seed);
-  const warnings = validation.length ? [] : [`the training split has only ${split.train.length} samples (a validation set needs `
-    + `${MIN_TRAINING}): no early stopping, every epoch ran and the last epoch's parameters are kept`];
+  const warnings = validation.length
+    ? []
+    : [
+        `the training split has only ${split.train.length} samples (a validation set needs ` +
+          `${MIN_TRAINING}): no early stopping, every epoch ran and the last epoch's parameters are kept`,
+      ];
   // Normalisation statistics are not fitted to B's values: the whole training split (fit + validation) gives them.
   const { data: x, nearConstant } = normalizeSource(source, split.train, settings.normalize);
   if (nearConstant.length) warnings.push(nearConstantWarning(names.source, nearConstant, channelsA));
   const y = scaleTarget(target, split.train, names.target);
-  const set = (ids: Int32Array): SampleSet => ({ n: ids.length, x: gatherNchw(x, source.shape, ids), y: gatherNchw(y.data, target.shape, ids) });
-  const fitSet = set(fit), testSet = set(split.test);
+  const set = (ids: Int32Array): SampleSet => ({
+    n: ids.length,
+    x: gatherNchw(x, source.shape, ids),
+    y: gatherNchw(y.data, target.shape, ids),
+  });
+  const fitSet = set(fit),
+    testSet = set(split.test);
   const validationSet = validation.length ? set(validation) : undefined;
 
   const spec: DisentanglerSpec = {
-    orders: settings.orders, kernel: settings.kernel, channelsA, channelsB, height, width,
-    alpha: settings.alpha, weightDecay: settings.weightDecay,
+    orders: settings.orders,
+    kernel: settings.kernel,
+    channelsA,
+    channelsB,
+    height,
+    width,
+    alpha: settings.alpha,
+    weightDecay: settings.weightDecay,
     // The hidden-activation scale follows the input normalisation: the authors' per-sample std in their mode.
     hiddenScale: settings.normalize === 'per-sample' ? 'sample' : 'batch',
   };
@@ -67,7 +89,12 @@ export async function fitOnce(source: FeatureTensor, target: FeatureTensor, name
   if (settings.warmStart) {
     // Order-0 path = the closed-form ridge map, gates nearly closed: training starts from the linear answer.
     const ridgeKernel = settings.kernel === 3 && channelsA * 9 > WARM_START_MAX_FEATURES ? 1 : settings.kernel;
-    const weight = await fitRidgeConvAsync(gatherNhwc(x, source.shape, fit), gatherNhwc(y.data, target.shape, fit), ridgeKernel, WARM_START_LAMBDA);
+    const weight = await fitRidgeConvAsync(
+      gatherNhwc(x, source.shape, fit),
+      gatherNhwc(y.data, target.shape, fit),
+      ridgeKernel,
+      WARM_START_LAMBDA,
+    );
     init.weights[settings.orders] = ridgeKernel === settings.kernel ? weight : centreTap(weight, channelsB, channelsA);
     init.betas.fill(WARM_START_BETA);
   }

@@ -27,7 +27,11 @@ export function carveValidation(train: Int32Array, seed: number): { fit: Int32Ar
 }
 
 /** The sizes of the probe's parts as the first seed's fit sees them: training (validation included), validation, test. */
-export function probeSplitSizes(count: number, testFraction: number, seed: number): { train: number; validation: number; test: number } {
+export function probeSplitSizes(
+  count: number,
+  testFraction: number,
+  seed: number,
+): { train: number; validation: number; test: number } {
   const split = splitIndices(count, testFraction, seed);
   return { train: split.train.length, validation: validationSize(split.train.length), test: split.test.length };
 }

@@ -36,7 +36,12 @@ export interface DisentangleOptions {
 }
 
 /** Features `a` (of layerA) and `b` (of layerB) on the same probe samples → one pair's result in one direction. */
-export async function disentangle(a: FeatureTensor, b: FeatureTensor, settings: DisentangleSettings, options: DisentangleOptions): Promise<PairResult> {
+export async function disentangle(
+  a: FeatureTensor,
+  b: FeatureTensor,
+  settings: DisentangleSettings,
+  options: DisentangleOptions,
+): Promise<PairResult> {
   const { layerA, layerB, direction } = options;
   const [nameA, nameB] = layerLabels(layerA, layerB);
   validatePair(a, b, nameA, nameB);
@@ -55,15 +60,24 @@ export async function disentangle(a: FeatureTensor, b: FeatureTensor, settings: 
     throwIfCancelled(options.signal);
     const seed = settings.seed + r;
     const note = settings.seeds > 1 ? `seed ${r + 1}/${settings.seeds}` : undefined;
-    fits.push(await fitOnce(source, target, { source: sourceName, target: targetName }, settings, seed, backend, { signal: options.signal, onProgress: options.onProgress, note }));
+    fits.push(
+      await fitOnce(source, target, { source: sourceName, target: targetName }, settings, seed, backend, {
+        signal: options.signal,
+        onProgress: options.onProgress,
+        note,
+      }),
+    );
   }
   throwIfCancelled(options.signal);
   // Once, on the first seed's split: CKA, CCA and Procrustes use all samples and do not depend on the seed.
-  if (!options.similarity) options.onProgress?.({ done: settings.epochs, total: settings.epochs, detail: 'similarity measures' });
+  if (!options.similarity)
+    options.onProgress?.({ done: settings.epochs, total: settings.epochs, detail: 'similarity measures' });
   const similarity = options.similarity ?? (await pairSimilarity(source, target, settings, settings.seed));
   const result = aggregate(fits);
   // Seeds share the split sizes, so their warnings repeat: each once.
-  const fitWarnings = [...new Set(fits.flatMap((f) => f.warnings))].map((w) => `${layerA} ↔ ${layerB} ${direction}: ${w}`);
+  const fitWarnings = [...new Set(fits.flatMap((f) => f.warnings))].map(
+    (w) => `${layerA} ↔ ${layerB} ${direction}: ${w}`,
+  );
   fitWarnings.forEach((w) => options.log?.(w));
   warnings.push(...fitWarnings);
   return {
@@ -92,7 +106,14 @@ export function layerLabels(layerA: string, layerB: string): [string, string] {
 
 /** A warning naming the constant channels of a layer (they are kept: they normalise to zeros, never NaN). */
 function constantChannelWarning(t: FeatureTensor, name: string): string[] {
-  const dead = constantChannels(channelStats(t, Int32Array.from({ length: t.shape[0] }, (_, i) => i)).std);
+  const dead = constantChannels(
+    channelStats(
+      t,
+      Int32Array.from({ length: t.shape[0] }, (_, i) => i),
+    ).std,
+  );
   if (dead.length === 0) return [];
-  return [`${name}: ${dead.length} of ${t.shape[3]} channels are constant on the probe samples (${channelList(dead)}); they carry no knowledge to compare`];
+  return [
+    `${name}: ${dead.length} of ${t.shape[3]} channels are constant on the probe samples (${channelList(dead)}); they carry no knowledge to compare`,
+  ];
 }

@@ -53,8 +53,10 @@ const allSamples = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
 
 /** The warning that names a layer's near-constant channels (NormalizedSource.nearConstant). */
 export function nearConstantWarning(name: string, channels: number[], total: number): string {
-  return `${name}: ${channels.length} of ${total} channels barely vary on the training split (std below ${STD_FLOOR * 100} % of the `
-    + `layer's RMS channel std: ${channelList(channels)}); they are left out of the input, so a held-out sample where they move cannot blow up`;
+  return (
+    `${name}: ${channels.length} of ${total} channels barely vary on the training split (std below ${STD_FLOOR * 100} % of the ` +
+    `layer's RMS channel std: ${channelList(channels)}); they are left out of the input, so a held-out sample where they move cannot blow up`
+  );
 }
 
 /** Up to 8 channel indices, then "…". */
@@ -81,7 +83,9 @@ export function scaleTarget(t: FeatureTensor, train: Int32Array, name: string): 
   const scale = Math.sqrt(std.reduce((acc, s) => acc + s * s, 0) / c);
   const magnitude = mean.reduce((acc, m) => Math.max(acc, Math.abs(m)), 0);
   if (!(scale > 1e-12 * Math.max(1, magnitude))) {
-    throw new KcError(`${name} is constant on the probe samples (every channel has zero variance): there is nothing to explain; pick another layer or more varied probe inputs`);
+    throw new KcError(
+      `${name} is constant on the probe samples (every channel has zero variance): there is nothing to explain; pick another layer or more varied probe inputs`,
+    );
   }
   const data = new Float32Array(t.data.length);
   for (let i = 0; i < data.length; i++) data[i] = (t.data[i] - mean[i % c]) / scale;
@@ -89,19 +93,28 @@ export function scaleTarget(t: FeatureTensor, train: Int32Array, name: string): 
 }
 
 /** The given samples of an NHWC array, as NCHW (the compute seam's layout). */
-export function gatherNchw(data: Float32Array, shape: readonly [number, number, number, number], samples: Int32Array): Float32Array {
+export function gatherNchw(
+  data: Float32Array,
+  shape: readonly [number, number, number, number],
+  samples: Int32Array,
+): Float32Array {
   const [, h, w, c] = shape;
   const hw = h * w;
   const out = new Float32Array(samples.length * c * hw);
   samples.forEach((s, j) => {
-    const src = s * hw * c, dst = j * c * hw;
+    const src = s * hw * c,
+      dst = j * c * hw;
     for (let p = 0; p < hw; p++) for (let ch = 0; ch < c; ch++) out[dst + ch * hw + p] = data[src + p * c + ch];
   });
   return out;
 }
 
 /** The given samples of an NHWC array, still NHWC (for the closed-form warm start). */
-export function gatherNhwc(data: Float32Array, shape: readonly [number, number, number, number], samples: Int32Array): FeatureTensor {
+export function gatherNhwc(
+  data: Float32Array,
+  shape: readonly [number, number, number, number],
+  samples: Int32Array,
+): FeatureTensor {
   const [, h, w, c] = shape;
   const size = h * w * c;
   const out = new Float32Array(samples.length * size);

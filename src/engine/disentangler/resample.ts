@@ -41,8 +41,10 @@ function bilinear(t: FeatureTensor, height: number, width: number): Float32Array
     for (let x = 0; x < width; x++) {
       const ax = axis(w, width, x);
       const corners = [
-        [ay.lo, ax.lo, (1 - ay.f) * (1 - ax.f)], [ay.lo, ax.hi, (1 - ay.f) * ax.f],
-        [ay.hi, ax.lo, ay.f * (1 - ax.f)], [ay.hi, ax.hi, ay.f * ax.f],
+        [ay.lo, ax.lo, (1 - ay.f) * (1 - ax.f)],
+        [ay.lo, ax.hi, (1 - ay.f) * ax.f],
+        [ay.hi, ax.lo, ay.f * (1 - ax.f)],
+        [ay.hi, ax.hi, ay.f * ax.f],
       ];
       for (let b = 0; b < n; b++) {
         const dst = ((b * height + y) * width + x) * c;

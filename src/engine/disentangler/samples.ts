@@ -9,8 +9,10 @@ export interface SampleSet {
 
 /** The samples `ids` of a set, as one batch (NCHW rows are contiguous per sample). */
 export function slice(set: SampleSet, ids: Int32Array): Batch {
-  const xs = set.x.length / set.n, ys = set.y.length / set.n;
-  const x = new Float32Array(ids.length * xs), y = new Float32Array(ids.length * ys);
+  const xs = set.x.length / set.n,
+    ys = set.y.length / set.n;
+  const x = new Float32Array(ids.length * xs),
+    y = new Float32Array(ids.length * ys);
   ids.forEach((s, j) => {
     x.set(set.x.subarray(s * xs, (s + 1) * xs), j * xs);
     y.set(set.y.subarray(s * ys, (s + 1) * ys), j * ys);

@@ -40,8 +40,13 @@ export interface TrainSets {
  * loss (the starting point included, so a fit never ends worse than its warm start there) are restored at the end.
  * Without a validation set every epoch runs and the last parameters stay. The test split plays no part in either.
  */
-export async function train(model: DisentanglerModel, sets: TrainSets, settings: DisentangleSettings,
-  rng: () => number, hooks: TrainHooks): Promise<Omit<TrainingInfo, 'gates' | 'warmStart' | 'samples'>> {
+export async function train(
+  model: DisentanglerModel,
+  sets: TrainSets,
+  settings: DisentangleSettings,
+  rng: () => number,
+  hooks: TrainHooks,
+): Promise<Omit<TrainingInfo, 'gates' | 'warmStart' | 'samples'>> {
   const started = performance.now();
   const { fit, validation, test } = sets;
   const order = Int32Array.from({ length: fit.n }, (_, i) => i);
@@ -59,7 +64,8 @@ export async function train(model: DisentanglerModel, sets: TrainSets, settings:
     for (let j = 0; j < batches; j++) {
       throwIfCancelled(hooks.signal);
       // Batch sizes differ by at most one sample: no tiny remainder batch with a noisy hidden-std estimate.
-      const from = Math.floor((j * fit.n) / batches), to = Math.floor(((j + 1) * fit.n) / batches);
+      const from = Math.floor((j * fit.n) / batches),
+        to = Math.floor(((j + 1) * fit.n) / batches);
       const loss = await model.trainStep(slice(fit, order.subarray(from, to)), lr);
       sum += loss * (to - from);
     }

@@ -6,22 +6,34 @@ export const MIN_SAMPLES = 5;
 
 /** Checks a pair of layers before anything is fitted: same probe samples, enough of them, finite values. */
 export function validatePair(a: FeatureTensor, b: FeatureTensor, nameA: string, nameB: string): void {
-  for (const [t, name] of [[a, nameA], [b, nameB]] as const) {
+  for (const [t, name] of [
+    [a, nameA],
+    [b, nameB],
+  ] as const) {
     if (t.data.length === 0 || t.shape.some((d) => d === 0)) {
-      throw new KcError(`${name} is empty (shape [${t.shape.join(', ')}]): export features for at least ${MIN_SAMPLES} probe samples`);
+      throw new KcError(
+        `${name} is empty (shape [${t.shape.join(', ')}]): export features for at least ${MIN_SAMPLES} probe samples`,
+      );
     }
     const bad = firstNonFinite(t.data);
     if (bad >= 0) {
       const [, h, w, c] = t.shape;
       const sample = Math.floor(bad / (h * w * c));
-      throw new KcError(`${name} has ${Number.isNaN(t.data[bad]) ? 'NaN' : 'infinite'} values (first at sample ${sample}, channel ${bad % c}): remove or fix those samples`, 'non-finite');
+      throw new KcError(
+        `${name} has ${Number.isNaN(t.data[bad]) ? 'NaN' : 'infinite'} values (first at sample ${sample}, channel ${bad % c}): remove or fix those samples`,
+        'non-finite',
+      );
     }
   }
   if (a.shape[0] !== b.shape[0]) {
-    throw new ShapeMismatchError(`${nameA} has ${a.shape[0]} samples but ${nameB} has ${b.shape[0]}: both must hold features of the same probe inputs, in the same order`);
+    throw new ShapeMismatchError(
+      `${nameA} has ${a.shape[0]} samples but ${nameB} has ${b.shape[0]}: both must hold features of the same probe inputs, in the same order`,
+    );
   }
   if (a.shape[0] < MIN_SAMPLES) {
-    throw new KcError(`${nameA} has only ${a.shape[0]} samples: need at least ${MIN_SAMPLES} to fit on some and evaluate on the others`);
+    throw new KcError(
+      `${nameA} has only ${a.shape[0]} samples: need at least ${MIN_SAMPLES} to fit on some and evaluate on the others`,
+    );
   }
 }
 

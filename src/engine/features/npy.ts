@@ -32,18 +32,25 @@ export async function readNpy(path: string, options: { layout?: NpyLayout } = {}
   const header = parseHeader(bytes, name);
   const { shape } = header;
   if (shape.length !== 2 && shape.length !== 4) {
-    throw new KcError(`${name}: features must be 2-D [N, C] or 4-D [N, H, W, C] / [N, C, H, W], got shape (${shape.join(', ')})`);
+    throw new KcError(
+      `${name}: features must be 2-D [N, C] or 4-D [N, H, W, C] / [N, C, H, W], got shape (${shape.join(', ')})`,
+    );
   }
   if (shape.some((s) => s === 0)) throw new KcError(`${name}: array of shape (${shape.join(', ')}) holds no values`);
   const count = shape.reduce((p, s) => p * s, 1);
   const available = bytes.length - header.dataOffset;
   if (available < count * header.bytesPerValue) {
-    throw new KcError(`${name}: truncated — shape (${shape.join(', ')}) needs ${count * header.bytesPerValue} data bytes, the file has ${available}`);
+    throw new KcError(
+      `${name}: truncated — shape (${shape.join(', ')}) needs ${count * header.bytesPerValue} data bytes, the file has ${available}`,
+    );
   }
   const values = decode(bytes, header, count, name);
   const bad = firstNonFinite(values);
   if (bad >= 0) {
-    throw new KcError(`${name}: value ${values[bad]} at flat index ${bad}; features must be finite (check the model or the dump)`, 'non-finite');
+    throw new KcError(
+      `${name}: value ${values[bad]} at flat index ${bad}; features must be finite (check the model or the dump)`,
+      'non-finite',
+    );
   }
   const cOrder = header.fortranOrder ? fortranToC(values, shape) : values;
   if (shape.length === 4 && (options.layout ?? 'nhwc') === 'nchw') {
@@ -56,7 +63,8 @@ export async function readNpy(path: string, options: { layout?: NpyLayout } = {}
 /** Writes float32 little-endian C-order .npy (format 1.0, header padded to 64 bytes as NumPy does). */
 export async function writeNpy(path: string, shape: readonly number[], data: Float32Array): Promise<void> {
   const count = shape.reduce((p, s) => p * s, 1);
-  if (count !== data.length) throw new RangeError(`shape (${shape.join(', ')}) needs ${count} values, got ${data.length}`);
+  if (count !== data.length)
+    throw new RangeError(`shape (${shape.join(', ')}) needs ${count} values, got ${data.length}`);
   const tuple = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let dict = `{'descr': '<f4', 'fortran_order': False, 'shape': ${tuple}, }`;
   const unpadded = MAGIC.length + 4 + dict.length + 1;
@@ -90,14 +98,23 @@ function parseHeader(bytes: Buffer, name: string): NpyHeader {
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
     // Structured dtypes put a list in 'descr' and fail the first pattern.
-    throw new KcError(`${name}: unreadable .npy header (structured or object arrays are not features): ${text.trim().slice(0, 80)}`);
+    throw new KcError(
+      `${name}: unreadable .npy header (structured or object arrays are not features): ${text.trim().slice(0, 80)}`,
+    );
   }
   const dtype = /^([<>|=])f([48])$/.exec(descr);
   if (!dtype) {
-    throw new KcError(`${name}: dtype '${descr}' is not supported; save float32 or float64 features (arr.astype(np.float32))`);
+    throw new KcError(
+      `${name}: dtype '${descr}' is not supported; save float32 or float64 features (arr.astype(np.float32))`,
+    );
   }
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map(Number);
-  if (shape.some((s) => !Number.isInteger(s) || s < 0)) throw new KcError(`${name}: bad shape (${shapeText}) in .npy header`);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map(Number);
+  if (shape.some((s) => !Number.isInteger(s) || s < 0))
+    throw new KcError(`${name}: bad shape (${shapeText}) in .npy header`);
   return {
     littleEndian: dtype[1] !== '>', // '|' and '=' (native) are little-endian on every platform Node runs on here
     bytesPerValue: dtype[2] === '4' ? 4 : 8,
@@ -118,7 +135,10 @@ function decode(bytes: Buffer, h: NpyHeader, count: number, name: string): Float
     const v = view.getFloat64(i * 8, h.littleEndian);
     out[i] = v;
     if (Number.isFinite(v) && !Number.isFinite(out[i])) {
-      throw new KcError(`${name}: value ${v} at flat index ${i} is beyond the float32 range; rescale the features`, 'non-finite');
+      throw new KcError(
+        `${name}: value ${v} at flat index ${i} is beyond the float32 range; rescale the features`,
+        'non-finite',
+      );
     }
   }
   return out;

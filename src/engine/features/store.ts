@@ -31,18 +31,27 @@ export class FeatureStore implements FeatureSink {
   async write(layer: string, shape: number[], data: Float32Array): Promise<void> {
     const [n, ...sample] = shape;
     if (data.length !== n * sample.reduce((a, b) => a * b, 1)) {
-      throw new KcError(`features of ${layer}: ${data.length} values do not fill shape [${shape.join(', ')}]`, 'internal');
+      throw new KcError(
+        `features of ${layer}: ${data.length} values do not fill shape [${shape.join(', ')}]`,
+        'internal',
+      );
     }
     let entry = this.layers.get(layer);
     if (!entry) {
       entry = { file: path.join(this.dir, `${this.layers.size}.f32`), sample, count: 0 };
       this.layers.set(layer, entry);
     } else if (entry.sample.join() !== sample.join()) {
-      throw new KcError(`features of ${layer} changed shape between batches: [${entry.sample.join(', ')}] then [${sample.join(', ')}]`, 'shape-mismatch');
+      throw new KcError(
+        `features of ${layer} changed shape between batches: [${entry.sample.join(', ')}] then [${sample.join(', ')}]`,
+        'shape-mismatch',
+      );
     }
     const bad = firstNonFinite(data);
     if (bad >= 0) {
-      throw new KcError(`layer ${layer} produced ${data[bad]} for probe sample ${entry.count + Math.floor(bad / (data.length / n))}; check the model and the probe's preprocessing`, 'non-finite');
+      throw new KcError(
+        `layer ${layer} produced ${data[bad]} for probe sample ${entry.count + Math.floor(bad / (data.length / n))}; check the model and the probe's preprocessing`,
+        'non-finite',
+      );
     }
     await appendFile(entry.file, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     entry.count += n;
@@ -69,7 +78,11 @@ export class FeatureStore implements FeatureSink {
       let offset = 0;
       while (offset < bytes.length) {
         const { bytesRead } = await handle.read(bytes, offset, Math.min(bytes.length - offset, 1 << 30), offset);
-        if (bytesRead === 0) throw new KcError(`feature cache file of ${layer} is shorter than written (${this.dir}); was it deleted?`, 'internal');
+        if (bytesRead === 0)
+          throw new KcError(
+            `feature cache file of ${layer} is shorter than written (${this.dir}); was it deleted?`,
+            'internal',
+          );
         offset += bytesRead;
       }
     } finally {

@@ -22,7 +22,8 @@ export interface ChannelStats {
 /** Per-channel mean and (population) std over the given samples and all positions. */
 export function channelStats(t: FeatureTensor, samples: Int32Array): ChannelStats {
   const [, h, w, c] = t.shape;
-  const sum = new Float64Array(c), sq = new Float64Array(c);
+  const sum = new Float64Array(c),
+    sq = new Float64Array(c);
   for (const s of samples) {
     const base = s * h * w * c;
     for (let p = 0; p < h * w; p++)

@@ -13,7 +13,15 @@ const CHUNK = 512;
  * C = A·Bᵀ for A [m × k] and B [n × k], both row-major: C[i, j] = a_i · b_j, so every inner loop runs over two
  * contiguous rows. With `symmetric` (A = B) only j ≥ i is computed and then mirrored. Adds into `out` when given.
  */
-export function abT(a: Vec, m: number, b: Vec, n: number, k: number, symmetric = false, out?: Float64Array): Float64Array {
+export function abT(
+  a: Vec,
+  m: number,
+  b: Vec,
+  n: number,
+  k: number,
+  symmetric = false,
+  out?: Float64Array,
+): Float64Array {
   const c = out ?? new Float64Array(m * n);
   for (let k0 = 0; k0 < k; k0 += CHUNK) {
     const k1 = Math.min(k, k0 + CHUNK);
@@ -33,8 +41,18 @@ export function abT(a: Vec, m: number, b: Vec, n: number, k: number, symmetric =
 
 /** One tile, two rows of A against two rows of B at a time (four running sums per pass over the chunk). */
 function tile(
-  a: Vec, b: Vec, c: Float64Array, n: number, k: number,
-  i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, symmetric: boolean,
+  a: Vec,
+  b: Vec,
+  c: Float64Array,
+  n: number,
+  k: number,
+  i0: number,
+  i1: number,
+  j0: number,
+  j1: number,
+  k0: number,
+  k1: number,
+  symmetric: boolean,
 ): void {
   for (let i = i0; i < i1; i += 2) {
     const twoI = i + 1 < i1;
@@ -44,9 +62,15 @@ function tile(
       const twoJ = j + 1 < j1;
       const bj = j * k;
       const bj2 = twoJ ? bj + k : bj;
-      let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
+      let s00 = 0,
+        s01 = 0,
+        s10 = 0,
+        s11 = 0;
       for (let t = k0; t < k1; t++) {
-        const x0 = a[ai + t], x1 = a[ai2 + t], y0 = b[bj + t], y1 = b[bj2 + t];
+        const x0 = a[ai + t],
+          x1 = a[ai2 + t],
+          y0 = b[bj + t],
+          y1 = b[bj2 + t];
         s00 += x0 * y0;
         s01 += x0 * y1;
         s10 += x1 * y0;
@@ -80,7 +104,8 @@ export function matmul(a: Vec, b: Vec, m: number, k: number, n: number): Float64
     for (let t = 0; t < k; t++) {
       const v = a[i * k + t];
       if (v === 0) continue;
-      const bt = t * n, ci = i * n;
+      const bt = t * n,
+        ci = i * n;
       for (let j = 0; j < n; j++) c[ci + j] += v * b[bt + j];
     }
   }

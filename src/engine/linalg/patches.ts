@@ -35,7 +35,14 @@ export function capRows(ids: Int32Array, max: number, seed: number): Int32Array 
 }
 
 /** Patches of the rows ids[start..end) as a [d × m] matrix (transposed design: one row per patch feature). */
-export function patchesT(x: FeatureTensor, k: number, ids: Int32Array, start: number, end: number, affine?: ChannelAffine): Float64Array {
+export function patchesT(
+  x: FeatureTensor,
+  k: number,
+  ids: Int32Array,
+  start: number,
+  end: number,
+  affine?: ChannelAffine,
+): Float64Array {
   const [, height, width, channels] = x.shape;
   const m = end - start;
   const pad = (k - 1) >> 1;
@@ -57,7 +64,7 @@ export function patchesT(x: FeatureTensor, k: number, ids: Int32Array, start: nu
         const tap = kh * k + kw;
         for (let i = 0; i < channels; i++) {
           const v = affine ? (data[src + i] - affine.shift[i]) * affine.scale[i] : data[src + i];
-          out[((i * k * k) + tap) * m + r] = v;
+          out[(i * k * k + tap) * m + r] = v;
         }
       }
     }
@@ -66,7 +73,13 @@ export function patchesT(x: FeatureTensor, k: number, ids: Int32Array, start: nu
 }
 
 /** Targets of the rows ids[start..end) as [C × m], optionally with a per-channel shift removed. */
-export function targetsT(y: FeatureTensor, ids: Int32Array, start: number, end: number, shift?: Float64Array): Float64Array {
+export function targetsT(
+  y: FeatureTensor,
+  ids: Int32Array,
+  start: number,
+  end: number,
+  shift?: Float64Array,
+): Float64Array {
   const channels = y.shape[3];
   const m = end - start;
   const out = new Float64Array(channels * m);

@@ -22,7 +22,14 @@ export type Computation<T> = Generator<ProductRequest, T, Float64Array>;
 /** Products of at least this many multiply-adds go to onnxruntime under runAsync. */
 export const ORT_PRODUCT_MIN_MACS = 1e7;
 
-export function product(a: Float64Array, m: number, b: Float64Array, n: number, k: number, symmetric = false): ProductRequest {
+export function product(
+  a: Float64Array,
+  m: number,
+  b: Float64Array,
+  n: number,
+  k: number,
+  symmetric = false,
+): ProductRequest {
   return { a, m, b, n, k, symmetric };
 }
 
@@ -39,9 +46,10 @@ export async function runAsync<T>(computation: Computation<T>): Promise<T> {
   let step = computation.next();
   while (!step.done) {
     const r = step.value;
-    const result = r.m * r.n * r.k >= ORT_PRODUCT_MIN_MACS
-      ? await ortMatmul(r.a, r.b, r.m, r.k, r.n, { transB: true })
-      : abT(r.a, r.m, r.b, r.n, r.k, r.symmetric);
+    const result =
+      r.m * r.n * r.k >= ORT_PRODUCT_MIN_MACS
+        ? await ortMatmul(r.a, r.b, r.m, r.k, r.n, { transB: true })
+        : abT(r.a, r.m, r.b, r.n, r.k, r.symmetric);
     step = computation.next(result);
   }
   return step.value;

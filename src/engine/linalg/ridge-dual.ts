@@ -24,7 +24,17 @@ export function* fitDual(p: Problem, ids: Int32Array, lambdas: readonly number[]
   const gram = yield product(rows, r, rows, r, p.d, true);
   const targets = transpose(targetsT(p.y, ids, 0, r, p.shiftY), p.cOut, r);
   const scale = trace(gram, r) / p.d;
-  return { rows, r, alphas: yield* solveRidge(gram, r, targets, p.cOut, lambdas.map((l) => l * scale)) };
+  return {
+    rows,
+    r,
+    alphas: yield* solveRidge(
+      gram,
+      r,
+      targets,
+      p.cOut,
+      lambdas.map((l) => l * scale),
+    ),
+  };
 }
 
 /** W = Xᵀα [d × C_B] for the i-th λ. */

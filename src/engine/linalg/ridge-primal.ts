@@ -46,13 +46,26 @@ export function* statsOf(p: Problem, ids: Int32Array): Computation<Stats> {
 
 export function sumStats(a: Stats, b: Stats): Stats {
   const add = (u: Float64Array, v: Float64Array) => u.map((x, i) => x + v[i]);
-  return { count: a.count + b.count, xx: add(a.xx, b.xx), xy: add(a.xy, b.xy), sx: add(a.sx, b.sx), sy: add(a.sy, b.sy), syy: add(a.syy, b.syy) };
+  return {
+    count: a.count + b.count,
+    xx: add(a.xx, b.xx),
+    xy: add(a.xy, b.xy),
+    sx: add(a.sx, b.sx),
+    sy: add(a.sy, b.sy),
+    syy: add(a.syy, b.syy),
+  };
 }
 
 /** [d × C_B] weights for each relative ridge: (XᵀX + λ·tr(XᵀX)/d·I)⁻¹XᵀY. */
 export function* solveStats(s: Stats, p: Problem, lambdas: readonly number[]): Computation<Float64Array[]> {
   const scale = trace(s.xx, p.d) / p.d;
-  return yield* solveRidge(s.xx, p.d, s.xy, p.cOut, lambdas.map((l) => l * scale));
+  return yield* solveRidge(
+    s.xx,
+    p.d,
+    s.xy,
+    p.cOut,
+    lambdas.map((l) => l * scale),
+  );
 }
 
 /**

@@ -13,7 +13,13 @@ export interface Problem {
   shiftY?: Float64Array;
 }
 
-export function problem(x: FeatureTensor, y: FeatureTensor, k: number, affine?: ChannelAffine, shiftY?: Float64Array): Problem {
+export function problem(
+  x: FeatureTensor,
+  y: FeatureTensor,
+  k: number,
+  affine?: ChannelAffine,
+  shiftY?: Float64Array,
+): Problem {
   return { x, y, k, d: x.shape[3] * k * k, cOut: y.shape[3], affine, shiftY };
 }
 
@@ -21,7 +27,13 @@ export function problem(x: FeatureTensor, y: FeatureTensor, k: number, affine?: 
  * 1 − Var(residual)/Var(y), variances with each channel's mean removed and summed over channels, from per-channel
  * sums over `count` rows: Σy, Σy², Σr, Σr².
  */
-export function explainedFromSums(count: number, sy: ArrayLike<number>, syy: ArrayLike<number>, sr: ArrayLike<number>, srr: ArrayLike<number>): number {
+export function explainedFromSums(
+  count: number,
+  sy: ArrayLike<number>,
+  syy: ArrayLike<number>,
+  sr: ArrayLike<number>,
+  srr: ArrayLike<number>,
+): number {
   let varY = 0;
   let varRes = 0;
   for (let c = 0; c < sy.length; c++) {

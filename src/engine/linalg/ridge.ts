@@ -48,7 +48,12 @@ export function fitRidgeConv(x: FeatureTensor, y: FeatureTensor, kernel: 1 | 3, 
 }
 
 /** fitRidgeConv with big products on onnxruntime (more rows, much faster on big layers). */
-export async function fitRidgeConvAsync(x: FeatureTensor, y: FeatureTensor, kernel: 1 | 3, lambda: number): Promise<Float32Array> {
+export async function fitRidgeConvAsync(
+  x: FeatureTensor,
+  y: FeatureTensor,
+  kernel: 1 | 3,
+  lambda: number,
+): Promise<Float32Array> {
   const p = fitProblem(x, y, kernel);
   return toOihw(await runAsync(fitWeights(p, allRows(p, 'async'), lambda)), p, kernel);
 }
@@ -65,7 +70,11 @@ export function ridgeExplained(a: FeatureTensor, b: FeatureTensor, options: Ridg
 }
 
 /** ridgeExplained with big products on onnxruntime. */
-export function ridgeExplainedAsync(a: FeatureTensor, b: FeatureTensor, options: RidgeExplainedOptions): Promise<number> {
+export function ridgeExplainedAsync(
+  a: FeatureTensor,
+  b: FeatureTensor,
+  options: RidgeExplainedOptions,
+): Promise<number> {
   return runAsync(explained(explainedPlan(a, b, options, 'async')));
 }
 
@@ -81,7 +90,15 @@ function fitProblem(x: FeatureTensor, y: FeatureTensor, kernel: 1 | 3): Problem 
 
 function allRows(p: Problem, mode: Mode): Int32Array {
   const [n, height, width] = p.x.shape;
-  return capRows(rowIds(Int32Array.from({ length: n }, (_, i) => i), height, width), defaultMaxRows(p.d, mode), 0);
+  return capRows(
+    rowIds(
+      Int32Array.from({ length: n }, (_, i) => i),
+      height,
+      width,
+    ),
+    defaultMaxRows(p.d, mode),
+    0,
+  );
 }
 
 function* fitWeights(p: Problem, ids: Int32Array, lambda: number): Computation<Float64Array> {
@@ -103,15 +120,28 @@ function explainedPlan(a: FeatureTensor, b: FeatureTensor, options: RidgeExplain
   checkPair(a, b);
   const [, height, width] = a.shape;
   const split = splitIndices(a.shape[0], options.testFraction, options.seed);
-  const p = problem(a, b, effectiveKernel(options.kernel, height, width), standardiser(a, split.train), channelStats(b, split.train).mean);
+  const p = problem(
+    a,
+    b,
+    effectiveKernel(options.kernel, height, width),
+    standardiser(a, split.train),
+    channelStats(b, split.train).mean,
+  );
   const maxRows = options.maxRows ?? defaultMaxRows(p.d, mode);
-  const rows = (samples: Int32Array, seed: number): Int32Array => capRows(rowIds(samples, height, width), maxRows, seed);
+  const rows = (samples: Int32Array, seed: number): Int32Array =>
+    capRows(rowIds(samples, height, width), maxRows, seed);
   const inner = splitIndices(split.train.length, 0.25, options.seed + 1);
   return {
     p,
     lambda: options.lambda,
-    fit: rows(inner.train.map((i) => split.train[i]), options.seed + 2),
-    val: rows(inner.test.map((i) => split.train[i]), options.seed + 3),
+    fit: rows(
+      inner.train.map((i) => split.train[i]),
+      options.seed + 2,
+    ),
+    val: rows(
+      inner.test.map((i) => split.train[i]),
+      options.seed + 3,
+    ),
     train: rows(split.train, options.seed + 4),
     test: rows(split.test, options.seed + 5),
   };
@@ -144,9 +174,12 @@ function* explained(plan: ExplainedPlan): Computation<number> {
 function checkPair(x: FeatureTensor, y: FeatureTensor): void {
   const [nx, hx, wx] = x.shape;
   const [ny, hy, wy] = y.shape;
-  if (nx !== ny) throw new ShapeMismatchError(`features of A have ${nx} samples and B ${ny}: use the same probe inputs for both`);
+  if (nx !== ny)
+    throw new ShapeMismatchError(`features of A have ${nx} samples and B ${ny}: use the same probe inputs for both`);
   if (hx !== hy || wx !== wy) {
-    throw new ShapeMismatchError(`ridge map needs the same spatial size, got A ${hx}×${wx} and B ${hy}×${wy}: resample A to B's size first`);
+    throw new ShapeMismatchError(
+      `ridge map needs the same spatial size, got A ${hx}×${wx} and B ${hy}×${wy}: resample A to B's size first`,
+    );
   }
   if (nx < 2) throw new KcError(`need at least 2 probe samples, got ${nx}`);
 }

@@ -12,7 +12,13 @@ import { product, type Computation } from './products';
 /** Multiply-adds of the plain-loop symmetric eigendecomposition, per d³ (measured order of magnitude). */
 const EIGEN_COST = 4;
 
-export function* solveRidge(a: Float64Array, d: number, b: Float64Array, m: number, lambdas: readonly number[]): Computation<Float64Array[]> {
+export function* solveRidge(
+  a: Float64Array,
+  d: number,
+  b: Float64Array,
+  m: number,
+  lambdas: readonly number[],
+): Computation<Float64Array[]> {
   const perLambda = d ** 3 / 3 + 2 * d * d * Math.min(m, d);
   if (lambdas.length * perLambda <= EIGEN_COST * d ** 3) {
     const out: Float64Array[] = [];
@@ -34,7 +40,13 @@ export function* solveRidge(a: Float64Array, d: number, b: Float64Array, m: numb
   return out;
 }
 
-function* choleskySolve(a: Float64Array, d: number, b: Float64Array, m: number, lambda: number): Computation<Float64Array> {
+function* choleskySolve(
+  a: Float64Array,
+  d: number,
+  b: Float64Array,
+  m: number,
+  lambda: number,
+): Computation<Float64Array> {
   if (m <= d) return solveSpd(a, d, b, m, lambda);
   const identity = new Float64Array(d * d);
   for (let i = 0; i < d; i++) identity[i * d + i] = 1;

@@ -135,18 +135,27 @@ function keepNonZero(values: Float64Array): number {
  * Canonical correlations ρ (descending, min(kx, ky) of them, clipped to [0, 1]) and, with `withVectors`, as rows
  * of `vectors`, the singular vectors of T on the side with fewer kept directions.
  */
-function canonical(c: Covariances, wx: Whitening, wy: Whitening, withVectors: boolean): { rho: Float64Array; vectors: Float64Array } {
+function canonical(
+  c: Covariances,
+  wx: Whitening,
+  wy: Whitening,
+  withVectors: boolean,
+): { rho: Float64Array; vectors: Float64Array } {
   const count = Math.min(wx.k, wy.k);
   if (count === 0) return { rho: new Float64Array(0), vectors: new Float64Array(0) };
   // T = Wx·Cxy·Wyᵀ = Wx·(Wy·Cyx)ᵀ [kx × ky], both products as A·Bᵀ.
   const wyCyx = abT(wy.w, wy.k, c.xy, c.p, c.q); // [ky × p]
   const t = abT(wx.w, wx.k, wyCyx, wy.k, c.p);
   const xSide = wx.k <= wy.k;
-  const tt = xSide ? abT(t, wx.k, t, wx.k, wy.k, true) : (() => {
-    const tT = transpose(t, wx.k, wy.k);
-    return abT(tT, wy.k, tT, wy.k, wx.k, true);
-  })();
-  const { values, vectors } = withVectors ? eigh(tt, count) : { values: eigvalsh(tt, count), vectors: new Float64Array(0) };
+  const tt = xSide
+    ? abT(t, wx.k, t, wx.k, wy.k, true)
+    : (() => {
+        const tT = transpose(t, wx.k, wy.k);
+        return abT(tT, wy.k, tT, wy.k, wx.k, true);
+      })();
+  const { values, vectors } = withVectors
+    ? eigh(tt, count)
+    : { values: eigvalsh(tt, count), vectors: new Float64Array(0) };
   const rho = new Float64Array(count);
   for (let i = 0; i < count; i++) rho[i] = Math.min(1, Math.sqrt(Math.max(values[i], 0)));
   return { rho, vectors };

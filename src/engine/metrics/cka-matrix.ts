@@ -38,11 +38,17 @@ export interface CkaMatrixOptions {
 
 /** Which estimator ckaMatrix uses for n probes, i.e. the SimilarityMatrix measure name its values belong under. */
 export function ckaMatrixMeasure(n: number, estimator?: CkaEstimator): 'linearCKA' | 'linearCKAUnbiased' {
-  return (estimator ?? (n <= CKA_FULL_MAX_SAMPLES ? 'biased' : 'unbiased')) === 'biased' ? 'linearCKA' : 'linearCKAUnbiased';
+  return (estimator ?? (n <= CKA_FULL_MAX_SAMPLES ? 'biased' : 'unbiased')) === 'biased'
+    ? 'linearCKA'
+    : 'linearCKAUnbiased';
 }
 
 /** rows = layers of A, columns = layers of B. A layer without variance gets 0 against everything. */
-export async function ckaMatrix(layersA: FeatureTensor[], layersB: FeatureTensor[], options: CkaMatrixOptions = {}): Promise<number[][]> {
+export async function ckaMatrix(
+  layersA: FeatureTensor[],
+  layersB: FeatureTensor[],
+  options: CkaMatrixOptions = {},
+): Promise<number[][]> {
   const all = [...layersA, ...layersB];
   if (all.length === 0) return [];
   const n = all[0].shape[0];
@@ -143,8 +149,11 @@ async function pairProducts(va: LayerVectors[], vb: LayerVectors[]): Promise<Flo
       return out;
     };
     const [sa, sb] = [stack(va), stack(vb)];
-    const big = va.length * vb.length * len >= ORT_GRAM_MIN_MACS && sa instanceof Float32Array && sb instanceof Float32Array;
-    const product = big ? await matmul(sa, sb, va.length, len, vb.length, { transB: true }) : abT(sa, va.length, sb, vb.length, len);
+    const big =
+      va.length * vb.length * len >= ORT_GRAM_MIN_MACS && sa instanceof Float32Array && sb instanceof Float32Array;
+    const product = big
+      ? await matmul(sa, sb, va.length, len, vb.length, { transB: true })
+      : abT(sa, va.length, sb, vb.length, len);
     const sign = part === 'rows' ? -1 : 1;
     for (let i = 0; i < result.length; i++) result[i] += sign * product[i];
   }

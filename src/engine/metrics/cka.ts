@@ -50,15 +50,24 @@ export function unbiasedLinearCka(a: FeatureTensor, b: FeatureTensor, batchSize 
   checkSamples(x, y);
   const mx = columnMeans(x);
   const my = columnMeans(y);
-  return unbiasedFromBlocks(minibatches(x.rows, batchSize), (start, end) => [shiftedGram(x, mx, start, end), shiftedGram(y, my, start, end)]);
+  return unbiasedFromBlocks(minibatches(x.rows, batchSize), (start, end) => [
+    shiftedGram(x, mx, start, end),
+    shiftedGram(y, my, start, end),
+  ]);
 }
 
 /** The same from full n × n Grams of (globally) centred features: each minibatch is a diagonal block. */
 export function unbiasedCkaFromGrams(k: Float64Array, l: Float64Array, n: number, batchSize = CKA_BATCH_SIZE): number {
-  return unbiasedFromBlocks(minibatches(n, batchSize), (start, end) => [diagonalBlock(k, n, start, end), diagonalBlock(l, n, start, end)]);
+  return unbiasedFromBlocks(minibatches(n, batchSize), (start, end) => [
+    diagonalBlock(k, n, start, end),
+    diagonalBlock(l, n, start, end),
+  ]);
 }
 
-function unbiasedFromBlocks(batches: Array<[number, number]>, grams: (start: number, end: number) => [Float64Array, Float64Array]): number {
+function unbiasedFromBlocks(
+  batches: Array<[number, number]>,
+  grams: (start: number, end: number) => [Float64Array, Float64Array],
+): number {
   let xy = 0;
   let xx = 0;
   let yy = 0;
@@ -118,7 +127,9 @@ export function hsic1(k: Float64Array, l: Float64Array, m: number): number {
 
 export function checkSamples(x: DataMatrix, y: DataMatrix): void {
   if (x.rows !== y.rows) {
-    throw new ShapeMismatchError(`features of A have ${x.rows} samples and B ${y.rows}: use the same probe inputs for both`);
+    throw new ShapeMismatchError(
+      `features of A have ${x.rows} samples and B ${y.rows}: use the same probe inputs for both`,
+    );
   }
 }
 

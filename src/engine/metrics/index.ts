@@ -13,7 +13,13 @@ import { centredGram, centringShift } from './gram';
 import { PROCRUSTES_MAX_DIMS, procrustesDistance, procrustesFromCov } from './procrustes';
 import { ccaViews, perSample } from './views';
 
-export { ckaMatrix, ckaMatrixMeasure, CKA_FULL_MAX_SAMPLES, type CkaEstimator, type CkaMatrixOptions } from './cka-matrix';
+export {
+  ckaMatrix,
+  ckaMatrixMeasure,
+  CKA_FULL_MAX_SAMPLES,
+  type CkaEstimator,
+  type CkaMatrixOptions,
+} from './cka-matrix';
 export { linearCka, unbiasedLinearCka } from './cka';
 export { procrustesDistance } from './procrustes';
 
@@ -41,11 +47,17 @@ export interface SimilarityOptions {
  * too big (RIDGE_MAX_FEATURES). When features outnumber
  * samples, the two n × n Grams are built once (onnxruntime when big) and shared by both CKAs.
  */
-export async function similarityMeasures(a: FeatureTensor, b: FeatureTensor, options: SimilarityOptions = {}): Promise<SimilarityMeasures> {
+export async function similarityMeasures(
+  a: FeatureTensor,
+  b: FeatureTensor,
+  options: SimilarityOptions = {},
+): Promise<SimilarityMeasures> {
   const x = perSample(a);
   const y = perSample(b);
   if (x.rows !== y.rows) {
-    throw new ShapeMismatchError(`features of A have ${x.rows} samples and B ${y.rows}: use the same probe inputs for both`);
+    throw new ShapeMismatchError(
+      `features of A have ${x.rows} samples and B ${y.rows}: use the same probe inputs for both`,
+    );
   }
   const n = x.rows;
   const result: SimilarityMeasures = { linearCKA: 0 };
@@ -67,9 +79,15 @@ export async function similarityMeasures(a: FeatureTensor, b: FeatureTensor, opt
     result.pwcca = pwccaFromCov(cov);
   }
   await yieldToEventLoop();
-  result.procrustes = cov && Math.min(cx.cols, cy.cols) <= PROCRUSTES_MAX_DIMS ? procrustesFromCov(cov) : procrustesDistance(a, b);
+  result.procrustes =
+    cov && Math.min(cx.cols, cy.cols) <= PROCRUSTES_MAX_DIMS ? procrustesFromCov(cov) : procrustesDistance(a, b);
   const kernel = options.kernel ?? 3;
-  if (a.shape[1] === b.shape[1] && a.shape[2] === b.shape[2] && n >= 4 && ridgeFeatureCount(a, kernel) <= RIDGE_MAX_FEATURES) {
+  if (
+    a.shape[1] === b.shape[1] &&
+    a.shape[2] === b.shape[2] &&
+    n >= 4 &&
+    ridgeFeatureCount(a, kernel) <= RIDGE_MAX_FEATURES
+  ) {
     await yieldToEventLoop();
     result.ridgeExplained = await ridgeExplainedAsync(a, b, {
       kernel,

@@ -30,7 +30,11 @@ export function procrustesDistance(a: FeatureTensor, b: FeatureTensor): number {
   checkSamples(perSample(a), perSample(b));
   const [x, y] = ccaViews(a, b);
   if (Math.min(x.cols, y.cols) <= PROCRUSTES_MAX_DIMS) return procrustesFromCov(covariances(x, y));
-  const ids = capRows(Int32Array.from({ length: x.rows }, (_, i) => i), PROCRUSTES_GRAM_ROWS, 0);
+  const ids = capRows(
+    Int32Array.from({ length: x.rows }, (_, i) => i),
+    PROCRUSTES_GRAM_ROWS,
+    0,
+  );
   return procrustesFromGrams(gram(selectRows(x, ids)), gram(selectRows(y, ids)), ids.length);
 }
 

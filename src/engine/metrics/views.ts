@@ -25,7 +25,10 @@ export function ccaViews(a: FeatureTensor, b: FeatureTensor): [DataMatrix, DataM
   const [, hb, wb, cb] = b.shape;
   if (ha === hb && wa === wb) {
     const rows = a.shape[0] * ha * wa;
-    return [{ rows, cols: ca, data: a.data }, { rows, cols: cb, data: b.data }];
+    return [
+      { rows, cols: ca, data: a.data },
+      { rows, cols: cb, data: b.data },
+    ];
   }
   return [perSample(a), perSample(b)];
 }

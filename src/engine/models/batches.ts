@@ -24,7 +24,10 @@ export async function* rebatch(
     const [n, ...sample] = batch.shape;
     const per = sample.reduce((a, b) => a * b, 1);
     if (batch.data.length !== n * per) {
-      throw new KcError(`probe batch has ${batch.data.length} values, shape [${batch.shape.join(', ')}] needs ${n * per}`, 'shape-mismatch');
+      throw new KcError(
+        `probe batch has ${batch.data.length} values, shape [${batch.shape.join(', ')}] needs ${n * per}`,
+        'shape-mismatch',
+      );
     }
     let current: InputBatch = pending ? concat(pending, batch) : batch;
     pending = undefined;
@@ -51,7 +54,10 @@ function slice(batch: InputBatch, from: number, to: number): InputBatch {
 
 function concat(a: InputBatch, b: InputBatch): InputBatch {
   if (a.shape.slice(1).join() !== b.shape.slice(1).join()) {
-    throw new KcError(`probe batches change shape: [${a.shape.join(', ')}] then [${b.shape.join(', ')}]`, 'shape-mismatch');
+    throw new KcError(
+      `probe batches change shape: [${a.shape.join(', ')}] then [${b.shape.join(', ')}]`,
+      'shape-mismatch',
+    );
   }
   const data = new Float32Array(a.data.length + b.data.length);
   data.set(a.data);
@@ -73,7 +79,10 @@ export const MAX_FIXED_BATCH = 4096;
 export function fixedBatchOf(dim: number | string | null | undefined, file: string, input: string): number | undefined {
   if (typeof dim !== 'number' || !(dim > 0)) return undefined;
   if (dim > MAX_FIXED_BATCH) {
-    throw new KcError(`${file}: input ${quoteRef(input)} fixes the batch at ${dim} samples per run; kc pads every run to a fixed batch and accepts at most ${MAX_FIXED_BATCH}: export the model with a dynamic (or smaller) batch dimension`, 'unsupported');
+    throw new KcError(
+      `${file}: input ${quoteRef(input)} fixes the batch at ${dim} samples per run; kc pads every run to a fixed batch and accepts at most ${MAX_FIXED_BATCH}: export the model with a dynamic (or smaller) batch dimension`,
+      'unsupported',
+    );
   }
   return dim;
 }

@@ -15,7 +15,12 @@ export const MODEL_HEAD_BYTES = 64 * 1024;
 export function tfjsFormatOf(json: unknown): 'tfjs-layers' | 'tfjs-graph' | undefined {
   if (!json || typeof json !== 'object') return undefined;
   const j = json as { modelTopology?: Record<string, unknown>; format?: unknown; weightsManifest?: unknown };
-  if (!j.modelTopology || typeof j.modelTopology !== 'object' || (j.format === undefined && j.weightsManifest === undefined)) return undefined;
+  if (
+    !j.modelTopology ||
+    typeof j.modelTopology !== 'object' ||
+    (j.format === undefined && j.weightsManifest === undefined)
+  )
+    return undefined;
   if (j.format === 'graph-model') return 'tfjs-graph';
   if (j.format === 'layers-model') return 'tfjs-layers';
   // Older converters wrote no `format`: a GraphDef has nodes, a Keras topology has a class name or model_config.

@@ -22,5 +22,8 @@ export async function openModel(file: string): Promise<ModelAdapter> {
     return files.format === 'tfjs-graph' ? openTfjsGraph(file, files) : openTfjsLayers(file, files);
   }
   if ((await readFileHead(file, 0)) === undefined) throw new KcError(`model file not found: ${file}`);
-  throw new ModelParseError(`${path.basename(file)} is not a model kc reads: give an .onnx file or a TF.js model.json`, file);
+  throw new ModelParseError(
+    `${path.basename(file)} is not a model kc reads: give an .onnx file or a TF.js model.json`,
+    file,
+  );
 }

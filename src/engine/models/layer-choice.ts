@@ -13,9 +13,13 @@ export interface ModelNaming {
 export function chooseLayers(listed: readonly LayerInfo[], names: readonly string[], model: ModelNaming): LayerInfo[] {
   return names.map((name) => {
     const layer = listed.find((l) => l.name === name);
-    if (!layer) throw new KcError(`${model.name} has no ${model.noun} "${name}"; \`kc layers ${model.file}\` lists them`);
+    if (!layer)
+      throw new KcError(`${model.name} has no ${model.noun} "${name}"; \`kc layers ${model.file}\` lists them`);
     if (layer.shape.length !== 2 && layer.shape.length !== 4) {
-      throw new KcError(`${model.noun} "${name}" of ${model.name} has a rank-${layer.shape.length} output; pick a ${model.noun} with [N, C] or ${model.layout} output`, 'unsupported');
+      throw new KcError(
+        `${model.noun} "${name}" of ${model.name} has a rank-${layer.shape.length} output; pick a ${model.noun} with [N, C] or ${model.layout} output`,
+        'unsupported',
+      );
     }
     return layer;
   });

@@ -71,12 +71,14 @@ export class ModelFolder {
       throw fail(e);
     });
     // Before anything else touches the file: nothing about a file outside (not even what it is) reaches a message.
-    if (!inside(this.root, real)) throw new KcError(`${file} is a symlink to outside its folder and repository; ${POLICY}`);
+    if (!inside(this.root, real))
+      throw new KcError(`${file} is a symlink to outside its folder and repository; ${POLICY}`);
     const stats = await stat(real).catch((e: unknown) => {
       throw fail(e);
     });
     if (stats.isDirectory()) throw new KcError(`${file} is a folder; give the model file (model.onnx or model.json)`);
-    if (!stats.isFile()) throw new KcError(`${file} is not a regular file (a FIFO, device or socket); give the model file`);
+    if (!stats.isFile())
+      throw new KcError(`${file} is not a regular file (a FIFO, device or socket); give the model file`);
     return { model: file, what: 'the model file', path: real, size: stats.size, dev: stats.dev, ino: stats.ino };
   }
 
@@ -91,7 +93,11 @@ export class ModelFolder {
     if (path.isAbsolute(ref) || !inside(this.dir, lexical)) throw fail(`is outside the model's folder; ${POLICY}`);
     const unreadable = (e: unknown) => {
       const code = (e as NodeJS.ErrnoException).code;
-      return fail(code === 'ENOENT' || code === 'ENOTDIR' ? `is missing (looked for ${oneLine(lexical)})` : `cannot be read (${code ?? 'error'})`);
+      return fail(
+        code === 'ENOENT' || code === 'ENOTDIR'
+          ? `is missing (looked for ${oneLine(lexical)})`
+          : `cannot be read (${code ?? 'error'})`,
+      );
     };
     const real = await realpath(lexical).catch((e: unknown) => {
       throw unreadable(e);
@@ -101,10 +107,12 @@ export class ModelFolder {
     const stats = await stat(real).catch((e: unknown) => {
       throw unreadable(e);
     });
-    if (!stats.isFile()) throw fail('is not a regular file (a folder, FIFO, device or socket); weights are read only from regular files');
+    if (!stats.isFile())
+      throw fail('is not a regular file (a folder, FIFO, device or socket); weights are read only from regular files');
     const earlier = this.seen.get(real);
     if (earlier) {
-      if (options.unique) throw fail(`is listed more than once (also as ${earlier.what}); each weight file may be listed once`);
+      if (options.unique)
+        throw fail(`is listed more than once (also as ${earlier.what}); each weight file may be listed once`);
       return earlier;
     }
     const checked = { model: this.file, what, path: real, size: stats.size, dev: stats.dev, ino: stats.ino };
@@ -113,13 +121,14 @@ export class ModelFolder {
   }
 }
 
-const POLICY = "kc reads a model's files only from its folder, and follows symlinks only into the model's repository (the folder with .git)";
+const POLICY =
+  "kc reads a model's files only from its folder, and follows symlinks only into the model's repository (the folder with .git)";
 
 /** Reads the first `length` bytes (all by default) of a checked file, after checking that it has them. */
 export async function readChecked(file: CheckedFile, length = file.size): Promise<Buffer> {
   const bytes = Buffer.alloc(length);
   await withOpened(file, length, async (handle) => {
-    for (let offset = 0; offset < length; ) {
+    for (let offset = 0; offset < length;) {
       const { bytesRead } = await handle.read(bytes, offset, length - offset, offset);
       if (bytesRead === 0) throw changed(file);
       offset += bytesRead;
@@ -132,7 +141,7 @@ export async function readChecked(file: CheckedFile, length = file.size): Promis
 export async function streamChecked(file: CheckedFile, onChunk: (chunk: Buffer) => void): Promise<void> {
   const buffer = Buffer.alloc(Math.min(CHUNK, Math.max(1, file.size)));
   await withOpened(file, file.size, async (handle) => {
-    for (let offset = 0; offset < file.size; ) {
+    for (let offset = 0; offset < file.size;) {
       const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, file.size - offset), offset);
       if (bytesRead === 0) throw changed(file);
       onChunk(buffer.subarray(0, bytesRead));
@@ -142,7 +151,11 @@ export async function streamChecked(file: CheckedFile, onChunk: (chunk: Buffer) 
 }
 
 /** Opens the checked file and verifies, on the open handle, that it is still that regular file with `length` bytes. */
-async function withOpened(file: CheckedFile, length: number, use: (handle: FileHandle) => Promise<void>): Promise<void> {
+async function withOpened(
+  file: CheckedFile,
+  length: number,
+  use: (handle: FileHandle) => Promise<void>,
+): Promise<void> {
   let handle: FileHandle;
   try {
     handle = await open(file.path, OPEN_FLAGS);

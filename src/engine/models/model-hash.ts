@@ -27,7 +27,9 @@ export async function hashModelFiles(file: string): Promise<string> {
 function manifestOf(bytes: Buffer): unknown {
   try {
     const json: unknown = JSON.parse(bytes.toString('utf8'));
-    return typeof json === 'object' && json !== null ? (json as { weightsManifest?: unknown }).weightsManifest : undefined;
+    return typeof json === 'object' && json !== null
+      ? (json as { weightsManifest?: unknown }).weightsManifest
+      : undefined;
   } catch {
     return undefined;
   }

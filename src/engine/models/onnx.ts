@@ -15,17 +15,58 @@ import { withProbePoints, type GraphLayer } from './probe-points';
 import type { ExtractOptions, FeatureSink, InputBatch, ModelAdapter } from './types';
 
 const KIND_BY_OP: Record<string, string> = {
-  Conv: 'conv', ConvTranspose: 'conv', ConvInteger: 'conv', QLinearConv: 'conv', FusedConv: 'conv',
-  Gemm: 'dense', MatMul: 'dense', MatMulInteger: 'dense', QLinearMatMul: 'dense', FusedMatMul: 'dense',
-  MaxPool: 'pool', AveragePool: 'pool', GlobalAveragePool: 'pool', GlobalMaxPool: 'pool', LpPool: 'pool',
-  BatchNormalization: 'norm', InstanceNormalization: 'norm', LayerNormalization: 'norm', GroupNormalization: 'norm', LRN: 'norm',
-  Add: 'add', Sum: 'add', Concat: 'concat',
-  Reshape: 'reshape', Flatten: 'reshape', Transpose: 'reshape', Squeeze: 'reshape', Unsqueeze: 'reshape',
-  Resize: 'resize', Upsample: 'resize', Dropout: 'dropout', Identity: 'identity',
+  Conv: 'conv',
+  ConvTranspose: 'conv',
+  ConvInteger: 'conv',
+  QLinearConv: 'conv',
+  FusedConv: 'conv',
+  Gemm: 'dense',
+  MatMul: 'dense',
+  MatMulInteger: 'dense',
+  QLinearMatMul: 'dense',
+  FusedMatMul: 'dense',
+  MaxPool: 'pool',
+  AveragePool: 'pool',
+  GlobalAveragePool: 'pool',
+  GlobalMaxPool: 'pool',
+  LpPool: 'pool',
+  BatchNormalization: 'norm',
+  InstanceNormalization: 'norm',
+  LayerNormalization: 'norm',
+  GroupNormalization: 'norm',
+  LRN: 'norm',
+  Add: 'add',
+  Sum: 'add',
+  Concat: 'concat',
+  Reshape: 'reshape',
+  Flatten: 'reshape',
+  Transpose: 'reshape',
+  Squeeze: 'reshape',
+  Unsqueeze: 'reshape',
+  Resize: 'resize',
+  Upsample: 'resize',
+  Dropout: 'dropout',
+  Identity: 'identity',
 };
 const ACTIVATION_OPS = new Set([
-  'Relu', 'LeakyRelu', 'PRelu', 'Sigmoid', 'Tanh', 'Elu', 'Selu', 'Celu', 'Softplus', 'Softsign', 'HardSigmoid',
-  'HardSwish', 'ThresholdedRelu', 'Gelu', 'Mish', 'Clip', 'Softmax', 'LogSoftmax',
+  'Relu',
+  'LeakyRelu',
+  'PRelu',
+  'Sigmoid',
+  'Tanh',
+  'Elu',
+  'Selu',
+  'Celu',
+  'Softplus',
+  'Softsign',
+  'HardSigmoid',
+  'HardSwish',
+  'ThresholdedRelu',
+  'Gelu',
+  'Mish',
+  'Clip',
+  'Softmax',
+  'LogSoftmax',
 ]);
 const NOT_PROBED_ACTIVATIONS = new Set(['Softmax', 'LogSoftmax']);
 const FLOAT_TYPES = new Set<number>([onnx.TensorProto.DataType.FLOAT, onnx.TensorProto.DataType.DOUBLE]);
@@ -50,10 +91,14 @@ export async function openOnnx(file: string): Promise<ModelAdapter> {
   try {
     model = onnx.ModelProto.decode(bytes);
   } catch (e) {
-    throw new ModelParseError(`${file} is not a valid ONNX model (${(e as Error).message}); is the file complete?`, file);
+    throw new ModelParseError(
+      `${file} is not a valid ONNX model (${(e as Error).message}); is the file complete?`,
+      file,
+    );
   }
   const graph = model.graph as onnx.GraphProto | null;
-  if (!graph || !graph.node || graph.node.length === 0) throw new ModelParseError(`${file} is not an ONNX model: it has no graph nodes`, file);
+  if (!graph || !graph.node || graph.node.length === 0)
+    throw new ModelParseError(`${file} is not an ONNX model: it has no graph nodes`, file);
   const hash = createHash('sha256').update(bytes);
   // onnxruntime resolves external data only for models loaded by path; the adapter loads re-encoded bytes.
   const inlined = (await inlineExternalData(folder, graph, hash)) ? onnx.ModelProto.encode(model).finish() : bytes;
@@ -71,7 +116,9 @@ export async function openOnnx(file: string): Promise<ModelAdapter> {
  */
 async function inlineExternalData(folder: ModelFolder, graph: onnx.GraphProto, hash: Hash): Promise<boolean> {
   const file = folder.file;
-  const external = (graph.initializer as onnx.TensorProto[]).filter((t) => t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL);
+  const external = (graph.initializer as onnx.TensorProto[]).filter(
+    (t) => t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL,
+  );
   const uses: Array<{ tensor: onnx.TensorProto; data: CheckedFile; offset: number; end: number }> = [];
   /** Per data file, the last byte a tensor uses: what is read of it. */
   const needed = new Map<CheckedFile, number>();
@@ -86,7 +133,10 @@ async function inlineExternalData(folder: ModelFolder, graph: onnx.GraphProto, h
     }
     const end = length === undefined ? data.size : offset + length;
     if (offset > data.size || end > data.size) {
-      throw new ModelParseError(`${file}: ${what} needs bytes ${offset}–${end} of a file that holds ${data.size}; the file is truncated`, file);
+      throw new ModelParseError(
+        `${file}: ${what} needs bytes ${offset}–${end} of a file that holds ${data.size}; the file is truncated`,
+        file,
+      );
     }
     uses.push({ tensor, data, offset, end });
     needed.set(data, Math.max(needed.get(data) ?? 0, end));
@@ -122,7 +172,10 @@ async function checkLoads(bytes: Uint8Array, file: string, graph: onnx.GraphProt
     const ops = [...new Set(nodesOf(graph).map((n) => n.opType))];
     const op = ops.find((o) => o && new RegExp(`\\b${o}\\(`).test(message));
     if (op || /not a registered function\/op|Could not find an implementation/.test(message)) {
-      throw new ModelParseError(`${file}: ONNX op ${op ?? '(see below)'} is not supported by onnxruntime ${ort.env.versions.common}; export the model with standard ops (opset ≤ 21)${op ? '' : `: ${firstLine(message)}`}`, file);
+      throw new ModelParseError(
+        `${file}: ONNX op ${op ?? '(see below)'} is not supported by onnxruntime ${ort.env.versions.common}; export the model with standard ops (opset ≤ 21)${op ? '' : `: ${firstLine(message)}`}`,
+        file,
+      );
     }
     throw new ModelParseError(`${file}: onnxruntime cannot load the model: ${firstLine(message)}`, file);
   }
@@ -151,7 +204,10 @@ class OnnxAdapter implements ModelAdapter {
     const initializers = new Set(graph.initializer.map((t) => t.name));
     const inputs = graph.input.filter((i) => !initializers.has(i.name));
     if (inputs.length !== 1) {
-      throw new KcError(`${file} has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')}); kc probes models with one image input`, 'unsupported');
+      throw new KcError(
+        `${file} has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')}); kc probes models with one image input`,
+        'unsupported',
+      );
     }
     this.inputName = inputs[0].name!;
     this.ref = {
@@ -166,7 +222,10 @@ class OnnxAdapter implements ModelAdapter {
     const graph = graphOf(this.model);
     const input = valueType(graph.input.find((i) => i.name === this.inputName)!);
     if (input.elemType !== onnx.TensorProto.DataType.FLOAT) {
-      throw new KcError(`${this.file}: input "${this.inputName}" is ${typeName(input.elemType)}; kc feeds float32 images`, 'unsupported');
+      throw new KcError(
+        `${this.file}: input "${this.inputName}" is ${typeName(input.elemType)}; kc feeds float32 images`,
+        'unsupported',
+      );
     }
     this.inputDims = input.dims ?? [];
     this.fixedBatch = fixedBatchOf(this.inputDims[0], this.file, this.inputName);
@@ -179,7 +238,10 @@ class OnnxAdapter implements ModelAdapter {
       this.layout = 'flat';
       this.inputShape = [d[1]];
     } else {
-      throw new KcError(`${this.file}: input "${this.inputName}" has rank ${d.length}; kc probes image ([N,C,H,W] or [N,H,W,C]) or flat ([N,D]) inputs`, 'unsupported');
+      throw new KcError(
+        `${this.file}: input "${this.inputName}" has rank ${d.length}; kc probes image ([N,C,H,W] or [N,H,W,C]) or flat ([N,D]) inputs`,
+        'unsupported',
+      );
     }
     this.listed = withProbePoints(await this.graphLayers());
     this.ref.inputShape = [...this.inputShape];
@@ -195,7 +257,12 @@ class OnnxAdapter implements ModelAdapter {
     sink: FeatureSink,
     options: ExtractOptions = {},
   ): Promise<void> {
-    const chosen = chooseLayers(this.listed, layerNames, { name: this.ref.name, file: this.file, noun: 'layer', layout: '[N, C, H, W]' });
+    const chosen = chooseLayers(this.listed, layerNames, {
+      name: this.ref.name,
+      file: this.file,
+      noun: 'layer',
+      layout: '[N, C, H, W]',
+    });
     const { session, outputs } = await this.sessionFor(layerNames);
     const perSample = chosen.reduce((s, l) => s + l.shape.slice(1).reduce((a, b) => a * (b > 0 ? b : 64), 1), 0);
     const size = this.fixedBatch ?? runSize(perSample, options.memoryBudget);
@@ -222,10 +289,14 @@ class OnnxAdapter implements ModelAdapter {
     const expected = this.inputShape.every((v) => v > 0) ? this.inputShape.reduce((a, b) => a * b, 1) : -1;
     const per = rest.reduce((a, b) => a * b, 1);
     if (expected > 0 && per !== expected) {
-      throw new KcError(`probe samples are [${rest.join(', ')}] but ${this.ref.name} takes [${this.inputShape.join(', ')}] (NHWC)`, 'shape-mismatch');
+      throw new KcError(
+        `probe samples are [${rest.join(', ')}] but ${this.ref.name} takes [${this.inputShape.join(', ')}] (NHWC)`,
+        'shape-mismatch',
+      );
     }
     if (this.layout === 'flat') return new ort.Tensor('float32', batch.data, [n, per]);
-    if (rest.length !== 3) throw new KcError(`probe batches must be [N, H, W, C], got [${batch.shape.join(', ')}]`, 'shape-mismatch');
+    if (rest.length !== 3)
+      throw new KcError(`probe batches must be [N, H, W, C], got [${batch.shape.join(', ')}]`, 'shape-mismatch');
     const [h, w, c] = rest;
     if (this.layout === 'nhwc') return new ort.Tensor('float32', batch.data, [n, h, w, c]);
     return new ort.Tensor('float32', nhwcToNchw(batch.data, n, h, w, c), [n, c, h, w]);
@@ -262,8 +333,20 @@ class OnnxAdapter implements ModelAdapter {
     const outputs = names.map((name) => {
       if (this.ranks.get(name) !== 4) return name;
       const out = fresh(`${name}__kc_nhwc`);
-      const perm = onnx.AttributeProto.create({ name: 'perm', type: onnx.AttributeProto.AttributeType.INTS, ints: [0, 2, 3, 1] });
-      transposes.push(onnx.NodeProto.create({ name: fresh(`kc_nhwc_${transposes.length}`), opType: 'Transpose', input: [name], output: [out], attribute: [perm] }));
+      const perm = onnx.AttributeProto.create({
+        name: 'perm',
+        type: onnx.AttributeProto.AttributeType.INTS,
+        ints: [0, 2, 3, 1],
+      });
+      transposes.push(
+        onnx.NodeProto.create({
+          name: fresh(`kc_nhwc_${transposes.length}`),
+          opType: 'Transpose',
+          input: [name],
+          output: [out],
+          attribute: [perm],
+        }),
+      );
       return out;
     });
     const extraNodes = [...nodesOf(graph), ...transposes];
@@ -276,8 +359,13 @@ class OnnxAdapter implements ModelAdapter {
     const known = new Map<string, onnx.IValueInfoProto>();
     for (const v of [...graph.valueInfo, ...graph.output]) known.set(v.name!, v);
     const existing = new Set(graph.output.map((o) => o.name));
-    const extra = names.filter((n) => !existing.has(n)).map((n) => onnx.ValueInfoProto.create(known.get(n) ?? { name: n }));
-    const copy = onnx.ModelProto.create({ ...this.model, graph: onnx.GraphProto.create({ ...graph, node: nodes, output: [...graph.output, ...extra] }) });
+    const extra = names
+      .filter((n) => !existing.has(n))
+      .map((n) => onnx.ValueInfoProto.create(known.get(n) ?? { name: n }));
+    const copy = onnx.ModelProto.create({
+      ...this.model,
+      graph: onnx.GraphProto.create({ ...graph, node: nodes, output: [...graph.output, ...extra] }),
+    });
     return onnx.ModelProto.encode(copy).finish();
   }
 
@@ -291,7 +379,11 @@ class OnnxAdapter implements ModelAdapter {
       const t = types.get(n.output[0]);
       return t?.elemType !== undefined && t.dims !== undefined;
     });
-    if (!complete) await this.probeShapes(candidates.map((n) => n.output[0]), types);
+    if (!complete)
+      await this.probeShapes(
+        candidates.map((n) => n.output[0]),
+        types,
+      );
 
     const producers = new Map<string, string[]>();
     const layers: GraphLayer[] = [];
@@ -299,7 +391,11 @@ class OnnxAdapter implements ModelAdapter {
       const inputs = [...new Set(node.input.flatMap((v) => producers.get(v) ?? []))];
       const out = node.output[0];
       const t = out ? types.get(out) : undefined;
-      const listed = node.opType !== 'Constant' && t?.elemType !== undefined && FLOAT_TYPES.has(t.elemType) && (t.dims?.length ?? 0) >= 2;
+      const listed =
+        node.opType !== 'Constant' &&
+        t?.elemType !== undefined &&
+        FLOAT_TYPES.has(t.elemType) &&
+        (t.dims?.length ?? 0) >= 2;
       if (!listed) {
         for (const o of node.output) producers.set(o, inputs);
         continue;
@@ -331,15 +427,26 @@ class OnnxAdapter implements ModelAdapter {
     const session = await ort.InferenceSession.create(this.withOutputs(names), { graphOptimizationLevel: 'disabled' });
     try {
       const size = dims.reduce((a, b) => a * b, 1);
-      const result = await session.run({ [this.inputName]: new ort.Tensor('float32', new Float32Array(size), dims) }, names);
+      const result = await session.run(
+        { [this.inputName]: new ort.Tensor('float32', new Float32Array(size), dims) },
+        names,
+      );
       for (const name of names) {
         const value = result[name];
         if (!value) continue;
-        const elemType = value.type === 'float32' ? onnx.TensorProto.DataType.FLOAT : value.type === 'float64' ? onnx.TensorProto.DataType.DOUBLE : onnx.TensorProto.DataType.UNDEFINED;
+        const elemType =
+          value.type === 'float32'
+            ? onnx.TensorProto.DataType.FLOAT
+            : value.type === 'float64'
+              ? onnx.TensorProto.DataType.DOUBLE
+              : onnx.TensorProto.DataType.UNDEFINED;
         types.set(name, { elemType, dims: value.dims.map((v, i) => (i === 0 && v === dims[0] ? 'N' : v)) });
       }
     } catch (e) {
-      throw new ModelParseError(`${this.file}: a trial run on a zero batch [${dims.join(', ')}] failed (${firstLine((e as Error).message)}); the model's input may need another size`, this.file);
+      throw new ModelParseError(
+        `${this.file}: a trial run on a zero batch [${dims.join(', ')}] failed (${firstLine((e as Error).message)}); the model's input may need another size`,
+        this.file,
+      );
     } finally {
       await session.release();
     }
@@ -358,7 +465,11 @@ function nodesOf(graph: onnx.GraphProto): onnx.NodeProto[] {
 function valueType(v: onnx.IValueInfoProto): ValueType {
   const tensor = v.type?.tensorType;
   if (!tensor) return {};
-  const dims = tensor.shape?.dim?.map((d) => (d.dimValue !== undefined && d.dimValue !== null && Number(d.dimValue) > 0 ? Number(d.dimValue) : (d.dimParam ?? '?')));
+  const dims = tensor.shape?.dim?.map((d) =>
+    d.dimValue !== undefined && d.dimValue !== null && Number(d.dimValue) > 0
+      ? Number(d.dimValue)
+      : (d.dimParam ?? '?'),
+  );
   return { elemType: tensor.elemType ?? undefined, dims };
 }
 
@@ -371,7 +482,11 @@ function nhwcShape(dims: Dims): number[] {
 }
 
 /** One output of a run (4-D ones already NHWC) as sink features: the first `valid` samples, float32. */
-function toFeatures(value: ort.Tensor | undefined, valid: number, name: string): { shape: number[]; data: Float32Array } {
+function toFeatures(
+  value: ort.Tensor | undefined,
+  valid: number,
+  name: string,
+): { shape: number[]; data: Float32Array } {
   if (!value) throw new KcError(`onnxruntime returned no value for layer "${name}"`, 'internal');
   const dims = [...value.dims];
   let data = value.data instanceof Float32Array ? value.data : Float32Array.from(value.data as Float64Array);

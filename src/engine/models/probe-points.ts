@@ -31,7 +31,8 @@ export function withProbePoints(layers: GraphLayer[]): LayerInfo[] {
     if (l.shape.length < 2 || l.shape.length > 4) return false;
     if (l.activating) return !only(l, ['pool']);
     if (l.kind === 'pool') return l.inputs.some((i) => byName.get(i)?.activating);
-    if (l.kind === 'add' || l.kind === 'concat') return (consumers.get(l.name)?.length ?? 0) > 0 && !only(l, ['activation', 'pool', 'norm']);
+    if (l.kind === 'add' || l.kind === 'concat')
+      return (consumers.get(l.name)?.length ?? 0) > 0 && !only(l, ['activation', 'pool', 'norm']);
     // Post-norm residual blocks (add → norm only) end at the norm; a pre-activation norm after an add does not.
     if (l.kind === 'norm') {
       return l.inputs.some((i) => {
@@ -44,7 +45,14 @@ export function withProbePoints(layers: GraphLayer[]): LayerInfo[] {
   const merges = (l: GraphLayer) => l.kind === 'add' || l.kind === 'concat';
   const isBlockOutput = (l: GraphLayer) => merges(l) || l.inputs.some((i) => merges(byName.get(i) ?? l));
   const chosen = thin(layers.filter(probe), isBlockOutput);
-  return layers.map((l, depth) => ({ name: l.name, kind: l.kind, shape: l.shape, depth, probePoint: chosen.has(l.name), op: l.op }));
+  return layers.map((l, depth) => ({
+    name: l.name,
+    kind: l.kind,
+    shape: l.shape,
+    depth,
+    probePoint: chosen.has(l.name),
+    op: l.op,
+  }));
 }
 
 /** More default probe points than this would make the default comparison of a deep model take hours. */

@@ -25,10 +25,17 @@ export async function readTfjsFiles(file: string): Promise<TfjsFiles> {
   try {
     json = JSON.parse(bytes.toString('utf8')) as ModelJSON;
   } catch (e) {
-    throw new ModelParseError(`${file} is not valid JSON (${oneLine((e as Error).message)}); the file looks truncated or corrupt`, file);
+    throw new ModelParseError(
+      `${file} is not valid JSON (${oneLine((e as Error).message)}); the file looks truncated or corrupt`,
+      file,
+    );
   }
   const format = tfjsFormatOf(json);
-  if (!format) throw new ModelParseError(`${file} is not a TF.js model: it lacks "modelTopology" and "format"/"weightsManifest"`, file);
+  if (!format)
+    throw new ModelParseError(
+      `${file} is not a TF.js model: it lacks "modelTopology" and "format"/"weightsManifest"`,
+      file,
+    );
   const hash = createHash('sha256').update(bytes);
   const specs: Entry[] = [];
   const buffers: Buffer[] = [];

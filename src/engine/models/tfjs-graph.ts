@@ -13,20 +13,79 @@ import type { ExtractOptions, FeatureSink, InputBatch, ModelAdapter } from './ty
 
 /** Kinds of TF ops as the converter writes them (fused ops included). */
 const KIND_BY_OP: Record<string, string> = {
-  Conv2D: 'conv', _FusedConv2D: 'conv', DepthwiseConv2dNative: 'conv', FusedDepthwiseConv2dNative: 'conv', Conv2DBackpropInput: 'conv', Conv3D: 'conv', Conv1D: 'conv',
-  MatMul: 'dense', _FusedMatMul: 'dense', BatchMatMul: 'dense', BatchMatMulV2: 'dense', Einsum: 'dense',
-  MaxPool: 'pool', AvgPool: 'pool', MaxPoolWithArgmax: 'pool', Mean: 'pool',
-  Relu: 'activation', Relu6: 'activation', Elu: 'activation', Selu: 'activation', LeakyRelu: 'activation', Prelu: 'activation',
-  Sigmoid: 'activation', Tanh: 'activation', Softplus: 'activation', Softsign: 'activation', Softmax: 'activation', LogSoftmax: 'activation',
-  FusedBatchNorm: 'norm', FusedBatchNormV2: 'norm', FusedBatchNormV3: 'norm', LRN: 'norm',
-  Add: 'add', AddV2: 'add', AddN: 'add', BiasAdd: 'bias', ConcatV2: 'concat', Concat: 'concat',
-  Reshape: 'reshape', Squeeze: 'reshape', ExpandDims: 'reshape', Transpose: 'reshape',
-  ResizeBilinear: 'resize', ResizeNearestNeighbor: 'resize', Pad: 'pad', PadV2: 'pad', MirrorPad: 'pad',
+  Conv2D: 'conv',
+  _FusedConv2D: 'conv',
+  DepthwiseConv2dNative: 'conv',
+  FusedDepthwiseConv2dNative: 'conv',
+  Conv2DBackpropInput: 'conv',
+  Conv3D: 'conv',
+  Conv1D: 'conv',
+  MatMul: 'dense',
+  _FusedMatMul: 'dense',
+  BatchMatMul: 'dense',
+  BatchMatMulV2: 'dense',
+  Einsum: 'dense',
+  MaxPool: 'pool',
+  AvgPool: 'pool',
+  MaxPoolWithArgmax: 'pool',
+  Mean: 'pool',
+  Relu: 'activation',
+  Relu6: 'activation',
+  Elu: 'activation',
+  Selu: 'activation',
+  LeakyRelu: 'activation',
+  Prelu: 'activation',
+  Sigmoid: 'activation',
+  Tanh: 'activation',
+  Softplus: 'activation',
+  Softsign: 'activation',
+  Softmax: 'activation',
+  LogSoftmax: 'activation',
+  FusedBatchNorm: 'norm',
+  FusedBatchNormV2: 'norm',
+  FusedBatchNormV3: 'norm',
+  LRN: 'norm',
+  Add: 'add',
+  AddV2: 'add',
+  AddN: 'add',
+  BiasAdd: 'bias',
+  ConcatV2: 'concat',
+  Concat: 'concat',
+  Reshape: 'reshape',
+  Squeeze: 'reshape',
+  ExpandDims: 'reshape',
+  Transpose: 'reshape',
+  ResizeBilinear: 'resize',
+  ResizeNearestNeighbor: 'resize',
+  Pad: 'pad',
+  PadV2: 'pad',
+  MirrorPad: 'pad',
   Identity: 'identity',
 };
-const NONLINEAR = new Set(['Relu', 'Relu6', 'Elu', 'Selu', 'LeakyRelu', 'Prelu', 'Sigmoid', 'Tanh', 'Softplus', 'Softsign']);
+const NONLINEAR = new Set([
+  'Relu',
+  'Relu6',
+  'Elu',
+  'Selu',
+  'LeakyRelu',
+  'Prelu',
+  'Sigmoid',
+  'Tanh',
+  'Softplus',
+  'Softsign',
+]);
 /** Nodes that carry no features: constants, the input itself, control flow and tensor lists. */
-const SKIPPED_OPS = new Set(['Const', 'Placeholder', 'NoOp', 'Enter', 'Exit', 'Merge', 'Switch', 'NextIteration', 'LoopCond']);
+const SKIPPED_OPS = new Set([
+  'Const',
+  'Placeholder',
+  'NoOp',
+  'Enter',
+  'Exit',
+  'Merge',
+  'Switch',
+  'NextIteration',
+  'LoopCond',
+]);
 const skipped = (op: string) => SKIPPED_OPS.has(op) || op.startsWith('TensorList') || op.startsWith('TensorArray');
 
 interface NodeDef {
@@ -43,9 +102,12 @@ export async function openTfjsGraph(file: string, files: TfjsFiles): Promise<Mod
   try {
     model = await tfjs.loadGraphModel(files.handler);
   } catch (e) {
-    throw new ModelParseError(`${file}: TF.js cannot load this graph model: ${(e as Error).message.split('\n')[0]}`, file);
+    throw new ModelParseError(
+      `${file}: TF.js cannot load this graph model: ${(e as Error).message.split('\n')[0]}`,
+      file,
+    );
   }
-  const nodes = ((files.json.modelTopology as { node?: NodeDef[] }).node ?? []);
+  const nodes = (files.json.modelTopology as { node?: NodeDef[] }).node ?? [];
   try {
     const adapter = new TfjsGraphAdapter(file, model, files.sha256);
     await adapter.init(tfjs, nodes);
@@ -70,15 +132,28 @@ class TfjsGraphAdapter implements ModelAdapter {
     sha256: string,
   ) {
     if (model.inputs.length !== 1) {
-      throw new KcError(`${file} has ${model.inputs.length} inputs (${model.inputs.map((i) => i.name).join(', ')}); kc probes models with one image input`, 'unsupported');
+      throw new KcError(
+        `${file} has ${model.inputs.length} inputs (${model.inputs.map((i) => i.name).join(', ')}); kc probes models with one image input`,
+        'unsupported',
+      );
     }
     const input = model.inputs[0];
     const shape = (input.shape ?? []).slice(1).map((v) => (v > 0 ? v : -1));
-    if (shape.length !== 3) throw new KcError(`${file}: input "${input.name}" is [${(input.shape ?? []).join(', ')}]; kc probes image inputs [N, H, W, C]`, 'unsupported');
+    if (shape.length !== 3)
+      throw new KcError(
+        `${file}: input "${input.name}" is [${(input.shape ?? []).join(', ')}]; kc probes image inputs [N, H, W, C]`,
+        'unsupported',
+      );
     this.inputShape = shape;
     this.inputDtype = input.dtype;
     this.fixedBatch = fixedBatchOf(input.shape?.[0], file, input.name);
-    this.ref = { path: path.resolve(file), name: modelDisplayName(file), format: 'tfjs-graph', sha256, inputShape: [...shape] };
+    this.ref = {
+      path: path.resolve(file),
+      name: modelDisplayName(file),
+      format: 'tfjs-graph',
+      sha256,
+      inputShape: [...shape],
+    };
   }
 
   /** Lists the nodes; their shapes and dtypes come from one run on a zero sample (GraphDefs carry no shapes). */
@@ -90,20 +165,28 @@ class TfjsGraphAdapter implements ModelAdapter {
     try {
       for (;;) {
         try {
-          const outs = await this.run(input, candidates.map((n) => n.name));
+          const outs = await this.run(
+            input,
+            candidates.map((n) => n.name),
+          );
           candidates.forEach((n, i) => shapes.set(n.name, { shape: outs[i].shape, dtype: outs[i].dtype }));
           tfjs.dispose(outs);
           break;
         } catch (e) {
           // Nodes inside while-loop frames cannot be read from outside; TF.js names them, so they are left out.
-          const inLoops = new Set(/Cannot compute the outputs \[([^\]]*)\]/.exec((e as Error).message)?.[1].split(',') ?? []);
+          const inLoops = new Set(
+            /Cannot compute the outputs \[([^\]]*)\]/.exec((e as Error).message)?.[1].split(',') ?? [],
+          );
           const remaining = candidates.filter((n) => !inLoops.has(n.name));
           if (remaining.length === candidates.length) throw e;
           candidates = remaining;
         }
       }
     } catch (e) {
-      throw new ModelParseError(`${this.file}: a trial run on a zero sample [${this.fixedBatch ?? 1}, ${dims.join(', ')}] failed (${(e as Error).message.split('\n')[0].slice(0, 300)})`, this.file);
+      throw new ModelParseError(
+        `${this.file}: a trial run on a zero sample [${this.fixedBatch ?? 1}, ${dims.join(', ')}] failed (${(e as Error).message.split('\n')[0].slice(0, 300)})`,
+        this.file,
+      );
     } finally {
       input.dispose();
     }
@@ -111,16 +194,29 @@ class TfjsGraphAdapter implements ModelAdapter {
     const producers = new Map<string, string[]>();
     const layers: GraphLayer[] = [];
     for (const node of nodes) {
-      const inputs = [...new Set((node.input ?? []).filter((i) => !i.startsWith('^')).flatMap((i) => producers.get(i.split(':')[0]) ?? []))];
+      const inputs = [
+        ...new Set(
+          (node.input ?? []).filter((i) => !i.startsWith('^')).flatMap((i) => producers.get(i.split(':')[0]) ?? []),
+        ),
+      ];
       const s = shapes.get(node.name);
       if (!s || s.dtype !== 'float32' || s.shape.length < 2) {
         producers.set(node.name, inputs);
         continue;
       }
       producers.set(node.name, [node.name]);
-      const shape = s.shape.map((v, i) => (i === 0 || (dynamic && s.shape.length === 4 && (i === 1 || i === 2)) ? -1 : v));
+      const shape = s.shape.map((v, i) =>
+        i === 0 || (dynamic && s.shape.length === 4 && (i === 1 || i === 2)) ? -1 : v,
+      );
       const kind = KIND_BY_OP[node.op] ?? 'other';
-      layers.push({ name: node.name, op: node.op, kind, inputs, activating: activating(node), shape: shape.length === 3 ? [-1, 1, shape[1], shape[2]] : shape });
+      layers.push({
+        name: node.name,
+        op: node.op,
+        kind,
+        inputs,
+        activating: activating(node),
+        shape: shape.length === 3 ? [-1, 1, shape[1], shape[2]] : shape,
+      });
     }
     this.listed = withProbePoints(layers);
   }
@@ -135,7 +231,12 @@ class TfjsGraphAdapter implements ModelAdapter {
     sink: FeatureSink,
     options: ExtractOptions = {},
   ): Promise<void> {
-    const chosen = chooseLayers(this.listed, layerNames, { name: this.ref.name, file: this.file, noun: 'node', layout: '[N, H, W, C]' });
+    const chosen = chooseLayers(this.listed, layerNames, {
+      name: this.ref.name,
+      file: this.file,
+      noun: 'node',
+      layout: '[N, H, W, C]',
+    });
     const perSample = chosen.reduce((s, l) => s + l.shape.slice(1).reduce((a, b) => a * (b > 0 ? b : 64), 1), 0);
     // Converted models often fix the batch (e.g. [1, 256, 256, 3]): run exactly that many, the last run padded.
     const size = this.fixedBatch ?? runSize(perSample, options.memoryBudget);
@@ -191,7 +292,10 @@ class TfjsGraphAdapter implements ModelAdapter {
   private inputTensor(tfjs: typeof tf, batch: InputBatch): tf.Tensor {
     const rest = batch.shape.slice(1);
     if (rest.length !== 3 || rest.some((v, i) => this.inputShape[i] > 0 && v !== this.inputShape[i])) {
-      throw new KcError(`probe samples are [${rest.join(', ')}] but ${this.ref.name} takes [${this.inputShape.join(', ')}] (NHWC)`, 'shape-mismatch');
+      throw new KcError(
+        `probe samples are [${rest.join(', ')}] but ${this.ref.name} takes [${this.inputShape.join(', ')}] (NHWC)`,
+        'shape-mismatch',
+      );
     }
     const x = tfjs.tensor(batch.data, batch.shape);
     if (this.inputDtype === 'float32') return x;

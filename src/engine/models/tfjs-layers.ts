@@ -12,16 +12,48 @@ import type { TfjsFiles } from './tfjs-files';
 import type { ExtractOptions, FeatureSink, InputBatch, ModelAdapter } from './types';
 
 const KIND_BY_CLASS: Record<string, string> = {
-  Conv1D: 'conv', Conv2D: 'conv', Conv3D: 'conv', DepthwiseConv2D: 'conv', SeparableConv2D: 'conv', Conv2DTranspose: 'conv', Conv3DTranspose: 'conv',
+  Conv1D: 'conv',
+  Conv2D: 'conv',
+  Conv3D: 'conv',
+  DepthwiseConv2D: 'conv',
+  SeparableConv2D: 'conv',
+  Conv2DTranspose: 'conv',
+  Conv3DTranspose: 'conv',
   Dense: 'dense',
-  MaxPooling1D: 'pool', MaxPooling2D: 'pool', MaxPooling3D: 'pool', AveragePooling1D: 'pool', AveragePooling2D: 'pool', AveragePooling3D: 'pool',
-  GlobalAveragePooling1D: 'pool', GlobalAveragePooling2D: 'pool', GlobalMaxPooling1D: 'pool', GlobalMaxPooling2D: 'pool',
-  Activation: 'activation', ReLU: 'activation', LeakyReLU: 'activation', PReLU: 'activation', ELU: 'activation', ThresholdedReLU: 'activation', Softmax: 'activation',
-  BatchNormalization: 'norm', LayerNormalization: 'norm',
-  Add: 'add', Average: 'add', Concatenate: 'concat',
-  Flatten: 'reshape', Reshape: 'reshape', Permute: 'reshape', RepeatVector: 'reshape',
-  Dropout: 'dropout', SpatialDropout1D: 'dropout', AlphaDropout: 'dropout', GaussianDropout: 'dropout', GaussianNoise: 'dropout',
-  ZeroPadding2D: 'pad', Cropping2D: 'pad', UpSampling2D: 'resize',
+  MaxPooling1D: 'pool',
+  MaxPooling2D: 'pool',
+  MaxPooling3D: 'pool',
+  AveragePooling1D: 'pool',
+  AveragePooling2D: 'pool',
+  AveragePooling3D: 'pool',
+  GlobalAveragePooling1D: 'pool',
+  GlobalAveragePooling2D: 'pool',
+  GlobalMaxPooling1D: 'pool',
+  GlobalMaxPooling2D: 'pool',
+  Activation: 'activation',
+  ReLU: 'activation',
+  LeakyReLU: 'activation',
+  PReLU: 'activation',
+  ELU: 'activation',
+  ThresholdedReLU: 'activation',
+  Softmax: 'activation',
+  BatchNormalization: 'norm',
+  LayerNormalization: 'norm',
+  Add: 'add',
+  Average: 'add',
+  Concatenate: 'concat',
+  Flatten: 'reshape',
+  Reshape: 'reshape',
+  Permute: 'reshape',
+  RepeatVector: 'reshape',
+  Dropout: 'dropout',
+  SpatialDropout1D: 'dropout',
+  AlphaDropout: 'dropout',
+  GaussianDropout: 'dropout',
+  GaussianNoise: 'dropout',
+  ZeroPadding2D: 'pad',
+  Cropping2D: 'pad',
+  UpSampling2D: 'resize',
 };
 const ALWAYS_NONLINEAR = new Set(['ReLU', 'LeakyReLU', 'PReLU', 'ELU', 'ThresholdedReLU']);
 const NOT_NONLINEAR = new Set(['linear', 'softmax', undefined]);
@@ -34,8 +66,13 @@ export async function openTfjsLayers(file: string, files: TfjsFiles): Promise<Mo
     model = await tfjs.loadLayersModel(files.handler);
   } catch (e) {
     const keras = (files.json.modelTopology as { keras_version?: string } | undefined)?.keras_version ?? '';
-    const hint = keras.startsWith('3') ? ` (saved by Keras ${keras}: TF.js reads Keras 2 topologies; convert the model to a TF.js graph model instead)` : '';
-    throw new ModelParseError(`${file}: TF.js cannot build this layers model: ${(e as Error).message.split('\n')[0]}${hint}`, file);
+    const hint = keras.startsWith('3')
+      ? ` (saved by Keras ${keras}: TF.js reads Keras 2 topologies; convert the model to a TF.js graph model instead)`
+      : '';
+    throw new ModelParseError(
+      `${file}: TF.js cannot build this layers model: ${(e as Error).message.split('\n')[0]}${hint}`,
+      file,
+    );
   }
   try {
     return new TfjsLayersAdapter(file, model, files.sha256);
@@ -59,16 +96,28 @@ class TfjsLayersAdapter implements ModelAdapter {
     sha256: string,
   ) {
     if (model.inputs.length !== 1) {
-      throw new KcError(`${file} has ${model.inputs.length} inputs; kc probes models with one image input`, 'unsupported');
+      throw new KcError(
+        `${file} has ${model.inputs.length} inputs; kc probes models with one image input`,
+        'unsupported',
+      );
     }
     const shape = model.inputs[0].shape.slice(1).map((v) => v ?? -1);
     if (shape.length !== 3 && shape.length !== 1) {
-      throw new KcError(`${file}: input shape [${shape.join(', ')}] is neither an image [H, W, C] nor a vector [D]`, 'unsupported');
+      throw new KcError(
+        `${file}: input shape [${shape.join(', ')}] is neither an image [H, W, C] nor a vector [D]`,
+        'unsupported',
+      );
     }
     this.inputShape = shape;
     this.fixedBatch = fixedBatchOf(model.inputs[0].shape[0], file, model.inputs[0].name);
     this.listed = withProbePoints(graphLayers(model));
-    this.ref = { path: path.resolve(file), name: modelDisplayName(file), format: 'tfjs-layers', sha256, inputShape: [...shape] };
+    this.ref = {
+      path: path.resolve(file),
+      name: modelDisplayName(file),
+      format: 'tfjs-layers',
+      sha256,
+      inputShape: [...shape],
+    };
   }
 
   layers(): LayerInfo[] {
@@ -81,7 +130,12 @@ class TfjsLayersAdapter implements ModelAdapter {
     sink: FeatureSink,
     options: ExtractOptions = {},
   ): Promise<void> {
-    const chosen = chooseLayers(this.listed, layerNames, { name: this.ref.name, file: this.file, noun: 'layer', layout: '[N, H, W, C]' });
+    const chosen = chooseLayers(this.listed, layerNames, {
+      name: this.ref.name,
+      file: this.file,
+      noun: 'layer',
+      layout: '[N, H, W, C]',
+    });
     const tfjs = await tfjsWasm();
     const runner = this.runnerFor(tfjs, layerNames);
     const perSample = chosen.reduce((s, l) => s + l.shape.slice(1).reduce((a, b) => a * (b > 0 ? b : 64), 1), 0);
@@ -121,7 +175,10 @@ class TfjsLayersAdapter implements ModelAdapter {
     if (this.inputShape.length === 1) return [n, per];
     const fixed = this.inputShape.every((v) => v > 0);
     if (rest.length !== 3 || (fixed && rest.join() !== this.inputShape.join())) {
-      throw new KcError(`probe samples are [${rest.join(', ')}] but ${this.ref.name} takes [${this.inputShape.join(', ')}] (NHWC)`, 'shape-mismatch');
+      throw new KcError(
+        `probe samples are [${rest.join(', ')}] but ${this.ref.name} takes [${this.inputShape.join(', ')}] (NHWC)`,
+        'shape-mismatch',
+      );
     }
     return batch.shape;
   }
@@ -147,10 +204,18 @@ function graphLayers(model: tf.LayersModel): GraphLayer[] {
     if (className === 'InputLayer') continue;
     const config = layer.getConfig() as { activation?: string };
     const kind = KIND_BY_CLASS[className] ?? ('layers' in layer ? 'model' : 'other');
-    const activating = ALWAYS_NONLINEAR.has(className) || ((kind === 'activation' || kind === 'conv' || kind === 'dense') && !NOT_NONLINEAR.has(config.activation));
-    const inputs = (layer.inboundNodes[0]?.inboundLayers ?? []).map((l) => l.name).filter((n) => model.layers.some((l) => l.name === n && l.getClassName() !== 'InputLayer'));
+    const activating =
+      ALWAYS_NONLINEAR.has(className) ||
+      ((kind === 'activation' || kind === 'conv' || kind === 'dense') && !NOT_NONLINEAR.has(config.activation));
+    const inputs = (layer.inboundNodes[0]?.inboundLayers ?? [])
+      .map((l) => l.name)
+      .filter((n) => model.layers.some((l) => l.name === n && l.getClassName() !== 'InputLayer'));
     const raw = layer.outputShape;
-    const shape = (Array.isArray(raw[0]) || raw[0] === undefined ? (raw[0] as (number | null)[] | undefined) ?? [] : (raw as (number | null)[])).map((v) => v ?? -1);
+    const shape = (
+      Array.isArray(raw[0]) || raw[0] === undefined
+        ? ((raw[0] as (number | null)[] | undefined) ?? [])
+        : (raw as (number | null)[])
+    ).map((v) => v ?? -1);
     layers.push({ name: layer.name, kind, op: className, inputs, activating, shape: featureShape(shape) });
   }
   return layers;

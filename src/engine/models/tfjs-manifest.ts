@@ -26,12 +26,21 @@ export async function checkWeightShards(folder: ModelFolder, manifest: unknown):
     if (!isObject(group)) throw fail(`weightsManifest group ${g + 1} is not an object`);
     const paths = listOf(group.paths, () => fail(`weightsManifest group ${g + 1} has no list of "paths"`));
     const weights = listOf(group.weights, () => fail(`weightsManifest group ${g + 1} has no list of "weights"`));
-    const expected = declaredBytes(weights, (w) => fail(`weight ${quoteRef(isObject(w) ? w.name : w)} in weightsManifest group ${g + 1} has no valid name, dtype and shape`));
+    const expected = declaredBytes(weights, (w) =>
+      fail(
+        `weight ${quoteRef(isObject(w) ? w.name : w)} in weightsManifest group ${g + 1} has no valid name, dtype and shape`,
+      ),
+    );
     const shards: CheckedFile[] = [];
-    for (const shard of paths) shards.push(await folder.reference(shard, `weight shard ${quoteRef(shard)} named in its weightsManifest`, { unique: true }));
+    for (const shard of paths)
+      shards.push(
+        await folder.reference(shard, `weight shard ${quoteRef(shard)} named in its weightsManifest`, { unique: true }),
+      );
     const got = shards.reduce((s, f) => s + f.size, 0);
     if (expected !== undefined && got !== expected) {
-      throw fail(`weight shards ${shardList(paths)} hold ${got} bytes but the manifest needs ${expected}; a shard is truncated or belongs to another model`);
+      throw fail(
+        `weight shards ${shardList(paths)} hold ${got} bytes but the manifest needs ${expected}; a shard is truncated or belongs to another model`,
+      );
     }
     groups.push({ weights: weights as Entry[], shards });
   }
@@ -42,7 +51,8 @@ export async function checkWeightShards(folder: ModelFolder, manifest: unknown):
 function declaredBytes(weights: unknown[], invalid: (w: unknown) => Error): number | undefined {
   let total: number | undefined = 0;
   for (const w of weights) {
-    if (!isObject(w) || typeof w.name !== 'string' || typeof w.dtype !== 'string' || !isShape(w.shape)) throw invalid(w);
+    if (!isObject(w) || typeof w.name !== 'string' || typeof w.dtype !== 'string' || !isShape(w.shape))
+      throw invalid(w);
     const quantized = isObject(w.quantization) ? w.quantization.dtype : undefined;
     const dtype = typeof quantized === 'string' ? quantized : w.dtype;
     const per = Object.hasOwn(BYTES, dtype) ? BYTES[dtype] : undefined;

@@ -18,7 +18,11 @@ export async function tfjsWasm(): Promise<typeof tf> {
   }
   if (tf.getBackend() !== 'wasm') {
     const ok = await tf.setBackend('wasm');
-    if (!ok) throw new KcError(`TF.js could not start its wasm backend (wasm files looked for in ${wasmDir() ?? 'the bundle folder'}); reinstall or rebuild kc`, 'internal');
+    if (!ok)
+      throw new KcError(
+        `TF.js could not start its wasm backend (wasm files looked for in ${wasmDir() ?? 'the bundle folder'}); reinstall or rebuild kc`,
+        'internal',
+      );
   }
   return tf;
 }

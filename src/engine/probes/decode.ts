@@ -37,7 +37,12 @@ export function decodeImage(bytes: Buffer, origin: string): RawImage {
       rgba = png.data;
       gray = !png.color;
     } else if (format === 'jpeg') {
-      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 1024, maxResolutionInMP: MAX_PIXELS / 1e6 });
+      const img = jpeg.decode(bytes, {
+        useTArray: true,
+        formatAsRGBA: true,
+        maxMemoryUsageInMB: 1024,
+        maxResolutionInMP: MAX_PIXELS / 1e6,
+      });
       ({ width, height } = img);
       rgba = img.data;
       gray = isGray(rgba);
@@ -47,7 +52,10 @@ export function decodeImage(bytes: Buffer, origin: string): RawImage {
   } catch (error) {
     if (error instanceof KcError) throw error;
     const why = error instanceof Error ? error.message : String(error);
-    throw new KcError(`${origin} could not be decoded as ${format?.toUpperCase()} (${why}): remove or replace the file`, 'probe');
+    throw new KcError(
+      `${origin} could not be decoded as ${format?.toUpperCase()} (${why}): remove or replace the file`,
+      'probe',
+    );
   }
   const pixels = width * height;
   const channels = gray ? 1 : 3;
@@ -66,7 +74,10 @@ function pngSize(bytes: Buffer): { width: number; height: number } | undefined {
 
 function checkPixels(size: { width: number; height: number } | undefined, origin: string): void {
   if (size && size.width * size.height > MAX_PIXELS) {
-    throw new KcError(`${origin} is ${size.width}×${size.height} pixels; probe images may have at most ${MAX_PIXELS / 1e6} megapixels: scale it down or remove it`, 'probe');
+    throw new KcError(
+      `${origin} is ${size.width}×${size.height} pixels; probe images may have at most ${MAX_PIXELS / 1e6} megapixels: scale it down or remove it`,
+      'probe',
+    );
   }
 }
 

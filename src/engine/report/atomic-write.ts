@@ -11,7 +11,10 @@ import path from 'node:path';
 export async function writeFileAtomic(file: string, content: string | Buffer): Promise<void> {
   const target = path.resolve(file);
   // The name is cut so that the temporary name stays under the usual 255-byte limit.
-  const temp = path.join(path.dirname(target), `.${path.basename(target).slice(0, 100)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = path.join(
+    path.dirname(target),
+    `.${path.basename(target).slice(0, 100)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+  );
   const previous = await stat(target).catch(() => undefined);
   try {
     const handle = await open(temp, 'wx');

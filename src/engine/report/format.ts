@@ -7,7 +7,11 @@ export { fmt, pct, seconds } from '../../protocol/format';
 /** A plain-text table; columns from `firstRight` on are right-aligned (numbers), the others left-aligned. */
 export function textTable(header: string[], rows: string[][], firstRight = 1): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < firstRight ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i < firstRight ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 

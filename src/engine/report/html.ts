@@ -46,19 +46,36 @@ function pairsSection(report: Report): string {
   if (report.pairs.length === 0) return '<section><h2>Layer pairs</h2><p>No pairs were disentangled.</p></section>';
   const k = maxOrder(report);
   const legend = [
-    ...Array.from({ length: k + 1 }, (_, i) => `<span class="swatch" style="background:${orderColor(i, k)}"></span>order ${i}`),
+    ...Array.from(
+      { length: k + 1 },
+      (_, i) => `<span class="swatch" style="background:${orderColor(i, k)}"></span>order ${i}`,
+    ),
     `<span class="swatch" style="background:${EPSILON_COLOR}"></span>ε inconsistent`,
   ].join(' ');
   const rows = report.pairs.map((p) => {
     const orders = pairOrders(p);
-    const cells = Array.from({ length: k + 1 }, (_, i) => `<td class="num">${fmt(orders.find((o) => o.order === i)?.fraction)}</td>`).join('');
-    return `<tr data-layer-a="${esc(p.layerA)}" data-layer-b="${esc(p.layerB)}" data-direction="${esc(p.direction)}">`
-      + `<td>${esc(p.layerA)} ↔ ${esc(p.layerB)}</td><td>${esc(p.direction)}</td>`
-      + `<td class="num headline">${fmt(p.explained)}${spread(p.spread?.explained, p)}</td>${cells}`
-      + `<td class="num">${fmt(p.inconsistent.fraction)}</td><td>${orderBarSvg(orders, p.inconsistent.fraction, k)}</td>`
-      + `<td class="num similarity">${fmt(p.similarity.linearCKA)}</td><td class="num similarity">${fmt(p.similarity.ridgeExplained)}</td></tr>`;
+    const cells = Array.from(
+      { length: k + 1 },
+      (_, i) => `<td class="num">${fmt(orders.find((o) => o.order === i)?.fraction)}</td>`,
+    ).join('');
+    return (
+      `<tr data-layer-a="${esc(p.layerA)}" data-layer-b="${esc(p.layerB)}" data-direction="${esc(p.direction)}">` +
+      `<td>${esc(p.layerA)} ↔ ${esc(p.layerB)}</td><td>${esc(p.direction)}</td>` +
+      `<td class="num headline">${fmt(p.explained)}${spread(p.spread?.explained, p)}</td>${cells}` +
+      `<td class="num">${fmt(p.inconsistent.fraction)}</td><td>${orderBarSvg(orders, p.inconsistent.fraction, k)}</td>` +
+      `<td class="num similarity">${fmt(p.similarity.linearCKA)}</td><td class="num similarity">${fmt(p.similarity.ridgeExplained)}</td></tr>`
+    );
   });
-  const head = ['Pair (A ↔ B)', 'Direction', 'Explained', ...Array.from({ length: k + 1 }, (_, i) => `Order ${i}`), 'ε', 'Orders + ε', 'CKA (similarity)', 'Ridge (similarity)'];
+  const head = [
+    'Pair (A ↔ B)',
+    'Direction',
+    'Explained',
+    ...Array.from({ length: k + 1 }, (_, i) => `Order ${i}`),
+    'ε',
+    'Orders + ε',
+    'CKA (similarity)',
+    'Ridge (similarity)',
+  ];
   return `<section><h2>Knowledge consistency per layer pair</h2>
 <p>Held-out fractions of Var(x<sub>B</sub>) for "A→B" (A's layer explains B's; "B→A" the reverse). <b>Explained</b> = 1 − Var(ε)/Var(x<sub>B</sub>) is the headline;
 orders split it by fuzziness (order 0 = linearly shared) and are not orthogonal, so they need not sum to it. Order fractions are the fragile part of the method: compare them across seeds.</p>
@@ -78,7 +95,11 @@ function consistencyHeatmaps(report: Report): string {
   const cols = report.matrix?.layersB ?? [...new Set(report.pairs.map((p) => p.layerB))];
   const directions = [...new Set(report.pairs.map((p) => p.direction))] as Direction[];
   const charts = directions.map((d) => {
-    const values = rows.flatMap((r) => cols.map((c) => report.pairs.find((p) => p.direction === d && p.layerA === r && p.layerB === c)?.explained ?? null));
+    const values = rows.flatMap((r) =>
+      cols.map(
+        (c) => report.pairs.find((p) => p.direction === d && p.layerA === r && p.layerB === c)?.explained ?? null,
+      ),
+    );
     const title = `Explained fraction ${d === 'A->B' ? 'A → B' : 'B → A'} (knowledge consistency)`;
     return `<figure><figcaption>${esc(title)}</figcaption>${heatmapSvg({ title, rows, cols, values, kind: 'consistency', label: shortNames([...rows, ...cols]).name })}</figure>`;
   });
@@ -111,9 +132,11 @@ function pairDetails(report: Report): string {
       ['Var(x_B)', fmt(p.varianceB, 4)],
       ...(p.resampled ? [['resampled', p.resampled]] : []),
     ];
-    return `<div class="pair-detail"><h3>${esc(p.layerA)} ↔ ${esc(p.layerB)} · ${esc(p.direction)} · explained ${pct(p.explained)}</h3>`
-      + `<dl>${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>${lossCurveSvg(t)}${p.maps ? pairMapsSvg(p.maps) : ''}`
-      + `${(p.warnings ?? []).map((w) => `<p class="pair-warning">⚠ ${esc(w)}</p>`).join('')}</div>`;
+    return (
+      `<div class="pair-detail"><h3>${esc(p.layerA)} ↔ ${esc(p.layerB)} · ${esc(p.direction)} · explained ${pct(p.explained)}</h3>` +
+      `<dl>${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>${lossCurveSvg(t)}${p.maps ? pairMapsSvg(p.maps) : ''}` +
+      `${(p.warnings ?? []).map((w) => `<p class="pair-warning">⚠ ${esc(w)}</p>`).join('')}</div>`
+    );
   });
   return `<section><h2>Per pair: training and where knowledge is shared</h2><p>Loss per epoch: <span style="color:#4c78a8">training</span>, <span style="color:${EPSILON_COLOR}">held-out</span>. Maps: held-out explained fraction per position and per channel of the explained layer (viridis 0 → 1; a constant channel shows 0).</p>${items.join('')}</section>`;
 }
@@ -121,25 +144,50 @@ function pairDetails(report: Report): string {
 function setupSection(report: Report): string {
   const s = report.settings;
   const settings: Array<[string, string]> = [
-    ['orders K', String(s.orders)], ['gate penalty α', String(s.alpha)], ['normalisation', s.normalize],
-    ['kernel', `${s.kernel}×${s.kernel}`], ['preset', s.preset], ['max epochs', String(s.epochs)], ['seed', String(s.seed)],
-    ['seeds', String(s.seeds)], ['held-out fraction', String(s.testFraction)], ['batch size', String(s.batchSize)],
-    ['learning rate', `${s.learningRate.start} → ${s.learningRate.end}`], ['weight decay', String(s.weightDecay)],
-    ['warm start', s.warmStart ? 'ridge' : 'no'], ['patience', String(s.patience)],
+    ['orders K', String(s.orders)],
+    ['gate penalty α', String(s.alpha)],
+    ['normalisation', s.normalize],
+    ['kernel', `${s.kernel}×${s.kernel}`],
+    ['preset', s.preset],
+    ['max epochs', String(s.epochs)],
+    ['seed', String(s.seed)],
+    ['seeds', String(s.seeds)],
+    ['held-out fraction', String(s.testFraction)],
+    ['batch size', String(s.batchSize)],
+    ['learning rate', `${s.learningRate.start} → ${s.learningRate.end}`],
+    ['weight decay', String(s.weightDecay)],
+    ['warm start', s.warmStart ? 'ridge' : 'no'],
+    ['patience', String(s.patience)],
   ];
   const p = report.probe;
   const probe: Array<[string, string]> = [
-    ['source', p.source], ['samples', `${p.count} (${splitSummary(p)})`], ['preprocessing', p.preprocessing ?? '–'],
+    ['source', p.source],
+    ['samples', `${p.count} (${splitSummary(p)})`],
+    ['preprocessing', p.preprocessing ?? '–'],
   ];
   const b = report.backend;
-  const backend: Array<[string, string]> = [['name', `${b.name} ${b.version}`], ['device', b.device], ['threads', String(b.threads)], ...(b.detail ? [['detail', b.detail] as [string, string]] : [])];
+  const backend: Array<[string, string]> = [
+    ['name', `${b.name} ${b.version}`],
+    ['device', b.device],
+    ['threads', String(b.threads)],
+    ...(b.detail ? [['detail', b.detail] as [string, string]] : []),
+  ];
   const t = report.timings ?? {};
   const timings: Array<[string, string]> = [
-    ['load', seconds(t.loadSeconds)], ['extract', seconds(t.extractSeconds)], ['similarity', seconds(t.similaritySeconds)],
-    ['disentangle', seconds(t.disentangleSeconds)], ['total', seconds(t.totalSeconds)],
+    ['load', seconds(t.loadSeconds)],
+    ['extract', seconds(t.extractSeconds)],
+    ['similarity', seconds(t.similaritySeconds)],
+    ['disentangle', seconds(t.disentangleSeconds)],
+    ['total', seconds(t.totalSeconds)],
   ];
   const models = report.models
-    ? [report.models.a, report.models.b].map((m, i) => [`model ${i === 0 ? 'A' : 'B'}`, `${m.name} · ${m.format} · ${m.path}${m.sha256 ? ` · sha256 ${m.sha256.slice(0, 12)}…` : ''}`] as [string, string])
+    ? [report.models.a, report.models.b].map(
+        (m, i) =>
+          [
+            `model ${i === 0 ? 'A' : 'B'}`,
+            `${m.name} · ${m.format} · ${m.path}${m.sha256 ? ` · sha256 ${m.sha256.slice(0, 12)}…` : ''}`,
+          ] as [string, string],
+      )
     : [];
   return `<section class="setup"><h2>Setup</h2><div class="cards">${card('Models', models)}${card('Probe', probe)}${card('Settings', settings)}${card('Backend', backend)}${card('Time', timings)}</div></section>`;
 }

@@ -13,15 +13,28 @@ export function renderMarkdown(report: Report, options: { heatmapPng?: string; h
   const out: string[] = [];
   const title = report.models ? `${report.models.a.name} vs ${report.models.b.name}` : 'feature comparison';
   out.push(`# Knowledge consistency: ${md(title)}`, '');
-  out.push(md(`${report.tool.name} ${report.tool.version} · ${report.createdAt} · method of Liang et al., ICLR 2020`), '');
+  out.push(
+    md(`${report.tool.name} ${report.tool.version} · ${report.createdAt} · method of Liang et al., ICLR 2020`),
+    '',
+  );
   const warnings = [...new Set([...(report.probe.warning ? [report.probe.warning] : []), ...report.warnings])];
   for (const w of warnings) out.push(`> **Warning:** ${md(w)}`, '');
 
   out.push('## Knowledge consistency per layer pair', '');
   if (report.pairs.length > 0) {
-    out.push('Held-out fractions of Var(x_B); **explained** = 1 − Var(ε)/Var(x_B) is the headline, orders split it by fuzziness (not orthogonal).', '');
+    out.push(
+      'Held-out fractions of Var(x_B); **explained** = 1 − Var(ε)/Var(x_B) is the headline, orders split it by fuzziness (not orthogonal).',
+      '',
+    );
     const k = maxOrder(report);
-    out.push(table(pairHeader(k).map(md), report.pairs.map((p) => pairCells(pairRow(p, k)).map(md)), 2), '');
+    out.push(
+      table(
+        pairHeader(k).map(md),
+        report.pairs.map((p) => pairCells(pairRow(p, k)).map(md)),
+        2,
+      ),
+      '',
+    );
     out.push('\\* CKA and ridge are similarity, not knowledge consistency. Epochs marked * stopped early.', '');
   } else {
     out.push('No pairs were disentangled.', '');
@@ -30,7 +43,8 @@ export function renderMarkdown(report: Report, options: { heatmapPng?: string; h
   if (report.matrix) {
     out.push('## All-pairs similarity matrix (similarity, not consistency)', '');
     const label = MATRIX_LABELS[options.heatmapMeasure ?? 'linearCKA'] ?? options.heatmapMeasure;
-    if (options.heatmapPng) out.push(`![${md(label)} heatmap, rows A, columns B](${markdownLinkPart(options.heatmapPng)})`, '');
+    if (options.heatmapPng)
+      out.push(`![${md(label)} heatmap, rows A, columns B](${markdownLinkPart(options.heatmapPng)})`, '');
     for (const key of Object.keys(report.matrix.measures)) out.push(matrixTable(report.matrix, key), '');
   }
 
@@ -40,14 +54,32 @@ export function renderMarkdown(report: Report, options: { heatmapPng?: string; h
   const b = report.backend;
   const t = report.timings ?? {};
   const facts: Array<[string, string]> = [
-    ...(report.models ? [['model A', `${report.models.a.name} (${report.models.a.format}, ${report.models.a.path})`], ['model B', `${report.models.b.name} (${report.models.b.format}, ${report.models.b.path})`]] as Array<[string, string]> : []),
+    ...(report.models
+      ? ([
+          ['model A', `${report.models.a.name} (${report.models.a.format}, ${report.models.a.path})`],
+          ['model B', `${report.models.b.name} (${report.models.b.format}, ${report.models.b.path})`],
+        ] as Array<[string, string]>)
+      : []),
     ['probe', `${p.source}, ${p.count} samples (${splitSummary(p)})`],
     ['preprocessing', p.preprocessing ?? '–'],
-    ['disentangler', `K = ${s.orders}, α = ${s.alpha}, ${s.normalize} normalisation, ${s.kernel}×${s.kernel} kernel, preset ${s.preset}, ≤ ${s.epochs} epochs, seed ${s.seed}, seeds ${s.seeds}`],
+    [
+      'disentangler',
+      `K = ${s.orders}, α = ${s.alpha}, ${s.normalize} normalisation, ${s.kernel}×${s.kernel} kernel, preset ${s.preset}, ≤ ${s.epochs} epochs, seed ${s.seed}, seeds ${s.seeds}`,
+    ],
     ['backend', `${b.name} ${b.version} (${b.device}, ${b.threads} threads)`],
-    ['time', `load ${seconds(t.loadSeconds)}, extract ${seconds(t.extractSeconds)}, similarity ${seconds(t.similaritySeconds)}, disentangle ${seconds(t.disentangleSeconds)}, total ${seconds(t.totalSeconds)}`],
+    [
+      'time',
+      `load ${seconds(t.loadSeconds)}, extract ${seconds(t.extractSeconds)}, similarity ${seconds(t.similaritySeconds)}, disentangle ${seconds(t.disentangleSeconds)}, total ${seconds(t.totalSeconds)}`,
+    ],
   ];
-  out.push(table(['', ''], facts.map(([k, v]) => [`**${md(k)}**`, md(v)]), 2), '');
+  out.push(
+    table(
+      ['', ''],
+      facts.map(([k, v]) => [`**${md(k)}**`, md(v)]),
+      2,
+    ),
+    '',
+  );
   return out.join('\n');
 }
 

@@ -19,7 +19,8 @@ export function maxOrder(report: Report): number {
 }
 
 export function pairRow(p: PairResult, k: number): PairRow {
-  const spread = (v: number, sd: number | undefined) => (sd !== undefined && p.spread && p.spread.seeds > 1 ? `${fmt(v)}±${fmt(sd, 2)}` : fmt(v));
+  const spread = (v: number, sd: number | undefined) =>
+    sd !== undefined && p.spread && p.spread.seeds > 1 ? `${fmt(v)}±${fmt(sd, 2)}` : fmt(v);
   return {
     pair: `${p.layerA} ↔ ${p.layerB}`,
     direction: p.direction,
@@ -33,7 +34,16 @@ export function pairRow(p: PairResult, k: number): PairRow {
 }
 
 export function pairHeader(k: number): string[] {
-  return ['pair (A ↔ B)', 'direction', 'explained', ...Array.from({ length: k + 1 }, (_, i) => `order ${i}`), 'ε', 'CKA*', 'ridge*', 'epochs'];
+  return [
+    'pair (A ↔ B)',
+    'direction',
+    'explained',
+    ...Array.from({ length: k + 1 }, (_, i) => `order ${i}`),
+    'ε',
+    'CKA*',
+    'ridge*',
+    'epochs',
+  ];
 }
 
 export function pairCells(r: PairRow): string[] {

@@ -29,15 +29,21 @@ export function heatmapSvg(spec: HeatmapSpec): string {
   const width = left + spec.cols.length * CELL + 90;
   const height = Math.max(top + spec.rows.length * CELL + 10, 200);
   const parts: string[] = [];
-  parts.push(`<svg class="heatmap" data-kind="${spec.kind}" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img" aria-label="${esc(spec.title)}">`);
+  parts.push(
+    `<svg class="heatmap" data-kind="${spec.kind}" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img" aria-label="${esc(spec.title)}">`,
+  );
   parts.push(`<text x="4" y="14" class="axis">A ↓  B →</text>`);
   spec.cols.forEach((c, j) => {
     const x = left + j * CELL + CELL / 2;
-    parts.push(`<text class="col-label" transform="translate(${x},${top - 6}) rotate(-45)"><title>${esc(c)}</title>${esc(label(c))}</text>`);
+    parts.push(
+      `<text class="col-label" transform="translate(${x},${top - 6}) rotate(-45)"><title>${esc(c)}</title>${esc(label(c))}</text>`,
+    );
   });
   spec.rows.forEach((r, i) => {
     const y = top + i * CELL + CELL / 2 + 4;
-    parts.push(`<text class="row-label" x="${left - 6}" y="${y}" text-anchor="end"><title>${esc(r)}</title>${esc(label(r))}</text>`);
+    parts.push(
+      `<text class="row-label" x="${left - 6}" y="${y}" text-anchor="end"><title>${esc(r)}</title>${esc(label(r))}</text>`,
+    );
     spec.cols.forEach((c, j) => {
       const v = spec.values[i * spec.cols.length + j];
       const x = left + j * CELL;
@@ -45,16 +51,24 @@ export function heatmapSvg(spec: HeatmapSpec): string {
       const filled = v !== null && v !== undefined && Number.isFinite(v);
       const title = `${r} ↔ ${c}: ${filled ? fmt(v) : 'not computed'}`;
       if (!filled) {
-        parts.push(`<rect class="cell empty" x="${x}" y="${yy}" width="${CELL - 2}" height="${CELL - 2}"><title>${esc(title)}</title></rect>`);
+        parts.push(
+          `<rect class="cell empty" x="${x}" y="${yy}" width="${CELL - 2}" height="${CELL - 2}"><title>${esc(title)}</title></rect>`,
+        );
         return;
       }
       const [cr, cg, cb] = colorAt(v);
       const ink = cr * 0.299 + cg * 0.587 + cb * 0.114 > 140 ? '#000' : '#fff';
-      parts.push(`<rect class="cell" data-row="${esc(r)}" data-col="${esc(c)}" data-value="${v}" x="${x}" y="${yy}" width="${CELL - 2}" height="${CELL - 2}" fill="${colorHex(v)}"><title>${esc(title)}</title></rect>`);
-      parts.push(`<text class="cell-value" x="${x + (CELL - 2) / 2}" y="${yy + CELL / 2 + 2}" text-anchor="middle" style="fill:${ink}">${fmt(v, 2)}</text>`);
+      parts.push(
+        `<rect class="cell" data-row="${esc(r)}" data-col="${esc(c)}" data-value="${v}" x="${x}" y="${yy}" width="${CELL - 2}" height="${CELL - 2}" fill="${colorHex(v)}"><title>${esc(title)}</title></rect>`,
+      );
+      parts.push(
+        `<text class="cell-value" x="${x + (CELL - 2) / 2}" y="${yy + CELL / 2 + 2}" text-anchor="middle" style="fill:${ink}">${fmt(v, 2)}</text>`,
+      );
     });
   });
-  parts.push(legendSvg(left + spec.cols.length * CELL + 20, top, Math.max(spec.rows.length * CELL - 2, 120), spec.title));
+  parts.push(
+    legendSvg(left + spec.cols.length * CELL + 20, top, Math.max(spec.rows.length * CELL - 2, 120), spec.title),
+  );
   parts.push('</svg>');
   return parts.join('');
 }
@@ -62,12 +76,17 @@ export function heatmapSvg(spec: HeatmapSpec): string {
 /** A vertical 0–1 colour bar with ticks. */
 function legendSvg(x: number, y: number, h: number, title: string): string {
   const id = `g${Math.abs(hashCode(title))}`;
-  const stops = Array.from({ length: 11 }, (_, i) => `<stop offset="${i * 10}%" stop-color="${colorHex(1 - i / 10)}"/>`).join('');
+  const stops = Array.from(
+    { length: 11 },
+    (_, i) => `<stop offset="${i * 10}%" stop-color="${colorHex(1 - i / 10)}"/>`,
+  ).join('');
   const ticks = [1, 0.75, 0.5, 0.25, 0]
     .map((t) => `<text class="tick" x="${x + 18}" y="${y + (1 - t) * h + 4}">${t.toFixed(2)}</text>`)
     .join('');
-  return `<g class="legend"><defs><linearGradient id="${id}" x1="0" y1="0" x2="0" y2="1">${stops}</linearGradient></defs>`
-    + `<rect x="${x}" y="${y}" width="14" height="${h}" fill="url(#${id})"/>${ticks}</g>`;
+  return (
+    `<g class="legend"><defs><linearGradient id="${id}" x1="0" y1="0" x2="0" y2="1">${stops}</linearGradient></defs>` +
+    `<rect x="${x}" y="${y}" width="14" height="${h}" fill="url(#${id})"/>${ticks}</g>`
+  );
 }
 
 function hashCode(s: string): number {
@@ -88,7 +107,11 @@ export const EPSILON_COLOR = '#e4572e';
  */
 export function orderBarSvg(orders: OrderComponent[], inconsistent: number, maxOrder: number, width = 360): string {
   const segments = [
-    ...orders.map((o) => ({ label: `order ${o.order}`, value: Math.max(o.fraction, 0), color: orderColor(o.order, maxOrder) })),
+    ...orders.map((o) => ({
+      label: `order ${o.order}`,
+      value: Math.max(o.fraction, 0),
+      color: orderColor(o.order, maxOrder),
+    })),
     { label: 'ε (inconsistent)', value: Math.max(inconsistent, 0), color: EPSILON_COLOR },
   ];
   const total = segments.reduce((s, x) => s + x.value, 0) || 1;
@@ -112,9 +135,12 @@ export function lossCurveSvg(training: TrainingInfo, width = 200, height = 50): 
   const hi = Math.max(...all);
   const sx = (i: number) => (i / (curve.length - 1)) * (width - 4) + 2;
   const sy = (v: number) => height - 2 - ((v - lo) / (hi - lo || 1)) * (height - 4);
-  const line = (key: 'train' | 'test') => curve.map((c, i) => `${i === 0 ? 'M' : 'L'}${sx(i).toFixed(1)},${sy(c[key]).toFixed(1)}`).join('');
-  return `<svg class="loss-curve" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img" aria-label="loss per epoch">`
-    + `<path d="${line('train')}" fill="none" stroke="#4c78a8" stroke-width="1.5"/><path d="${line('test')}" fill="none" stroke="${EPSILON_COLOR}" stroke-width="1.5"/></svg>`;
+  const line = (key: 'train' | 'test') =>
+    curve.map((c, i) => `${i === 0 ? 'M' : 'L'}${sx(i).toFixed(1)},${sy(c[key]).toFixed(1)}`).join('');
+  return (
+    `<svg class="loss-curve" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img" aria-label="loss per epoch">` +
+    `<path d="${line('train')}" fill="none" stroke="#4c78a8" stroke-width="1.5"/><path d="${line('test')}" fill="none" stroke="${EPSILON_COLOR}" stroke-width="1.5"/></svg>`
+  );
 }
 
 export function pairOrders(p: PairResult): OrderComponent[] {
@@ -130,8 +156,13 @@ export function pairMapsSvg(maps: PairMaps): string {
   const { height, width, values } = maps.perPosition;
   if (height * width > 1) {
     const cell = Math.max(3, Math.min(10, Math.floor(120 / Math.max(height, width))));
-    const rects = values.map((v, i) => `<rect x="${(i % width) * cell}" y="${Math.floor(i / width) * cell}" width="${cell}" height="${cell}" fill="${colorHex(v)}"><title>(${Math.floor(i / width)}, ${i % width}): ${fmt(v)}</title></rect>`);
-    parts.push(`<figure class="map"><figcaption>explained per position (${height}×${width})</figcaption><svg class="position-map" xmlns="http://www.w3.org/2000/svg" width="${width * cell}" height="${height * cell}" role="img" aria-label="explained per position">${rects.join('')}</svg></figure>`);
+    const rects = values.map(
+      (v, i) =>
+        `<rect x="${(i % width) * cell}" y="${Math.floor(i / width) * cell}" width="${cell}" height="${cell}" fill="${colorHex(v)}"><title>(${Math.floor(i / width)}, ${i % width}): ${fmt(v)}</title></rect>`,
+    );
+    parts.push(
+      `<figure class="map"><figcaption>explained per position (${height}×${width})</figcaption><svg class="position-map" xmlns="http://www.w3.org/2000/svg" width="${width * cell}" height="${height * cell}" role="img" aria-label="explained per position">${rects.join('')}</svg></figure>`,
+    );
   }
   const channels = maps.perChannel;
   if (channels.length > 0) {
@@ -141,7 +172,9 @@ export function pairMapsSvg(maps: PairMaps): string {
       const x = Math.min(Math.max(Number.isFinite(v) ? v : 0, 0), 1);
       return `<rect x="${c * w}" y="${(h * (1 - x)).toFixed(1)}" width="${Math.max(w - 1, 1)}" height="${(h * x).toFixed(1)}" fill="${colorHex(x)}"><title>channel ${c}: ${fmt(v)}</title></rect>`;
     });
-    parts.push(`<figure class="map"><figcaption>explained per channel (${channels.length})</figcaption><svg class="channel-map" xmlns="http://www.w3.org/2000/svg" width="${channels.length * w}" height="${h}" role="img" aria-label="explained per channel">${bars.join('')}</svg></figure>`);
+    parts.push(
+      `<figure class="map"><figcaption>explained per channel (${channels.length})</figcaption><svg class="channel-map" xmlns="http://www.w3.org/2000/svg" width="${channels.length * w}" height="${h}" role="img" aria-label="explained per channel">${bars.join('')}</svg></figure>`,
+    );
   }
   return parts.length ? `<div class="maps">${parts.join('')}</div>` : '';
 }

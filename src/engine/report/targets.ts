@@ -26,7 +26,12 @@ function outputs(files: ReportFiles): ReportInput[] {
   return [
     ...(files.json ? [{ file: files.json, what: 'JSON report' }] : []),
     ...(files.html ? [{ file: files.html, what: 'HTML report' }] : []),
-    ...(files.md ? [{ file: files.md, what: 'Markdown report' }, { file: heatmapPath(files.md), what: 'Markdown report\'s heatmap PNG' }] : []),
+    ...(files.md
+      ? [
+          { file: files.md, what: 'Markdown report' },
+          { file: heatmapPath(files.md), what: "Markdown report's heatmap PNG" },
+        ]
+      : []),
   ];
 }
 
@@ -84,7 +89,11 @@ async function checkTarget(file: string): Promise<void> {
   }
   if (!info.isDirectory()) throw new KcError(`cannot write the report to ${file}: ${dir} is a file, not a folder`);
   // The file is replaced by a rename in its folder, so the folder must be writable; a read-only file stays refused.
-  const writable = (p: string) => access(p, constants.W_OK).then(() => true, () => false);
+  const writable = (p: string) =>
+    access(p, constants.W_OK).then(
+      () => true,
+      () => false,
+    );
   if (!(await writable(dir)) || (target && !(await writable(file)))) {
     throw new KcError(`cannot write the report to ${file}: no write permission; choose another path`);
   }

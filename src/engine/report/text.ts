@@ -13,33 +13,55 @@ import { headlineMeasure, MATRIX_LABELS, maxOrder, pairCells, pairHeader, pairRo
 export function renderSummary(report: Report, options: { color?: boolean } = {}): string {
   const k = maxOrder(report);
   const out: string[] = [];
-  if (report.models) out.push(term(`A: ${report.models.a.name} (${report.models.a.path})`), term(`B: ${report.models.b.name} (${report.models.b.path})`));
+  if (report.models)
+    out.push(
+      term(`A: ${report.models.a.name} (${report.models.a.path})`),
+      term(`B: ${report.models.b.name} (${report.models.b.path})`),
+    );
   out.push(term(`probe: ${report.probe.source}, ${report.probe.count} samples (${splitSummary(report.probe)})`));
   const s = report.settings;
-  out.push(term(`disentangler: K=${s.orders}, α=${s.alpha}, ${s.normalize} normalisation, ${s.kernel}×${s.kernel} kernel, preset ${s.preset}; backend ${report.backend.name} ${report.backend.version}`));
+  out.push(
+    term(
+      `disentangler: K=${s.orders}, α=${s.alpha}, ${s.normalize} normalisation, ${s.kernel}×${s.kernel} kernel, preset ${s.preset}; backend ${report.backend.name} ${report.backend.version}`,
+    ),
+  );
   out.push('');
-  const short = shortNames([...report.pairs.flatMap((p) => [p.layerA, p.layerB]), ...(report.matrix?.layersA ?? []), ...(report.matrix?.layersB ?? [])]);
+  const short = shortNames([
+    ...report.pairs.flatMap((p) => [p.layerA, p.layerB]),
+    ...(report.matrix?.layersA ?? []),
+    ...(report.matrix?.layersB ?? []),
+  ]);
   if (short.prefix) out.push(term(`layer names below omit their common prefix "${short.prefix}"`));
   if (report.pairs.length > 0) {
     out.push('Knowledge consistency (held-out fractions of Var(x_B); explained = 1 − ε):');
-    const rows = report.pairs.map((p) => pairCells(pairRow({ ...p, layerA: short.name(p.layerA), layerB: short.name(p.layerB) }, k)).map(term));
+    const rows = report.pairs.map((p) =>
+      pairCells(pairRow({ ...p, layerA: short.name(p.layerA), layerB: short.name(p.layerB) }, k)).map(term),
+    );
     out.push(textTable(pairHeader(k), rows, 2));
     out.push(meanLine(report));
     out.push('* CKA and ridge measure similarity, not knowledge consistency; epochs* = stopped early.');
   } else {
     out.push('No pairs were disentangled.');
   }
-  for (const p of report.skipped ?? []) out.push(term(`skipped: ${p.layerA} ↔ ${p.layerB} ${p.direction}: ${p.reason}`));
+  for (const p of report.skipped ?? [])
+    out.push(term(`skipped: ${p.layerA} ↔ ${p.layerB} ${p.direction}: ${p.reason}`));
   if (report.matrix) {
     // Every measure of the matrix (CKA, and the ridge bounds with --all-pairs), CKA first.
-    const m = { ...report.matrix, layersA: report.matrix.layersA.map(short.name), layersB: report.matrix.layersB.map(short.name) };
+    const m = {
+      ...report.matrix,
+      layersA: report.matrix.layersA.map(short.name),
+      layersB: report.matrix.layersB.map(short.name),
+    };
     const first = headlineMeasure(m.measures);
     const measures = [...new Set([...(first ? [first] : []), ...Object.keys(m.measures)])];
     for (const measure of measures) out.push('', renderMatrix(m, measure, options.color ?? false));
   }
   if (report.timings) {
     const t = report.timings;
-    out.push('', `time: load ${seconds(t.loadSeconds)}, extract ${seconds(t.extractSeconds)}, similarity ${seconds(t.similaritySeconds)}, disentangle ${seconds(t.disentangleSeconds)}, total ${seconds(t.totalSeconds)}`);
+    out.push(
+      '',
+      `time: load ${seconds(t.loadSeconds)}, extract ${seconds(t.extractSeconds)}, similarity ${seconds(t.similaritySeconds)}, disentangle ${seconds(t.disentangleSeconds)}, total ${seconds(t.totalSeconds)}`,
+    );
   }
   for (const w of report.warnings) out.push(term(`warning: ${w}`));
   return out.join('\n');
@@ -64,7 +86,8 @@ export function renderMatrix(matrix: SimilarityMatrix, measure: string, color: b
   const values = matrix.measures[measure];
   if (!values) return '';
   // Escaped one for one (same lengths), so the grid's padding holds.
-  const layersA = matrix.layersA.map(term), layersB = matrix.layersB.map(term);
+  const layersA = matrix.layersA.map(term),
+    layersB = matrix.layersB.map(term);
   const numbered = layersB.some((n) => n.length > MAX_COLUMN_LABEL);
   const labels = layersB.map((n, j) => (numbered ? `#${j + 1}` : n));
   const rowW = Math.max(...layersA.map((n) => n.length), 3);

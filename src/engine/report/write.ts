@@ -20,7 +20,9 @@ export async function writeReports(report: Report, files: ReportFiles): Promise<
       await mkdir(path.dirname(path.resolve(file)), { recursive: true });
       await writeFileAtomic(file, content);
     } catch (error) {
-      throw new KcError(`cannot write ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)}): choose another path`);
+      throw new KcError(
+        `cannot write ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)}): choose another path`,
+      );
     }
     written.push(file);
   };
@@ -32,7 +34,10 @@ export async function writeReports(report: Report, files: ReportFiles): Promise<
     const pngPath = png ? heatmapPath(files.md) : undefined;
     // The image first, so that the Markdown never links to a missing file.
     if (png && pngPath) await put(pngPath, png);
-    await put(files.md, renderMarkdown(report, { heatmapPng: pngPath ? path.basename(pngPath) : undefined, heatmapMeasure: measure }));
+    await put(
+      files.md,
+      renderMarkdown(report, { heatmapPng: pngPath ? path.basename(pngPath) : undefined, heatmapMeasure: measure }),
+    );
   }
   return written;
 }

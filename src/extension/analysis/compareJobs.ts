@@ -77,7 +77,12 @@ export class CompareJobs implements vscode.Disposable {
     for (const job of this.running.values()) job.source.cancel();
   }
 
-  private async execute(a: vscode.Uri, b: vscode.Uri, options: CompareOptions, job: RunningJob): Promise<AnalysisRecord | undefined> {
+  private async execute(
+    a: vscode.Uri,
+    b: vscode.Uri,
+    options: CompareOptions,
+    job: RunningJob,
+  ): Promise<AnalysisRecord | undefined> {
     let settings: DisentangleSettings;
     let hashes: ModelHashes;
     try {
@@ -111,7 +116,11 @@ export class CompareJobs implements vscode.Disposable {
     this.log.info(`compare ${title(a, b)} (${id}): ${JSON.stringify({ ...options, cacheDir: undefined })}`);
 
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Knowledge Consistency: ${title(a, b)}`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Knowledge Consistency: ${title(a, b)}`,
+        cancellable: true,
+      },
       async (progress, token) => {
         const cancel = token.onCancellationRequested(() => job.source.cancel());
         const meter = new ProgressMeter();
@@ -129,7 +138,9 @@ export class CompareJobs implements vscode.Disposable {
             onMatrix: (matrix) => this.store.setMatrix(id, matrix),
           });
           const done = await this.store.finish(id, report);
-          this.log.info(`compare ${id}: done (${report.pairs.length} pairs, ${report.timings?.totalSeconds?.toFixed(1) ?? '?'} s)`);
+          this.log.info(
+            `compare ${id}: done (${report.pairs.length} pairs, ${report.timings?.totalSeconds?.toFixed(1) ?? '?'} s)`,
+          );
           return done;
         } catch (error) {
           return this.fail(id, error, a, b);
@@ -146,11 +157,19 @@ export class CompareJobs implements vscode.Disposable {
       return this.store.end(id, 'cancelled');
     }
     const message = messageOf(error);
-    this.log.error(`compare ${id}: ${error instanceof Error && !(error instanceof EngineUserError) ? error.stack ?? message : message}`);
+    this.log.error(
+      `compare ${id}: ${error instanceof Error && !(error instanceof EngineUserError) ? (error.stack ?? message) : message}`,
+    );
     const pairs = this.store.get(id)?.report?.pairs.length ?? 0;
     const kept = pairs > 0 ? ` The ${pairs} finished pair${pairs === 1 ? ' is' : 's are'} kept.` : '';
-    const restart = error instanceof WorkerCrashedError || error instanceof WorkerTimeoutError ? ' The next comparison starts a fresh engine.' : '';
-    void showErrorWithLog(`Knowledge Consistency: comparing ${title(a, b)} failed: ${message}${kept}${restart}`, this.log);
+    const restart =
+      error instanceof WorkerCrashedError || error instanceof WorkerTimeoutError
+        ? ' The next comparison starts a fresh engine.'
+        : '';
+    void showErrorWithLog(
+      `Knowledge Consistency: comparing ${title(a, b)} failed: ${message}${kept}${restart}`,
+      this.log,
+    );
     return this.store.end(id, 'failed', message);
   }
 }

@@ -10,7 +10,13 @@ export interface CompareChoices {
   layersB?: string[];
 }
 
-export function buildCompareOptions(config: KcConfig, modelA: string, modelB: string, choices: CompareChoices, cacheDir: string): CompareOptions {
+export function buildCompareOptions(
+  config: KcConfig,
+  modelA: string,
+  modelB: string,
+  choices: CompareChoices,
+  cacheDir: string,
+): CompareOptions {
   return {
     modelA,
     modelB,

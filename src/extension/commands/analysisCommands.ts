@@ -47,7 +47,11 @@ export function registerAnalysisCommands(deps: AnalysisCommandDeps): vscode.Disp
         return undefined;
       }
       const focus = focusFor(record, target.uri.fsPath, target.layer.name);
-      if (!focus) void vscode.window.setStatusBarMessage(`Knowledge Consistency: ${target.layer.name} was not among the compared layers`, 5000);
+      if (!focus)
+        void vscode.window.setStatusBarMessage(
+          `Knowledge Consistency: ${target.layer.name} was not among the compared layers`,
+          5000,
+        );
       return show(deps, record, focus) ? record : undefined;
     }),
   ];
@@ -79,7 +83,9 @@ async function pickAnalysis(store: DiskResultsStore): Promise<AnalysisRecord | u
     record,
   }));
   if (items.length === 0) {
-    void vscode.window.showInformationMessage('Knowledge Consistency: no analyses yet. Select two model files in the Explorer and choose Compare Knowledge Consistency.');
+    void vscode.window.showInformationMessage(
+      'Knowledge Consistency: no analyses yet. Select two model files in the Explorer and choose Compare Knowledge Consistency.',
+    );
     return undefined;
   }
   return (await vscode.window.showQuickPick(items, { title: 'Open analysis' }))?.record;
@@ -89,6 +95,9 @@ async function pickModelLayer(deps: AnalysisCommandDeps): Promise<{ uri: vscode.
   if (!isTrustedOrExplain('list layers')) return undefined;
   const model = await pickModel(deps.index, 'Open layer report: model');
   if (!model) return undefined;
-  const layer = await pickLayer(await deps.worker.listLayers(model.uri.fsPath), `Open layer report: layer of ${model.name}`);
+  const layer = await pickLayer(
+    await deps.worker.listLayers(model.uri.fsPath),
+    `Open layer report: layer of ${model.name}`,
+  );
   return layer && { uri: model.uri, layer };
 }

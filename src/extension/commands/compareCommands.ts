@@ -7,7 +7,15 @@ import type { AnalysisRecord, ReferenceModel } from '../contracts';
 import type { ModelIndex } from '../discovery/modelIndex';
 import { recogniseModelFile } from '../discovery/recognise';
 import type { WorkerClient } from '../worker/client';
-import { pickLayers, pickLayerSelection, pickModel, pickPreset, pickProbeSource, toUri, type ModelArg } from './pickers';
+import {
+  pickLayers,
+  pickLayerSelection,
+  pickModel,
+  pickPreset,
+  pickProbeSource,
+  toUri,
+  type ModelArg,
+} from './pickers';
 
 export interface CompareCommandDeps {
   index: ModelIndex;
@@ -20,13 +28,17 @@ export interface CompareCommandDeps {
 
 export function registerCompareCommands(deps: CompareCommandDeps): vscode.Disposable[] {
   const { index, reference } = deps;
-  const start = (a: vscode.Uri, b: vscode.Uri, choices: CompareChoices = {}, layers?: LayerSelection) => compare(deps, a, b, choices, layers);
+  const start = (a: vscode.Uri, b: vscode.Uri, choices: CompareChoices = {}, layers?: LayerSelection) =>
+    compare(deps, a, b, choices, layers);
 
   return [
     // Explorer (two selected files: `uris`), tree, or palette (nothing: pick everything).
     vscode.commands.registerCommand('knowledgeConsistency.compare', async (arg?: ModelArg, uris?: vscode.Uri[]) => {
       if (uris && uris.length >= 2) {
-        if (uris.length > 2) void vscode.window.showWarningMessage(`Knowledge Consistency compares two models at a time; using the first two of ${uris.length}.`);
+        if (uris.length > 2)
+          void vscode.window.showWarningMessage(
+            `Knowledge Consistency compares two models at a time; using the first two of ${uris.length}.`,
+          );
         return start(uris[0], uris[1]);
       }
       const first = toUri(arg) ?? (await pickModel(index, 'Compare Knowledge Consistency: model A'))?.uri;
@@ -53,7 +65,9 @@ export function registerCompareCommands(deps: CompareCommandDeps): vscode.Dispos
       const uri = toUri(arg) ?? (await pickModel(index, 'Compare with the reference model', ref))?.uri;
       if (!uri) return undefined;
       if (uri.toString() === ref.toString()) {
-        void vscode.window.showInformationMessage('Knowledge Consistency: this is the reference model; pick another one to compare.');
+        void vscode.window.showInformationMessage(
+          'Knowledge Consistency: this is the reference model; pick another one to compare.',
+        );
         return undefined;
       }
       return start(uri, ref);
@@ -68,11 +82,19 @@ export function registerCompareCommands(deps: CompareCommandDeps): vscode.Dispos
 }
 
 /** `layers` overrides the defaultLayers setting for this run (the palette asks). */
-async function compare(deps: CompareCommandDeps, a: vscode.Uri, b: vscode.Uri, choices: CompareChoices, layerSelection?: LayerSelection): Promise<AnalysisRecord | undefined> {
+async function compare(
+  deps: CompareCommandDeps,
+  a: vscode.Uri,
+  b: vscode.Uri,
+  choices: CompareChoices,
+  layerSelection?: LayerSelection,
+): Promise<AnalysisRecord | undefined> {
   // The Explorer menu checks only the right-clicked file; say which other one is not a model before anything runs.
   for (const uri of [a, b]) {
     if (!(await recogniseModelFile(uri))) {
-      void vscode.window.showErrorMessage(`Knowledge Consistency: ${vscode.workspace.asRelativePath(uri)} is not a model file: compare ONNX files (*.onnx) or TF.js models (model.json).`);
+      void vscode.window.showErrorMessage(
+        `Knowledge Consistency: ${vscode.workspace.asRelativePath(uri)} is not a model file: compare ONNX files (*.onnx) or TF.js models (model.json).`,
+      );
       return undefined;
     }
   }
@@ -90,21 +112,34 @@ async function compare(deps: CompareCommandDeps, a: vscode.Uri, b: vscode.Uri, c
  * 'all': every layer of A, each paired with its partner in B (same name, else nearest relative depth).
  * 'pick': the user's layers of A, and optionally as many of B to pair with in order.
  */
-async function chooseLayers(worker: WorkerClient, a: vscode.Uri, b: vscode.Uri, pick: boolean): Promise<Pick<CompareChoices, 'layersA' | 'layersB'> | undefined> {
+async function chooseLayers(
+  worker: WorkerClient,
+  a: vscode.Uri,
+  b: vscode.Uri,
+  pick: boolean,
+): Promise<Pick<CompareChoices, 'layersA' | 'layersB'> | undefined> {
   try {
     const layersA = await worker.listLayers(a.fsPath);
     if (!pick) return { layersA: layersA.map((l) => l.name) };
     const pickedA = await pickLayers(layersA, `Layers of A (${vscode.workspace.asRelativePath(a)})`);
     if (!pickedA?.length) return undefined;
-    const pickedB = await pickLayers(await worker.listLayers(b.fsPath), `Partners in B, in order (${pickedA.length}), or none to pair automatically`, false);
+    const pickedB = await pickLayers(
+      await worker.listLayers(b.fsPath),
+      `Partners in B, in order (${pickedA.length}), or none to pair automatically`,
+      false,
+    );
     if (pickedB === undefined) return undefined;
     if (pickedB.length > 0 && pickedB.length !== pickedA.length) {
-      void vscode.window.showWarningMessage(`Knowledge Consistency: picked ${pickedA.length} layers of A and ${pickedB.length} of B; pick as many of B (they pair in order) or none.`);
+      void vscode.window.showWarningMessage(
+        `Knowledge Consistency: picked ${pickedA.length} layers of A and ${pickedB.length} of B; pick as many of B (they pair in order) or none.`,
+      );
       return undefined;
     }
     return pickedB.length ? { layersA: pickedA, layersB: pickedB } : { layersA: pickedA };
   } catch (error) {
-    void vscode.window.showErrorMessage(`Knowledge Consistency: could not list layers: ${error instanceof Error ? error.message : String(error)}`);
+    void vscode.window.showErrorMessage(
+      `Knowledge Consistency: could not list layers: ${error instanceof Error ? error.message : String(error)}`,
+    );
     return undefined;
   }
 }

@@ -20,10 +20,16 @@ interface ModelPick extends vscode.QuickPickItem {
   model: DiscoveredModel;
 }
 
-export async function pickModel(index: ModelIndex, title: string, exclude?: vscode.Uri): Promise<DiscoveredModel | undefined> {
+export async function pickModel(
+  index: ModelIndex,
+  title: string,
+  exclude?: vscode.Uri,
+): Promise<DiscoveredModel | undefined> {
   const models = (await index.list()).filter((m) => m.uri.toString() !== exclude?.toString());
   if (models.length === 0) {
-    void vscode.window.showInformationMessage('Knowledge Consistency found no other model files (*.onnx, TF.js model.json) in this workspace.');
+    void vscode.window.showInformationMessage(
+      'Knowledge Consistency found no other model files (*.onnx, TF.js model.json) in this workspace.',
+    );
     return undefined;
   }
   const picked = await vscode.window.showQuickPick<ModelPick>(
@@ -49,7 +55,11 @@ export async function pickLayers(layers: LayerInfo[], title: string, preselect =
 }
 
 export async function pickLayer(layers: LayerInfo[], title: string): Promise<LayerInfo | undefined> {
-  const picked = await vscode.window.showQuickPick(layerItems(layers), { title, placeHolder: 'Layer', matchOnDetail: true });
+  const picked = await vscode.window.showQuickPick(layerItems(layers), {
+    title,
+    placeHolder: 'Layer',
+    matchOnDetail: true,
+  });
   return picked?.layer;
 }
 
@@ -60,7 +70,10 @@ export async function pickProbeSource(current: string): Promise<string | undefin
     { label: 'Folder of images or .npy file…', value: undefined },
   ];
   for (const item of items) if (item.value === current) item.description = `${item.description} (current)`;
-  const picked = await vscode.window.showQuickPick(items, { title: 'Probe inputs', placeHolder: 'What to feed both models' });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Probe inputs',
+    placeHolder: 'What to feed both models',
+  });
   if (!picked) return undefined;
   if (picked.value) return picked.value;
   const chosen = await vscode.window.showOpenDialog({
@@ -76,7 +89,11 @@ export async function pickProbeSource(current: string): Promise<string | undefin
 export async function pickPreset(current: PresetName): Promise<PresetName | undefined> {
   const presets: Array<vscode.QuickPickItem & { value: PresetName }> = [
     { label: 'fast', description: 'fewer epochs, one seed: quick answers while exploring', value: 'fast' },
-    { label: 'thorough', description: 'more epochs, several seeds with their spread: numbers to report', value: 'thorough' },
+    {
+      label: 'thorough',
+      description: 'more epochs, several seeds with their spread: numbers to report',
+      value: 'thorough',
+    },
   ];
   for (const p of presets) if (p.value === current) p.label = `$(check) ${p.label}`;
   return (await vscode.window.showQuickPick(presets, { title: 'Disentangler preset' }))?.value;

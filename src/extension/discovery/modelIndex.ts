@@ -101,7 +101,11 @@ export class ModelIndex implements vscode.Disposable {
       const folderExcluded = folderExcludes(folder);
       excludes.set(folder.uri.toString(), folderExcluded);
       for (const glob of globs) {
-        const found = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, glob), folderExcluded.findFilesGlob, config.maxFiles);
+        const found = await vscode.workspace.findFiles(
+          new vscode.RelativePattern(folder, glob),
+          folderExcluded.findFilesGlob,
+          config.maxFiles,
+        );
         if (found.length >= config.maxFiles) capped = config.maxFiles;
         for (const uri of found) {
           const model = await this.recognise(uri, folderExcluded);
@@ -113,7 +117,9 @@ export class ModelIndex implements vscode.Disposable {
     this.models = models;
     this.excludes = excludes;
     this.cappedAt = capped;
-    this.log.info(`discovery: ${models.size} model file(s) in ${Date.now() - started} ms${capped ? ` (capped at ${capped} per pattern and folder)` : ''}`);
+    this.log.info(
+      `discovery: ${models.size} model file(s) in ${Date.now() - started} ms${capped ? ` (capped at ${capped} per pattern and folder)` : ''}`,
+    );
     this.changed.fire();
   }
 
@@ -135,7 +141,10 @@ export class ModelIndex implements vscode.Disposable {
     }
     // A deleted folder reports only itself: drop every model below it.
     const folderWatcher = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
-    this.watchers.push(folderWatcher, folderWatcher.onDidDelete((uri) => this.onDeleted(uri)));
+    this.watchers.push(
+      folderWatcher,
+      folderWatcher.onDidDelete((uri) => this.onDeleted(uri)),
+    );
   }
 
   private async onChanged(uri: vscode.Uri): Promise<void> {
@@ -184,11 +193,20 @@ export class ModelIndex implements vscode.Disposable {
     if (!format) return undefined;
     if (format !== 'onnx' && !uri.path.endsWith('/model.json') && !this.extraGlobs.matches(relative)) return undefined;
     const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
-    return { uri, format, name: modelDisplayName(uri.path), relativePath: vscode.workspace.asRelativePath(uri, multiRoot) };
+    return {
+      uri,
+      format,
+      name: modelDisplayName(uri.path),
+      relativePath: vscode.workspace.asRelativePath(uri, multiRoot),
+    };
   }
 
   private isModelPath(uri: vscode.Uri): boolean {
-    return /\.onnx$/i.test(uri.path) || uri.path.endsWith('/model.json') || this.extraGlobs.matches(vscode.workspace.asRelativePath(uri, false));
+    return (
+      /\.onnx$/i.test(uri.path) ||
+      uri.path.endsWith('/model.json') ||
+      this.extraGlobs.matches(vscode.workspace.asRelativePath(uri, false))
+    );
   }
 
   private disposeWatchers(): void {

@@ -18,6 +18,9 @@ export async function recogniseModelFile(uri: vscode.Uri): Promise<ModelFileForm
 }
 
 async function readHead(uri: vscode.Uri): Promise<string | undefined> {
-  if (uri.scheme !== 'file') return Buffer.from(await vscode.workspace.fs.readFile(uri)).subarray(0, MODEL_HEAD_BYTES).toString('utf8');
+  if (uri.scheme !== 'file')
+    return Buffer.from(await vscode.workspace.fs.readFile(uri))
+      .subarray(0, MODEL_HEAD_BYTES)
+      .toString('utf8');
   return readFileHead(uri.fsPath);
 }

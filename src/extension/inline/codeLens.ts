@@ -18,28 +18,34 @@ export class ConsistencyCodeLensProvider implements vscode.CodeLensProvider {
     const top = new vscode.Range(at, at);
     const model = this.source.forModel(document.uri);
     if (!model) {
-      return [new vscode.CodeLens(top, {
-        title: 'Knowledge consistency: no analysis of this model yet · compare with the reference model ▸',
-        command: 'knowledgeConsistency.compareWithReference',
-        arguments: [document.uri],
-      })];
+      return [
+        new vscode.CodeLens(top, {
+          title: 'Knowledge consistency: no analysis of this model yet · compare with the reference model ▸',
+          command: 'knowledgeConsistency.compareWithReference',
+          arguments: [document.uri],
+        }),
+      ];
     }
     const state = staleness(model, document.isDirty);
-    const lenses = [new vscode.CodeLens(top, {
-      title: summaryTitle(model, state),
-      command: 'knowledgeConsistency.openAnalysis',
-      arguments: [model.record.id],
-    })];
+    const lenses = [
+      new vscode.CodeLens(top, {
+        title: summaryTitle(model, state),
+        command: 'knowledgeConsistency.openAnalysis',
+        arguments: [model.record.id],
+      }),
+    ];
     for (const entry of layers.entries) {
       const layer = model.layers.get(entry.name);
       if (!layer) continue;
       const at = document.positionAt(entry.offset);
-      lenses.push(new vscode.CodeLens(new vscode.Range(at, at), {
-        title: lensTitle(layer, model, state),
-        tooltip: `Open the drill-down of ${layer.focus.layerA} ↔ ${layer.focus.layerB} (${layer.direction})`,
-        command: OPEN_PAIR_COMMAND,
-        arguments: [model.record.id, model.modelPath, layer.layer],
-      }));
+      lenses.push(
+        new vscode.CodeLens(new vscode.Range(at, at), {
+          title: lensTitle(layer, model, state),
+          tooltip: `Open the drill-down of ${layer.focus.layerA} ↔ ${layer.focus.layerB} (${layer.direction})`,
+          command: OPEN_PAIR_COMMAND,
+          arguments: [model.record.id, model.modelPath, layer.layer],
+        }),
+      );
     }
     return lenses;
   }

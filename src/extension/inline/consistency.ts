@@ -39,7 +39,11 @@ export interface ModelConsistency {
   maxOrder: number;
 }
 
-export function modelConsistency(record: AnalysisRecord, modelPath: string, otherFallbackName: (path: string) => string): ModelConsistency {
+export function modelConsistency(
+  record: AnalysisRecord,
+  modelPath: string,
+  otherFallbackName: (path: string) => string,
+): ModelConsistency {
   const isA = record.modelA === modelPath;
   const mine = isA ? 'layerA' : 'layerB';
   const theirs = isA ? 'layerB' : 'layerA';
@@ -59,7 +63,10 @@ export function modelConsistency(record: AnalysisRecord, modelPath: string, othe
       focus: { layerA: pair.layerA, layerB: pair.layerB, direction: pair.direction },
     });
   }
-  const explained = [...layers.values()].filter((l) => l.explainedHere).map((l) => l.pair.explained).filter(Number.isFinite);
+  const explained = [...layers.values()]
+    .filter((l) => l.explainedHere)
+    .map((l) => l.pair.explained)
+    .filter(Number.isFinite);
   const otherPath = isA ? record.modelB : record.modelA;
   const otherRef = isA ? record.report?.models?.b : record.report?.models?.a;
   return {

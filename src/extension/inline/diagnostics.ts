@@ -23,7 +23,9 @@ export class ConsistencyDiagnostics implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((e) => this.update(e.document)),
       vscode.workspace.onDidSaveTextDocument((d) => this.update(d)),
       vscode.workspace.onDidCloseTextDocument((d) => this.collection.delete(d.uri)),
-      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(`${SECTION}.${THRESHOLD_SETTING}`) && this.updateAll()),
+      vscode.workspace.onDidChangeConfiguration(
+        (e) => e.affectsConfiguration(`${SECTION}.${THRESHOLD_SETTING}`) && this.updateAll(),
+      ),
     ];
     this.updateAll();
   }
@@ -45,8 +47,15 @@ export class ConsistencyDiagnostics implements vscode.Disposable {
     for (const entry of documentLayers(document)?.entries ?? []) {
       const layer = model.layers.get(entry.name);
       if (!layer?.explainedHere || !(layer.pair.explained < threshold)) continue;
-      const range = new vscode.Range(document.positionAt(entry.offset), document.positionAt(entry.offset + entry.length));
-      const diagnostic = new vscode.Diagnostic(range, diagnosticMessage(layer, model, isReference, threshold), vscode.DiagnosticSeverity.Warning);
+      const range = new vscode.Range(
+        document.positionAt(entry.offset),
+        document.positionAt(entry.offset + entry.length),
+      );
+      const diagnostic = new vscode.Diagnostic(
+        range,
+        diagnosticMessage(layer, model, isReference, threshold),
+        vscode.DiagnosticSeverity.Warning,
+      );
       diagnostic.source = 'Knowledge Consistency';
       diagnostic.code = 'low-consistency';
       diagnostics.push(diagnostic);

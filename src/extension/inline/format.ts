@@ -20,7 +20,9 @@ export function staleness(model: ModelConsistency, dirty: boolean): Staleness {
 export function lensTitle(layer: LayerConsistency, model: ModelConsistency, state: Staleness): string {
   const p = layer.pair;
   const orders = p.orders.map((o) => `o${o.order} ${fmt(o.fraction, 2)}`).join(' · ');
-  const head = layer.explainedHere ? `explained ${fmt(p.explained, 2)}` : `explains ${fmt(p.explained, 2)} of ${layer.otherLayer}`;
+  const head = layer.explainedHere
+    ? `explained ${fmt(p.explained, 2)}`
+    : `explains ${fmt(p.explained, 2)} of ${layer.otherLayer}`;
   const title = `${head} · ${orders} vs ${model.otherName}`;
   return state === 'current' ? `${title} ▸` : `(${STALE_NOTE[state]}) ${title} ▸`;
 }
@@ -42,7 +44,12 @@ export function bar(fraction: number, cells = 10): string {
  * hover is trusted to run the drill-down command, so every name, probe and warning goes through `md`: model text
  * shows as text and can never form a link (a command link least of all).
  */
-export function hoverMarkdown(layer: LayerConsistency, model: ModelConsistency, state: Staleness, openCommandUri: string): string {
+export function hoverMarkdown(
+  layer: LayerConsistency,
+  model: ModelConsistency,
+  state: Staleness,
+  openCommandUri: string,
+): string {
   const p = layer.pair;
   const sd = (v: number | undefined) => (v !== undefined && p.spread && p.spread.seeds > 1 ? ` ± ${fmt(v, 2)}` : '');
   const row = (label: string, v: number, spread?: number) => `| ${label} | \`${bar(v)}\` | ${fmt(v)}${sd(spread)} |`;
@@ -54,7 +61,9 @@ export function hoverMarkdown(layer: LayerConsistency, model: ModelConsistency, 
   const lines = [
     `**Knowledge consistency** of ${md(layer.layer)} vs ${other} · ${md(layer.direction)} · [open the drill-down ▸](${openCommandUri})`,
     '',
-    ...(state === 'current' ? [] : [`$(warning) **${STALE_NOTE[state]}**: the numbers below describe the analysed content.`, '']),
+    ...(state === 'current'
+      ? []
+      : [`$(warning) **${STALE_NOTE[state]}**: the numbers below describe the analysed content.`, '']),
     `${what} on held-out probes (Liang et al., ICLR 2020):`,
     '',
     '| | | |',
@@ -67,16 +76,25 @@ export function hoverMarkdown(layer: LayerConsistency, model: ModelConsistency, 
       'Orders overlap (not orthogonal), so their fractions need not add up to explained. ' +
       `Similarity (not consistency): linear CKA ${fmt(p.similarity.linearCKA)}, ridge ${fmt(p.similarity.ridgeExplained)}.`,
     '',
-    md(`${r.preset} preset · probe ${r.report?.probe.source ?? r.probe} × ${r.report?.probe.count ?? '?'} · ${new Date(r.startedAt).toLocaleString()}`),
+    md(
+      `${r.preset} preset · probe ${r.report?.probe.source ?? r.probe} × ${r.report?.probe.count ?? '?'} · ${new Date(r.startedAt).toLocaleString()}`,
+    ),
     ...(p.warnings?.length ? ['', ...p.warnings.map((w) => `⚠ ${md(w)}`)] : []),
   ];
   return lines.join('\n');
 }
 
 /** "62 % of this layer's features are not predictable from the reference model's conv2: …" */
-export function diagnosticMessage(layer: LayerConsistency, model: ModelConsistency, isReference: boolean, threshold: number): string {
+export function diagnosticMessage(
+  layer: LayerConsistency,
+  model: ModelConsistency,
+  isReference: boolean,
+  threshold: number,
+): string {
   const p = layer.pair;
-  const who = isReference ? `the reference model's ${layer.otherLayer} (${model.otherName})` : `${model.otherName}'s ${layer.otherLayer}`;
+  const who = isReference
+    ? `the reference model's ${layer.otherLayer} (${model.otherName})`
+    : `${model.otherName}'s ${layer.otherLayer}`;
   return (
     `${pct(1 - p.explained)} of this layer's features are not predictable from ${who}: ` +
     `knowledge the ${isReference ? 'reference' : 'other model'} lacks, or unstable features ` +

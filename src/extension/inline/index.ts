@@ -23,9 +23,13 @@ export function registerInlineReports(context: vscode.ExtensionContext, services
     vscode.languages.registerHoverProvider(MODEL_JSON, new ConsistencyHoverProvider(source)),
     new ConsistencyDiagnostics(source),
     new ReferenceStatusBar(source, services.reference),
-    vscode.window.registerCustomEditorProvider(OVERVIEW_VIEW_TYPE, new ModelOverviewProvider(context.extensionUri, services, source), {
-      webviewOptions: { retainContextWhenHidden: false },
-    }),
+    vscode.window.registerCustomEditorProvider(
+      OVERVIEW_VIEW_TYPE,
+      new ModelOverviewProvider(context.extensionUri, services, source),
+      {
+        webviewOptions: { retainContextWhenHidden: false },
+      },
+    ),
     registerExportReport(services, source),
     vscode.commands.registerCommand('knowledgeConsistency.openModelOverview', async (uri?: vscode.Uri) => {
       const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
@@ -38,7 +42,9 @@ export function registerInlineReports(context: vscode.ExtensionContext, services
       if (!record) return undefined;
       const focus = modelConsistency(record, modelPath, (p) => p).layers.get(layer)?.focus;
       if (!services.panel) {
-        void vscode.window.showWarningMessage('Knowledge Consistency: the report panel is not available in this build.');
+        void vscode.window.showWarningMessage(
+          'Knowledge Consistency: the report panel is not available in this build.',
+        );
         return undefined;
       }
       services.panel.show(record, focus);

@@ -40,9 +40,17 @@ function layerEntries(topology: Node): LayerEntry[] {
 
 function entryOf(item: Node, graph: boolean): LayerEntry[] {
   // Layers models keep the name in config (functional models also repeat it at the top of the entry).
-  const nameNode = (graph ? undefined : findNodeAtLocation(item, ['config', 'name'])) ?? findNodeAtLocation(item, ['name']);
+  const nameNode =
+    (graph ? undefined : findNodeAtLocation(item, ['config', 'name'])) ?? findNodeAtLocation(item, ['name']);
   const property = nameNode?.parent;
   if (typeof nameNode?.value !== 'string' || !property) return [];
   const kind = findNodeAtLocation(item, [graph ? 'op' : 'class_name'])?.value;
-  return [{ name: nameNode.value, offset: property.offset, length: property.length, kind: typeof kind === 'string' ? kind : undefined }];
+  return [
+    {
+      name: nameNode.value,
+      offset: property.offset,
+      length: property.length,
+      kind: typeof kind === 'string' ? kind : undefined,
+    },
+  ];
 }

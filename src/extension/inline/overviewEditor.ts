@@ -16,13 +16,21 @@ export const OVERVIEW_VIEW_TYPE = 'knowledgeConsistency.modelOverview';
 type OverviewMessage = { type: 'openPair'; layer: string } | { type: 'compare' } | { type: 'openAnalysis' };
 
 export class ModelOverviewProvider implements vscode.CustomReadonlyEditorProvider {
-  constructor(private readonly extensionUri: vscode.Uri, private readonly services: ExtensionServices, private readonly source: ConsistencySource) {}
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly services: ExtensionServices,
+    private readonly source: ConsistencySource,
+  ) {}
 
   openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
     return { uri, dispose: () => undefined };
   }
 
-  async resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel, token: vscode.CancellationToken): Promise<void> {
+  async resolveCustomEditor(
+    document: vscode.CustomDocument,
+    panel: vscode.WebviewPanel,
+    token: vscode.CancellationToken,
+  ): Promise<void> {
     const media = vscode.Uri.joinPath(this.extensionUri, 'media', 'overview');
     panel.webview.options = { enableScripts: true, localResourceRoots: [media] };
     const uri = document.uri;
@@ -56,7 +64,9 @@ export class ModelOverviewProvider implements vscode.CustomReadonlyEditorProvide
       }
       render();
     };
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(uri, '..'), uri.path.split('/').pop()!));
+    const watcher = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(vscode.Uri.joinPath(uri, '..'), uri.path.split('/').pop()!),
+    );
     const subscriptions = [
       this.source.onDidChange(render),
       watcher,
@@ -70,8 +80,11 @@ export class ModelOverviewProvider implements vscode.CustomReadonlyEditorProvide
 
   private onMessage(uri: vscode.Uri, message: OverviewMessage): void {
     const model = this.source.forModel(uri);
-    if (message.type === 'openPair' && model) void vscode.commands.executeCommand(OPEN_PAIR_COMMAND, model.record.id, model.modelPath, message.layer);
-    if (message.type === 'openAnalysis' && model) void vscode.commands.executeCommand('knowledgeConsistency.openAnalysis', model.record.id);
-    if (message.type === 'compare') void vscode.commands.executeCommand('knowledgeConsistency.compareWithReference', uri);
+    if (message.type === 'openPair' && model)
+      void vscode.commands.executeCommand(OPEN_PAIR_COMMAND, model.record.id, model.modelPath, message.layer);
+    if (message.type === 'openAnalysis' && model)
+      void vscode.commands.executeCommand('knowledgeConsistency.openAnalysis', model.record.id);
+    if (message.type === 'compare')
+      void vscode.commands.executeCommand('knowledgeConsistency.compareWithReference', uri);
   }
 }

@@ -35,7 +35,9 @@ export class ConsistencySource implements vscode.Disposable {
       services.reference.onDidChange(() => this.changed.fire()),
       // A removed analysis disappears too. The ResultsStore contract has no removal event; the disk store has one.
       ...onRemove(services.store, () => this.changed.fire()),
-      vscode.workspace.onDidSaveTextDocument((document) => isModelFile(document.uri) && void this.checkSaved(document.uri.fsPath)),
+      vscode.workspace.onDidSaveTextDocument(
+        (document) => isModelFile(document.uri) && void this.checkSaved(document.uri.fsPath),
+      ),
     ];
   }
 
@@ -57,7 +59,10 @@ export class ConsistencySource implements vscode.Disposable {
   private savedState(record: AnalysisRecord): 'changed' | 'checking' | undefined {
     const models = record.report?.models;
     let state: 'checking' | undefined;
-    for (const [file, analysed] of [[record.modelA, models?.a.sha256], [record.modelB, models?.b.sha256]] as const) {
+    for (const [file, analysed] of [
+      [record.modelA, models?.a.sha256],
+      [record.modelB, models?.b.sha256],
+    ] as const) {
       // Without the analysed hash (reports of other tools) only the store can tell.
       if (!this.saved.has(file) || analysed === undefined) continue;
       const hash = this.saved.get(file);
@@ -80,7 +85,9 @@ export class ConsistencySource implements vscode.Disposable {
   forModel(uri: vscode.Uri): ModelConsistency | undefined {
     const modelPath = uri.fsPath;
     const ref = this.referencePath();
-    const record = (ref && ref !== modelPath ? this.services.store.latestFor(modelPath, ref) : undefined) ?? this.services.store.latestFor(modelPath);
+    const record =
+      (ref && ref !== modelPath ? this.services.store.latestFor(modelPath, ref) : undefined) ??
+      this.services.store.latestFor(modelPath);
     if (!record?.report || record.modelA === record.modelB) return undefined;
     const model = modelConsistency(record, modelPath, modelDisplayName);
     const saved = this.savedState(record);

@@ -10,10 +10,17 @@ import { isModelFile, type ConsistencySource } from './source';
 import { modelDisplayName } from '../../protocol/names';
 
 export class ReferenceStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('knowledgeConsistency.reference', vscode.StatusBarAlignment.Right, 100);
+  private readonly item = vscode.window.createStatusBarItem(
+    'knowledgeConsistency.reference',
+    vscode.StatusBarAlignment.Right,
+    100,
+  );
   private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly source: ConsistencySource, private readonly reference: ReferenceModel) {
+  constructor(
+    private readonly source: ConsistencySource,
+    private readonly reference: ReferenceModel,
+  ) {
     this.item.name = 'Knowledge Consistency: reference model';
     this.item.command = { title: 'Set Reference Model', command: 'knowledgeConsistency.setReferenceModel' };
     this.subscriptions = [
@@ -21,7 +28,9 @@ export class ReferenceStatusBar implements vscode.Disposable {
       source.onDidChange(() => this.update()),
       vscode.window.tabGroups.onDidChangeTabs(() => this.update()),
       vscode.window.tabGroups.onDidChangeTabGroups(() => this.update()),
-      vscode.workspace.onDidChangeTextDocument((e) => e.document.uri.toString() === activeModel()?.toString() && this.update()),
+      vscode.workspace.onDidChangeTextDocument(
+        (e) => e.document.uri.toString() === activeModel()?.toString() && this.update(),
+      ),
     ];
     this.update();
   }
@@ -35,7 +44,9 @@ export class ReferenceStatusBar implements vscode.Disposable {
     }
     const refName = ref ? modelDisplayName(ref.path) : 'none';
     let text = `$(pin) ref: ${refName}`;
-    const tooltip = new vscode.MarkdownString(`**Knowledge Consistency**\n\nReference model: ${ref ? md(vscode.workspace.asRelativePath(ref)) : 'none yet'}`);
+    const tooltip = new vscode.MarkdownString(
+      `**Knowledge Consistency**\n\nReference model: ${ref ? md(vscode.workspace.asRelativePath(ref)) : 'none yet'}`,
+    );
     const model = active && this.source.forModel(active);
     if (active && model) {
       const dirty = vscode.workspace.textDocuments.some((d) => d.uri.toString() === active.toString() && d.isDirty);

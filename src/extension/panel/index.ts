@@ -10,7 +10,9 @@ import { ConsistencyPanel, webviewOptions } from './panel';
 export function registerPanel(context: vscode.ExtensionContext, services: ExtensionServices): PanelController {
   let current: ConsistencyPanel | undefined;
   const adopt = (panel: vscode.WebviewPanel): ConsistencyPanel => {
-    current = new ConsistencyPanel(panel, context.extensionUri, services, () => { current = undefined; });
+    current = new ConsistencyPanel(panel, context.extensionUri, services, () => {
+      current = undefined;
+    });
     return current;
   };
 
@@ -19,7 +21,10 @@ export function registerPanel(context: vscode.ExtensionContext, services: Extens
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
         const s = (typeof state === 'object' && state !== null ? state : {}) as PanelViewState;
         current?.panel.dispose();
-        adopt(panel).restoreFrom(typeof s.analysisId === 'string' ? s.analysisId : undefined, isPairFocus(s.focus) ? s.focus : undefined);
+        adopt(panel).restoreFrom(
+          typeof s.analysisId === 'string' ? s.analysisId : undefined,
+          isPairFocus(s.focus) ? s.focus : undefined,
+        );
       },
     }),
     { dispose: () => current?.panel.dispose() },
@@ -28,7 +33,12 @@ export function registerPanel(context: vscode.ExtensionContext, services: Extens
   return {
     show(record: AnalysisRecord, focus?: PairFocus): void {
       if (!current) {
-        const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Knowledge Consistency', vscode.ViewColumn.Active, webviewOptions(context.extensionUri));
+        const panel = vscode.window.createWebviewPanel(
+          PANEL_VIEW_TYPE,
+          'Knowledge Consistency',
+          vscode.ViewColumn.Active,
+          webviewOptions(context.extensionUri),
+        );
         adopt(panel);
       }
       current!.show(record, focus);

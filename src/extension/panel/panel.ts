@@ -37,7 +37,9 @@ export class ConsistencyPanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
       services.store.onDidEvent((event) => this.onEvent(event)),
       // A hidden webview is destroyed (no retainContextWhenHidden): it says ready again when shown, and gets everything.
-      panel.onDidChangeViewState(() => { if (!panel.visible) this.ready = false; }),
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.ready = false;
+      }),
       panel.onDidDispose(() => {
         onDispose();
         this.dispose();
@@ -95,7 +97,8 @@ export class ConsistencyPanel implements vscode.Disposable {
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error);
       this.services.log.error(`panel: ${parsed.message.type} failed: ${text}`);
-      if (parsed.message.type === 'kc/export') this.post({ type: 'kc/exportDone', format: parsed.message.format, error: text });
+      if (parsed.message.type === 'kc/export')
+        this.post({ type: 'kc/exportDone', format: parsed.message.format, error: text });
     }
   }
 
@@ -115,7 +118,10 @@ export class ConsistencyPanel implements vscode.Disposable {
       case 'kc/revealModel': {
         const record = this.services.store.get(message.analysisId);
         if (!record) return;
-        await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(message.which === 'a' ? record.modelA : record.modelB));
+        await vscode.commands.executeCommand(
+          'revealInExplorer',
+          vscode.Uri.file(message.which === 'a' ? record.modelA : record.modelB),
+        );
         return;
       }
       case 'kc/export': {
@@ -179,8 +185,15 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 /** What the panel shows for an analysis that is gone (removed, or its cache cleared) instead of waiting forever. */
 function missingRecord(id: string): AnalysisRecord {
   return {
-    id, modelA: '', modelB: '', probe: '', preset: '', startedAt: '', status: 'failed',
-    error: 'this analysis is no longer in the results list (removed, or its cache was cleared). Run the comparison again.',
+    id,
+    modelA: '',
+    modelB: '',
+    probe: '',
+    preset: '',
+    startedAt: '',
+    status: 'failed',
+    error:
+      'this analysis is no longer in the results list (removed, or its cache was cleared). Run the comparison again.',
   };
 }
 

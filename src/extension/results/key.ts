@@ -10,14 +10,21 @@ export interface ModelHashes {
 /** Model paths and the cache folder do not change the result; the content hashes stand in for the files. */
 export function analysisKey(hashes: ModelHashes, options: CompareOptions): string {
   const { modelA: _a, modelB: _b, cacheDir: _c, ...rest } = options;
-  return createHash('sha256').update(JSON.stringify({ hashes, options: sortKeys(rest) })).digest('hex').slice(0, 24);
+  return createHash('sha256')
+    .update(JSON.stringify({ hashes, options: sortKeys(rest) }))
+    .digest('hex')
+    .slice(0, 24);
 }
 
 /** Stable JSON: the same settings in a different key order give the same key. */
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([x], [y]) => x.localeCompare(y)).map(([k, v]) => [k, sortKeys(v)]));
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .sort(([x], [y]) => x.localeCompare(y))
+        .map(([k, v]) => [k, sortKeys(v)]),
+    );
   }
   return value;
 }

@@ -36,7 +36,10 @@ export class DiskResultsStore implements ResultsStore, vscode.Disposable {
   readonly onDidRemove = this.removed.event;
 
   /** `dir` holds one <id>.json per finished analysis. */
-  constructor(readonly dir: string, private readonly log: vscode.LogOutputChannel) {}
+  constructor(
+    readonly dir: string,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
 
   all(): AnalysisRecord[] {
     return [...this.records.values()].sort((x, y) => y.startedAt.localeCompare(x.startedAt));
@@ -74,7 +77,9 @@ export class DiskResultsStore implements ResultsStore, vscode.Disposable {
         this.records.set(stored.record.id, stored.record);
         this.hashes.set(stored.record.id, stored.hashes);
       } catch (error) {
-        this.log.warn(`results: skipped unreadable cache file ${file}: ${error instanceof Error ? error.message : String(error)}`);
+        this.log.warn(
+          `results: skipped unreadable cache file ${file}: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
     this.log.info(`results: restored ${this.records.size} analysis(es) from ${this.dir}`);
@@ -137,13 +142,19 @@ export class DiskResultsStore implements ResultsStore, vscode.Disposable {
     const record = this.records.get(id);
     const hashes = this.hashes.get(id);
     if (!record) return undefined;
-    const partial = record.report && (record.report.pairs.length > 0 || record.report.matrix) ? record.report : undefined;
+    const partial =
+      record.report && (record.report.pairs.length > 0 || record.report.matrix) ? record.report : undefined;
     const ended: AnalysisRecord = { ...record, status, error, report: partial };
     if (partial && hashes) {
       try {
-        await writeFileAtomic(this.fileOf(id), JSON.stringify({ formatVersion: FORMAT_VERSION, hashes, record: ended } satisfies StoredAnalysis));
+        await writeFileAtomic(
+          this.fileOf(id),
+          JSON.stringify({ formatVersion: FORMAT_VERSION, hashes, record: ended } satisfies StoredAnalysis),
+        );
       } catch (e) {
-        this.log.warn(`results: could not cache the partial result of ${id}: ${e instanceof Error ? e.message : String(e)}`);
+        this.log.warn(
+          `results: could not cache the partial result of ${id}: ${e instanceof Error ? e.message : String(e)}`,
+        );
       }
     }
     this.records.set(id, ended);
@@ -176,8 +187,14 @@ export class DiskResultsStore implements ResultsStore, vscode.Disposable {
       if (stale === (record.stale ?? false)) continue;
       const updated = { ...record, stale };
       this.records.set(record.id, updated);
-      if (hashes) await writeFileAtomic(this.fileOf(record.id), JSON.stringify({ formatVersion: FORMAT_VERSION, hashes, record: updated } satisfies StoredAnalysis));
-      this.log.info(`results: ${path.basename(modelPath)} ${stale ? 'changed: analysis ' + record.id + ' is stale' : 'is back to its analysed content'}`);
+      if (hashes)
+        await writeFileAtomic(
+          this.fileOf(record.id),
+          JSON.stringify({ formatVersion: FORMAT_VERSION, hashes, record: updated } satisfies StoredAnalysis),
+        );
+      this.log.info(
+        `results: ${path.basename(modelPath)} ${stale ? 'changed: analysis ' + record.id + ' is stale' : 'is back to its analysed content'}`,
+      );
       this.fire({ kind: 'stale', record: updated });
     }
   }
@@ -202,5 +219,8 @@ export class DiskResultsStore implements ResultsStore, vscode.Disposable {
 
 /** Finished, or ended early with some results: what the cache keeps. */
 function isKept(record: AnalysisRecord | undefined): boolean {
-  return record?.status === 'done' || ((record?.status === 'cancelled' || record?.status === 'failed') && record.report !== undefined);
+  return (
+    record?.status === 'done' ||
+    ((record?.status === 'cancelled' || record?.status === 'failed') && record.report !== undefined)
+  );
 }

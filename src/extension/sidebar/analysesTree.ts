@@ -19,7 +19,10 @@ export class AnalysesTreeProvider implements vscode.TreeDataProvider<AnalysisRec
 
   constructor(private readonly store: DiskResultsStore) {
     // Whole-list refreshes: the list is short, and a record's position changes when it restarts.
-    this.subscriptions = [store.onDidChange(() => this.changed.fire(undefined)), store.onDidRemove(() => this.changed.fire(undefined))];
+    this.subscriptions = [
+      store.onDidChange(() => this.changed.fire(undefined)),
+      store.onDidRemove(() => this.changed.fire(undefined)),
+    ];
   }
 
   getChildren(record?: AnalysisRecord): AnalysisRecord[] {

@@ -9,7 +9,12 @@ import { layerDescription, layerIcon } from './layerPresentation';
 
 export type ModelsNode =
   | { kind: 'model'; model: DiscoveredModel }
-  | { kind: 'layer'; model: DiscoveredModel; layer: LayerInfo; /** Unique among the model's layers (layer-names.ts). */ shortName?: string }
+  | {
+      kind: 'layer';
+      model: DiscoveredModel;
+      layer: LayerInfo;
+      /** Unique among the model's layers (layer-names.ts). */ shortName?: string;
+    }
   | { kind: 'info'; label: string; tooltip?: string; icon: string; command?: vscode.Command };
 
 export const MODEL_CONTEXT = 'kcModel';
@@ -59,7 +64,15 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
     } catch (error) {
       this.layers.delete(node.model.uri.toString());
       const message = error instanceof Error ? error.message : String(error);
-      return [{ kind: 'info', label: `Could not read layers: ${message}`, tooltip: message, icon: 'error', command: { title: 'Show Log', command: 'knowledgeConsistency.showLog' } }];
+      return [
+        {
+          kind: 'info',
+          label: `Could not read layers: ${message}`,
+          tooltip: message,
+          icon: 'error',
+          command: { title: 'Show Log', command: 'knowledgeConsistency.showLog' },
+        },
+      ];
     }
   }
 
@@ -112,9 +125,14 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
       notes.push({
         kind: 'info',
         label: `Showing the first ${this.index.capped} files per pattern`,
-        tooltip: 'The scan stopped at knowledgeConsistency.discovery.maxFiles; narrow it with files.exclude or raise the cap.',
+        tooltip:
+          'The scan stopped at knowledgeConsistency.discovery.maxFiles; narrow it with files.exclude or raise the cap.',
         icon: 'warning',
-        command: { title: 'Open Settings', command: 'workbench.action.openSettings', arguments: ['knowledgeConsistency.discovery.maxFiles'] },
+        command: {
+          title: 'Open Settings',
+          command: 'workbench.action.openSettings',
+          arguments: ['knowledgeConsistency.discovery.maxFiles'],
+        },
       });
     }
     return [...notes, ...models.map((model): ModelsNode => ({ kind: 'model', model }))];
@@ -129,7 +147,10 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
     item.iconPath = new vscode.ThemeIcon(isReference ? 'pinned' : 'circuit-board');
     item.contextValue = isReference ? REFERENCE_CONTEXT : MODEL_CONTEXT;
     item.resourceUri = model.uri;
-    item.tooltip = new vscode.MarkdownString(`**${md(model.name)}**  \n${md(model.relativePath)}${isReference ? '  \n$(pinned) reference model' : ''}`, true);
+    item.tooltip = new vscode.MarkdownString(
+      `**${md(model.name)}**  \n${md(model.relativePath)}${isReference ? '  \n$(pinned) reference model' : ''}`,
+      true,
+    );
     return item;
   }
 

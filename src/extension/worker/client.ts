@@ -91,23 +91,19 @@ export class WorkerClient {
 
   compare(options: CompareOptions, hooks: JobHooks = {}): Promise<Report> {
     const jobId = `job-${process.pid}-${++this.jobCounter}`;
-    return this.call(
-      CompareRequest.method,
-      (c, t) => c.sendRequest(CompareRequest.type, { jobId, options }, t),
-      {
-        token: hooks.token,
-        timeoutMs: this.timeouts.compareSilenceMs,
-        onKick: (kick, worker) =>
-          worker.onJobEvent((event) => {
-            if (event.jobId !== jobId) return;
-            kick();
-            if (event.kind === 'started') hooks.onStarted?.({ header: event.header, plan: event.plan });
-            else if (event.kind === 'progress') hooks.onProgress?.(event.progress);
-            else if (event.kind === 'pair') hooks.onPairResult?.(event.pair);
-            else hooks.onMatrix?.(event.matrix);
-          }),
-      },
-    );
+    return this.call(CompareRequest.method, (c, t) => c.sendRequest(CompareRequest.type, { jobId, options }, t), {
+      token: hooks.token,
+      timeoutMs: this.timeouts.compareSilenceMs,
+      onKick: (kick, worker) =>
+        worker.onJobEvent((event) => {
+          if (event.jobId !== jobId) return;
+          kick();
+          if (event.kind === 'started') hooks.onStarted?.({ header: event.header, plan: event.plan });
+          else if (event.kind === 'progress') hooks.onProgress?.(event.progress);
+          else if (event.kind === 'pair') hooks.onPairResult?.(event.pair);
+          else hooks.onMatrix?.(event.matrix);
+        }),
+    });
   }
 
   /** Stops the worker; the next request starts a fresh one (used when settings that shape the process change). */
@@ -179,7 +175,9 @@ export class WorkerClient {
           cancelled = true;
           source.cancel();
           const grace = setTimeout(() => {
-            this.options.log.warn(`[worker] ${method} did not stop within ${this.timeouts.cancelGraceMs} ms of Cancel; killing the worker`);
+            this.options.log.warn(
+              `[worker] ${method} did not stop within ${this.timeouts.cancelGraceMs} ms of Cancel; killing the worker`,
+            );
             void worker.kill();
             settle(() => reject(new CancelledError()));
           }, this.timeouts.cancelGraceMs);
@@ -212,7 +210,8 @@ function fromWire(error: unknown): Error {
   if (error instanceof ResponseError) {
     if (error.code === WorkerErrorCodes.cancelled) return new CancelledError();
     // The worker sends UserErrorData with every userError (src/worker/errors.ts).
-    if (error.code === WorkerErrorCodes.userError) return new EngineUserError(error.message, (error.data as UserErrorData | undefined)?.code);
+    if (error.code === WorkerErrorCodes.userError)
+      return new EngineUserError(error.message, (error.data as UserErrorData | undefined)?.code);
     return new Error(error.message);
   }
   return error instanceof Error ? error : new Error(String(error));

@@ -3,7 +3,14 @@
  * starts a fresh one for the next request after this one exits.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { createMessageConnection, Emitter, IPCMessageReader, IPCMessageWriter, type Event, type MessageConnection } from 'vscode-jsonrpc/node';
+import {
+  createMessageConnection,
+  Emitter,
+  IPCMessageReader,
+  IPCMessageWriter,
+  type Event,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
 import type { CompareStarted } from '../../protocol/compare';
 import type { Progress } from '../../protocol/progress';
 import type { PairResult, SimilarityMatrix } from '../../protocol/report';
@@ -63,7 +70,10 @@ export class WorkerProcess {
   private killedByHost = false;
   private readonly stderrTail: string[] = [];
 
-  private constructor(private readonly child: ChildProcess, log: WorkerLogger) {
+  private constructor(
+    private readonly child: ChildProcess,
+    log: WorkerLogger,
+  ) {
     this.connection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
     this.connection.onNotification(LogNotification.type, ({ level, message }) => log[level](`[worker] ${message}`));
     this.connection.onNotification(StartedNotification.type, (n) => this.jobEvents.fire({ kind: 'started', ...n }));
@@ -104,7 +114,9 @@ export class WorkerProcess {
       // Inside Electron-based VS Code, fork runs the Electron binary: make it behave as plain Node.
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ...options.env },
     });
-    options.log.info(`[worker] started process ${child.pid} (${options.workerPath}${execArgv.length ? ' ' + execArgv.join(' ') : ''})`);
+    options.log.info(
+      `[worker] started process ${child.pid} (${options.workerPath}${execArgv.length ? ' ' + execArgv.join(' ') : ''})`,
+    );
     return new WorkerProcess(child, options.log);
   }
 

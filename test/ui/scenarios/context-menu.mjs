@@ -8,10 +8,15 @@ export default async function contextMenu(ctx) {
   const { page } = ctx;
   // Small, quick settings so the run that starts does not load the shared machine.
   mkdirSync(join(ctx.workspaceDir, '.vscode'), { recursive: true });
-  writeFileSync(join(ctx.workspaceDir, '.vscode/settings.json'), JSON.stringify({ 'knowledgeConsistency.probe.count': 64, 'knowledgeConsistency.epochs': 3 }));
+  writeFileSync(
+    join(ctx.workspaceDir, '.vscode/settings.json'),
+    JSON.stringify({ 'knowledgeConsistency.probe.count': 64, 'knowledgeConsistency.epochs': 3 }),
+  );
 
   // The extension's contributions are loaded once its Activity Bar icon shows.
-  await page.locator('.activitybar .action-item a[aria-label^="Knowledge Consistency"]').waitFor({ state: 'visible', timeout: 60_000 });
+  await page
+    .locator('.activitybar .action-item a[aria-label^="Knowledge Consistency"]')
+    .waitFor({ state: 'visible', timeout: 60_000 });
   await ctx.runCommand('View: Show Explorer'); // (clicking the icon would close an Explorer that is already open)
   for (const folder of ['models', 'mnist-cnn-seed1', 'mnist-cnn-seed2']) {
     const row = ctx.explorerItem(folder).first();
@@ -28,7 +33,10 @@ export default async function contextMenu(ctx) {
   // …and for the editor's content: until it has opened, VS Code may still reset the Explorer's selection to it.
   await page.locator('.editor-container').getByText('Open Anyway').waitFor({ state: 'visible' });
   await files.nth(1).click({ modifiers: ['Control'] });
-  await page.locator('.explorer-folders-view .monaco-list-row.selected', { hasText: 'model.onnx' }).nth(1).waitFor({ state: 'visible' });
+  await page
+    .locator('.explorer-folders-view .monaco-list-row.selected', { hasText: 'model.onnx' })
+    .nth(1)
+    .waitFor({ state: 'visible' });
   await files.nth(1).click({ button: 'right' });
   const item = page.locator('.context-view .action-item', { hasText: 'Compare Knowledge Consistency' });
   await item.waitFor({ state: 'visible' });
@@ -36,8 +44,14 @@ export default async function contextMenu(ctx) {
 
   await item.click();
   // The panel opens at once (title "… (running)") and fills in as layer pairs finish.
-  await page.locator('.tabs-container .tab', { hasText: 'mnist-cnn-seed1 ↔ mnist-cnn-seed2' }).first().waitFor({ state: 'visible', timeout: 60_000 });
-  await ctx.webviewFrame().getByText(/done · \d+ pairs/).waitFor({ state: 'visible', timeout: 120_000 });
+  await page
+    .locator('.tabs-container .tab', { hasText: 'mnist-cnn-seed1 ↔ mnist-cnn-seed2' })
+    .first()
+    .waitFor({ state: 'visible', timeout: 60_000 });
+  await ctx
+    .webviewFrame()
+    .getByText(/done · \d+ pairs/)
+    .waitFor({ state: 'visible', timeout: 120_000 });
   // Park the pointer right of the panel's title, off the heatmap, so no cell tooltip covers the picture.
   await page.mouse.move(1300, 95);
   await ctx.screenshot('context-menu-panel');

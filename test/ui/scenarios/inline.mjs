@@ -9,14 +9,19 @@ export default async function inline(ctx) {
   const { page } = ctx;
   mkdirSync(join(ctx.workspaceDir, '.vscode'), { recursive: true });
   // Small, quick settings; a high threshold so that the picture shows warnings too.
-  writeFileSync(join(ctx.workspaceDir, '.vscode/settings.json'), JSON.stringify({
-    'knowledgeConsistency.probe.count': 64,
-    'knowledgeConsistency.epochs': 3,
-    'knowledgeConsistency.inline.threshold': 0.97,
-    'editor.stickyScroll.enabled': false,
-    'editor.fontSize': 12,
-  }));
-  await page.locator('.activitybar .action-item a[aria-label^="Knowledge Consistency"]').waitFor({ state: 'visible', timeout: 60_000 });
+  writeFileSync(
+    join(ctx.workspaceDir, '.vscode/settings.json'),
+    JSON.stringify({
+      'knowledgeConsistency.probe.count': 64,
+      'knowledgeConsistency.epochs': 3,
+      'knowledgeConsistency.inline.threshold': 0.97,
+      'editor.stickyScroll.enabled': false,
+      'editor.fontSize': 12,
+    }),
+  );
+  await page
+    .locator('.activitybar .action-item a[aria-label^="Knowledge Consistency"]')
+    .waitFor({ state: 'visible', timeout: 60_000 });
   await ctx.runCommand('View: Show Explorer');
   const expand = async (row) => {
     await row.waitFor({ state: 'visible' });
@@ -63,14 +68,22 @@ export default async function inline(ctx) {
   await modelJson.dblclick();
   await page.locator('.tabs-container .tab.active', { hasText: 'model.json' }).waitFor({ state: 'visible' });
   const lenses = page.locator('.monaco-editor .codelens-decoration');
-  await lenses.filter({ hasText: /^Knowledge consistency vs mnist-cnn-seed2: mean explained \d\.\d\d/ }).first().waitFor({ state: 'visible', timeout: 120_000 });
+  await lenses
+    .filter({ hasText: /^Knowledge consistency vs mnist-cnn-seed2: mean explained \d\.\d\d/ })
+    .first()
+    .waitFor({ state: 'visible', timeout: 120_000 });
   // Kernel sizes, strides… folded: more layers in the picture, the first compared ones among them.
   await ctx.runCommand('Fold Level 7');
   // Scroll so that the first probe points (pool1 on line 52, pool2 on line 101) are in the picture.
   await page.keyboard.press('Control+Home');
   for (let i = 0; i < 41; i++) await page.keyboard.press('Control+ArrowDown');
-  await lenses.filter({ hasText: /explained \d\.\d\d · o0 \d\.\d\d · o1/ }).first().waitFor({ state: 'visible' });
-  await page.locator('.statusbar-item', { hasText: /ref: mnist-cnn-seed2 · mnist-cnn-seed1\/tfjs \d\.\d\d/ }).waitFor({ state: 'visible' });
+  await lenses
+    .filter({ hasText: /explained \d\.\d\d · o0 \d\.\d\d · o1/ })
+    .first()
+    .waitFor({ state: 'visible' });
+  await page
+    .locator('.statusbar-item', { hasText: /ref: mnist-cnn-seed2 · mnist-cnn-seed1\/tfjs \d\.\d\d/ })
+    .waitFor({ state: 'visible' });
   await noTooltips();
   await ctx.screenshot('inline-codelens');
 
@@ -88,8 +101,11 @@ export default async function inline(ctx) {
   await frame.locator('#layers tbody tr.compared').first().waitFor({ state: 'visible', timeout: 240_000 });
   await frame.locator('th button', { hasText: /^explained$/ }).click();
   await frame.locator('th[aria-sort="descending"]', { hasText: 'explained' }).waitFor({ state: 'visible' });
-  const values = await frame.locator('#layers tbody tr.compared td.num:nth-child(5)').evaluateAll((cells) => cells.map((c) => Number(c.dataset.value)));
-  if (values.some((v, i) => i > 0 && v > values[i - 1])) throw new Error(`explained not sorted high to low: ${values.join(', ')}`);
+  const values = await frame
+    .locator('#layers tbody tr.compared td.num:nth-child(5)')
+    .evaluateAll((cells) => cells.map((c) => Number(c.dataset.value)));
+  if (values.some((v, i) => i > 0 && v > values[i - 1]))
+    throw new Error(`explained not sorted high to low: ${values.join(', ')}`);
   await noTooltips();
   await ctx.screenshot('model-overview');
 

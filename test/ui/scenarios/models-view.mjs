@@ -25,6 +25,10 @@ export default async function modelsView(ctx) {
   }
   // No hover tooltip in the picture.
   await page.mouse.move(700, 450);
-  await page.locator('.monaco-hover, .workbench-hover').first().waitFor({ state: 'hidden' }).catch(() => undefined);
+  await page
+    .locator('.monaco-hover, .workbench-hover')
+    .first()
+    .waitFor({ state: 'hidden' })
+    .catch(() => undefined);
   await ctx.screenshot('models-view');
 }

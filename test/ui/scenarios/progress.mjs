@@ -8,7 +8,10 @@ export default async function progress(ctx) {
   const { page } = ctx;
   // A modest probe; the thorough preset (patient early stopping) keeps it running until we cancel.
   mkdirSync(join(ctx.workspaceDir, '.vscode'), { recursive: true });
-  writeFileSync(join(ctx.workspaceDir, '.vscode/settings.json'), JSON.stringify({ 'knowledgeConsistency.probe.count': 512 }));
+  writeFileSync(
+    join(ctx.workspaceDir, '.vscode/settings.json'),
+    JSON.stringify({ 'knowledgeConsistency.probe.count': 512 }),
+  );
   const quickInput = page.locator('.quick-input-widget');
   // Each picker has its own title: wait for it, so keys never land in the picker before.
   const pick = async (title, text) => {
@@ -19,12 +22,17 @@ export default async function progress(ctx) {
   };
 
   // The extension's contributions are loaded once its Activity Bar icon shows.
-  await page.locator('.activitybar .action-item a[aria-label^="Knowledge Consistency"]').waitFor({ state: 'visible', timeout: 60_000 });
+  await page
+    .locator('.activitybar .action-item a[aria-label^="Knowledge Consistency"]')
+    .waitFor({ state: 'visible', timeout: 60_000 });
   // (Not ctx.runCommand: it waits for the palette to close, and this command opens its own pickers at once.)
   await page.keyboard.press('F1');
   await quickInput.waitFor({ state: 'visible' });
   await page.keyboard.type('Knowledge Consistency: Compare Knowledge Consistency');
-  await quickInput.locator('.monaco-list-row', { hasText: 'Knowledge Consistency: Compare Knowledge Consistency' }).first().waitFor({ state: 'visible' });
+  await quickInput
+    .locator('.monaco-list-row', { hasText: 'Knowledge Consistency: Compare Knowledge Consistency' })
+    .first()
+    .waitFor({ state: 'visible' });
   await page.keyboard.press('Enter');
   await pick('model A', 'mnist-cnn-seed1');
   await pick('model B', 'mnist-cnn-seed2');
@@ -34,14 +42,22 @@ export default async function progress(ctx) {
 
   // The sidebar shows the running analysis next to the notification.
   await page.locator('.activitybar .action-item a[aria-label^="Knowledge Consistency"]').click();
-  await page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*Analyses/ }) }).locator('.monaco-list-row', { hasText: 'running' }).first().waitFor({ state: 'visible' });
+  await page
+    .locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*Analyses/ }) })
+    .locator('.monaco-list-row', { hasText: 'running' })
+    .first()
+    .waitFor({ state: 'visible' });
   // VS Code with the smoke-test driver on (code-server 4.139.1 in the harness) never shows toasts: the progress
   // notification is read in the notification center, on every version alike.
   await ctx.runCommand('Notifications: Show Notifications');
-  const item = page.locator('.notifications-center .notification-list-item', { hasText: 'mnist-cnn-seed1 ↔ mnist-cnn-seed2' }).first();
+  const item = page
+    .locator('.notifications-center .notification-list-item', { hasText: 'mnist-cnn-seed1 ↔ mnist-cnn-seed2' })
+    .first();
   await item.waitFor({ state: 'visible', timeout: 60_000 });
   // Real progress: the disentangler's epochs on a layer pair, with its loss.
-  await item.locator('.notification-list-item-message', { hasText: /pair \d+\/\d+ .* epoch [1-9]\d*\/\d+ · loss/ }).waitFor({ state: 'visible', timeout: 120_000 });
+  await item
+    .locator('.notification-list-item-message', { hasText: /pair \d+\/\d+ .* epoch [1-9]\d*\/\d+ · loss/ })
+    .waitFor({ state: 'visible', timeout: 120_000 });
   await page.mouse.move(700, 300);
   await ctx.screenshot('progress');
   await item.hover();

@@ -18,7 +18,7 @@ export default async function sidebar(ctx) {
   await layerRows.first().waitFor({ state: 'visible', timeout: 60_000 });
   assert.ok((await layerRows.count()) >= 3, `only ${await layerRows.count()} layer rows under mnist-cnn-seed1`);
   await rows.filter({ hasText: 'probe point' }).first().waitFor({ state: 'visible' });
-  assert.equal(await models.locator('.codicon-target').count() > 0, true, 'no probe-point icon');
+  assert.equal((await models.locator('.codicon-target').count()) > 0, true, 'no probe-point icon');
   await page.mouse.move(700, 450);
   await ctx.screenshot('sidebar');
 
@@ -31,9 +31,15 @@ export default async function sidebar(ctx) {
   }
   await ctx.screenshot('sidebar-item-menu');
   await menu.locator('.action-item', { hasText: 'Set as Reference Model' }).first().click();
-  await rows.filter({ hasText: /mnist-cnn-seed2\s*ONNX · reference/ }).first().waitFor({ state: 'visible' });
+  await rows
+    .filter({ hasText: /mnist-cnn-seed2\s*ONNX · reference/ })
+    .first()
+    .waitFor({ state: 'visible' });
   await seed1.click({ button: 'right' });
-  await menu.locator('.action-item', { hasText: 'Compare with Reference Model…' }).first().waitFor({ state: 'visible' });
+  await menu
+    .locator('.action-item', { hasText: 'Compare with Reference Model…' })
+    .first()
+    .waitFor({ state: 'visible' });
   await page.keyboard.press('Escape');
 
   const referenceItem = page.locator('.statusbar-item.right', { hasText: 'ref: mnist-cnn-seed2' });

@@ -33,13 +33,16 @@ function writer(args: string[], shell?: string): ChildProcessWithoutNullStreams 
     : spawn(argv[0], argv.slice(1), { cwd: ROOT });
 }
 
-function exited(child: ChildProcessWithoutNullStreams): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+function exited(
+  child: ChildProcessWithoutNullStreams,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stderr })));
 }
 
-const ready = (child: ChildProcessWithoutNullStreams) => new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+const ready = (child: ChildProcessWithoutNullStreams) =>
+  new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
 
 test('a writer killed (SIGKILL) in the middle of a big report leaves the previous report whole', async () => {
   const { dir, target } = await folderWithReport();
@@ -67,15 +70,19 @@ test('a writer killed (SIGKILL) in the middle of a big report leaves the previou
   assert.ok(now === PREVIOUS || JSON.parse(now).label === 'new', `the report is ${now.length} bytes of neither`);
 });
 
-test('a write that fails midway (file size limit: EFBIG) keeps the previous report and leaves no temporary file', { skip: process.platform === 'win32' && 'needs ulimit' }, async () => {
-  const { dir, target } = await folderWithReport();
-  // 4096 blocks: 2 or 4 MiB depending on the shell's block size; the report is 16 MiB.
-  const run = await exited(writer([target, '16', 'new'], 'ulimit -f 4096'));
-  assert.equal(run.code, 1, run.stderr);
-  assert.match(run.stderr, /^cannot write .*r\.json \(EFBIG\): choose another path\n$/);
-  assert.equal(await readFile(target, 'utf8'), PREVIOUS);
-  assert.deepEqual(await readdir(dir), ['r.json']);
-});
+test(
+  'a write that fails midway (file size limit: EFBIG) keeps the previous report and leaves no temporary file',
+  { skip: process.platform === 'win32' && 'needs ulimit' },
+  async () => {
+    const { dir, target } = await folderWithReport();
+    // 4096 blocks: 2 or 4 MiB depending on the shell's block size; the report is 16 MiB.
+    const run = await exited(writer([target, '16', 'new'], 'ulimit -f 4096'));
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /^cannot write .*r\.json \(EFBIG\): choose another path\n$/);
+    assert.equal(await readFile(target, 'utf8'), PREVIOUS);
+    assert.deepEqual(await readdir(dir), ['r.json']);
+  },
+);
 
 test('two writers racing for one --json leave one whole report and no temporary file', async () => {
   const { dir, target } = await folderWithReport();
@@ -89,16 +96,17 @@ test('two writers racing for one --json leave one whole report and no temporary 
   assert.doesNotThrow(() => JSON.parse(text), 'the report is valid JSON');
   const report = JSON.parse(text) as { label: string; padding: string };
   assert.ok(['one', 'two'].includes(report.label), report.label);
-  assert.ok(report.padding === report.label[0].repeat(32 * 2 ** 20), 'the report is one writer\'s, not a mix');
+  assert.ok(report.padding === report.label[0].repeat(32 * 2 ** 20), "the report is one writer's, not a mix");
   assert.deepEqual(await readdir(dir), ['r.json']);
 });
 
 test('writers racing in one process (their chunks interleave) leave one whole report and no temporary file', async () => {
   const { dir, target } = await folderWithReport();
-  const report = (label: string) => ({ schemaVersion: 1, label, padding: label[0].repeat(8 * 2 ** 20) }) as unknown as Report;
+  const report = (label: string) =>
+    ({ schemaVersion: 1, label, padding: label[0].repeat(8 * 2 ** 20) }) as unknown as Report;
   await Promise.all(['one', 'two', 'six'].map((label) => writeReports(report(label), { json: target })));
   const written = JSON.parse(await readFile(target, 'utf8')) as { label: string; padding: string };
-  assert.ok(written.padding === written.label[0].repeat(8 * 2 ** 20), 'the report is one writer\'s, not a mix');
+  assert.ok(written.padding === written.label[0].repeat(8 * 2 ** 20), "the report is one writer's, not a mix");
   assert.deepEqual(await readdir(dir), ['r.json']);
 });
 

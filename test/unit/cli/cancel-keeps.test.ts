@@ -13,8 +13,26 @@ test('Ctrl-C during kc compare keeps what finished: the table and the report of 
   const dir = await mkdtemp(path.join(tmpdir(), 'kc-cancel-'));
   try {
     const json = path.join(dir, 'r.json');
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'main.ts'), 'compare', SEED1, SEED2,
-      '--count', '200', '--preset', 'thorough', '--epochs', '400', '--json', json], { cwd: ROOT });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        path.join(ROOT, 'src', 'cli', 'main.ts'),
+        'compare',
+        SEED1,
+        SEED2,
+        '--count',
+        '200',
+        '--preset',
+        'thorough',
+        '--epochs',
+        '400',
+        '--json',
+        json,
+      ],
+      { cwd: ROOT },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -26,7 +44,11 @@ test('Ctrl-C during kc compare keeps what finished: the table and the report of 
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     assert.equal(code, 130, stderr);
     assert.match(stdout, /pool1 ↔ pool1\s+A->B\s+0\.\d{3}/);
-    const report = JSON.parse(await readFile(json, 'utf8')) as { pairs: unknown[]; matrix?: unknown; warnings: string[] };
+    const report = JSON.parse(await readFile(json, 'utf8')) as {
+      pairs: unknown[];
+      matrix?: unknown;
+      warnings: string[];
+    };
     assert.equal(report.pairs.length, 1);
     assert.ok(report.matrix, 'the similarity matrix was dropped');
     assert.match(report.warnings.join('\n'), /cancelled: a partial result, 1 of 6 layer pair fits finished/);

@@ -14,7 +14,11 @@ import type { Report } from '../../../src/protocol/report';
 
 const root = path.resolve(__dirname, '../../..');
 const made: string[] = [];
-const mkdtemp = async (prefix: string) => { const dir = await mkdtempFs(prefix); made.push(dir); return dir; };
+const mkdtemp = async (prefix: string) => {
+  const dir = await mkdtempFs(prefix);
+  made.push(dir);
+  return dir;
+};
 after(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
 const isKcError = (pattern: RegExp) => (e: unknown) => e instanceof KcError && pattern.test(e.message);
 
@@ -23,7 +27,10 @@ test('checkReportTargets: a folder, a path under a file and a missing parent fol
   const file = path.join(dir, 'plain.txt');
   await writeFile(file, 'x');
   await assert.rejects(checkReportTargets({ json: dir }), isKcError(/it is a folder/));
-  await assert.rejects(checkReportTargets({ html: path.join(file, 'r.html') }), isKcError(/plain\.txt is a file, not a folder/));
+  await assert.rejects(
+    checkReportTargets({ html: path.join(file, 'r.html') }),
+    isKcError(/plain\.txt is a file, not a folder/),
+  );
   await checkReportTargets({ json: path.join(dir, 'new', 'deeper', 'r.json'), md: file });
 });
 
@@ -32,18 +39,33 @@ test('writeReports: a write that fails is a KcError naming the file', async () =
   const file = path.join(dir, 'plain.txt');
   await writeFile(file, 'x');
   const report = { schemaVersion: 1, pairs: [], warnings: [] } as unknown as Report;
-  await assert.rejects(writeReports(report, { json: path.join(file, 'r.json') }), isKcError(/cannot write .*plain\.txt.*r\.json/));
-  assert.deepEqual(await writeReports(report, { json: path.join(dir, 'out', 'r.json') }), [path.join(dir, 'out', 'r.json')]);
+  await assert.rejects(
+    writeReports(report, { json: path.join(file, 'r.json') }),
+    isKcError(/cannot write .*plain\.txt.*r\.json/),
+  );
+  assert.deepEqual(await writeReports(report, { json: path.join(dir, 'out', 'r.json') }), [
+    path.join(dir, 'out', 'r.json'),
+  ]);
   assert.equal(JSON.parse(await readFile(path.join(dir, 'out', 'r.json'), 'utf8')).schemaVersion, 1);
 });
 
 test('kc disentangle --json under a file: one line, exit 1, nothing run', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'kc-targets-'));
   const a = path.join(dir, 'a.npy');
-  await writeNpy(a, [40, 3], Float32Array.from({ length: 120 }, (_, i) => Math.sin(i)));
+  await writeNpy(
+    a,
+    [40, 3],
+    Float32Array.from({ length: 120 }, (_, i) => Math.sin(i)),
+  );
   const out = path.join(a, 'report.json');
-  const r = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'disentangle', a, a, '--json', out], { cwd: root })
-    .then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
+  const r = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'disentangle', a, a, '--json', out],
+    { cwd: root },
+  ).then(
+    () => ({ code: 0, stderr: '' }),
+    (e: { code: number; stderr: string }) => e,
+  );
   assert.equal(r.code, 1);
   assert.equal(r.stderr.trim(), `kc: cannot write the report to ${out}: ${a} is a file, not a folder`);
 });

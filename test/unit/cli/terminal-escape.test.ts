@@ -19,9 +19,14 @@ after(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))
 
 function kc(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args],
+      { cwd: ROOT },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -38,10 +43,15 @@ test('kc layers: hostile layer and file names print with U+FFFD in place of each
   assert.equal(run.code, 0, run.stderr);
   assert.doesNotMatch(run.stdout, CONTROLS);
   assert.ok(run.stdout.startsWith('net\ufffd[2J\ufffd[H (onnx'), run.stdout);
-  assert.match(run.stdout, /^\ufffd\]8;;http:\/\/evil\.invalid\ufffdconv1\ufffd\]8;;\ufffd\ufffd\[2J\ufffd\[H\ufffd\ufffd31mred\ufffd\s+identity/m);
+  assert.match(
+    run.stdout,
+    /^\ufffd\]8;;http:\/\/evil\.invalid\ufffdconv1\ufffd\]8;;\ufffd\ufffd\[2J\ufffd\[H\ufffd\ufffd31mred\ufffd\s+identity/m,
+  );
   // --json keeps the exact name (JSON escapes it).
   const json = await kc('layers', file, '--json');
-  assert.ok((JSON.parse(json.stdout) as { layers: Array<{ name: string }> }).layers.some((l) => l.name.startsWith(LINK)));
+  assert.ok(
+    (JSON.parse(json.stdout) as { layers: Array<{ name: string }> }).layers.some((l) => l.name.startsWith(LINK)),
+  );
 });
 
 test('kc: an error message quoting a hostile path is one line of text', async () => {

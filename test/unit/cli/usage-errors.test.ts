@@ -8,8 +8,12 @@ import { promisify } from 'node:util';
 const root = path.resolve(__dirname, '../../..');
 
 async function kc(args: string[]): Promise<{ code: number; stderr: string }> {
-  return promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), ...args], { cwd: root })
-    .then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
+  return promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), ...args], {
+    cwd: root,
+  }).then(
+    () => ({ code: 0, stderr: '' }),
+    (e: { code: number; stderr: string }) => e,
+  );
 }
 
 test('missing argument, bad choice and unknown option: one kc: line, exit 1', async () => {
@@ -18,7 +22,10 @@ test('missing argument, bad choice and unknown option: one kc: line, exit 1', as
   assert.equal(missing.stderr.trim(), "kc: missing required argument 'B.npy'");
   const choice = await kc(['compare', 'a.onnx', 'b.onnx', '--kernel', '5']);
   assert.equal(choice.code, 1);
-  assert.match(choice.stderr.trim(), /^kc: option '--kernel <k>' argument '5' is invalid\. Allowed choices are 1, 3\.$/);
+  assert.match(
+    choice.stderr.trim(),
+    /^kc: option '--kernel <k>' argument '5' is invalid\. Allowed choices are 1, 3\.$/,
+  );
   const unknown = await kc(['layers', 'm.onnx', '--jsn']);
   assert.equal(unknown.code, 1);
   assert.equal(unknown.stderr.trim(), "kc: unknown option '--jsn' (Did you mean --json?)");

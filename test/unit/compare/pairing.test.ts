@@ -8,10 +8,19 @@ import type { LayerInfo } from '../../../src/protocol/report';
 
 /** A depth-ordered layer list; names in `probes` are probe points. */
 function model(names: string[], probes: string[]): LayerInfo[] {
-  return names.map((name, depth) => ({ name, kind: 'conv', shape: [-1, 8, 8, 4], depth, probePoint: probes.includes(name) }));
+  return names.map((name, depth) => ({
+    name,
+    kind: 'conv',
+    shape: [-1, 8, 8, 4],
+    depth,
+    probePoint: probes.includes(name),
+  }));
 }
 
-const cnn = model(['input', 'conv1', 'relu1', 'pool1', 'conv2', 'relu2', 'flatten', 'fc1', 'relu3', 'fc2'], ['relu1', 'relu2', 'relu3']);
+const cnn = model(
+  ['input', 'conv1', 'relu1', 'pool1', 'conv2', 'relu2', 'flatten', 'fc1', 'relu3', 'fc2'],
+  ['relu1', 'relu2', 'relu3'],
+);
 
 test('models that share names pair same-named probe points', () => {
   const p = pairLayers(cnn, cnn);
@@ -40,7 +49,10 @@ test('models without shared names pair probe points by relative depth, monotone 
   ]);
   // The other direction gives the same pairs with the roles swapped.
   const q = pairLayers(deep, cnn);
-  assert.deepEqual(q.pairs, p.pairs.map((x) => ({ layerA: x.layerB, layerB: x.layerA })));
+  assert.deepEqual(
+    q.pairs,
+    p.pairs.map((x) => ({ layerA: x.layerB, layerB: x.layerA })),
+  );
   assert.equal(q.layersA.length, 6);
   assert.equal(q.layersB.length, 3);
 });
@@ -48,15 +60,29 @@ test('models without shared names pair probe points by relative depth, monotone 
 test('depth pairing keeps pairs distinct even when nearest neighbours collide', () => {
   const a = model(['a0', 'a1', 'a2', 'a3'], ['a1', 'a2', 'a3']);
   const b = model(['b0', 'b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8', 'b9'], ['b8', 'b9', 'b2']);
-  const pairs = pairByDepth(a.filter((l) => l.probePoint), a, b.filter((l) => l.probePoint).sort((x, y) => x.depth - y.depth), b);
-  assert.deepEqual(pairs.map((x) => x.layerB), ['b2', 'b8', 'b9']);
+  const pairs = pairByDepth(
+    a.filter((l) => l.probePoint),
+    a,
+    b.filter((l) => l.probePoint).sort((x, y) => x.depth - y.depth),
+    b,
+  );
+  assert.deepEqual(
+    pairs.map((x) => x.layerB),
+    ['b2', 'b8', 'b9'],
+  );
 });
 
 test('explicit lists pair in order and must have equal length', () => {
   const p = pairLayers(cnn, cnn, ['conv1', 'fc1'], ['relu2', 'fc2']);
   assert.equal(p.rule, 'explicit');
-  assert.deepEqual(p.pairs, [{ layerA: 'conv1', layerB: 'relu2' }, { layerA: 'fc1', layerB: 'fc2' }]);
-  assert.throws(() => pairLayers(cnn, cnn, ['conv1'], ['relu2', 'fc2']), (e: unknown) => e instanceof KcError && /equal length/.test(e.message));
+  assert.deepEqual(p.pairs, [
+    { layerA: 'conv1', layerB: 'relu2' },
+    { layerA: 'fc1', layerB: 'fc2' },
+  ]);
+  assert.throws(
+    () => pairLayers(cnn, cnn, ['conv1'], ['relu2', 'fc2']),
+    (e: unknown) => e instanceof KcError && /equal length/.test(e.message),
+  );
 });
 
 test('one explicit list takes partners by name, else by depth', () => {
@@ -68,12 +94,21 @@ test('one explicit list takes partners by name, else by depth', () => {
 });
 
 test('an unknown layer name is a clear error naming it', () => {
-  assert.throws(() => pairLayers(cnn, cnn, ['conv9']), (e: unknown) => e instanceof KcError && /no layer named "conv9"/.test(e.message) && /relu1/.test(e.message));
+  assert.throws(
+    () => pairLayers(cnn, cnn, ['conv9']),
+    (e: unknown) => e instanceof KcError && /no layer named "conv9"/.test(e.message) && /relu1/.test(e.message),
+  );
 });
 
 test('probe points without a same-named partner pair by relative depth, never across a same-named pair', () => {
-  const a = model(['input', 'conv1', 'relu1', 'pool1', 'conv2', 'relu2', 'pool2', 'flatten', 'fc1', 'relu3', 'fc2'], ['pool1', 'pool2', 'relu3']);
-  const b = model(['conv1', 'relu1', 'pool1', 'conv2', 'relu2', 'conv3', 'relu3', 'pool2', 'flatten', 'fc1', 'relu4', 'fc2'], ['pool1', 'relu2', 'pool2', 'relu4']);
+  const a = model(
+    ['input', 'conv1', 'relu1', 'pool1', 'conv2', 'relu2', 'pool2', 'flatten', 'fc1', 'relu3', 'fc2'],
+    ['pool1', 'pool2', 'relu3'],
+  );
+  const b = model(
+    ['conv1', 'relu1', 'pool1', 'conv2', 'relu2', 'conv3', 'relu3', 'pool2', 'flatten', 'fc1', 'relu4', 'fc2'],
+    ['pool1', 'relu2', 'pool2', 'relu4'],
+  );
   const p = pairLayers(a, b);
   assert.equal(p.rule, 'same-name');
   assert.deepEqual(p.pairs, [
@@ -86,14 +121,24 @@ test('probe points without a same-named partner pair by relative depth, never ac
   const c = model(['p1', 'x', 'p2', 'z'], ['p1', 'x', 'p2']);
   const d = model(['p1', 'p2', 'y'], ['p1', 'p2', 'y']);
   const q = pairLayers(c, d);
-  assert.deepEqual(q.pairs, [{ layerA: 'p1', layerB: 'p1' }, { layerA: 'p2', layerB: 'p2' }]);
+  assert.deepEqual(q.pairs, [
+    { layerA: 'p1', layerB: 'p1' },
+    { layerA: 'p2', layerB: 'p2' },
+  ]);
   assert.equal(q.byDepth, undefined);
 });
 
 test('the bundled wide variant keeps its deepest probe point: seed1 relu3 ↔ wide relu4', async () => {
-  const [seed1, wide] = await Promise.all(['mnist-cnn-seed1', 'mnist-cnn-wide'].map((n) => listLayers(path.join(__dirname, '../../../samples', n, 'model.onnx'))));
+  const [seed1, wide] = await Promise.all(
+    ['mnist-cnn-seed1', 'mnist-cnn-wide'].map((n) =>
+      listLayers(path.join(__dirname, '../../../samples', n, 'model.onnx')),
+    ),
+  );
   const p = pairLayers(seed1.layers, wide.layers);
-  assert.deepEqual(p.pairs.map((x) => `${x.layerA}↔${x.layerB}`), ['pool1↔pool1', 'pool2↔pool2', 'relu3↔relu4']);
+  assert.deepEqual(
+    p.pairs.map((x) => `${x.layerA}↔${x.layerB}`),
+    ['pool1↔pool1', 'pool2↔pool2', 'relu3↔relu4'],
+  );
 });
 
 test('pairing ends on hostile names: empty, slashes only, prefixes of each other, a megabyte long', () => {
@@ -103,7 +148,10 @@ test('pairing ends on hostile names: empty, slashes only, prefixes of each other
   const started = Date.now();
   const same = pairLayers(a, a);
   assert.equal(same.rule, 'same-name');
-  assert.deepEqual(same.pairs.map((p) => p.layerA), hostile);
+  assert.deepEqual(
+    same.pairs.map((p) => p.layerA),
+    hostile,
+  );
   const mixed = pairLayers(a, b);
   assert.ok(mixed.pairs.every((p) => p.layerA === p.layerB || mixed.byDepth?.includes(p)));
   assert.ok(Date.now() - started < 2000, `pairing took ${Date.now() - started} ms`);

@@ -9,7 +9,7 @@ async function rawSamples(probe: ProbeSource): Promise<RawImage[]> {
   return out;
 }
 
-test('the image of probe sample i is probe sample i, at the model\'s input size, in [0, 1]', async () => {
+test("the image of probe sample i is probe sample i, at the model's input size, in [0, 1]", async () => {
   const probe = await openProbe({ source: 'mnist', count: 40 }, { height: 28, width: 28, channels: 1 });
   const raw = await rawSamples(probe);
   const images = await new ProbeImages(probe, { height: 28, width: 28, channels: 1 }).get([17, 3, 39]);
@@ -17,7 +17,9 @@ test('the image of probe sample i is probe sample i, at the model\'s input size,
   for (const [i, image] of images) {
     assert.deepEqual([image.height, image.width, image.channels], [28, 28, 1]);
     assert.equal(image.values.length, 28 * 28);
-    image.values.forEach((v, p) => assert.ok(Math.abs(v - raw[i].data[p]) <= 5e-4, `sample ${i} pixel ${p}: ${v} vs ${raw[i].data[p]}`));
+    image.values.forEach((v, p) =>
+      assert.ok(Math.abs(v - raw[i].data[p]) <= 5e-4, `sample ${i} pixel ${p}: ${v} vs ${raw[i].data[p]}`),
+    );
   }
   // Distinct samples really differ (the index is not ignored).
   assert.notDeepEqual(images.get(17)!.values, images.get(3)!.values);

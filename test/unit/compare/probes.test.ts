@@ -22,7 +22,10 @@ test('MNIST probe streams the real test digits in batches', async () => {
   assert.equal(probe.count, 100);
   assert.equal(probe.warning, undefined);
   const batches = await collect(fitProbe(probe, { height: 28, width: 28, channels: 1 }, undefined, 32).batches());
-  assert.deepEqual(batches.map((b) => b.shape[0]), [32, 32, 32, 4]);
+  assert.deepEqual(
+    batches.map((b) => b.shape[0]),
+    [32, 32, 32, 4],
+  );
   assert.deepEqual(batches[0].shape, [32, 28, 28, 1]);
   const first = batches[0].data.subarray(0, 784);
   // MNIST test #0 is a 7: dark background corners, a bright stroke, ~10-20 % of pixels inked.
@@ -41,14 +44,18 @@ test('MNIST probe is resized, converted to RGB and normalised per model', async 
   const fitted = fitProbe(probe, { height: 56, width: 56, channels: 3 }, { mean: [0.5], std: [0.25] });
   assert.match(fitted.preprocessing, /RGB 56×56/);
   assert.match(fitted.preprocessing, /mean 0\.5/);
-  assert.throws(() => fitProbe(probe, { height: 28, width: 28, channels: 1 }, { mean: [0.1, 0.2, 0.3] }), isProbeError(/mean has 3 values and the model has 1 input channels/));
+  assert.throws(
+    () => fitProbe(probe, { height: 28, width: 28, channels: 1 }, { mean: [0.1, 0.2, 0.3] }),
+    isProbeError(/mean has 3 values and the model has 1 input channels/),
+  );
   const big = (await collect(fitted.batches()))[0];
   assert.deepEqual(big.shape, [3, 56, 56, 3]);
   // Doubling with half-pixel bilinear: output pixel (2y+1, 2x+1) lies 1/4 of the way from source (y,x) to (y+1,x+1).
   const y = 10;
   const x = 12;
   const src = (yy: number, xx: number) => native.data[yy * 28 + xx];
-  const expected = 0.75 * 0.75 * src(y, x) + 0.75 * 0.25 * (src(y + 1, x) + src(y, x + 1)) + 0.25 * 0.25 * src(y + 1, x + 1);
+  const expected =
+    0.75 * 0.75 * src(y, x) + 0.75 * 0.25 * (src(y + 1, x) + src(y, x + 1)) + 0.25 * 0.25 * src(y + 1, x + 1);
   for (let k = 0; k < 3; k++) {
     const v = big.data[((2 * y + 1) * 56 + (2 * x + 1)) * 3 + k];
     assert.ok(Math.abs(v - (expected - 0.5) / 0.25) < 1e-5, `channel ${k}: ${v}`);
@@ -58,7 +65,10 @@ test('MNIST probe is resized, converted to RGB and normalised per model', async 
 test('image folder: PNG and JPEG decoded, resized, channels converted; a non-image file is skipped by name', async () => {
   const probe = await openProbe({ source: FIXTURES, count: 10 }, { height: 2, width: 2, channels: 3 });
   assert.equal(probe.count, 2);
-  assert.ok(probe.warnings.some((w) => w.includes('notes.txt') && /not PNG or JPEG/.test(w)), probe.warnings.join('; '));
+  assert.ok(
+    probe.warnings.some((w) => w.includes('notes.txt') && /not PNG or JPEG/.test(w)),
+    probe.warnings.join('; '),
+  );
   assert.ok(probe.warnings.some((w) => /using all of them instead of 10/.test(w)));
   const [batch] = await collect(fitProbe(probe, { height: 2, width: 2, channels: 3 }, undefined).batches());
   assert.deepEqual(batch.shape, [2, 2, 2, 3]);
@@ -75,22 +85,40 @@ test('image folder: PNG and JPEG decoded, resized, channels converted; a non-ima
 test('image folder problems are clear one-line errors naming the path', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'kc-probe-'));
   try {
-    await assert.rejects(openProbe({ source: path.join(dir, 'missing'), count: 4 }, { height: 2, width: 2, channels: 1 }), isProbeError(/missing does not exist/));
+    await assert.rejects(
+      openProbe({ source: path.join(dir, 'missing'), count: 4 }, { height: 2, width: 2, channels: 1 }),
+      isProbeError(/missing does not exist/),
+    );
     const empty = path.join(dir, 'empty');
     await mkdir(empty);
-    await assert.rejects(openProbe({ source: empty, count: 4 }, { height: 2, width: 2, channels: 1 }), isProbeError(/empty is empty/));
+    await assert.rejects(
+      openProbe({ source: empty, count: 4 }, { height: 2, width: 2, channels: 1 }),
+      isProbeError(/empty is empty/),
+    );
     const textOnly = path.join(dir, 'text');
     await mkdir(textOnly);
     await writeFile(path.join(textOnly, 'readme.md'), '# hi');
-    await assert.rejects(openProbe({ source: textOnly, count: 4 }, { height: 2, width: 2, channels: 1 }), isProbeError(/no PNG or JPEG images.*readme\.md/));
+    await assert.rejects(
+      openProbe({ source: textOnly, count: 4 }, { height: 2, width: 2, channels: 1 }),
+      isProbeError(/no PNG or JPEG images.*readme\.md/),
+    );
     // A file that claims to be a PNG but is corrupt fails the stream with its name.
     const corrupt = path.join(dir, 'corrupt');
     await mkdir(corrupt);
     await copyFile(path.join(FIXTURES, 'a-red-blue.png'), path.join(corrupt, 'a.png'));
-    await writeFile(path.join(corrupt, 'b.png'), Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('garbage')]));
+    await writeFile(
+      path.join(corrupt, 'b.png'),
+      Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('garbage')]),
+    );
     const probe = await openProbe({ source: corrupt, count: 4 }, { height: 2, width: 2, channels: 1 });
-    await assert.rejects(collect(fitProbe(probe, { height: 2, width: 2, channels: 1 }, undefined).batches()), isProbeError(/b\.png could not be decoded as PNG/));
-    await assert.rejects(openProbe({ source: path.join(corrupt, 'a.png'), count: 4 }, { height: 2, width: 2, channels: 1 }), isProbeError(/not an \.npy/));
+    await assert.rejects(
+      collect(fitProbe(probe, { height: 2, width: 2, channels: 1 }, undefined).batches()),
+      isProbeError(/b\.png could not be decoded as PNG/),
+    );
+    await assert.rejects(
+      openProbe({ source: path.join(corrupt, 'a.png'), count: 4 }, { height: 2, width: 2, channels: 1 }),
+      isProbeError(/not an \.npy/),
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -24,13 +24,16 @@ test('phases fill the bar in order, never backwards, and the last epoch of the l
   const fractions = seen.map((p) => p.overallFraction);
   for (let i = 1; i < fractions.length; i++) assert.ok(fractions[i] >= fractions[i - 1], `${i}: ${fractions}`);
   assert.equal(fractions.at(-1), 1);
-  assert.deepEqual(seen.map((p) => p.phase), ['load', 'extract', 'extract', 'similarity', 'load', 'disentangle', 'disentangle']);
+  assert.deepEqual(
+    seen.map((p) => p.phase),
+    ['load', 'extract', 'extract', 'similarity', 'load', 'disentangle', 'disentangle'],
+  );
   assert.equal(seen[1].model, 'A');
   // The pair travels as data: a layer name containing " → " is no problem for anyone.
   assert.deepEqual(seen.at(-1)!.pair, { ...pair, index: 2 });
 });
 
-test('time left: none at first, then from the disentangle phase\'s own rate', () => {
+test("time left: none at first, then from the disentangle phase's own rate", () => {
   const { tracker, seen, tick } = tracked({ disentangleOnly: true });
   const pair = { count: 4, layerA: 'x', layerB: 'y', direction: 'B->A' as const };
   tracker.pair({ ...pair, index: 1 })({ done: 0, total: 10 });
@@ -45,9 +48,22 @@ test('time left: none at first, then from the disentangle phase\'s own rate', ()
 
 test('one label for every renderer', () => {
   const base = { done: 3, total: 12, overallFraction: 0.5 };
-  assert.equal(progressLabel({ ...base, phase: 'disentangle', pair: { index: 2, count: 6, layerA: 'a', layerB: 'b', direction: 'A->B' }, detail: 'loss 0.1', etaSeconds: 125 }),
-    'pair 2/6 a → b A->B · epoch 3/12 · loss 0.1 · about 2 min 05 s left');
+  assert.equal(
+    progressLabel({
+      ...base,
+      phase: 'disentangle',
+      pair: { index: 2, count: 6, layerA: 'a', layerB: 'b', direction: 'A->B' },
+      detail: 'loss 0.1',
+      etaSeconds: 125,
+    }),
+    'pair 2/6 a → b A->B · epoch 3/12 · loss 0.1 · about 2 min 05 s left',
+  );
   assert.equal(progressLabel({ ...base, phase: 'extract', model: 'B' }), 'extracting features of B · samples 3/12');
   assert.equal(progressLabel({ ...base, phase: 'similarity' }, { counts: false }), 'similarity matrix');
-  assert.deepEqual([5, 59.6, 61, 3600 * 2 + 60 * 3].map(formatDuration), ['5 s', '1 min 00 s', '1 min 01 s', '2 h 03 min']);
+  assert.deepEqual([5, 59.6, 61, 3600 * 2 + 60 * 3].map(formatDuration), [
+    '5 s',
+    '1 min 00 s',
+    '1 min 01 s',
+    '2 h 03 min',
+  ]);
 });

@@ -17,14 +17,22 @@ async function selfCompare(model: string, layers: number): Promise<Array<[string
   const probes = all.filter((l) => l.probePoint && l.kind !== 'dense').map((l) => l.name);
   const chosen = [probes[Math.floor(probes.length / 2)], probes[probes.length - 1]].slice(0, layers);
   const report = await runCompare({
-    modelA: model, modelB: model, probe: { source: 'mnist', count: 96 }, layersA: chosen, layersB: chosen, direction: 'a2b',
+    modelA: model,
+    modelB: model,
+    probe: { source: 'mnist', count: 96 },
+    layersA: chosen,
+    layersB: chosen,
+    direction: 'a2b',
     settings: { kernel: 1, epochs: 4, normalize: 'dataset' },
   });
   return report.pairs.map((p) => [p.layerA, p.explained]);
 }
 
 test('published TF.js graph model (@vladmandic/human emotion) compared with itself: explained ≥ 0.98', async () => {
-  for (const [layer, explained] of await selfCompare(path.join(ROOT, 'node_modules/@vladmandic/human/models/emotion.json'), 2)) {
+  for (const [layer, explained] of await selfCompare(
+    path.join(ROOT, 'node_modules/@vladmandic/human/models/emotion.json'),
+    2,
+  )) {
     assert.ok(explained >= 0.98, `${layer}: ${explained}`);
   }
 });
@@ -38,7 +46,10 @@ test('published TF.js layers model (nsfwjs MobileNetV2) compared with itself: ex
     writeFileSync(path.join(dir, 'model.json'), JSON.stringify(require(path.join(nsfw, 'model.min.js'))));
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const shard = require(path.join(nsfw, 'group1-shard1of1.min.js')) as string | { default: string };
-    writeFileSync(path.join(dir, 'group1-shard1of1'), Buffer.from(typeof shard === 'string' ? shard : shard.default, 'base64'));
+    writeFileSync(
+      path.join(dir, 'group1-shard1of1'),
+      Buffer.from(typeof shard === 'string' ? shard : shard.default, 'base64'),
+    );
     for (const [layer, explained] of await selfCompare(path.join(dir, 'model.json'), 1)) {
       assert.ok(explained >= 0.98, `${layer}: ${explained}`);
     }

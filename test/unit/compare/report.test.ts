@@ -22,10 +22,20 @@ test('HTML report: self-contained, heatmap cells carry the matrix values, order 
   assert.doesNotMatch(html, /<script|<link|<img|<iframe|\bsrc=|url\((?!#)/i);
   // The similarity heatmap: 5 filled cells + 1 empty, values as planted, labelled as similarity.
   const simSvg = html.slice(html.indexOf('<svg class="heatmap" data-kind="similarity"'));
-  const cells = all(/<rect class="cell" data-row="([^"]+)" data-col="([^"]+)" data-value="([^"]+)"/g, simSvg.slice(0, simSvg.indexOf('</svg>')));
-  assert.deepEqual(cells.map((m) => [m[1], m[2], Number(m[3])]), [
-    ['relu1', 'relu1', 0.95], ['relu1', 'relu2', 0.41], ['relu2', 'relu1', 0.38], ['relu2', 'relu2', 0.88], ['relu3', 'relu1', 0.12],
-  ]);
+  const cells = all(
+    /<rect class="cell" data-row="([^"]+)" data-col="([^"]+)" data-value="([^"]+)"/g,
+    simSvg.slice(0, simSvg.indexOf('</svg>')),
+  );
+  assert.deepEqual(
+    cells.map((m) => [m[1], m[2], Number(m[3])]),
+    [
+      ['relu1', 'relu1', 0.95],
+      ['relu1', 'relu2', 0.41],
+      ['relu2', 'relu1', 0.38],
+      ['relu2', 'relu2', 0.88],
+      ['relu3', 'relu1', 0.12],
+    ],
+  );
   assert.equal(all(/<rect class="cell empty"/g, simSvg.slice(0, simSvg.indexOf('</svg>'))).length, 1);
   assert.match(html, /linear CKA \(similarity, not consistency\)/);
   // Consistency heatmaps for both directions, with the explained fractions of the pairs.
@@ -52,7 +62,14 @@ test('HTML report: self-contained, heatmap cells carry the matrix values, order 
   assert.equal(all(/<rect /g, position).length, 6);
   assert.match(position, /<title>\(1, 2\): 0\.600<\/title>/);
   const channel = html.match(/<svg class="channel-map"[^>]*>(.*?)<\/svg>/)![1];
-  assert.deepEqual(all(/<title>channel (\d): ([\d.]+)<\/title>/g, channel).map((m) => [m[1], m[2]]), [['0', '0.900'], ['1', '0.500'], ['2', '0.100']]);
+  assert.deepEqual(
+    all(/<title>channel (\d): ([\d.]+)<\/title>/g, channel).map((m) => [m[1], m[2]]),
+    [
+      ['0', '0.900'],
+      ['1', '0.500'],
+      ['2', '0.100'],
+    ],
+  );
   assert.equal(all(/class="position-map"/g, html).length, 1);
 });
 
@@ -67,7 +84,14 @@ test('Markdown report: pair table with the numbers, heatmap image beside it, mat
   const md = renderMarkdown(plantedReport(), { heatmapPng: 'kc report.heatmap.png' });
   const lines = md.split('\n');
   const pairRows = lines.filter((l) => l.startsWith('| relu'));
-  assert.ok(pairRows.some((l) => /^\| relu2 ↔ relu2 \| B-\\>A \| 0\.702 \| 0\.500 \| 0\.130 \| 0\.050 \| 0\.298 \| 0\.900 \| 0\.652 \| 17\\\* \|$/.test(l)), pairRows.join('\n'));
+  assert.ok(
+    pairRows.some((l) =>
+      /^\| relu2 ↔ relu2 \| B-\\>A \| 0\.702 \| 0\.500 \| 0\.130 \| 0\.050 \| 0\.298 \| 0\.900 \| 0\.652 \| 17\\\* \|$/.test(
+        l,
+      ),
+    ),
+    pairRows.join('\n'),
+  );
   assert.match(md, /!\[linear CKA heatmap, rows A, columns B\]\(kc%20report\.heatmap\.png\)/);
   assert.ok(lines.includes('| relu3 | 0.12 | – |'), 'matrix row relu3');
   assert.match(md, /> \*\*Warning:\*\* a planted warning \\<b\\>with markup\\<\/b\\>/);
@@ -111,7 +135,11 @@ test('terminal summary drops the common layer-name prefix and numbers long colum
   const report = plantedReport();
   const long = (n: string) => `StatefulPartitionedCall/model_1/${n}_activation/Relu`;
   report.pairs = report.pairs.map((p) => ({ ...p, layerA: long(p.layerA), layerB: long(p.layerB) }));
-  report.matrix = { ...report.matrix!, layersA: report.matrix!.layersA.map(long), layersB: report.matrix!.layersB.map(long) };
+  report.matrix = {
+    ...report.matrix!,
+    layersA: report.matrix!.layersA.map(long),
+    layersB: report.matrix!.layersB.map(long),
+  };
   const text = renderSummary(report);
   assert.match(text, /omit their common prefix "StatefulPartitionedCall\/model_1\/"/);
   assert.match(text, /^relu1_activation\/Relu ↔ relu1_activation\/Relu\s+A->B\s+0\.937/m);
@@ -127,7 +155,10 @@ test('terminal summary gives the mean explained fraction per direction', () => {
 
 test('terminal summary draws every measure of the matrix, CKA first', () => {
   const report = plantedReport();
-  report.matrix!.measures = { ridgeExplained: [0.5, 0.4, 0.3, 0.2, 0.1, 0], linearCKA: report.matrix!.measures.linearCKA };
+  report.matrix!.measures = {
+    ridgeExplained: [0.5, 0.4, 0.3, 0.2, 0.1, 0],
+    linearCKA: report.matrix!.measures.linearCKA,
+  };
   const text = renderSummary(report);
   const cka = text.indexOf('linear CKA (similarity, not consistency)');
   const ridge = text.indexOf('order-0 ridge explained, A → B (similarity, not consistency)');

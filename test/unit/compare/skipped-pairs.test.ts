@@ -17,7 +17,9 @@ const SEED1 = path.join(__dirname, '..', '..', '..', 'samples', 'mnist-cnn-seed1
 function withDeadLayer(dir: string): string {
   const proto = onnx.ModelProto.decode(readFileSync(SEED1));
   const graph = proto.graph!;
-  graph.initializer!.push(onnx.TensorProto.create({ name: 'zero', dataType: onnx.TensorProto.DataType.FLOAT, dims: [], floatData: [0] }));
+  graph.initializer!.push(
+    onnx.TensorProto.create({ name: 'zero', dataType: onnx.TensorProto.DataType.FLOAT, dims: [], floatData: [0] }),
+  );
   graph.node!.push(onnx.NodeProto.create({ opType: 'Mul', input: ['relu1', 'zero'], output: ['dead'], name: 'dead' }));
   const relu1 = graph.valueInfo!.find((v) => v.name === 'relu1')!;
   graph.valueInfo!.push(onnx.ValueInfoProto.create({ name: 'dead', type: relu1.type }));
@@ -32,16 +34,30 @@ test('a pair with a layer constant on the probes is skipped with its reason; the
     const model = withDeadLayer(dir);
     const layers = ['relu1', 'dead', 'pool2'];
     const report = await runCompare({
-      modelA: model, modelB: model, probe: { source: 'mnist', count: 60 }, layersA: layers, layersB: layers, direction: 'both',
+      modelA: model,
+      modelB: model,
+      probe: { source: 'mnist', count: 60 },
+      layersA: layers,
+      layersB: layers,
+      direction: 'both',
       settings: { epochs: 2, kernel: 1, seed: 1 },
     });
     const fitted = report.pairs.map((p) => `${p.layerA} ${p.direction}`);
     assert.deepEqual(fitted, ['relu1 A->B', 'relu1 B->A', 'pool2 A->B', 'pool2 B->A']);
     for (const p of report.pairs) assert.ok(p.explained > 0.9, `${p.layerA} ${p.direction}: ${p.explained}`);
-    assert.deepEqual(report.skipped?.map((s) => [s.layerA, s.layerB, s.direction]), [['dead', 'dead', 'A->B'], ['dead', 'dead', 'B->A']]);
+    assert.deepEqual(
+      report.skipped?.map((s) => [s.layerA, s.layerB, s.direction]),
+      [
+        ['dead', 'dead', 'A->B'],
+        ['dead', 'dead', 'B->A'],
+      ],
+    );
     for (const s of report.skipped!) {
       assert.match(s.reason, /layer [AB] "dead" is constant on the probe samples/);
-      assert.ok(report.warnings.some((w) => w.includes(`dead ↔ dead ${s.direction} skipped: ${s.reason}`)), `warnings: ${report.warnings}`);
+      assert.ok(
+        report.warnings.some((w) => w.includes(`dead ↔ dead ${s.direction} skipped: ${s.reason}`)),
+        `warnings: ${report.warnings}`,
+      );
     }
     const summary = renderSummary(report);
     assert.match(summary, /^skipped: dead ↔ dead A->B: layer B "dead" is constant/m);

@@ -18,10 +18,29 @@ function randomArray(n: number, next: () => number, scale = 1): Float32Array {
   return Float32Array.from({ length: n }, () => next() * scale);
 }
 
-const spec: DisentanglerSpec = { orders: 2, kernel: 3, channelsA: 6, channelsB: 4, height: 5, width: 5, alpha: 0.1, weightDecay: 1e-4, hiddenScale: 'sample' };
+const spec: DisentanglerSpec = {
+  orders: 2,
+  kernel: 3,
+  channelsA: 6,
+  channelsB: 4,
+  height: 5,
+  width: 5,
+  alpha: 0.1,
+  weightDecay: 1e-4,
+  hiddenScale: 'sample',
+};
 
 function initParams(s: DisentanglerSpec, next: () => number): DisentanglerParams {
-  return { weights: weightShapes(s).map((shape) => randomArray(shape.reduce((a, b) => a * b, 1), next, 0.3)), betas: new Float32Array(s.orders) };
+  return {
+    weights: weightShapes(s).map((shape) =>
+      randomArray(
+        shape.reduce((a, b) => a * b, 1),
+        next,
+        0.3,
+      ),
+    ),
+    betas: new Float32Array(s.orders),
+  };
 }
 
 /** A target the network can fit: y is a fixed random linear 3×3 conv of x plus a ReLU branch (computed by the model itself). */
@@ -106,7 +125,11 @@ describe('ORT training backend', () => {
     init.weights[0].fill(0); // h_0 ≡ 0: s(h_0) would be 0 without the epsilon
     const model = await createOrtModel(spec, init);
     const next = rng(6);
-    const { loss, grads } = await model.gradients({ n: 2, x: randomArray(2 * 6 * 25, next), y: randomArray(2 * 4 * 25, next) });
+    const { loss, grads } = await model.gradients({
+      n: 2,
+      x: randomArray(2 * 6 * 25, next),
+      y: randomArray(2 * 4 * 25, next),
+    });
     await model.dispose();
     assert.ok(Number.isFinite(loss));
     for (const g of grads) assert.ok(g.every(Number.isFinite));
@@ -114,8 +137,14 @@ describe('ORT training backend', () => {
 
   it('rejects wrong shapes with a KcError naming the tensor', async () => {
     const model = await createOrtModel(spec, initParams(spec, rng(1)));
-    await assert.rejects(model.trainStep({ n: 2, x: new Float32Array(10), y: new Float32Array(2 * 4 * 25) }, 1e-3), (e: unknown) => e instanceof KcError && /x has 10 values/.test(e.message));
-    await assert.rejects(model.loss({ n: 2, x: new Float32Array(2 * 6 * 25) }), (e: unknown) => e instanceof KcError && /target y/.test(e.message));
+    await assert.rejects(
+      model.trainStep({ n: 2, x: new Float32Array(10), y: new Float32Array(2 * 4 * 25) }, 1e-3),
+      (e: unknown) => e instanceof KcError && /x has 10 values/.test(e.message),
+    );
+    await assert.rejects(
+      model.loss({ n: 2, x: new Float32Array(2 * 6 * 25) }),
+      (e: unknown) => e instanceof KcError && /target y/.test(e.message),
+    );
     assert.throws(() => model.setParams({ weights: [new Float32Array(3)], betas: new Float32Array(2) }), KcError);
     await model.dispose();
     await assert.rejects(createOrtModel({ ...spec, kernel: 5 as 3 }, initParams(spec, rng(1))), KcError);

@@ -26,10 +26,19 @@ interface FixtureCase {
   components: number[][];
 }
 
-const fixture = JSON.parse(readFileSync(join(__dirname, '../../fixtures/compute/grad_fixture.json'), 'utf8')) as { cases: FixtureCase[] };
+const fixture = JSON.parse(readFileSync(join(__dirname, '../../fixtures/compute/grad_fixture.json'), 'utf8')) as {
+  cases: FixtureCase[];
+};
 
-async function gradientsOf(c: FixtureCase, weightGradient: WeightGradientStrategy): Promise<{ loss: number; grads: Float32Array[] }> {
-  const model = await createOrtModel(c.spec, { weights: c.weights.map((w) => Float32Array.from(w)), betas: Float32Array.from(c.betas) }, { weightGradient });
+async function gradientsOf(
+  c: FixtureCase,
+  weightGradient: WeightGradientStrategy,
+): Promise<{ loss: number; grads: Float32Array[] }> {
+  const model = await createOrtModel(
+    c.spec,
+    { weights: c.weights.map((w) => Float32Array.from(w)), betas: Float32Array.from(c.betas) },
+    { weightGradient },
+  );
   try {
     return await model.gradients({ n: c.n, x: Float32Array.from(c.x), y: Float32Array.from(c.y) });
   } finally {
@@ -47,7 +56,10 @@ describe('ORT training graph vs PyTorch autograd', () => {
         assert.equal(grads.length, expected.length);
         grads.forEach((g, i) => {
           const err = relativeError(g, expected[i]);
-          assert.ok(err < 1e-4, `gradient ${i < c.weights.length ? `W${i}` : 'beta'}: relative error ${err.toExponential(2)}`);
+          assert.ok(
+            err < 1e-4,
+            `gradient ${i < c.weights.length ? `W${i}` : 'beta'}: relative error ${err.toExponential(2)}`,
+          );
         });
       });
     }
@@ -57,7 +69,10 @@ describe('ORT training graph vs PyTorch autograd', () => {
 describe('ORT components graph', () => {
   for (const c of fixture.cases) {
     it(`${c.name}: components match autograd's and sum to g`, async () => {
-      const model = await createOrtModel(c.spec, { weights: c.weights.map((w) => Float32Array.from(w)), betas: Float32Array.from(c.betas) });
+      const model = await createOrtModel(c.spec, {
+        weights: c.weights.map((w) => Float32Array.from(w)),
+        betas: Float32Array.from(c.betas),
+      });
       const components = await model.components({ n: c.n, x: Float32Array.from(c.x) });
       await model.dispose();
       assert.equal(components.length, c.spec.orders + 1);

@@ -7,11 +7,19 @@ import { relativeError } from './helpers';
 
 function randomMatrix(size: number, seed: number): Float64Array {
   let s = seed;
-  return Float64Array.from({ length: size }, () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32) - 0.5);
+  return Float64Array.from({ length: size }, () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32 - 0.5);
 }
 
 /** Reference: C = op(A)·op(B) with A, B row-major as stored. */
-function naive(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number, transA: boolean, transB: boolean): Float64Array {
+function naive(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  m: number,
+  k: number,
+  n: number,
+  transA: boolean,
+  transB: boolean,
+): Float64Array {
   const c = new Float64Array(m * n);
   for (let i = 0; i < m; i++)
     for (let j = 0; j < n; j++) {
@@ -27,7 +35,8 @@ describe('ORT matmul', () => {
   for (const transA of [false, true])
     for (const transB of [false, true]) {
       it(`float32 and float64, transA=${transA} transB=${transB}`, async () => {
-        const a = randomMatrix(m * k, 1), b = randomMatrix(k * n, 2);
+        const a = randomMatrix(m * k, 1),
+          b = randomMatrix(k * n, 2);
         const expected = naive(a, b, m, k, n, transA, transB);
         const c32 = await matmul(Float32Array.from(a), Float32Array.from(b), m, k, n, { transA, transB });
         assert.ok(c32 instanceof Float32Array && c32.length === m * n);
@@ -45,7 +54,13 @@ describe('ORT matmul', () => {
   });
 
   it('rejects mismatched sizes and mixed dtypes', async () => {
-    await assert.rejects(matmul(new Float32Array(6), new Float32Array(6), 2, 3, 3), (e: unknown) => e instanceof KcError && /b has 6 values/.test(e.message));
-    await assert.rejects(matmul(new Float32Array(6) as Float32Array | Float64Array, new Float64Array(6), 2, 3, 2), KcError);
+    await assert.rejects(
+      matmul(new Float32Array(6), new Float32Array(6), 2, 3, 3),
+      (e: unknown) => e instanceof KcError && /b has 6 values/.test(e.message),
+    );
+    await assert.rejects(
+      matmul(new Float32Array(6) as Float32Array | Float64Array, new Float64Array(6), 2, 3, 2),
+      KcError,
+    );
   });
 });

@@ -9,7 +9,10 @@ import { relativeError } from './helpers';
 
 function random(n: number, seed: number, scale = 1): Float32Array {
   let s = seed;
-  return Float32Array.from({ length: n }, () => (((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) - 0.5) * 2 * scale);
+  return Float32Array.from(
+    { length: n },
+    () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 2 * scale,
+  );
 }
 
 const base = { alpha: 0.1, weightDecay: 1e-4 };
@@ -22,15 +25,29 @@ const specs: DisentanglerSpec[] = [
 describe('ORT gradients vs TF.js autodiff', () => {
   for (const spec of specs) {
     it(`K=${spec.orders} k=${spec.kernel} C_A=${spec.channelsA} C_B=${spec.channelsB} ${spec.hiddenScale}`, async () => {
-      const init = { weights: weightShapes(spec).map((s, i) => random(s.reduce((a, b) => a * b, 1), 10 + i, 0.4)), betas: random(spec.orders, 3, 0.5) };
+      const init = {
+        weights: weightShapes(spec).map((s, i) =>
+          random(
+            s.reduce((a, b) => a * b, 1),
+            10 + i,
+            0.4,
+          ),
+        ),
+        betas: random(spec.orders, 3, 0.5),
+      };
       const n = 3;
       const pixels = spec.height * spec.width;
       const batch = { n, x: random(n * spec.channelsA * pixels, 1), y: random(n * spec.channelsB * pixels, 2) };
       const ort = await createOrtModel(spec, init);
       const ours = await ort.gradients(batch);
       await ort.dispose();
-      const reference = ((await createTfjsBackend().create(spec, init)) as TfjsDisentanglerModel).lossAndGradients(batch);
-      assert.ok(Math.abs(ours.loss - reference.loss) <= 1e-5 * reference.loss, `loss ${ours.loss} vs ${reference.loss}`);
+      const reference = ((await createTfjsBackend().create(spec, init)) as TfjsDisentanglerModel).lossAndGradients(
+        batch,
+      );
+      assert.ok(
+        Math.abs(ours.loss - reference.loss) <= 1e-5 * reference.loss,
+        `loss ${ours.loss} vs ${reference.loss}`,
+      );
       assert.equal(ours.grads.length, reference.grads.length);
       ours.grads.forEach((g, i) => {
         const err = relativeError(g, reference.grads[i]);

@@ -27,14 +27,18 @@ export function randomWeights(out: number, inp: number, k: number, rng: () => nu
 export function toNchw(t: FeatureTensor): Float32Array {
   const [n, h, w, c] = t.shape;
   const out = new Float32Array(t.data.length);
-  for (let b = 0; b < n; b++) for (let p = 0; p < h * w; p++) for (let ch = 0; ch < c; ch++) out[(b * c + ch) * h * w + p] = t.data[(b * h * w + p) * c + ch];
+  for (let b = 0; b < n; b++)
+    for (let p = 0; p < h * w; p++)
+      for (let ch = 0; ch < c; ch++) out[(b * c + ch) * h * w + p] = t.data[(b * h * w + p) * c + ch];
   return out;
 }
 
 export function fromNchw(data: ArrayLike<number>, shape: Shape): FeatureTensor {
   const [n, h, w, c] = shape;
   const out = new Float32Array(data.length);
-  for (let b = 0; b < n; b++) for (let p = 0; p < h * w; p++) for (let ch = 0; ch < c; ch++) out[(b * h * w + p) * c + ch] = data[(b * c + ch) * h * w + p];
+  for (let b = 0; b < n; b++)
+    for (let p = 0; p < h * w; p++)
+      for (let ch = 0; ch < c; ch++) out[(b * h * w + p) * c + ch] = data[(b * c + ch) * h * w + p];
   return { shape, data: out };
 }
 
@@ -50,8 +54,14 @@ export function totalVariance(t: FeatureTensor, samples?: Int32Array): number {
   const ids = samples ?? Int32Array.from({ length: n }, (_, i) => i);
   let total = 0;
   for (let ch = 0; ch < c; ch++) {
-    let s = 0, sq = 0;
-    for (const b of ids) for (let p = 0; p < h * w; p++) { const v = t.data[(b * h * w + p) * c + ch]; s += v; sq += v * v; }
+    let s = 0,
+      sq = 0;
+    for (const b of ids)
+      for (let p = 0; p < h * w; p++) {
+        const v = t.data[(b * h * w + p) * c + ch];
+        s += v;
+        sq += v * v;
+      }
     const m = s / (ids.length * h * w);
     total += sq / (ids.length * h * w) - m * m;
   }
@@ -72,4 +82,3 @@ export function add(a: FeatureTensor, b: FeatureTensor): FeatureTensor {
 export function relu(a: FeatureTensor): FeatureTensor {
   return { shape: a.shape, data: a.data.map((v) => Math.max(0, v)) };
 }
-

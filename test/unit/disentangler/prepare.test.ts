@@ -10,10 +10,16 @@ import type { FeatureTensor } from '../../../src/engine/tensor';
 test('resolveSettings: preset schedule, explicit values win, undefined ignored, bad values rejected', () => {
   const fast = resolveSettings();
   assert.equal(fast.preset, 'fast');
-  assert.deepEqual([fast.orders, fast.alpha, fast.normalize, fast.kernel, fast.testFraction, fast.seeds], [2, 0.1, 'dataset', 3, 0.2, 1]);
+  assert.deepEqual(
+    [fast.orders, fast.alpha, fast.normalize, fast.kernel, fast.testFraction, fast.seeds],
+    [2, 0.1, 'dataset', 3, 0.2, 1],
+  );
   assert.equal(fast.epochs, PRESETS.fast.epochs);
   const thorough = resolveSettings({ preset: 'thorough', epochs: 7, alpha: undefined });
-  assert.deepEqual([thorough.epochs, thorough.alpha, thorough.patience, thorough.learningRate.end], [7, 0.1, PRESETS.thorough.patience, 1e-6]);
+  assert.deepEqual(
+    [thorough.epochs, thorough.alpha, thorough.patience, thorough.learningRate.end],
+    [7, 0.1, PRESETS.thorough.patience, 1e-6],
+  );
   assert.throws(() => resolveSettings({ kernel: 5 as 3 }), KcError);
   assert.throws(() => resolveSettings({ orders: -1 }), KcError);
   assert.throws(() => resolveSettings({ testFraction: 0 }), KcError);
@@ -22,7 +28,8 @@ test('resolveSettings: preset schedule, explicit values win, undefined ignored, 
 });
 
 const tensor = (shape: [number, number, number, number], f: (i: number) => number): FeatureTensor => ({
-  shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => f(i)),
+  shape,
+  data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => f(i)),
 });
 
 test('resampleTo: 2×2 average pool for integer factors, bilinear otherwise, untouched when equal', () => {
@@ -32,12 +39,23 @@ test('resampleTo: 2×2 average pool for integer factors, bilinear otherwise, unt
   // top-left 2×2 block of channel 0: positions (0,0),(0,1),(1,0),(1,1) → values 0, 2, 8, 10
   assert.equal(pooled.tensor.data[0], 5);
   assert.equal(pooled.tensor.data[1], 6);
-  const up = resampleTo(tensor([1, 2, 2, 1], (i) => i), 4, 4);
+  const up = resampleTo(
+    tensor([1, 2, 2, 1], (i) => i),
+    4,
+    4,
+  );
   assert.equal(up.how, '2×2 → 4×4 (bilinear)');
   assert.deepEqual(Array.from(up.tensor.data.slice(0, 4)), [0, 0.25, 0.75, 1]);
-  const odd = resampleTo(tensor([1, 5, 5, 1], () => 3), 3, 3);
+  const odd = resampleTo(
+    tensor([1, 5, 5, 1], () => 3),
+    3,
+    3,
+  );
   assert.match(odd.how!, /bilinear/);
-  assert.ok(odd.tensor.data.every((v) => Math.abs(v - 3) < 1e-6), 'a constant map stays constant');
+  assert.ok(
+    odd.tensor.data.every((v) => Math.abs(v - 3) < 1e-6),
+    'a constant map stays constant',
+  );
   assert.equal(resampleTo(t, 4, 4).tensor, t);
 });
 
@@ -50,7 +68,12 @@ test('normalizeSource: dataset mode standardises per channel; per-sample divides
   const mean = ch0.reduce((a, v) => a + v, 0) / ch0.length;
   const std = Math.sqrt(ch0.reduce((a, v) => a + (v - mean) ** 2, 0) / ch0.length);
   assert.ok(Math.abs(mean) < 1e-6 && Math.abs(std - 1) < 1e-5, `mean ${mean}, std ${std}`);
-  assert.ok(Array.from(d).filter((_, i) => i % 2 === 1).every((v) => v === 0), 'a constant channel becomes zeros');
+  assert.ok(
+    Array.from(d)
+      .filter((_, i) => i % 2 === 1)
+      .every((v) => v === 0),
+    'a constant channel becomes zeros',
+  );
   const p = normalizeSource(t, all, 'per-sample').data;
   assert.ok(p.every(Number.isFinite));
   // Each sample's channel-0 map now has spatial std 1 (per-sample gains removed).
@@ -61,7 +84,13 @@ test('normalizeSource: dataset mode standardises per channel; per-sample divides
   }
   // Dense features (H = W = 1) have no spatial std: per-sample falls back to the channel's dataset std.
   const dense = tensor([6, 1, 1, 1], (i) => i + 1);
-  assert.ok(normalizeSource(dense, Int32Array.from({ length: 6 }, (_, i) => i), 'per-sample').data.every(Number.isFinite));
+  assert.ok(
+    normalizeSource(
+      dense,
+      Int32Array.from({ length: 6 }, (_, i) => i),
+      'per-sample',
+    ).data.every(Number.isFinite),
+  );
 });
 
 test('scaleTarget: centred per channel, unit overall std, recoverable; constant B rejected', () => {
@@ -71,5 +100,13 @@ test('scaleTarget: centred per channel, unit overall std, recoverable; constant 
   const meanSq = s.data.reduce((a, v) => a + v * v, 0) / s.data.length;
   assert.ok(Math.abs(meanSq - 1) < 1e-5);
   s.data.forEach((v, i) => assert.ok(Math.abs(v * s.scale + s.mean[i % 2] - t.data[i]) < 1e-3));
-  assert.throws(() => scaleTarget(tensor([5, 1, 1, 2], () => 4), all, 'layer B'), /layer B is constant/);
+  assert.throws(
+    () =>
+      scaleTarget(
+        tensor([5, 1, 1, 2], () => 4),
+        all,
+        'layer B',
+      ),
+    /layer B is constant/,
+  );
 });

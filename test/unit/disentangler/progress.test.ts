@@ -11,14 +11,22 @@ function fakeStream(isTTY: boolean) {
 }
 
 const pair = (index: number, done: number, overallFraction: number, detail?: string): Progress => ({
-  phase: 'disentangle', pair: { index, count: 2, layerA: 'a', layerB: 'b', direction: 'A->B' }, done, total: 4, overallFraction, detail,
+  phase: 'disentangle',
+  pair: { index, count: 2, layerA: 'a', layerB: 'b', direction: 'A->B' },
+  done,
+  total: 4,
+  overallFraction,
+  detail,
 });
 
 test('TTY: the bar shows the overall share and redraws in place, logs go above it, done() clears it', () => {
   const { stream, writes } = fakeStream(true);
   const bar = createProgressBar(stream);
   bar.update(pair(1, 1, 0.25, 'loss 0.5'));
-  assert.equal(writes.at(-1), `\r\x1b[2K 25% [${'█'.repeat(6)}${'░'.repeat(18)}] pair 1/2 a → b A->B · epoch 1/4 · loss 0.5`);
+  assert.equal(
+    writes.at(-1),
+    `\r\x1b[2K 25% [${'█'.repeat(6)}${'░'.repeat(18)}] pair 1/2 a → b A->B · epoch 1/4 · loss 0.5`,
+  );
   bar.update(pair(2, 4, 1)); // a stage's end is always drawn
   assert.match(writes.at(-1)!, /100% \[█{24}\] pair 2\/2/);
   bar.log('resampled');

@@ -12,7 +12,9 @@ import { splitIndices } from '../../../src/engine/split';
 import type { FeatureTensor } from '../../../src/engine/tensor';
 import { relu, smoothFeatures } from './planted';
 
-const N = 64, H = 4, C = 32;
+const N = 64,
+  H = 4,
+  C = 32;
 const SATURATED = [2, 7, 11];
 const CEILING = 6;
 
@@ -38,8 +40,10 @@ test('a layer whose saturated channels move only on held-out samples, compared w
   const layer = saturatedLayer(seed);
   const settings = resolveSettings({ seed });
   const r = await disentangle(layer, layer, settings, { layerA: 'relu6', layerB: 'relu6', direction: 'A->B' });
-  t.diagnostic(`explained ${r.explained.toFixed(4)}, order 0 ${r.orders[0].fraction.toFixed(4)}, ridge ${r.similarity.ridgeExplained?.toFixed(4)}, `
-    + `held-out loss ${r.training.heldOutLoss?.toExponential(2)} vs validation ${r.training.validationLoss?.toExponential(2)}`);
+  t.diagnostic(
+    `explained ${r.explained.toFixed(4)}, order 0 ${r.orders[0].fraction.toFixed(4)}, ridge ${r.similarity.ridgeExplained?.toFixed(4)}, ` +
+      `held-out loss ${r.training.heldOutLoss?.toExponential(2)} vs validation ${r.training.validationLoss?.toExponential(2)}`,
+  );
   assert.ok(r.explained >= 0.98, `explained ${r.explained}`);
   assert.ok(r.similarity.ridgeExplained! >= 0.98, `ridge ${r.similarity.ridgeExplained}`);
   const warning = r.warnings?.find((w) => /barely vary on the training split/.test(w));

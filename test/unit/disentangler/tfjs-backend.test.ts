@@ -6,7 +6,17 @@ import { initParams } from '../../../src/engine/disentangler/init';
 import { createRng, randn } from '../../../src/engine/random';
 import { naiveForward, naiveLoss } from './naive';
 
-const base: DisentanglerSpec = { orders: 2, kernel: 3, channelsA: 3, channelsB: 2, height: 4, width: 5, alpha: 0.1, weightDecay: 0, hiddenScale: 'batch' };
+const base: DisentanglerSpec = {
+  orders: 2,
+  kernel: 3,
+  channelsA: 3,
+  channelsB: 2,
+  height: 4,
+  width: 5,
+  alpha: 0.1,
+  weightDecay: 0,
+  hiddenScale: 'batch',
+};
 const n = 6;
 
 function problem(spec: DisentanglerSpec, seed: number) {
@@ -26,7 +36,8 @@ for (const hiddenScale of ['batch', 'sample'] as const) {
     const comps = await model.components({ n, x });
     assert.equal(comps.length, spec.orders + 1);
     const g = naiveForward(spec, params, x, n);
-    let maxErr = 0, maxAbs = 0;
+    let maxErr = 0,
+      maxAbs = 0;
     for (let j = 0; j < g.length; j++) {
       const sum = comps.reduce((acc, c) => acc + c[j], 0);
       maxErr = Math.max(maxErr, Math.abs(sum - g[j]));
@@ -52,11 +63,16 @@ for (const hiddenScale of ['batch', 'sample'] as const) {
       for (let t = 0; t < 6; t++) {
         const i = Math.floor(rng() * arr.length);
         const old = arr[i];
-        arr[i] = old + h; const up = f();
-        arr[i] = old - h; const down = f();
+        arr[i] = old + h;
+        const up = f();
+        arr[i] = old - h;
+        const down = f();
         arr[i] = old;
         const fd = (up - down) / (2 * h);
-        assert.ok(Math.abs(fd - grads[j][i]) < 1e-3 * Math.max(1e-2, Math.abs(fd)), `param ${j}[${i}]: autodiff ${grads[j][i]} vs fd ${fd}`);
+        assert.ok(
+          Math.abs(fd - grads[j][i]) < 1e-3 * Math.max(1e-2, Math.abs(fd)),
+          `param ${j}[${i}]: autodiff ${grads[j][i]} vs fd ${fd}`,
+        );
       }
     });
   });
@@ -82,9 +98,13 @@ test('tfjs backend keeps training after a TF.js model ran on wasm in the same pr
   const model = await createTfjsBackend().create(spec, params);
   const before = await model.trainStep({ n, x, y }, 1e-3);
   // A TF.js layers sample runs on the wasm backend, which lacks Conv2DBackpropFilter.
-  const sample = await openModel(path.join(__dirname, '..', '..', '..', 'samples', 'mnist-cnn-seed1', 'tfjs', 'model.json'));
+  const sample = await openModel(
+    path.join(__dirname, '..', '..', '..', 'samples', 'mnist-cnn-seed1', 'tfjs', 'model.json'),
+  );
   try {
-    await sample.extract([{ shape: [2, 28, 28, 1], data: new Float32Array(2 * 28 * 28) }], ['relu1'], { write: () => undefined });
+    await sample.extract([{ shape: [2, 28, 28, 1], data: new Float32Array(2 * 28 * 28) }], ['relu1'], {
+      write: () => undefined,
+    });
   } finally {
     await sample.dispose();
   }

@@ -24,11 +24,24 @@ test('probe range/mean/std settings: defaults add nothing; set values reach the 
   const set = probeNormalization([0, 255], [0.1307], [0.3081]);
   assert.deepEqual(set, { normalization: { range: [0, 255], mean: [0.1307], std: [0.3081] } });
   const config = {
-    probe: { source: 'mnist', count: 64 }, preset: 'fast', overrides: {}, defaultLayers: 'probe-points', computeBackend: 'auto',
-    cacheLocation: 'workspaceStorage', workerMemoryLimitMb: 0, extraModelGlobs: [], maxFiles: 10,
+    probe: { source: 'mnist', count: 64 },
+    preset: 'fast',
+    overrides: {},
+    defaultLayers: 'probe-points',
+    computeBackend: 'auto',
+    cacheLocation: 'workspaceStorage',
+    workerMemoryLimitMb: 0,
+    extraModelGlobs: [],
+    maxFiles: 10,
   } as KcConfig;
   const plain = buildCompareOptions(config, '/a.onnx', '/b.onnx', {}, '/tmp/c');
-  const normalised = buildCompareOptions({ ...config, probe: { ...config.probe, ...set } }, '/a.onnx', '/b.onnx', {}, '/tmp/c');
+  const normalised = buildCompareOptions(
+    { ...config, probe: { ...config.probe, ...set } },
+    '/a.onnx',
+    '/b.onnx',
+    {},
+    '/tmp/c',
+  );
   assert.equal(plain.probe.normalization, undefined);
   assert.deepEqual(normalised.probe.normalization, set.normalization);
   const hashes = { a: 'x', b: 'y' };

@@ -81,7 +81,10 @@ describe('WorkerClient', () => {
 
   it('explains an out-of-memory crash with the setting to raise', async () => {
     const c = client('oom');
-    await assert.rejects(c.compare(OPTIONS), /ran out of memory \(limit 64 MB\): raise knowledgeConsistency\.workerMemoryLimitMb/);
+    await assert.rejects(
+      c.compare(OPTIONS),
+      /ran out of memory \(limit 64 MB\): raise knowledgeConsistency\.workerMemoryLimitMb/,
+    );
   });
 
   it('stops a compare on Cancel when the worker cooperates', async () => {
@@ -100,8 +103,14 @@ describe('WorkerClient', () => {
     const pid = (await c.engineInfo()).pid;
     const source = new CancellationTokenSource();
     let seen = 0;
-    await assert.rejects(c.compare(OPTIONS, { token: source.token, onProgress: () => ++seen === 3 && source.cancel() }), CancelledError);
-    assert.ok(lines.some((l) => /did not stop within 200 ms of Cancel; killing the worker/.test(l)), lines.join('\n'));
+    await assert.rejects(
+      c.compare(OPTIONS, { token: source.token, onProgress: () => ++seen === 3 && source.cancel() }),
+      CancelledError,
+    );
+    assert.ok(
+      lines.some((l) => /did not stop within 200 ms of Cancel; killing the worker/.test(l)),
+      lines.join('\n'),
+    );
     assert.ok(await gone(pid), 'the stubborn worker survived');
     assert.notEqual((await c.engineInfo()).pid, pid);
     await c.restart();
@@ -111,7 +120,10 @@ describe('WorkerClient', () => {
     const c = client('hang');
     const running = c.compare(OPTIONS);
     const pid = c.pid!;
-    await assert.rejects(running, (error: unknown) => error instanceof WorkerTimeoutError && error.method === 'kc/compare');
+    await assert.rejects(
+      running,
+      (error: unknown) => error instanceof WorkerTimeoutError && error.method === 'kc/compare',
+    );
     assert.ok(await gone(pid), 'the hung worker is still running');
   });
 });

@@ -8,7 +8,10 @@ import type { Direction, PairResult } from '../../../src/protocol/report';
 
 function pair(layerA: string, layerB: string, direction: Direction, explained: number, orders: number[]): PairResult {
   return {
-    layerA, layerB, direction, explained,
+    layerA,
+    layerB,
+    direction,
+    explained,
     orders: orders.map((fraction, order) => ({ order, fraction, variance: fraction })),
     inconsistent: { variance: 1 - explained, fraction: 1 - explained },
     varianceB: 1,
@@ -19,8 +22,21 @@ function pair(layerA: string, layerB: string, direction: Direction, explained: n
 
 function record(pairs: PairResult[], stale = false): AnalysisRecord {
   return {
-    id: 'r1', modelA: '/m/a.onnx', modelB: '/m/b.onnx', probe: 'mnist', preset: 'fast', startedAt: '2026-11-29T17:00:00.000Z', status: 'done', stale,
-    report: { pairs, models: { a: { path: '/m/a.onnx', name: 'net-a', format: 'onnx' }, b: { path: '/m/b.onnx', name: 'net-b', format: 'onnx' } } } as AnalysisRecord['report'],
+    id: 'r1',
+    modelA: '/m/a.onnx',
+    modelB: '/m/b.onnx',
+    probe: 'mnist',
+    preset: 'fast',
+    startedAt: '2026-11-29T17:00:00.000Z',
+    status: 'done',
+    stale,
+    report: {
+      pairs,
+      models: {
+        a: { path: '/m/a.onnx', name: 'net-a', format: 'onnx' },
+        b: { path: '/m/b.onnx', name: 'net-b', format: 'onnx' },
+      },
+    } as AnalysisRecord['report'],
   };
 }
 
@@ -53,7 +69,10 @@ test('titles and messages: numbers, staleness, meaning', () => {
   const a = modelConsistency(record(pairs), '/m/a.onnx', () => '?');
   const relu1 = a.layers.get('relu1')!;
   assert.equal(lensTitle(relu1, a, 'current'), 'explained 0.38 · o0 0.30 · o1 0.08 vs net-b ▸');
-  assert.equal(lensTitle(relu1, a, 'stale'), '(stale: the model changed after this analysis) explained 0.38 · o0 0.30 · o1 0.08 vs net-b ▸');
+  assert.equal(
+    lensTitle(relu1, a, 'stale'),
+    '(stale: the model changed after this analysis) explained 0.38 · o0 0.30 · o1 0.08 vs net-b ▸',
+  );
   assert.equal(lensTitle(a.layers.get('relu2')!, a, 'current'), 'explains 0.70 of r2 · o0 0.60 · o1 0.10 vs net-b ▸');
   assert.equal(
     diagnosticMessage(relu1, a, true, 0.5),

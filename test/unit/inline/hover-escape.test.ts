@@ -14,14 +14,37 @@ const COMMAND = 'knowledgeConsistency.inline.openPair';
 
 function hover(layer: string, other: string, extra: string): string {
   const pair: PairResult = {
-    layerA: layer, layerB: other, direction: 'B->A', explained: 0.4,
-    orders: [{ order: 0, fraction: 0.3, variance: 0.3 }, { order: 1, fraction: 0.1, variance: 0.1 }],
-    inconsistent: { variance: 0.6, fraction: 0.6 }, varianceB: 1, similarity: { linearCKA: 0.9 },
-    training: { epochs: 3, seconds: 1, finalLoss: 0.1, gates: [0.5], curve: [] }, warnings: [extra],
+    layerA: layer,
+    layerB: other,
+    direction: 'B->A',
+    explained: 0.4,
+    orders: [
+      { order: 0, fraction: 0.3, variance: 0.3 },
+      { order: 1, fraction: 0.1, variance: 0.1 },
+    ],
+    inconsistent: { variance: 0.6, fraction: 0.6 },
+    varianceB: 1,
+    similarity: { linearCKA: 0.9 },
+    training: { epochs: 3, seconds: 1, finalLoss: 0.1, gates: [0.5], curve: [] },
+    warnings: [extra],
   };
   const record: AnalysisRecord = {
-    id: 'r1', modelA: '/m/a.onnx', modelB: '/m/b.onnx', probe: extra, preset: 'fast', startedAt: '2026-11-29T17:00:00.000Z', status: 'done', stale: false,
-    report: { pairs: [pair], probe: { source: extra, count: 10, train: 8, test: 2 }, models: { a: { path: '/m/a.onnx', name: extra, format: 'onnx' }, b: { path: '/m/b.onnx', name: extra, format: 'onnx' } } } as AnalysisRecord['report'],
+    id: 'r1',
+    modelA: '/m/a.onnx',
+    modelB: '/m/b.onnx',
+    probe: extra,
+    preset: 'fast',
+    startedAt: '2026-11-29T17:00:00.000Z',
+    status: 'done',
+    stale: false,
+    report: {
+      pairs: [pair],
+      probe: { source: extra, count: 10, train: 8, test: 2 },
+      models: {
+        a: { path: '/m/a.onnx', name: extra, format: 'onnx' },
+        b: { path: '/m/b.onnx', name: extra, format: 'onnx' },
+      },
+    } as AnalysisRecord['report'],
   };
   const model = modelConsistency(record, '/m/a.onnx', () => '?');
   // As openPairUri builds it (source.ts imports vscode, so it cannot load here).
@@ -35,7 +58,10 @@ function parse(markdown: string): { args: unknown; rest: string } {
   assert.equal(links.length, 1, markdown);
   const target = links[0][1];
   assert.ok(target.startsWith(`command:${COMMAND}?`), target);
-  return { args: JSON.parse(decodeURIComponent(target.slice(target.indexOf('?') + 1))), rest: structure(markdown.replace(target, 'URI')) };
+  return {
+    args: JSON.parse(decodeURIComponent(target.slice(target.indexOf('?') + 1))),
+    rest: structure(markdown.replace(target, 'URI')),
+  };
 }
 
 test('hover with hostile names: one link, to the drill-down, with the exact layer name; the names are text', () => {

@@ -3,7 +3,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ckaMatrix, linearCka, procrustesDistance, similarityMeasures, unbiasedLinearCka } from '../../../src/engine/metrics/index';
+import {
+  ckaMatrix,
+  linearCka,
+  procrustesDistance,
+  similarityMeasures,
+  unbiasedLinearCka,
+} from '../../../src/engine/metrics/index';
 import { covariances, pwccaFromCov, svccaFromCov } from '../../../src/engine/metrics/cca';
 import { ccaViews } from '../../../src/engine/metrics/views';
 import { gram } from '../../../src/engine/metrics/gram';
@@ -21,13 +27,22 @@ interface Case {
 }
 const fixture = JSON.parse(readFileSync(join(__dirname, '../../fixtures/metrics/metrics.json'), 'utf8')) as {
   cases: Case[];
-  matrix: { layersA: Array<{ shape: number[]; data: number[] }>; layersB: Array<{ shape: number[]; data: number[] }>; batchSize: number; linearCKA: number[][]; linearCKAUnbiased: number[][] };
+  matrix: {
+    layersA: Array<{ shape: number[]; data: number[] }>;
+    layersB: Array<{ shape: number[]; data: number[] }>;
+    batchSize: number;
+    linearCKA: number[][];
+    linearCKAUnbiased: number[][];
+  };
 };
 const tensor = (shape: number[], data: number[]): FeatureTensor => featureTensor(shape, Float32Array.from(data));
 const TOL = 1e-9;
 
 function close(actual: number, expected: number, what: string, tol = TOL): void {
-  assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} vs numpy ${expected} (|Δ| ${Math.abs(actual - expected)})`);
+  assert.ok(
+    Math.abs(actual - expected) <= tol,
+    `${what}: ${actual} vs numpy ${expected} (|Δ| ${Math.abs(actual - expected)})`,
+  );
 }
 
 for (const c of fixture.cases) {
@@ -53,7 +68,11 @@ test('similarityMeasures reports the same numbers and leaves CCA out when featur
   const conv = fixture.cases.find((c) => c.name === 'conv')!;
   const c = await similarityMeasures(tensor(conv.shapeA, conv.a), tensor(conv.shapeB, conv.b));
   close(c.procrustes!, conv.expected.procrustes, 'Procrustes (conv, positions as observations)', 1e-8);
-  close(c.linearCKAUnbiased!, unbiasedLinearCka(tensor(conv.shapeA, conv.a), tensor(conv.shapeB, conv.b)), 'unbiased CKA from shared Grams');
+  close(
+    c.linearCKAUnbiased!,
+    unbiasedLinearCka(tensor(conv.shapeA, conv.a), tensor(conv.shapeB, conv.b)),
+    'unbiased CKA from shared Grams',
+  );
   const wide = fixture.cases.find((c) => c.name === 'wide')!;
   const w = await similarityMeasures(tensor(wide.shapeA, wide.a), tensor(wide.shapeB, wide.b));
   assert.equal(w.svcca, undefined);
@@ -63,7 +82,12 @@ test('similarityMeasures reports the same numbers and leaves CCA out when featur
 test('Procrustes through the Grams equals Procrustes through the cross-covariance', () => {
   const wide = fixture.cases.find((c) => c.name === 'wide')!;
   const [x, y] = ccaViews(tensor(wide.shapeA, wide.a), tensor(wide.shapeB, wide.b));
-  close(procrustesFromGrams(gram(x), gram(y), x.rows), procrustesFromCov(covariances(x, y)), 'Gram vs covariance route', 1e-7);
+  close(
+    procrustesFromGrams(gram(x), gram(y), x.rows),
+    procrustesFromCov(covariances(x, y)),
+    'Gram vs covariance route',
+    1e-7,
+  );
   close(procrustesFromCov(covariances(x, y)), wide.expected.procrustes, 'Procrustes', 1e-8);
 });
 

@@ -52,7 +52,10 @@ export function addNoise(y: FeatureTensor, fraction: number, seed: number): Feat
   variance /= y.data.length;
   const sd = Math.sqrt((variance * fraction) / (1 - fraction));
   const rng = createRng(seed);
-  return featureTensor([...y.shape], y.data.map((v) => v + sd * randn(rng)));
+  return featureTensor(
+    [...y.shape],
+    y.data.map((v) => v + sd * randn(rng)),
+  );
 }
 
 /** Multiplies every feature vector by a matrix [dIn × dOut] (dense view: per-sample flattened features). */

@@ -1,7 +1,12 @@
 /** What the similarity measures must (and must not) be invariant to, on planted data. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { linearCka, procrustesDistance, similarityMeasures, unbiasedLinearCka } from '../../../src/engine/metrics/index';
+import {
+  linearCka,
+  procrustesDistance,
+  similarityMeasures,
+  unbiasedLinearCka,
+} from '../../../src/engine/metrics/index';
 import { eigh } from '../../../src/engine/linalg/eigh';
 import { createRng, randn } from '../../../src/engine/random';
 import { featureTensor } from '../../../src/engine/tensor';
@@ -39,12 +44,23 @@ test('eigh: A·v = λ·v, orthonormal vectors, values descending', () => {
 test('CKA and Procrustes are invariant to an orthogonal transform and isotropic scale, CKA not to a general linear map', () => {
   const d = 12;
   // Anisotropic features (some directions much stronger), so that a general linear map changes the geometry.
-  const x = mapFlat(randomTensor([80, d], 2), Float64Array.from({ length: d * d }, (_, i) => (i % (d + 1) === 0 ? 1 + (i % 5) : 0)), d);
+  const x = mapFlat(
+    randomTensor([80, d], 2),
+    Float64Array.from({ length: d * d }, (_, i) => (i % (d + 1) === 0 ? 1 + (i % 5) : 0)),
+    d,
+  );
   const y = randomTensor([80, 6], 3);
-  const yq = mapFlat(y, Float64Array.from({ length: 36 }, (_, i) => (i % 7 === 0 ? 1 : 0)), 6);
+  const yq = mapFlat(
+    y,
+    Float64Array.from({ length: 36 }, (_, i) => (i % 7 === 0 ? 1 : 0)),
+    6,
+  );
   const q = randomOrthogonal(d, 4);
   const rotated = mapFlat(x, q, d);
-  const scaled = featureTensor([...x.shape], x.data.map((v) => 3.7 * v + 1.5)); // isotropic scale plus an offset
+  const scaled = featureTensor(
+    [...x.shape],
+    x.data.map((v) => 3.7 * v + 1.5),
+  ); // isotropic scale plus an offset
   const general = mapFlat(x, Float64Array.from(randomWeights(d * d, 9)), d); // invertible with probability 1
 
   const base = linearCka(x, yq);

@@ -8,9 +8,11 @@ import { readNpy, writeNpy } from '../../../src/engine/features/npy';
 import { KcError } from '../../../src/engine/errors';
 
 const dir = join(__dirname, '../../fixtures/metrics/npy');
-const expected = (JSON.parse(readFileSync(join(__dirname, '../../fixtures/metrics/metrics.json'), 'utf8')) as {
-  npy: Record<string, { shape: number[]; data: number[] }>;
-}).npy;
+const expected = (
+  JSON.parse(readFileSync(join(__dirname, '../../fixtures/metrics/metrics.json'), 'utf8')) as {
+    npy: Record<string, { shape: number[]; data: number[] }>;
+  }
+).npy;
 
 function nhwcShape(shape: number[]): number[] {
   return shape.length === 2 ? [shape[0], 1, 1, shape[1]] : shape;
@@ -20,7 +22,10 @@ for (const name of ['f32_nhwc', 'f64_fortran_4d', 'f64_fortran_2d', 'f32_big_end
   test(`reads ${name}.npy as NumPy wrote it`, async () => {
     const t = await readNpy(join(dir, `${name}.npy`));
     assert.deepEqual([...t.shape], nhwcShape(expected[name].shape));
-    assert.deepEqual(Array.from(t.data), expected[name].data.map((v) => Math.fround(v)));
+    assert.deepEqual(
+      Array.from(t.data),
+      expected[name].data.map((v) => Math.fround(v)),
+    );
   });
 }
 
@@ -41,7 +46,10 @@ test('writeNpy writes the bytes NumPy writes, and reads back', async () => {
     await writeNpy(path, ref.shape, Float32Array.from(ref.data));
     assert.deepEqual(readFileSync(path), readFileSync(join(dir, 'f32_c_2d.npy')));
     const back = await readNpy(path);
-    assert.deepEqual(Array.from(back.data), ref.data.map((v) => Math.fround(v)));
+    assert.deepEqual(
+      Array.from(back.data),
+      ref.data.map((v) => Math.fround(v)),
+    );
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

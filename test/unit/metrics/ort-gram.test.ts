@@ -11,7 +11,10 @@ test('similarityMeasures on wide features (onnxruntime Grams) matches the float6
   const n = 300;
   const a = randomTensor([n, 8, 8, 4], 1); // 256 features per sample: n < p + q → Gram route
   const b = mapFlat(a, Float64Array.from(randomWeights(256 * 200, 2)), 200);
-  const shifted = featureTensor([...b.shape], b.data.map((v) => v + 50)); // a large offset must not hurt float32
+  const shifted = featureTensor(
+    [...b.shape],
+    b.data.map((v) => v + 50),
+  ); // a large offset must not hurt float32
   assert.ok(n * n * 256 >= ORT_GRAM_MIN_MACS);
   const m = await similarityMeasures(a, shifted);
   assert.ok(Math.abs(m.linearCKA - linearCka(a, shifted)) < 1e-5);
@@ -39,6 +42,11 @@ test('ckaMatrix with onnxruntime Grams matches per-pair CKA (both estimators)', 
 test('ckaMatrix stops between layers when cancelled', async () => {
   const layers = [randomTensor([20, 5], 7), randomTensor([20, 5], 8)];
   const signal = { aborted: false };
-  const run = ckaMatrix(layers, layers, { signal, onLayer: (done) => { if (done === 1) signal.aborted = true; } });
+  const run = ckaMatrix(layers, layers, {
+    signal,
+    onLayer: (done) => {
+      if (done === 1) signal.aborted = true;
+    },
+  });
   await assert.rejects(run, CancelledError);
 });

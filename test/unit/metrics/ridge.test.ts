@@ -54,7 +54,10 @@ test('ridgeExplained ≈ 1 − noise fraction for a planted conv, ≈ 0 for inde
 test('ridgeExplained is invariant to per-channel scale and offset of A, and a 1×1 kernel misses 3×3 structure', () => {
   const x = randomTensor([100, 5, 5, 3], 11);
   const y = convSame(x, randomWeights(2 * 3 * 9, 12), 2, 3);
-  const scaled = featureTensor([...x.shape], x.data.map((v, i) => v * (1 + (i % 3) * 4) + 7));
+  const scaled = featureTensor(
+    [...x.shape],
+    x.data.map((v, i) => v * (1 + (i % 3) * 4) + 7),
+  );
   const opts = { kernel: 3 as const, testFraction: 0.2, seed: 3, lambda: 1e-6 };
   const e1 = ridgeExplained(x, y, opts);
   const e2 = ridgeExplained(scaled, y, opts);
@@ -65,8 +68,14 @@ test('ridgeExplained is invariant to per-channel scale and offset of A, and a 1�
 
 test('ridgeExplained rejects mismatched sample counts and spatial sizes', () => {
   const x = randomTensor([10, 4, 4, 2], 13);
-  assert.throws(() => ridgeExplained(x, randomTensor([9, 4, 4, 2], 14), { kernel: 3, testFraction: 0.2, seed: 0 }), ShapeMismatchError);
-  assert.throws(() => ridgeExplained(x, randomTensor([10, 2, 2, 2], 14), { kernel: 3, testFraction: 0.2, seed: 0 }), /resample/);
+  assert.throws(
+    () => ridgeExplained(x, randomTensor([9, 4, 4, 2], 14), { kernel: 3, testFraction: 0.2, seed: 0 }),
+    ShapeMismatchError,
+  );
+  assert.throws(
+    () => ridgeExplained(x, randomTensor([10, 2, 2, 2], 14), { kernel: 3, testFraction: 0.2, seed: 0 }),
+    /resample/,
+  );
 });
 
 test('the onnxruntime variants agree with the float64 ones', async () => {

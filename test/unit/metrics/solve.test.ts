@@ -14,13 +14,18 @@ function randomMatrix(rows: number, cols: number, seed: number): Float64Array {
 function psd(d: number, r: number, seed: number): Float64Array {
   const x = randomMatrix(r, d, seed);
   const a = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) for (let t = 0; t < r; t++) a[i * d + j] += x[t * d + i] * x[t * d + j];
+  for (let i = 0; i < d; i++)
+    for (let j = 0; j < d; j++) for (let t = 0; t < r; t++) a[i * d + j] += x[t * d + i] * x[t * d + j];
   return a;
 }
 
 const lambdas = [1e-3, 1e-2, 0.1, 1, 10, 100, 1e3, 1e4, 1e5];
 
-for (const [name, lambdaSet, m] of [['Cholesky route', lambdas.slice(0, 2), 5], ['eigen route', lambdas, 60], ['inverse route', [0.5], 60]] as const) {
+for (const [name, lambdaSet, m] of [
+  ['Cholesky route', lambdas.slice(0, 2), 5],
+  ['eigen route', lambdas, 60],
+  ['inverse route', [0.5], 60],
+] as const) {
   test(`solveRidge (${name}) equals a direct Cholesky solve per λ, on both drivers`, async () => {
     const d = 30;
     const a = psd(d, 20, 1);

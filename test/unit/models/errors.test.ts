@@ -43,23 +43,61 @@ describe('bad model files', () => {
   it('a Keras 3 topology: says so and what to do', async () => {
     const dir = path.join(work, 'keras3');
     const json = {
-      format: 'layers-model', generatedBy: 'keras v3.3.3', convertedBy: 'TensorFlow.js Converter v4.20.0',
-      modelTopology: { keras_version: '3.3.3', backend: 'tensorflow', model_config: { class_name: 'Sequential', config: { name: 'sequential', layers: [
-        { module: 'keras.layers', class_name: 'InputLayer', config: { batch_shape: [null, 4], dtype: 'float32', name: 'input_layer' }, registered_name: null },
-        { module: 'keras.layers', class_name: 'Dense', config: { name: 'dense', units: 2, activation: 'relu', use_bias: true }, registered_name: null },
-      ] } } },
-      weightsManifest: [{ paths: ['w.bin'], weights: [{ name: 'dense/kernel', shape: [4, 2], dtype: 'float32' }, { name: 'dense/bias', shape: [2], dtype: 'float32' }] }],
+      format: 'layers-model',
+      generatedBy: 'keras v3.3.3',
+      convertedBy: 'TensorFlow.js Converter v4.20.0',
+      modelTopology: {
+        keras_version: '3.3.3',
+        backend: 'tensorflow',
+        model_config: {
+          class_name: 'Sequential',
+          config: {
+            name: 'sequential',
+            layers: [
+              {
+                module: 'keras.layers',
+                class_name: 'InputLayer',
+                config: { batch_shape: [null, 4], dtype: 'float32', name: 'input_layer' },
+                registered_name: null,
+              },
+              {
+                module: 'keras.layers',
+                class_name: 'Dense',
+                config: { name: 'dense', units: 2, activation: 'relu', use_bias: true },
+                registered_name: null,
+              },
+            ],
+          },
+        },
+      },
+      weightsManifest: [
+        {
+          paths: ['w.bin'],
+          weights: [
+            { name: 'dense/kernel', shape: [4, 2], dtype: 'float32' },
+            { name: 'dense/bias', shape: [2], dtype: 'float32' },
+          ],
+        },
+      ],
     };
     mkdirSync(dir);
     writeFileSync(path.join(dir, 'model.json'), JSON.stringify(json));
     writeFileSync(path.join(dir, 'w.bin'), new Uint8Array(40));
-    await rejects(path.join(dir, 'model.json'), ModelParseError, /TF\.js cannot build this layers model: .*saved by Keras 3\.3\.3: TF\.js reads Keras 2 topologies/);
+    await rejects(
+      path.join(dir, 'model.json'),
+      ModelParseError,
+      /TF\.js cannot build this layers model: .*saved by Keras 3\.3\.3: TF\.js reads Keras 2 topologies/,
+    );
   });
 
   it('missing weight shard: names the shard and where it was looked for', async () => {
     const file = tfjsCopy('missing-shard');
     unlinkSync(path.join(path.dirname(file), 'weights.bin'));
-    await rejects(file, ModelParseError, /weight shard "weights\.bin" named in its weightsManifest is missing \(looked for .*missing-shard\/weights\.bin\)/);
+    await rejects(
+      file,
+      ModelParseError,
+      /weight shard "weights\.bin" named in its weightsManifest is missing \(looked for .*missing-shard\/weights\.bin\)/,
+    );
   });
 
   it('truncated weight shard: says how many bytes it holds and needs', async () => {
@@ -67,11 +105,19 @@ describe('bad model files', () => {
     const shard = path.join(path.dirname(file), 'weights.bin');
     const bytes = readFileSync(shard);
     writeFileSync(shard, bytes.subarray(0, bytes.length - 100));
-    await rejects(file, ModelParseError, new RegExp(`hold ${bytes.length - 100} bytes but the manifest needs ${bytes.length}`));
+    await rejects(
+      file,
+      ModelParseError,
+      new RegExp(`hold ${bytes.length - 100} bytes but the manifest needs ${bytes.length}`),
+    );
   });
 
   it('unsupported ONNX op: names the op and the file', async () => {
-    await rejects(path.join(ROOT, 'test/fixtures/models/unsupported-op.onnx'), ModelParseError, /unsupported-op\.onnx: ONNX op FancyOp is not supported/);
+    await rejects(
+      path.join(ROOT, 'test/fixtures/models/unsupported-op.onnx'),
+      ModelParseError,
+      /unsupported-op\.onnx: ONNX op FancyOp is not supported/,
+    );
   });
 
   it('truncated and garbage .onnx files', async () => {

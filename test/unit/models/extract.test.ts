@@ -52,7 +52,11 @@ describe('extraction', () => {
     const b = new MemorySink();
     await edited.extract([batch], ['relu1', 'relu2', 'relu2__kc_nhwc'], a);
     await plain.extract([batch], ['relu1', 'relu2'], b);
-    for (const [got, want] of [['relu1', 'relu1'], ['relu2', 'relu2'], ['relu2__kc_nhwc', 'relu2']]) {
+    for (const [got, want] of [
+      ['relu1', 'relu1'],
+      ['relu2', 'relu2'],
+      ['relu2__kc_nhwc', 'relu2'],
+    ]) {
       assert.deepEqual(a.get(got).shape, b.get(want).shape, got);
       assert.deepEqual(a.get(got).data, b.get(want).data, got);
     }
@@ -87,10 +91,16 @@ describe('extraction', () => {
   it('a flat-input ONNX model with [N, T, C] values: features as [N, 1, T, C], post-norm block output', async () => {
     const model = await openModel(TOKENS);
     assert.deepEqual([...model.inputShape], [32]);
-    assert.deepEqual(model.layers().map((l) => [l.name, l.kind, l.shape.join(), l.probePoint]), [
-      ['tokens', 'reshape', '-1,1,4,8', false], ['proj', 'dense', '-1,1,4,8', false], ['residual', 'add', '-1,1,4,8', false],
-      ['norm', 'norm', '-1,1,4,8', true], ['act', 'activation', '-1,1,4,8', true],
-    ]);
+    assert.deepEqual(
+      model.layers().map((l) => [l.name, l.kind, l.shape.join(), l.probePoint]),
+      [
+        ['tokens', 'reshape', '-1,1,4,8', false],
+        ['proj', 'dense', '-1,1,4,8', false],
+        ['residual', 'add', '-1,1,4,8', false],
+        ['norm', 'norm', '-1,1,4,8', true],
+        ['act', 'activation', '-1,1,4,8', true],
+      ],
+    );
     const x = Float32Array.from({ length: 2 * 32 }, (_, i) => Math.cos(i));
     const sink = new MemorySink();
     await model.extract([{ shape: [2, 32], data: x }], ['tokens', 'norm', 'act'], sink);
@@ -104,7 +114,10 @@ describe('extraction', () => {
       assert.ok(Math.abs(mean) < 1e-5);
       assert.ok(Math.abs(v.reduce((a, b) => a + (b - mean) ** 2, 0) / 8 - 1) < 1e-3);
     }
-    assert.deepEqual([...sink.get('act').data], [...norm].map((v) => Math.max(0, v)));
+    assert.deepEqual(
+      [...sink.get('act').data],
+      [...norm].map((v) => Math.max(0, v)),
+    );
     await model.dispose();
   });
 
@@ -138,7 +151,10 @@ describe('extraction', () => {
     await external.dispose();
     await original.dispose();
     rmSync(path.join(dir, 'weights.data'));
-    await assert.rejects(openModel(file), /external\.onnx: external data "weights\.data" of tensor conv1\.weight is missing/);
+    await assert.rejects(
+      openModel(file),
+      /external\.onnx: external data "weights\.data" of tensor conv1\.weight is missing/,
+    );
     rmSync(dir, { recursive: true });
   });
 
@@ -146,11 +162,23 @@ describe('extraction', () => {
     const model = await openModel(path.join(SAMPLES, 'mnist-cnn-seed1', 'tfjs', 'model.json'));
     const { batch } = mnistTest(30);
     const seen: Array<[number, number]> = [];
-    await model.extract(batches(batch, 10), ['pool2'], new MemorySink(), { total: 30, onProgress: (p) => seen.push([p.done, p.total]) });
-    assert.deepEqual(seen, [[10, 30], [20, 30], [30, 30]]);
+    await model.extract(batches(batch, 10), ['pool2'], new MemorySink(), {
+      total: 30,
+      onProgress: (p) => seen.push([p.done, p.total]),
+    });
+    assert.deepEqual(seen, [
+      [10, 30],
+      [20, 30],
+      [30, 30],
+    ]);
     const signal = { aborted: false };
     const sink = new MemorySink();
-    const cancelling = { write: (l: string, s: number[], d: Float32Array) => { sink.write(l, s, d); signal.aborted = true; } };
+    const cancelling = {
+      write: (l: string, s: number[], d: Float32Array) => {
+        sink.write(l, s, d);
+        signal.aborted = true;
+      },
+    };
     await assert.rejects(model.extract(batches(batch, 10), ['pool2'], cancelling, { signal }), CancelledError);
     assert.equal(sink.get('pool2').shape[0], 10);
     await model.dispose();

@@ -35,7 +35,10 @@ function tfjsFixed(batch: number): string {
   const dir = path.join(work, `tfjs-${batch}`);
   cpSync(path.join(SEED1, 'tfjs'), dir, { recursive: true });
   const file = path.join(dir, 'model.json');
-  writeFileSync(file, readFileSync(file, 'utf8').replace(/"batch_input_shape": \[\s*null,/, `"batch_input_shape": [${batch},`));
+  writeFileSync(
+    file,
+    readFileSync(file, 'utf8').replace(/"batch_input_shape": \[\s*null,/, `"batch_input_shape": [${batch},`),
+  );
   return file;
 }
 
@@ -43,7 +46,9 @@ function tfjsFixed(batch: number): string {
 function graphFixed(batch: number): string {
   const dir = path.join(work, `graph-${batch}`);
   cpSync(path.join(EMOTION, 'emotion.bin'), path.join(dir, 'emotion.bin'), { recursive: true });
-  const json = JSON.parse(readFileSync(path.join(EMOTION, 'emotion.json'), 'utf8')) as { modelTopology: { node: Array<{ op: string; attr: { shape: { shape: { dim: Array<{ size: string }> } } } }> } };
+  const json = JSON.parse(readFileSync(path.join(EMOTION, 'emotion.json'), 'utf8')) as {
+    modelTopology: { node: Array<{ op: string; attr: { shape: { shape: { dim: Array<{ size: string }> } } } }> };
+  };
   json.modelTopology.node.find((n) => n.op === 'Placeholder')!.attr.shape.shape.dim[0].size = String(batch);
   const file = path.join(dir, 'emotion.json');
   writeFileSync(file, JSON.stringify(json));
@@ -54,7 +59,12 @@ async function refusedBatch(file: string, batch: number): Promise<void> {
   await assert.rejects(openModel(file), (e: Error) => {
     assert.ok(e instanceof KcError, `${e.name}: ${e.message}`);
     assert.equal(e.code, 'unsupported');
-    assert.match(e.message, new RegExp(`fixes the batch at ${batch} samples per run; kc pads every run to a fixed batch and accepts at most ${MAX_FIXED_BATCH}: export the model with a dynamic`));
+    assert.match(
+      e.message,
+      new RegExp(
+        `fixes the batch at ${batch} samples per run; kc pads every run to a fixed batch and accepts at most ${MAX_FIXED_BATCH}: export the model with a dynamic`,
+      ),
+    );
     return true;
   });
 }
@@ -75,6 +85,7 @@ describe('fixed batch dimensions', () => {
   });
 
   it(`a fixed batch of ${MAX_FIXED_BATCH} still opens (ONNX and TF.js)`, async () => {
-    for (const file of [onnxFixed(MAX_FIXED_BATCH), tfjsFixed(MAX_FIXED_BATCH)]) await (await openModel(file)).dispose();
+    for (const file of [onnxFixed(MAX_FIXED_BATCH), tfjsFixed(MAX_FIXED_BATCH)])
+      await (await openModel(file)).dispose();
   });
 });

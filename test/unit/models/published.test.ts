@@ -26,7 +26,8 @@ function images(n: number, h: number, w: number, c: number): InputBatch {
   for (let s = 0; s < n; s++) {
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
-        for (let ch = 0; ch < c; ch++) data[((s * h + y) * w + x) * c + ch] = 0.5 + 0.5 * Math.sin((x * (s + 1)) / 9 + (y * (ch + 2)) / 13 + s);
+        for (let ch = 0; ch < c; ch++)
+          data[((s * h + y) * w + x) * c + ch] = 0.5 + 0.5 * Math.sin((x * (s + 1)) / 9 + (y * (ch + 2)) / 13 + s);
       }
     }
   }
@@ -63,7 +64,8 @@ describe('published TF.js graph models (@vladmandic/human)', () => {
     const alone = await extract(model, batch, [softmax]);
     assert.ok(maxAbsDiff(alone.get(softmax).data, a.get(softmax).data) < 1e-6);
     const out = a.get(softmax).data;
-    for (let s = 0; s < 3; s++) assert.ok(Math.abs(out.subarray(s * 7, s * 7 + 7).reduce((x, y) => x + y, 0) - 1) < 1e-4);
+    for (let s = 0; s < 3; s++)
+      assert.ok(Math.abs(out.subarray(s * 7, s * 7 + 7).reduce((x, y) => x + y, 0) - 1) < 1e-4);
     await model.dispose();
   });
 
@@ -99,7 +101,10 @@ describe('published TF.js layers model (nsfwjs MobileNetV2)', () => {
     writeFileSync(path.join(dir, 'model.json'), JSON.stringify(require(path.join(NSFW, 'model.min.js'))));
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const shard = require(path.join(NSFW, 'group1-shard1of1.min.js')) as string | { default: string };
-    writeFileSync(path.join(dir, 'group1-shard1of1'), Buffer.from(typeof shard === 'string' ? shard : shard.default, 'base64'));
+    writeFileSync(
+      path.join(dir, 'group1-shard1of1'),
+      Buffer.from(typeof shard === 'string' ? shard : shard.default, 'base64'),
+    );
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -112,12 +117,16 @@ describe('published TF.js layers model (nsfwjs MobileNetV2)', () => {
     const count = (op: string) => layers.filter((l) => l.op === op).length;
     assert.equal(count('DepthwiseConv2D'), 17);
     assert.equal(count('BatchNormalization'), 52);
-    assert.deepEqual(layers.find((l) => l.name === 'block_2_add'), { name: 'block_2_add', kind: 'add', shape: [-1, 56, 56, 24], depth: 26, probePoint: true, op: 'Add' });
+    assert.deepEqual(
+      layers.find((l) => l.name === 'block_2_add'),
+      { name: 'block_2_add', kind: 'add', shape: [-1, 56, 56, 24], depth: 26, probePoint: true, op: 'Add' },
+    );
     assert.equal(layers.find((l) => l.name === 'block_1_expand_BN')?.probePoint, false);
     // 47 candidates thinned to 16 defaults: stage outputs, then residual block outputs.
     const probes = layers.filter((l) => l.probePoint).map((l) => l.name);
     assert.equal(probes.length, 16);
-    for (const name of ['block_1_expand_relu', 'block_2_add', 'block_15_add', 'average_pooling2d_1', 'dense_2']) assert.ok(probes.includes(name), name);
+    for (const name of ['block_1_expand_relu', 'block_2_add', 'block_15_add', 'average_pooling2d_1', 'dense_2'])
+      assert.ok(probes.includes(name), name);
     await model.dispose();
   });
 
@@ -132,7 +141,8 @@ describe('published TF.js layers model (nsfwjs MobileNetV2)', () => {
     const alone = await extract(model, batch, ['dense_3']);
     assert.ok(maxAbsDiff(alone.get('dense_3').data, a.get('dense_3').data) < 1e-6);
     const probs = a.get('dense_3').data;
-    for (let s = 0; s < 2; s++) assert.ok(Math.abs(probs.subarray(s * 5, s * 5 + 5).reduce((x, y) => x + y, 0) - 1) < 1e-4);
+    for (let s = 0; s < 2; s++)
+      assert.ok(Math.abs(probs.subarray(s * 5, s * 5 + 5).reduce((x, y) => x + y, 0) - 1) < 1e-4);
     await model.dispose();
   });
 });

@@ -5,7 +5,14 @@ import { describe, it } from 'node:test';
 import { detectFormat, openModel } from '../../../src/engine/models/index';
 import { batches, MemorySink, maxAbsDiff, mnistTest, SAMPLES } from './helpers';
 
-const NAMES = ['mnist-cnn-seed1', 'mnist-cnn-seed2', 'mnist-cnn-wide', 'mnist-cnn-student', 'mnist-cnn-pruned', 'mnist-cnn-undertrained'];
+const NAMES = [
+  'mnist-cnn-seed1',
+  'mnist-cnn-seed2',
+  'mnist-cnn-wide',
+  'mnist-cnn-student',
+  'mnist-cnn-pruned',
+  'mnist-cnn-undertrained',
+];
 const onnxPath = (name: string) => path.join(SAMPLES, name, 'model.onnx');
 const tfjsPath = (name: string) => path.join(SAMPLES, name, 'tfjs', 'model.json');
 
@@ -41,16 +48,36 @@ describe('sample models', () => {
     }
     const seed1 = await openModel(onnxPath('mnist-cnn-seed1'));
     const layers = seed1.layers();
-    assert.deepEqual(layers.map((l) => `${l.name}:${l.kind}`), [
-      'conv1:conv', 'relu1:activation', 'pool1:pool', 'conv2:conv', 'relu2:activation', 'pool2:pool',
-      'flatten:reshape', 'fc1:dense', 'relu3:activation', 'fc2:dense',
-    ]);
+    assert.deepEqual(
+      layers.map((l) => `${l.name}:${l.kind}`),
+      [
+        'conv1:conv',
+        'relu1:activation',
+        'pool1:pool',
+        'conv2:conv',
+        'relu2:activation',
+        'pool2:pool',
+        'flatten:reshape',
+        'fc1:dense',
+        'relu3:activation',
+        'fc2:dense',
+      ],
+    );
     assert.deepEqual(layers.find((l) => l.name === 'pool1')?.shape, [-1, 14, 14, 8]);
     assert.deepEqual(layers.find((l) => l.name === 'fc1')?.shape, [-1, 64]);
-    assert.deepEqual(layers.filter((l) => l.probePoint).map((l) => l.name), ['pool1', 'pool2', 'relu3']);
+    assert.deepEqual(
+      layers.filter((l) => l.probePoint).map((l) => l.name),
+      ['pool1', 'pool2', 'relu3'],
+    );
     await seed1.dispose();
     const wide = await openModel(onnxPath('mnist-cnn-wide'));
-    assert.deepEqual(wide.layers().filter((l) => l.probePoint).map((l) => l.name), ['pool1', 'relu2', 'pool2', 'relu4']);
+    assert.deepEqual(
+      wide
+        .layers()
+        .filter((l) => l.probePoint)
+        .map((l) => l.name),
+      ['pool1', 'relu2', 'pool2', 'relu4'],
+    );
     await wide.dispose();
   });
 
@@ -96,7 +123,10 @@ describe('sample models', () => {
         const row = logits.subarray(i * 10, i * 10 + 10);
         if (row.indexOf(Math.max(...row)) === labels[i]) correct++;
       }
-      assert.ok(Math.abs(correct / 1000 - meta.testAccuracy) < 0.04, `${name}: ${correct / 1000} on 1000 test images, meta.json says ${meta.testAccuracy}`);
+      assert.ok(
+        Math.abs(correct / 1000 - meta.testAccuracy) < 0.04,
+        `${name}: ${correct / 1000} on 1000 test images, meta.json says ${meta.testAccuracy}`,
+      );
       await model.dispose();
     }
   });
@@ -105,12 +135,16 @@ describe('sample models', () => {
     const { batch } = mnistTest(50);
     for (const file of [onnxPath('mnist-cnn-student'), tfjsPath('mnist-cnn-student')]) {
       const model = await openModel(file);
-      const probes = model.layers().filter((l) => l.probePoint).map((l) => l.name);
+      const probes = model
+        .layers()
+        .filter((l) => l.probePoint)
+        .map((l) => l.name);
       const a = new MemorySink();
       const b = new MemorySink();
       await model.extract(batches(batch, 50), probes, a);
       await model.extract(batches(batch, 7), probes, b);
-      for (const layer of probes) assert.ok(maxAbsDiff(a.get(layer).data, b.get(layer).data) <= 1e-6, `${file} ${layer}`);
+      for (const layer of probes)
+        assert.ok(maxAbsDiff(a.get(layer).data, b.get(layer).data) <= 1e-6, `${file} ${layer}`);
       await model.dispose();
     }
   });

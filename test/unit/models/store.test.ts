@@ -18,9 +18,21 @@ describe('FeatureStore', () => {
   it('appends batches per layer on disk and reads them back as FeatureTensors', async () => {
     const parent = mkdtempSync(path.join(tmpdir(), 'kc-store-test-'));
     const store = new FeatureStore(path.join(parent, 'a'));
-    await store.write('conv', [2, 1, 2, 3], Float32Array.from({ length: 12 }, (_, i) => i));
-    await store.write('dense', [2, 4], Float32Array.from({ length: 8 }, (_, i) => -i));
-    await store.write('conv', [1, 1, 2, 3], Float32Array.from({ length: 6 }, (_, i) => 100 + i));
+    await store.write(
+      'conv',
+      [2, 1, 2, 3],
+      Float32Array.from({ length: 12 }, (_, i) => i),
+    );
+    await store.write(
+      'dense',
+      [2, 4],
+      Float32Array.from({ length: 8 }, (_, i) => -i),
+    );
+    await store.write(
+      'conv',
+      [1, 1, 2, 3],
+      Float32Array.from({ length: 6 }, (_, i) => 100 + i),
+    );
     assert.deepEqual(store.names(), ['conv', 'dense']);
     assert.deepEqual(store.info('conv'), { count: 3, shape: [1, 2, 3] });
     const conv = await store.read('conv');
@@ -29,8 +41,14 @@ describe('FeatureStore', () => {
     const dense = await store.read('dense');
     assert.deepEqual(dense.shape, [2, 1, 1, 4]);
     assert.equal(readdirSync(store.dir).length, 2);
-    await assert.rejects(store.write('conv', [1, 2, 2, 3], new Float32Array(12)), /conv changed shape between batches: \[1, 2, 3\] then \[2, 2, 3\]/);
-    await assert.rejects(store.write('nan', [2, 2], Float32Array.of(0, 1, NaN, 3)), /layer nan produced NaN for probe sample 1/);
+    await assert.rejects(
+      store.write('conv', [1, 2, 2, 3], new Float32Array(12)),
+      /conv changed shape between batches: \[1, 2, 3\] then \[2, 2, 3\]/,
+    );
+    await assert.rejects(
+      store.write('nan', [2, 2], Float32Array.of(0, 1, NaN, 3)),
+      /layer nan produced NaN for probe sample 1/,
+    );
     await assert.rejects(store.read('missing'), /no features were extracted for layer "missing"/);
     await store.dispose();
     assert.equal(existsSync(store.dir), false);
@@ -41,9 +59,19 @@ describe('FeatureStore', () => {
     const model = await openModel(path.join(ROOT, 'test/fixtures/models/deep-narrow.onnx'));
     const layers = model.layers();
     assert.equal(layers.length, 240);
-    assert.deepEqual(layers[239], { name: 'relu120', kind: 'activation', shape: [-1, 8, 8, 4], depth: 239, probePoint: true, op: 'Relu' });
+    assert.deepEqual(layers[239], {
+      name: 'relu120',
+      kind: 'activation',
+      shape: [-1, 8, 8, 4],
+      depth: 239,
+      probePoint: true,
+      op: 'Relu',
+    });
     const count = 400;
-    const batchOf = (n: number, seed: number): InputBatch => ({ shape: [n, 8, 8, 1], data: Float32Array.from({ length: n * 64 }, (_, i) => Math.sin(seed * 7919 + i)) });
+    const batchOf = (n: number, seed: number): InputBatch => ({
+      shape: [n, 8, 8, 1],
+      data: Float32Array.from({ length: n * 64 }, (_, i) => Math.sin(seed * 7919 + i)),
+    });
     const inputs = function* () {
       for (let i = 0; i < count; i += 50) yield batchOf(50, i);
     };
@@ -65,12 +93,22 @@ describe('FeatureStore', () => {
       },
     };
     const started = performance.now();
-    await model.extract(inputs(), layers.map((l) => l.name), sink, { memoryBudget: 8 * 2 ** 20 });
+    await model.extract(
+      inputs(),
+      layers.map((l) => l.name),
+      sink,
+      { memoryBudget: 8 * 2 ** 20 },
+    );
     const seconds = (performance.now() - started) / 1000;
     const total = count * 240 * 256 * 4;
     const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
-    t.diagnostic(`${count} samples × 240 layers = ${mb(total)} of features in ${seconds.toFixed(1)} s; peak growth: live heapUsed ${mb(peak.heap)}, live arrayBuffers ${mb(peak.external)}, rss ${mb(peak.rss)}`);
-    assert.ok(peak.heap + peak.external < total / 4, `live memory grew by ${mb(peak.heap + peak.external)} for ${mb(total)} of features`);
+    t.diagnostic(
+      `${count} samples × 240 layers = ${mb(total)} of features in ${seconds.toFixed(1)} s; peak growth: live heapUsed ${mb(peak.heap)}, live arrayBuffers ${mb(peak.external)}, rss ${mb(peak.rss)}`,
+    );
+    assert.ok(
+      peak.heap + peak.external < total / 4,
+      `live memory grew by ${mb(peak.heap + peak.external)} for ${mb(total)} of features`,
+    );
     // Every layer holds all samples, and each relu really is max(0, conv) of the same samples.
     for (const i of [1, 60, 120]) {
       const conv = await store.read(`conv${i}`);

@@ -7,7 +7,18 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -50,7 +61,9 @@ function tfjsModel(dir: string, paths?: string[], weights?: unknown[]): string {
   const folder = path.resolve(repo, 'models', dir);
   cpSync(path.join(SEED1, 'tfjs'), folder, { recursive: true });
   const file = path.join(folder, 'model.json');
-  const json = JSON.parse(readFileSync(file, 'utf8')) as { weightsManifest: Array<{ paths: string[]; weights: unknown[] }> };
+  const json = JSON.parse(readFileSync(file, 'utf8')) as {
+    weightsManifest: Array<{ paths: string[]; weights: unknown[] }>;
+  };
   if (paths) json.weightsManifest[0].paths = paths;
   if (weights) json.weightsManifest[0].weights = weights;
   writeFileSync(file, JSON.stringify(json));
@@ -92,12 +105,16 @@ function mkfifo(file: string): void {
  * (the size of a file outside, as a number of bytes).
  */
 async function refused(file: string, pattern: RegExp, secret?: number): Promise<void> {
-  for (const [reader, read] of [['openModel', openModel], ['hashModelFiles', hashModelFiles]] as const) {
+  for (const [reader, read] of [
+    ['openModel', openModel],
+    ['hashModelFiles', hashModelFiles],
+  ] as const) {
     await assert.rejects(read(file), (e: Error) => {
       assert.ok(e instanceof KcError, `${reader}: ${e.name}: ${e.message}`);
       assert.match(e.message, pattern, reader);
       assert.ok(!e.message.includes('\n'), `${reader}, one line: ${e.message}`);
-      if (secret !== undefined) assert.ok(!new RegExp(`\\b${secret}\\b`).test(e.message), `${reader} disclosed ${secret}: ${e.message}`);
+      if (secret !== undefined)
+        assert.ok(!new RegExp(`\\b${secret}\\b`).test(e.message), `${reader} disclosed ${secret}: ${e.message}`);
       return true;
     });
   }
@@ -114,25 +131,47 @@ async function accepted(file: string): Promise<string> {
 
 describe('TF.js weight shards from an untrusted model folder', () => {
   it('a shard path with ../ out of the folder is refused', LIMIT, async () => {
-    await refused(tfjsModel('parent', ['../../../outside/weights.bin']), /weight shard "\.\.\/\.\.\/\.\.\/outside\/weights\.bin" named in its weightsManifest is outside the model's folder/, WEIGHTS.length);
+    await refused(
+      tfjsModel('parent', ['../../../outside/weights.bin']),
+      /weight shard "\.\.\/\.\.\/\.\.\/outside\/weights\.bin" named in its weightsManifest is outside the model's folder/,
+      WEIGHTS.length,
+    );
   });
 
   it('an absolute shard path is refused, even to a file of the right size', LIMIT, async () => {
-    await refused(tfjsModel('absolute', [OUTSIDE_WEIGHTS]), /model\.json: weight shard ".*outside\/weights\.bin" named in its weightsManifest is outside the model's folder/, WEIGHTS.length);
+    await refused(
+      tfjsModel('absolute', [OUTSIDE_WEIGHTS]),
+      /model\.json: weight shard ".*outside\/weights\.bin" named in its weightsManifest is outside the model's folder/,
+      WEIGHTS.length,
+    );
   });
 
   it('/proc/self/environ as a shard is refused without disclosing its size', LIMIT, async () => {
     const size = readFileSync('/proc/self/environ').length;
-    await refused(tfjsModel('proc', ['/proc/self/environ']), /"\/proc\/self\/environ" named in its weightsManifest is outside the model's folder/, size);
+    await refused(
+      tfjsModel('proc', ['/proc/self/environ']),
+      /"\/proc\/self\/environ" named in its weightsManifest is outside the model's folder/,
+      size,
+    );
   });
 
-  it('/dev/zero as a shard, by path or through a symlink in the folder, is refused (not read forever)', LIMIT, async () => {
-    await refused(tfjsModel('dev-zero', ['/dev/zero']), /"\/dev\/zero" named in its weightsManifest is outside the model's folder/);
-    const file = tfjsModel('dev-zero-link');
-    rmSync(path.join(path.dirname(file), 'weights.bin'));
-    symlinkSync('/dev/zero', path.join(path.dirname(file), 'weights.bin'));
-    await refused(file, /"weights\.bin" named in its weightsManifest is a symlink to outside the model's folder and repository/);
-  });
+  it(
+    '/dev/zero as a shard, by path or through a symlink in the folder, is refused (not read forever)',
+    LIMIT,
+    async () => {
+      await refused(
+        tfjsModel('dev-zero', ['/dev/zero']),
+        /"\/dev\/zero" named in its weightsManifest is outside the model's folder/,
+      );
+      const file = tfjsModel('dev-zero-link');
+      rmSync(path.join(path.dirname(file), 'weights.bin'));
+      symlinkSync('/dev/zero', path.join(path.dirname(file), 'weights.bin'));
+      await refused(
+        file,
+        /"weights\.bin" named in its weightsManifest is a symlink to outside the model's folder and repository/,
+      );
+    },
+  );
 
   it('a FIFO as a shard is refused (no wait for a writer)', LIMIT, async () => {
     const file = tfjsModel('fifo');
@@ -155,7 +194,10 @@ describe('TF.js weight shards from an untrusted model folder', () => {
 
   it('the same shard under two names (./x, a symlink) is refused', LIMIT, async () => {
     const weights = [{ name: 'w', shape: [(WEIGHTS.length / 4) * 2], dtype: 'float32' }];
-    await refused(tfjsModel('renamed', ['weights.bin', './weights.bin'], weights), /"\.\/weights\.bin" named in its weightsManifest is listed more than once \(also as weight shard "weights\.bin"/);
+    await refused(
+      tfjsModel('renamed', ['weights.bin', './weights.bin'], weights),
+      /"\.\/weights\.bin" named in its weightsManifest is listed more than once \(also as weight shard "weights\.bin"/,
+    );
     const file = tfjsModel('aliased', ['weights.bin', 'alias.bin'], weights);
     symlinkSync('weights.bin', path.join(path.dirname(file), 'alias.bin'));
     await refused(file, /"alias\.bin" named in its weightsManifest is listed more than once/);
@@ -165,7 +207,11 @@ describe('TF.js weight shards from an untrusted model folder', () => {
     const file = tfjsModel('escape');
     rmSync(path.join(path.dirname(file), 'weights.bin'));
     symlinkSync(OUTSIDE_WEIGHTS, path.join(path.dirname(file), 'weights.bin'));
-    await refused(file, /"weights\.bin" named in its weightsManifest is a symlink to outside the model's folder and repository/, WEIGHTS.length);
+    await refused(
+      file,
+      /"weights\.bin" named in its weightsManifest is a symlink to outside the model's folder and repository/,
+      WEIGHTS.length,
+    );
   });
 
   it('a model.json that is a symlink to outside the repository is refused', LIMIT, async () => {
@@ -183,37 +229,50 @@ describe('TF.js weight shards from an untrusted model folder', () => {
     writeFileSync(shared, WEIGHTS);
     rmSync(path.join(path.dirname(file), 'weights.bin'));
     symlinkSync('../shared.bin', path.join(path.dirname(file), 'weights.bin'));
-    await refused(file, /"weights\.bin" named in its weightsManifest is a symlink to outside the model's folder and repository/);
+    await refused(
+      file,
+      /"weights\.bin" named in its weightsManifest is a symlink to outside the model's folder and repository/,
+    );
   });
 
-  it('DVC and git-annex layouts (symlinks into a cache inside the repository) load, with the same hash as plain files', LIMIT, async () => {
-    const plain = await accepted(tfjsModel('plain'));
-    // DVC: the shard is a symlink into .dvc/cache.
-    const dvc = tfjsModel('dvc');
-    mkdirSync(path.join(repo, '.dvc/cache/3f'), { recursive: true });
-    writeFileSync(path.join(repo, '.dvc/cache/3f/a1b2'), WEIGHTS);
-    rmSync(path.join(path.dirname(dvc), 'weights.bin'));
-    symlinkSync('../../.dvc/cache/3f/a1b2', path.join(path.dirname(dvc), 'weights.bin'));
-    assert.equal(await accepted(dvc), plain);
-    // git-annex: model.json and the shard are symlinks into .git/annex/objects; the shard resolves next to the link.
-    const annex = tfjsModel('annex');
-    const objects = path.join(repo, '.git/annex/objects');
-    mkdirSync(path.join(objects, 'json'), { recursive: true });
-    mkdirSync(path.join(objects, 'bin'), { recursive: true });
-    for (const [name, object] of [['model.json', 'json'], ['weights.bin', 'bin']]) {
-      cpSync(path.join(path.dirname(annex), name), path.join(objects, object, name));
-      rmSync(path.join(path.dirname(annex), name));
-      symlinkSync(path.join('../../.git/annex/objects', object, name), path.join(path.dirname(annex), name));
-    }
-    assert.equal(await accepted(annex), plain);
-  });
+  it(
+    'DVC and git-annex layouts (symlinks into a cache inside the repository) load, with the same hash as plain files',
+    LIMIT,
+    async () => {
+      const plain = await accepted(tfjsModel('plain'));
+      // DVC: the shard is a symlink into .dvc/cache.
+      const dvc = tfjsModel('dvc');
+      mkdirSync(path.join(repo, '.dvc/cache/3f'), { recursive: true });
+      writeFileSync(path.join(repo, '.dvc/cache/3f/a1b2'), WEIGHTS);
+      rmSync(path.join(path.dirname(dvc), 'weights.bin'));
+      symlinkSync('../../.dvc/cache/3f/a1b2', path.join(path.dirname(dvc), 'weights.bin'));
+      assert.equal(await accepted(dvc), plain);
+      // git-annex: model.json and the shard are symlinks into .git/annex/objects; the shard resolves next to the link.
+      const annex = tfjsModel('annex');
+      const objects = path.join(repo, '.git/annex/objects');
+      mkdirSync(path.join(objects, 'json'), { recursive: true });
+      mkdirSync(path.join(objects, 'bin'), { recursive: true });
+      for (const [name, object] of [
+        ['model.json', 'json'],
+        ['weights.bin', 'bin'],
+      ]) {
+        cpSync(path.join(path.dirname(annex), name), path.join(objects, object, name));
+        rmSync(path.join(path.dirname(annex), name));
+        symlinkSync(path.join('../../.git/annex/objects', object, name), path.join(path.dirname(annex), name));
+      }
+      assert.equal(await accepted(annex), plain);
+    },
+  );
 });
 
 describe('ONNX external data from an untrusted model folder', () => {
   it('a location with ../ out of the folder is refused', LIMIT, async () => {
     const file = onnxExternal('onnx-parent', '../../../outside/weights.data');
     cpSync(path.join(path.dirname(file), 'weights.data'), path.join(outside, 'weights.data'));
-    await assert.rejects(openModel(file), /model\.onnx: external data "\.\.\/\.\.\/\.\.\/outside\/weights\.data" of tensor conv1\.weight is outside the model's folder/);
+    await assert.rejects(
+      openModel(file),
+      /model\.onnx: external data "\.\.\/\.\.\/\.\.\/outside\/weights\.data" of tensor conv1\.weight is outside the model's folder/,
+    );
   });
 
   it('/etc/passwd as the location of a bias is refused, its size undisclosed', LIMIT, async () => {
@@ -241,20 +300,30 @@ describe('ONNX external data from an untrusted model folder', () => {
     const zero = onnxExternal('onnx-zero', 'weights.data');
     rmSync(path.join(path.dirname(zero), 'weights.data'));
     symlinkSync('/dev/zero', path.join(path.dirname(zero), 'weights.data'));
-    await assert.rejects(openModel(zero), /external data "weights\.data" of tensor conv1\.weight is a symlink to outside the model's folder and repository/);
+    await assert.rejects(
+      openModel(zero),
+      /external data "weights\.data" of tensor conv1\.weight is a symlink to outside the model's folder and repository/,
+    );
     const fifo = onnxExternal('onnx-fifo', 'weights.data');
     mkfifo(path.join(path.dirname(fifo), 'weights.data'));
-    await assert.rejects(openModel(fifo), /external data "weights\.data" of tensor conv1\.weight is not a regular file/);
+    await assert.rejects(
+      openModel(fifo),
+      /external data "weights\.data" of tensor conv1\.weight is not a regular file/,
+    );
   });
 
-  it('an .onnx file that is a symlink to /dev/zero or a FIFO is refused (the host hashes it, the engine opens it)', LIMIT, async () => {
-    const folder = path.join(repo, 'models', 'onnx-special');
-    mkdirSync(folder, { recursive: true });
-    symlinkSync('/dev/zero', path.join(folder, 'zero.onnx'));
-    await refused(path.join(folder, 'zero.onnx'), /zero\.onnx is a symlink to outside its folder and repository/);
-    mkfifo(path.join(folder, 'fifo.onnx'));
-    await refused(path.join(folder, 'fifo.onnx'), /fifo\.onnx is not a regular file/);
-  });
+  it(
+    'an .onnx file that is a symlink to /dev/zero or a FIFO is refused (the host hashes it, the engine opens it)',
+    LIMIT,
+    async () => {
+      const folder = path.join(repo, 'models', 'onnx-special');
+      mkdirSync(folder, { recursive: true });
+      symlinkSync('/dev/zero', path.join(folder, 'zero.onnx'));
+      await refused(path.join(folder, 'zero.onnx'), /zero\.onnx is a symlink to outside its folder and repository/);
+      mkfifo(path.join(folder, 'fifo.onnx'));
+      await refused(path.join(folder, 'fifo.onnx'), /fifo\.onnx is not a regular file/);
+    },
+  );
 
   it('a symlinked data file inside the repository loads; one outside it is refused', LIMIT, async () => {
     const inRepo = onnxExternal('onnx-dvc', 'weights.data');
@@ -268,6 +337,9 @@ describe('ONNX external data from an untrusted model folder', () => {
     cpSync(cached, path.join(outside, 'onnx-weights'));
     rmSync(path.join(path.dirname(escape), 'weights.data'));
     symlinkSync(path.join(outside, 'onnx-weights'), path.join(path.dirname(escape), 'weights.data'));
-    await assert.rejects(openModel(escape), /external data "weights\.data" of tensor conv1\.weight is a symlink to outside the model's folder and repository/);
+    await assert.rejects(
+      openModel(escape),
+      /external data "weights\.data" of tensor conv1\.weight is a symlink to outside the model's folder and repository/,
+    );
   });
 });

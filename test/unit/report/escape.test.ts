@@ -6,7 +6,15 @@ import fc from 'fast-check';
 import { markdownLinkPart, markdownText, terminalText } from '../../../src/engine/report/escape';
 import { renderMarkdown } from '../../../src/engine/report/markdown';
 import { renderSummary } from '../../../src/engine/report/text';
-import { HOSTILE_NAMES, hostileName, namer, reportNamed, structure, TERMINAL_CONTROLS, unescaped } from './hostile-names';
+import {
+  HOSTILE_NAMES,
+  hostileName,
+  namer,
+  reportNamed,
+  structure,
+  TERMINAL_CONTROLS,
+  unescaped,
+} from './hostile-names';
 
 const SGR = /\x1b\[[0-9;]*m/g;
 
@@ -14,7 +22,10 @@ const benign = () => namer(Array.from({ length: 20 }, (_, i) => `n${i}`));
 
 test('markdownText: links, command links, images, HTML, headings and control sequences come out as escaped text', () => {
   assert.equal(markdownText('[x](javascript:alert(1))'), '\\[x\\]\\(javascript:alert\\(1\\)\\)');
-  assert.equal(markdownText('](command:workbench.action.terminal.new)'), '\\]\\(command:workbench.action.terminal.new\\)');
+  assert.equal(
+    markdownText('](command:workbench.action.terminal.new)'),
+    '\\]\\(command:workbench.action.terminal.new\\)',
+  );
   assert.equal(markdownText('<img src=x onerror=alert(1)>'), '\\<img src=x onerror=alert\\(1\\)\\>');
   assert.equal(markdownText('conv1\n# title'), 'conv1\ufffd\\# title');
   assert.equal(markdownText('\u001b]8;;http://evil\u0007'), '\ufffd\\]8;;http://evil\ufffd');
@@ -42,15 +53,20 @@ test('markdownText (property): nothing left unescaped, one line, and dropping th
 
 test('terminalText: ESC, BEL, CR, BS, DEL, C1 and bidi overrides become U+FFFD, one for one; other text is untouched', () => {
   assert.equal(terminalText('\u001b[2Jx'), '\ufffd[2Jx');
-  assert.equal(terminalText('\u001b]8;;http://evil\u0007link\u001b]8;;\u0007'), '\ufffd]8;;http://evil\ufffdlink\ufffd]8;;\ufffd');
+  assert.equal(
+    terminalText('\u001b]8;;http://evil\u0007link\u001b]8;;\u0007'),
+    '\ufffd]8;;http://evil\ufffdlink\ufffd]8;;\ufffd',
+  );
   assert.equal(terminalText('a\rb\bc\u007fd\u009be\u202ef\ng'), 'a\ufffdb\ufffdc\ufffdd\ufffde\ufffdf\ufffdg');
   assert.equal(terminalText('conv2d_1/Relu ↔ é 🙂 [x](y)'), 'conv2d_1/Relu ↔ é 🙂 [x](y)');
-  fc.assert(fc.property(hostileName, (name) => {
-    const out = terminalText(name);
-    assert.equal(out.length, name.length);
-    assert.doesNotMatch(out, TERMINAL_CONTROLS);
-    assert.doesNotMatch(out, /\n/);
-  }));
+  fc.assert(
+    fc.property(hostileName, (name) => {
+      const out = terminalText(name);
+      assert.equal(out.length, name.length);
+      assert.doesNotMatch(out, TERMINAL_CONTROLS);
+      assert.doesNotMatch(out, /\n/);
+    }),
+  );
 });
 
 test('markdownLinkPart: nothing of a name can end a link destination or start another', () => {
@@ -67,16 +83,25 @@ test('Markdown report with hostile names: the same structure as with plain names
     assert.doesNotMatch(md, TERMINAL_CONTROLS);
     assert.ok(md.includes(markdownText(name)), 'the name is there, escaped');
   }
-  const md = renderMarkdown(reportNamed(namer(HOSTILE_NAMES), '<script>alert(1)</script>'), { heatmapPng: 'r (1).heatmap.png' });
+  const md = renderMarkdown(reportNamed(namer(HOSTILE_NAMES), '<script>alert(1)</script>'), {
+    heatmapPng: 'r (1).heatmap.png',
+  });
   assert.doesNotMatch(unescaped(md), /\]\((?!r%20%281%29\.heatmap\.png\))/, 'the one link is the heatmap image');
-  assert.equal(md.split('\n').filter((l) => l.startsWith('#')).length, plain.split('\n').filter((l) => l.startsWith('#')).length, 'no heading from a name');
+  assert.equal(
+    md.split('\n').filter((l) => l.startsWith('#')).length,
+    plain.split('\n').filter((l) => l.startsWith('#')).length,
+    'no heading from a name',
+  );
 });
 
 test('Markdown report (property): random names add no link, image, HTML, heading, emphasis, code or cell', () => {
   const plain = structure(renderMarkdown(reportNamed(benign(), 'w'), { heatmapPng: 'r.heatmap.png' }));
   fc.assert(
     fc.property(fc.array(hostileName, { minLength: 1, maxLength: 8 }), hostileName, (names, warning) => {
-      assert.equal(structure(renderMarkdown(reportNamed(namer(names), warning), { heatmapPng: 'r.heatmap.png' })), plain);
+      assert.equal(
+        structure(renderMarkdown(reportNamed(namer(names), warning), { heatmapPng: 'r.heatmap.png' })),
+        plain,
+      );
     }),
     { numRuns: 300 },
   );
@@ -97,11 +122,16 @@ test('terminal summary with hostile names: no control sequence but its own colou
 
 test('terminal summary (property): for random names only newlines and its own colour codes reach the terminal', () => {
   fc.assert(
-    fc.property(fc.array(hostileName, { minLength: 1, maxLength: 8 }), hostileName, fc.boolean(), (names, warning, color) => {
-      const text = renderSummary(reportNamed(namer(names), warning), { color });
-      if (!color) assert.doesNotMatch(text, /\x1b/);
-      assert.doesNotMatch(text.replace(SGR, ''), TERMINAL_CONTROLS);
-    }),
+    fc.property(
+      fc.array(hostileName, { minLength: 1, maxLength: 8 }),
+      hostileName,
+      fc.boolean(),
+      (names, warning, color) => {
+        const text = renderSummary(reportNamed(namer(names), warning), { color });
+        if (!color) assert.doesNotMatch(text, /\x1b/);
+        assert.doesNotMatch(text.replace(SGR, ''), TERMINAL_CONTROLS);
+      },
+    ),
     { numRuns: 300 },
   );
 });

@@ -18,8 +18,44 @@ export const HOSTILE_NAMES = [
 
 /** Characters that make Markdown structure, plus controls and text: what a name made to break a renderer is built from. */
 const pieces = fc.constantFrom(
-  '[', ']', '(', ')', '<', '>', '!', '`', '*', '_', '#', '|', '\\', '&', '~', '$', ':', '\n', '\r', '\t', '\u001b', '\u0007',
-  '\u0000', '\u007f', '\u009b', '\u202e', 'a', 'Z', '0', ' ', '/', '.', 'javascript:', 'command:', 'http://x', '&amp;', '<b>', '](',
+  '[',
+  ']',
+  '(',
+  ')',
+  '<',
+  '>',
+  '!',
+  '`',
+  '*',
+  '_',
+  '#',
+  '|',
+  '\\',
+  '&',
+  '~',
+  '$',
+  ':',
+  '\n',
+  '\r',
+  '\t',
+  '\u001b',
+  '\u0007',
+  '\u0000',
+  '\u007f',
+  '\u009b',
+  '\u202e',
+  'a',
+  'Z',
+  '0',
+  ' ',
+  '/',
+  '.',
+  'javascript:',
+  'command:',
+  'http://x',
+  '&amp;',
+  '<b>',
+  '](',
 );
 export const hostileName = fc.oneof(
   fc.array(pieces, { maxLength: 16 }).map((p) => p.join('')),
@@ -39,7 +75,11 @@ export function namer(names: string[]): (original: string) => string {
 export function reportNamed(name: (original: string) => string, warning: string): Report {
   const report = plantedReport();
   report.pairs = report.pairs.map((p) => ({ ...p, layerA: name(`A:${p.layerA}`), layerB: name(`B:${p.layerB}`) }));
-  report.matrix = { ...report.matrix!, layersA: report.matrix!.layersA.map((n) => name(`A:${n}`)), layersB: report.matrix!.layersB.map((n) => name(`B:${n}`)) };
+  report.matrix = {
+    ...report.matrix!,
+    layersA: report.matrix!.layersA.map((n) => name(`A:${n}`)),
+    layersB: report.matrix!.layersB.map((n) => name(`B:${n}`)),
+  };
   report.models = {
     a: { ...report.models!.a, name: name('model A'), path: name('path A') },
     b: { ...report.models!.b, name: name('model B'), path: name('path B') },

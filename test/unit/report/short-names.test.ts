@@ -15,7 +15,10 @@ test('shortNames ends on torch.onnx.export names: a leading-slash family beside 
     names: ['/0/Conv_output_0', '/1/Relu_output_0', '/3/MaxPool_output_0', 'logits'],
   });
   assert.deepEqual(short(['/0/Conv_output_0', '/1/Relu_output_0']).prefix, '/');
-  assert.deepEqual(short(['/features/0/Conv_output_0', '/features/1/Relu_output_0']).names, ['0/Conv_output_0', '1/Relu_output_0']);
+  assert.deepEqual(short(['/features/0/Conv_output_0', '/features/1/Relu_output_0']).names, [
+    '0/Conv_output_0',
+    '1/Relu_output_0',
+  ]);
 });
 
 test('shortNames keeps every name non-empty: single, empty, all-equal and double-slash names', () => {
@@ -31,7 +34,9 @@ test('shortNames keeps every name non-empty: single, empty, all-equal and double
 });
 
 test('shortNames (property): ends, every name starts with the prefix, the prefix ends at a slash, no name is emptied', () => {
-  const pathLike = fc.array(fc.constantFrom('/', 'a', 'b', '0', '_', 'Conv'), { maxLength: 12 }).map((parts) => parts.join(''));
+  const pathLike = fc
+    .array(fc.constantFrom('/', 'a', 'b', '0', '_', 'Conv'), { maxLength: 12 })
+    .map((parts) => parts.join(''));
   fc.assert(
     fc.property(fc.array(fc.oneof(pathLike, fc.string({ maxLength: 20 })), { maxLength: 8 }), (names) => {
       const { prefix, name } = shortNames(names);

@@ -13,7 +13,8 @@ test('viridis end points, clamped outside [0, 1]', () => {
 test('the scale is perceptually ordered: luminance rises with the value', () => {
   const stops = legendStops(11);
   assert.equal(stops.length, 11);
-  for (let i = 1; i < stops.length; i++) assert.ok(luminance(stops[i].color) > luminance(stops[i - 1].color), `stop ${i}`);
+  for (let i = 1; i < stops.length; i++)
+    assert.ok(luminance(stops[i].color) > luminance(stops[i - 1].color), `stop ${i}`);
 });
 
 test('cell labels pick the readable ink', () => {

@@ -1,9 +1,19 @@
 /** A small hand-built report with planted numbers for the view-model tests. */
 import type { PairResult, Report } from '../../../src/protocol/report';
 
-export function pair(layerA: string, layerB: string, direction: PairResult['direction'], explained: number, orders: number[], extra: Partial<PairResult> = {}): PairResult {
+export function pair(
+  layerA: string,
+  layerB: string,
+  direction: PairResult['direction'],
+  explained: number,
+  orders: number[],
+  extra: Partial<PairResult> = {},
+): PairResult {
   return {
-    layerA, layerB, direction, explained,
+    layerA,
+    layerB,
+    direction,
+    explained,
     orders: orders.map((fraction, order) => ({ order, fraction, variance: fraction * 10 })),
     inconsistent: { fraction: 1 - explained, variance: (1 - explained) * 10 },
     varianceB: 10,
@@ -21,25 +31,51 @@ export function sampleReport(): Report {
     createdAt: '2026-11-29T00:00:00Z',
     backend: { name: 'test', version: '0', device: 'cpu', threads: 1 },
     settings: {
-      orders: 2, alpha: 0.1, normalize: 'dataset', kernel: 3, preset: 'fast', epochs: 10, seed: 1, testFraction: 0.2,
-      seeds: 1, batchSize: 64, learningRate: { start: 1e-4, end: 1e-6 }, weightDecay: 1e-4, warmStart: true, patience: 5,
+      orders: 2,
+      alpha: 0.1,
+      normalize: 'dataset',
+      kernel: 3,
+      preset: 'fast',
+      epochs: 10,
+      seed: 1,
+      testFraction: 0.2,
+      seeds: 1,
+      batchSize: 64,
+      learningRate: { start: 1e-4, end: 1e-6 },
+      weightDecay: 1e-4,
+      warmStart: true,
+      patience: 5,
     },
     probe: { source: 'synthetic', count: 100, train: 80, test: 20 },
     models: {
-      a: { path: '/m/a.onnx', name: 'A', format: 'onnx', layers: [
-        { name: 'a3', kind: 'dense', shape: [-1, 4], depth: 5, probePoint: true },
-        { name: 'a1', kind: 'conv', shape: [-1, 4, 4, 2], depth: 1, probePoint: true },
-        { name: 'a2', kind: 'conv', shape: [-1, 2, 2, 2], depth: 3, probePoint: true },
-      ] },
-      b: { path: '/m/b.onnx', name: 'B', format: 'onnx', layers: [
-        { name: 'b2', kind: 'dense', shape: [-1, 4], depth: 4, probePoint: true },
-        { name: 'b1', kind: 'conv', shape: [-1, 4, 4, 2], depth: 1, probePoint: true },
-      ] },
+      a: {
+        path: '/m/a.onnx',
+        name: 'A',
+        format: 'onnx',
+        layers: [
+          { name: 'a3', kind: 'dense', shape: [-1, 4], depth: 5, probePoint: true },
+          { name: 'a1', kind: 'conv', shape: [-1, 4, 4, 2], depth: 1, probePoint: true },
+          { name: 'a2', kind: 'conv', shape: [-1, 2, 2, 2], depth: 3, probePoint: true },
+        ],
+      },
+      b: {
+        path: '/m/b.onnx',
+        name: 'B',
+        format: 'onnx',
+        layers: [
+          { name: 'b2', kind: 'dense', shape: [-1, 4], depth: 4, probePoint: true },
+          { name: 'b1', kind: 'conv', shape: [-1, 4, 4, 2], depth: 1, probePoint: true },
+        ],
+      },
     },
     pairs: [
       pair('a3', 'b2', 'A->B', 0.9, [0.6, 0.2, 0.05]),
-      pair('a1', 'b1', 'A->B', 0.8, [0.7, 0.1, 0.02], { maps: { perChannel: [0.3, 0.9], perPosition: { height: 1, width: 1, values: [0.8] } } }),
-      pair('a1', 'b1', 'B->A', 0.7, [0.5, 0.1, 0.1], { spread: { seeds: 3, explained: 0.02, orders: [0.05, 0.04, 0.03], inconsistent: 0.02 } }),
+      pair('a1', 'b1', 'A->B', 0.8, [0.7, 0.1, 0.02], {
+        maps: { perChannel: [0.3, 0.9], perPosition: { height: 1, width: 1, values: [0.8] } },
+      }),
+      pair('a1', 'b1', 'B->A', 0.7, [0.5, 0.1, 0.1], {
+        spread: { seeds: 3, explained: 0.02, orders: [0.05, 0.04, 0.03], inconsistent: 0.02 },
+      }),
     ],
     matrix: {
       layersA: ['a1', 'a2', 'a3'],

@@ -4,16 +4,17 @@ import { buildHeatmap, CellState, cellOf } from '../../../webview/model/heatmap'
 import { measuresFor } from '../../../webview/model/measures';
 import { pair, sampleReport } from './fixture';
 
-const at = (m: ReturnType<typeof buildHeatmap>, a: string, b: string) => m.rows.indexOf(a) * m.cols.length + m.cols.indexOf(b);
+const at = (m: ReturnType<typeof buildHeatmap>, a: string, b: string) =>
+  m.rows.indexOf(a) * m.cols.length + m.cols.indexOf(b);
 
-test('rows are A\'s layers and columns B\'s, in depth order', () => {
+test("rows are A's layers and columns B's, in depth order", () => {
   const m = buildHeatmap(sampleReport());
   assert.deepEqual(m.rows, ['a1', 'a2', 'a3']);
   assert.deepEqual(m.cols, ['b1', 'b2']);
   assert.equal(m.values.length, 6);
 });
 
-test('depth comes from the models\' layer lists even when the pairs list layers out of order', () => {
+test("depth comes from the models' layer lists even when the pairs list layers out of order", () => {
   const r = sampleReport();
   delete r.matrix;
   r.pairs.reverse();
@@ -22,7 +23,7 @@ test('depth comes from the models\' layer lists even when the pairs list layers 
   assert.deepEqual(m.cols, ['b1', 'b2']);
 });
 
-test('explained cells hold the disentangler\'s value; unfinished cells show the ridge bound as provisional', () => {
+test("explained cells hold the disentangler's value; unfinished cells show the ridge bound as provisional", () => {
   const m = buildHeatmap(sampleReport());
   assert.equal(m.measure.id, 'explained');
   assert.equal(m.values[at(m, 'a1', 'b1')], 0.8);
@@ -40,10 +41,13 @@ test('the direction picks the matching pairs (B->A is not A->B)', () => {
   assert.equal(m.states[at(m, 'a3', 'b2')], CellState.Empty, 'no B->A pair and no B->A bound');
 });
 
-test('direction-dependent matrix measures read their B->A values in that direction, never A->B\'s', () => {
+test("direction-dependent matrix measures read their B->A values in that direction, never A->B's", () => {
   const r = sampleReport();
   const ridgeBA = buildHeatmap(r, { measure: 'ridgeExplained', direction: 'B->A' });
-  assert.ok(ridgeBA.states.every((s) => s === CellState.Empty), 'no B->A ridge values: nothing drawn');
+  assert.ok(
+    ridgeBA.states.every((s) => s === CellState.Empty),
+    'no B->A ridge values: nothing drawn',
+  );
   r.matrix!.measures.ridgeExplainedBA = [0.11, 0.12, 0.13, 0.14, 0.15, 0.16];
   const m = buildHeatmap(r, { measure: 'ridgeExplained', direction: 'B->A' });
   assert.equal(m.values[at(m, 'a2', 'b2')], 0.14);
@@ -56,7 +60,10 @@ test('direction-dependent matrix measures read their B->A values in that directi
 
 test('order and inconsistent measures read the pair; CKA reads the all-pairs matrix', () => {
   const r = sampleReport();
-  assert.deepEqual(measuresFor(r).map((x) => x.id), ['explained', 'order0', 'order1', 'order2', 'inconsistent', 'linearCKA', 'ridgeExplained']);
+  assert.deepEqual(
+    measuresFor(r).map((x) => x.id),
+    ['explained', 'order0', 'order1', 'order2', 'inconsistent', 'linearCKA', 'ridgeExplained'],
+  );
   const o1 = buildHeatmap(r, { measure: 'order1' });
   assert.equal(o1.values[at(o1, 'a3', 'b2')], 0.2);
   assert.ok(Number.isNaN(o1.values[at(o1, 'a2', 'b1')]));
@@ -69,10 +76,18 @@ test('order and inconsistent measures read the pair; CKA reads the all-pairs mat
 });
 
 test('cells the disentangler is still working on carry the running marker', () => {
-  const m = buildHeatmap(sampleReport(), { inFlight: [{ layerA: 'a2', layerB: 'b2', direction: 'A->B' }, { layerA: 'a1', layerB: 'b1', direction: 'A->B' }] });
+  const m = buildHeatmap(sampleReport(), {
+    inFlight: [
+      { layerA: 'a2', layerB: 'b2', direction: 'A->B' },
+      { layerA: 'a1', layerB: 'b1', direction: 'A->B' },
+    ],
+  });
   assert.equal(m.running[at(m, 'a2', 'b2')], 1);
   assert.equal(m.running[at(m, 'a1', 'b1')], 0, 'a finished pair is no longer running');
-  assert.equal(m.running.reduce((s, x) => s + x, 0), 1);
+  assert.equal(
+    m.running.reduce((s, x) => s + x, 0),
+    1,
+  );
 });
 
 test('sorting by value reorders rows and columns by mean and keeps each cell with its layers', () => {
@@ -82,9 +97,10 @@ test('sorting by value reorders rows and columns by mean and keeps each cell wit
   // Row means: a1 0.675, a2 0.55, a3 0.575; column means: b1 0.583, b2 0.617.
   assert.deepEqual(byValue.rows, ['a1', 'a3', 'a2']);
   assert.deepEqual(byValue.cols, ['b2', 'b1']);
-  for (const a of byDepth.rows) for (const b of byDepth.cols) {
-    assert.equal(byValue.values[at(byValue, a, b)], byDepth.values[at(byDepth, a, b)]);
-  }
+  for (const a of byDepth.rows)
+    for (const b of byDepth.cols) {
+      assert.equal(byValue.values[at(byValue, a, b)], byDepth.values[at(byDepth, a, b)]);
+    }
 });
 
 test('a rerun pair with a non-finite value leaves the cell empty rather than drawing NaN', () => {

@@ -12,7 +12,10 @@ test('a matrix-only layer gets CKA in every cell and the explained measure only 
   delete r.matrix!.measures.ridgeExplained;
   const cka = buildHeatmap(r, { measure: 'linearCKA' });
   assert.deepEqual(cka.rows, ['a1', 'a2', 'a3']);
-  assert.ok(cka.states.every((s) => s === CellState.Done), 'CKA drawn in every cell');
+  assert.ok(
+    cka.states.every((s) => s === CellState.Done),
+    'CKA drawn in every cell',
+  );
   assert.equal(cka.values[at(cka, 'a2', 'b1')], 0.5);
   assert.equal(cka.pairIndex[at(cka, 'a2', 'b1')], -1, 'a2 has no disentangler pair');
   const explained = buildHeatmap(r);
@@ -30,7 +33,7 @@ test('a matrix that holds unbiased CKA (above 1024 probes) shows it as the CKA m
   assert.equal(measure.label, 'Linear CKA (unbiased) (similarity)');
   assert.equal(ckaName(r), 'linear CKA (unbiased)');
   const cka = buildHeatmap(r, { measure: 'linearCKA' });
-  assert.equal(cka.values[at(cka, 'a2', 'b2')], 0.6 - 0.25, 'the matrix value, not the pair\'s biased CKA');
+  assert.equal(cka.values[at(cka, 'a2', 'b2')], 0.6 - 0.25, "the matrix value, not the pair's biased CKA");
   assert.equal(cka.values[at(cka, 'a2', 'b1')], 0.5 - 0.25, 'a cell without a pair');
   assert.ok(cka.states.every((s) => s === CellState.Done));
   // With the biased key present, that one is used and named plainly.

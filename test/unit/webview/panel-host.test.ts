@@ -8,7 +8,16 @@ import { applyHostMessage, EMPTY, inFlight } from '../../../webview/model/stream
 import { pair, sampleReport } from './fixture';
 
 function running(): AnalysisRecord {
-  return { id: 'x', modelA: '/m/a.onnx', modelB: '/m/b.onnx', probe: 'mnist × 100', preset: 'fast', startedAt: '', status: 'running', report: { ...sampleReport(), pairs: [], matrix: undefined } };
+  return {
+    id: 'x',
+    modelA: '/m/a.onnx',
+    modelB: '/m/b.onnx',
+    probe: 'mnist × 100',
+    preset: 'fast',
+    startedAt: '',
+    status: 'running',
+    report: { ...sampleReport(), pairs: [], matrix: undefined },
+  };
 }
 
 const plan = [
@@ -23,7 +32,10 @@ test('each store event is one webview message; the stream after a ready gives th
   const events: AnalysisEvent[] = [];
   r.report!.matrix = sampleReport().matrix;
   events.push({ kind: 'matrix', record: r, matrix: r.report!.matrix! });
-  for (const [layerA, layerB, direction, explained] of [['a1', 'b1', 'A->B', 0.8], ['a3', 'b2', 'A->B', 0.9]] as const) {
+  for (const [layerA, layerB, direction, explained] of [
+    ['a1', 'b1', 'A->B', 0.8],
+    ['a3', 'b2', 'A->B', 0.9],
+  ] as const) {
     const p = pair(layerA, layerB, direction, explained, [0.6, 0.1, 0]);
     r.report!.pairs.push(p);
     events.push({ kind: 'pair', record: r, pair: p });
@@ -31,7 +43,10 @@ test('each store event is one webview message; the stream after a ready gives th
   const stale = { ...r, stale: true };
   events.push({ kind: 'stale', record: stale });
   const messages = events.map((e) => hostMessageFor(e, plan));
-  assert.deepEqual(messages.map((m) => m.type), ['kc/matrix', 'kc/pairResult', 'kc/pairResult', 'kc/stale']);
+  assert.deepEqual(
+    messages.map((m) => m.type),
+    ['kc/matrix', 'kc/pairResult', 'kc/pairResult', 'kc/stale'],
+  );
   for (const m of messages) streamed = applyHostMessage(streamed, m);
   const whole = applyHostMessage(EMPTY, { type: 'kc/record', record: structuredClone(stale) });
   assert.deepEqual(streamed.report.pairs, whole.report.pairs);
@@ -41,10 +56,28 @@ test('each store event is one webview message; the stream after a ready gives th
 
 test('progress marks the fit in flight and the later fits of the plan as pending; before the first fit all are pending', () => {
   const r = running();
-  const progress = (pairIndex?: number) => hostMessageFor({
-    kind: 'progress', record: r,
-    progress: { id: 'x', message: 'm', fraction: 0.5, progress: pairIndex ? { phase: 'disentangle', done: 1, total: 4, overallFraction: 0.5, pair: { ...plan[pairIndex - 1], index: pairIndex, count: 3 } } : undefined },
-  }, plan);
+  const progress = (pairIndex?: number) =>
+    hostMessageFor(
+      {
+        kind: 'progress',
+        record: r,
+        progress: {
+          id: 'x',
+          message: 'm',
+          fraction: 0.5,
+          progress: pairIndex
+            ? {
+                phase: 'disentangle',
+                done: 1,
+                total: 4,
+                overallFraction: 0.5,
+                pair: { ...plan[pairIndex - 1], index: pairIndex, count: 3 },
+              }
+            : undefined,
+        },
+      },
+      plan,
+    );
   const first = progress();
   assert.ok(first.type === 'kc/progress');
   assert.deepEqual([first.progress.running, first.progress.pending], [undefined, plan]);
@@ -60,12 +93,18 @@ test('a finished, failed or cancelled analysis is sent whole', () => {
   assert.deepEqual(hostMessageFor({ kind: 'record', record: done }, undefined), { type: 'kc/record', record: done });
 });
 
-test('the HTML allows only the nonce\'d script and the webview\'s own origin', () => {
+test("the HTML allows only the nonce'd script and the webview's own origin", () => {
   const csp = contentSecurityPolicy('https://w.vscode-cdn.net', 'N0NCE');
   assert.match(csp, /default-src 'none'/);
   assert.match(csp, /script-src 'nonce-N0NCE'(;|$)/);
   assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*/);
-  const page = panelHtml({ cspSource: 'https://w', nonce: 'N0NCE', scriptUri: 'https://w/dist/webview.js', styleUri: 'https://w/dist/webview.css', title: 'a <b>' });
+  const page = panelHtml({
+    cspSource: 'https://w',
+    nonce: 'N0NCE',
+    scriptUri: 'https://w/dist/webview.js',
+    styleUri: 'https://w/dist/webview.css',
+    title: 'a <b>',
+  });
   assert.equal(page.match(/<script/g)?.length, 1);
   assert.match(page, /<script nonce="N0NCE" src="https:\/\/w\/dist\/webview.js"><\/script>/);
   assert.match(page, /<title>a &lt;b&gt;<\/title>/);
@@ -73,12 +112,27 @@ test('the HTML allows only the nonce\'d script and the webview\'s own origin', (
 });
 
 test('exports: PNG bytes from the data URL, CSV as UTF-8, the JSON report as written, no JSON without a report', () => {
-  const png = exportBytes({ type: 'kc/export', analysisId: 'x', format: 'png', dataUrl: 'data:image/png;base64,iVBORw0KGgo=', suggestedName: 'a.png' }, undefined);
+  const png = exportBytes(
+    {
+      type: 'kc/export',
+      analysisId: 'x',
+      format: 'png',
+      dataUrl: 'data:image/png;base64,iVBORw0KGgo=',
+      suggestedName: 'a.png',
+    },
+    undefined,
+  );
   assert.deepEqual([...png], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  const csv = exportBytes({ type: 'kc/export', analysisId: 'x', format: 'csv', content: 'a,ε\n', suggestedName: 'a.csv' }, undefined);
+  const csv = exportBytes(
+    { type: 'kc/export', analysisId: 'x', format: 'csv', content: 'a,ε\n', suggestedName: 'a.csv' },
+    undefined,
+  );
   assert.equal(Buffer.from(csv).toString('utf8'), 'a,ε\n');
   const report = sampleReport();
   const json = exportBytes({ type: 'kc/export', analysisId: 'x', format: 'json', suggestedName: 'a.json' }, report);
   assert.deepEqual(JSON.parse(Buffer.from(json).toString('utf8')), report);
-  assert.throws(() => exportBytes({ type: 'kc/export', analysisId: 'x', format: 'json', suggestedName: 'a.json' }, undefined), /no report/);
+  assert.throws(
+    () => exportBytes({ type: 'kc/export', analysisId: 'x', format: 'json', suggestedName: 'a.json' }, undefined),
+    /no report/,
+  );
 });

@@ -12,7 +12,13 @@ test('accepts each well-formed webview message', () => {
     { type: 'kc/revealModel', analysisId: 'a1', which: 'b' },
     { type: 'kc/export', analysisId: 'a1', format: 'json', suggestedName: 'report.json' },
     { type: 'kc/export', analysisId: 'a1', format: 'csv', content: 'a,b\n1,2\n', suggestedName: 'm.csv' },
-    { type: 'kc/export', analysisId: 'a1', format: 'png', dataUrl: 'data:image/png;base64,iVBORw0KGgo=', suggestedName: 'h.png' },
+    {
+      type: 'kc/export',
+      analysisId: 'a1',
+      format: 'png',
+      dataUrl: 'data:image/png;base64,iVBORw0KGgo=',
+      suggestedName: 'h.png',
+    },
   ];
   for (const m of good) {
     const r = parseWebviewMessage(m);
@@ -33,7 +39,10 @@ test('rejects malformed or hostile webview messages with a reason', () => {
     [{ type: 'kc/openPair', analysisId: 'a1', focus: { layerA: 'x', layerB: 'y', direction: 'sideways' } }, /focus/],
     [{ type: 'kc/revealModel', analysisId: 'a1', which: 'c' }, /which/],
     [{ type: 'kc/export', analysisId: 'a1', format: 'json', suggestedName: '../../.bashrc' }, /file name/],
-    [{ type: 'kc/export', analysisId: 'a1', format: 'png', dataUrl: 'javascript:alert(1)', suggestedName: 'a.png' }, /PNG data URL/],
+    [
+      { type: 'kc/export', analysisId: 'a1', format: 'png', dataUrl: 'javascript:alert(1)', suggestedName: 'a.png' },
+      /PNG data URL/,
+    ],
     [{ type: 'kc/export', analysisId: 'a1', format: 'csv', content: 42, suggestedName: 'a.csv' }, /CSV/],
     [{ type: 'kc/export', analysisId: 'a1', format: 'exe', suggestedName: 'a.exe' }, /format/],
     [{ type: 'kc/openPair', focus }, /analysisId/],

@@ -4,7 +4,7 @@ import { buildHeatmap } from '../../../webview/model/heatmap';
 import { describeCell } from '../../../webview/model/tooltip';
 import { pair, sampleReport } from './fixture';
 
-test('a fitted cell\'s tooltip: the pair, the measure shown, then every number of the fit', () => {
+test("a fitted cell's tooltip: the pair, the measure shown, then every number of the fit", () => {
   const report = sampleReport();
   report.pairs = [pair('a1', 'b1', 'A->B', 0.8, [0.7, 0.1, 0])];
   const m = buildHeatmap(report, { direction: 'A->B' });
@@ -12,7 +12,10 @@ test('a fitted cell\'s tooltip: the pair, the measure shown, then every number o
   assert.equal(lines[0], 'a1 (A) × b1 (B), A → B');
   assert.match(lines[1], /80\.0 %/);
   assert.ok(lines.includes('inconsistent ε: 20.0 %'), lines.join('\n'));
-  assert.ok(lines.some((l) => l.startsWith('orders: 0: 70.0 %')), lines.join('\n'));
+  assert.ok(
+    lines.some((l) => l.startsWith('orders: 0: 70.0 %')),
+    lines.join('\n'),
+  );
   assert.equal(lines.at(-1), 'Click or Enter: open the pair');
 });
 

@@ -21,7 +21,10 @@ async function api(): Promise<Api> {
 }
 
 /** Runs `action` and returns its result with the Restricted Mode messages the extension showed meanwhile. */
-async function withRefusals(kc: Api, action: () => Thenable<unknown>): Promise<{ result: unknown; messages: string[] }> {
+async function withRefusals(
+  kc: Api,
+  action: () => Thenable<unknown>,
+): Promise<{ result: unknown; messages: string[] }> {
   const messages: string[] = [];
   const subscription = kc.onDidRefuseInRestrictedMode((m) => messages.push(m));
   try {
@@ -66,7 +69,9 @@ describe('restricted mode', () => {
     const before = kc.analyses().length;
     const a = modelUri('models/mnist-cnn-seed1/model.onnx');
     const b = modelUri('models/mnist-cnn-seed2/model.onnx');
-    const { result, messages } = await withRefusals(kc, () => vscode.commands.executeCommand('knowledgeConsistency.compare', a, [a, b]));
+    const { result, messages } = await withRefusals(kc, () =>
+      vscode.commands.executeCommand('knowledgeConsistency.compare', a, [a, b]),
+    );
     assert.equal(result, undefined);
     assert.equal(messages.length, 1, `messages: ${JSON.stringify(messages)}`);
     assert.match(messages[0], /does not compare models in Restricted Mode.*Trust this workspace/);

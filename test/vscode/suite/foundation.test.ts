@@ -19,7 +19,9 @@ function extension(): vscode.Extension<unknown> {
 
 /** Command lines of this extension host's child processes (Linux `ps`). */
 function childCommandLines(): string[] {
-  return execFileSync('ps', ['-o', 'args=', '--ppid', String(process.pid)], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  return execFileSync('ps', ['-o', 'args=', '--ppid', String(process.pid)], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
 }
 
 describe('foundation', () => {
@@ -31,7 +33,9 @@ describe('foundation', () => {
 
   it('contributes the Knowledge Consistency container with the Models and Analyses views', async () => {
     const contributes = extension().packageJSON.contributes;
-    const container = contributes.viewsContainers.activitybar.find((c: { id: string }) => c.id === 'knowledgeConsistency');
+    const container = contributes.viewsContainers.activitybar.find(
+      (c: { id: string }) => c.id === 'knowledgeConsistency',
+    );
     assert.equal(container?.title, 'Knowledge Consistency');
     const views = contributes.views.knowledgeConsistency.map((v: { id: string }) => v.id);
     assert.deepEqual(views.slice().sort(), ['knowledgeConsistency.analyses', 'knowledgeConsistency.models']);
@@ -48,6 +52,9 @@ describe('foundation', () => {
     assert.ok(info.backend.name.length > 0, 'backend.name is empty');
     assert.ok(info.backend.threads >= 1, `backend.threads = ${info.backend.threads}`);
     const workers = childCommandLines().filter((args) => args.includes('worker.js'));
-    assert.ok(workers.length >= 1, `no worker.js child of the extension host (children: ${childCommandLines().join(' | ')})`);
+    assert.ok(
+      workers.length >= 1,
+      `no worker.js child of the extension host (children: ${childCommandLines().join(' | ')})`,
+    );
   });
 });

@@ -23,7 +23,8 @@ describe('extension host: results cache', () => {
     const a = model('models/mnist-cnn-seed1/model.onnx');
     const b = model('models/mnist-cnn-seed1/tfjs/model.json');
     const hashes = { a: await hashModelFiles(a), b: await hashModelFiles(b) };
-    const write = (id: string, value: unknown) => writeFileSync(path.join(dir, `${id}.json`), typeof value === 'string' ? value : JSON.stringify(value));
+    const write = (id: string, value: unknown) =>
+      writeFileSync(path.join(dir, `${id}.json`), typeof value === 'string' ? value : JSON.stringify(value));
     write('current', { formatVersion: 1, hashes, record: record('current', a, b) });
     write('changed', { formatVersion: 1, hashes: { ...hashes, b: '0'.repeat(64) }, record: record('changed', a, b) });
     write('running', { formatVersion: 1, hashes, record: record('running', a, b, 'running') });
@@ -32,7 +33,13 @@ describe('extension host: results cache', () => {
 
     const store = new DiskResultsStore(dir, log);
     await store.restore();
-    assert.deepEqual(store.all().map((r) => r.id).sort(), ['changed', 'current']);
+    assert.deepEqual(
+      store
+        .all()
+        .map((r) => r.id)
+        .sort(),
+      ['changed', 'current'],
+    );
     assert.equal(store.get('current')?.stale ?? false, false);
     assert.equal(store.get('changed')?.stale, true, 'a model whose content changed did not mark its analysis stale');
     assert.equal(store.latestFor(b, a)?.status, 'done');
@@ -53,11 +60,18 @@ describe('extension host: results cache', () => {
     store.begin(record('bad', a, a, 'running'), hashes);
     store.end('bad', 'failed', 'the engine worker was killed');
 
-    assert.deepEqual(readdirSync(dir), ['ok.json'], 'only the finished analysis is on disk, with no temporary file left');
+    assert.deepEqual(
+      readdirSync(dir),
+      ['ok.json'],
+      'only the finished analysis is on disk, with no temporary file left',
+    );
     assert.deepEqual(changes, ['running', 'done', 'running', 'failed']);
     const reloaded = new DiskResultsStore(dir, log);
     await reloaded.restore();
-    assert.deepEqual(reloaded.all().map((r) => [r.id, r.status]), [['ok', 'done']]);
+    assert.deepEqual(
+      reloaded.all().map((r) => [r.id, r.status]),
+      [['ok', 'done']],
+    );
     store.dispose();
     reloaded.dispose();
   });

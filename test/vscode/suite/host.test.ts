@@ -17,7 +17,11 @@ interface AnalysisRecord {
   error?: string;
   stale?: boolean;
   startedAt: string;
-  report?: { pairs: Array<{ layerA: string; layerB: string; direction: string; explained: number }>; matrix?: unknown; probe: { count: number } };
+  report?: {
+    pairs: Array<{ layerA: string; layerB: string; direction: string; explained: number }>;
+    matrix?: unknown;
+    probe: { count: number };
+  };
 }
 
 interface Api {
@@ -43,7 +47,12 @@ async function api(): Promise<Api> {
 }
 
 /** Resolves when `check` holds, re-checking on each event (and once now); fails with `what` after `ms`. */
-async function until<T>(event: vscode.Event<T>, check: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
+async function until<T>(
+  event: vscode.Event<T>,
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  ms = 20_000,
+): Promise<void> {
   if (await check()) return;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -62,7 +71,8 @@ async function until<T>(event: vscode.Event<T>, check: () => boolean | Promise<b
 
 async function configure(values: Record<string, unknown>): Promise<void> {
   const config = vscode.workspace.getConfiguration('knowledgeConsistency');
-  for (const [key, value] of Object.entries(values)) await config.update(key, value, vscode.ConfigurationTarget.Workspace);
+  for (const [key, value] of Object.entries(values))
+    await config.update(key, value, vscode.ConfigurationTarget.Workspace);
 }
 
 const seed1 = (): vscode.Uri => at('models/mnist-cnn-seed1/model.onnx');
@@ -88,29 +98,57 @@ describe('extension host: discovery', () => {
     await kc.models();
     const listed = async (rel: string) => relative(await kc.models()).includes(rel);
 
-    await vscode.workspace.fs.writeFile(at('watched/config/model.json'), Buffer.from('{"name": "not a model", "layers": 3}'));
+    await vscode.workspace.fs.writeFile(
+      at('watched/config/model.json'),
+      Buffer.from('{"name": "not a model", "layers": 3}'),
+    );
     await vscode.workspace.fs.copy(seed1(), at('watched/copy.onnx'));
     await until(kc.onDidChangeModels, () => listed('watched/copy.onnx'), 'the copied ONNX file to be listed');
     await vscode.workspace.fs.copy(at('models/mnist-cnn-seed1/tfjs'), at('watched/tfjs'));
-    await until(kc.onDidChangeModels, () => listed('watched/tfjs/model.json'), 'the copied TF.js model.json to be listed');
-    assert.equal(await listed('watched/config/model.json'), false, 'a model.json without modelTopology/weightsManifest was listed');
+    await until(
+      kc.onDidChangeModels,
+      () => listed('watched/tfjs/model.json'),
+      'the copied TF.js model.json to be listed',
+    );
+    assert.equal(
+      await listed('watched/config/model.json'),
+      false,
+      'a model.json without modelTopology/weightsManifest was listed',
+    );
 
     await vscode.workspace.fs.rename(at('watched/copy.onnx'), at('watched/renamed.onnx'));
-    await until(kc.onDidChangeModels, async () => (await listed('watched/renamed.onnx')) && !(await listed('watched/copy.onnx')), 'the rename to be reflected');
+    await until(
+      kc.onDidChangeModels,
+      async () => (await listed('watched/renamed.onnx')) && !(await listed('watched/copy.onnx')),
+      'the rename to be reflected',
+    );
 
     await vscode.workspace.fs.delete(at('watched'), { recursive: true });
-    await until(kc.onDidChangeModels, async () => !relative(await kc.models()).some((p) => p.startsWith('watched/')), 'the deleted folder\'s models to go');
+    await until(
+      kc.onDidChangeModels,
+      async () => !relative(await kc.models()).some((p) => p.startsWith('watched/')),
+      "the deleted folder's models to go",
+    );
   });
 
   it('respects files.exclude', async () => {
     const kc = await api();
-    await vscode.workspace.getConfiguration('files').update('exclude', { '**/mnist-cnn-seed2': true }, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace
+      .getConfiguration('files')
+      .update('exclude', { '**/mnist-cnn-seed2': true }, vscode.ConfigurationTarget.Workspace);
     try {
-      const models = relative((await vscode.commands.executeCommand<vscode.Uri[]>('knowledgeConsistency.refreshModels'))!);
+      const models = relative(
+        (await vscode.commands.executeCommand<vscode.Uri[]>('knowledgeConsistency.refreshModels'))!,
+      );
       assert.ok(models.includes('models/mnist-cnn-seed1/model.onnx'), `seed1 missing: ${models.join(', ')}`);
-      assert.ok(!models.some((m) => m.includes('mnist-cnn-seed2')), `excluded seed2 still listed: ${models.join(', ')}`);
+      assert.ok(
+        !models.some((m) => m.includes('mnist-cnn-seed2')),
+        `excluded seed2 still listed: ${models.join(', ')}`,
+      );
     } finally {
-      await vscode.workspace.getConfiguration('files').update('exclude', undefined, vscode.ConfigurationTarget.Workspace);
+      await vscode.workspace
+        .getConfiguration('files')
+        .update('exclude', undefined, vscode.ConfigurationTarget.Workspace);
       await vscode.commands.executeCommand('knowledgeConsistency.refreshModels');
     }
     assert.ok(relative(await kc.models()).includes('models/mnist-cnn-seed2/model.onnx'));
@@ -142,7 +180,13 @@ describe('extension host: compare', function () {
   });
   // Suites share the workspace: leave its settings as they were.
   after(async () => {
-    await configure({ 'probe.source': undefined, 'probe.count': undefined, preset: undefined, epochs: undefined, orders: undefined });
+    await configure({
+      'probe.source': undefined,
+      'probe.count': undefined,
+      preset: undefined,
+      epochs: undefined,
+      orders: undefined,
+    });
   });
 
   it('compares two model files given as (uri, uris[]) and caches the result on disk', async () => {
@@ -153,7 +197,8 @@ describe('extension host: compare', function () {
     assert.equal(record.modelA, seed1().fsPath);
     assert.ok(record.report && record.report.pairs.length > 0, 'no layer pairs in the report');
     assert.equal(record.report.probe.count, 64);
-    for (const pair of record.report.pairs) assert.ok(Number.isFinite(pair.explained), `${pair.layerA}→${pair.layerB}: explained ${pair.explained}`);
+    for (const pair of record.report.pairs)
+      assert.ok(Number.isFinite(pair.explained), `${pair.layerA}→${pair.layerB}: explained ${pair.explained}`);
     assert.ok(record.report.matrix, 'no similarity matrix');
 
     const file = path.join(kc.resultsDir, `${record.id}.json`);
@@ -179,7 +224,10 @@ describe('extension host: compare', function () {
   it('reopens an analysis and opens the report of one layer from the Models tree', async () => {
     const kc = await api();
     const record = kc.analyses().find((r) => r.status === 'done')!;
-    const reopened = await vscode.commands.executeCommand<AnalysisRecord>('knowledgeConsistency.openAnalysis', record.id);
+    const reopened = await vscode.commands.executeCommand<AnalysisRecord>(
+      'knowledgeConsistency.openAnalysis',
+      record.id,
+    );
     assert.equal(reopened?.id, record.id);
     const layer = record.report!.pairs[0].layerA;
     const node = { kind: 'layer', model: { uri: seed1() }, layer: { name: layer } };
@@ -192,13 +240,22 @@ describe('extension host: compare', function () {
     await configure({ 'probe.count': 72, epochs: 200 });
     const running = compare(seed1(), seed2());
     let id: string | undefined;
-    await until(kc.onDidProgress, () => {
-      const record = kc.analyses().find((r) => r.status === 'running');
-      id = record?.id;
-      return record !== undefined && (record.report?.pairs.length ?? 0) === 0 && kc.workerPid() !== undefined;
-    }, 'the compare to start', 60_000);
+    await until(
+      kc.onDidProgress,
+      () => {
+        const record = kc.analyses().find((r) => r.status === 'running');
+        id = record?.id;
+        return record !== undefined && (record.report?.pairs.length ?? 0) === 0 && kc.workerPid() !== undefined;
+      },
+      'the compare to start',
+      60_000,
+    );
     const second = compare(seed2(), seed1());
-    assert.equal(kc.analyses().filter((r) => r.status === 'running').length, 1, 'a second job started for the same pair');
+    assert.equal(
+      kc.analyses().filter((r) => r.status === 'running').length,
+      1,
+      'a second job started for the same pair',
+    );
     assert.equal(kc.cancel(id!), true, 'no running job to cancel');
     const record = await running;
     assert.equal((await second)?.id, id);
@@ -212,17 +269,24 @@ describe('extension host: compare', function () {
     await configure({ 'probe.count': 76, epochs: 200 });
     const running = compare(seed1(), seed2());
     let id: string | undefined;
-    await until(kc.onDidChangeAnalysis, () => {
-      const record = kc.analyses().find((r) => r.status === 'running');
-      id = record?.id;
-      return (record?.report?.pairs.length ?? 0) >= 1;
-    }, 'the first pair to finish', 120_000);
+    await until(
+      kc.onDidChangeAnalysis,
+      () => {
+        const record = kc.analyses().find((r) => r.status === 'running');
+        id = record?.id;
+        return (record?.report?.pairs.length ?? 0) >= 1;
+      },
+      'the first pair to finish',
+      120_000,
+    );
     assert.equal(kc.cancel(id!), true);
     const record = await running;
     assert.equal(record?.status, 'cancelled');
     assert.ok((record?.report?.pairs.length ?? 0) >= 1, 'the finished pair was thrown away');
     assert.ok(record?.report?.matrix, 'the similarity matrix was thrown away');
-    const stored = JSON.parse(readFileSync(path.join(kc.resultsDir, `${id}.json`), 'utf8')) as { record: AnalysisRecord };
+    const stored = JSON.parse(readFileSync(path.join(kc.resultsDir, `${id}.json`), 'utf8')) as {
+      record: AnalysisRecord;
+    };
     assert.equal(stored.record.status, 'cancelled');
     assert.equal(stored.record.report?.pairs.length, record?.report?.pairs.length);
     // A partial result is not a finished one: the same compare runs again, and its result replaces the partial one.
@@ -236,13 +300,21 @@ describe('extension host: compare', function () {
     const kc = await api();
     await configure({ 'probe.count': 80, epochs: 200 });
     const running = compare(seed1(), seed2());
-    await until(kc.onDidProgress, (() => {
-      let seen = 0;
-      return () => ++seen >= 3 && kc.workerPid() !== undefined;
-    })(), 'progress from the worker', 60_000);
+    await until(
+      kc.onDidProgress,
+      (() => {
+        let seen = 0;
+        return () => ++seen >= 3 && kc.workerPid() !== undefined;
+      })(),
+      'progress from the worker',
+      60_000,
+    );
     const pid = kc.workerPid()!;
     // The worker runs with the heap limit of knowledgeConsistency.workerMemoryLimitMb (default 4096).
-    assert.match(execFileSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }), /--max-old-space-size=4096 .*worker\.js/);
+    assert.match(
+      execFileSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }),
+      /--max-old-space-size=4096 .*worker\.js/,
+    );
     process.kill(pid, 'SIGKILL');
     const failed = await running;
     assert.equal(failed?.status, 'failed');
@@ -260,7 +332,11 @@ describe('extension host: compare', function () {
     const record = await compare(seed1(), seed2()); // cached when an earlier test ran it
     assert.equal(record?.status, 'done');
     const bytes = await vscode.workspace.fs.readFile(seed2());
-    const flags = (stale: boolean) => () => kc.analyses().filter((r) => r.modelB === seed2().fsPath && r.status === 'done').every((r) => (r.stale ?? false) === stale);
+    const flags = (stale: boolean) => () =>
+      kc
+        .analyses()
+        .filter((r) => r.modelB === seed2().fsPath && r.status === 'done')
+        .every((r) => (r.stale ?? false) === stale);
     try {
       await vscode.workspace.fs.writeFile(seed2(), Buffer.concat([Buffer.from(bytes), Buffer.from([0])]));
       await until(kc.onDidChangeAnalysis, flags(true), 'stale flags');
@@ -277,9 +353,16 @@ describe('extension host: compare', function () {
     const epoch2 = at('models/torch-export/epoch2.onnx');
     const record = await compare(epoch1, epoch2);
     assert.equal(record?.status, 'done', `status ${record?.status}: ${record?.error ?? ''}`);
-    assert.ok(record.report!.pairs.some((p) => p.layerA === '/2/MaxPool_output_0'), `pairs: ${record.report!.pairs.map((p) => p.layerA).join(', ')}`);
+    assert.ok(
+      record.report!.pairs.some((p) => p.layerA === '/2/MaxPool_output_0'),
+      `pairs: ${record.report!.pairs.map((p) => p.layerA).join(', ')}`,
+    );
     const folder = mkdtempSync(path.join(tmpdir(), 'kc-torch-export-'));
-    const written = await vscode.commands.executeCommand<{ markdown: string; html: string }>('knowledgeConsistency.exportReport', record.id, { folder, open: false });
+    const written = await vscode.commands.executeCommand<{ markdown: string; html: string }>(
+      'knowledgeConsistency.exportReport',
+      record.id,
+      { folder, open: false },
+    );
     assert.ok(written, 'nothing exported');
     assert.match(readFileSync(written.markdown, 'utf8'), /\/2\/MaxPool_output_0/);
     assert.match(readFileSync(written.html, 'utf8'), /logits/);

@@ -18,8 +18,19 @@ interface Pair {
   orders: Array<{ order: number; fraction: number }>;
   inconsistent: { fraction: number };
 }
-interface AnalysisRecord { id: string; status: string; error?: string; stale?: boolean; modelA: string; modelB: string; report?: { pairs: Pair[] } }
-interface Api { analyses(): AnalysisRecord[]; onDidChangeAnalysis: vscode.Event<AnalysisRecord> }
+interface AnalysisRecord {
+  id: string;
+  status: string;
+  error?: string;
+  stale?: boolean;
+  modelA: string;
+  modelB: string;
+  report?: { pairs: Pair[] };
+}
+interface Api {
+  analyses(): AnalysisRecord[];
+  onDidChangeAnalysis: vscode.Event<AnalysisRecord>;
+}
 
 const root = (): vscode.Uri => vscode.workspace.workspaceFolders![0].uri;
 const modelJson = (name: string): vscode.Uri => vscode.Uri.joinPath(root(), 'models', name, 'tfjs', 'model.json');
@@ -35,10 +46,12 @@ async function waitFor(check: () => boolean | Promise<boolean>, what: string, ms
 
 async function configure(values: Record<string, unknown>): Promise<void> {
   const config = vscode.workspace.getConfiguration('knowledgeConsistency');
-  for (const [key, value] of Object.entries(values)) await config.update(key, value, vscode.ConfigurationTarget.Workspace);
+  for (const [key, value] of Object.entries(values))
+    await config.update(key, value, vscode.ConfigurationTarget.Workspace);
 }
 
-const lensesOf = async (uri: vscode.Uri) => (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+const lensesOf = async (uri: vscode.Uri) =>
+  (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
 const ours = (d: vscode.Diagnostic) => d.source === 'Knowledge Consistency';
 const diagnosticsOf = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter(ours);
 
@@ -66,12 +79,22 @@ describe('inline reports', function () {
   before(async () => {
     original = await vscode.workspace.fs.readFile(modelJson('mnist-cnn-seed1'));
     api = await vscode.extensions.getExtension<Api>(EXTENSION_ID)!.activate();
-    await configure({ 'probe.source': 'mnist', 'probe.count': 64, preset: 'fast', epochs: 3, orders: 1, 'inline.threshold': 0.5 });
+    await configure({
+      'probe.source': 'mnist',
+      'probe.count': 64,
+      preset: 'fast',
+      epochs: 3,
+      orders: 1,
+      'inline.threshold': 0.5,
+    });
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('knowledgeConsistency.setReferenceModel', modelJson('mnist-cnn-seed2'));
     const a = modelJson('mnist-cnn-seed1');
     const b = modelJson('mnist-cnn-seed2');
-    const result = await vscode.commands.executeCommand<AnalysisRecord | undefined>('knowledgeConsistency.compare', a, [a, b]);
+    const result = await vscode.commands.executeCommand<AnalysisRecord | undefined>('knowledgeConsistency.compare', a, [
+      a,
+      b,
+    ]);
     assert.ok(result, 'the compare command returned nothing');
     assert.equal(result.status, 'done', `status ${result.status}: ${result.error ?? ''}`);
     record = result;
@@ -88,26 +111,51 @@ describe('inline reports', function () {
       const line = nameLine(text, pair.layerA);
       const titles = lenses.filter((l) => l.range.start.line === line).map((l) => l.command?.title ?? '');
       const orders = pair.orders.map((o) => `o${o.order} ${o.fraction.toFixed(2)}`).join(' · ');
-      assert.ok(titles.includes(`explained ${pair.explained.toFixed(2)} · ${orders} vs mnist-cnn-seed2 ▸`), `line ${line + 1} (${pair.layerA}): ${JSON.stringify(titles)}`);
+      assert.ok(
+        titles.includes(`explained ${pair.explained.toFixed(2)} · ${orders} vs mnist-cnn-seed2 ▸`),
+        `line ${line + 1} (${pair.layerA}): ${JSON.stringify(titles)}`,
+      );
     }
     // Layers that took part in no pair get no lens; the summary sits on the modelTopology line.
     const compared = new Set(explainedHere.map((p) => p.layerA));
     const names = [...text.matchAll(/"name":\s*"([^"]+)"/g)].map((m) => m[1]).filter((n) => n !== 'sequential');
     for (const name of names.filter((n) => !compared.has(n))) {
       const extra = lenses.filter((l) => l.range.start.line === nameLine(text, name));
-      assert.equal(extra.length, 0, `a lens on ${name}, which was not compared: ${extra.map((l) => l.command?.title).join(' | ')}`);
+      assert.equal(
+        extra.length,
+        0,
+        `a lens on ${name}, which was not compared: ${extra.map((l) => l.command?.title).join(' | ')}`,
+      );
     }
     const first = text.slice(0, text.indexOf('"modelTopology"')).split('\n').length - 1;
     const mean = explainedHere.reduce((s, p) => s + p.explained, 0) / explainedHere.length;
-    assert.ok(lenses.some((l) => l.range.start.line === first && l.command?.title === `Knowledge consistency vs mnist-cnn-seed2: mean explained ${mean.toFixed(2)} over ${explainedHere.length} layers · open analysis ▸`));
+    assert.ok(
+      lenses.some(
+        (l) =>
+          l.range.start.line === first &&
+          l.command?.title ===
+            `Knowledge consistency vs mnist-cnn-seed2: mean explained ${mean.toFixed(2)} over ${explainedHere.length} layers · open analysis ▸`,
+      ),
+    );
   });
 
   it('opens the drill-down of the pair from a layer lens', async () => {
     const pair = explainedHere[0];
-    const lens = (await lensesOf(document.uri)).find((l) => l.range.start.line === nameLine(document.getText(), pair.layerA) && l.command?.title.startsWith('explained'))!;
+    const lens = (await lensesOf(document.uri)).find(
+      (l) =>
+        l.range.start.line === nameLine(document.getText(), pair.layerA) && l.command?.title.startsWith('explained'),
+    )!;
     const focus = await vscode.commands.executeCommand(lens.command!.command, ...(lens.command!.arguments ?? []));
     assert.deepEqual(focus, { layerA: pair.layerA, layerB: pair.layerB, direction: 'B->A' });
-    await waitFor(() => vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('knowledgeConsistency.panel')), 'the panel');
+    await waitFor(
+      () =>
+        vscode.window.tabGroups.all
+          .flatMap((g) => g.tabs)
+          .some(
+            (t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('knowledgeConsistency.panel'),
+          ),
+      'the panel',
+    );
     await vscode.window.showTextDocument(document);
   });
 
@@ -115,16 +163,34 @@ describe('inline reports', function () {
     const pair = explainedHere[0];
     const line = nameLine(document.getText(), pair.layerA);
     const position = new vscode.Position(line, document.lineAt(line).text.indexOf(pair.layerA) + 1);
-    const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, position)) ?? [];
-    const text = hovers.flatMap((h) => h.contents).map((c) => (typeof c === 'string' ? c : c.value)).join('\n');
+    const hovers =
+      (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, position)) ??
+      [];
+    const text = hovers
+      .flatMap((h) => h.contents)
+      .map((c) => (typeof c === 'string' ? c : c.value))
+      .join('\n');
     assert.match(text, /Knowledge consistency/);
     assert.ok(text.includes(`| explained | \``) && text.includes(pair.explained.toFixed(3)), text);
-    for (const o of pair.orders) assert.ok(text.includes(`| order ${o.order} |`) && text.includes(o.fraction.toFixed(3)), `order ${o.order}: ${text}`);
+    for (const o of pair.orders)
+      assert.ok(
+        text.includes(`| order ${o.order} |`) && text.includes(o.fraction.toFixed(3)),
+        `order ${o.order}: ${text}`,
+      );
     assert.ok(text.includes(pair.inconsistent.fraction.toFixed(3)), text);
     assert.match(text, /[█░]{10}/, 'no inline bar');
     // Not on a line that names no layer.
-    const elsewhere = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, new vscode.Position(0, 1))) ?? [];
-    assert.ok(!elsewhere.flatMap((h) => h.contents).some((c) => /Knowledge consistency/.test(typeof c === 'string' ? c : c.value)));
+    const elsewhere =
+      (await vscode.commands.executeCommand<vscode.Hover[]>(
+        'vscode.executeHoverProvider',
+        document.uri,
+        new vscode.Position(0, 1),
+      )) ?? [];
+    assert.ok(
+      !elsewhere
+        .flatMap((h) => h.contents)
+        .some((c) => /Knowledge consistency/.test(typeof c === 'string' ? c : c.value)),
+    );
   });
 
   it('warns in the Problems panel on layers below the threshold, and follows the setting', async () => {
@@ -134,13 +200,23 @@ describe('inline reports', function () {
     for (const threshold of cases) {
       await configure({ 'inline.threshold': threshold });
       const expected = explainedHere.filter((p) => p.explained < threshold);
-      await waitFor(() => diagnosticsOf(document.uri).length === expected.length, `${expected.length} diagnostics at threshold ${threshold} (have ${diagnosticsOf(document.uri).length})`);
+      await waitFor(
+        () => diagnosticsOf(document.uri).length === expected.length,
+        `${expected.length} diagnostics at threshold ${threshold} (have ${diagnosticsOf(document.uri).length})`,
+      );
       for (const pair of expected) {
-        const d = diagnosticsOf(document.uri).find((x) => x.range.start.line === nameLine(document.getText(), pair.layerA));
+        const d = diagnosticsOf(document.uri).find(
+          (x) => x.range.start.line === nameLine(document.getText(), pair.layerA),
+        );
         assert.ok(d, `no diagnostic on ${pair.layerA}`);
         assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
         const unexplained = ((1 - pair.explained) * 100).toFixed(1);
-        assert.ok(d.message.startsWith(`${unexplained} % of this layer's features are not predictable from the reference model's ${pair.layerB} (mnist-cnn-seed2): knowledge the reference lacks, or unstable features`), d.message);
+        assert.ok(
+          d.message.startsWith(
+            `${unexplained} % of this layer's features are not predictable from the reference model's ${pair.layerB} (mnist-cnn-seed2): knowledge the reference lacks, or unstable features`,
+          ),
+          d.message,
+        );
       }
     }
   });
@@ -156,38 +232,91 @@ describe('inline reports', function () {
     const end = document.lineAt(document.lineCount - 1).range.end;
     await editor.edit((e) => e.insert(end, '\n'));
     assert.ok(document.isDirty);
-    await waitFor(() => staleTitles(/^\(stale: unsaved edits since this analysis\)/), 'lenses marked stale for unsaved edits', 20_000).catch((e: Error) => assert.fail(`${e.message}: ${titles.join(' | ')}`));
+    await waitFor(
+      () => staleTitles(/^\(stale: unsaved edits since this analysis\)/),
+      'lenses marked stale for unsaved edits',
+      20_000,
+    ).catch((e: Error) => assert.fail(`${e.message}: ${titles.join(' | ')}`));
     await waitFor(() => diagnosticsOf(document.uri).length === 0, 'diagnostics cleared while stale');
 
     await document.save();
-    await waitFor(() => api.analyses().find((r) => r.id === record.id)?.stale === true, 'the store to mark the analysis stale');
-    await waitFor(() => staleTitles(/^\(stale: the model changed after this analysis\)/), 'lenses marked stale for the changed file').catch((e: Error) => assert.fail(`${e.message}: ${titles.join(' | ')}`));
-    const hover = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, new vscode.Position(nameLine(document.getText(), explainedHere[0].layerA), 6))) ?? [];
-    assert.ok(hover.flatMap((h) => h.contents).some((c) => /stale: the model changed/.test(typeof c === 'string' ? c : c.value)), 'the hover does not say stale');
+    await waitFor(
+      () => api.analyses().find((r) => r.id === record.id)?.stale === true,
+      'the store to mark the analysis stale',
+    );
+    await waitFor(
+      () => staleTitles(/^\(stale: the model changed after this analysis\)/),
+      'lenses marked stale for the changed file',
+    ).catch((e: Error) => assert.fail(`${e.message}: ${titles.join(' | ')}`));
+    const hover =
+      (await vscode.commands.executeCommand<vscode.Hover[]>(
+        'vscode.executeHoverProvider',
+        document.uri,
+        new vscode.Position(nameLine(document.getText(), explainedHere[0].layerA), 6),
+      )) ?? [];
+    assert.ok(
+      hover
+        .flatMap((h) => h.contents)
+        .some((c) => /stale: the model changed/.test(typeof c === 'string' ? c : c.value)),
+      'the hover does not say stale',
+    );
 
     // Back to the analysed bytes: the same numbers are current again.
-    await editor.edit((e) => e.delete(new vscode.Range(document.lineAt(document.lineCount - 2).range.end, document.lineAt(document.lineCount - 1).range.end)));
+    await editor.edit((e) =>
+      e.delete(
+        new vscode.Range(
+          document.lineAt(document.lineCount - 2).range.end,
+          document.lineAt(document.lineCount - 1).range.end,
+        ),
+      ),
+    );
     await document.save();
-    await waitFor(() => api.analyses().find((r) => r.id === record.id)?.stale === false, 'the analysis to be current again');
-    await waitFor(async () => (await lensesOf(document.uri)).filter((l) => l.command?.title.startsWith('explained')).length === explainedHere.length, 'current lenses');
+    await waitFor(
+      () => api.analyses().find((r) => r.id === record.id)?.stale === false,
+      'the analysis to be current again',
+    );
+    await waitFor(
+      async () =>
+        (await lensesOf(document.uri)).filter((l) => l.command?.title.startsWith('explained')).length ===
+        explainedHere.length,
+      'current lenses',
+    );
   });
 
   it('exports the Markdown report with its heatmap and the HTML report', async () => {
     const folder = mkdtempSync(path.join(tmpdir(), 'kc-export-'));
-    const out = await vscode.commands.executeCommand<{ markdown: string; html: string; heatmap?: string }>('knowledgeConsistency.exportReport', record.id, { folder, open: false });
+    const out = await vscode.commands.executeCommand<{ markdown: string; html: string; heatmap?: string }>(
+      'knowledgeConsistency.exportReport',
+      record.id,
+      { folder, open: false },
+    );
     assert.ok(out, 'nothing exported');
     const md = readFileSync(out.markdown, 'utf8');
     assert.match(md, /^# Knowledge consistency: mnist-cnn-seed1 vs mnist-cnn-seed2/);
     assert.ok(out.heatmap, 'no heatmap image');
     assert.ok(md.includes(`](${path.basename(out.heatmap)})`), 'the Markdown does not show the heatmap image');
     assert.deepEqual([...readFileSync(out.heatmap).subarray(1, 4)], [...Buffer.from('PNG')]);
-    for (const p of explainedHere) assert.ok(md.includes(p.explained.toFixed(3)), `${p.layerA}: ${p.explained.toFixed(3)} not in the Markdown`);
-    assert.match(readFileSync(out.html, 'utf8'), /^<!DOCTYPE html>[\s\S]*Knowledge consistency: mnist-cnn-seed1 vs mnist-cnn-seed2/);
+    for (const p of explainedHere)
+      assert.ok(md.includes(p.explained.toFixed(3)), `${p.layerA}: ${p.explained.toFixed(3)} not in the Markdown`);
+    assert.match(
+      readFileSync(out.html, 'utf8'),
+      /^<!DOCTYPE html>[\s\S]*Knowledge consistency: mnist-cnn-seed1 vs mnist-cnn-seed2/,
+    );
 
     // Opened: the Markdown in VS Code's preview, the HTML report in a webview.
-    await vscode.commands.executeCommand('knowledgeConsistency.exportReport', record.id, { folder: mkdtempSync(path.join(tmpdir(), 'kc-export-')) });
-    const webviews = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).flatMap((t) => (t.input instanceof vscode.TabInputWebview ? [t.input.viewType] : []));
-    await waitFor(() => webviews().some((v) => v.endsWith('markdown.preview')) && webviews().some((v) => v.endsWith('knowledgeConsistency.htmlReport')), `the Markdown preview and the HTML report (tabs: ${webviews().join(', ')})`);
+    await vscode.commands.executeCommand('knowledgeConsistency.exportReport', record.id, {
+      folder: mkdtempSync(path.join(tmpdir(), 'kc-export-')),
+    });
+    const webviews = () =>
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .flatMap((t) => (t.input instanceof vscode.TabInputWebview ? [t.input.viewType] : []));
+    await waitFor(
+      () =>
+        webviews().some((v) => v.endsWith('markdown.preview')) &&
+        webviews().some((v) => v.endsWith('knowledgeConsistency.htmlReport')),
+      `the Markdown preview and the HTML report (tabs: ${webviews().join(', ')})`,
+    );
   });
 
   it('drops everything when the analysis is removed', async () => {
@@ -196,12 +325,17 @@ describe('inline reports', function () {
     await vscode.commands.executeCommand('knowledgeConsistency.removeAnalysis', record.id);
     await waitFor(() => diagnosticsOf(document.uri).length === 0, 'no diagnostics once the analysis is removed');
     const titles = (await lensesOf(document.uri)).map((l) => l.command?.title ?? '');
-    assert.deepEqual(titles, ['Knowledge consistency: no analysis of this model yet · compare with the reference model ▸']);
+    assert.deepEqual(titles, [
+      'Knowledge consistency: no analysis of this model yet · compare with the reference model ▸',
+    ]);
   });
 
   it('opens the Model Overview custom editor on an ONNX file', async () => {
     await vscode.commands.executeCommand('knowledgeConsistency.openModelOverview', onnx('mnist-cnn-seed1'));
-    await waitFor(() => vscode.window.tabGroups.activeTabGroup.activeTab?.input instanceof vscode.TabInputCustom, 'the Model Overview tab');
+    await waitFor(
+      () => vscode.window.tabGroups.activeTabGroup.activeTab?.input instanceof vscode.TabInputCustom,
+      'the Model Overview tab',
+    );
     const input = vscode.window.tabGroups.activeTabGroup.activeTab!.input as vscode.TabInputCustom;
     assert.equal(input.viewType, 'knowledgeConsistency.modelOverview');
     assert.equal(input.uri.fsPath, onnx('mnist-cnn-seed1').fsPath);

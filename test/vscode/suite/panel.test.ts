@@ -6,14 +6,20 @@ import * as vscode from 'vscode';
 const EXTENSION_ID = 'knowledge-consistency.knowledge-consistency';
 const VIEW_TYPE = 'knowledgeConsistency.panel';
 
-interface AnalysisRecord { id: string; status: string; error?: string; report?: { pairs: unknown[] } }
+interface AnalysisRecord {
+  id: string;
+  status: string;
+  error?: string;
+  report?: { pairs: unknown[] };
+}
 
 const root = (): vscode.Uri => vscode.workspace.workspaceFolders![0].uri;
 const model = (name: string): vscode.Uri => vscode.Uri.joinPath(root(), 'models', name, 'model.onnx');
 
 /** Tabs showing our panel (the workbench prefixes webview view types, so match the end). */
 function panelTabs(): vscode.Tab[] {
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
     .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(VIEW_TYPE));
 }
 
@@ -26,7 +32,11 @@ async function waitFor(check: () => boolean, what: string, ms = 20_000): Promise
 }
 
 async function compare(a: string, b: string): Promise<AnalysisRecord> {
-  const record = await vscode.commands.executeCommand<AnalysisRecord | undefined>('knowledgeConsistency.compare', model(a), [model(a), model(b)]);
+  const record = await vscode.commands.executeCommand<AnalysisRecord | undefined>(
+    'knowledgeConsistency.compare',
+    model(a),
+    [model(a), model(b)],
+  );
   assert.ok(record, 'the compare command returned nothing');
   assert.equal(record.status, 'done', `status ${record.status}: ${record.error ?? ''}`);
   return record;
@@ -38,7 +48,13 @@ describe('consistency panel', function () {
   before(async () => {
     await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
     const config = vscode.workspace.getConfiguration('knowledgeConsistency');
-    for (const [k, v] of Object.entries({ 'probe.source': 'mnist', 'probe.count': 64, preset: 'fast', epochs: 3, orders: 1 })) {
+    for (const [k, v] of Object.entries({
+      'probe.source': 'mnist',
+      'probe.count': 64,
+      preset: 'fast',
+      epochs: 3,
+      orders: 1,
+    })) {
       await config.update(k, v, vscode.ConfigurationTarget.Workspace);
     }
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -63,7 +79,10 @@ describe('consistency panel', function () {
     // The fixture workspace holds two models: B against A is another analysis (the direction matters).
     const second = await compare('mnist-cnn-seed2', 'mnist-cnn-seed1');
     assert.notEqual(second.id, first.id);
-    await waitFor(() => panelTabs().some((t) => /^mnist-cnn-seed2 ↔ mnist-cnn-seed1/.test(t.label)), 'the panel to show the second analysis');
+    await waitFor(
+      () => panelTabs().some((t) => /^mnist-cnn-seed2 ↔ mnist-cnn-seed1/.test(t.label)),
+      'the panel to show the second analysis',
+    );
     assert.equal(panelTabs().length, 1, 'one panel, not one per analysis');
   });
 });
