@@ -1,7 +1,8 @@
 import { throwIfCancelled, type CancelSignal } from '../cancel';
 import { KcError } from '../errors';
 import { quoteRef } from './model-files';
-import type { InputBatch } from './types';
+import type { LayerInfo } from '../../protocol/report';
+import type { ExtractOptions, InputBatch } from './types';
 
 /** One model run: `valid` leading samples are real, the rest zero padding (only for fixed-batch models). */
 export interface RunBatch extends InputBatch {
@@ -90,4 +91,32 @@ export function fixedBatchOf(dim: number | string | null | undefined, file: stri
 /** Samples per run so that the requested layers' outputs of one run take about `budgetBytes` (at least 1). */
 export function runSize(floatsPerSample: number, budgetBytes = 32 * 2 ** 20, cap = 256): number {
   return Math.max(1, Math.min(cap, Math.floor(budgetBytes / Math.max(1, floatsPerSample * 4))));
+}
+
+/**
+ * The runs of one extraction: the probe batches re-cut to the model's run size (its fixed batch, else what the memory
+ * budget allows for the chosen layers' features), with cancellation checked before and progress reported after each
+ * run. The adapters only run the model on each.
+ */
+export async function* extractionRuns(
+  inputs: AsyncIterable<InputBatch> | Iterable<InputBatch>,
+  chosen: readonly LayerInfo[],
+  fixedBatch: number | undefined,
+  options: ExtractOptions,
+): AsyncGenerator<RunBatch> {
+  // Unknown (dynamic) dimensions count as 64 for the estimate.
+  const perSample = chosen.reduce((s, l) => s + l.shape.slice(1).reduce((a, b) => a * (b > 0 ? b : 64), 1), 0);
+  const size = fixedBatch ?? runSize(perSample, options.memoryBudget);
+  let done = 0;
+  for await (const batch of rebatch(inputs, size, { exact: fixedBatch !== undefined, signal: options.signal })) {
+    throwIfCancelled(options.signal);
+    yield batch;
+    done += batch.valid;
+    options.onProgress?.({ done, total: options.total ?? done });
+  }
+}
+
+/** A run's features without the zero padding of a fixed-batch model's last run: the first `valid` samples. */
+export function validSamples(data: Float32Array, runSamples: number, valid: number): Float32Array {
+  return runSamples === valid ? data : data.subarray(0, (data.length / runSamples) * valid);
 }

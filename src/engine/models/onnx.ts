@@ -3,10 +3,9 @@ import path from 'node:path';
 import { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
 import type { LayerInfo, ModelRef } from '../../protocol/report';
-import { throwIfCancelled } from '../cancel';
 import { createSession } from '../compute/ort-session';
 import { KcError, ModelParseError } from '../errors';
-import { fixedBatchOf, rebatch, runSize } from './batches';
+import { extractionRuns, fixedBatchOf } from './batches';
 import { chooseLayers } from './layer-choice';
 import { nhwcToNchw } from './layout';
 import { modelDisplayName } from './files';
@@ -264,18 +263,12 @@ class OnnxAdapter implements ModelAdapter {
       layout: '[N, C, H, W]',
     });
     const { session, outputs } = await this.sessionFor(layerNames);
-    const perSample = chosen.reduce((s, l) => s + l.shape.slice(1).reduce((a, b) => a * (b > 0 ? b : 64), 1), 0);
-    const size = this.fixedBatch ?? runSize(perSample, options.memoryBudget);
-    let done = 0;
-    for await (const batch of rebatch(inputs, size, { exact: this.fixedBatch !== undefined, signal: options.signal })) {
-      throwIfCancelled(options.signal);
+    for await (const batch of extractionRuns(inputs, chosen, this.fixedBatch, options)) {
       const results = await session.run({ [this.inputName]: this.inputTensor(batch) }, outputs);
       for (let i = 0; i < layerNames.length; i++) {
         const { shape, data } = toFeatures(results[outputs[i]], batch.valid, layerNames[i]);
         await sink.write(layerNames[i], shape, data);
       }
-      done += batch.valid;
-      options.onProgress?.({ done, total: options.total ?? done });
     }
   }
 

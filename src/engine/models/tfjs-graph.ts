@@ -1,9 +1,8 @@
 import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { LayerInfo, ModelRef } from '../../protocol/report';
-import { throwIfCancelled } from '../cancel';
 import { KcError, ModelParseError } from '../errors';
-import { fixedBatchOf, rebatch, runSize } from './batches';
+import { extractionRuns, fixedBatchOf, validSamples } from './batches';
 import { chooseLayers } from './layer-choice';
 import { modelDisplayName } from './files';
 import { withProbePoints, type GraphLayer } from './probe-points';
@@ -237,12 +236,8 @@ class TfjsGraphAdapter implements ModelAdapter {
       noun: 'node',
       layout: '[N, H, W, C]',
     });
-    const perSample = chosen.reduce((s, l) => s + l.shape.slice(1).reduce((a, b) => a * (b > 0 ? b : 64), 1), 0);
     // Converted models often fix the batch (e.g. [1, 256, 256, 3]): run exactly that many, the last run padded.
-    const size = this.fixedBatch ?? runSize(perSample, options.memoryBudget);
-    let done = 0;
-    for await (const batch of rebatch(inputs, size, { exact: this.fixedBatch !== undefined, signal: options.signal })) {
-      throwIfCancelled(options.signal);
+    for await (const batch of extractionRuns(inputs, chosen, this.fixedBatch, options)) {
       const tfjs = await tfjsWasm();
       const input = this.inputTensor(tfjs, batch);
       let outputs: tf.Tensor[];
@@ -254,18 +249,13 @@ class TfjsGraphAdapter implements ModelAdapter {
       try {
         for (let i = 0; i < outputs.length; i++) {
           const s = [...outputs[i].shape];
-          let data = (await outputs[i].data()) as Float32Array;
-          if (s[0] !== batch.valid) {
-            data = data.subarray(0, (data.length / s[0]) * batch.valid);
-            s[0] = batch.valid;
-          }
+          const data = validSamples((await outputs[i].data()) as Float32Array, s[0], batch.valid);
+          s[0] = batch.valid;
           await sink.write(layerNames[i], s.length === 3 ? [s[0], 1, s[1], s[2]] : s, data);
         }
       } finally {
         tfjs.dispose(outputs);
       }
-      done += batch.valid;
-      options.onProgress?.({ done, total: options.total ?? done });
     }
   }
 

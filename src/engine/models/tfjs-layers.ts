@@ -1,9 +1,8 @@
 import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { LayerInfo, ModelRef } from '../../protocol/report';
-import { throwIfCancelled } from '../cancel';
 import { KcError, ModelParseError } from '../errors';
-import { fixedBatchOf, rebatch, runSize } from './batches';
+import { extractionRuns, fixedBatchOf, validSamples } from './batches';
 import { chooseLayers } from './layer-choice';
 import { modelDisplayName } from './files';
 import { withProbePoints, type GraphLayer } from './probe-points';
@@ -138,11 +137,7 @@ class TfjsLayersAdapter implements ModelAdapter {
     });
     const tfjs = await tfjsWasm();
     const runner = this.runnerFor(tfjs, layerNames);
-    const perSample = chosen.reduce((s, l) => s + l.shape.slice(1).reduce((a, b) => a * (b > 0 ? b : 64), 1), 0);
-    let done = 0;
-    const size = this.fixedBatch ?? runSize(perSample, options.memoryBudget);
-    for await (const batch of rebatch(inputs, size, { exact: this.fixedBatch !== undefined, signal: options.signal })) {
-      throwIfCancelled(options.signal);
+    for await (const batch of extractionRuns(inputs, chosen, this.fixedBatch, options)) {
       await tfjsWasm();
       const input = tfjs.tensor(batch.data, this.batchShape(batch));
       const out = runner.predict(input);
@@ -152,15 +147,12 @@ class TfjsLayersAdapter implements ModelAdapter {
         for (let i = 0; i < outputs.length; i++) {
           const shape = featureShape(outputs[i].shape);
           const data = (await outputs[i].data()) as Float32Array;
-          // A fixed-batch model's last run is zero-padded: keep the real samples only.
-          const valid = shape[0] === batch.valid ? data : data.subarray(0, (data.length / shape[0]) * batch.valid);
+          const valid = validSamples(data, shape[0], batch.valid);
           await sink.write(layerNames[i], [batch.valid, ...shape.slice(1)], valid);
         }
       } finally {
         for (const t of outputs) t.dispose();
       }
-      done += batch.valid;
-      options.onProgress?.({ done, total: options.total ?? done });
     }
   }
 
