@@ -6,6 +6,7 @@ import { fmt } from '../../protocol/format';
 import type { LayerInfo } from '../../protocol/report';
 import type { ModelConsistency } from './consistency';
 import { esc } from '../../engine/report/escape';
+import { webviewDocument } from '../webviewHtml';
 
 export interface OverviewPage {
   cspSource: string;
@@ -112,19 +113,13 @@ export function overviewHtml(page: OverviewPage): string {
         (m
           ? '<p class="note">Explained, orders and ε are held-out fractions of this layer\'s feature variance predicted from the other model\'s layer (knowledge consistency); orders overlap, so they need not add up to explained. *CKA is similarity, not consistency. Click a column to sort, a layer to open its drill-down.</p>'
           : '');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${page.cspSource}; script-src 'nonce-${page.nonce}'">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="${esc(page.styleUri)}">
-<title>Model Overview: ${esc(page.modelName)}</title>
-</head>
-<body class="${m?.stale || m?.checking ? 'is-stale' : ''}">
-${header(page)}
-${body}
-<script nonce="${page.nonce}" src="${esc(page.scriptUri)}"></script>
-</body>
-</html>`;
+  return webviewDocument({
+    cspSource: page.cspSource,
+    nonce: page.nonce,
+    scriptUri: page.scriptUri,
+    styleUri: page.styleUri,
+    title: `Model Overview: ${page.modelName}`,
+    bodyClass: m?.stale || m?.checking ? 'is-stale' : undefined,
+    body: `${header(page)}\n${body}`,
+  });
 }
