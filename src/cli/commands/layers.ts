@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { listLayers } from '../../engine/compare';
 import { terminalText } from '../../engine/report/escape';
 import { textTable } from '../../engine/report/format';
+import { shortLayerNames } from '../../protocol/layer-names';
 
 /** `kc layers <model> [--json]`: the layer table of one model file, with the default probe points marked. */
 export function registerLayers(program: Command): void {
@@ -9,17 +10,20 @@ export function registerLayers(program: Command): void {
     .command('layers')
     .description("list a model's layers (name, kind, op, output shape, depth) and its default probe points")
     .argument('<model>', 'model file: .onnx or TF.js model.json')
-    .option('--json', 'print { model, layers } as JSON')
-    .action(async (modelPath: string, opts: { json?: boolean }) => {
+    .option('--json', 'print { model, layers } as JSON (full names)')
+    .option('--wide', 'full layer names in the table (default: short unique names, to fit 120 columns)')
+    .action(async (modelPath: string, opts: { json?: boolean; wide?: boolean }) => {
       const { model, layers } = await listLayers(modelPath);
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ model, layers }, null, 2)}\n`);
         return;
       }
-      // Names and ops come from the model file: shown as text, never as terminal control sequences.
-      const rows = layers.map((l) =>
+      // Graph names run to 230 characters: the table shows each layer's short unique name, cut to what leaves the
+      // table 120 columns wide, unless --wide. Names and ops come from the model file: printed as text, never as
+      // terminal control sequences.
+      const header = ['name', 'kind', 'op', 'shape', 'probe point', 'depth'];
+      const rest = layers.map((l) =>
         [
-          l.name,
           l.kind,
           l.op ?? '',
           `[${l.shape.map((d) => (d < 0 ? 'N' : String(d))).join(', ')}]`,
@@ -27,9 +31,46 @@ export function registerLayers(program: Command): void {
           String(l.depth),
         ].map(terminalText),
       );
+      const names = opts.wide ? layers.map((l) => l.name) : shortLayerNames(layers.map((l) => l.name));
+      const restWidth = header
+        .slice(1)
+        .reduce((sum, h, c) => sum + 2 + Math.max(h.length, ...rest.map((r) => r[c].length)), 0);
+      const nameWidth = opts.wide ? Infinity : Math.max(MIN_NAME_WIDTH, TABLE_WIDTH - restWidth);
+      const shown = opts.wide ? names : fittedNames(names, nameWidth);
+      const rows = layers.map((_, i) => [terminalText(shown[i]), ...rest[i]]);
       process.stdout.write(
         `${terminalText(`${model.name} (${model.format}, input [${(model.inputShape ?? []).join(', ')}])`)}: ${layers.length} layers, ${layers.filter((l) => l.probePoint).length} probe points\n`,
       );
-      process.stdout.write(`${textTable(['name', 'kind', 'op', 'shape', 'probe point', 'depth'], rows, 5)}\n`);
+      process.stdout.write(`${textTable(header, rows, 5)}\n`);
+      if (!opts.wide && rows.some((r, i) => r[0] !== layers[i].name))
+        process.stdout.write('names shortened: --wide for the full names\n');
     });
+}
+
+const TABLE_WIDTH = 120;
+const MIN_NAME_WIDTH = 24;
+
+/**
+ * Names still too long are cut in the middle: a short name's first scope is what tells it from the others and its end
+ * is the op, so both stay. Names whose cuts read the same are all cut further right, until they differ.
+ */
+function fittedNames(names: readonly string[], width: number): string[] {
+  const cut = (name: string, head: number) =>
+    name.length <= width ? name : `${name.slice(0, head)}…${name.slice(name.length - (width - 1 - head))}`;
+  const start = Math.ceil((width - 1) / 2);
+  const groups = new Map<string, number[]>();
+  names.forEach((n, i) => groups.set(cut(n, start), [...(groups.get(cut(n, start)) ?? []), i]));
+  const out = names.map((n) => cut(n, start));
+  for (const members of groups.values()) {
+    if (members.length < 2) continue;
+    // At most width − start steps; the last keeps all of each name but its final character or so.
+    for (let head = start + 1; head < width - 1; head++) {
+      const cuts = members.map((i) => cut(names[i], head));
+      if (new Set(cuts).size === cuts.length || head === width - 2) {
+        members.forEach((i, k) => (out[i] = cuts[k]));
+        break;
+      }
+    }
+  }
+  return out;
 }

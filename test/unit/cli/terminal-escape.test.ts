@@ -39,7 +39,8 @@ test('kc layers: hostile layer and file names print with U+FFFD in place of each
   const file = path.join(dir, `net${CLEAR}.onnx`);
   await writeFile(file, graph.toBytes());
 
-  const run = await kc('layers', file);
+  // --wide: the full names (the default table shows short names, which drop the scopes before the last '/').
+  const run = await kc('layers', file, '--wide');
   assert.equal(run.code, 0, run.stderr);
   assert.doesNotMatch(run.stdout, CONTROLS);
   assert.ok(run.stdout.startsWith('net\ufffd[2J\ufffd[H (onnx'), run.stdout);
