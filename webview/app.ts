@@ -93,7 +93,7 @@ export class App {
       html(
         'p',
         { class: 'muted hint' },
-        "Full cells: the disentangler's value. Small squares marked ≥: the closed-form ridge lower bound where the disentangler has not run (or not yet). A dot: a pair still running. Faint grey: not computed. Linear CKA is similarity, not knowledge consistency.",
+        "Full cells: the disentangler's value. Small squares marked ≥: the closed-form ridge lower bound where the disentangler has not run (or not yet). A dot: a pair still running. Faded colours: linear CKA similarity where the disentangler has not run. Faint grey: not computed. Linear CKA is similarity, not knowledge consistency.",
       ),
     );
     const labels: Record<Tab, string> = { heatmap: 'Heatmap', strip: 'Layer strip', pair: 'Pair drill-down' };

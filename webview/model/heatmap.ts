@@ -29,6 +29,8 @@ export interface HeatmapModel {
   running: Uint8Array;
   /** Index into report.pairs of the finished pair behind each cell, -1 when none. */
   pairIndex: Int32Array;
+  /** The measure's background (similarity) in cells it leaves empty; NaN elsewhere. Never sorted on. */
+  background: Float64Array;
 }
 
 export interface HeatmapOptions {
@@ -61,6 +63,7 @@ export function buildHeatmap(report: ReportLike, opts: HeatmapOptions = {}): Hea
   const states = new Uint8Array(nR * nC);
   const running = new Uint8Array(nR * nC);
   const pairIndex = new Int32Array(nR * nC).fill(-1);
+  const background = new Float64Array(nR * nC).fill(NaN);
 
   const matrix = report.matrix;
   const mRow = new Map((matrix?.layersA ?? []).map((n, i) => [n, i]));
@@ -100,10 +103,11 @@ export function buildHeatmap(report: ReportLike, opts: HeatmapOptions = {}): Hea
           states[at] = CellState.Provisional;
         }
       }
+      if (states[at] === CellState.Empty) background[at] = matrixValue(measure.backgroundKey, rows[r], cols[c]) ?? NaN;
     }
   }
 
-  const model: HeatmapModel = { measure, direction, rows, cols, values, states, running, pairIndex };
+  const model: HeatmapModel = { measure, direction, rows, cols, values, states, running, pairIndex, background };
   if (opts.sort === 'value') {
     const rowPerm = orderByMean(nR, function* (r) {
       for (let c = 0; c < nC; c++) yield values[r * nC + c];
@@ -128,6 +132,7 @@ function permute(m: HeatmapModel, rowPerm: number[], colPerm: number[], rows: st
     states: new Uint8Array(m.states.length),
     running: new Uint8Array(m.running.length),
     pairIndex: new Int32Array(m.pairIndex.length),
+    background: new Float64Array(m.background.length),
   };
   rowPerm.forEach((r0, r) =>
     colPerm.forEach((c0, c) => {
@@ -137,6 +142,7 @@ function permute(m: HeatmapModel, rowPerm: number[], colPerm: number[], rows: st
       out.states[to] = m.states[from];
       out.running[to] = m.running[from];
       out.pairIndex[to] = m.pairIndex[from];
+      out.background[to] = m.background[from];
     }),
   );
   return out;

@@ -20,6 +20,8 @@ export interface Measure {
   matrixKey?: string;
   /** For a consistency measure: the cheap matrix measure shown, faded, until the disentangler cell finishes. */
   provisionalKey?: string;
+  /** Matrix measure drawn faded where this measure has no value, so the map is never mostly blank (similarity, labelled). */
+  backgroundKey?: string;
   /** True when a higher value means LESS shared knowledge (the legend says so). */
   higherIsWorse?: boolean;
 }
@@ -69,6 +71,7 @@ export function measuresFor(report: ReportLike): Measure[] {
       kind: 'consistency',
       fromPair: (p) => p.explained,
       provisionalKey: 'ridgeExplained',
+      backgroundKey: ckaKey(report),
     },
   ];
   for (let k = 0; k <= highestOrder(report); k++) {

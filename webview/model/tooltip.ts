@@ -53,6 +53,7 @@ export function describeCell(
       );
     }
     lines.push(m.running[at] ? 'disentangler: running…' : 'disentangler: not run on this pair');
+    if (Number.isFinite(m.background[at])) lines.push('faded colour: the similarity above, not knowledge consistency');
   }
   lines.push('Click or Enter: open the pair');
   return lines;

@@ -23,6 +23,8 @@ const MAX_LABEL = 160;
 const PAD = 8;
 /** Cells at least this big carry their value as text. */
 const LABEL_CELL = 38;
+/** Opacity of a similarity background in a cell the disentangler did not fill. */
+const BACKGROUND_ALPHA = 0.3;
 /** Side of a provisional cell's inset square, as a fraction of the cell. */
 const PROVISIONAL_SIZE = 0.72;
 
@@ -152,12 +154,14 @@ export class HeatmapView {
     const { x0, y0, cell } = this.geom;
     const nC = m.cols.length;
     const gap = cell >= 12 ? 1 : 0;
-    // Empty cells: a faint checker of the grid colour so "not computed" never reads as a low value.
-    ctx.fillStyle = theme.grid;
-    ctx.globalAlpha = 0.25;
+    // Empty cells: faded similarity where the matrix has it (a background, never a value: no number, no full colour),
+    // else a faint wash of the grid colour, so "not computed" never reads as a low value.
     for (let i = 0; i < m.values.length; i++) {
-      if (m.states[i] === CellState.Empty)
-        ctx.fillRect(x0 + (i % nC) * cell, y0 + Math.floor(i / nC) * cell, cell - gap, cell - gap);
+      if (m.states[i] !== CellState.Empty) continue;
+      const bg = m.background[i];
+      ctx.fillStyle = Number.isFinite(bg) ? colorHex(bg) : theme.grid;
+      ctx.globalAlpha = Number.isFinite(bg) ? BACKGROUND_ALPHA : 0.25;
+      ctx.fillRect(x0 + (i % nC) * cell, y0 + Math.floor(i / nC) * cell, cell - gap, cell - gap);
     }
     ctx.globalAlpha = 1;
     // Done cells fill the cell; provisional ones (a cheap bound until the disentangler lands) are an inset square,

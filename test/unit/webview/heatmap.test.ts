@@ -111,3 +111,18 @@ test('a rerun pair with a non-finite value leaves the cell empty rather than dra
   assert.equal(m.states[at(m, 'a2', 'b2')], CellState.Empty);
   assert.deepEqual(cellOf(m, { layerA: 'a2', layerB: 'b2', direction: 'A->B' }), { row: 1, col: 1 });
 });
+
+test('cells the disentangler left empty carry the similarity as a background, kept out of the values and sorting', () => {
+  const r = sampleReport();
+  delete r.matrix!.measures.ridgeExplained; // no ridge bound: without a background these cells would be blank
+  const m = buildHeatmap(r);
+  const empty = at(m, 'a2', 'b1');
+  assert.equal(m.states[empty], CellState.Empty);
+  assert.ok(Number.isNaN(m.values[empty]));
+  assert.equal(m.background[empty], 0.5); // linear CKA of a2 × b1
+  assert.ok(Number.isNaN(m.background[at(m, 'a1', 'b1')]), 'a finished cell has no background');
+  const sorted = buildHeatmap(r, { sort: 'value' });
+  assert.equal(sorted.background[at(sorted, 'a2', 'b1')], 0.5, 'the background follows its cell when sorted');
+  const order0 = buildHeatmap(r, { measure: 'order0' });
+  assert.ok(Number.isNaN(order0.background[at(order0, 'a2', 'b1')]), 'only the headline measure has a background');
+});
