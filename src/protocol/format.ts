@@ -25,3 +25,12 @@ export const spreadPct = (sd: number | null | undefined): string => (finite(sd) 
 /** "4.21 s", "37.5 s". */
 export const seconds = (v: number | undefined): string =>
   finite(v) ? (v < 10 ? `${v.toFixed(2)} s` : `${v.toFixed(1)} s`) : MISSING;
+
+/** Why a held-out explained fraction can be below zero, in words: every view says it next to such a number. */
+export const BELOW_ZERO_NOTE =
+  'below 0: worse than predicting the mean — over-fitted, or too few probes for this layer';
+
+/** The note for an explained fraction, when it needs one. */
+export function explainedNote(v: number | null | undefined): string | undefined {
+  return finite(v) && v < 0 ? BELOW_ZERO_NOTE : undefined;
+}

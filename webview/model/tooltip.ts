@@ -1,5 +1,5 @@
 /** The text of a heatmap cell's tooltip: every number we have for the pair, the measure shown first. Pure. */
-import { MISSING, num, pct, spreadPct } from '../../src/protocol/format';
+import { explainedNote, MISSING, num, pct, spreadPct } from '../../src/protocol/format';
 import { CellState, type HeatmapModel } from './heatmap';
 import { ckaKey, ckaName, directedKey, orderFraction, type ReportLike } from './measures';
 
@@ -33,7 +33,7 @@ export function describeCell(
       s.procrustes !== undefined ? `Procrustes ${num(s.procrustes)}` : '',
     ];
     lines.push(
-      `explained: ${pct(p.explained)}${spreadPct(p.spread?.explained)}`,
+      `explained: ${pct(p.explained)}${spreadPct(p.spread?.explained)}${explainedNote(p.explained) ? ` — ${explainedNote(p.explained)}` : ''}`,
       `orders: ${p.orders.map((o) => `${o.order}: ${pct(orderFraction(p, o.order))}${spreadPct(p.spread?.orders[o.order])}`).join(' · ')}`,
       `inconsistent ε: ${pct(p.inconsistent.fraction)}${spreadPct(p.spread?.inconsistent)}`,
       `similarity: ${similar.filter(Boolean).join(' · ')}`,

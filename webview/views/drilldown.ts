@@ -5,7 +5,7 @@
 import type { PairResult, Report } from '../../src/protocol/report';
 import type { PairFocus } from '../../src/protocol/webview.protocol';
 import { directionStacks, sortedChannels } from '../model/drill';
-import { MISSING, num, pct } from '../../src/protocol/format';
+import { BELOW_ZERO_NOTE, explainedNote, MISSING, num, pct } from '../../src/protocol/format';
 import type { ReportLike } from '../model/measures';
 import { channelBars, lineChart, stackedBars } from './charts';
 import { mapFigures } from './maps';
@@ -67,7 +67,14 @@ export function renderDrilldown(container: HTMLElement, report: ReportLike, focu
   const spreadNote = main.spread
     ? html('p', { class: 'muted' }, `± = one standard deviation over ${main.spread.seeds} seeds.`)
     : html('p', { class: 'muted' }, 'One seed: no spread available (set seeds > 1 to see how stable the split is).');
-  container.append(section('Knowledge by order, both directions', stackedBars(stacks, theme), fragile, spreadNote));
+  const belowZero = stacks
+    .filter((st) => explainedNote(st.explained))
+    .map((st) =>
+      html('p', { class: 'note warning' }, `${st.direction}: explained ${pct(st.explained)} is ${BELOW_ZERO_NOTE}.`),
+    );
+  container.append(
+    section('Knowledge by order, both directions', stackedBars(stacks, theme), ...belowZero, fragile, spreadNote),
+  );
 
   const [source, target] =
     main.direction === 'A->B'

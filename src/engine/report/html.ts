@@ -1,6 +1,7 @@
 import type { Direction, PairResult, Report } from '../../protocol/report';
 import { fmt, pct, seconds, shortNames, splitSummary } from './format';
 import { MATRIX_LABELS, maxOrder } from './pairs';
+import { BELOW_ZERO_NOTE, explainedNote } from '../../protocol/format';
 import { esc } from './escape';
 import { EPSILON_COLOR, heatmapSvg, lossCurveSvg, orderBarSvg, orderColor, pairMapsSvg, pairOrders } from './svg';
 
@@ -61,7 +62,7 @@ function pairsSection(report: Report): string {
     return (
       `<tr data-layer-a="${esc(p.layerA)}" data-layer-b="${esc(p.layerB)}" data-direction="${esc(p.direction)}">` +
       `<td>${esc(p.layerA)} ↔ ${esc(p.layerB)}</td><td>${esc(p.direction)}</td>` +
-      `<td class="num headline">${fmt(p.explained)}${spread(p.spread?.explained, p)}</td>${cells}` +
+      `<td class="num headline"${explainedNote(p.explained) ? ` title="${esc(BELOW_ZERO_NOTE)}"` : ''}>${fmt(p.explained)}${explainedNote(p.explained) ? '†' : ''}${spread(p.spread?.explained, p)}</td>${cells}` +
       `<td class="num">${fmt(p.inconsistent.fraction)}</td><td>${orderBarSvg(orders, p.inconsistent.fraction, k)}</td>` +
       `<td class="num similarity">${fmt(p.similarity.linearCKA)}</td><td class="num similarity">${fmt(p.similarity.ridgeExplained)}</td></tr>`
     );
@@ -81,7 +82,7 @@ function pairsSection(report: Report): string {
 orders split it by fuzziness (order 0 = linearly shared) and are not orthogonal, so they need not sum to it. Order fractions are the fragile part of the method: compare them across seeds.</p>
 <p class="legend-row">${legend}</p>
 <table class="pairs"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>
-<p class="note">CKA and ridge are <b>similarity, not knowledge consistency</b>: closed-form baselines shown for reference.</p></section>`;
+<p class="note">CKA and ridge are <b>similarity, not knowledge consistency</b>: closed-form baselines shown for reference.${report.pairs.some((p) => explainedNote(p.explained)) ? ` † ${esc(BELOW_ZERO_NOTE)}.` : ''}</p></section>`;
 }
 
 function spread(sd: number | undefined, p: PairResult): string {

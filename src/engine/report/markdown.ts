@@ -1,3 +1,4 @@
+import { BELOW_ZERO_NOTE, explainedNote } from '../../protocol/format';
 import type { Report, SimilarityMatrix } from '../../protocol/report';
 import { markdownLinkPart, markdownText as md } from './escape';
 import { fmt, seconds, splitSummary } from './format';
@@ -36,6 +37,7 @@ export function renderMarkdown(report: Report, options: { heatmapPng?: string; h
       '',
     );
     out.push('\\* CKA and ridge are similarity, not knowledge consistency. Epochs marked * stopped early.', '');
+    if (report.pairs.some((p) => explainedNote(p.explained))) out.push(`† ${md(BELOW_ZERO_NOTE)}.`, '');
   } else {
     out.push('No pairs were disentangled.', '');
   }

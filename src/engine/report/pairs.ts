@@ -1,4 +1,5 @@
 import type { PairResult, Report } from '../../protocol/report';
+import { explainedNote } from '../../protocol/format';
 import { fmt } from './format';
 
 /** The summary row of one disentangled pair: headline explained fraction, order fractions, ε, similarity. */
@@ -24,7 +25,8 @@ export function pairRow(p: PairResult, k: number): PairRow {
   return {
     pair: `${p.layerA} ↔ ${p.layerB}`,
     direction: p.direction,
-    explained: spread(p.explained, p.spread?.explained),
+    // † marks a negative held-out fraction; the table's footnote says what it means (BELOW_ZERO_NOTE).
+    explained: `${spread(p.explained, p.spread?.explained)}${explainedNote(p.explained) ? '†' : ''}`,
     orders: Array.from({ length: k + 1 }, (_, i) => spread(p.orders[i]?.fraction ?? NaN, p.spread?.orders[i])),
     inconsistent: spread(p.inconsistent.fraction, p.spread?.inconsistent),
     cka: fmt(p.similarity.linearCKA),

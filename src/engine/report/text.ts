@@ -1,5 +1,6 @@
 import type { Report, SimilarityMatrix } from '../../protocol/report';
 import { colorAt } from '../../protocol/colors';
+import { BELOW_ZERO_NOTE, explainedNote } from '../../protocol/format';
 import { terminalText as term } from './escape';
 import { fmt, seconds, shortNames, splitSummary, textTable } from './format';
 import { headlineMeasure, MATRIX_LABELS, maxOrder, pairCells, pairHeader, pairRow } from './pairs';
@@ -40,6 +41,7 @@ export function renderSummary(report: Report, options: { color?: boolean } = {})
     out.push(textTable(pairHeader(k), rows, 2));
     out.push(meanLine(report));
     out.push('* CKA and ridge measure similarity, not knowledge consistency; epochs* = stopped early.');
+    if (report.pairs.some((p) => explainedNote(p.explained))) out.push(`† ${BELOW_ZERO_NOTE}.`);
   } else {
     out.push('No pairs were disentangled.');
   }

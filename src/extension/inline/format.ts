@@ -1,6 +1,6 @@
 /** The words and numbers of the inline reports: CodeLens titles, hover Markdown, diagnostic messages. */
 import { markdownText as md } from '../../engine/report/escape';
-import { fmt, pct } from '../../protocol/format';
+import { BELOW_ZERO_NOTE, explainedNote, fmt, pct } from '../../protocol/format';
 import type { LayerConsistency, ModelConsistency } from './consistency';
 
 /** Why a result is not current: the file changed (store) or has unsaved edits (editor). */
@@ -20,9 +20,10 @@ export function staleness(model: ModelConsistency, dirty: boolean): Staleness {
 export function lensTitle(layer: LayerConsistency, model: ModelConsistency, state: Staleness): string {
   const p = layer.pair;
   const orders = p.orders.map((o) => `o${o.order} ${fmt(o.fraction, 2)}`).join(' · ');
+  const below = explainedNote(p.explained) ? ' (worse than the mean)' : '';
   const head = layer.explainedHere
-    ? `explained ${fmt(p.explained, 2)}`
-    : `explains ${fmt(p.explained, 2)} of ${layer.otherLayer}`;
+    ? `explained ${fmt(p.explained, 2)}${below}`
+    : `explains ${fmt(p.explained, 2)}${below} of ${layer.otherLayer}`;
   const title = `${head} · ${orders} vs ${model.otherName}`;
   return state === 'current' ? `${title} ▸` : `(${STALE_NOTE[state]}) ${title} ▸`;
 }
@@ -72,6 +73,7 @@ export function hoverMarkdown(
     ...p.orders.map((o) => row(`order ${o.order}`, o.fraction, p.spread?.orders[o.order])),
     row('inconsistent ε', p.inconsistent.fraction, p.spread?.inconsistent),
     '',
+    ...(explainedNote(p.explained) ? [`$(warning) Explained ${BELOW_ZERO_NOTE}.`, ''] : []),
     'Order 0 is linearly consistent knowledge, higher orders fuzzier; ε is what cannot be predicted. ' +
       'Orders overlap (not orthogonal), so their fractions need not add up to explained. ' +
       `Similarity (not consistency): linear CKA ${fmt(p.similarity.linearCKA)}, ridge ${fmt(p.similarity.ridgeExplained)}.`,
