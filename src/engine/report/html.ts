@@ -95,17 +95,17 @@ function consistencyHeatmaps(report: Report): string {
   const rows = report.matrix?.layersA ?? [...new Set(report.pairs.map((p) => p.layerA))];
   const cols = report.matrix?.layersB ?? [...new Set(report.pairs.map((p) => p.layerB))];
   const directions = [...new Set(report.pairs.map((p) => p.direction))] as Direction[];
+  const explained = new Map(report.pairs.map((p) => [cellKey(p.direction, p.layerA, p.layerB), p.explained]));
   const charts = directions.map((d) => {
-    const values = rows.flatMap((r) =>
-      cols.map(
-        (c) => report.pairs.find((p) => p.direction === d && p.layerA === r && p.layerB === c)?.explained ?? null,
-      ),
-    );
+    const value = (i: number, j: number) => explained.get(cellKey(d, rows[i], cols[j]));
     const title = `Explained fraction ${d === 'A->B' ? 'A → B' : 'B → A'} (knowledge consistency)`;
-    return `<figure><figcaption>${esc(title)}</figcaption>${heatmapSvg({ title, rows, cols, values, kind: 'consistency', label: shortNames([...rows, ...cols]).name })}</figure>`;
+    return `<figure><figcaption>${esc(title)}</figcaption>${heatmapSvg({ title, rows, cols, value, kind: 'consistency', label: shortNames([...rows, ...cols]).name })}</figure>`;
   });
   return `<section><h2>Consistency heatmap</h2><p>Disentangled pairs only; empty cells were not disentangled (run with --layers-a/--layers-b to choose pairs).</p><div class="figures">${charts.join('')}</div></section>`;
 }
+
+const cellKey = (direction: Direction, layerA: string, layerB: string): string =>
+  JSON.stringify([direction, layerA, layerB]);
 
 function similarityHeatmaps(report: Report): string {
   const m = report.matrix;
@@ -113,7 +113,7 @@ function similarityHeatmaps(report: Report): string {
   const charts = Object.entries(m.measures).map(([key, values]) => {
     const title = `${MATRIX_LABELS[key] ?? key} (similarity, not consistency)`;
     const label = shortNames([...m.layersA, ...m.layersB]).name;
-    return `<figure><figcaption>${esc(title)}</figcaption>${heatmapSvg({ title, rows: m.layersA, cols: m.layersB, values, kind: 'similarity', label })}</figure>`;
+    return `<figure><figcaption>${esc(title)}</figcaption>${heatmapSvg({ title, rows: m.layersA, cols: m.layersB, value: (i, j) => values[i * m.layersB.length + j], kind: 'similarity', label })}</figure>`;
   });
   return `<section><h2>All-pairs similarity matrix</h2><p>Rows: layers of A; columns: layers of B; viridis scale 0 → 1. These closed-form measures are <b>similarity, not knowledge consistency</b>.</p><div class="figures">${charts.join('')}</div></section>`;
 }

@@ -8,13 +8,15 @@ import { fmt, pct } from './format';
 
 const CELL = 44;
 const LABEL_CHARS_PX = 7;
+/** Most cells a heatmap draws (about 16 MB of SVG); a larger grid's values are in the JSON and Markdown reports. */
+export const MAX_HEATMAP_CELLS = 256 * 256;
 
 export interface HeatmapSpec {
   title: string;
   rows: string[];
   cols: string[];
-  /** Row-major; null/NaN cells are drawn empty. */
-  values: Array<number | null>;
+  /** The value of a cell; null, undefined and NaN cells are drawn empty. */
+  value: (row: number, col: number) => number | null | undefined;
   /** 'similarity' or 'consistency', shown on the chart so the two are never confused. */
   kind: 'similarity' | 'consistency';
   /** How a layer name is shown (e.g. without a common prefix); tooltips and data attributes keep the full name. */
@@ -23,6 +25,9 @@ export interface HeatmapSpec {
 
 /** A rows × cols heatmap with a value in every filled cell, axis labels (A rows, B columns) and a 0–1 legend. */
 export function heatmapSvg(spec: HeatmapSpec): string {
+  if (spec.rows.length * spec.cols.length > MAX_HEATMAP_CELLS) {
+    return `<p class="note">${spec.rows.length} × ${spec.cols.length} layers: too many cells to draw; the values are in the JSON report.</p>`;
+  }
   const label = spec.label ?? ((n: string) => n);
   const left = Math.max(...spec.rows.map((r) => label(r).length), 1) * LABEL_CHARS_PX + 24;
   const top = Math.max(...spec.cols.map((c) => label(c).length), 1) * LABEL_CHARS_PX * 0.72 + 28;
@@ -45,7 +50,7 @@ export function heatmapSvg(spec: HeatmapSpec): string {
       `<text class="row-label" x="${left - 6}" y="${y}" text-anchor="end"><title>${esc(r)}</title>${esc(label(r))}</text>`,
     );
     spec.cols.forEach((c, j) => {
-      const v = spec.values[i * spec.cols.length + j];
+      const v = spec.value(i, j);
       const x = left + j * CELL;
       const yy = top + i * CELL;
       const filled = v !== null && v !== undefined && Number.isFinite(v);
