@@ -7,15 +7,8 @@ import type { AnalysisRecord, ReferenceModel } from '../contracts';
 import type { ModelIndex } from '../discovery/modelIndex';
 import { recogniseModelFile } from '../discovery/recognise';
 import type { WorkerClient } from '../worker/client';
-import {
-  pickLayers,
-  pickLayerSelection,
-  pickModel,
-  pickPreset,
-  pickProbeSource,
-  toUri,
-  type ModelArg,
-} from './pickers';
+import { compareWizard } from './compareWizard';
+import { pickLayers, pickModel, toUri, type ModelArg } from './pickers';
 
 export interface CompareCommandDeps {
   index: ModelIndex;
@@ -41,19 +34,15 @@ export function registerCompareCommands(deps: CompareCommandDeps): vscode.Dispos
           );
         return start(uris[0], uris[1]);
       }
-      const first = toUri(arg) ?? (await pickModel(index, 'Compare Knowledge Consistency: model A'))?.uri;
-      if (!first) return undefined;
-      const second = (await pickModel(index, 'Compare Knowledge Consistency: model B', first))?.uri;
-      if (!second) return undefined;
-      if (arg) return start(first, second);
-      const config = readConfig();
-      const source = await pickProbeSource(config.probe.source);
-      if (!source) return undefined;
-      const preset = await pickPreset(config.preset);
-      if (!preset) return undefined;
-      const layers = await pickLayerSelection(config.defaultLayers);
-      if (!layers) return undefined;
-      return start(first, second, { probe: { source }, preset }, layers);
+      const first = toUri(arg);
+      if (first) {
+        const second = (await pickModel(index, 'Compare Knowledge Consistency: model B', first))?.uri;
+        return second ? start(first, second) : undefined;
+      }
+      // The palette: one wizard for both models and the run's choices.
+      const setup = await compareWizard(index, readConfig(), reference.get());
+      if (!setup?.a || !setup.b) return undefined;
+      return start(setup.a, setup.b, { probe: { source: setup.source }, preset: setup.preset }, setup.layers);
     }),
     vscode.commands.registerCommand('knowledgeConsistency.compareWithReference', async (arg?: ModelArg) => {
       let ref = reference.get();

@@ -1,8 +1,7 @@
-/** Quick picks shared by the commands: models, layers, probe source, preset. */
+/** Quick picks shared by the commands: models and layers (the palette's compare setup is compareWizard.ts). */
 import * as vscode from 'vscode';
 import { shortLayerNames } from '../../protocol/layer-names';
-import type { LayerInfo, PresetName } from '../../protocol/report';
-import type { LayerSelection } from '../config';
+import type { LayerInfo } from '../../protocol/report';
 import type { DiscoveredModel, ModelIndex } from '../discovery/modelIndex';
 import type { ModelsNode } from '../sidebar/modelsTree';
 import { layerDescription } from '../sidebar/layerPresentation';
@@ -61,52 +60,6 @@ export async function pickLayer(layers: LayerInfo[], title: string): Promise<Lay
     matchOnDetail: true,
   });
   return picked?.layer;
-}
-
-export async function pickProbeSource(current: string): Promise<string | undefined> {
-  const items: Array<vscode.QuickPickItem & { value?: string }> = [
-    { label: 'mnist', description: 'bundled MNIST test images', value: 'mnist' },
-    { label: 'synthetic', description: 'noise: only for smoke tests (a warning is shown)', value: 'synthetic' },
-    { label: 'Folder of images or .npy file…', value: undefined },
-  ];
-  for (const item of items) if (item.value === current) item.description = `${item.description} (current)`;
-  const picked = await vscode.window.showQuickPick(items, {
-    title: 'Probe inputs',
-    placeHolder: 'What to feed both models',
-  });
-  if (!picked) return undefined;
-  if (picked.value) return picked.value;
-  const chosen = await vscode.window.showOpenDialog({
-    canSelectFiles: true,
-    canSelectFolders: true,
-    canSelectMany: false,
-    filters: { 'NumPy array': ['npy'] },
-    title: 'Probe inputs: a folder of images or an .npy file',
-  });
-  return chosen?.[0]?.fsPath;
-}
-
-export async function pickPreset(current: PresetName): Promise<PresetName | undefined> {
-  const presets: Array<vscode.QuickPickItem & { value: PresetName }> = [
-    { label: 'fast', description: 'fewer epochs, one seed: quick answers while exploring', value: 'fast' },
-    {
-      label: 'thorough',
-      description: 'more epochs, several seeds with their spread: numbers to report',
-      value: 'thorough',
-    },
-  ];
-  for (const p of presets) if (p.value === current) p.label = `$(check) ${p.label}`;
-  return (await vscode.window.showQuickPick(presets, { title: 'Disentangler preset' }))?.value;
-}
-
-export async function pickLayerSelection(current: LayerSelection): Promise<LayerSelection | undefined> {
-  const options: Array<vscode.QuickPickItem & { value: LayerSelection }> = [
-    { label: 'Probe points', description: 'after non-linearities and block outputs (default)', value: 'probe-points' },
-    { label: 'All layers of A', description: 'each paired with its partner in B (slow)', value: 'all' },
-    { label: 'Choose layers…', description: 'pick layers of A, and optionally their partners in B', value: 'pick' },
-  ];
-  for (const o of options) if (o.value === current) o.label = `$(check) ${o.label}`;
-  return (await vscode.window.showQuickPick(options, { title: 'Layers to compare' }))?.value;
 }
 
 /** Short unique names as labels; the full graph name underneath when it is longer. */

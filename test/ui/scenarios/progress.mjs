@@ -1,6 +1,7 @@
-// A person runs "Compare Knowledge Consistency" from the palette, picks two models, the probe, the preset and the
-// layers, and watches the cancellable progress notification report the engine's real progress; Cancel stops it.
-// Leaves .test-output/ui/progress.png.
+// A person runs "Compare Knowledge Consistency" from the palette and goes through its wizard (one quick input with a
+// step counter: two models, the probe, the preset, going Back once, the layers, Start), then watches the cancellable
+// progress notification report the engine's real progress; Cancel stops it. Leaves .test-output/ui/compare-wizard.png
+// and progress.png.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -36,9 +37,16 @@ export default async function progress(ctx) {
   await page.keyboard.press('Enter');
   await pick('model A', 'mnist-cnn-seed1');
   await pick('model B', 'mnist-cnn-seed2');
-  await pick('Probe inputs', 'mnist');
-  await pick('Disentangler preset', 'thorough');
-  await pick('Layers to compare', 'Probe points');
+  await pick('probe inputs', 'mnist');
+  // One wizard: the step counter shows where we are, and Back returns to the previous step.
+  await quickInput.locator('.quick-input-title', { hasText: 'disentangler preset' }).waitFor({ state: 'visible' });
+  await quickInput.getByText('4/6').waitFor({ state: 'visible' });
+  await ctx.screenshot('compare-wizard');
+  await quickInput.getByRole('button', { name: 'Back' }).click();
+  await pick('probe inputs', 'mnist');
+  await pick('disentangler preset', 'thorough');
+  await pick('layers to compare', 'Probe points');
+  await pick('start', 'Start the comparison');
 
   // The sidebar shows the running analysis next to the notification.
   await page.locator('.activitybar .action-item a[aria-label^="Knowledge Consistency"]').click();

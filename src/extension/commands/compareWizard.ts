@@ -1,0 +1,145 @@
+/**
+ * The compare wizard of the palette: models A and B, probe inputs, preset and layers in one multi-step quick input
+ * (step counter, Back, defaults from the settings), then a last step that says what will run.
+ */
+import * as vscode from 'vscode';
+import type { PresetName } from '../../protocol/report';
+import type { KcConfig, LayerSelection } from '../config';
+import type { DiscoveredModel, ModelIndex } from '../discovery/modelIndex';
+import { runWizard, type WizardItem, type WizardStep } from './wizard';
+
+export interface CompareSetup {
+  a?: vscode.Uri;
+  b?: vscode.Uri;
+  source: string;
+  preset: PresetName;
+  layers: LayerSelection;
+}
+
+const PROBES: Array<WizardItem<string | undefined>> = [
+  { label: 'mnist', description: 'bundled MNIST test images', value: 'mnist' },
+  { label: 'synthetic', description: 'noise: only for smoke tests (a warning is shown)', value: 'synthetic' },
+  { label: '$(folder) Folder of images or .npy file…', value: undefined },
+];
+const PRESETS: Array<WizardItem<PresetName>> = [
+  { label: 'fast', description: 'fewer epochs, one seed: quick answers while exploring', value: 'fast' },
+  {
+    label: 'thorough',
+    description: 'more epochs, several seeds with their spread: numbers to report',
+    value: 'thorough',
+  },
+];
+const LAYERS: Array<WizardItem<LayerSelection>> = [
+  { label: 'Probe points', description: 'after non-linearities and block outputs (default)', value: 'probe-points' },
+  { label: 'All layers of A', description: 'each paired with its partner in B (slow)', value: 'all' },
+  { label: 'Choose layers…', description: 'pick layers of A, and optionally their partners in B', value: 'pick' },
+];
+const START = 'start';
+
+export async function compareWizard(
+  index: ModelIndex,
+  config: KcConfig,
+  reference?: vscode.Uri,
+): Promise<CompareSetup | undefined> {
+  const models = await index.list();
+  if (models.length < 2) {
+    void vscode.window.showInformationMessage(
+      'Knowledge Consistency needs two model files (*.onnx, TF.js model.json) in this workspace to compare.',
+    );
+    return undefined;
+  }
+  const modelItems = (exclude?: vscode.Uri) =>
+    models
+      .filter((m) => m.uri.toString() !== exclude?.toString())
+      .map((m): WizardItem<vscode.Uri> => modelItem(m, m.uri.toString() === reference?.toString()));
+  const current = (items: Array<WizardItem<unknown>>, value: unknown) =>
+    items.map((it) => (it.value === value ? { ...it, description: `${it.description ?? ''} (current)`.trim() } : it));
+  const steps: Array<WizardStep<CompareSetup>> = [
+    {
+      title: 'model A',
+      placeholder: 'The model whose knowledge explains',
+      items: () => modelItems(),
+      apply: (s, v) => set(s, 'a', v),
+      active: (s) => s.a,
+    },
+    {
+      title: 'model B',
+      placeholder: 'The model to compare it with',
+      items: (s) => modelItems(s.a),
+      apply: (s, v) => set(s, 'b', v),
+      active: (s) => s.b,
+    },
+    {
+      title: 'probe inputs',
+      placeholder: 'What to feed both models',
+      items: (s) => current(PROBES, s.source),
+      active: (s) => (PROBES.some((p) => p.value === s.source) ? s.source : undefined),
+      apply: async (s, v) => {
+        const source = (v as string | undefined) ?? (await pickProbeFile());
+        if (source) s.source = source;
+        return source !== undefined;
+      },
+    },
+    {
+      title: 'disentangler preset',
+      placeholder: 'How long to train the disentangler',
+      items: (s) => current(PRESETS, s.preset),
+      apply: (s, v) => set(s, 'preset', v),
+      active: (s) => s.preset,
+    },
+    {
+      title: 'layers to compare',
+      placeholder: 'Which layers to compare',
+      items: (s) => current(LAYERS, s.layers),
+      apply: (s, v) => set(s, 'layers', v),
+      active: (s) => s.layers,
+    },
+    {
+      title: 'start',
+      placeholder: 'Enter to start; Back to change',
+      items: (s) => [
+        {
+          label: '$(play) Start the comparison',
+          description: `${name(s.a)} ↔ ${name(s.b)}`,
+          detail: `${config.probe.count} probes from ${s.source} · ${s.preset} preset · ${LAYERS.find((l) => l.value === s.layers)?.label.toLowerCase()} · runs in the background with progress, cancellable`,
+          value: START,
+        },
+      ],
+      apply: () => true,
+    },
+  ];
+  return runWizard<CompareSetup>('Compare Knowledge Consistency', steps, {
+    source: config.probe.source,
+    preset: config.preset,
+    layers: config.defaultLayers,
+  });
+}
+
+function set<K extends keyof CompareSetup>(s: CompareSetup, key: K, value: unknown): boolean {
+  s[key] = value as CompareSetup[K];
+  return true;
+}
+
+function name(uri: vscode.Uri | undefined): string {
+  return uri ? vscode.workspace.asRelativePath(uri) : '?';
+}
+
+function modelItem(m: DiscoveredModel, isReference: boolean): WizardItem<vscode.Uri> {
+  return {
+    label: `${isReference ? '$(pinned) ' : ''}${m.name}`,
+    description: `${m.format === 'onnx' ? 'ONNX' : 'TF.js'}${isReference ? ' · reference' : ''}`,
+    detail: m.relativePath,
+    value: m.uri,
+  };
+}
+
+async function pickProbeFile(): Promise<string | undefined> {
+  const chosen = await vscode.window.showOpenDialog({
+    canSelectFiles: true,
+    canSelectFolders: true,
+    canSelectMany: false,
+    filters: { 'NumPy array': ['npy'] },
+    title: 'Probe inputs: a folder of images or an .npy file',
+  });
+  return chosen?.[0]?.fsPath;
+}
