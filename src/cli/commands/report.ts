@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { KcError } from '../../engine/errors';
+import { parseReport } from '../../engine/report/read';
 import { checkReportTargets } from '../../engine/report/targets';
 import { writeReports } from '../../engine/report/write';
-import { REPORT_SCHEMA_VERSION, type Report } from '../../protocol/report';
+import type { Report } from '../../protocol/report';
 
 /** `kc report <result.json> [--html out.html] [--md out.md]`: the HTML / Markdown reports of a saved result. */
 export function registerReport(program: Command): void {
@@ -30,16 +31,5 @@ async function readReport(file: string): Promise<Report> {
   } catch (error) {
     throw new KcError(`cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
-  let report: Report;
-  try {
-    report = JSON.parse(text) as Report;
-  } catch {
-    throw new KcError(`${file} is not JSON: give a report written by kc compare --json`);
-  }
-  if (report?.schemaVersion !== REPORT_SCHEMA_VERSION || !Array.isArray(report.pairs) || !report.settings) {
-    throw new KcError(
-      `${file} is not a knowledge-consistency report (schemaVersion ${REPORT_SCHEMA_VERSION} with pairs and settings)`,
-    );
-  }
-  return report;
+  return parseReport(text, file);
 }

@@ -1,0 +1,96 @@
+import type { Report } from '../../../src/protocol/report';
+import { plantedReport } from '../compare/report-fixture';
+
+/** Every field required, nested ones too: a field added to src/protocol/report.ts fails type checking here. */
+type Full<T> = T extends Array<infer U> ? Array<Full<U>> : T extends object ? { [K in keyof T]-?: Full<T[K]> } : T;
+
+/** The planted report with every optional field of report.ts filled in (K = 2, two gates). */
+export function fullReport(): Full<Report> {
+  const planted = plantedReport();
+  const first = planted.pairs[0];
+  const layer = { name: 'relu1', kind: 'activation', shape: [-1, 12, 12, 8], depth: 3, probePoint: true, op: 'Relu' };
+  const pair: Full<Report['pairs'][number]> = {
+    layerA: 'relu1',
+    layerB: 'relu1',
+    direction: 'A->B',
+    shapeA: [12, 12, 8],
+    shapeB: [6, 6, 8],
+    resampled: 'B resampled 12×12 → 6×6 (average pool)',
+    explained: first.explained,
+    orders: first.orders,
+    inconsistent: first.inconsistent,
+    varianceB: first.varianceB,
+    similarity: {
+      linearCKA: 0.9,
+      linearCKAUnbiased: 0.88,
+      svcca: 0.7,
+      pwcca: 0.8,
+      procrustes: 0.1,
+      ridgeExplained: 0.89,
+    },
+    training: {
+      epochs: 3,
+      seconds: 1.5,
+      finalLoss: 0.12,
+      heldOutLoss: 0.15,
+      validationLoss: 0.14,
+      bestEpoch: 3,
+      samples: { fit: 340, validation: 60, test: 100 },
+      gates: [0.2, 0.1],
+      earlyStopped: false,
+      warmStart: true,
+      curve: [1, 2, 3].map((epoch) => ({ epoch, train: 0.5 / epoch, test: 0.6 / epoch, validation: 0.55 / epoch })),
+    },
+    maps: {
+      perChannel: [0.9, 0.5, 0.1],
+      perPosition: { height: 2, width: 3, values: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6] },
+      samples: [
+        {
+          index: 7,
+          inconsistentEnergy: [1, 2, 3, 4, 5, 6],
+          image: { height: 2, width: 2, channels: 1, values: [0, 0.25, 0.5, 1] },
+        },
+      ],
+    },
+    spread: {
+      seeds: 2,
+      explained: 0.01,
+      orders: [0.01, 0.002, 0.001],
+      inconsistent: 0.01,
+      linearCKA: 0.003,
+      gates: [0.02, 0.01],
+    },
+    warnings: ['layer B "relu1": 1 of 8 channels are constant on the probe samples (0)'],
+  };
+  const model = (name: string) => ({
+    path: `samples/${name}/model.onnx`,
+    name,
+    format: 'onnx' as const,
+    sha256: 'ab'.repeat(32),
+    inputShape: [-1, 28, 28, 1],
+    layers: [layer],
+  });
+  return {
+    ...planted,
+    backend: { ...planted.backend, detail: 'CPU execution provider, 2 intra-op threads' },
+    probe: {
+      ...planted.probe,
+      validation: 60,
+      preprocessing: 'grayscale 28×28',
+      warning: 'synthetic noise, not real data',
+    },
+    models: { a: model('net-a'), b: model('net-b') },
+    pairs: [pair],
+    skipped: [
+      { layerA: 'relu0', layerB: 'relu0', direction: 'B->A', reason: 'layer A "relu0" is constant on the probes' },
+    ],
+    matrix: planted.matrix!,
+    timings: {
+      loadSeconds: 0.2,
+      extractSeconds: 1.1,
+      similaritySeconds: 0.3,
+      disentangleSeconds: 12.5,
+      totalSeconds: 14.1,
+    },
+  };
+}
