@@ -22,6 +22,7 @@ const hostEngineAllowed = [
   'cancel',
   'models/format',
   'report/escape',
+  'report/read',
   'report/targets',
   'report/write',
   'disentangler/settings',

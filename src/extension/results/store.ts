@@ -11,16 +11,9 @@ import type { CompareStarted } from '../../protocol/compare';
 import type { PairKey, PairResult, Report, SimilarityMatrix } from '../../protocol/report';
 import type { AnalysisEvent, AnalysisProgress, AnalysisRecord, ResultsStore } from '../contracts';
 import { writeFileAtomic } from './atomicWrite';
+import { CACHE_FORMAT_VERSION as FORMAT_VERSION, parseStoredAnalysis, type StoredAnalysis } from './cache-file';
 import { hashModelFiles } from './hash';
 import type { ModelHashes } from './key';
-
-const FORMAT_VERSION = 1;
-
-interface StoredAnalysis {
-  formatVersion: typeof FORMAT_VERSION;
-  hashes: ModelHashes;
-  record: AnalysisRecord;
-}
 
 export class DiskResultsStore implements ResultsStore, vscode.Disposable {
   private readonly records = new Map<string, AnalysisRecord>();
@@ -72,14 +65,14 @@ export class DiskResultsStore implements ResultsStore, vscode.Disposable {
     }
     for (const file of files) {
       try {
-        const stored = JSON.parse(await readFile(path.join(this.dir, file), 'utf8')) as StoredAnalysis;
-        if (stored.formatVersion !== FORMAT_VERSION || !isKept(stored.record)) continue;
+        // undefined: another format version, another release's file, left alone.
+        const stored = parseStoredAnalysis(await readFile(path.join(this.dir, file), 'utf8'), file);
+        if (!stored || !isKept(stored.record)) continue;
         this.records.set(stored.record.id, stored.record);
         this.hashes.set(stored.record.id, stored.hashes);
       } catch (error) {
-        this.log.warn(
-          `results: skipped unreadable cache file ${file}: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        // A corrupt or crafted file loses only itself; its message names the file and the first bad field.
+        this.log.warn(`results: skipped a cache file: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
     this.log.info(`results: restored ${this.records.size} analysis(es) from ${this.dir}`);

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { AnalysisRecord } from '../../../src/extension/contracts';
 import { hashModelFiles } from '../../../src/extension/results/hash';
 import { DiskResultsStore } from '../../../src/extension/results/store';
+import { plantedReport } from '../../unit/compare/report-fixture';
 
 const model = (rel: string): string => vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, rel).fsPath;
 
@@ -30,6 +31,18 @@ describe('extension host: results cache', () => {
     write('running', { formatVersion: 1, hashes, record: record('running', a, b, 'running') });
     write('future', { formatVersion: 2, hashes, record: record('future', a, b) });
     write('torn', '{"formatVersion": 1, "hashes": {');
+    // A corrupt or crafted report loses only its own file; the others restore.
+    const wrongType = { ...record('wrongType', a, b), report: { ...plantedReport(), pairs: [{ explained: '0.9' }] } };
+    write('wrongType', { formatVersion: 1, hashes, record: wrongType });
+    write('huge', {
+      formatVersion: 1,
+      hashes,
+      record: {
+        ...record('huge', a, b),
+        report: { ...plantedReport(), settings: { ...plantedReport().settings, orders: 1e9 } },
+      },
+    });
+    write('reported', { formatVersion: 1, hashes, record: { ...record('reported', a, b), report: plantedReport() } });
 
     const store = new DiskResultsStore(dir, log);
     await store.restore();
@@ -38,7 +51,7 @@ describe('extension host: results cache', () => {
         .all()
         .map((r) => r.id)
         .sort(),
-      ['changed', 'current'],
+      ['changed', 'current', 'reported'],
     );
     assert.equal(store.get('current')?.stale ?? false, false);
     assert.equal(store.get('changed')?.stale, true, 'a model whose content changed did not mark its analysis stale');
@@ -55,8 +68,7 @@ describe('extension host: results cache', () => {
     store.onDidChange((r) => changes.push(r.status));
 
     store.begin({ ...record('ok', a, a, 'running'), report: undefined }, hashes);
-    const report = { schemaVersion: 1, pairs: [], warnings: [] } as unknown as NonNullable<AnalysisRecord['report']>;
-    await store.finish('ok', report);
+    await store.finish('ok', plantedReport());
     store.begin(record('bad', a, a, 'running'), hashes);
     store.end('bad', 'failed', 'the engine worker was killed');
 
