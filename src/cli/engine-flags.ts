@@ -1,4 +1,6 @@
-/** The disentangler's flags as commander hands them over (strings), shared by `kc compare` and `kc disentangle`. */
+/** The disentangler's flags as commander hands them over (strings), shared by `kc compare`, `kc family`, `kc drift` and
+ * `kc disentangle`. */
+import { Option, type Command } from 'commander';
 import { KcError } from '../engine/errors';
 import type { DisentangleSettings } from '../protocol/report';
 
@@ -12,6 +14,23 @@ export interface EngineFlags {
   seed?: string;
   seeds?: string;
   testFraction?: string;
+}
+
+/** The disentangler's flags without defaults (the preset decides) and --backend: kc compare, kc family, kc drift. */
+export function addEngineOptions(command: Command): Command {
+  return command
+    .option('--orders <K>', 'highest order K of the disentangler (K + 1 stages)')
+    .option('--alpha <a>', 'gate penalty α')
+    .addOption(new Option('--normalize <mode>', 'feature normalisation').choices(['dataset', 'per-sample']))
+    .addOption(new Option('--kernel <k>', 'disentangler kernel size').choices(['1', '3']))
+    .addOption(new Option('--preset <name>', 'training schedule').choices(['fast', 'thorough']))
+    .option('--epochs <n>', 'maximum epochs')
+    .option('--seed <n>', 'seed of the split and the initialisation')
+    .option('--seeds <n>', 'independent fits to average (spread reported)')
+    .option('--test-fraction <f>', 'held-out fraction of the probe samples')
+    .addOption(
+      new Option('--backend <name>', 'training backend').choices(['auto', 'onnxruntime', 'tfjs']).default('auto'),
+    );
 }
 
 /** The settings the user set on the command line (undefined = the preset's value). */

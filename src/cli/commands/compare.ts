@@ -2,26 +2,20 @@ import { Option, type Command } from 'commander';
 import { runCompare, type CompareOptions } from '../../engine/compare';
 import type { BackendPreference } from '../../engine/compute/index';
 import { CancelledError } from '../../engine/cancel';
-import { KcError } from '../../engine/errors';
 import { renderSummary } from '../../engine/report/text';
 import { checkReportTargets } from '../../engine/report/targets';
 import { writeReports } from '../../engine/report/write';
-import { engineSettings, int, num, type EngineFlags } from '../engine-flags';
+import { addEngineOptions, engineSettings, type EngineFlags } from '../engine-flags';
+import { addProbeOptions, probeInput, probeOptions, splitList, type ProbeFlags } from '../probe-flags';
 import type { Report } from '../../protocol/report';
 import { PartialReport } from '../partial-report';
 import { createProgressBar } from '../progress';
 
-interface CompareFlags extends EngineFlags {
-  probe: string;
-  count: string;
+interface CompareFlags extends EngineFlags, ProbeFlags {
   layersA?: string[];
   layersB?: string[];
   allPairs?: boolean;
   direction: 'a2b' | 'b2a' | 'both';
-  probeRange?: string;
-  probeMean?: string;
-  probeStd?: string;
-  cacheDir?: string;
   verbose?: boolean;
   quiet?: boolean;
   backend: BackendPreference;
@@ -35,17 +29,12 @@ interface CompareFlags extends EngineFlags {
  * pairs, prints a summary table and writes the asked reports. Flag names are a contract (issue 5).
  */
 export function registerCompare(program: Command): void {
-  program
+  const command = program
     .command('compare')
     .description("how much of each layer's knowledge two models share (layer pairs × orders of fuzziness)")
     .argument('<modelA>', 'model A: .onnx or TF.js model.json')
-    .argument('<modelB>', 'model B: .onnx or TF.js model.json')
-    .option(
-      '--probe <source>',
-      'probe inputs: mnist (test split), an image folder (PNG/JPEG, searched recursively; other files are skipped with a warning), an .npy tensor [N,H,W,C] or [N,C,H,W] used as stored, or synthetic (noise; warned)',
-      'mnist',
-    )
-    .option('--count <n>', 'number of probe samples', '1000')
+    .argument('<modelB>', 'model B: .onnx or TF.js model.json');
+  addProbeOptions(command)
     .option(
       '--layers-a <names>',
       'layers of A to compare, comma-separated or repeated (default: the probe points)',
@@ -53,26 +42,8 @@ export function registerCompare(program: Command): void {
     )
     .option('--layers-b <names>', 'layers of B to compare (pairs with --layers-a in order)', splitList)
     .option('--all-pairs', 'fill every layer × layer cell with the order-0 ridge bound too (CKA is always filled)')
-    .addOption(new Option('--direction <dir>', 'which way to explain').choices(['a2b', 'b2a', 'both']).default('both'))
-    .option('--orders <K>', 'highest order K of the disentangler (K + 1 stages)')
-    .option('--alpha <a>', 'gate penalty α')
-    .addOption(new Option('--normalize <mode>', 'feature normalisation').choices(['dataset', 'per-sample']))
-    .addOption(new Option('--kernel <k>', 'disentangler kernel size').choices(['1', '3']))
-    .addOption(new Option('--preset <name>', 'training schedule').choices(['fast', 'thorough']))
-    .option('--epochs <n>', 'maximum epochs')
-    .option('--seed <n>', 'seed of the split and the initialisation')
-    .option('--seeds <n>', 'independent fits to average (spread reported)')
-    .option('--test-fraction <f>', 'held-out fraction of the probe samples')
-    .option('--probe-range <lo,hi>', 'pixel range of image probes (default 0,1)')
-    .option('--probe-mean <m>', 'mean subtracted from image probes, one value or one per channel (comma-separated)')
-    .option('--probe-std <s>', 'std dividing image probes, one value or one per channel')
-    .option(
-      '--cache-dir <dir>',
-      'where extracted features are cached while the job runs (default: the system temp folder)',
-    )
-    .addOption(
-      new Option('--backend <name>', 'training backend').choices(['auto', 'onnxruntime', 'tfjs']).default('auto'),
-    )
+    .addOption(new Option('--direction <dir>', 'which way to explain').choices(['a2b', 'b2a', 'both']).default('both'));
+  addEngineOptions(command)
     .option('--verbose', "print the engine's log lines (pairing, resampling, constant channels) as they happen")
     .option('--quiet', 'no progress on stderr (errors and the results still print)')
     .option('--json <file>', 'write the report as JSON')
@@ -83,8 +54,7 @@ export function registerCompare(program: Command): void {
       await checkReportTargets({ json: flags.json, html: flags.html, md: flags.md }, [
         { file: modelA, what: 'model A' },
         { file: modelB, what: 'model B' },
-        // An .npy probe is a file a report could replace; the other sources are folders or built in.
-        ...(/\.npy$/i.test(flags.probe) ? [{ file: flags.probe, what: 'the probe file' }] : []),
+        ...probeInput(flags),
       ]);
       const bar = createProgressBar(process.stderr, { quiet: flags.quiet });
       const controller = new AbortController();
@@ -127,20 +97,10 @@ export function registerCompare(program: Command): void {
 }
 
 function compareOptions(modelA: string, modelB: string, f: CompareFlags): CompareOptions {
-  const range = list(f.probeRange, '--probe-range');
-  if (range && range.length !== 2) throw new KcError(`--probe-range needs two numbers lo,hi, got "${f.probeRange}"`);
   return {
     modelA,
     modelB,
-    probe: {
-      source: f.probe,
-      count: int(f.count, '--count') ?? 1000,
-      normalization: {
-        range: range as [number, number] | undefined,
-        mean: list(f.probeMean, '--probe-mean'),
-        std: list(f.probeStd, '--probe-std'),
-      },
-    },
+    probe: probeOptions(f),
     layersA: f.layersA,
     layersB: f.layersB,
     allPairs: f.allPairs,
@@ -149,19 +109,4 @@ function compareOptions(modelA: string, modelB: string, f: CompareFlags): Compar
     backend: f.backend,
     cacheDir: f.cacheDir,
   };
-}
-
-/** Accepts "a,b" and repeated flags alike. */
-function splitList(value: string, previous: string[] | undefined): string[] {
-  return [
-    ...(previous ?? []),
-    ...value
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  ];
-}
-
-function list(value: string | undefined, flag: string): number[] | undefined {
-  return value === undefined ? undefined : value.split(',').map((v) => num(v.trim(), flag)!);
 }
