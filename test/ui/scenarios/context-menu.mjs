@@ -31,7 +31,8 @@ export default async function contextMenu(ctx) {
   await files.nth(0).click();
   await page.locator('.tabs-container .tab', { hasText: 'model.onnx' }).first().waitFor({ state: 'visible' });
   // …and for the editor's content: until it has opened, VS Code may still reset the Explorer's selection to it.
-  await page.locator('.editor-container').getByText('Open Anyway').waitFor({ state: 'visible' });
+  // (An .onnx file opens in the Model Overview, its default editor: wait for its webview.)
+  await page.locator('iframe.webview.ready').first().waitFor({ state: 'visible', timeout: 60_000 });
   await files.nth(1).click({ modifiers: ['Control'] });
   await page
     .locator('.explorer-folders-view .monaco-list-row.selected', { hasText: 'model.onnx' })

@@ -340,4 +340,18 @@ describe('inline reports', function () {
     assert.equal(input.viewType, 'knowledgeConsistency.modelOverview');
     assert.equal(input.uri.fsPath, onnx('mnist-cnn-seed1').fsPath);
   });
+
+  it('is the default editor of an .onnx file (binary), and opens on a model.json by command', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('vscode.open', onnx('mnist-cnn-seed2'));
+    await waitFor(
+      () => vscode.window.tabGroups.activeTabGroup.activeTab?.input instanceof vscode.TabInputCustom,
+      'the Model Overview as the default editor of an .onnx file',
+    );
+    await vscode.commands.executeCommand('knowledgeConsistency.openModelOverview', modelJson('mnist-cnn-seed2'));
+    await waitFor(() => {
+      const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+      return input instanceof vscode.TabInputCustom && input.uri.fsPath === modelJson('mnist-cnn-seed2').fsPath;
+    }, 'the Model Overview of a model.json');
+  });
 });
