@@ -35,6 +35,7 @@ import {
   type StageTimings,
 } from '../protocol/report';
 import type { CompareListener, CompareOptions } from '../protocol/compare';
+import type { PytorchOptions } from '../protocol/torch-helper';
 
 export type { CompareOptions };
 
@@ -69,11 +70,11 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
   try {
     const loaded = progress.load();
     loaded({ done: 0, total: 2 });
-    const a = await openModel(options.modelA);
+    const a = await openModel(options.modelA, { pytorch: options.pytorch, log });
     models.push(a);
     throwIfCancelled(signal);
     loaded({ done: 1, total: 2 });
-    const b = await openModel(options.modelB);
+    const b = await openModel(options.modelB, { pytorch: options.pytorch, log });
     models.push(b);
     loaded({ done: 2, total: 2 });
     if (options.cacheDir) await mkdir(options.cacheDir, { recursive: true });
@@ -270,9 +271,12 @@ function pairingWarnings(pairing: Pairing, layersA: LayerInfo[], layersB: LayerI
   ];
 }
 
-/** The layer table of one model file (parses the model; runs nothing). */
-export async function listLayers(modelPath: string): Promise<{ model: ModelRef; layers: LayerInfo[] }> {
-  const model = await openModel(modelPath);
+/** The layer table of one model file (parses the model; runs nothing but a PyTorch model's one zero batch). */
+export async function listLayers(
+  modelPath: string,
+  pytorch?: PytorchOptions,
+): Promise<{ model: ModelRef; layers: LayerInfo[] }> {
+  const model = await openModel(modelPath, { pytorch });
   try {
     const layers = model.layers();
     return { model: await modelRef(model, layers), layers };

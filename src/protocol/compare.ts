@@ -1,5 +1,6 @@
 /** What a compare job is asked to do: sent by the CLI and the extension host, read by the engine. */
 import type { Progress } from './progress';
+import type { PytorchOptions } from './torch-helper';
 import type { DisentangleSettings, PairKey, PairResult, ReportHeader, SimilarityMatrix } from './report';
 
 /** Image-probe preprocessing: pixel range, then mean/std per channel (one value for all, or one per channel). */
@@ -32,6 +33,8 @@ export interface CompareOptions {
   backend?: BackendPreference;
   /** Where features are cached while the job runs (a temporary folder under it, removed at the end). */
   cacheDir?: string;
+  /** How PyTorch models are opened (interpreter, pickle opt-in, input shape); ignored for other formats. */
+  pytorch?: PytorchOptions;
 }
 
 /** Sent once the models are loaded and paired, before any heavy work: the report's header and the fits to come. */

@@ -25,7 +25,7 @@ const GENERIC_DIRS = new Set([
 export function modelDisplayName(file: string): string {
   const parts = file.split(/[\\/]/).filter(Boolean);
   const base = parts.at(-1) ?? file;
-  const stem = base.replace(/\.(onnx|json)$/i, '');
+  const stem = base.replace(/\.(onnx|json|pt|pth|pt2)$/i, '');
   if (stem.toLowerCase() !== 'model' || parts.length < 2) return stem;
   const parent = parts[parts.length - 2];
   return GENERIC_DIRS.has(parent.toLowerCase()) && parts.length >= 3 ? `${parts[parts.length - 3]}/${parent}` : parent;

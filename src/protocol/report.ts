@@ -97,7 +97,7 @@ export interface ModelRef {
   path: string;
   /** Display name, e.g. "mnist-cnn-seed1". */
   name: string;
-  format: 'onnx' | 'tfjs-layers' | 'tfjs-graph';
+  format: 'onnx' | 'tfjs-layers' | 'tfjs-graph' | 'torchscript' | 'torch-export' | 'torch-pickle';
   /** Content hash (sha256, hex) of the model's files, for caching and staleness. */
   sha256?: string;
   inputShape?: number[];

@@ -10,6 +10,7 @@ import type { CompareOptions, CompareStarted } from './compare';
 import type { KcErrorCode } from './errors';
 import type { Progress } from './progress';
 import type { BackendInfo, LayerInfo, ModelRef, PairResult, Report, SimilarityMatrix } from './report';
+import type { PytorchOptions } from './torch-helper';
 
 /** JSON-RPC error codes the worker answers with, so the host can tell a user error from a crash. */
 export const WorkerErrorCodes = {
@@ -40,6 +41,8 @@ export namespace EngineInfoRequest {
 
 export interface ListLayersParams {
   path: string;
+  /** How a PyTorch model is opened; ignored for other formats. */
+  pytorch?: PytorchOptions;
 }
 export interface ListLayersResult {
   model: ModelRef;

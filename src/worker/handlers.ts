@@ -12,7 +12,7 @@ export async function engineInfo(): Promise<EngineInfo> {
 }
 
 export function listModelLayers(params: ListLayersParams): Promise<ListLayersResult> {
-  return listLayers(params.path);
+  return listLayers(params.path, params.pytorch);
 }
 
 export function compare(

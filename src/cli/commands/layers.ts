@@ -3,17 +3,17 @@ import { listLayers } from '../../engine/compare';
 import { terminalText } from '../../engine/report/escape';
 import { textTable } from '../../engine/report/format';
 import { shortLayerNames } from '../../protocol/layer-names';
+import { addTorchOptions, pytorchOptions, type TorchFlags } from '../torch-flags';
 
 /** `kc layers <model> [--json]`: the layer table of one model file, with the default probe points marked. */
 export function registerLayers(program: Command): void {
-  program
-    .command('layers')
+  addTorchOptions(program.command('layers'))
     .description("list a model's layers (name, kind, op, output shape, depth) and its default probe points")
-    .argument('<model>', 'model file: .onnx or TF.js model.json')
+    .argument('<model>', 'model file: .onnx, TF.js model.json, or PyTorch .pt/.pth/.pt2')
     .option('--json', 'print { model, layers } as JSON (full names)')
     .option('--wide', 'full layer names in the table (default: short unique names, to fit 120 columns)')
-    .action(async (modelPath: string, opts: { json?: boolean; wide?: boolean }) => {
-      const { model, layers } = await listLayers(modelPath);
+    .action(async (modelPath: string, opts: { json?: boolean; wide?: boolean } & TorchFlags) => {
+      const { model, layers } = await listLayers(modelPath, pytorchOptions(opts));
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ model, layers }, null, 2)}\n`);
         return;

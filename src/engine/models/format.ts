@@ -1,10 +1,12 @@
 /**
  * Which files are models, decided the same way by the engine and by the extension's discovery (it may import this
- * file): ONNX by extension, TF.js by content, so a model.json of any name is found and other JSON is not.
+ * file): ONNX by extension, TF.js by content, so a model.json of any name is found and other JSON is not; PyTorch
+ * files (.pt, .pth, .pt2) by what their archive holds, so a state_dict is not listed as a model.
  */
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { ModelRef } from '../../protocol/report';
+import { torchFileKind, type TorchFileKind } from './torch-archive';
 
 export type ModelFormat = ModelRef['format'];
 
@@ -27,9 +29,20 @@ export function tfjsFormatOf(json: unknown): 'tfjs-layers' | 'tfjs-graph' | unde
   return Array.isArray(j.modelTopology.node) ? 'tfjs-graph' : 'tfjs-layers';
 }
 
-/** The format of a file from its name and, for .json files, the first MODEL_HEAD_BYTES of its text. */
-export function modelFormatOf(fileName: string, head: string | undefined): ModelFormat | undefined {
+/** PyTorch files by name; what they hold decides whether and which model they are (torch-archive.ts). */
+export const TORCH_FILE = /\.(pt|pth|pt2)$/i;
+
+/**
+ * The format of a file from its name and, for .json files, the first MODEL_HEAD_BYTES of its text; for PyTorch
+ * files, from what their archive holds.
+ */
+export function modelFormatOf(
+  fileName: string,
+  head: string | undefined,
+  torchKind?: TorchFileKind,
+): ModelFormat | undefined {
   if (/\.onnx$/i.test(fileName)) return 'onnx';
+  if (TORCH_FILE.test(fileName)) return torchKind === 'weights' ? undefined : torchKind;
   if (!/\.json$/i.test(fileName) || head === undefined || !/"modelTopology"\s*:/.test(head)) return undefined;
   try {
     return tfjsFormatOf(JSON.parse(head));
@@ -37,6 +50,13 @@ export function modelFormatOf(fileName: string, head: string | undefined): Model
     // Larger than the head (a big topology): the key is the evidence; the full parse decides later.
     return /"graph-model"/.test(head) || /"node"\s*:\s*\[/.test(head) ? 'tfjs-graph' : 'tfjs-layers';
   }
+}
+
+/** The format of a file on disk, reading what its name says to read: a .json's head, a PyTorch file's archive. */
+export async function readModelFormat(file: string): Promise<ModelFormat | undefined> {
+  if (/\.json$/i.test(file)) return modelFormatOf(file, await readFileHead(file));
+  if (TORCH_FILE.test(file)) return modelFormatOf(file, undefined, await torchFileKind(file));
+  return modelFormatOf(file, undefined);
 }
 
 /**

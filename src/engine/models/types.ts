@@ -1,4 +1,5 @@
 import type { LayerInfo, ModelRef } from '../../protocol/report';
+import type { PytorchOptions } from '../../protocol/torch-helper';
 import type { CancelSignal } from '../cancel';
 import type { StepSink } from '../progress';
 
@@ -40,4 +41,12 @@ export interface ExtractOptions {
   total?: number;
   /** Bytes the requested layers' features of one model run may take (default 32 MiB): sets the run's batch size. */
   memoryBudget?: number;
+}
+
+/** How a model file is opened: what only some formats need. */
+export interface ModelOpenOptions {
+  /** PyTorch files: the interpreter, the pickle opt-in and the input shape. */
+  pytorch?: PytorchOptions;
+  /** Where the model's own log lines go (the PyTorch helper's stderr); default: the process's stderr. */
+  log?(line: string): void;
 }
