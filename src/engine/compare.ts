@@ -185,7 +185,7 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
 
 /** KcError codes that say a pair's own features cannot be fitted (a constant layer, too few samples, NaN): that pair
  * is skipped, the others still run. Anything else (cancellation, an internal error) ends the job. */
-const PAIR_DATA_ERRORS: ReadonlySet<KcErrorCode> = new Set(['invalid-input', 'shape-mismatch', 'non-finite']);
+export const PAIR_DATA_ERRORS: ReadonlySet<KcErrorCode> = new Set(['invalid-input', 'shape-mismatch', 'non-finite']);
 
 /**
  * Runs the disentangler on every default pair and direction, in pair order, streaming each result. A fit that fails

@@ -44,6 +44,14 @@ export class ProgressTracker {
     return this.phase('extract', model === 'A' ? SPANS.extractA : SPANS.extractB, { model });
   }
 
+  /** The index-th (from 0) of `count` models of a many-model job (kc family, kc drift): they share the extract span,
+   * and no similarity phase follows. */
+  extractMember(index: number, count: number, model: string): StepSink {
+    const [from, to] = [SPANS.extractA[0], SPANS.extractB[1]];
+    const width = (to - from) / count;
+    return this.phase('extract', [from + width * index, from + width * (index + 1)], { model });
+  }
+
   similarity(): StepSink {
     return this.phase('similarity', SPANS.similarity);
   }

@@ -25,8 +25,8 @@ export interface ProgressPair {
 
 export interface Progress extends StepProgress {
   phase: ProgressPhase;
-  /** The model being loaded or extracted. */
-  model?: 'A' | 'B';
+  /** The model being loaded or extracted: 'A' or 'B' in a compare, a model's name in a family or drift job. */
+  model?: string;
   pair?: ProgressPair;
   /** 0..1 over the whole job; never decreases within one job. */
   overallFraction: number;

@@ -22,7 +22,8 @@ export interface ExtractedFeatures {
  */
 export async function extractFeatures(
   model: ModelAdapter,
-  side: 'A' | 'B',
+  /** How messages name the model: 'A' or 'B' in a compare, its number in a family. */
+  side: string,
   probe: ProbeSource,
   normalization: Partial<ProbeNormalization> | undefined,
   layers: string[],

@@ -1,0 +1,124 @@
+/**
+ * The shared first half of kc family and kc drift: open every model, choose the layers they share, and extract each
+ * model's features of those layers ONCE into an on-disk FeatureStore. The N(N − 1) fits that follow read them from
+ * there (a compare per pair would extract each model 2(N − 1) times).
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { throwIfCancelled, type CancelSignal } from '../cancel';
+import { extractFeatures, type ExtractedFeatures } from '../compare/extract';
+import { inputTarget, modelRef } from '../compare/model-ref';
+import { getTrainingBackend } from '../compute/index';
+import type { TrainingBackend } from '../compute/types';
+import { probeSplitSizes } from '../disentangler/index';
+import { openModel } from '../models/index';
+import type { ModelAdapter } from '../models/types';
+import { openProbe } from '../probes/index';
+import type { ProgressTracker } from '../progress';
+import type { ManyModelOptions } from '../../protocol/family';
+import type { DisentangleSettings, ModelRef, ProbeInfo } from '../../protocol/report';
+import { sharedLayers } from './layers';
+
+export interface Members {
+  /** The models as the report lists them (without layer tables). */
+  refs: ModelRef[];
+  layers: string[];
+  features: ExtractedFeatures[];
+  probe: ProbeInfo;
+  backend: TrainingBackend;
+  warnings: string[];
+  timings: { loadSeconds: number; extractSeconds: number };
+  /** Deletes the feature cache. */
+  dispose(): Promise<void>;
+}
+
+export interface MemberHooks {
+  signal?: CancelSignal;
+  progress: ProgressTracker;
+  log?: (line: string) => void;
+}
+
+export async function extractMembers(
+  paths: readonly string[],
+  options: ManyModelOptions,
+  settings: DisentangleSettings,
+  hooks: MemberHooks,
+): Promise<Members> {
+  const { signal, progress } = hooks;
+  const started = performance.now();
+  const models: ModelAdapter[] = [];
+  const open = new Set<ModelAdapter>();
+  let cacheRoot: string | undefined;
+  try {
+    const loaded = progress.load();
+    for (const file of paths) {
+      throwIfCancelled(signal);
+      loaded({ done: models.length, total: paths.length });
+      const model = await openModel(file);
+      models.push(model);
+      open.add(model);
+    }
+    loaded({ done: models.length, total: paths.length });
+    const tables = models.map((m) => ({ name: m.ref.name, layers: m.layers() }));
+    const layers = sharedLayers(tables, options.layers);
+    hooks.log?.(`layers: ${layers.join(', ')}`);
+    const probe = await openProbe({ ...options.probe, seed: settings.seed }, inputTarget(models[0]));
+    const backend = await getTrainingBackend(options.backend ?? 'auto', hooks.log);
+    const refs = await Promise.all(
+      models.map(async (m, i) => {
+        const { layers: _all, ...ref } = await modelRef(m, tables[i].layers);
+        return ref;
+      }),
+    );
+    if (options.cacheDir) await mkdir(options.cacheDir, { recursive: true });
+    cacheRoot = await mkdtemp(path.join(options.cacheDir ?? tmpdir(), 'kc-features-'));
+    const loadSeconds = (performance.now() - started) / 1000;
+
+    const features: ExtractedFeatures[] = [];
+    for (const [i, model] of models.entries()) {
+      features.push(
+        await extractFeatures(
+          model,
+          String(i + 1),
+          probe,
+          options.probe.normalization,
+          layers,
+          path.join(cacheRoot, String(i)),
+          { signal, onProgress: progress.extractMember(i, models.length, model.ref.name) },
+        ),
+      );
+      // Its features are on disk: the model's weights are no longer needed while the others run.
+      open.delete(model);
+      await model.dispose();
+    }
+    const root = cacheRoot;
+    return {
+      refs,
+      layers,
+      features,
+      probe: {
+        source: probe.source,
+        count: probe.count,
+        ...probeSplitSizes(probe.count, settings.testFraction, settings.seed),
+        preprocessing: preprocessing(features, refs),
+        warning: probe.warning,
+      },
+      backend,
+      warnings: [...(probe.warning ? [probe.warning] : []), ...probe.warnings],
+      timings: { loadSeconds, extractSeconds: (performance.now() - started) / 1000 - loadSeconds },
+      dispose: () => rm(root, { recursive: true, force: true }),
+    };
+  } catch (error) {
+    if (cacheRoot) await rm(cacheRoot, { recursive: true, force: true });
+    throw error;
+  } finally {
+    await Promise.allSettled([...open].map((m) => m.dispose()));
+  }
+}
+
+/** One description when every model saw the probe the same way, else one per model. */
+function preprocessing(features: ExtractedFeatures[], refs: ModelRef[]): string {
+  const all = new Set(features.map((f) => f.preprocessing));
+  return all.size === 1 ? [...all][0] : features.map((f, i) => `${refs[i].name}: ${f.preprocessing}`).join('; ');
+}
