@@ -10,8 +10,9 @@ import { addProbeOptions, probeInput, probeOptions, splitList, type ProbeFlags }
 import type { Report } from '../../protocol/report';
 import { PartialReport } from '../partial-report';
 import { createProgressBar } from '../progress';
+import { addTorchOptions, pytorchOptions, type TorchFlags } from '../torch-flags';
 
-interface CompareFlags extends EngineFlags, ProbeFlags {
+interface CompareFlags extends EngineFlags, ProbeFlags, TorchFlags {
   layersA?: string[];
   layersB?: string[];
   allPairs?: boolean;
@@ -32,9 +33,9 @@ export function registerCompare(program: Command): void {
   const command = program
     .command('compare')
     .description("how much of each layer's knowledge two models share (layer pairs × orders of fuzziness)")
-    .argument('<modelA>', 'model A: .onnx or TF.js model.json')
-    .argument('<modelB>', 'model B: .onnx or TF.js model.json');
-  addProbeOptions(command)
+    .argument('<modelA>', 'model A: .onnx, TF.js model.json, or PyTorch .pt/.pth/.pt2')
+    .argument('<modelB>', 'model B: .onnx, TF.js model.json, or PyTorch .pt/.pth/.pt2');
+  addTorchOptions(addProbeOptions(command))
     .option(
       '--layers-a <names>',
       'layers of A to compare, comma-separated or repeated (default: the probe points)',
@@ -108,5 +109,6 @@ function compareOptions(modelA: string, modelB: string, f: CompareFlags): Compar
     settings: engineSettings(f),
     backend: f.backend,
     cacheDir: f.cacheDir,
+    pytorch: pytorchOptions(f),
   };
 }
