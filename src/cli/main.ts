@@ -7,6 +7,8 @@ import { registerDisentangle } from './commands/disentangle';
 import { registerLayers } from './commands/layers';
 import { registerCompare } from './commands/compare';
 import { registerReport } from './commands/report';
+import { registerFamily } from './commands/family';
+import { registerDrift } from './commands/drift';
 
 const program = new Command('kc')
   .description(`${TOOL_NAME}: do two neural networks know the same things? (Liang et al., ICLR 2020)`)
@@ -19,5 +21,7 @@ registerDisentangle(program);
 registerLayers(program);
 registerCompare(program);
 registerReport(program);
+registerFamily(program);
+registerDrift(program);
 
 void runCli(program, process.argv);

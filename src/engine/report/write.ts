@@ -16,14 +16,7 @@ import { heatmapPath, type ReportFiles } from './targets';
 export async function writeReports(report: Report, files: ReportFiles): Promise<string[]> {
   const written: string[] = [];
   const put = async (file: string, content: string | Buffer) => {
-    try {
-      await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-      await writeFileAtomic(file, content);
-    } catch (error) {
-      throw new KcError(
-        `cannot write ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)}): choose another path`,
-      );
-    }
+    await writeOutput(file, content);
     written.push(file);
   };
   if (files.json) await put(files.json, `${JSON.stringify(report, null, 2)}\n`);
@@ -40,4 +33,16 @@ export async function writeReports(report: Report, files: ReportFiles): Promise<
     );
   }
   return written;
+}
+
+/** One output file, its folder created if needed, replaced atomically; a failure is one line naming the file. */
+export async function writeOutput(file: string, content: string | Buffer): Promise<void> {
+  try {
+    await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+    await writeFileAtomic(file, content);
+  } catch (error) {
+    throw new KcError(
+      `cannot write ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)}): choose another path`,
+    );
+  }
 }
