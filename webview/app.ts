@@ -66,6 +66,7 @@ export class App {
       exportJson: () => this.send(jsonExport(this.exportSource())),
       reveal: (which) =>
         this.data.record && this.send({ type: 'kc/revealModel', analysisId: this.data.record.id, which }),
+      help: () => this.send({ type: 'kc/openHelp' }),
     });
     root.append(
       this.header.head,

@@ -127,7 +127,12 @@ export interface RevealModelMessage {
   which: 'a' | 'b';
 }
 
-export type WebviewMessage = ReadyMessage | OpenPairMessage | ExportMessage | RevealModelMessage;
+/** Open the help page that explains every number ("What do these numbers mean?"). */
+export interface OpenHelpMessage {
+  type: 'kc/openHelp';
+}
+
+export type WebviewMessage = ReadyMessage | OpenPairMessage | ExportMessage | RevealModelMessage | OpenHelpMessage;
 
 /** What the webview keeps in `vscode.setState` (and the panel serializer receives on restore). */
 export interface PanelViewState {
@@ -198,6 +203,8 @@ export function parseWebviewMessage(v: unknown): { ok: true; message: WebviewMes
       if (!isShortString(v.analysisId)) return fail('analysisId must be a string');
       if (!isPairFocus(v.focus)) return fail('focus must be { layerA, layerB, direction }');
       return { ok: true, message: { type: 'kc/openPair', analysisId: v.analysisId, focus: v.focus } };
+    case 'kc/openHelp':
+      return { ok: true, message: { type: 'kc/openHelp' } };
     case 'kc/revealModel':
       if (!isShortString(v.analysisId)) return fail('analysisId must be a string');
       if (v.which !== 'a' && v.which !== 'b') return fail("which must be 'a' or 'b'");

@@ -204,6 +204,9 @@ describe('consistency panel webview', () => {
     const png = (await posted(p, 'kc/export')).find((m) => m.format === 'png');
     assert.match(png.suggestedName, /-pair\.png$/);
     writeFileSync(shot('export-drilldown'), Buffer.from(png.dataUrl.split(',')[1], 'base64'));
+    // The help link asks the host for the page that explains every number.
+    await p.locator('#help').click();
+    assert.deepEqual(await posted(p, 'kc/openHelp'), [{ type: 'kc/openHelp' }]);
     await applyTheme(p, 'dark');
     await send(p, { type: 'kc/status', analysisId: 'analysis-1', status: 'done' });
     await p.screenshot({ path: shot('drilldown-dark'), fullPage: true });

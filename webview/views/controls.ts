@@ -45,3 +45,13 @@ export function button(id: string, label: string, onClick: () => void): HTMLElem
   b.addEventListener('click', onClick);
   return b;
 }
+
+/** A link-styled action (help, not a command button): keeps the toolbar's buttons to the panel's own actions. */
+export function textLink(id: string, label: string, onClick: () => void): HTMLElement {
+  const a = html('a', { id, href: '#', role: 'button' }, label);
+  a.addEventListener('click', (e) => {
+    e.preventDefault();
+    onClick();
+  });
+  return a;
+}

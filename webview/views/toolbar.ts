@@ -2,7 +2,7 @@
 import type { Direction } from '../../src/protocol/report';
 import type { PanelViewState } from '../../src/protocol/webview.protocol';
 import type { Measure } from '../model/measures';
-import { button, labelled, select, setOptions } from './controls';
+import { button, labelled, select, setOptions, textLink } from './controls';
 import { html } from './svg';
 
 export interface ToolbarActions {
@@ -11,6 +11,7 @@ export interface ToolbarActions {
   exportCsv(): void;
   exportJson(): void;
   reveal(which: 'a' | 'b'): void;
+  help(): void;
 }
 
 export class Toolbar {
@@ -46,6 +47,7 @@ export class Toolbar {
       button('export-json', 'Export JSON', actions.exportJson),
       button('reveal-a', 'Reveal A', () => actions.reveal('a')),
       button('reveal-b', 'Reveal B', () => actions.reveal('b')),
+      textLink('help', 'What do these numbers mean?', actions.help),
     );
     this.measure.addEventListener('change', () => actions.change({ measure: this.measure.value }));
     this.direction.addEventListener('change', () => actions.change({ direction: this.direction.value as Direction }));

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { AnalysisRecord, ExtensionServices, PairFocus, PanelController } from '../contracts';
 import { isPairFocus, PANEL_VIEW_TYPE, type PanelViewState } from '../../protocol/webview.protocol';
+import { registerHelp } from './help';
 import { ConsistencyPanel, webviewOptions } from './panel';
 
 export function registerPanel(context: vscode.ExtensionContext, services: ExtensionServices): PanelController {
@@ -28,6 +29,7 @@ export function registerPanel(context: vscode.ExtensionContext, services: Extens
       },
     }),
     { dispose: () => current?.panel.dispose() },
+    registerHelp(context.extensionUri),
   );
 
   return {

@@ -9,6 +9,7 @@ import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../.
 import { saveExport } from './exports';
 import { panelHtml } from './html';
 import { hostMessageFor } from './events';
+import { HELP_COMMAND } from './help';
 import { modelDisplayName, pairTitle } from '../../protocol/names';
 
 /** After a window reload the store reads its cache asynchronously: wait this long for the restored analysis. */
@@ -114,6 +115,9 @@ export class ConsistencyPanel implements vscode.Disposable {
       }
       case 'kc/openPair':
         if (message.analysisId === this.analysisId) this.focus = message.focus;
+        return;
+      case 'kc/openHelp':
+        await vscode.commands.executeCommand(HELP_COMMAND);
         return;
       case 'kc/revealModel': {
         const record = this.services.store.get(message.analysisId);

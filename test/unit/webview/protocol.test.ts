@@ -59,3 +59,10 @@ test('recognises host messages by type only', () => {
   assert.equal(isHostMessage({ type: 'kc/ready' }), false);
   assert.equal(isHostMessage(undefined), false);
 });
+
+test('the help request carries nothing but its type', () => {
+  assert.deepEqual(parseWebviewMessage({ type: 'kc/openHelp', command: 'workbench.action.terminal.new' }), {
+    ok: true,
+    message: { type: 'kc/openHelp' },
+  });
+});

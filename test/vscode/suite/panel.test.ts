@@ -1,6 +1,7 @@
 // The consistency panel in a real VS Code: a compare opens it on the analysis, openAnalysis reveals it again, and
 // a second analysis reuses the same panel. (What the webview draws is checked in test/browser and test/ui.)
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 
 const EXTENSION_ID = 'knowledge-consistency.knowledge-consistency';
@@ -84,5 +85,15 @@ describe('consistency panel', function () {
       'the panel to show the second analysis',
     );
     assert.equal(panelTabs().length, 1, 'one panel, not one per analysis');
+  });
+
+  it('explains its numbers: the help page opens in the Markdown preview', async () => {
+    const page = await vscode.commands.executeCommand<vscode.Uri>('knowledgeConsistency.explainNumbers');
+    assert.ok(page && existsSync(page.fsPath), `no help page at ${page?.fsPath}`);
+    assert.match(readFileSync(page.fsPath, 'utf8'), /# What do these numbers mean\?/);
+    await waitFor(
+      () => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => /numbers\.md/.test(t.label))),
+      'the preview of numbers.md',
+    );
   });
 });
