@@ -2,7 +2,6 @@
 // (the heatmap PNG beside the Markdown included): refused before the job runs, with one line, whatever the spelling.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { link, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,8 +9,8 @@ import { KcError } from '../../../src/engine/errors';
 import { writeNpy } from '../../../src/engine/features/npy';
 import { checkReportTargets } from '../../../src/engine/report/targets';
 import { plantedReport } from '../compare/report-fixture';
+import { kc } from '../kc';
 
-const ROOT = path.resolve(__dirname, '../../..');
 const made: string[] = [];
 after(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
 
@@ -33,19 +32,6 @@ const refused = (message: string) => (e: unknown) => {
   assert.equal(e.message, message);
   return true;
 };
-
-function kc(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args],
-      { cwd: ROOT },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
 
 test('checkReportTargets: a report onto an input, however spelt (relative, .., symlink, hard link), is refused', async () => {
   const { dir, a, b } = await workspace();

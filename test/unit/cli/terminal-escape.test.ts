@@ -2,13 +2,12 @@
 // must not clear the user's screen, move the cursor or print a disguised hyperlink.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GraphBuilder } from '../../../src/engine/compute/onnx-builder';
+import { kc } from '../kc';
 
-const ROOT = path.resolve(__dirname, '../../..');
 /** Control characters a terminal acts on: C0 but the newline, DEL, C1. */
 const CONTROLS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 const LINK = '\u001b]8;;http://evil.invalid\u0007conv1\u001b]8;;\u0007';
@@ -16,19 +15,6 @@ const CLEAR = '\u001b[2J\u001b[H';
 
 const made: string[] = [];
 after(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
-
-function kc(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args],
-      { cwd: ROOT },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
 
 test('kc layers: hostile layer and file names print with U+FFFD in place of each control character', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'kc-term-'));

@@ -1,27 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { plantedReport } from './report-fixture';
+import { kc } from '../kc';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const SEED1 = path.join(ROOT, 'samples', 'mnist-cnn-seed1', 'model.onnx');
-
-/** Runs the CLI from source (no build needed); resolves with the exit code and both streams. */
-function kc(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'main.ts'), ...args],
-      { cwd: ROOT },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
 
 test('kc report turns a saved result into the HTML and Markdown reports', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'kc-cli-'));

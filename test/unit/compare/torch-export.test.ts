@@ -1,33 +1,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { kc } from '../kc';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 // Written by test/fixtures/models/make_torch_export.py: one nn.Sequential CNN, a checkpoint per epoch, exported with
 // torch.onnx.export's default value names ("/0/Conv_output_0", …) and the graph output "logits".
 const MODELS = path.join(ROOT, 'test', 'fixtures', 'workspace', 'models', 'torch-export');
 
-function kc(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'main.ts'), ...args],
-      { cwd: ROOT, timeout: 120_000 },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
-
 test('kc layers lists a torch.onnx.export model with its /N/Op_output_0 names', async () => {
   const run = await kc('layers', path.join(MODELS, 'epoch1.onnx'));
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stdout, /\/0\/Conv_output_0/);
+  // The table shows short names (the module and the op); --wide the full ones.
+  assert.match(run.stdout, /^0\/Conv_output_0\s/m);
   assert.match(run.stdout, /^logits\s/m);
+  const wide = await kc('layers', path.join(MODELS, 'epoch1.onnx'), '--wide');
+  assert.match(wide.stdout, /^\/0\/Conv_output_0\s/m);
 });
 
 test('kc compare on two torch.onnx.export checkpoints finishes and writes the table, JSON, HTML and Markdown reports', async () => {

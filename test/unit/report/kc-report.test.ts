@@ -1,24 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Report } from '../../../src/protocol/report';
 import { plantedReport } from '../compare/report-fixture';
-
-const ROOT = path.join(__dirname, '..', '..', '..');
-
-function kc(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'main.ts'), ...args],
-      { cwd: ROOT, maxBuffer: 1024 * 1024 },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+import { kc } from '../kc';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const edited = (change: (r: any) => void): Report => {
