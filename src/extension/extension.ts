@@ -21,6 +21,8 @@ import { AnalysesTreeProvider } from './sidebar/analysesTree';
 import { ModelsTreeProvider } from './sidebar/modelsTree';
 import { onDidRefuseInRestrictedMode } from './trust';
 import { WorkerClient } from './worker/client';
+import { pytorchOptionsFor } from './pytorch/options';
+import { PickleConsent } from './pytorch/pickleConsent';
 
 /** What activate() returns: enough for the extension-host tests to observe the real services. */
 export interface KnowledgeConsistencyApi {
@@ -44,17 +46,20 @@ export interface KnowledgeConsistencyApi {
 
 export function activate(context: vscode.ExtensionContext): KnowledgeConsistencyApi {
   const log = vscode.window.createOutputChannel('Knowledge Consistency', { log: true });
+  const pickleConsent = new PickleConsent();
+  const pytorchOptions = (files: string[]) => pytorchOptionsFor(files, pickleConsent, log);
   const worker = new WorkerClient({
     workerPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath,
     log,
     memoryLimitMb: () => readConfig().workerMemoryLimitMb,
+    pytorchOptions,
   });
   const cacheRoot = cacheFolder(context);
   const store = new DiskResultsStore(path.join(cacheRoot, 'analyses'), log);
   const index = new ModelIndex(log);
   const reference = new WorkspaceReferenceModel(context.workspaceState);
   const services: ExtensionServices = { store, reference, engine: worker, log };
-  const jobs = new CompareJobs(worker, store, () => services.panel, log);
+  const jobs = new CompareJobs(worker, store, () => services.panel, log, pytorchOptions);
   const modelsTree = new ModelsTreeProvider(index, worker, reference);
   const analysesTree = new AnalysesTreeProvider(store);
 

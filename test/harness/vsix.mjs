@@ -31,7 +31,13 @@ export function checkVsixInstall(vsix, { version, id, expectedVersion }) {
     }
     const dirName = readdirSync(extensionsDir).find((d) => d.startsWith(`${id}-`));
     const installedDir = join(extensionsDir, dirName ?? '');
-    for (const f of ['package.json', 'dist/extension.js', 'dist/worker.js', 'dist/cli.js']) {
+    for (const f of [
+      'package.json',
+      'dist/extension.js',
+      'dist/worker.js',
+      'dist/cli.js',
+      'dist/python/kc_torch_helper.py',
+    ]) {
       if (!dirName || !existsSync(join(installedDir, f))) throw new Error(`the installed extension lacks ${f}`);
     }
     // The engine's native part must load from inside the installed extension, with no node_modules around it.

@@ -19,6 +19,8 @@ import type { WorkerClient } from '../worker/client';
 import { EngineUserError, WorkerCrashedError, WorkerTimeoutError } from '../worker/errors';
 import { ProgressMeter } from './progress';
 import { analysisTitle } from '../../protocol/names';
+import type { PytorchOptions } from '../../protocol/torch-helper';
+import { PickleDeclined } from '../pytorch/pickleConsent';
 
 interface RunningJob {
   id: string;
@@ -35,6 +37,8 @@ export class CompareJobs implements vscode.Disposable {
     private readonly store: DiskResultsStore,
     private readonly panel: () => PanelController | undefined,
     private readonly log: vscode.LogOutputChannel,
+    /** How PyTorch files among the two are opened; may ask the user to allow unpickling. */
+    private readonly pytorchOptions: (paths: string[]) => Promise<PytorchOptions | undefined>,
   ) {}
 
   /**
@@ -43,6 +47,15 @@ export class CompareJobs implements vscode.Disposable {
    */
   async run(a: vscode.Uri, b: vscode.Uri, options: CompareOptions): Promise<AnalysisRecord | undefined> {
     if (!isTrustedOrExplain('compare models')) return undefined;
+    try {
+      const pytorch = await this.pytorchOptions([a.fsPath, b.fsPath]);
+      if (pytorch) options = { ...options, pytorch };
+    } catch (error) {
+      // The user said no to unpickling: nothing to report.
+      if (!(error instanceof PickleDeclined))
+        void showErrorWithLog(`Knowledge Consistency: ${messageOf(error)}`, this.log);
+      return undefined;
+    }
     const pairKey = [a.fsPath, b.fsPath].sort().join('\n');
     const existing = this.running.get(pairKey);
     if (existing) {

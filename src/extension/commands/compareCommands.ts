@@ -82,7 +82,7 @@ async function compare(
   for (const uri of [a, b]) {
     if (!(await recogniseModelFile(uri))) {
       void vscode.window.showErrorMessage(
-        `Knowledge Consistency: ${vscode.workspace.asRelativePath(uri)} is not a model file: compare ONNX files (*.onnx) or TF.js models (model.json).`,
+        `Knowledge Consistency: ${vscode.workspace.asRelativePath(uri)} is not a model file: compare ONNX files (*.onnx), TF.js models (model.json) or PyTorch models (*.pt, *.pth, *.pt2).`,
       );
       return undefined;
     }

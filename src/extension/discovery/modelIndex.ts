@@ -6,10 +6,11 @@ import * as vscode from 'vscode';
 import { readConfig } from '../config';
 import { folderExcludes, type FolderExcludes } from './excludes';
 import { GlobSet } from './glob';
+import { TORCH_FILE } from '../../engine/models/format';
 import { recogniseModelFile, type ModelFileFormat } from './recognise';
 import { modelDisplayName } from '../../protocol/names';
 
-export const BUILTIN_MODEL_GLOBS = ['**/*.onnx', '**/model.json'];
+export const BUILTIN_MODEL_GLOBS = ['**/*.onnx', '**/model.json', '**/*.pt', '**/*.pth', '**/*.pt2'];
 
 function modelGlobs(): string[] {
   return [...BUILTIN_MODEL_GLOBS, ...readConfig().extraModelGlobs];
@@ -191,7 +192,7 @@ export class ModelIndex implements vscode.Disposable {
     if (excluded.set.matchesPathOrParent(relative)) return undefined;
     const format = await recogniseModelFile(uri);
     if (!format) return undefined;
-    if (format !== 'onnx' && !uri.path.endsWith('/model.json') && !this.extraGlobs.matches(relative)) return undefined;
+    if (format === 'tfjs' && !uri.path.endsWith('/model.json') && !this.extraGlobs.matches(relative)) return undefined;
     const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
     return {
       uri,
@@ -204,6 +205,7 @@ export class ModelIndex implements vscode.Disposable {
   private isModelPath(uri: vscode.Uri): boolean {
     return (
       /\.onnx$/i.test(uri.path) ||
+      TORCH_FILE.test(uri.path) ||
       uri.path.endsWith('/model.json') ||
       this.extraGlobs.matches(vscode.workspace.asRelativePath(uri, false))
     );

@@ -1,11 +1,14 @@
 /** Which files are models: the engine's rule (engine/models/format.ts) on the file's name and head. */
 import * as vscode from 'vscode';
-import { MODEL_HEAD_BYTES, modelFormatOf, readFileHead } from '../../engine/models/format';
+import { MODEL_HEAD_BYTES, modelFormatOf, readFileHead, readModelFormat, TORCH_FILE } from '../../engine/models/format';
 
-export type ModelFileFormat = 'onnx' | 'tfjs';
+export type ModelFileFormat = 'onnx' | 'tfjs' | 'torchscript' | 'torch-export' | 'torch-pickle';
 
 /** The model format of a file, or undefined when it is not a model (or cannot be read). */
 export async function recogniseModelFile(uri: vscode.Uri): Promise<ModelFileFormat | undefined> {
+  // A PyTorch file is told by its archive's directory, read on disk only: the engine opens local files alone.
+  if (TORCH_FILE.test(uri.path))
+    return uri.scheme === 'file' ? torchFormat(await readModelFormat(uri.fsPath)) : undefined;
   const isJson = uri.path.toLowerCase().endsWith('.json');
   let head: string | undefined;
   try {
@@ -15,6 +18,10 @@ export async function recogniseModelFile(uri: vscode.Uri): Promise<ModelFileForm
   }
   const format = modelFormatOf(uri.path, head);
   return format === undefined ? undefined : format === 'onnx' ? 'onnx' : 'tfjs';
+}
+
+function torchFormat(format: string | undefined): ModelFileFormat | undefined {
+  return format === 'torchscript' || format === 'torch-export' || format === 'torch-pickle' ? format : undefined;
 }
 
 async function readHead(uri: vscode.Uri): Promise<string | undefined> {

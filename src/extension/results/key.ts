@@ -7,11 +7,15 @@ export interface ModelHashes {
   b: string;
 }
 
-/** Model paths and the cache folder do not change the result; the content hashes stand in for the files. */
+/**
+ * Model paths, the cache folder and how PyTorch files were reached (interpreter, pickle consent) do not change the
+ * result; the content hashes stand in for the files. A PyTorch model's input shape does.
+ */
 export function analysisKey(hashes: ModelHashes, options: CompareOptions): string {
-  const { modelA: _a, modelB: _b, cacheDir: _c, ...rest } = options;
+  const { modelA: _a, modelB: _b, cacheDir: _c, pytorch, ...rest } = options;
+  const keyed = pytorch?.inputShape ? { ...rest, pytorchInputShape: pytorch.inputShape } : rest;
   return createHash('sha256')
-    .update(JSON.stringify({ hashes, options: sortKeys(rest) }))
+    .update(JSON.stringify({ hashes, options: sortKeys(keyed) }))
     .digest('hex')
     .slice(0, 24);
 }

@@ -5,6 +5,7 @@ import { shortLayerNames } from '../../protocol/layer-names';
 import type { LayerInfo } from '../../protocol/report';
 import type { EngineClient, ReferenceModel } from '../contracts';
 import type { DiscoveredModel, ModelIndex } from '../discovery/modelIndex';
+import type { ModelFileFormat } from '../discovery/recognise';
 import { layerDescription, layerIcon } from './layerPresentation';
 
 export type ModelsNode =
@@ -22,6 +23,14 @@ export const REFERENCE_CONTEXT = 'kcModel.reference';
 export const LAYER_CONTEXT = 'kcLayer';
 
 const TRUST_COMMAND: vscode.Command = { title: 'Manage Workspace Trust', command: 'workbench.trust.manage' };
+
+const FORMAT_NAMES: Record<ModelFileFormat, string> = {
+  onnx: 'ONNX',
+  tfjs: 'TF.js',
+  torchscript: 'TorchScript',
+  'torch-export': 'torch.export',
+  'torch-pickle': 'PyTorch pickle',
+};
 
 export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ModelsNode | undefined>();
@@ -143,7 +152,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
     const item = new vscode.TreeItem(model.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = model.uri.toString();
     // The path is in the tooltip: a narrow sidebar should show the name and format in full.
-    item.description = `${model.format === 'onnx' ? 'ONNX' : 'TF.js'}${isReference ? ' · reference' : ''}`;
+    item.description = `${FORMAT_NAMES[model.format]}${isReference ? ' · reference' : ''}`;
     item.iconPath = new vscode.ThemeIcon(isReference ? 'pinned' : 'circuit-board');
     item.contextValue = isReference ? REFERENCE_CONTEXT : MODEL_CONTEXT;
     item.resourceUri = model.uri;

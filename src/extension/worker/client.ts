@@ -7,6 +7,7 @@ import { CancellationTokenSource, ErrorCodes, ResponseError, type MessageConnect
 import { CancelledError } from '../../engine/cancel';
 import type { CompareListener, CompareOptions } from '../../protocol/compare';
 import type { LayerInfo, Report } from '../../protocol/report';
+import type { PytorchOptions } from '../../protocol/torch-helper';
 import {
   CompareRequest,
   EngineInfoRequest,
@@ -47,6 +48,8 @@ export interface WorkerClientOptions {
   memoryLimitMb(): number;
   env?(): Record<string, string>;
   timeouts?: Partial<WorkerTimeouts>;
+  /** How PyTorch files among these are opened (may ask the user, before the request's timeout starts). */
+  pytorchOptions?(paths: string[]): Promise<PytorchOptions | undefined>;
 }
 
 interface CallOptions {
@@ -78,8 +81,10 @@ export class WorkerClient {
     });
   }
 
-  describeModel(path: string, token?: CancelToken): Promise<ListLayersResult> {
-    return this.call(ListLayersRequest.method, (c, t) => c.sendRequest(ListLayersRequest.type, { path }, t), {
+  async describeModel(path: string, token?: CancelToken): Promise<ListLayersResult> {
+    const pytorch = await this.options.pytorchOptions?.([path]);
+    const params = { path, ...(pytorch ? { pytorch } : {}) };
+    return this.call(ListLayersRequest.method, (c, t) => c.sendRequest(ListLayersRequest.type, params, t), {
       token,
       timeoutMs: this.timeouts.listLayersMs,
     });

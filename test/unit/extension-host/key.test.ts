@@ -22,6 +22,17 @@ describe('analysisKey', () => {
     assert.equal(analysisKey(hashes, reordered), analysisKey(hashes, options));
   });
 
+  it('ignores how a PyTorch model was reached (interpreter, pickle consent), not its input shape', () => {
+    const reached = { ...options, pytorch: { python: '/venv/bin/python', pythonFrom: 'x', allowPickle: true } };
+    assert.equal(analysisKey(hashes, reached), analysisKey(hashes, options));
+    const shaped = { ...options, pytorch: { inputShape: [3, 32, 32] } };
+    assert.notEqual(analysisKey(hashes, shaped), analysisKey(hashes, options));
+    assert.notEqual(
+      analysisKey(hashes, shaped),
+      analysisKey(hashes, { ...options, pytorch: { inputShape: [1, 32, 32] } }),
+    );
+  });
+
   it('changes with either model content, the probe, the layers and every setting', () => {
     const base = analysisKey(hashes, options);
     const variants: Array<[string, string]> = [
