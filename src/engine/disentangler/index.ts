@@ -104,7 +104,10 @@ export function layerLabels(layerA: string, layerB: string): [string, string] {
   return [`layer A "${layerA}"`, `layer B "${layerB}"`];
 }
 
-/** A warning naming the constant channels of a layer (they are kept: they normalise to zeros, never NaN). */
+/**
+ * A warning naming the constant channels of a layer (they are kept: they normalise to zeros, never NaN). An entirely
+ * constant explaining layer is a valid answer, not an error: nothing of the other can be predicted from it (0).
+ */
 function constantChannelWarning(t: FeatureTensor, name: string): string[] {
   const dead = constantChannels(
     channelStats(
@@ -113,6 +116,7 @@ function constantChannelWarning(t: FeatureTensor, name: string): string[] {
     ).std,
   );
   if (dead.length === 0) return [];
+  if (dead.length === t.shape[3]) return [`${name} is constant on the probe samples: it carries no information`];
   return [
     `${name}: ${dead.length} of ${t.shape[3]} channels are constant on the probe samples (${channelList(dead)}); they carry no knowledge to compare`,
   ];

@@ -4,8 +4,10 @@
  * - one eigendecomposition A = Q·Λ·Qᵀ, then Q·(Λ + λI)⁻¹·QᵀB per λ (≈ 4·d³ once, then products);
  * - a Cholesky factorisation per λ with 2·d²·m substitutions, or, with more right-hand sides than d, the
  *   inverse (2·d³ substitutions) times B as a product.
+ * A = 0 (every regressor constant, e.g. a constant layer A) solves to W = 0, the limit for any λ > 0: the relative
+ * ridge λ·tr(A)/d is 0 there, and A + 0·I cannot be factored.
  */
-import { solveSpd, transpose } from './dense';
+import { solveSpd, trace, transpose } from './dense';
 import { eigh } from './eigh';
 import { product, type Computation } from './products';
 
@@ -19,6 +21,8 @@ export function* solveRidge(
   m: number,
   lambdas: readonly number[],
 ): Computation<Float64Array[]> {
+  // A is positive semi-definite: a zero trace means A = 0, and then B = XᵀY = 0 too.
+  if (!(trace(a, d) > 0)) return lambdas.map(() => new Float64Array(d * m));
   const perLambda = d ** 3 / 3 + 2 * d * d * Math.min(m, d);
   if (lambdas.length * perLambda <= EIGEN_COST * d ** 3) {
     const out: Float64Array[] = [];
