@@ -27,7 +27,7 @@ export async function openPytorch(file: string, options: ModelOpenOptions = {}):
   const checked = await (await ModelFolder.of(file)).modelFile();
   const format = await formatOf(file, checked.path);
   if (format === 'torch-pickle' && !pytorch.allowPickle) throw new KcError(pickleRefusal(file), 'unsupported');
-  const log = options.log ?? ((line: string) => process.stderr.write(`kc torch helper: ${line}\n`));
+  const log = options.log ?? ((line: string) => process.stderr.write(`kc pytorch: ${line}\n`));
   const { helper } = await TorchHelper.start(interpreterOf(pytorch), log);
   try {
     // The checked real path: the helper opens the file the policy checks passed.

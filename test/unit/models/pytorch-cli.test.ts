@@ -3,29 +3,19 @@
  * one-line errors for what goes wrong with the interpreter or the file.
  */
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Report } from '../../../src/protocol/report';
+import { kc } from '../kc';
 import { ROOT } from './helpers';
 
 const DIR = path.join(ROOT, 'test/fixtures/models/pytorch');
 const PYTHON = '/usr/bin/python3';
 const work = mkdtempSync(path.join(tmpdir(), 'kc-torch-cli-'));
 after(() => rmSync(work, { recursive: true, force: true }));
-
-function kc(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args],
-      { cwd: ROOT, maxBuffer: 1 << 24 },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
-    );
-  });
-}
 
 /** kc fails with exit code 1 and one `kc:` line matching `pattern`. */
 async function fails(args: string[], pattern: RegExp): Promise<void> {
@@ -89,6 +79,20 @@ describe('kc on PyTorch files', () => {
       ['layers', path.join(DIR, 'cnn.pt'), '--python', bare],
       /python3.* has no usable PyTorch \(import torch: No module named 'torch'\); install PyTorch for it .*choose another interpreter: pass --python <path> or set KC_PYTHON$/,
     );
+  });
+
+  it('KC_PYTHON picks the interpreter when --python is not given', async () => {
+    const saved = process.env.KC_PYTHON;
+    try {
+      process.env.KC_PYTHON = path.join(work, 'no-such-python');
+      await fails(['layers', path.join(DIR, 'cnn.pt')], /no Python at .*no-such-python \(KC_PYTHON\)/);
+      process.env.KC_PYTHON = PYTHON;
+      const run = await kc('layers', path.join(DIR, 'cnn.pt'));
+      assert.equal(run.code, 0, run.stderr);
+    } finally {
+      if (saved === undefined) delete process.env.KC_PYTHON;
+      else process.env.KC_PYTHON = saved;
+    }
   });
 
   it('a pickled checkpoint without --allow-pickle is refused with the reason, before any Python runs', async () => {

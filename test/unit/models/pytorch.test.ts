@@ -137,6 +137,24 @@ describe('PyTorch models', () => {
     );
   });
 
+  it('a traced model that fixed its batch at 1 runs one sample at a time, whatever the probe batches', async () => {
+    const model = await openModel(path.join(DIR, 'fixed-batch.pt'), { pytorch: python });
+    const layers = model.layers().map((l) => l.name);
+    assert.deepEqual(layers, ['conv', 'relu', 'pool', 'head']);
+    const { batch } = mnistTest(5);
+    const all = new MemorySink();
+    await model.extract(batches(batch, 3), layers, all);
+    const first = new MemorySink();
+    await model.extract(batches(mnistTest(1).batch, 1), layers, first);
+    await model.dispose();
+    assert.deepEqual(all.get('head').shape, [5, 10]);
+    assert.deepEqual(all.get('pool').shape, [5, 7, 7, 4]);
+    for (const layer of layers) {
+      const one = first.get(layer).data;
+      assert.ok(maxAbsDiff(all.get(layer).data.subarray(0, one.length), one) < 1e-6, layer);
+    }
+  });
+
   it('cancelling an extraction ends it with CancelledError and kills the helper process', async () => {
     const model = await openModel(path.join(DIR, 'cnn.pt'), { pytorch: python });
     const signal = { aborted: false };
