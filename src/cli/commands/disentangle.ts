@@ -82,7 +82,7 @@ export function registerDisentangle(program: Command): void {
       const loaded = performance.now();
       const layerA = layerName(fileA),
         layerB = layerName(fileB, layerA);
-      validatePair(a, b, ...layerLabels(layerA, layerB));
+      validatePair(a, b, ...layerLabels(layerA, layerB), settings.testFraction);
       const bar = createProgressBar(process.stderr, { quiet: flags.quiet });
       const backend = await getTrainingBackend(flags.backend, (m) => bar.log(m));
       const s = settings;

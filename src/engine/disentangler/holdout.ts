@@ -1,5 +1,5 @@
 import { createRng, shuffle } from '../random';
-import { splitIndices } from '../split';
+import { checkTestSize, splitIndices } from '../split';
 
 /**
  * Model selection (early stopping, which parameters to keep) must not see the test split the report is computed on:
@@ -26,12 +26,16 @@ export function carveValidation(train: Int32Array, seed: number): { fit: Int32Ar
   return { fit: order.slice(size).sort(), validation: order.slice(0, size).sort() };
 }
 
-/** The sizes of the probe's parts as the first seed's fit sees them: training (validation included), validation, test. */
+/**
+ * The sizes of the probe's parts as the first seed's fit sees them: training (validation included), validation, test.
+ * Refuses (one-line KcError) a probe too small for a held-out set worth reporting, before any model has run.
+ */
 export function probeSplitSizes(
   count: number,
   testFraction: number,
   seed: number,
 ): { train: number; validation: number; test: number } {
+  checkTestSize(count, testFraction);
   const split = splitIndices(count, testFraction, seed);
   return { train: split.train.length, validation: validationSize(split.train.length), test: split.test.length };
 }

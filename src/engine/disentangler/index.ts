@@ -44,7 +44,7 @@ export async function disentangle(
 ): Promise<PairResult> {
   const { layerA, layerB, direction } = options;
   const [nameA, nameB] = layerLabels(layerA, layerB);
-  validatePair(a, b, nameA, nameB);
+  validatePair(a, b, nameA, nameB, settings.testFraction);
   const forward = direction === 'A->B';
   const [sourceRaw, target] = forward ? [a, b] : [b, a];
   const [sourceName, targetName] = forward ? [nameA, nameB] : [nameB, nameA];

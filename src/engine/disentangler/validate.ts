@@ -1,19 +1,24 @@
 import { KcError, ShapeMismatchError } from '../errors';
+import { checkTestSize } from '../split';
 import type { FeatureTensor } from '../tensor';
 
-/** Fewer samples than this cannot be split into a training and a held-out part worth reporting. */
-export const MIN_SAMPLES = 5;
-
-/** Checks a pair of layers before anything is fitted: same probe samples, enough of them, finite values. */
-export function validatePair(a: FeatureTensor, b: FeatureTensor, nameA: string, nameB: string): void {
+/**
+ * Checks a pair of layers before anything is fitted: same probe samples, finite values, and enough samples that
+ * `testFraction` of them make a held-out set worth reporting (split.ts).
+ */
+export function validatePair(
+  a: FeatureTensor,
+  b: FeatureTensor,
+  nameA: string,
+  nameB: string,
+  testFraction: number,
+): void {
   for (const [t, name] of [
     [a, nameA],
     [b, nameB],
   ] as const) {
     if (t.data.length === 0 || t.shape.some((d) => d === 0)) {
-      throw new KcError(
-        `${name} is empty (shape [${t.shape.join(', ')}]): export features for at least ${MIN_SAMPLES} probe samples`,
-      );
+      throw new KcError(`${name} is empty (shape [${t.shape.join(', ')}]): it holds no features of the probe samples`);
     }
     const bad = firstNonFinite(t.data);
     if (bad >= 0) {
@@ -30,11 +35,7 @@ export function validatePair(a: FeatureTensor, b: FeatureTensor, nameA: string, 
       `${nameA} has ${a.shape[0]} samples but ${nameB} has ${b.shape[0]}: both must hold features of the same probe inputs, in the same order`,
     );
   }
-  if (a.shape[0] < MIN_SAMPLES) {
-    throw new KcError(
-      `${nameA} has only ${a.shape[0]} samples: need at least ${MIN_SAMPLES} to fit on some and evaluate on the others`,
-    );
-  }
+  checkTestSize(a.shape[0], testFraction);
 }
 
 function firstNonFinite(data: Float32Array): number {

@@ -11,7 +11,7 @@
  * ≈4e9/d² patch rows, and *Async, with big products as float64 DGEMM on onnxruntime over up to ≈4e10/d² rows.
  */
 import { KcError, ShapeMismatchError } from '../errors';
-import { splitIndices } from '../split';
+import { checkTestSize, splitIndices } from '../split';
 import type { FeatureTensor } from '../tensor';
 import { channelScale, channelStats } from './channel-stats';
 import { capRows, rowIds, type ChannelAffine } from './patches';
@@ -63,7 +63,8 @@ export async function fitRidgeConvAsync(
  * conventions: A standardised and B centred per channel with training-split statistics; Var = per-channel variance
  * (mean over samples and positions removed) summed over channels, on the held-out samples of
  * splitIndices(n, testFraction, seed) — the disentangler's split. λ: LAMBDA_GRID searched on a quarter of the
- * training samples held out again (seed + 1), then refitted on the whole training split. Constant B gives 0.
+ * training samples held out again (seed + 1), then refitted on the whole training split. Constant B gives 0, and so
+ * does a constant A (nothing to predict from). Too few held-out samples (split.ts) → KcError.
  */
 export function ridgeExplained(a: FeatureTensor, b: FeatureTensor, options: RidgeExplainedOptions): number {
   return runSync(explained(explainedPlan(a, b, options, 'sync')));
@@ -118,6 +119,7 @@ interface ExplainedPlan {
 
 function explainedPlan(a: FeatureTensor, b: FeatureTensor, options: RidgeExplainedOptions, mode: Mode): ExplainedPlan {
   checkPair(a, b);
+  checkTestSize(a.shape[0], options.testFraction);
   const [, height, width] = a.shape;
   const split = splitIndices(a.shape[0], options.testFraction, options.seed);
   const p = problem(

@@ -5,6 +5,7 @@
  */
 import type { SimilarityMeasures } from '../../protocol/report';
 import { ShapeMismatchError } from '../errors';
+import { MIN_TEST_SAMPLES, testCount } from '../split';
 import { ridgeExplainedAsync, ridgeFeatureCount } from '../linalg/ridge';
 import type { FeatureTensor } from '../tensor';
 import { covariancesAsync, pwccaFromCov, svccaFromCov } from './cca';
@@ -43,8 +44,8 @@ export interface SimilarityOptions {
 /**
  * All measures for features A and B of the same probe samples (all samples, except ridgeExplained which is
  * held-out). SVCCA/PWCCA are left out when CCA would be unreliable (see CCA_MAX_DIMS, CCA_MIN_ROWS_PER_DIM), and
- * ridgeExplained when A and B differ in H×W (resample first, as the disentangler does) or when the regression is
- * too big (RIDGE_MAX_FEATURES). When features outnumber
+ * ridgeExplained when A and B differ in H×W (resample first, as the disentangler does), when too few samples are
+ * held out (MIN_TEST_SAMPLES) or when the regression is too big (RIDGE_MAX_FEATURES). When features outnumber
  * samples, the two n × n Grams are built once (onnxruntime when big) and shared by both CKAs.
  */
 export async function similarityMeasures(
@@ -82,18 +83,15 @@ export async function similarityMeasures(
   result.procrustes =
     cov && Math.min(cx.cols, cy.cols) <= PROCRUSTES_MAX_DIMS ? procrustesFromCov(cov) : procrustesDistance(a, b);
   const kernel = options.kernel ?? 3;
+  const testFraction = options.testFraction ?? 0.2;
   if (
     a.shape[1] === b.shape[1] &&
     a.shape[2] === b.shape[2] &&
-    n >= 4 &&
+    testCount(n, testFraction) >= MIN_TEST_SAMPLES &&
     ridgeFeatureCount(a, kernel) <= RIDGE_MAX_FEATURES
   ) {
     await yieldToEventLoop();
-    result.ridgeExplained = await ridgeExplainedAsync(a, b, {
-      kernel,
-      testFraction: options.testFraction ?? 0.2,
-      seed: options.seed ?? 0,
-    });
+    result.ridgeExplained = await ridgeExplainedAsync(a, b, { kernel, testFraction, seed: options.seed ?? 0 });
   }
   // A report never carries NaN: drop anything non-finite (linearCKA is 0 rather than NaN by construction).
   for (const key of Object.keys(result) as Array<keyof SimilarityMeasures>) {

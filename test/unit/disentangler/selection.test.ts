@@ -92,16 +92,17 @@ test('garbage in the test samples changes the test numbers but not which epoch i
 });
 
 test('a training split too small for a validation set: every epoch runs, the last parameters stay, a warning says so', async () => {
-  const first30 = (t: FeatureTensor): FeatureTensor => ({
-    shape: [30, t.shape[1], t.shape[2], t.shape[3]],
-    data: t.data.subarray(0, (30 * t.data.length) / N),
+  // 38 samples: the fewest that hold out 8 (split.ts), leaving 30 to train on.
+  const first38 = (t: FeatureTensor): FeatureTensor => ({
+    shape: [38, t.shape[1], t.shape[2], t.shape[3]],
+    data: t.data.subarray(0, (38 * t.data.length) / N),
   });
-  const r = await disentangle(first30(a), first30(b), resolveSettings({ epochs: 5, patience: 1 }), options);
-  assert.deepEqual(r.training.samples, { fit: 24, validation: 0, test: 6 });
+  const r = await disentangle(first38(a), first38(b), resolveSettings({ epochs: 5, patience: 1 }), options);
+  assert.deepEqual(r.training.samples, { fit: 30, validation: 0, test: 8 });
   assert.deepEqual(
     [r.training.epochs, r.training.bestEpoch, r.training.earlyStopped, r.training.validationLoss],
     [5, 5, false, undefined],
   );
   assert.ok(r.training.curve.every((c) => c.validation === undefined));
-  assert.match(r.warnings?.join('\n') ?? '', /only 24 samples .*no early stopping/);
+  assert.match(r.warnings?.join('\n') ?? '', /only 30 samples .*no early stopping/);
 });
