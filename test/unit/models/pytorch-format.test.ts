@@ -1,7 +1,7 @@
 /** Which PyTorch files are models, told from their bytes (no Python runs): the rule discovery and the engine share. */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -41,6 +41,18 @@ describe('PyTorch file formats', () => {
     copyFileSync(path.join(DIR, 'cnn-pickled.pth'), path.join(work, 'pickled.pt2'));
     assert.equal(await readModelFormat(path.join(work, 'script.pth')), 'torchscript');
     assert.equal(await readModelFormat(path.join(work, 'pickled.pt2')), 'torch-pickle');
+  });
+
+  it('an archive whose directory is in the zip64 end record (files over 4 GB) is read from there', async () => {
+    const bytes = readFileSync(path.join(DIR, 'cnn.pt'));
+    const end = bytes.lastIndexOf(Buffer.from('PK\x05\x06', 'latin1'));
+    // The 32-bit fields say "see zip64", as a writer must when they overflow; torch writes the zip64 record anyway.
+    bytes.writeUInt16LE(0xffff, end + 8);
+    bytes.writeUInt16LE(0xffff, end + 10);
+    bytes.writeUInt32LE(0xffffffff, end + 12);
+    bytes.writeUInt32LE(0xffffffff, end + 16);
+    writeFileSync(path.join(work, 'zip64.pt'), bytes);
+    assert.equal(await readModelFormat(path.join(work, 'zip64.pt')), 'torchscript');
   });
 
   it('not PyTorch: text, random bytes, another zip, an empty file, a missing file', async () => {
