@@ -1,6 +1,6 @@
 import type { Normalization } from '../../protocol/report';
 import { KcError } from '../errors';
-import { channelScale, channelStats, constantChannels, STD_FLOOR } from '../linalg/channel-stats';
+import { channelScale, channelStats, constantChannels, isConstantLayer, STD_FLOOR } from '../linalg/channel-stats';
 import type { FeatureTensor } from '../tensor';
 
 export interface NormalizedSource {
@@ -81,8 +81,7 @@ export function scaleTarget(t: FeatureTensor, train: Int32Array, name: string): 
   const c = t.shape[3];
   const { mean, std } = channelStats(t, train);
   const scale = Math.sqrt(std.reduce((acc, s) => acc + s * s, 0) / c);
-  const magnitude = mean.reduce((acc, m) => Math.max(acc, Math.abs(m)), 0);
-  if (!(scale > 1e-12 * Math.max(1, magnitude))) {
+  if (isConstantLayer({ mean, std })) {
     throw new KcError(
       `${name} is constant on the probe samples (every channel has zero variance): there is nothing to explain; pick another layer or more varied probe inputs`,
     );

@@ -19,24 +19,39 @@ export interface ChannelStats {
   std: Float64Array;
 }
 
-/** Per-channel mean and (population) std over the given samples and all positions. */
+/**
+ * Per-channel mean and (population) std over the given samples and all positions. Two passes (mean, then squared
+ * deviations): the one-pass E[x²] − mean² cancels to noise when a channel's offset dwarfs its spread (a constant
+ * channel of 123.456 over 10⁶ values read std 2.6e-4, i.e. varying).
+ */
 export function channelStats(t: FeatureTensor, samples: Int32Array): ChannelStats {
   const [, h, w, c] = t.shape;
-  const sum = new Float64Array(c),
+  const mean = new Float64Array(c),
     sq = new Float64Array(c);
   for (const s of samples) {
     const base = s * h * w * c;
-    for (let p = 0; p < h * w; p++)
-      for (let ch = 0; ch < c; ch++) {
-        const v = t.data[base + p * c + ch];
-        sum[ch] += v;
-        sq[ch] += v * v;
-      }
+    for (let p = 0; p < h * w; p++) for (let ch = 0; ch < c; ch++) mean[ch] += t.data[base + p * c + ch];
   }
   const count = samples.length * h * w;
-  const mean = sum.map((v) => v / count);
-  const std = sq.map((v, ch) => Math.sqrt(Math.max(0, v / count - mean[ch] * mean[ch])));
-  return { mean, std };
+  for (let ch = 0; ch < c; ch++) mean[ch] /= count;
+  for (const s of samples) {
+    const base = s * h * w * c;
+    for (let p = 0; p < h * w; p++)
+      for (let ch = 0; ch < c; ch++) sq[ch] += (t.data[base + p * c + ch] - mean[ch]) ** 2;
+  }
+  return { mean, std: sq.map((v) => Math.sqrt(v / count)) };
+}
+
+/**
+ * A spread below this fraction of a channel's own magnitude is float32 rounding, not variation: features are float32
+ * (a unit in the last place is 6e-8–1.2e-7 of the value), so this is a few units of whatever computed them. Relative
+ * to each channel's own values, so that a layer scaled by 1e-20 or 1e20 is judged as the same layer.
+ */
+export const CONSTANT_SPREAD = 1e-6;
+
+/** Whether every channel is constant up to float32 rounding: std ≤ CONSTANT_SPREAD · √(mean² + std²), at any scale. */
+export function isConstantLayer({ mean, std }: ChannelStats): boolean {
+  return std.every((s, ch) => !(s > CONSTANT_SPREAD * Math.hypot(mean[ch], s)));
 }
 
 /** Channels whose std is below 1e-7 of the largest: constant up to float noise, no knowledge in them at all. */
