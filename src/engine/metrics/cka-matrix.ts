@@ -18,6 +18,7 @@ import { matmul } from '../compute/ort-matmul';
 import type { FeatureTensor } from '../tensor';
 import { CKA_BATCH_SIZE, minibatches } from './cka';
 import { centredGram, centreGram, centringShift, ORT_GRAM_MIN_MACS } from './gram';
+import { scaleFree } from './scale';
 import { perSample } from './views';
 
 /** Up to this many probes the matrix holds the exact (biased) CKA; beyond, the unbiased minibatch estimator. */
@@ -43,7 +44,10 @@ export function ckaMatrixMeasure(n: number, estimator?: CkaEstimator): 'linearCK
     : 'linearCKAUnbiased';
 }
 
-/** rows = layers of A, columns = layers of B. A layer without variance gets 0 against everything. */
+/**
+ * rows = layers of A, columns = layers of B. A layer without variance gets 0 against everything; any scale of a layer
+ * gives the same numbers (scale.ts).
+ */
 export async function ckaMatrix(
   layersA: FeatureTensor[],
   layersB: FeatureTensor[],
@@ -88,7 +92,7 @@ interface LayerVectors {
 }
 
 async function biasedVector(t: FeatureTensor): Promise<LayerVectors> {
-  const x = perSample(t);
+  const x = perSample(scaleFree(t));
   const n = x.rows;
   const k = centreGram(await centredGram(x, await centringShift(x)), n);
   const main = new Float32Array((n * (n + 1)) / 2);
@@ -112,7 +116,7 @@ async function biasedVector(t: FeatureTensor): Promise<LayerVectors> {
  * so the upper triangle is scaled by √(2c), row sums r by √(2c/(m−2)), totals s by √(c/((m−1)(m−2))).
  */
 async function unbiasedVectors(t: FeatureTensor, batches: Array<[number, number]>): Promise<LayerVectors> {
-  const x = perSample(t);
+  const x = perSample(scaleFree(t));
   const mean = await centringShift(x);
   const length = batches.reduce((s, [a, b]) => s + ((b - a) * (b - a - 1)) / 2, 0);
   const main = new Float32Array(length);

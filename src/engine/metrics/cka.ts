@@ -6,6 +6,7 @@ import { KcError, ShapeMismatchError } from '../errors';
 import { abT, transpose } from '../linalg/dense';
 import type { FeatureTensor } from '../tensor';
 import { centreGram, columnMeans, diagonalBlock, frobenius, gram, shiftedGram } from './gram';
+import { scaleFree } from './scale';
 import { perSample, type DataMatrix } from './views';
 
 /** Default minibatch size of the unbiased estimator. */
@@ -14,11 +15,11 @@ export const CKA_BATCH_SIZE = 256;
 /**
  * CKA(X, Y) = ‖YᵀX‖²_F / (‖XᵀX‖_F·‖YᵀY‖_F) on column-centred X [n × p], Y [n × q] (Kornblith et al. 2019, Eq. 5).
  * Computed through the n × n Grams when n < p + q, else through the feature covariances (cost n·min(n, p+q)²).
- * A layer without variance shares nothing measurable: 0.
+ * A layer without variance shares nothing measurable: 0. Any scale of either side gives the same number (scale.ts).
  */
 export function linearCka(a: FeatureTensor, b: FeatureTensor): number {
-  const x = perSample(a);
-  const y = perSample(b);
+  const x = perSample(scaleFree(a));
+  const y = perSample(scaleFree(b));
   checkSamples(x, y);
   if (x.rows < x.cols + y.cols) return ckaFromGrams(gram(x), gram(y), x.rows);
   const xt = centredTranspose(x);
@@ -45,8 +46,8 @@ export function ckaFromGrams(k: Float64Array, l: Float64Array, n: number): numbe
  * anyway, which changes nothing but rounding. Can be slightly negative.
  */
 export function unbiasedLinearCka(a: FeatureTensor, b: FeatureTensor, batchSize = CKA_BATCH_SIZE): number {
-  const x = perSample(a);
-  const y = perSample(b);
+  const x = perSample(scaleFree(a));
+  const y = perSample(scaleFree(b));
   checkSamples(x, y);
   const mx = columnMeans(x);
   const my = columnMeans(y);
@@ -133,9 +134,9 @@ export function checkSamples(x: DataMatrix, y: DataMatrix): void {
   }
 }
 
-/** xy / √(xx·yy), 0 when either side has no (positive) self-similarity. */
+/** xy / (√xx·√yy), 0 when either side has no (positive) self-similarity; xx·yy itself could overflow. */
 function ratio(xy: number, xx: number, yy: number): number {
-  return xx > 0 && yy > 0 ? xy / Math.sqrt(xx * yy) : 0;
+  return xx > 0 && yy > 0 ? xy / (Math.sqrt(xx) * Math.sqrt(yy)) : 0;
 }
 
 /** Column-centred Xᵀ [cols × rows] in float64. */

@@ -12,6 +12,7 @@ import { covariancesAsync, pwccaFromCov, svccaFromCov } from './cca';
 import { ckaFromGrams, linearCka, unbiasedCkaFromGrams, unbiasedLinearCka } from './cka';
 import { centredGram, centringShift } from './gram';
 import { PROCRUSTES_MAX_DIMS, procrustesDistance, procrustesFromCov } from './procrustes';
+import { scaleFree } from './scale';
 import { ccaViews, perSample } from './views';
 
 export {
@@ -49,10 +50,12 @@ export interface SimilarityOptions {
  * samples, the two n × n Grams are built once (onnxruntime when big) and shared by both CKAs.
  */
 export async function similarityMeasures(
-  a: FeatureTensor,
-  b: FeatureTensor,
+  rawA: FeatureTensor,
+  rawB: FeatureTensor,
   options: SimilarityOptions = {},
 ): Promise<SimilarityMeasures> {
+  // Same numbers at any scale of either side; a side constant on the probes shares nothing (scale.ts).
+  const [a, b] = [scaleFree(rawA), scaleFree(rawB)];
   const x = perSample(a);
   const y = perSample(b);
   if (x.rows !== y.rows) {

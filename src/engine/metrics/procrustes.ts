@@ -19,6 +19,7 @@ import type { FeatureTensor } from '../tensor';
 import { covariances, type Covariances } from './cca';
 import { checkSamples } from './cka';
 import { centreGram, gram } from './gram';
+import { scaleFree } from './scale';
 import { ccaViews, perSample, type DataMatrix } from './views';
 
 /** Largest eigenproblem of the covariance route (as CCA) … */
@@ -28,7 +29,7 @@ export const PROCRUSTES_GRAM_ROWS = 500;
 
 export function procrustesDistance(a: FeatureTensor, b: FeatureTensor): number {
   checkSamples(perSample(a), perSample(b));
-  const [x, y] = ccaViews(a, b);
+  const [x, y] = ccaViews(scaleFree(a), scaleFree(b));
   if (Math.min(x.cols, y.cols) <= PROCRUSTES_MAX_DIMS) return procrustesFromCov(covariances(x, y));
   const ids = capRows(
     Int32Array.from({ length: x.rows }, (_, i) => i),
@@ -70,7 +71,7 @@ export function procrustesFromGrams(k: Float64Array, l: Float64Array, n: number)
 /** 2 − 2·(nuclear norm)/(‖X‖·‖Y‖); a constant side is "orthogonal" to anything that varies (2), two constants 0. */
 function distance(nuclear: number, normX2: number, normY2: number): number {
   if (!(normX2 > 0 && normY2 > 0)) return normX2 > 0 || normY2 > 0 ? 2 : 0;
-  return Math.max(0, 2 - (2 * nuclear) / Math.sqrt(normX2 * normY2));
+  return Math.max(0, 2 - (2 * nuclear) / (Math.sqrt(normX2) * Math.sqrt(normY2)));
 }
 
 function sumRoots(symmetric: Float64Array, dim: number): number {

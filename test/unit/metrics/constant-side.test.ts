@@ -1,6 +1,6 @@
 /**
- * A side that is constant on the probes shares nothing with the other: every measure says so (CKA 0, CCA 0,
- * Procrustes 2, ridge 0), never NaN and never an internal error. Before: a constant A made the ridge baseline throw
+ * A side that is constant on the probes (up to float32 rounding) shares nothing with the other: every measure says so
+ * (CKA 0, CCA 0, Procrustes 2, ridge 0), never NaN and never an internal error. Before: a constant A made the ridge baseline throw
  * 'matrix of size 8 could not be factored' (its relative ridge λ·tr(XᵀX)/d is 0 when XᵀX = 0).
  */
 import { test } from 'node:test';
@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { runAsync, runSync } from '../../../src/engine/linalg/products';
 import { fitRidgeConv, ridgeExplained } from '../../../src/engine/linalg/ridge';
 import { solveRidge } from '../../../src/engine/linalg/solve';
-import { similarityMeasures } from '../../../src/engine/metrics/index';
+import { ckaMatrix, similarityMeasures } from '../../../src/engine/metrics/index';
+import { createRng, randn } from '../../../src/engine/random';
 import { featureTensor } from '../../../src/engine/tensor';
 import { randomTensor } from './helpers';
 
@@ -56,4 +57,27 @@ test('a constant side in similarityMeasures: CKA 0, CCA 0, Procrustes 2, ridge 0
 test('fitRidgeConv on raw constant features still fits (it is not standardised): finite weights', () => {
   const w = fitRidgeConv(constant([30, 3, 3, 2], 1), randomTensor([30, 3, 3, 2], 4), 3, 1e-3);
   assert.ok(w.every(Number.isFinite));
+});
+
+test('a side constant up to float32 rounding counts as constant: rounding noise is not compared as structure', async () => {
+  for (const shape of [
+    [200, 1, 1, 8],
+    [300, 4, 4, 16], // Grams on onnxruntime
+  ]) {
+    const len = shape.reduce((p, s) => p * s, 1);
+    const rng = createRng(2);
+    // 0.1 give or take a unit in the last place, as a constant computed in another order comes out.
+    const jitter = featureTensor(
+      shape,
+      Float32Array.from({ length: len }, () => 0.1 * (1 + 1.2e-7 * Math.round(randn(rng)))),
+    );
+    const b = featureTensor(
+      shape,
+      Float32Array.from({ length: len }, () => randn(rng)),
+    );
+    // Before: biased CKA 0.456 on the onnxruntime route, SVCCA 0.156 and Procrustes 1.69 on the dense one.
+    const m = await similarityMeasures(jitter, b);
+    assert.deepEqual(m, { linearCKA: 0, linearCKAUnbiased: 0, svcca: 0, pwcca: 0, procrustes: 2, ridgeExplained: 0 });
+    assert.deepEqual(await ckaMatrix([jitter], [b]), [[0]]);
+  }
 });
