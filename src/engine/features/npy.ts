@@ -7,6 +7,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { KcError } from '../errors';
+import { oneLine } from '../models/model-files';
 import { featureTensor, type FeatureTensor } from '../tensor';
 
 export type NpyLayout = 'nhwc' | 'nchw';
@@ -26,9 +27,9 @@ export async function readNpy(path: string, options: { layout?: NpyLayout } = {}
   try {
     bytes = await readFile(path);
   } catch (err) {
-    throw new KcError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new KcError(`cannot read ${oneLine(path)}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-  const name = basename(path);
+  const name = oneLine(basename(path));
   const header = parseHeader(bytes, name);
   const { shape } = header;
   if (shape.length !== 2 && shape.length !== 4) {
@@ -99,13 +100,13 @@ function parseHeader(bytes: Buffer, name: string): NpyHeader {
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
     // Structured dtypes put a list in 'descr' and fail the first pattern.
     throw new KcError(
-      `${name}: unreadable .npy header (structured or object arrays are not features): ${text.trim().slice(0, 80)}`,
+      `${name}: unreadable .npy header (structured or object arrays are not features): ${oneLine(text.trim().slice(0, 80))}`,
     );
   }
   const dtype = /^([<>|=])f([48])$/.exec(descr);
   if (!dtype) {
     throw new KcError(
-      `${name}: dtype '${descr}' is not supported; save float32 or float64 features (arr.astype(np.float32))`,
+      `${name}: dtype '${oneLine(descr)}' is not supported; save float32 or float64 features (arr.astype(np.float32))`,
     );
   }
   const shape = shapeText
@@ -114,7 +115,7 @@ function parseHeader(bytes: Buffer, name: string): NpyHeader {
     .filter((s) => s.length > 0)
     .map(Number);
   if (shape.some((s) => !Number.isInteger(s) || s < 0))
-    throw new KcError(`${name}: bad shape (${shapeText}) in .npy header`);
+    throw new KcError(`${name}: bad shape (${oneLine(shapeText)}) in .npy header`);
   return {
     littleEndian: dtype[1] !== '>', // '|' and '=' (native) are little-endian on every platform Node runs on here
     bytesPerValue: dtype[2] === '4' ? 4 : 8,
