@@ -61,7 +61,7 @@ export class App {
             ? { ...patch, focus: { ...this.view.focus, direction: patch.direction } }
             : patch,
         ),
-      exportPng: () => void pngExport(this.exportSource()).then((m) => this.send(m)),
+      exportPng: () => void this.exportPng(),
       exportCsv: () => this.send(csvExport(this.exportSource())),
       exportJson: () => this.send(jsonExport(this.exportSource())),
       reveal: (which) =>
@@ -167,12 +167,23 @@ export class App {
 
     // Measured, not asserted: the browser test reads this entry to print the rebuild + draw time of a big matrix.
     const started = performance.now();
+    // The selection is a cell, not a grid position: it follows its layers when the order or the layer set changes.
+    const previous = this.model;
+    const held = this.view.selected;
     this.model = buildHeatmap(report, {
       measure: this.view.measure,
       direction: this.view.direction,
       sort: this.view.sort,
       inFlight: inFlight(this.data),
     });
+    if (previous && held) {
+      const row = this.model.rows.indexOf(previous.rows[held.row]);
+      const col = this.model.cols.indexOf(previous.cols[held.col]);
+      if (row >= 0 && col >= 0 && (row !== held.row || col !== held.col)) {
+        this.view = { ...this.view, selected: { row, col } };
+        this.ipc.setState(this.view);
+      }
+    }
     // A focus from the host (a CodeLens, a restore) also moves the heatmap selection onto its cell.
     const focusCell = this.view.focus ? cellOf(this.model, this.view.focus) : undefined;
     this.heatmap.setModel(this.model, this.view.selected ?? focusCell);
@@ -240,6 +251,16 @@ export class App {
     this.ipc.setState(this.view);
     this.send({ type: 'kc/openPair', analysisId: id, focus });
     this.schedule();
+  }
+
+  /** The picture without the selection box (a keyboard cursor, not part of the result). */
+  private async exportPng(): Promise<void> {
+    this.heatmap.draw(false);
+    try {
+      this.send(await pngExport(this.exportSource()));
+    } finally {
+      this.heatmap.draw();
+    }
   }
 
   private exportSource(): ExportSource {

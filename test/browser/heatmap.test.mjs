@@ -355,6 +355,31 @@ describe('consistency panel webview', () => {
     await p.close();
   });
 
+  it('keeps the selected cell (its layers, not its grid position) when the order changes', async () => {
+    const p = await openPanel(context, server.url, 'light');
+    await send(p, { type: 'kc/record', record: record(report) });
+    await p.locator('#heatmap').focus();
+    await p.keyboard.press('ArrowRight');
+    await p.keyboard.press('ArrowDown');
+    await p.evaluate(() => {
+      const s = document.getElementById('sort');
+      s.value = 'value';
+      s.dispatchEvent(new Event('change'));
+    });
+    await send(p);
+    // The sort moved that cell elsewhere on the grid, and the selection went with it.
+    const sel = () => p.$eval('#heatmap', (c) => [Number(c.dataset.selectedRow), Number(c.dataset.selectedCol)]);
+    assert.notDeepEqual(await sel(), [1, 1]);
+    await p.locator('#heatmap').focus();
+    await p.keyboard.press('Enter');
+    assert.deepEqual((await posted(p, 'kc/openPair')).at(-1).focus, {
+      layerA: rowsA[1],
+      layerB: colsB[1],
+      direction: 'A->B',
+    });
+    await p.close();
+  });
+
   it('fills cells in as results stream: ridge bound first (inset), the disentangler value when it lands', async () => {
     const p = await openPanel(context, server.url, 'light');
     const running = record({ ...report, pairs: [] }, { status: 'running' });

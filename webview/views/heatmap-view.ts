@@ -105,8 +105,8 @@ export class HeatmapView {
     if (!this.tooltip.hidden && this.tip) this.showTooltip(this.tip.row, this.tip.col, this.tip.x, this.tip.y);
   }
 
-  /** Full redraw; cheap enough (one fillRect per cell) to run on every streamed result. */
-  draw(): void {
+  /** Full redraw; cheap enough (one fillRect per cell) to run on every streamed result. `selection: false` for exports. */
+  draw(selection = true): void {
     const m = this.model;
     if (!m) return;
     const t0 = performance.now();
@@ -114,8 +114,8 @@ export class HeatmapView {
     const ctx = this.canvas.getContext('2d')!;
     const font = `11px ${theme.font}`;
     ctx.font = font;
-    const labelW = Math.min(MAX_LABEL, Math.max(40, ...m.rows.map((r) => ctx.measureText(r).width))) + PAD;
-    const labelH = Math.min(MAX_LABEL, Math.max(40, ...m.cols.map((c) => ctx.measureText(c).width))) + PAD;
+    const labelW = Math.min(MAX_LABEL, Math.max(40, ...this.labels.rows.map((r) => ctx.measureText(r).width))) + PAD;
+    const labelH = Math.min(MAX_LABEL, Math.max(40, ...this.labels.cols.map((c) => ctx.measureText(c).width))) + PAD;
     const avail = Math.max(200, (this.host.clientWidth || 800) - labelW - 2 * PAD);
     const cell = Math.max(MIN_CELL, Math.min(MAX_CELL, Math.floor(avail / Math.max(1, m.cols.length))));
     const x0 = PAD + labelW;
@@ -140,7 +140,7 @@ export class HeatmapView {
     this.drawLabels(ctx, m, theme);
 
     const { row, col } = this.selected;
-    if (m.rows.length && m.cols.length) {
+    if (selection && m.rows.length && m.cols.length) {
       ctx.strokeStyle = theme.focus;
       ctx.lineWidth = 2;
       ctx.strokeRect(x0 + col * cell + 1, y0 + row * cell + 1, cell - 2, cell - 2);
