@@ -4,6 +4,7 @@ import { KcError } from '../errors';
 import type { InputBatch } from '../models/types';
 import { describeFit, fitToInput, resolveNormalization, targetSize } from './image';
 import { openImageFolder } from './folder';
+import { mnistMismatch } from './fit-warning';
 import { openMnist } from './mnist';
 import { openNpyProbe } from './npy';
 import { openSynthetic } from './synthetic';
@@ -17,7 +18,11 @@ export async function openProbe(spec: ProbeSpec, target: InputTarget): Promise<P
   if (!(Number.isInteger(spec.count) && spec.count >= 2)) {
     throw new KcError(`probe count must be a whole number ≥ 2, got ${spec.count}`, 'probe');
   }
-  if (spec.source === 'mnist') return openMnist(spec.count);
+  if (spec.source === 'mnist') {
+    const mnist = await openMnist(spec.count);
+    const mismatch = mnistMismatch(target);
+    return mismatch ? { ...mnist, warnings: [...mnist.warnings, mismatch] } : mnist;
+  }
   if (spec.source === 'synthetic') return openSynthetic(spec.count, target, spec.seed);
   if (spec.source.toLowerCase().endsWith('.npy')) return openNpyProbe(spec.source, spec.count);
   const info = await stat(spec.source).catch(() => undefined);
