@@ -9,6 +9,7 @@ import { registerCompare } from './commands/compare';
 import { registerReport } from './commands/report';
 import { registerFamily } from './commands/family';
 import { registerDrift } from './commands/drift';
+import { registerWorker } from './commands/worker';
 
 const program = new Command('kc')
   .description(`${TOOL_NAME}: do two neural networks know the same things? (Liang et al., ICLR 2020)`)
@@ -23,5 +24,6 @@ registerCompare(program);
 registerReport(program);
 registerFamily(program);
 registerDrift(program);
+registerWorker(program);
 
 void runCli(program, process.argv);

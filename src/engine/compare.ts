@@ -44,7 +44,7 @@ export interface CompareHooks extends CompareListener {
   log?(message: string): void;
 }
 
-const DIRECTIONS: Record<NonNullable<CompareOptions['direction']>, Direction[]> = {
+export const DIRECTIONS: Record<NonNullable<CompareOptions['direction']>, Direction[]> = {
   a2b: ['A->B'],
   b2a: ['B->A'],
   both: ['A->B', 'B->A'],
@@ -255,11 +255,11 @@ async function attachProbeImages(result: PairResult, images: ProbeImages, signal
   }
 }
 
-function preprocessing(fa: ExtractedFeatures, fb: ExtractedFeatures): string {
+export function preprocessing(fa: ExtractedFeatures, fb: ExtractedFeatures): string {
   return fa.preprocessing === fb.preprocessing ? fa.preprocessing : `A: ${fa.preprocessing}; B: ${fb.preprocessing}`;
 }
 
-function pairingWarnings(pairing: Pairing, layersA: LayerInfo[], layersB: LayerInfo[]): string[] {
+export function pairingWarnings(pairing: Pairing, layersA: LayerInfo[], layersB: LayerInfo[]): string[] {
   if (pairing.byDepth) {
     return [
       `${pairing.byDepth.map((p) => `${p.layerA} ↔ ${p.layerB}`).join(', ')}: no same-named probe point in the other model, paired by relative depth; choose pairs with --layers-a/--layers-b`,

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
-import { runCompare, type CompareOptions } from '../../engine/compare';
+import { runCompare, type CompareHooks, type CompareOptions } from '../../engine/compare';
+import { runQueuedCompare } from '../../engine/queue/compare';
 import type { BackendPreference } from '../../engine/compute/index';
 import { CancelledError } from '../../engine/cancel';
 import { renderSummary } from '../../engine/report/text';
@@ -23,6 +24,7 @@ interface CompareFlags extends EngineFlags, ProbeFlags, TorchFlags {
   json?: string;
   html?: string;
   md?: string;
+  queue?: string;
 }
 
 /**
@@ -50,6 +52,10 @@ export function registerCompare(program: Command): void {
     .option('--json <file>', 'write the report as JSON')
     .option('--html <file>', 'write the self-contained HTML report')
     .option('--md <file>', 'write the Markdown report (heatmap PNG beside it)')
+    .option(
+      '--queue <url>',
+      'run the fits on kc workers through this Redis job queue (kc worker --redis <url>); with --all-pairs, every layer × layer cell. Workers read the features from --cache-dir: a folder they see at the same path',
+    )
     .action(async (modelA: string, modelB: string, flags: CompareFlags) => {
       const options = compareOptions(modelA, modelB, flags);
       await checkReportTargets({ json: flags.json, html: flags.html, md: flags.md }, [
@@ -68,7 +74,10 @@ export function registerCompare(program: Command): void {
       const logged = new Set<string>();
       let report: Report;
       try {
-        report = await runCompare(options, {
+        const run = flags.queue
+          ? (o: CompareOptions, h: CompareHooks) => runQueuedCompare(o, flags.queue!, h)
+          : runCompare;
+        report = await run(options, {
           signal: controller.signal,
           onStarted: (s) => partial.onStarted(s),
           onPairResult: (p) => partial.onPairResult(p),

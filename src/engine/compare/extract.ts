@@ -1,7 +1,7 @@
 import type { CancelSignal } from '../cancel';
 import type { StepSink } from '../progress';
 import { KcError } from '../errors';
-import { FeatureStore } from '../features/store';
+import { FeatureStore, type FeatureFile } from '../features/store';
 import type { ModelAdapter } from '../models/types';
 import { fitProbe, type ProbeNormalization, type ProbeSource } from '../probes/index';
 import type { FeatureTensor } from '../tensor';
@@ -14,6 +14,11 @@ export interface ExtractedFeatures {
   bytes(layer: string): number;
   /** How the probe was fitted to this model's input. */
   preprocessing: string;
+}
+
+/** Features in a FeatureStore folder: a reader in another process (a queue worker) can find each layer's file. */
+export interface StoredFeatures extends ExtractedFeatures {
+  file(layer: string): FeatureFile;
 }
 
 /**
@@ -29,7 +34,7 @@ export async function extractFeatures(
   layers: string[],
   dir: string,
   hooks: { signal?: CancelSignal; onProgress?: StepSink },
-): Promise<ExtractedFeatures> {
+): Promise<StoredFeatures> {
   const fitted = fitProbe(probe, inputTarget(model), normalization);
   const store = new FeatureStore(dir);
   try {
@@ -54,6 +59,7 @@ export async function extractFeatures(
   }
   return {
     read: (layer) => store.read(layer),
+    file: (layer) => store.file(layer),
     bytes: (layer) => {
       const { count, shape } = store.info(layer);
       return 4 * count * shape.reduce((a, b) => a * b, 1);

@@ -1,6 +1,7 @@
 import type { CancelSignal } from '../cancel';
 import { convertChannels, resizeBilinear, targetSize } from '../probes/image';
 import type { InputTarget, ProbeSource, RawImage } from '../probes/index';
+import type { PairResult } from '../../protocol/report';
 
 /** Largest side of a probe image carried in the report (the drill-down draws it at ~112 px). */
 export const PROBE_IMAGE_SIDE = 64;
@@ -30,6 +31,19 @@ export class ProbeImages {
     const missing = new Set(indices.filter((i) => !this.cache.has(i) && i >= 0 && i < this.probe.count));
     if (missing.size > 0) await this.read(missing, signal);
     return new Map(indices.filter((i) => this.cache.has(i)).map((i) => [i, this.cache.get(i)!]));
+  }
+
+  /** Puts the probe image of each of a result's ε-map samples under it (the images of the model it explains). */
+  async attach(result: PairResult, signal?: CancelSignal): Promise<void> {
+    const samples = result.maps?.samples ?? [];
+    const found = await this.get(
+      samples.map((s) => s.index),
+      signal,
+    );
+    for (const s of samples) {
+      const image = found.get(s.index);
+      if (image) s.image = image;
+    }
   }
 
   private async read(wanted: Set<number>, signal?: CancelSignal): Promise<void> {

@@ -1,10 +1,18 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
-import { appendFile, open, rm } from 'node:fs/promises';
+import { appendFile, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { KcError } from '../errors';
 import type { FeatureSink } from '../models/types';
 import { featureTensor, type FeatureTensor } from '../tensor';
+
+/** Where one layer's features lie on disk: enough for another process (a queue worker) to read them. */
+export interface FeatureFile {
+  /** Raw float32, sample-major. */
+  file: string;
+  /** [N, ...per-sample shape]. */
+  shape: number[];
+}
 
 interface LayerFile {
   file: string;
@@ -68,27 +76,15 @@ export class FeatureStore implements FeatureSink {
     return { count: entry.count, shape: [...entry.sample] };
   }
 
+  /** The layer's file and shape, for a reader in another process (readFeatureFile). */
+  file(layer: string): FeatureFile {
+    const entry = this.entry(layer);
+    return { file: entry.file, shape: [entry.count, ...entry.sample] };
+  }
+
   /** One layer's features as a FeatureTensor (dense [N, C] becomes [N, 1, 1, C]). */
   async read(layer: string): Promise<FeatureTensor> {
-    const entry = this.entry(layer);
-    const data = new Float32Array(entry.count * entry.sample.reduce((a, b) => a * b, 1));
-    const handle = await open(entry.file, 'r');
-    try {
-      const bytes = new Uint8Array(data.buffer);
-      let offset = 0;
-      while (offset < bytes.length) {
-        const { bytesRead } = await handle.read(bytes, offset, Math.min(bytes.length - offset, 1 << 30), offset);
-        if (bytesRead === 0)
-          throw new KcError(
-            `feature cache file of ${layer} is shorter than written (${this.dir}); was it deleted?`,
-            'internal',
-          );
-        offset += bytesRead;
-      }
-    } finally {
-      await handle.close();
-    }
-    return featureTensor([entry.count, ...entry.sample], data);
+    return readFeatureFile(this.file(layer), layer);
   }
 
   /** Deletes the cache folder and everything in it. */
@@ -101,6 +97,48 @@ export class FeatureStore implements FeatureSink {
     const entry = this.layers.get(layer);
     if (!entry) throw new KcError(`no features were extracted for layer "${layer}"`, 'internal');
     return entry;
+  }
+}
+
+/**
+ * Reads a layer's features from a FeatureStore file, in this process or another one that sees the same folder. The
+ * file must be a regular file of exactly the size its shape says: anything else is a cache that changed under us.
+ */
+export async function readFeatureFile(ref: FeatureFile, layer: string): Promise<FeatureTensor> {
+  const bytesExpected = 4 * ref.shape.reduce((a, b) => a * b, 1);
+  let handle: FileHandle;
+  try {
+    handle = await open(ref.file, 'r');
+  } catch (error) {
+    throw new KcError(
+      `feature cache file of ${layer} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}: ${ref.file}); was it deleted?`,
+      'internal',
+    );
+  }
+  try {
+    // Checked before allocating: the shape may come from another process (a queue job).
+    const info = await handle.stat();
+    if (!info.isFile() || info.size !== bytesExpected) {
+      throw new KcError(
+        `feature cache file of ${layer} holds ${info.size} bytes, not the ${bytesExpected} of [${ref.shape.join(', ')}] (${ref.file})`,
+        'internal',
+      );
+    }
+    const data = new Float32Array(bytesExpected / 4);
+    const bytes = new Uint8Array(data.buffer);
+    let offset = 0;
+    while (offset < bytes.length) {
+      const { bytesRead } = await handle.read(bytes, offset, Math.min(bytes.length - offset, 1 << 30), offset);
+      if (bytesRead === 0)
+        throw new KcError(
+          `feature cache file of ${layer} is shorter than written (${ref.file}); was it deleted?`,
+          'internal',
+        );
+      offset += bytesRead;
+    }
+    return featureTensor(ref.shape, data);
+  } finally {
+    await handle.close();
   }
 }
 
