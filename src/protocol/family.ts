@@ -115,6 +115,8 @@ export interface DriftReport extends ManyModelReport {
 export type ManyModelOptions = Pick<CompareOptions, 'probe' | 'settings' | 'backend' | 'cacheDir'> & {
   /** Same-named layers to compare in every model; default: the probe points all models share. */
   layers?: string[];
+  /** Redis URL of a kc worker queue: the fits run on its workers, which read the features from cacheDir. */
+  queue?: string;
 };
 
 export interface FamilyOptions extends ManyModelOptions {

@@ -18,6 +18,7 @@ interface DriftFlags extends EngineFlags, ProbeFlags {
   quiet?: boolean;
   json?: string;
   html?: string;
+  queue?: string;
 }
 
 /**
@@ -49,6 +50,10 @@ export function registerDrift(program: Command): void {
     .option('--quiet', 'no progress on stderr (errors and the results still print)')
     .option('--json <file>', 'write the drift report as JSON')
     .option('--html <file>', 'write the self-contained HTML report')
+    .option(
+      '--queue <url>',
+      'run the fits on kc workers through this Redis job queue (kc worker --redis <url>); they read the features from --cache-dir: a folder they see at the same path',
+    )
     .action(async (folder: string, flags: DriftFlags) => {
       const { checkpoints } = await listCheckpoints(folder);
       await checkReportTargets({ json: flags.json, html: flags.html }, [
@@ -65,6 +70,7 @@ export function registerDrift(program: Command): void {
             settings: engineSettings(flags),
             backend: flags.backend,
             cacheDir: flags.cacheDir,
+            queue: flags.queue,
           },
           hooks,
         ),

@@ -15,6 +15,7 @@ interface FamilyFlags extends EngineFlags, ProbeFlags {
   quiet?: boolean;
   json?: string;
   html?: string;
+  queue?: string;
 }
 
 /**
@@ -38,6 +39,10 @@ export function registerFamily(program: Command): void {
     .option('--quiet', 'no progress on stderr (errors and the results still print)')
     .option('--json <file>', 'write the family report as JSON')
     .option('--html <file>', 'write the self-contained HTML report')
+    .option(
+      '--queue <url>',
+      'run the fits on kc workers through this Redis job queue (kc worker --redis <url>); they read the features from --cache-dir: a folder they see at the same path',
+    )
     .action(async (models: string[], flags: FamilyFlags) => {
       await checkReportTargets({ json: flags.json, html: flags.html }, [
         ...models.map((file, i) => ({ file, what: `model ${i + 1}` })),
@@ -52,6 +57,7 @@ export function registerFamily(program: Command): void {
             settings: engineSettings(flags),
             backend: flags.backend,
             cacheDir: flags.cacheDir,
+            queue: flags.queue,
           },
           hooks,
         ),

@@ -12,7 +12,7 @@ interface WorkerFlags {
 }
 
 /**
- * `kc worker --redis <url>`: runs the disentangler fits that `kc compare --queue <url>` puts on the queue,
+ * `kc worker --redis <url>`: runs the disentangler fits that `kc compare/family/drift --queue <url>` put on the queue,
  * until Ctrl-C or SIGTERM (the running fits finish first; a second signal stops at once, and those fits go back to the
  * queue). It reads the features from the coordinator's --cache-dir: the same folder, at the same path, on every
  * machine (e.g. NFS).
@@ -21,7 +21,7 @@ export function registerWorker(program: Command): void {
   program
     .command('worker')
     .description(
-      "run disentangler fits from a Redis job queue for kc compare --queue (reads the coordinator's --cache-dir)",
+      "run disentangler fits from a Redis job queue for kc compare, family and drift --queue (reads the coordinator's --cache-dir)",
     )
     .requiredOption('--redis <url>', 'the Redis server of the queue, e.g. redis://127.0.0.1:6379')
     .option('--concurrency <n>', 'fits run at once in this process', '1')

@@ -19,6 +19,8 @@ import type { ManyModelHooks } from './family';
 import { driftJobs } from './jobs';
 import { extractMembers } from './members';
 import { runFits } from './run-fits';
+import { runFitsOnQueue } from '../queue/family';
+import { connectRedis } from '../queue/redis';
 
 export async function runDrift(options: DriftOptions, hooks: ManyModelHooks = {}): Promise<DriftReport> {
   const started = performance.now();
@@ -26,6 +28,8 @@ export async function runDrift(options: DriftOptions, hooks: ManyModelHooks = {}
   const settings = resolveSettings(options.settings);
   const { checkpoints, orderedBy } = await listCheckpoints(options.folder);
   hooks.log?.(`checkpoints (by ${orderedBy}): ${checkpoints.map((c) => c.name).join(', ')}`);
+  // A wrong queue URL fails now, not after the extraction.
+  const queue = options.queue ? await connectRedis(options.queue) : undefined;
   const progress = new ProgressTracker(hooks.onProgress);
   const members = await extractMembers(
     checkpoints.map((c) => c.path),
@@ -36,13 +40,15 @@ export async function runDrift(options: DriftOptions, hooks: ManyModelHooks = {}
   try {
     const jobs = driftJobs(checkpoints.length, members.layers, against);
     const names = members.refs.map((m) => m.name);
-    const run = await runFits(jobs, members.features, names, settings, members.backend, { ...hooks, progress });
+    const run = queue
+      ? await runFitsOnQueue(queue, jobs, members, options, settings, { ...hooks, progress })
+      : await runFits(jobs, members.features, names, settings, members.backend, { ...hooks, progress });
     return {
       schemaVersion: FAMILY_SCHEMA_VERSION,
       kind: 'drift',
       tool: { name: TOOL_NAME, version: TOOL_VERSION },
       createdAt: new Date().toISOString(),
-      backend: members.backend.info,
+      backend: run.backend ?? members.backend.info,
       settings,
       probe: members.probe,
       folder: path.resolve(options.folder),

@@ -19,6 +19,8 @@ import {
 import { familyJobs } from './jobs';
 import { extractMembers } from './members';
 import { runFits } from './run-fits';
+import { runFitsOnQueue } from '../queue/family';
+import { connectRedis } from '../queue/redis';
 import { meanInterval } from './stats';
 
 export interface ManyModelHooks {
@@ -33,17 +35,21 @@ export async function runFamily(options: FamilyOptions, hooks: ManyModelHooks = 
   const started = performance.now();
   const settings = resolveSettings(options.settings);
   const progress = new ProgressTracker(hooks.onProgress);
+  // A wrong queue URL fails now, not after the extraction.
+  const queue = options.queue ? await connectRedis(options.queue) : undefined;
   const members = await extractMembers(options.models, options, settings, { ...hooks, progress });
   try {
     const jobs = familyJobs(members.refs.length, members.layers);
     const names = members.refs.map((m) => m.name);
-    const run = await runFits(jobs, members.features, names, settings, members.backend, { ...hooks, progress });
+    const run = queue
+      ? await runFitsOnQueue(queue, jobs, members, options, settings, { ...hooks, progress })
+      : await runFits(jobs, members.features, names, settings, members.backend, { ...hooks, progress });
     return {
       schemaVersion: FAMILY_SCHEMA_VERSION,
       kind: 'family',
       tool: { name: TOOL_NAME, version: TOOL_VERSION },
       createdAt: new Date().toISOString(),
-      backend: members.backend.info,
+      backend: run.backend ?? members.backend.info,
       settings,
       probe: members.probe,
       models: members.refs,

@@ -6,7 +6,7 @@
  * state, so a worker on another machine gives the same result from the same features.
  */
 import type { DriftAgainst, FitKey, FitResult } from '../../protocol/family';
-import type { DisentangleSettings } from '../../protocol/report';
+import type { DisentangleSettings, PairResult } from '../../protocol/report';
 import type { CancelSignal } from '../cancel';
 import type { TrainingBackend } from '../compute/types';
 import { disentangle } from '../disentangler/index';
@@ -81,20 +81,28 @@ export async function fitJob(
     signal: context.signal,
     onProgress: context.onProgress,
     log: context.log,
-    // Only linear CKA beside the fit (the other baselines are not reported here), from the two Grams built on
-    // onnxruntime: plain-loop linearCka took 1–2.5 s a fit on the samples' pool layers at 1000 probes, 10× this.
-    similarity: { linearCKA: (await ckaMatrix([source], [target], { estimator: 'biased' }))[0][0] },
+    similarity: await fitSimilarity(source, target),
   });
-  const orders = [...pair.orders].sort((a, b) => a.order - b.order).map((o) => o.fraction);
+  return { result: fitResult(fit, pair), warnings: pair.warnings ?? [] };
+}
+
+/**
+ * Only linear CKA beside a fit (the other baselines are not reported here; here or on a queue worker), from the two
+ * Grams built on onnxruntime: plain-loop linearCka took 1–2.5 s a fit on the samples' pool layers at 1000 probes, 10×
+ * this.
+ */
+export async function fitSimilarity(source: FeatureTensor, target: FeatureTensor): Promise<{ linearCKA: number }> {
+  return { linearCKA: (await ckaMatrix([source], [target], { estimator: 'biased' }))[0][0] };
+}
+
+/** A fit's line in the family or drift report, from the disentangler's full result (here or from a queue worker). */
+export function fitResult(fit: FitJob, pair: PairResult): FitResult {
   return {
-    result: {
-      ...fit,
-      explained: pair.explained,
-      orders,
-      linearCKA: pair.similarity.linearCKA,
-      epochs: pair.training.epochs,
-      seconds: pair.training.seconds,
-    },
-    warnings: pair.warnings ?? [],
+    ...fit,
+    explained: pair.explained,
+    orders: [...pair.orders].sort((a, b) => a.order - b.order).map((o) => o.fraction),
+    linearCKA: pair.similarity.linearCKA,
+    epochs: pair.training.epochs,
+    seconds: pair.training.seconds,
   };
 }

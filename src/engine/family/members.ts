@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { throwIfCancelled, type CancelSignal } from '../cancel';
-import { extractFeatures, type ExtractedFeatures } from '../compare/extract';
+import { extractFeatures, type ExtractedFeatures, type StoredFeatures } from '../compare/extract';
 import { inputTarget, modelRef } from '../compare/model-ref';
 import { getTrainingBackend } from '../compute/index';
 import type { TrainingBackend } from '../compute/types';
@@ -24,7 +24,8 @@ export interface Members {
   /** The models as the report lists them (without layer tables). */
   refs: ModelRef[];
   layers: string[];
-  features: ExtractedFeatures[];
+  /** In a FeatureStore folder under cacheDir, where queue workers can read them. */
+  features: StoredFeatures[];
   probe: ProbeInfo;
   backend: TrainingBackend;
   warnings: string[];
@@ -75,7 +76,7 @@ export async function extractMembers(
     cacheRoot = await mkdtemp(path.join(options.cacheDir ?? tmpdir(), 'kc-features-'));
     const loadSeconds = (performance.now() - started) / 1000;
 
-    const features: ExtractedFeatures[] = [];
+    const features: StoredFeatures[] = [];
     for (const [i, model] of models.entries()) {
       features.push(
         await extractFeatures(

@@ -6,7 +6,7 @@ import { KcError } from '../errors';
 import type { ProgressTracker } from '../progress';
 import type { FeatureTensor } from '../tensor';
 import type { FitResult, SkippedFit } from '../../protocol/family';
-import type { DisentangleSettings } from '../../protocol/report';
+import type { BackendInfo, DisentangleSettings } from '../../protocol/report';
 import { fitJob, type FitJob } from './jobs';
 
 export interface FitRun {
@@ -15,6 +15,8 @@ export interface FitRun {
   /** Each once, in the order met. */
   warnings: string[];
   seconds: number;
+  /** What trained, when not this process's backend (queue workers: src/engine/queue/family.ts). */
+  backend?: BackendInfo;
 }
 
 export interface FitRunHooks {

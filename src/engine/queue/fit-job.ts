@@ -13,6 +13,7 @@ import { PAIR_DATA_ERRORS } from '../compare';
 import { getTrainingBackend } from '../compute/index';
 import { disentangle } from '../disentangler/index';
 import { KcError } from '../errors';
+import { fitSimilarity } from '../family/jobs';
 import { readFeatureFile, type FeatureFile } from '../features/store';
 import type { StepSink } from '../progress';
 import type { FeatureTensor } from '../tensor';
@@ -26,6 +27,8 @@ export interface FitJobData {
   featuresB: FeatureFile;
   settings: DisentangleSettings;
   backend: BackendPreference;
+  /** 'linear-cka': only linear CKA beside the fit, as kc family and drift compute it (family/jobs.ts fitSimilarity). */
+  similarity?: 'linear-cka';
 }
 
 /** What a finished job returns (and Redis keeps for reruns): the pair, or why its data could not be fitted. */
@@ -56,6 +59,7 @@ export async function runFitJob(data: FitJobData, worker: string, hooks: FitJobH
       signal: hooks.signal,
       onProgress: hooks.onProgress,
       log: hooks.log,
+      ...(data.similarity === 'linear-cka' ? { similarity: await fitSimilarity(x, y) } : {}),
     });
     return { pair, backend: backend.info, worker };
   } catch (error) {

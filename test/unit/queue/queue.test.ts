@@ -148,6 +148,32 @@ describe('kc compare --queue on two kc workers', { skip: REDIS_MISSING }, () => 
     );
   });
 
+  test('kc family --queue gives the fits of a local kc family', async () => {
+    const [local, queued] = [path.join(dir, 'family-local.json'), path.join(dir, 'family-queued.json')];
+    const family = ['family', SEED1, SEED2, ...SMALL, '--layers', 'pool2,relu3'];
+    const ran = started(workers).length;
+    const [l, q] = await Promise.all([
+      kc([...family, '--json', local]),
+      kc([...family, '--queue', redis.url, '--json', queued]),
+    ]);
+    assert.equal(l.code, 0, l.stderr);
+    assert.equal(q.code, 0, q.stderr);
+    type Fits = { fits: Array<{ key: string; explained: number; linearCKA: number }> };
+    const [expected, actual] = [
+      JSON.parse(await readFile(local, 'utf8')) as Fits,
+      JSON.parse(await readFile(queued, 'utf8')) as Fits,
+    ];
+    assert.deepEqual(
+      actual.fits.map((f) => f.key),
+      expected.fits.map((f) => f.key),
+    );
+    actual.fits.forEach((f, i) => {
+      assert.ok(Math.abs(f.explained - expected.fits[i].explained) < 1e-6, f.key);
+      assert.ok(Math.abs(f.linearCKA - expected.fits[i].linearCKA) < 1e-6, f.key);
+    });
+    assert.equal(started(workers).length - ran, actual.fits.length, 'each fit ran once, on a worker');
+  });
+
   test('a worker killed mid-fit loses nothing: its fit is run by the other one', async () => {
     const out = path.join(dir, 'killed.json');
     const offsets = workers.map((w) => w.output.length);
