@@ -1,27 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { copyFile, mkdtemp, readFile, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DriftReport } from '../../../src/protocol/family';
+import { kc, ROOT } from '../kc';
 
-const ROOT = path.join(__dirname, '..', '..', '..');
 // One nn.Sequential CNN, a checkpoint per epoch (test/fixtures/models/make_torch_export.py).
 const RUN = path.join(ROOT, 'test', 'fixtures', 'workspace', 'models', 'torch-export');
-
-function kc(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'main.ts'), ...args],
-      { cwd: ROOT, timeout: 120_000 },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
 
 test('kc drift orders real checkpoints by the number in their names and ends at ≈ 1 against the final one', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'kc-drift-'));

@@ -1,26 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FamilyReport } from '../../../src/protocol/family';
+import { kc, ROOT } from '../kc';
 
-const ROOT = path.join(__dirname, '..', '..', '..');
 const sample = (name: string) => path.join(ROOT, 'samples', name, 'model.onnx');
-
-function kc(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'main.ts'), ...args],
-      { cwd: ROOT, timeout: 120_000 },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
 
 test('kc family prints the reliability table and writes the JSON and HTML reports (seed1, seed2, wide)', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'kc-family-'));
