@@ -59,7 +59,8 @@ function mutate(report: Json, place: Array<string | number>, m: Mutation): void 
   else {
     const target = (parent as Record<string | number, Json>)[key];
     const seed: Json = Array.isArray(target) && target.length > 0 ? target[0] : 1e9;
-    (parent as Record<string | number, Json>)[key] = new Array<Json>(m.length).fill(seed);
+    // A copy per element: one shared object would make a later edit of one element an edit of all of them.
+    (parent as Record<string | number, Json>)[key] = Array.from({ length: m.length }, () => structuredClone(seed));
   }
 }
 
