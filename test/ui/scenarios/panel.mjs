@@ -26,6 +26,7 @@ export default async function panel(ctx) {
   await ctx.pick('Probe inputs', 'mnist');
   await ctx.pick('Disentangler preset', 'thorough');
   await ctx.pick('Layers to compare', 'Probe points');
+  await ctx.pick('start', 'Start the comparison');
 
   const frame = ctx.webviewFrame();
   const status = frame.locator('#status');

@@ -48,7 +48,9 @@ export default async function sidebar(ctx) {
   // The models go away on disk: the watcher empties the view and the welcome view explains what is recognised.
   rmSync(join(ctx.workspaceDir, 'models'), { recursive: true, force: true });
   await models.getByText('No model files found in this workspace.').waitFor({ state: 'visible', timeout: 60_000 });
-  await models.getByText(/ONNX files \(\*\.onnx\) and TensorFlow\.js models/).waitFor({ state: 'visible' });
+  await models
+    .getByText(/ONNX files \(\*\.onnx\), TensorFlow\.js models .* and PyTorch models/)
+    .waitFor({ state: 'visible' });
   await ctx.screenshot('sidebar-welcome');
   // The reference model (seed2) was deleted with them: it is forgotten (the status bar stops naming it).
   await referenceItem.waitFor({ state: 'hidden', timeout: 30_000 });

@@ -112,7 +112,7 @@ describe('inline reports', function () {
       const titles = lenses.filter((l) => l.range.start.line === line).map((l) => l.command?.title ?? '');
       const orders = pair.orders.map((o) => `o${o.order} ${o.fraction.toFixed(2)}`).join(' · ');
       assert.ok(
-        titles.includes(`explained ${pair.explained.toFixed(2)} · ${orders} vs mnist-cnn-seed2 ▸`),
+        titles.includes(`explained ${pair.explained.toFixed(2)} · ${orders} vs mnist-cnn-seed2/tfjs ▸`),
         `line ${line + 1} (${pair.layerA}): ${JSON.stringify(titles)}`,
       );
     }
@@ -134,7 +134,7 @@ describe('inline reports', function () {
         (l) =>
           l.range.start.line === first &&
           l.command?.title ===
-            `Knowledge consistency vs mnist-cnn-seed2: mean explained ${mean.toFixed(2)} over ${explainedHere.length} layers · open analysis ▸`,
+            `Knowledge consistency vs mnist-cnn-seed2/tfjs: mean explained ${mean.toFixed(2)} over ${explainedHere.length} layers · open analysis ▸`,
       ),
     );
   });
@@ -213,7 +213,7 @@ describe('inline reports', function () {
         const unexplained = ((1 - pair.explained) * 100).toFixed(1);
         assert.ok(
           d.message.startsWith(
-            `${unexplained} % of this layer's features are not predictable from the reference model's ${pair.layerB} (mnist-cnn-seed2): knowledge the reference lacks, or unstable features`,
+            `${unexplained} % of this layer's features are not predictable from the reference model's ${pair.layerB} (mnist-cnn-seed2/tfjs): knowledge the reference lacks, or unstable features`,
           ),
           d.message,
         );
@@ -292,7 +292,8 @@ describe('inline reports', function () {
     );
     assert.ok(out, 'nothing exported');
     const md = readFileSync(out.markdown, 'utf8');
-    assert.match(md, /^# Knowledge consistency: mnist-cnn-seed1 vs mnist-cnn-seed2/);
+    // TF.js files: the display name carries the format folder, as in the sidebar (src/protocol/names.ts).
+    assert.match(md, /^# Knowledge consistency: mnist-cnn-seed1\/tfjs vs mnist-cnn-seed2\/tfjs/);
     assert.ok(out.heatmap, 'no heatmap image');
     assert.ok(md.includes(`](${path.basename(out.heatmap)})`), 'the Markdown does not show the heatmap image');
     assert.deepEqual([...readFileSync(out.heatmap).subarray(1, 4)], [...Buffer.from('PNG')]);
@@ -300,7 +301,7 @@ describe('inline reports', function () {
       assert.ok(md.includes(p.explained.toFixed(3)), `${p.layerA}: ${p.explained.toFixed(3)} not in the Markdown`);
     assert.match(
       readFileSync(out.html, 'utf8'),
-      /^<!DOCTYPE html>[\s\S]*Knowledge consistency: mnist-cnn-seed1 vs mnist-cnn-seed2/,
+      /^<!DOCTYPE html>[\s\S]*Knowledge consistency: mnist-cnn-seed1\/tfjs vs mnist-cnn-seed2\/tfjs/,
     );
 
     // Opened: the Markdown in VS Code's preview, the HTML report in a webview.
