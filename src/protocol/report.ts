@@ -190,8 +190,17 @@ export interface PairResult {
   training: TrainingInfo;
   maps?: PairMaps;
   spread?: PairSpread;
+  /** Which positions the fit trained and was measured on (windows of large maps, or whole maps). */
+  sampling?: PairSampling;
   /** Things a user should know about this pair's inputs (e.g. constant channels), also listed in Report.warnings. */
   warnings?: string[];
+}
+
+/** How a fit sampled its maps, in words: e.g. train "one 24×24 window (+3 halo) per fit sample per epoch, …",
+ * evaluate "14 of 25 24×24 tiles per test sample (56 % of positions, …)" or "every position". */
+export interface PairSampling {
+  train: string;
+  evaluate: string;
 }
 
 /** A layer pair and direction whose fit could not run on its data (e.g. a layer constant on the probes); the other

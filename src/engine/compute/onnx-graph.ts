@@ -9,7 +9,10 @@
  *   is the alternative: same flops, k²× the memory, slower here).
  * The hidden scale s(h) and the ReLU masks are constants in the gradient, as the method prescribes.
  *
- * Graph inputs: x [n, C_A, H, W], y [n, C_B, H, W], w0..wK (OIHW), beta [K] (only when K > 0).
+ * Graph inputs: x [n, C_A, H, W], y [n, C_B, H, W], w0..wK (OIHW), beta [K] (only when K > 0); with spec.masked also
+ * inside and counted [n, 1, H, W] (see Batch in types.ts): the hidden stages are zeroed outside the image, and the
+ * loss and s(h) run over the counted positions only, so a window with its halo computes exactly what the whole map
+ * computes at those positions (s(h) then comes from the counted positions of the batch).
  */
 import type { DisentanglerSpec } from './types';
 import { GraphBuilder } from './onnx-builder';
@@ -22,6 +25,9 @@ export interface GraphNames {
   y: string;
   weights: string[];
   beta: string | undefined;
+  /** The window masks (spec.masked only). */
+  inside: string | undefined;
+  counted: string | undefined;
 }
 
 export function graphInputNames(spec: DisentanglerSpec): GraphNames {
@@ -30,6 +36,8 @@ export function graphInputNames(spec: DisentanglerSpec): GraphNames {
     y: 'y',
     weights: Array.from({ length: spec.orders + 1 }, (_, i) => `w${i}`),
     beta: spec.orders > 0 ? 'beta' : undefined,
+    inside: spec.masked ? 'inside' : undefined,
+    counted: spec.masked ? 'counted' : undefined,
   };
 }
 
@@ -86,6 +94,8 @@ class DisentanglerGraph {
     if (withTarget) this.b.input(this.names.y, ['n', cb, hh, ww]);
     weightShapes(spec).forEach((shape, i) => this.b.input(this.names.weights[i], shape));
     if (this.names.beta) this.b.input(this.names.beta, [spec.orders]);
+    if (this.names.inside) this.b.input(this.names.inside, ['n', 1, hh, ww]);
+    if (this.names.counted) this.b.input(this.names.counted, ['n', 1, hh, ww]);
   }
 
   conv(input: string, weight: string): string {
@@ -93,14 +103,29 @@ class DisentanglerGraph {
     return this.b.op('Conv', [input, weight], { kernel_shape: [k, k], pads: [this.pad, this.pad, this.pad, this.pad] });
   }
 
-  /** 1 / s(h): biased std per channel over (n, H, W) or per sample and channel over (H, W). */
+  /** 1 / s(h): biased std per channel over (n, H, W) or per sample and channel over (H, W); counted positions only
+   * when masked. */
   inverseScale(h: string): string {
-    const { b, spec } = this;
+    const { b, spec, names } = this;
     const perSample = spec.hiddenScale === 'sample' && spec.height * spec.width > 1;
     const axes = perSample ? [2, 3] : [0, 2, 3];
-    const mean = b.op('ReduceMean', [h], { axes, keepdims: 1 });
-    const centred = b.op('Sub', [h, mean]);
-    const variance = b.op('ReduceMean', [b.op('Mul', [centred, centred])], { axes, keepdims: 1 });
+    let variance: string;
+    if (names.counted) {
+      const count = b.op('ReduceSum', [names.counted, b.ints(axes)], { keepdims: 1 });
+      const mean = b.op('Div', [
+        b.op('ReduceSum', [b.op('Mul', [h, names.counted]), b.ints(axes)], { keepdims: 1 }),
+        count,
+      ]);
+      const centred = b.op('Mul', [b.op('Sub', [h, mean]), names.counted]);
+      variance = b.op('Div', [
+        b.op('ReduceSum', [b.op('Mul', [centred, centred]), b.ints(axes)], { keepdims: 1 }),
+        count,
+      ]);
+    } else {
+      const mean = b.op('ReduceMean', [h], { axes, keepdims: 1 });
+      const centred = b.op('Sub', [h, mean]);
+      variance = b.op('ReduceMean', [b.op('Mul', [centred, centred])], { axes, keepdims: 1 });
+    }
     return b.op('Reciprocal', [b.op('Sqrt', [b.op('Add', [variance, b.scalar(HIDDEN_SCALE_EPS)])])]);
   }
 
@@ -112,7 +137,9 @@ class DisentanglerGraph {
     const f: Forward = { u: [names.x], h: [this.conv(names.x, names.weights[0])], r: [], invScale: [], gates: [], p };
     for (let i = 1; i <= K; i++) {
       const invScale = this.inverseScale(f.h[i - 1]);
-      const r = b.op('Relu', [b.op('Mul', [f.h[i - 1], invScale])]);
+      const relu = b.op('Relu', [b.op('Mul', [f.h[i - 1], invScale])]);
+      // Outside the image u_i is the zero padding of the whole map: no hidden activation there.
+      const r = names.inside ? b.op('Mul', [relu, names.inside]) : relu;
       const gate = b.op('Slice', [p as string, b.ints([i - 1]), b.ints([i]), b.ints([0])]);
       f.invScale.push(invScale);
       f.r.push(r);
@@ -125,14 +152,21 @@ class DisentanglerGraph {
     return f;
   }
 
-  /** Returns [loss, g − y]. */
-  loss(f: Forward): [string, string] {
+  /** Returns [loss, g − y (zero where not counted), the number of values the mean runs over]. */
+  loss(f: Forward): [string, string, string] {
     const { b, names, spec } = this;
-    const diff = b.op('Sub', [f.h[spec.orders], names.y]);
-    const mse = b.op('ReduceMean', [b.op('Mul', [diff, diff])], { keepdims: 0 });
-    if (!f.p) return [mse, diff];
+    const raw = b.op('Sub', [f.h[spec.orders], names.y]);
+    const diff = names.counted ? b.op('Mul', [raw, names.counted]) : raw;
+    const numel = names.counted
+      ? b.op('Mul', [b.op('ReduceSum', [names.counted], { keepdims: 0 }), b.scalar(spec.channelsB)])
+      : b.op('Cast', [b.op('Size', [diff])], { to: 1 });
+    const squares = b.op('Mul', [diff, diff]);
+    const mse = names.counted
+      ? b.op('Div', [b.op('ReduceSum', [squares], { keepdims: 0 }), numel])
+      : b.op('ReduceMean', [squares], { keepdims: 0 });
+    if (!f.p) return [mse, diff, numel];
     const penalty = b.op('Mul', [b.op('ReduceSum', [b.op('Mul', [f.p, f.p])], { keepdims: 0 }), b.scalar(spec.alpha)]);
-    return [b.op('Add', [mse, penalty]), diff];
+    return [b.op('Add', [mse, penalty]), diff, numel];
   }
 
   /** W flipped in H and W, in/out swapped: the kernel whose forward Conv is the conv's input gradient. */
@@ -206,11 +240,10 @@ export function buildTrainingGraph(spec: DisentanglerSpec, options: TrainingGrap
   const { b, names } = graph;
   const K = spec.orders;
   const f = graph.forward();
-  const [loss, diff] = graph.loss(f);
+  const [loss, diff, numel] = graph.loss(f);
   b.output(loss, 'loss', []);
 
   // d(mean((g − y)²))/dg = 2 (g − y) / numel
-  const numel = b.op('Cast', [b.op('Size', [diff])], { to: 1 });
   let dh = b.op('Mul', [diff, b.op('Div', [b.scalar(2), numel])]);
   const shapes = weightShapes(spec);
   const dGates: string[] = [];

@@ -157,6 +157,14 @@ export class OrtDisentangler implements DisentanglerModel {
     }
     this.weights.forEach((w, i) => (feeds[names.weights[i]] = new ort.Tensor('float32', w, this.shapes[i])));
     if (names.beta) feeds[names.beta] = new ort.Tensor('float32', this.betas, [this.spec.orders]);
+    if (names.inside && names.counted) {
+      if (!batch.inside || !batch.counted)
+        throw new KcError('disentangler batch: a masked spec needs the inside and counted masks');
+      checkSize('inside', batch.inside, [n, 1, height, width]);
+      checkSize('counted', batch.counted, [n, 1, height, width]);
+      feeds[names.inside] = new ort.Tensor('float32', batch.inside, [n, 1, height, width]);
+      feeds[names.counted] = new ort.Tensor('float32', batch.counted, [n, 1, height, width]);
+    }
     return feeds;
   }
 }

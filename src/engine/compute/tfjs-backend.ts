@@ -96,8 +96,8 @@ export class TfjsDisentanglerModel implements DisentanglerModel {
   async loss(batch: Batch): Promise<number> {
     await ensureCpu();
     return tf.tidy(() => {
-      const { x, y } = this.inputs(batch);
-      const value = this.lossOf(x, y!, this.weightTensors(), tf.tensor1d(this.params.betas));
+      const inputs = this.inputs(batch);
+      const value = this.lossOf(inputs, this.weightTensors(), tf.tensor1d(this.params.betas));
       return value.dataSync()[0];
     });
   }
@@ -108,12 +108,12 @@ export class TfjsDisentanglerModel implements DisentanglerModel {
    */
   lossAndGradients(batch: Batch): { loss: number; grads: Float32Array[] } {
     return tf.tidy(() => {
-      const { x, y } = this.inputs(batch);
+      const batchInputs = this.inputs(batch);
       const nw = this.params.weights.length;
       const betas = tf.tensor1d(this.params.betas);
       // With K = 0 there are no gates: β is not differentiated (TF.js refuses an unused input).
       const f = (...args: tf.Tensor[]) =>
-        this.lossOf(x, y!, args.slice(0, nw) as tf.Tensor4D[], args[nw] ?? betas) as tf.Scalar;
+        this.lossOf(batchInputs, args.slice(0, nw) as tf.Tensor4D[], args[nw] ?? betas) as tf.Scalar;
       const inputs = [...this.weightTensors(), ...(this.spec.orders > 0 ? [betas] : [])];
       const { value, grads } = tf.valueAndGrads(f)(inputs);
       const out = grads.map((g, j) =>
@@ -128,17 +128,18 @@ export class TfjsDisentanglerModel implements DisentanglerModel {
     await ensureCpu();
     const K = this.spec.orders;
     return tf.tidy(() => {
-      const { x } = this.inputs(batch);
+      const { x, inside, counted } = this.inputs(batch);
       const w = this.weightTensors();
       const p = tf.sigmoid(tf.tensor1d(this.params.betas));
       // Forward once to freeze the masks M_i and scales s_i; D_i(z) = p_i · M_{i-1} ⊙ z / s_{i-1}.
       const gains: tf.Tensor[] = [];
       let h = conv(x, w[0]);
       for (let i = 1; i <= K; i++) {
-        const s = this.hiddenStd(h);
+        const s = this.hiddenStd(h, counted);
         const gate = p.slice(i - 1, 1);
-        gains.push(tf.mul(gate, tf.div(tf.cast(tf.greater(h, 0), 'float32'), s)));
-        h = conv(tf.add(x, tf.mul(gate, tf.relu(tf.div(h, s)))), w[i]);
+        const mask = tf.cast(tf.greater(h, 0), 'float32');
+        gains.push(tf.mul(gate, tf.div(inside ? tf.mul(mask, inside) : mask, s)));
+        h = conv(tf.add(x, tf.mul(gate, this.hidden(h, s, inside))), w[i]);
       }
       const out: Float32Array[] = [];
       for (let k = 0; k <= K; k++) {
@@ -162,13 +163,18 @@ export class TfjsDisentanglerModel implements DisentanglerModel {
     /* no tensors outlive a call (everything runs in tf.tidy) */
   }
 
-  private inputs(batch: Batch): { x: tf.Tensor4D; y?: tf.Tensor4D } {
+  private inputs(batch: Batch): BatchTensors {
     const { channelsA, channelsB, height, width } = this.spec;
-    const x = tf.transpose(tf.tensor4d(batch.x, [batch.n, channelsA, height, width]), [0, 2, 3, 1]) as tf.Tensor4D;
-    const y = batch.y
-      ? (tf.transpose(tf.tensor4d(batch.y, [batch.n, channelsB, height, width]), [0, 2, 3, 1]) as tf.Tensor4D)
-      : undefined;
-    return { x, y };
+    const nhwc = (data: Float32Array, c: number) =>
+      tf.transpose(tf.tensor4d(data, [batch.n, c, height, width]), [0, 2, 3, 1]) as tf.Tensor4D;
+    if (this.spec.masked && !(batch.inside && batch.counted))
+      throw new Error('disentangler batch: a masked spec needs the inside and counted masks');
+    return {
+      x: nhwc(batch.x, channelsA),
+      y: batch.y ? nhwc(batch.y, channelsB) : undefined,
+      inside: this.spec.masked && batch.inside ? nhwc(batch.inside, 1) : undefined,
+      counted: this.spec.masked && batch.counted ? nhwc(batch.counted, 1) : undefined,
+    };
   }
 
   private weightTensors(): tf.Tensor4D[] {
@@ -182,22 +188,46 @@ export class TfjsDisentanglerModel implements DisentanglerModel {
     );
   }
 
-  private hiddenStd(h: tf.Tensor4D): tf.Tensor {
+  /** s(h) over (batch, H, W) or per sample over (H, W); over the counted positions only when masked. */
+  private hiddenStd(h: tf.Tensor4D, counted?: tf.Tensor4D): tf.Tensor {
     const perSample = this.spec.hiddenScale === 'sample' && this.spec.height * this.spec.width > 1;
-    const { variance } = tf.moments(h, perSample ? [1, 2] : [0, 1, 2], true);
+    const axes = perSample ? [1, 2] : [0, 1, 2];
+    if (!counted) {
+      const { variance } = tf.moments(h, axes, true);
+      return stopGradient(tf.sqrt(tf.add(variance, HIDDEN_STD_EPS)));
+    }
+    const count = tf.sum(counted, axes, true);
+    const mean = tf.div(tf.sum(tf.mul(h, counted), axes, true), count);
+    const variance = tf.div(tf.sum(tf.mul(tf.square(tf.sub(h, mean)), counted), axes, true), count);
     return stopGradient(tf.sqrt(tf.add(variance, HIDDEN_STD_EPS)));
   }
 
-  private lossOf(x: tf.Tensor4D, y: tf.Tensor4D, w: tf.Tensor4D[], betas: tf.Tensor): tf.Tensor {
+  /** ReLU(h / s), zero outside the image (where the whole map's stage input is padding). */
+  private hidden(h: tf.Tensor, s: tf.Tensor, inside?: tf.Tensor4D): tf.Tensor {
+    const r = tf.relu(tf.div(h, s));
+    return inside ? tf.mul(r, inside) : r;
+  }
+
+  private lossOf({ x, y, inside, counted }: BatchTensors, w: tf.Tensor4D[], betas: tf.Tensor): tf.Tensor {
     const p = tf.sigmoid(betas);
     let h = conv(x, w[0]);
     for (let i = 1; i <= this.spec.orders; i++) {
-      const u = tf.add(x, tf.mul(p.slice(i - 1, 1), tf.relu(tf.div(h, this.hiddenStd(h)))));
+      const u = tf.add(x, tf.mul(p.slice(i - 1, 1), this.hidden(h, this.hiddenStd(h, counted), inside)));
       h = conv(u as tf.Tensor4D, w[i]);
     }
-    const mse = tf.mean(tf.squaredDifference(h, y));
+    const squares = tf.squaredDifference(h, y!);
+    const mse = counted
+      ? tf.div(tf.sum(tf.mul(squares, counted)), tf.mul(tf.sum(counted), this.spec.channelsB))
+      : tf.mean(squares);
     return this.spec.orders > 0 ? tf.add(mse, tf.mul(this.spec.alpha, tf.sum(tf.square(p)))) : mse;
   }
+}
+
+interface BatchTensors {
+  x: tf.Tensor4D;
+  y?: tf.Tensor4D;
+  inside?: tf.Tensor4D;
+  counted?: tf.Tensor4D;
 }
 
 function conv(x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D {

@@ -29,6 +29,9 @@ export interface DisentanglerSpec {
   alpha: number;
   weightDecay: number;
   hiddenScale: HiddenScale;
+  /** Batches are windows cut from larger maps and carry Batch.inside / Batch.counted; height and width are the
+   * window's. */
+  masked?: boolean;
 }
 
 /** Parameters: weights[i] is W_i (OIHW, flattened), betas[i] is β_{i+1} (length K). */
@@ -37,11 +40,18 @@ export interface DisentanglerParams {
   betas: Float32Array;
 }
 
-/** A batch in NCHW: x is [n, C_A, H, W] (already normalised), y is [n, C_B, H, W] (already scaled). */
+/** A batch in NCHW: x is [n, C_A, H, W] (already normalised, zeros outside the image), y is [n, C_B, H, W]
+ * (already scaled). */
 export interface Batch {
   n: number;
   x: Float32Array;
   y?: Float32Array;
+  /** Masked specs: [n, 1, H, W], 1 where a window position lies inside the map (outside, the hidden stages are the
+   * map's zero padding). */
+  inside?: Float32Array;
+  /** Masked specs: [n, 1, H, W], 1 at the positions the loss, s(h) and the evaluation count: those whose receptive
+   * field the window holds entirely (its centre, less nothing where it meets the map's edge). */
+  counted?: Float32Array;
 }
 
 export interface DisentanglerModel {

@@ -1,49 +1,32 @@
 import type { DisentanglerModel } from '../compute/types';
-import { slice, type SampleSet } from './samples';
+import { batchOf, type PairData } from './samples';
+import { countedPositions, type Window } from './windows';
 
 /**
- * Held-out passes run in chunks of at most this many input + target values, so that a large held-out set (say
- * 2000 samples of 28×28×64) never needs one multi-gigabyte batch. Small sets stay one chunk, so the hidden-std
- * statistics of the "batch" scale are those of the whole held-out set.
+ * Windows in equal chunks (±1) of at most `size`: no tiny last chunk with a noisy hidden std. A set that fits the
+ * memory budget stays one chunk, so the "batch" hidden scale is that of the whole set.
  */
-const CHUNK_VALUES = 1 << 24;
-
-function chunks(set: SampleSet, maxValues: number): Int32Array[] {
-  const perSample = (set.x.length + set.y.length) / set.n;
-  const size = Math.max(1, Math.floor(maxValues / perSample));
-  const count = Math.ceil(set.n / size);
-  // Equal-sized chunks (±1 sample): no tiny last chunk with a noisy hidden std.
-  return Array.from({ length: count }, (_, j) => {
-    const from = Math.floor((j * set.n) / count),
-      to = Math.floor(((j + 1) * set.n) / count);
-    return Int32Array.from({ length: to - from }, (_, i) => from + i);
-  });
+export function chunked<T>(items: readonly T[], size: number): T[][] {
+  const count = Math.ceil(items.length / Math.max(1, size));
+  return Array.from({ length: count }, (_, j) =>
+    items.slice(Math.floor((j * items.length) / count), Math.floor(((j + 1) * items.length) / count)),
+  );
 }
 
-/** The loss over a whole set: the sample-weighted mean of the chunk losses (the gate penalty is the same in each). */
-export async function setLoss(model: DisentanglerModel, set: SampleSet, maxValues = CHUNK_VALUES): Promise<number> {
-  let sum = 0;
-  for (const ids of chunks(set, maxValues)) sum += (await model.loss(slice(set, ids))) * ids.length;
-  return sum / set.n;
-}
-
-/** The K + 1 order components of a whole set, NCHW, chunks concatenated in sample order. */
-export async function setComponents(
+/** The loss over a set of windows: chunk losses weighted by their counted positions (the gate penalty is the same in
+ * each, so this is the set's MSE + the penalty). */
+export async function setLoss(
   model: DisentanglerModel,
-  set: SampleSet,
-  maxValues = CHUNK_VALUES,
-): Promise<Float32Array[]> {
-  const parts = chunks(set, maxValues);
-  if (parts.length === 1) return model.components({ n: set.n, x: set.x });
-  const out: Float32Array[] = [];
-  let offset = 0;
-  for (const ids of parts) {
-    const comps = await model.components({ n: ids.length, x: slice(set, ids).x });
-    comps.forEach((c, k) => {
-      out[k] ??= new Float32Array((set.y.length / set.n) * set.n);
-      out[k].set(c, offset);
-    });
-    offset += comps[0].length;
+  pair: PairData,
+  windows: readonly Window[],
+  chunkSize: number,
+): Promise<number> {
+  let sum = 0;
+  let weight = 0;
+  for (const chunk of chunked(windows, chunkSize)) {
+    const counted = chunk.reduce((a, w) => a + countedPositions(w, pair.geometry), 0);
+    sum += (await model.loss(batchOf(pair, chunk))) * counted;
+    weight += counted;
   }
-  return out;
+  return sum / weight;
 }

@@ -33,6 +33,8 @@ export interface DisentangleOptions {
   /** The pair's similarity measures when the caller already computed them (e.g. for the all-pairs matrix) on the
    * same features, in this direction, with settings.seed; otherwise computed here. */
   similarity?: SimilarityMeasures;
+  /** Bytes this fit's batches may take (batch size and held-out chunks follow); default 2048 MB. */
+  memoryBytes?: number;
 }
 
 /** Features `a` (of layerA) and `b` (of layerB) on the same probe samples → one pair's result in one direction. */
@@ -65,6 +67,7 @@ export async function disentangle(
         signal: options.signal,
         onProgress: options.onProgress,
         note,
+        memoryBytes: options.memoryBytes,
       }),
     );
   }
@@ -95,6 +98,8 @@ export async function disentangle(
     training: result.training,
     maps: result.maps,
     ...(result.spread ? { spread: result.spread } : {}),
+    // Seeds share the geometry and split sizes, so the first seed's words hold for all.
+    sampling: fits[0].sampling,
     ...(warnings.length ? { warnings } : {}),
   };
 }

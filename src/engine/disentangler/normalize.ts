@@ -3,16 +3,25 @@ import { KcError } from '../errors';
 import { channelScale, channelStats, constantChannels, isConstantLayer, STD_FLOOR } from '../linalg/channel-stats';
 import type { FeatureTensor } from '../tensor';
 
+/**
+ * x̃ or B inside the fit as an affine map of the raw features, applied when a batch is gathered (gather.ts), so no
+ * normalised copy of a layer is ever held: value = (raw − shift[c]) · scale[c], or scale[s·C + c] per sample.
+ */
+export interface Affine {
+  shift: Float64Array;
+  scale: Float64Array;
+  perSample: boolean;
+}
+
 export interface NormalizedSource {
-  /** x̃, NHWC. */
-  data: Float32Array;
+  affine: Affine;
   /** Channels left out (zeros) because they barely vary on the training split (std below the layer's floor), less
    * those constant on every sample (warned of apart). */
   nearConstant: number[];
 }
 
 /**
- * x̃, the disentangler's input (method page §4), NHWC like the input:
+ * x̃, the disentangler's input (method page §4):
  * - "dataset": centred and divided by the per-channel std over the training samples (self-comparison → ≈ 100 %);
  * - "per-sample": the authors' choice, each sample's channel divided by its own spatial std (not centred), so a
  *   per-sample magnitude is removed that no linear map can restore. With H = W = 1 there is no spatial std: the
@@ -27,26 +36,18 @@ export function normalizeSource(t: FeatureTensor, train: Int32Array, mode: Norma
   const { scale, floor, dropped } = channelScale(std);
   const constant = new Set(constantChannels(channelStats(t, allSamples(n)).std));
   const nearConstant = dropped.filter((ch) => !constant.has(ch));
-  const out = new Float32Array(t.data.length);
   if (mode === 'dataset' || h * w === 1) {
-    const centre = mode === 'dataset';
-    for (let i = 0; i < out.length; i++) {
-      const ch = i % c;
-      out[i] = (t.data[i] - (centre ? mean[ch] : 0)) * scale[ch];
-    }
-    return { data: out, nearConstant };
+    const shift = mode === 'dataset' ? mean : new Float64Array(c);
+    return { affine: { shift, scale, perSample: false }, nearConstant };
   }
-  const single: FeatureTensor = { shape: [1, h, w, c], data: t.data };
+  const perSample = new Float64Array(n * c);
   for (let b = 0; b < n; b++) {
-    const view: FeatureTensor = { ...single, data: t.data.subarray(b * h * w * c, (b + 1) * h * w * c) };
+    const view: FeatureTensor = { shape: [1, h, w, c], data: t.data.subarray(b * h * w * c, (b + 1) * h * w * c) };
     const own = channelStats(view, Int32Array.of(0)).std;
-    for (let i = 0; i < h * w * c; i++) {
-      const ch = i % c;
-      // A left-out channel stays zero in every sample; a flat sample map divides by its channel's dataset std.
-      out[b * h * w * c + i] = view.data[i] * (scale[ch] > 0 && own[ch] > floor ? 1 / own[ch] : scale[ch]);
-    }
+    // A left-out channel stays zero in every sample; a flat sample map divides by its channel's dataset std.
+    for (let ch = 0; ch < c; ch++) perSample[b * c + ch] = scale[ch] > 0 && own[ch] > floor ? 1 / own[ch] : scale[ch];
   }
-  return { data: out, nearConstant };
+  return { affine: { shift: new Float64Array(c), scale: perSample, perSample: true }, nearConstant };
 }
 
 const allSamples = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
@@ -65,8 +66,8 @@ export function channelList(channels: number[]): string {
 }
 
 export interface ScaledTarget {
-  /** NHWC, centred per channel and divided by `scale`. */
-  data: Float32Array;
+  /** Centred per channel and divided by `scale`. */
+  affine: Affine;
   mean: Float64Array;
   /** The overall std: sqrt(mean over channels of the per-channel variance) on the training samples. */
   scale: number;
@@ -75,7 +76,7 @@ export interface ScaledTarget {
 /**
  * B inside the fit (method page §6): centred per channel, so a bias-free g can fit post-ReLU features, and scaled to
  * unit overall std, so that α weighs the same against the MSE for every layer and model. Values in B's units are
- * recovered as data·scale + mean.
+ * recovered as value·scale + mean.
  */
 export function scaleTarget(t: FeatureTensor, train: Int32Array, name: string): ScaledTarget {
   const c = t.shape[3];
@@ -86,37 +87,5 @@ export function scaleTarget(t: FeatureTensor, train: Int32Array, name: string): 
       `${name} is constant on the probe samples (every channel has zero variance): there is nothing to explain; pick another layer or more varied probe inputs`,
     );
   }
-  const data = new Float32Array(t.data.length);
-  for (let i = 0; i < data.length; i++) data[i] = (t.data[i] - mean[i % c]) / scale;
-  return { data, mean, scale };
-}
-
-/** The given samples of an NHWC array, as NCHW (the compute seam's layout). */
-export function gatherNchw(
-  data: Float32Array,
-  shape: readonly [number, number, number, number],
-  samples: Int32Array,
-): Float32Array {
-  const [, h, w, c] = shape;
-  const hw = h * w;
-  const out = new Float32Array(samples.length * c * hw);
-  samples.forEach((s, j) => {
-    const src = s * hw * c,
-      dst = j * c * hw;
-    for (let p = 0; p < hw; p++) for (let ch = 0; ch < c; ch++) out[dst + ch * hw + p] = data[src + p * c + ch];
-  });
-  return out;
-}
-
-/** The given samples of an NHWC array, still NHWC (for the closed-form warm start). */
-export function gatherNhwc(
-  data: Float32Array,
-  shape: readonly [number, number, number, number],
-  samples: Int32Array,
-): FeatureTensor {
-  const [, h, w, c] = shape;
-  const size = h * w * c;
-  const out = new Float32Array(samples.length * size);
-  samples.forEach((s, j) => out.set(data.subarray(s * size, (s + 1) * size), j * size));
-  return { shape: [samples.length, h, w, c], data: out };
+  return { affine: { shift: mean, scale: new Float64Array(c).fill(1 / scale), perSample: false }, mean, scale };
 }

@@ -1,21 +1,27 @@
 import type { Batch } from '../compute/types';
+import type { FeatureTensor } from '../tensor';
+import { gatherWindows, windowMasks } from './gather';
+import type { Affine } from './normalize';
+import type { Geometry, Window } from './windows';
 
-/** A set of samples in the seam's layout: x [n, C_A, H, W] normalised, y [n, C_B, H, W] centred and scaled. */
-export interface SampleSet {
-  n: number;
-  x: Float32Array;
-  y: Float32Array;
+/** What a fit computes on: the raw features of both layers, the affine maps that normalise them, the windows' shape. */
+export interface PairData {
+  source: FeatureTensor;
+  target: FeatureTensor;
+  /** x̃ = source under this map. */
+  x: Affine;
+  /** B inside the fit = target under this map. */
+  y: Affine;
+  geometry: Geometry;
 }
 
-/** The samples `ids` of a set, as one batch (NCHW rows are contiguous per sample). */
-export function slice(set: SampleSet, ids: Int32Array): Batch {
-  const xs = set.x.length / set.n,
-    ys = set.y.length / set.n;
-  const x = new Float32Array(ids.length * xs),
-    y = new Float32Array(ids.length * ys);
-  ids.forEach((s, j) => {
-    x.set(set.x.subarray(s * xs, (s + 1) * xs), j * xs);
-    y.set(set.y.subarray(s * ys, (s + 1) * ys), j * ys);
-  });
-  return { n: ids.length, x, y };
+/** `windows` as one batch in the compute seam's layout (NCHW), with their masks when the geometry is windowed. */
+export function batchOf(pair: PairData, windows: readonly Window[], withTarget = true): Batch {
+  const g = pair.geometry;
+  return {
+    n: windows.length,
+    x: gatherWindows(pair.source, pair.x, windows, g, 'nchw'),
+    ...(withTarget ? { y: gatherWindows(pair.target, pair.y, windows, g, 'nchw') } : {}),
+    ...(g.windowed ? windowMasks(windows, g) : {}),
+  };
 }

@@ -4,7 +4,8 @@ import type { StepSink } from '../progress';
 import type { DisentanglerModel } from '../compute/types';
 import { shuffle } from '../random';
 import { setLoss } from './chunks';
-import { slice, type SampleSet } from './samples';
+import { batchOf, type PairData } from './samples';
+import { randomWindows, tiles, type Window } from './windows';
 
 export interface TrainHooks {
   signal?: CancelSignal;
@@ -27,12 +28,16 @@ export function learningRateAt(settings: DisentangleSettings, epoch: number): nu
 }
 
 export interface TrainSets {
-  /** The samples the weights are fitted on. */
-  fit: SampleSet;
+  pair: PairData;
+  /** The samples the weights are fitted on: one window of each per epoch (the whole map when not windowed). */
+  fit: Int32Array;
   /** Carved out of the training split; selects the epoch. Absent when the split was too small to spare it. */
-  validation?: SampleSet;
+  validation?: Window[];
   /** The held-out test split: its loss is recorded per epoch for the curve, never used to decide anything. */
-  test: SampleSet;
+  test: Window[];
+  /** Windows per training step and per held-out chunk (memory.ts). */
+  batch: number;
+  chunk: number;
 }
 
 /**
@@ -48,10 +53,11 @@ export async function train(
   hooks: TrainHooks,
 ): Promise<Omit<TrainingInfo, 'gates' | 'warmStart' | 'samples'>> {
   const started = performance.now();
-  const { fit, validation, test } = sets;
-  const order = Int32Array.from({ length: fit.n }, (_, i) => i);
-  const batches = Math.max(1, Math.round(fit.n / settings.batchSize));
-  let best = validation ? { loss: await setLoss(model, validation), params: model.getParams(), epoch: 0 } : undefined;
+  const { pair, fit, validation, test, chunk } = sets;
+  const heldOut = (windows: Window[]) => setLoss(model, pair, windows, chunk);
+  const order = Int32Array.from(fit);
+  const batches = Math.max(1, Math.round(fit.length / Math.min(settings.batchSize, sets.batch)));
+  let best = validation ? { loss: await heldOut(validation), params: model.getParams(), epoch: 0 } : undefined;
   const curve: TrainingInfo['curve'] = [];
   let finalLoss = Number.NaN;
   let epoch = 0;
@@ -60,19 +66,21 @@ export async function train(
     throwIfCancelled(hooks.signal);
     const lr = learningRateAt(settings, epoch);
     shuffle(order, rng);
+    // Whole maps (no windowing) draw nothing from rng: the same stream as training on the samples themselves.
+    const windows = randomWindows(order, pair.geometry, rng);
     let sum = 0;
     for (let j = 0; j < batches; j++) {
       throwIfCancelled(hooks.signal);
-      // Batch sizes differ by at most one sample: no tiny remainder batch with a noisy hidden-std estimate.
-      const from = Math.floor((j * fit.n) / batches),
-        to = Math.floor(((j + 1) * fit.n) / batches);
-      const loss = await model.trainStep(slice(fit, order.subarray(from, to)), lr);
+      // Batch sizes differ by at most one window: no tiny remainder batch with a noisy hidden-std estimate.
+      const from = Math.floor((j * fit.length) / batches),
+        to = Math.floor(((j + 1) * fit.length) / batches);
+      const loss = await model.trainStep(batchOf(pair, windows.slice(from, to)), lr);
       sum += loss * (to - from);
     }
     epoch++;
-    finalLoss = sum / fit.n;
-    const val = validation ? await setLoss(model, validation) : undefined;
-    const held = await setLoss(model, test);
+    finalLoss = sum / fit.length;
+    const val = validation ? await heldOut(validation) : undefined;
+    const held = await heldOut(test);
     curve.push({ epoch, train: finalLoss, test: held, ...(val !== undefined ? { validation: val } : {}) });
     const detail = `${hooks.note ? `${hooks.note} · ` : ''}loss ${finalLoss.toPrecision(3)}${val !== undefined ? ` · validation ${val.toPrecision(3)}` : ''}`;
     hooks.onProgress?.({ done: epoch, total: settings.epochs, detail });
@@ -87,9 +95,9 @@ export async function train(
   return {
     epochs: epoch,
     seconds: (performance.now() - started) / 1000,
-    finalLoss: Number.isFinite(finalLoss) ? finalLoss : await setLoss(model, fit),
+    finalLoss: Number.isFinite(finalLoss) ? finalLoss : await heldOut(tiles(fit, pair.geometry, 1)),
     // The test split's first use that counts: the loss of the parameters the report is computed with.
-    heldOutLoss: await setLoss(model, test),
+    heldOutLoss: await heldOut(test),
     ...(best ? { validationLoss: best.loss, bestEpoch: best.epoch } : { bestEpoch: epoch }),
     earlyStopped,
     curve,

@@ -40,7 +40,8 @@ export interface RidgeExplainedOptions {
 /**
  * OIHW weight [C_B, C_A, kernel, kernel] (float32) of the bias-free "same" convolution that best maps x to y in
  * least squares with relative ridge `lambda`. No centring: the caller fits what it will use (the disentangler
- * passes standardised A and centred, scaled B). Uses all samples (patch rows capped by a cost budget).
+ * passes standardised A and centred, scaled B). Uses all samples (patch rows capped by a cost budget), or the patch
+ * rows `rows` (row id = n·H·W + h·W + w) when given.
  */
 export function fitRidgeConv(x: FeatureTensor, y: FeatureTensor, kernel: 1 | 3, lambda: number): Float32Array {
   const p = fitProblem(x, y, kernel);
@@ -53,9 +54,16 @@ export async function fitRidgeConvAsync(
   y: FeatureTensor,
   kernel: 1 | 3,
   lambda: number,
+  rows?: Int32Array,
 ): Promise<Float32Array> {
   const p = fitProblem(x, y, kernel);
-  return toOihw(await runAsync(fitWeights(p, allRows(p, 'async'), lambda)), p, kernel);
+  const ids = rows ? capRows(rows, defaultMaxRows(p.d, 'async'), 0) : allRows(p, 'async');
+  return toOihw(await runAsync(fitWeights(p, ids, lambda)), p, kernel);
+}
+
+/** Patch rows fitRidgeConvAsync uses at most with `features` patch features (its cost budget). */
+export function ridgeRowCap(features: number): number {
+  return defaultMaxRows(features, 'async');
 }
 
 /**

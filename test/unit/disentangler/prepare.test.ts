@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KcError } from '../../../src/engine/errors';
-import { normalizeSource, scaleTarget } from '../../../src/engine/disentangler/normalize';
+import { gatherWindows } from '../../../src/engine/disentangler/gather';
+import { normalizeSource, scaleTarget, type Affine } from '../../../src/engine/disentangler/normalize';
 import { resampleTo } from '../../../src/engine/disentangler/resample';
 import { PRESETS, resolveSettings } from '../../../src/engine/disentangler/settings';
 import type { FeatureTensor } from '../../../src/engine/tensor';
@@ -31,6 +32,14 @@ const tensor = (shape: [number, number, number, number], f: (i: number) => numbe
   shape,
   data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => f(i)),
 });
+
+/** Every sample of t under the affine map, NHWC: what a fit's batches are gathered from. */
+const applied = (t: FeatureTensor, affine: Affine): Float32Array => {
+  const [n, h, w] = t.shape;
+  const axis = (size: number) => ({ size, side: size, halo: 0, span: size });
+  const windows = Array.from({ length: n }, (_, sample) => ({ sample, top: 0, left: 0 }));
+  return gatherWindows(t, affine, windows, { rows: axis(h), cols: axis(w), windowed: false }, 'nhwc');
+};
 
 test('resampleTo: 2×2 average pool for integer factors, bilinear otherwise, untouched when equal', () => {
   const t = tensor([1, 4, 4, 2], (i) => i); // value = ((y·4 + x)·2 + c)
@@ -63,7 +72,7 @@ test('normalizeSource: dataset mode standardises per channel; per-sample divides
   const all = Int32Array.from({ length: 4 }, (_, i) => i);
   // channel 0 varies, channel 1 is constant 7 (dead)
   const t = tensor([4, 2, 2, 2], (i) => (i % 2 === 0 ? (i >> 1) * (1 + (i >> 3)) : 7));
-  const d = normalizeSource(t, all, 'dataset').data;
+  const d = applied(t, normalizeSource(t, all, 'dataset').affine);
   const ch0 = Array.from(d).filter((_, i) => i % 2 === 0);
   const mean = ch0.reduce((a, v) => a + v, 0) / ch0.length;
   const std = Math.sqrt(ch0.reduce((a, v) => a + (v - mean) ** 2, 0) / ch0.length);
@@ -74,7 +83,7 @@ test('normalizeSource: dataset mode standardises per channel; per-sample divides
       .every((v) => v === 0),
     'a constant channel becomes zeros',
   );
-  const p = normalizeSource(t, all, 'per-sample').data;
+  const p = applied(t, normalizeSource(t, all, 'per-sample').affine);
   assert.ok(p.every(Number.isFinite));
   // Each sample's channel-0 map now has spatial std 1 (per-sample gains removed).
   for (let s = 0; s < 4; s++) {
@@ -85,11 +94,14 @@ test('normalizeSource: dataset mode standardises per channel; per-sample divides
   // Dense features (H = W = 1) have no spatial std: per-sample falls back to the channel's dataset std.
   const dense = tensor([6, 1, 1, 1], (i) => i + 1);
   assert.ok(
-    normalizeSource(
+    applied(
       dense,
-      Int32Array.from({ length: 6 }, (_, i) => i),
-      'per-sample',
-    ).data.every(Number.isFinite),
+      normalizeSource(
+        dense,
+        Int32Array.from({ length: 6 }, (_, i) => i),
+        'per-sample',
+      ).affine,
+    ).every(Number.isFinite),
   );
 });
 
@@ -97,9 +109,10 @@ test('scaleTarget: centred per channel, unit overall std, recoverable; constant 
   const t = tensor([5, 1, 1, 2], (i) => (i % 2 ? 100 + 3 * i : -i));
   const all = Int32Array.from({ length: 5 }, (_, i) => i);
   const s = scaleTarget(t, all, 'layer B');
-  const meanSq = s.data.reduce((a, v) => a + v * v, 0) / s.data.length;
+  const data = applied(t, s.affine);
+  const meanSq = data.reduce((a, v) => a + v * v, 0) / data.length;
   assert.ok(Math.abs(meanSq - 1) < 1e-5);
-  s.data.forEach((v, i) => assert.ok(Math.abs(v * s.scale + s.mean[i % 2] - t.data[i]) < 1e-3));
+  data.forEach((v, i) => assert.ok(Math.abs(v * s.scale + s.mean[i % 2] - t.data[i]) < 1e-3));
   assert.throws(
     () =>
       scaleTarget(

@@ -60,6 +60,10 @@ export function fullReport(): Full<Report> {
       linearCKA: 0.003,
       gates: [0.02, 0.01],
     },
+    sampling: {
+      train: 'one 24×24 window (+3 halo) per fit sample per epoch, placed uniformly on the 112×112 map, batch 64',
+      evaluate: '14 of 25 24×24 tiles per test sample (56 % of positions, every tile of the first 4)',
+    },
     warnings: ['layer B "relu1": 1 of 8 channels are constant on the probe samples (0)'],
   };
   const model = (name: string) => ({
