@@ -140,12 +140,29 @@ export class ModelIndex implements vscode.Disposable {
         watcher.onDidDelete((uri) => this.onDeleted(uri)),
       );
     }
-    // A deleted folder reports only itself: drop every model below it.
-    const folderWatcher = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
+    // A deleted folder reports only itself: drop every model below it. A copied or moved-in folder may also report
+    // only itself (the watcher coalesces its files' events under load): look inside it for models.
+    const folderWatcher = vscode.workspace.createFileSystemWatcher('**/*', false, true, false);
     this.watchers.push(
       folderWatcher,
+      folderWatcher.onDidCreate((uri) => void this.onFolderCreated(uri, globs)),
       folderWatcher.onDidDelete((uri) => this.onDeleted(uri)),
     );
+  }
+
+  private async onFolderCreated(uri: vscode.Uri, globs: readonly string[]): Promise<void> {
+    const stat = await vscode.workspace.fs.stat(uri).then(
+      (s) => s,
+      () => undefined,
+    );
+    if (!stat || (stat.type & vscode.FileType.Directory) === 0) return;
+    let added = false;
+    for (const glob of globs) {
+      for (const file of await vscode.workspace.findFiles(new vscode.RelativePattern(uri, glob))) {
+        if (!this.models.has(file.toString()) && (await this.consider(file))) added = true;
+      }
+    }
+    if (added) this.changed.fire();
   }
 
   private async onChanged(uri: vscode.Uri): Promise<void> {
