@@ -184,8 +184,11 @@ function copyPythonHelper() {
 
 const opts = parseArgs(process.argv.slice(2));
 const asked = opts.names.length ? opts.names : Object.keys(BUNDLES);
-// A bundle that runs the engine needs the fit threads' bundle beside it.
-const names = asked.some((n) => n === 'cli' || n === 'worker') ? [...new Set([...asked, 'fit-thread'])] : asked;
+// A bundle that runs the engine needs the fit threads' bundle beside it, when the engine has fit threads (the
+// parallel fit pool, src/engine/compare/fit-pool.ts, is not on main yet: without its entry there is nothing to add).
+const fitThreads = existsSync(join(root, BUNDLES['fit-thread'].entry));
+const names =
+  fitThreads && asked.some((n) => n === 'cli' || n === 'worker') ? [...new Set([...asked, 'fit-thread'])] : asked;
 const missing = names.filter((n) => !existsSync(join(root, BUNDLES[n].entry)));
 if (missing.length) {
   const m = missing.map((n) => `${n} (${BUNDLES[n].entry})`).join(', ');
