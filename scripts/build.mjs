@@ -187,8 +187,11 @@ const asked = opts.names.length ? opts.names : Object.keys(BUNDLES);
 // A bundle that runs the engine needs the fit threads' bundle beside it, when the engine has fit threads (the
 // parallel fit pool, src/engine/compare/fit-pool.ts, is not on main yet: without its entry there is nothing to add).
 const fitThreads = existsSync(join(root, BUNDLES['fit-thread'].entry));
+const buildable = asked.filter((n) => fitThreads || n !== 'fit-thread');
 const names =
-  fitThreads && asked.some((n) => n === 'cli' || n === 'worker') ? [...new Set([...asked, 'fit-thread'])] : asked;
+  fitThreads && asked.some((n) => n === 'cli' || n === 'worker')
+    ? [...new Set([...asked, 'fit-thread'])]
+    : buildable;
 const missing = names.filter((n) => !existsSync(join(root, BUNDLES[n].entry)));
 if (missing.length) {
   const m = missing.map((n) => `${n} (${BUNDLES[n].entry})`).join(', ');
