@@ -189,9 +189,7 @@ const asked = opts.names.length ? opts.names : Object.keys(BUNDLES);
 const fitThreads = existsSync(join(root, BUNDLES['fit-thread'].entry));
 const buildable = asked.filter((n) => fitThreads || n !== 'fit-thread');
 const names =
-  fitThreads && asked.some((n) => n === 'cli' || n === 'worker')
-    ? [...new Set([...asked, 'fit-thread'])]
-    : buildable;
+  fitThreads && asked.some((n) => n === 'cli' || n === 'worker') ? [...new Set([...asked, 'fit-thread'])] : buildable;
 const missing = names.filter((n) => !existsSync(join(root, BUNDLES[n].entry)));
 if (missing.length) {
   const m = missing.map((n) => `${n} (${BUNDLES[n].entry})`).join(', ');
