@@ -112,8 +112,10 @@ export async function startCodeServer({ version, logFile, extensionsDir, trust =
       await exited;
       clearTimeout(timer);
     }
-    rmSync(userDataDir, { recursive: true, force: true });
-    if (ownExtensionsDir) rmSync(extensionsDir, { recursive: true, force: true });
+    // The extension host's children may still be writing workspace storage for a moment after code-server exits.
+    const retry = { recursive: true, force: true, maxRetries: 5, retryDelay: 200 };
+    rmSync(userDataDir, retry);
+    if (ownExtensionsDir) rmSync(extensionsDir, retry);
   };
   try {
     await waitForHealth(url, child, 60_000);
