@@ -8,12 +8,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { throwIfCancelled, type CancelSignal } from './cancel';
 import { ProgressTracker } from './progress';
-import { KcError, type KcErrorCode } from './errors';
+import { KcError } from './errors';
 import { getTrainingBackend } from './compute/index';
-import { disentangle, probeSplitSizes, resolveSettings } from './disentangler/index';
+import { probeSplitSizes, resolveSettings } from './disentangler/index';
+import { DEFAULT_MEMORY_MB } from './disentangler/memory';
+import { FitPool, fitConcurrency } from './compare/fit-pool';
+import { runFits } from './compare/fits';
 import { openModel } from './models/index';
 import type { ModelAdapter } from './models/types';
-import type { TrainingBackend } from './compute/types';
 import { pairLayers, type Pairing } from './pairing';
 import { openProbe } from './probes/index';
 import { similarityMatrix } from './compare/matrix';
@@ -24,14 +26,11 @@ import { inputTarget, modelRef } from './compare/model-ref';
 import { TOOL_NAME, TOOL_VERSION } from './version';
 import {
   REPORT_SCHEMA_VERSION,
-  type DisentangleSettings,
   type Direction,
   type LayerInfo,
   type ModelRef,
-  type PairResult,
   type Report,
   type ReportHeader,
-  type SkippedPair,
   type StageTimings,
 } from '../protocol/report';
 import type { CompareListener, CompareOptions } from '../protocol/compare';
@@ -67,6 +66,7 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
   let done = stage();
   const models: ModelAdapter[] = [];
   let cacheRoot: string | undefined;
+  let pool: FitPool | undefined;
   try {
     const loaded = progress.load();
     loaded({ done: 0, total: 2 });
@@ -91,11 +91,14 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
     const rowsB = matrixLayers(layersB, pairing.layersB, 'B', { count: probe.count, pinnedOnly });
     const [refA, refB] = await Promise.all([modelRef(a, layersA), modelRef(b, layersB)]);
     const backend = await getTrainingBackend(options.backend ?? 'auto', log);
+    const plan = pairing.pairs.flatMap((p) => directions.map((direction) => ({ ...p, direction })));
+    const concurrency = Math.min(fitConcurrency(), plan.length);
+    if (concurrency > 1) pool = new FitPool(concurrency, options.backend ?? 'auto');
     const header: ReportHeader = {
       schemaVersion: REPORT_SCHEMA_VERSION,
       tool: { name: TOOL_NAME, version: TOOL_VERSION },
       createdAt: new Date().toISOString(),
-      backend: backend.info,
+      backend: pool ? await pool.info() : backend.info,
       settings,
       probe: {
         source: probe.source,
@@ -105,10 +108,7 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
       },
       models: { a: refA, b: refB },
     };
-    hooks.onStarted?.({
-      header,
-      plan: pairing.pairs.flatMap((p) => directions.map((direction) => ({ ...p, direction }))),
-    });
+    hooks.onStarted?.({ header, plan });
     timings.loadSeconds = done();
 
     done = stage();
@@ -147,17 +147,11 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
 
     done = stage();
     const images = { A: new ProbeImages(probe, inputTarget(a)), B: new ProbeImages(probe, inputTarget(b)) };
-    const { pairs, skipped } = await disentanglePairs(
-      pairing,
-      directions,
-      fa,
-      fb,
-      settings,
-      backend,
-      images,
+    const budget = (options.memoryBudgetMb ?? DEFAULT_MEMORY_MB) * 2 ** 20;
+    const { pairs, skipped } = await runFits(plan, { fa, fb }, settings, { backend, pool, budget }, images, {
       hooks,
       progress,
-    );
+    });
     timings.disentangleSeconds = done();
     timings.totalSeconds = (performance.now() - started) / 1000;
 
@@ -178,82 +172,13 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
       ],
     };
   } finally {
+    await pool?.dispose();
     await Promise.allSettled(models.map((m) => m.dispose()));
     if (cacheRoot) await rm(cacheRoot, { recursive: true, force: true });
   }
 }
 
-/** KcError codes that say a pair's own features cannot be fitted (a constant layer, too few samples, NaN): that pair
- * is skipped, the others still run. Anything else (cancellation, an internal error) ends the job. */
-export const PAIR_DATA_ERRORS: ReadonlySet<KcErrorCode> = new Set(['invalid-input', 'shape-mismatch', 'non-finite']);
-
-/**
- * Runs the disentangler on every default pair and direction, in pair order, streaming each result. A fit that fails
- * on its pair's data is skipped with the reason; the other pairs complete.
- */
-async function disentanglePairs(
-  pairing: Pairing,
-  directions: Direction[],
-  fa: ExtractedFeatures,
-  fb: ExtractedFeatures,
-  settings: DisentangleSettings,
-  backend: TrainingBackend,
-  images: Record<'A' | 'B', ProbeImages>,
-  hooks: CompareHooks,
-  progress: ProgressTracker,
-): Promise<{ pairs: PairResult[]; skipped: SkippedPair[] }> {
-  const total = pairing.pairs.length * directions.length;
-  const results: PairResult[] = [];
-  const skipped: SkippedPair[] = [];
-  for (const pair of pairing.pairs) {
-    // One pair's features in memory at a time, read once for both directions.
-    throwIfCancelled(hooks.signal);
-    const x = await fa.read(pair.layerA);
-    const y = await fb.read(pair.layerB);
-    for (const direction of directions) {
-      throwIfCancelled(hooks.signal);
-      const index = results.length + skipped.length + 1;
-      const step = progress.pair({ index, count: total, layerA: pair.layerA, layerB: pair.layerB, direction });
-      step({ done: 0, total: settings.epochs });
-      let result: PairResult;
-      try {
-        // disentangle takes A's and B's features in that order whatever the direction; it swaps them itself.
-        result = await disentangle(x, y, settings, {
-          layerA: pair.layerA,
-          layerB: pair.layerB,
-          direction,
-          backend,
-          signal: hooks.signal,
-          onProgress: step,
-          log: hooks.log,
-        });
-      } catch (error) {
-        if (!(error instanceof KcError && PAIR_DATA_ERRORS.has(error.code))) throw error;
-        skipped.push({ layerA: pair.layerA, layerB: pair.layerB, direction, reason: error.message });
-        hooks.log?.(`skipped: ${pair.layerA} ↔ ${pair.layerB} ${direction}: ${error.message}`);
-        continue;
-      }
-      await attachProbeImages(result, images[direction === 'A->B' ? 'B' : 'A'], hooks.signal);
-      results.push(result);
-      hooks.onPairResult?.(result);
-    }
-  }
-  return { pairs: results, skipped };
-}
-
-/** Puts the probe image of each ε-map sample under it, as fed to the explained model (B for A → B). */
-async function attachProbeImages(result: PairResult, images: ProbeImages, signal?: CancelSignal): Promise<void> {
-  const samples = result.maps?.samples;
-  if (!samples?.length) return;
-  const found = await images.get(
-    samples.map((s) => s.index),
-    signal,
-  );
-  for (const s of samples) {
-    const image = found.get(s.index);
-    if (image) s.image = image;
-  }
-}
+export { attachProbeImages, PAIR_DATA_ERRORS } from './compare/fits';
 
 export function preprocessing(fa: ExtractedFeatures, fb: ExtractedFeatures): string {
   return fa.preprocessing === fb.preprocessing ? fa.preprocessing : `A: ${fa.preprocessing}; B: ${fb.preprocessing}`;

@@ -65,19 +65,57 @@ export class ProgressTracker {
     return this.phase('disentangle', [start, start + width], { pair });
   }
 
-  private phase(phase: ProgressPhase, [from, to]: readonly [number, number], extra: Partial<Progress> = {}): StepSink {
-    return (step) => {
-      const f = step.total > 0 ? Math.min(1, Math.max(0, step.done / step.total)) : 0;
-      this.reported = Math.max(this.reported, from + (to - from) * f);
-      const etaSeconds = this.eta();
-      this.sink?.({
-        ...extra,
-        ...step,
-        phase,
-        overallFraction: this.reported,
-        ...(etaSeconds !== undefined ? { etaSeconds } : {}),
-      });
+  /**
+   * Fits that may run side by side, each the index-th of its pair.count with an equal share of the disentangle
+   * span. The bar shows the sum of what each has done; `finish` (when its result is streamed) counts a fit whole,
+   * however early it stopped. Each update names its own fit and, while several are in flight, all of them
+   * (`running`), so a host that marks fits in plan order keeps every one of them marked as running.
+   */
+  concurrentPairs(): { start(pair: ProgressPair): StepSink; finish(index: number): void } {
+    const done = new Map<number, number>();
+    const running = new Map<number, { pair: ProgressPair; step: StepProgress }>();
+    const [from, to] = this.options.disentangleOnly ? [0, 1] : SPANS.disentangle;
+    const update = (fit: { pair: ProgressPair; step: StepProgress }) => {
+      const share = [...done.values()].reduce((a, f) => a + f, 0) / fit.pair.count;
+      const inFlight = [...running.keys()].sort((a, b) => a - b);
+      const extra = { pair: fit.pair, ...(inFlight.length > 1 ? { running: inFlight } : {}) };
+      this.report('disentangle', from + (to - from) * share, extra, fit.step);
     };
+    return {
+      start: (pair) => {
+        this.disentangleStarted ??= this.now();
+        const fit = { pair, step: { done: 0, total: 0 } };
+        running.set(pair.index, fit);
+        return (step) => {
+          if (!running.has(pair.index)) return;
+          fit.step = step;
+          done.set(pair.index, fractionOf(step));
+          update(fit);
+        };
+      },
+      finish: (index) => {
+        running.delete(index);
+        done.set(index, 1);
+        const next = running.get(Math.min(...running.keys()));
+        if (next) update(next);
+      },
+    };
+  }
+
+  private phase(phase: ProgressPhase, [from, to]: readonly [number, number], extra: Partial<Progress> = {}): StepSink {
+    return (step) => this.report(phase, from + (to - from) * fractionOf(step), extra, step);
+  }
+
+  private report(phase: ProgressPhase, fraction: number, extra: Partial<Progress>, step: StepProgress): void {
+    this.reported = Math.max(this.reported, fraction);
+    const etaSeconds = this.eta();
+    this.sink?.({
+      ...extra,
+      ...step,
+      phase,
+      overallFraction: this.reported,
+      ...(etaSeconds !== undefined ? { etaSeconds } : {}),
+    });
   }
 
   /** From the disentangle phase's own rate once it runs (most of the time, and unlike the load-bound phases), else from the whole job's. */
@@ -97,4 +135,9 @@ export class ProgressTracker {
   private now(): number {
     return this.options.now ? this.options.now() : performance.now();
   }
+}
+
+/** How far a count is, 0..1 (0 before it has a total). */
+function fractionOf(step: StepProgress): number {
+  return step.total > 0 ? Math.min(1, Math.max(0, step.done / step.total)) : 0;
 }

@@ -16,6 +16,8 @@ export interface KcConfig {
   computeBackend: BackendPreference;
   cacheLocation: CacheLocation;
   workerMemoryLimitMb: number;
+  /** What the disentangler's batches may take (CompareOptions.memoryBudgetMb). */
+  memoryBudgetMb: number;
   extraModelGlobs: string[];
   maxFiles: number;
 }
@@ -49,6 +51,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): KcConfig {
     computeBackend: c.get<BackendPreference>('computeBackend', 'auto'),
     cacheLocation: c.get<CacheLocation>('cacheLocation', 'workspaceStorage'),
     workerMemoryLimitMb: c.get<number>('workerMemoryLimitMb', 4096),
+    memoryBudgetMb: c.get<number>('memoryBudgetMb', 2048),
     extraModelGlobs: c.get<string[]>('extraModelGlobs', []),
     maxFiles: c.get<number>('discovery.maxFiles', 500),
   };

@@ -33,6 +33,8 @@ export interface CompareOptions {
   backend?: BackendPreference;
   /** Where features are cached while the job runs (a temporary folder under it, removed at the end). */
   cacheDir?: string;
+  /** Memory the disentangler's batches may take, in MB, shared by the fits running at once (default 2048). */
+  memoryBudgetMb?: number;
   /** How PyTorch models are opened (interpreter, pickle opt-in, input shape); ignored for other formats. */
   pytorch?: PytorchOptions;
 }

@@ -28,6 +28,8 @@ export interface Progress extends StepProgress {
   /** The model being loaded or extracted: 'A' or 'B' in a compare, a model's name in a family or drift job. */
   model?: string;
   pair?: ProgressPair;
+  /** When fits run side by side: every fit in flight (started, result not yet streamed), as plan indices from 1. */
+  running?: number[];
   /** 0..1 over the whole job; never decreases within one job. */
   overallFraction: number;
   /** Estimated seconds left for the whole job; absent until there is enough to go on. */

@@ -6,7 +6,9 @@ import { CancelledError } from '../../engine/cancel';
 import { renderSummary } from '../../engine/report/text';
 import { checkReportTargets } from '../../engine/report/targets';
 import { writeReports } from '../../engine/report/write';
-import { addEngineOptions, engineSettings, type EngineFlags } from '../engine-flags';
+import { DEFAULT_MEMORY_MB } from '../../engine/disentangler/memory';
+import { KcError } from '../../engine/errors';
+import { addEngineOptions, engineSettings, int, type EngineFlags } from '../engine-flags';
 import { addProbeOptions, probeInput, probeOptions, splitList, type ProbeFlags } from '../probe-flags';
 import type { Report } from '../../protocol/report';
 import { PartialReport } from '../partial-report';
@@ -25,6 +27,7 @@ interface CompareFlags extends EngineFlags, ProbeFlags, TorchFlags {
   html?: string;
   md?: string;
   queue?: string;
+  memory: string;
 }
 
 /**
@@ -49,6 +52,11 @@ export function registerCompare(program: Command): void {
   addEngineOptions(command)
     .option('--verbose', "print the engine's log lines (pairing, resampling, constant channels) as they happen")
     .option('--quiet', 'no progress on stderr (errors and the results still print)')
+    .option(
+      '--memory <MB>',
+      "memory the disentangler's batches may take, shared by the fits running at once; a layer pair that needs more even one window at a time is skipped",
+      String(DEFAULT_MEMORY_MB),
+    )
     .option('--json <file>', 'write the report as JSON')
     .option('--html <file>', 'write the self-contained HTML report')
     .option('--md <file>', 'write the Markdown report (heatmap PNG beside it)')
@@ -119,5 +127,12 @@ function compareOptions(modelA: string, modelB: string, f: CompareFlags): Compar
     backend: f.backend,
     cacheDir: f.cacheDir,
     pytorch: pytorchOptions(f),
+    memoryBudgetMb: memoryMb(f.memory),
   };
+}
+
+function memoryMb(value: string): number {
+  const mb = int(value, '--memory') as number;
+  if (mb < 1) throw new KcError(`--memory needs a positive number of MB, got "${value}"`);
+  return mb;
 }

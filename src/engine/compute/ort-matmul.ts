@@ -8,7 +8,7 @@ import { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
 import { ShapeMismatchError } from '../errors';
 import { GraphBuilder } from './onnx-builder';
-import { createSession } from './ort-session';
+import { createSession, unshared } from './ort-session';
 
 export interface MatmulOptions {
   /** a is stored [k, m] and used as its transpose. */
@@ -30,7 +30,7 @@ function gemmSession(double: boolean, transA: boolean, transB: boolean): Promise
     b.input('a', transA ? ['k', 'm'] : ['m', 'k'], elemType);
     b.input('b', transB ? ['n', 'k'] : ['k', 'n'], elemType);
     b.output(b.op('Gemm', ['a', 'b'], { transA: +transA, transB: +transB }), 'c', ['m', 'n'], elemType);
-    session = createSession(b.toBytes());
+    session = createSession(b.toBytes(), true);
     sessions.set(key, session);
     session.catch(() => sessions.delete(key));
   }
@@ -60,8 +60,8 @@ export async function matmul<T extends Matrix>(
   const type = double ? 'float64' : 'float32';
   const session = await gemmSession(double, !!opts.transA, !!opts.transB);
   const out = await session.run({
-    a: new ort.Tensor(type, a, opts.transA ? [k, m] : [m, k]),
-    b: new ort.Tensor(type, b, opts.transB ? [n, k] : [k, n]),
+    a: new ort.Tensor(type, unshared(a), opts.transA ? [k, m] : [m, k]),
+    b: new ort.Tensor(type, unshared(b), opts.transB ? [n, k] : [k, n]),
   });
   return out.c.data as T;
 }

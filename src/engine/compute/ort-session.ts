@@ -73,9 +73,20 @@ export function ortRuntime(): Promise<OrtRuntime> {
   return runtime;
 }
 
-export async function createSession(model: Uint8Array): Promise<ort.InferenceSession> {
+/**
+ * `keptForTheProcess`: a session cached for the whole process (the metrics' products) gets no memory arena, whose
+ * high-water mark it would keep forever (measured: a ridge warm start left 330 MB behind in each fit thread).
+ */
+export async function createSession(model: Uint8Array, keptForTheProcess = false): Promise<ort.InferenceSession> {
   const { device, threads } = await ortRuntime();
-  return ort.InferenceSession.create(model, sessionOptions(device, threads));
+  const options = sessionOptions(device, threads);
+  return ort.InferenceSession.create(model, keptForTheProcess ? { ...options, enableCpuMemArena: false } : options);
+}
+
+/** `x`, or a copy of it when it lives in a SharedArrayBuffer (features read for the fit threads): ORT's node binding
+ * refuses those with "Invalid argument". */
+export function unshared<T extends Float32Array | Float64Array>(x: T): T {
+  return x.buffer instanceof SharedArrayBuffer ? (x.slice() as T) : x;
 }
 
 /** A one-node model (Relu) to check that a provider initialises. */

@@ -24,6 +24,16 @@ const PARAM_COPIES = 8;
 /** Input + target values of a held-out chunk at most (64 MB): a bigger chunk is no faster, only bigger. */
 const CHUNK_VALUES = 1 << 24;
 
+/** A fit that does not fit its budget even one window at a time; `neededBytes`: what it would need. */
+export class OverBudgetError extends KcError {
+  constructor(
+    message: string,
+    readonly neededBytes: number,
+  ) {
+    super(message);
+  }
+}
+
 export interface BatchLimits {
   /** Windows per training step (≤ the settings' batch size). */
   train: number;
@@ -32,8 +42,8 @@ export interface BatchLimits {
 }
 
 /**
- * Windows per training step and per held-out chunk that fit `budgetBytes`; a KcError (so `kc compare` skips the pair
- * with this reason) when not even one window fits.
+ * Windows per training step and per held-out chunk that fit `budgetBytes`; an OverBudgetError (a KcError: `kc compare`
+ * runs the pair alone with the whole budget, or skips it with this reason) when not even one window fits.
  */
 export function batchLimits(spec: DisentanglerSpec, batchSize: number, budgetBytes: number, what: string): BatchLimits {
   const mapBytes = 4 * spec.height * spec.width * (spec.channelsA + spec.channelsB);
@@ -43,16 +53,18 @@ export function batchLimits(spec: DisentanglerSpec, batchSize: number, budgetByt
   // W_0…W_{K−1}: C_A → C_A, W_K: C_A → C_B (compute/types.ts)
   const params = spec.channelsA * (spec.orders * spec.channelsA + spec.channelsB) * spec.kernel ** 2;
   const free = budgetBytes - 4 * PARAM_COPIES * params;
-  if (free < Math.max(perTrain, perEval)) {
-    const mb = (bytes: number) => Math.ceil(bytes / 2 ** 20);
-    throw new KcError(
-      `${what} needs about ${mb(4 * PARAM_COPIES * params + Math.max(perTrain, perEval))} MB at batch 1 ` +
-        `(${spec.height}×${spec.width} window, ${spec.channelsA} → ${spec.channelsB} channels), over the memory ` +
-        `budget of ${mb(budgetBytes)} MB: raise it (kc compare --memory, knowledgeConsistency.memoryBudgetMb) or use --kernel 1`,
+  const needed = 4 * PARAM_COPIES * params + perTrain + perEval;
+  if (budgetBytes < needed) {
+    const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0);
+    throw new OverBudgetError(
+      `${what} needs about ${mb(needed)} MB at batch 1 (${spec.height}×${spec.width} window, ${spec.channelsA} → ` +
+        `${spec.channelsB} channels), over the memory budget of ${mb(budgetBytes)} MB: raise it (kc compare --memory, ` +
+        'knowledgeConsistency.memoryBudgetMb) or use --kernel 1',
+      needed,
     );
   }
-  return {
-    train: Math.min(batchSize, Math.floor(free / perTrain)),
-    evaluate: Math.max(1, Math.min(Math.floor(free / perEval), Math.floor((CHUNK_VALUES * 4) / mapBytes))),
-  };
+  // A fit holds its training and held-out sessions (and their arenas) at once: the batch first, chunks from the rest.
+  const train = Math.max(1, Math.min(batchSize, Math.floor((free - perEval) / perTrain)));
+  const rest = Math.floor((free - train * perTrain) / perEval);
+  return { train, evaluate: Math.max(1, Math.min(rest, Math.floor((CHUNK_VALUES * 4) / mapBytes))) };
 }

@@ -124,7 +124,8 @@ export async function readFeatureFile(ref: FeatureFile, layer: string): Promise<
         'internal',
       );
     }
-    const data = new Float32Array(bytesExpected / 4);
+    // Shared memory: the disentangler's fit threads (compare/fit-pool.ts) read a pair's features without a copy.
+    const data = new Float32Array(new SharedArrayBuffer(bytesExpected));
     const bytes = new Uint8Array(data.buffer);
     let offset = 0;
     while (offset < bytes.length) {

@@ -6,7 +6,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { GraphBuilder } from '../compute/onnx-builder';
-import { createSession } from '../compute/ort-session';
+import { createSession, unshared } from '../compute/ort-session';
 
 const sessions = new Map<string, Promise<ort.InferenceSession>>();
 
@@ -15,7 +15,7 @@ function session(name: string, build: (g: GraphBuilder) => void): Promise<ort.In
   if (!s) {
     const g = new GraphBuilder(name);
     build(g);
-    s = createSession(g.toBytes());
+    s = createSession(g.toBytes(), true);
     sessions.set(name, s);
   }
   return s;
@@ -27,7 +27,10 @@ export async function ortCentredGram(x: Float32Array, m: number, d: number, mean
     const xc = g.op('Sub', [g.input('x', ['m', 'd']), g.input('mean', ['d'])]);
     g.output(g.op('MatMul', [xc, g.op('Transpose', [xc], { perm: [1, 0] })]), 'k', ['m', 'm']);
   });
-  const out = await s.run({ x: new ort.Tensor('float32', x, [m, d]), mean: new ort.Tensor('float32', mean, [d]) });
+  const out = await s.run({
+    x: new ort.Tensor('float32', unshared(x), [m, d]),
+    mean: new ort.Tensor('float32', mean, [d]),
+  });
   return out.k.data as Float32Array;
 }
 
@@ -36,6 +39,6 @@ export async function ortColumnMeans(x: Float32Array, m: number, d: number): Pro
   const s = await session('column-means', (g) => {
     g.output(g.op('ReduceMean', [g.input('x', ['m', 'd'])], { axes: [0], keepdims: 0 }), 'mean', ['d']);
   });
-  const out = await s.run({ x: new ort.Tensor('float32', x, [m, d]) });
+  const out = await s.run({ x: new ort.Tensor('float32', unshared(x), [m, d]) });
   return out.mean.data as Float32Array;
 }

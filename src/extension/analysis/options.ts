@@ -31,5 +31,6 @@ export function buildCompareOptions(
     settings: { preset: choices.preset ?? config.preset, ...config.overrides },
     backend: config.computeBackend,
     cacheDir,
+    memoryBudgetMb: config.memoryBudgetMb,
   };
 }

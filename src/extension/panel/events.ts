@@ -21,9 +21,14 @@ export function hostMessageFor(event: AnalysisEvent, plan: PairKey[] | undefined
     case 'progress': {
       const { message, fraction, progress } = event.progress;
       const pair = progress?.pair;
-      // Fits run in plan order: the one in flight is pair.index (from 1); before the first, all are to come.
-      const running = pair ? [{ layerA: pair.layerA, layerB: pair.layerB, direction: pair.direction }] : undefined;
-      const pending = plan?.slice(pair ? pair.index : 0);
+      // Fits start in plan order: those in flight are progress.running when several run at once, else pair.index
+      // (from 1); the later ones are to come; before the first, all are.
+      const running = !pair
+        ? undefined
+        : plan && progress?.running
+          ? progress.running.map((i) => plan[i - 1])
+          : [{ layerA: pair.layerA, layerB: pair.layerB, direction: pair.direction }];
+      const pending = plan?.slice(pair ? Math.max(pair.index, ...(progress?.running ?? [])) : 0);
       return { type: 'kc/progress', analysisId: id, progress: { message, fraction, running, pending } };
     }
   }

@@ -67,3 +67,29 @@ test('one label for every renderer', () => {
     '2 h 03 min',
   ]);
 });
+
+test('fits side by side: the bar sums their shares, never backwards; every update names its fit and all in flight', () => {
+  const { tracker, seen } = tracked({ disentangleOnly: true });
+  const fits = tracker.concurrentPairs();
+  const pair = (index: number) => ({ index, count: 4, layerA: 'a', layerB: 'b', direction: 'A->B' as const });
+  const first = fits.start(pair(1));
+  const second = fits.start(pair(2));
+  first({ done: 2, total: 10 });
+  second({ done: 8, total: 10 }); // the later fit runs ahead
+  assert.deepEqual(
+    [seen.at(-1)!.pair!.index, seen.at(-1)!.done, seen.at(-1)!.running, seen.at(-1)!.overallFraction],
+    [2, 8, [1, 2], 0.25],
+  );
+  second({ done: 10, total: 10 }); // done, but its result waits for fit 1's: still in flight for the host
+  fits.finish(1); // fit 1 stopped early at 2 of 10 epochs: counts whole once its result is out
+  assert.deepEqual([seen.at(-1)!.pair!.index, seen.at(-1)!.running, seen.at(-1)!.overallFraction], [2, undefined, 0.5]);
+  fits.finish(2);
+  const third = fits.start(pair(3));
+  third({ done: 5, total: 10 });
+  assert.deepEqual([seen.at(-1)!.pair!.index, seen.at(-1)!.overallFraction], [3, 0.625]);
+  fits.finish(3);
+  fits.start(pair(4))({ done: 10, total: 10 });
+  const fractions = seen.map((p) => p.overallFraction);
+  for (let i = 1; i < fractions.length; i++) assert.ok(fractions[i] >= fractions[i - 1], `${i}: ${fractions}`);
+  assert.equal(fractions.at(-1), 1);
+});

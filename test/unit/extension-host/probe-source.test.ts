@@ -31,6 +31,7 @@ test('probe range/mean/std settings: defaults add nothing; set values reach the 
     computeBackend: 'auto',
     cacheLocation: 'workspaceStorage',
     workerMemoryLimitMb: 0,
+    memoryBudgetMb: 2048,
     extraModelGlobs: [],
     maxFiles: 10,
   } as KcConfig;

@@ -89,6 +89,32 @@ test('progress marks the fit in flight and the later fits of the plan as pending
   assert.deepEqual(inFlight(state), [plan[1], plan[2]]);
 });
 
+test('fits side by side: every fit in flight is marked running, the later ones pending', () => {
+  const r = running();
+  const message = hostMessageFor(
+    {
+      kind: 'progress',
+      record: r,
+      progress: {
+        id: 'x',
+        message: 'm',
+        fraction: 0.5,
+        progress: {
+          phase: 'disentangle',
+          done: 3,
+          total: 4,
+          overallFraction: 0.5,
+          pair: { ...plan[1], index: 2, count: 3 },
+          running: [1, 2],
+        },
+      },
+    },
+    plan,
+  );
+  assert.ok(message.type === 'kc/progress');
+  assert.deepEqual([message.progress.running, message.progress.pending], [[plan[0], plan[1]], [plan[2]]]);
+});
+
 test('a finished, failed or cancelled analysis is sent whole', () => {
   const done = { ...running(), status: 'done' as const, report: sampleReport() };
   assert.deepEqual(hostMessageFor({ kind: 'record', record: done }, undefined), { type: 'kc/record', record: done });

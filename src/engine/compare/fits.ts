@@ -1,0 +1,173 @@
+/** The disentangler stage of a compare: every planned fit, its result streamed in plan order or its skip reason. */
+import { throwIfCancelled, type CancelSignal } from '../cancel';
+import type { TrainingBackend } from '../compute/types';
+import { disentangle } from '../disentangler/index';
+import { OverBudgetError } from '../disentangler/memory';
+import { KcError, type KcErrorCode } from '../errors';
+import type { ProgressTracker } from '../progress';
+import type { FeatureTensor } from '../tensor';
+import type { CompareListener } from '../../protocol/compare';
+import type { DisentangleSettings, PairKey, PairResult, SkippedPair } from '../../protocol/report';
+import type { ExtractedFeatures } from './extract';
+import type { FitPool } from './fit-pool';
+import type { ProbeImages } from './probe-images';
+
+export interface FitHooks extends CompareListener {
+  signal?: CancelSignal;
+  log?(message: string): void;
+}
+
+/** KcError codes that say a pair's own features cannot be fitted (a constant layer, too few samples, NaN): that pair
+ * is skipped, the others still run. Anything else (cancellation, an internal error) ends the job. */
+export const PAIR_DATA_ERRORS: ReadonlySet<KcErrorCode> = new Set(['invalid-input', 'shape-mismatch', 'non-finite']);
+
+/**
+ * Runs the disentangler on every planned fit (pair × direction): on the pool's threads when there is one, up to its
+ * size at a time, else one by one in this thread. Results stream in plan order whatever order they finish in. A fit
+ * that fails on its pair's data is skipped with the reason; the other pairs complete. A pair's features are read
+ * once for all its fits and dropped after the last.
+ */
+export async function runFits(
+  plan: PairKey[],
+  features: { fa: ExtractedFeatures; fb: ExtractedFeatures },
+  settings: DisentangleSettings,
+  runner: { backend: TrainingBackend; pool?: FitPool; budget: number },
+  images: Record<'A' | 'B', ProbeImages>,
+  { hooks, progress }: { hooks: FitHooks; progress: ProgressTracker },
+): Promise<{ pairs: PairResult[]; skipped: SkippedPair[] }> {
+  const { pool } = runner;
+  const lanes = pool?.size ?? 1;
+  const budget = new SharedBudget(runner.budget, lanes);
+  const loaded = new Map<string, { tensors: Promise<[FeatureTensor, FeatureTensor]>; left: number }>();
+  const pairFeatures = (fit: PairKey) => {
+    const key = JSON.stringify([fit.layerA, fit.layerB]);
+    let entry = loaded.get(key);
+    if (!entry) {
+      const tensors = Promise.all([features.fa.read(fit.layerA), features.fb.read(fit.layerB)]);
+      entry = { tensors, left: plan.filter((f) => f.layerA === fit.layerA && f.layerB === fit.layerB).length };
+      loaded.set(key, entry);
+    }
+    return { tensors: entry.tensors, release: () => --entry.left === 0 && loaded.delete(key) };
+  };
+  const fits = progress.concurrentPairs();
+  const outcomes: Array<PairResult | SkippedPair | undefined> = [];
+  const results: PairResult[] = [];
+  const skipped: SkippedPair[] = [];
+  let emitted = 0;
+  let flushing = Promise.resolve();
+  const flush = async () => {
+    for (let o = outcomes[emitted]; o; o = outcomes[emitted]) {
+      outcomes[emitted++] = undefined;
+      if ('reason' in o) skipped.push(o);
+      else {
+        await attachProbeImages(o, images[o.direction === 'A->B' ? 'B' : 'A'], hooks.signal);
+        results.push(o);
+        hooks.onPairResult?.(o);
+      }
+      // In flight for the host until its result is out.
+      fits.finish(emitted);
+    }
+  };
+  let next = 0;
+  let failed = false;
+  const lane = async () => {
+    while (next < plan.length && !failed) {
+      throwIfCancelled(hooks.signal);
+      const index = next++;
+      const fit = plan[index];
+      // Named before any await: fits start (and appear in progress) in plan order.
+      const step = fits.start({ index: index + 1, count: plan.length, ...fit });
+      step({ done: 0, total: settings.epochs });
+      const { tensors, release } = pairFeatures(fit);
+      const [x, y] = await tensors;
+      const pairHooks = { onProgress: step, log: hooks.log, signal: hooks.signal };
+      // disentangle takes A's and B's features in that order whatever the direction; it swaps them itself.
+      const run = (memoryBytes: number) =>
+        pool
+          ? pool.run({ a: x, b: y, settings, ...fit, memoryBytes }, pairHooks)
+          : disentangle(x, y, settings, { ...fit, ...pairHooks, backend: runner.backend, memoryBytes });
+      try {
+        outcomes[index] = await budget.run(run);
+      } catch (error) {
+        if (!(error instanceof KcError && PAIR_DATA_ERRORS.has(error.code))) throw error;
+        outcomes[index] = { ...fit, reason: error.message };
+        hooks.log?.(`skipped: ${fit.layerA} ↔ ${fit.layerB} ${fit.direction}: ${error.message}`);
+      } finally {
+        release();
+      }
+      await (flushing = flushing.then(flush));
+    }
+  };
+  await Promise.all(
+    Array.from({ length: lanes }, () =>
+      lane().catch((error: unknown) => {
+        failed = true;
+        throw error;
+      }),
+    ),
+  );
+  return { pairs: results, skipped };
+}
+
+/**
+ * The memory budget of the fits that run at once: each gets an equal share; one that does not fit its share but fits
+ * the whole budget waits until it can run alone, with all of it (later fits wait for it: no starving).
+ */
+class SharedBudget {
+  private running = 0;
+  private alone = false;
+  private waitingAlone = 0;
+  private readonly wake: Array<() => void> = [];
+
+  constructor(
+    private readonly bytes: number,
+    private readonly lanes: number,
+  ) {}
+
+  async run<T>(fit: (memoryBytes: number) => Promise<T>): Promise<T> {
+    let leave = await this.enter(false);
+    try {
+      return await fit(this.bytes / this.lanes);
+    } catch (error) {
+      if (!(this.lanes > 1 && error instanceof OverBudgetError && error.neededBytes <= this.bytes)) throw error;
+      leave();
+      leave = await this.enter(true);
+      return await fit(this.bytes);
+    } finally {
+      leave();
+    }
+  }
+
+  private async enter(alone: boolean): Promise<() => void> {
+    if (alone) this.waitingAlone++;
+    while (this.alone || (alone ? this.running > 0 : this.waitingAlone > 0))
+      await new Promise<void>((resolve) => this.wake.push(resolve));
+    if (alone) {
+      this.waitingAlone--;
+      this.alone = true;
+    }
+    this.running++;
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      this.running--;
+      if (alone) this.alone = false;
+      this.wake.splice(0).forEach((resolve) => resolve());
+    };
+  }
+}
+
+/** Puts the probe image of each ε-map sample under it, as fed to the explained model (B for A → B). */
+export async function attachProbeImages(result: PairResult, images: ProbeImages, signal?: CancelSignal): Promise<void> {
+  const samples = result.maps?.samples;
+  if (!samples?.length) return;
+  const found = await images.get(
+    samples.map((s) => s.index),
+    signal,
+  );
+  for (const s of samples) {
+    const image = found.get(s.index);
+    if (image) s.image = image;
+  }
+}
