@@ -30,7 +30,8 @@ export function createProgressBar(
   const tty = Boolean(stream.isTTY);
   let last: Progress | undefined;
   let lastDraw = -Infinity;
-  let lastStep = '';
+  // Steps already announced: fits run concurrently, so their updates interleave and only a new one earns a line.
+  const announced = new Set<string>();
   let shown = false;
   const percent = (p: Progress) => `${Math.floor(p.overallFraction * 100)}%`.padStart(4);
   const clear = () => {
@@ -55,8 +56,8 @@ export function createProgressBar(
         return;
       }
       const step = `${progress.phase} ${progress.model ?? ''} ${progress.pair?.index ?? ''}`;
-      if (step !== lastStep || now() - lastDraw >= PLAIN_INTERVAL_MS) {
-        lastStep = step;
+      if (!announced.has(step) || now() - lastDraw >= PLAIN_INTERVAL_MS) {
+        announced.add(step);
         lastDraw = now();
         stream.write(
           `[${percent(progress).trim()} · ${formatDuration((now() - started) / 1000)}] ${terminalText(progressLabel(progress))}\n`,
