@@ -9,7 +9,8 @@ import { inputTarget } from './model-ref';
 
 /** One model's extracted features, kept on disk; layers are read when needed so memory stays bounded. */
 export interface ExtractedFeatures {
-  read(layer: string): Promise<FeatureTensor>;
+  /** `shared`: in a SharedArrayBuffer, for the disentangler's fit threads (compare/fit-pool.ts). */
+  read(layer: string, shared?: boolean): Promise<FeatureTensor>;
   /** Size of a layer's features in memory, without reading them. */
   bytes(layer: string): number;
   /** How the probe was fitted to this model's input. */
@@ -58,7 +59,7 @@ export async function extractFeatures(
     throw error;
   }
   return {
-    read: (layer) => store.read(layer),
+    read: (layer, shared) => store.read(layer, shared),
     file: (layer) => store.file(layer),
     bytes: (layer) => {
       const { count, shape } = store.info(layer);

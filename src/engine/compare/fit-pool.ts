@@ -3,7 +3,7 @@
  * session.run blocks the thread that calls it, and the JS parts of a fit (gathering windows, the held-out sums) run
  * on one core. Measured on 2 cores (disentangler README, "Fits side by side"): two fits at a time with one intra-op
  * thread each beat one fit with two threads, so that is the default (KC_FITS sets how many run at once; KC_THREADS
- * the intra-op threads they share). Features read from the FeatureStore live in a SharedArrayBuffer: no copy per thread.
+ * the intra-op threads they share). A pair's features are read into a SharedArrayBuffer: no copy per thread.
  */
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';

@@ -43,7 +43,7 @@ export async function runFits(
     const key = JSON.stringify([fit.layerA, fit.layerB]);
     let entry = loaded.get(key);
     if (!entry) {
-      const tensors = Promise.all([features.fa.read(fit.layerA), features.fb.read(fit.layerB)]);
+      const tensors = Promise.all([features.fa.read(fit.layerA, !!pool), features.fb.read(fit.layerB, !!pool)]);
       entry = { tensors, left: plan.filter((f) => f.layerA === fit.layerA && f.layerB === fit.layerB).length };
       loaded.set(key, entry);
     }

@@ -83,8 +83,8 @@ export class FeatureStore implements FeatureSink {
   }
 
   /** One layer's features as a FeatureTensor (dense [N, C] becomes [N, 1, 1, C]). */
-  async read(layer: string): Promise<FeatureTensor> {
-    return readFeatureFile(this.file(layer), layer);
+  async read(layer: string, shared = false): Promise<FeatureTensor> {
+    return readFeatureFile(this.file(layer), layer, shared);
   }
 
   /** Deletes the cache folder and everything in it. */
@@ -104,7 +104,8 @@ export class FeatureStore implements FeatureSink {
  * Reads a layer's features from a FeatureStore file, in this process or another one that sees the same folder. The
  * file must be a regular file of exactly the size its shape says: anything else is a cache that changed under us.
  */
-export async function readFeatureFile(ref: FeatureFile, layer: string): Promise<FeatureTensor> {
+/** `shared`: in a SharedArrayBuffer, which worker threads read without a copy (onnxruntime refuses it as a tensor). */
+export async function readFeatureFile(ref: FeatureFile, layer: string, shared = false): Promise<FeatureTensor> {
   const bytesExpected = 4 * ref.shape.reduce((a, b) => a * b, 1);
   let handle: FileHandle;
   try {
@@ -124,8 +125,7 @@ export async function readFeatureFile(ref: FeatureFile, layer: string): Promise<
         'internal',
       );
     }
-    // Shared memory: the disentangler's fit threads (compare/fit-pool.ts) read a pair's features without a copy.
-    const data = new Float32Array(new SharedArrayBuffer(bytesExpected));
+    const data = new Float32Array(shared ? new SharedArrayBuffer(bytesExpected) : new ArrayBuffer(bytesExpected));
     const bytes = new Uint8Array(data.buffer);
     let offset = 0;
     while (offset < bytes.length) {
