@@ -10,6 +10,7 @@ import { registerReport } from './commands/report';
 import { registerFamily } from './commands/family';
 import { registerDrift } from './commands/drift';
 import { registerWorker } from './commands/worker';
+import { registerRefine } from './commands/refine';
 
 const program = new Command('kc')
   .description(`${TOOL_NAME}: do two neural networks know the same things? (Liang et al., ICLR 2020)`)
@@ -24,6 +25,7 @@ registerCompare(program);
 registerReport(program);
 registerFamily(program);
 registerDrift(program);
+registerRefine(program);
 registerWorker(program);
 
 void runCli(program, process.argv);

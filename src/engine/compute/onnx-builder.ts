@@ -18,7 +18,21 @@ export class GraphBuilder {
   private readonly initializers: onnx.ITensorProto[] = [];
   private counter = 0;
 
-  constructor(private readonly name: string) {}
+  /** `opset`: the default ONNX domain's version (a graph that copies nodes of a model keeps at least its opset). */
+  constructor(
+    private readonly name: string,
+    private readonly opset = OPSET,
+  ) {}
+
+  /** Adds a node built elsewhere (e.g. copied from a model), unchanged. */
+  node(node: onnx.INodeProto): void {
+    this.nodes.push(node);
+  }
+
+  /** Adds a constant tensor built elsewhere (e.g. a model's weight). */
+  initializer(tensor: onnx.ITensorProto): void {
+    this.initializers.push(tensor);
+  }
 
   /** A graph input; `elemType` is an ONNX TensorProto.DataType (default FLOAT). */
   input(name: string, dims: Dim[], elemType = FLOAT): string {
@@ -80,7 +94,7 @@ export class GraphBuilder {
     const model = onnx.ModelProto.create({
       irVersion: 7,
       producerName: 'knowledge-consistency',
-      opsetImport: [{ domain: '', version: OPSET }],
+      opsetImport: [{ domain: '', version: this.opset }],
       graph,
     });
     return onnx.ModelProto.encode(model).finish();

@@ -1,7 +1,7 @@
 import type { DisentangleSettings, PairSampling, TrainingInfo } from '../../protocol/report';
 import type { CancelSignal } from '../cancel';
 import type { StepSink } from '../progress';
-import type { DisentanglerSpec, TrainingBackend } from '../compute/types';
+import type { DisentanglerParams, DisentanglerSpec, TrainingBackend } from '../compute/types';
 import { fitRidgeConvAsync, ridgeRowCap } from '../linalg/ridge';
 import { createRng } from '../random';
 import { splitIndices } from '../split';
@@ -11,7 +11,7 @@ import { gatherWindows } from './gather';
 import { carveValidation, MIN_TRAINING } from './holdout';
 import { initParams, WARM_START_BETA } from './init';
 import { batchLimits, DEFAULT_MEMORY_MB } from './memory';
-import { nearConstantWarning, normalizeSource, scaleTarget } from './normalize';
+import { nearConstantWarning, normalizeSource, scaleTarget, type Affine, type ScaledTarget } from './normalize';
 import { samplingPlan } from './plan';
 import type { PairData } from './samples';
 import { train } from './train';
@@ -40,6 +40,19 @@ export interface FitHooks {
   note?: string;
   /** Bytes this fit's batches may take (memory.ts); default DEFAULT_MEMORY_MB. */
   memoryBytes?: number;
+  /** Receives the trained parameters and the normalisations they work in, before the model is disposed (refinement
+   * builds g into an ONNX model from them). */
+  onFitted?: (fitted: FittedDisentangler) => void;
+}
+
+/** What g needs outside the fit: x̃ = (x_A − shift)·scale, g(x̃) in scaled-B units (B = g·scale + mean). */
+export interface FittedDisentangler {
+  spec: DisentanglerSpec;
+  params: DisentanglerParams;
+  source: Affine;
+  target: ScaledTarget;
+  /** The fit's own split of the samples it was given. */
+  split: { train: Int32Array; test: Int32Array };
 }
 
 /**
@@ -148,6 +161,7 @@ export async function fitOnce(
       rng,
       hooks,
     );
+    hooks.onFitted?.({ spec, params: model.getParams(), source: affine, target: y, split });
     const gates = Array.from(model.getParams().betas, (b) => 1 / (1 + Math.exp(-b)));
     const evaluation = await evaluate(
       model,
