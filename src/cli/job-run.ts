@@ -1,14 +1,18 @@
-import type { ManyModelHooks } from '../engine/family/family';
+import { CancelledError } from '../engine/cancel';
+import type { ManyModelHooks } from '../engine/family/many';
 import { writeOutput } from '../engine/report/write';
+import type { ManyModelReport } from '../protocol/family';
+import { partialManyModelReport } from './partial-report';
 import { createProgressBar } from './progress';
 
 /**
- * Runs a many-model job (kc family, kc drift) with the progress bar on stderr, Ctrl-C / SIGTERM as cancellation (the
- * job ends with "kc: cancelled", exit 130), and the engine's log lines with --verbose, each once.
+ * Runs a many-model job (kc family, kc drift) with the progress bar on stderr, Ctrl-C / SIGTERM as cancellation, and
+ * the engine's log lines with --verbose, each once. Cancelled after some fits finished, it returns the report of those
+ * (exit code 130) so that the caller still prints and writes them; cancelled before, it ends with "kc: cancelled".
  */
-export async function runJob<T>(
+export async function runJob<T extends ManyModelReport>(
   flags: { quiet?: boolean; verbose?: boolean },
-  job: (hooks: ManyModelHooks) => Promise<T>,
+  job: (hooks: ManyModelHooks<T>) => Promise<T>,
 ): Promise<T> {
   const bar = createProgressBar(process.stderr, { quiet: flags.quiet });
   const controller = new AbortController();
@@ -16,15 +20,22 @@ export async function runJob<T>(
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const logged = new Set<string>();
+  let latest: T | undefined;
   try {
     return await job({
       signal: controller.signal,
+      onUpdate: (report) => (latest = report),
       onProgress: (p) => bar.update(p),
       log: (m) => {
         if (flags.verbose && !logged.has(m)) bar.log(m);
         logged.add(m);
       },
     });
+  } catch (error) {
+    const partial = error instanceof CancelledError && latest ? partialManyModelReport(latest) : undefined;
+    if (!partial) throw error;
+    process.exitCode = 130;
+    return partial;
   } finally {
     bar.done();
     process.off('SIGINT', onSignal);

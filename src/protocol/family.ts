@@ -8,6 +8,7 @@
  */
 import type { CompareOptions } from './compare';
 import type { BackendInfo, DisentangleSettings, ModelRef, ProbeInfo } from './report';
+import type { PytorchOptions } from './torch-helper';
 
 export const FAMILY_SCHEMA_VERSION = 1 as const;
 
@@ -68,8 +69,10 @@ export interface ManyModelReport {
   probe: ProbeInfo;
   /** The compared layers: probe points present (same name) in every model, or --layers; depth order. */
   layers: string[];
-  /** Every fit that ran, in the order it ran. */
+  /** Every fit that ran (or was reused from an earlier run: options.reuse), in plan order. */
   fits: FitResult[];
+  /** How many fits the job planned: fits + skipped when it ran to the end, more in a cancelled run's partial report. */
+  planned?: number;
   skipped?: SkippedFit[];
   timings: ManyModelTimings;
   warnings: string[];
@@ -117,7 +120,20 @@ export type ManyModelOptions = Pick<CompareOptions, 'probe' | 'settings' | 'back
   layers?: string[];
   /** Redis URL of a kc worker queue: the fits run on its workers, which read the features from cacheDir. */
   queue?: string;
+  /** How PyTorch models are opened (interpreter, pickle opt-in, input shape); ignored for other formats. */
+  pytorch?: PytorchOptions;
+  /** Fits finished by an earlier run with the same probe, settings and backend: not fitted again, and a model whose
+   * every fit is here is not extracted (the extension's drift tracking re-runs a growing folder this way). */
+  reuse?: ReusedFit[];
 };
+
+/** A finished fit named by content: the sha256 of the two models (ModelRef.sha256) and the layer. */
+export interface ReusedFit {
+  source: string;
+  target: string;
+  layer: string;
+  result: Omit<FitResult, keyof FitKey>;
+}
 
 export interface FamilyOptions extends ManyModelOptions {
   models: string[];

@@ -8,9 +8,10 @@ import { addEngineOptions, engineSettings, type EngineFlags } from '../engine-fl
 import { runJob, writeJobReports } from '../job-run';
 import { addProbeOptions, probeInput, probeOptions, splitList, type ProbeFlags } from '../probe-flags';
 import type { BackendPreference } from '../../protocol/compare';
-import type { DriftAgainst } from '../../protocol/family';
+import { addTorchOptions, pytorchOptions, type TorchFlags } from '../torch-flags';
+import type { DriftAgainst, DriftReport } from '../../protocol/family';
 
-interface DriftFlags extends EngineFlags, ProbeFlags {
+interface DriftFlags extends EngineFlags, ProbeFlags, TorchFlags {
   against: DriftAgainst;
   layers?: string[];
   backend: BackendPreference;
@@ -33,14 +34,14 @@ export function registerDrift(program: Command): void {
     )
     .argument(
       '<folder>',
-      'checkpoints: model files (.onnx, TF.js model.json) in the folder or one per sub-folder, ordered by the number in their names, else by modification time',
+      'checkpoints: model files (.onnx, TF.js model.json, PyTorch .pt/.pth/.pt2) in the folder or one per sub-folder, ordered by the number in their names, else by modification time',
     )
     .addOption(
       new Option('--against <which>', 'the reference of each checkpoint')
         .choices(['final', 'previous'])
         .default('final'),
     );
-  addProbeOptions(command).option(
+  addTorchOptions(addProbeOptions(command)).option(
     '--layers <names>',
     'same-named layers to compare in every checkpoint, comma-separated or repeated (default: the probe points all share)',
     splitList,
@@ -60,7 +61,7 @@ export function registerDrift(program: Command): void {
         ...checkpoints.map((c) => ({ file: c.path, what: `checkpoint ${c.name}` })),
         ...probeInput(flags),
       ]);
-      const report = await runJob(flags, (hooks) =>
+      const report = await runJob<DriftReport>(flags, (hooks) =>
         runDrift(
           {
             folder,
@@ -71,6 +72,7 @@ export function registerDrift(program: Command): void {
             backend: flags.backend,
             cacheDir: flags.cacheDir,
             queue: flags.queue,
+            pytorch: pytorchOptions(flags),
           },
           hooks,
         ),

@@ -7,8 +7,10 @@ import { addEngineOptions, engineSettings, type EngineFlags } from '../engine-fl
 import { runJob, writeJobReports } from '../job-run';
 import { addProbeOptions, probeInput, probeOptions, splitList, type ProbeFlags } from '../probe-flags';
 import type { BackendPreference } from '../../protocol/compare';
+import type { FamilyReport } from '../../protocol/family';
+import { addTorchOptions, pytorchOptions, type TorchFlags } from '../torch-flags';
 
-interface FamilyFlags extends EngineFlags, ProbeFlags {
+interface FamilyFlags extends EngineFlags, ProbeFlags, TorchFlags {
   layers?: string[];
   backend: BackendPreference;
   verbose?: boolean;
@@ -28,8 +30,8 @@ export function registerFamily(program: Command): void {
     .description(
       'how consistently a family of models (seeds, variants) learned each layer: the N × N consistency matrix per layer and its reliability',
     )
-    .argument('<models...>', 'two or more model files: .onnx or TF.js model.json');
-  addProbeOptions(command).option(
+    .argument('<models...>', 'two or more model files: .onnx, TF.js model.json, or PyTorch .pt/.pth/.pt2');
+  addTorchOptions(addProbeOptions(command)).option(
     '--layers <names>',
     'same-named layers to compare in every model, comma-separated or repeated (default: the probe points all share)',
     splitList,
@@ -48,7 +50,7 @@ export function registerFamily(program: Command): void {
         ...models.map((file, i) => ({ file, what: `model ${i + 1}` })),
         ...probeInput(flags),
       ]);
-      const report = await runJob(flags, (hooks) =>
+      const report = await runJob<FamilyReport>(flags, (hooks) =>
         runFamily(
           {
             models,
@@ -58,6 +60,7 @@ export function registerFamily(program: Command): void {
             backend: flags.backend,
             cacheDir: flags.cacheDir,
             queue: flags.queue,
+            pytorch: pytorchOptions(flags),
           },
           hooks,
         ),

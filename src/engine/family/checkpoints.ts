@@ -6,7 +6,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { KcError } from '../errors';
-import { modelFormatOf, readFileHead } from '../models/format';
+import { readModelFormat } from '../models/format';
 import { modelDisplayName } from '../../protocol/names';
 
 export interface CheckpointFile {
@@ -42,7 +42,7 @@ export async function listCheckpoints(folder: string): Promise<CheckpointList> {
   }
   if (files.length < 2) {
     throw new KcError(
-      `${folder} holds ${files.length} checkpoint${files.length === 1 ? '' : 's'}: drift needs at least two model files (.onnx or TF.js model.json), in the folder or one per sub-folder`,
+      `${folder} holds ${files.length} checkpoint${files.length === 1 ? '' : 's'}: drift needs at least two model files (.onnx, TF.js model.json or PyTorch .pt/.pth/.pt2), in the folder or one per sub-folder`,
     );
   }
   const checkpoints = await Promise.all(
@@ -76,9 +76,8 @@ async function modelFiles(dir: string): Promise<string[]> {
   return found;
 }
 
-/** The engine's one rule for which files are models (format.ts): ONNX by name, TF.js JSON by its head. */
+/** The engine's one rule for which files are models (format.ts): ONNX by name, TF.js JSON by its head, PyTorch
+ * files by what their archive holds (a state_dict alone is no model). */
 async function isModelFile(file: string): Promise<boolean> {
-  if (/\.onnx$/i.test(file)) return true;
-  if (!/\.json$/i.test(file)) return false;
-  return modelFormatOf(file, await readFileHead(file)) !== undefined;
+  return (await readModelFormat(file)) !== undefined;
 }

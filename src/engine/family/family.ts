@@ -4,11 +4,7 @@
  * the N(N − 1) fits per layer are independent jobs (jobs.ts) assembled into the report by assembleFamily.
  */
 import { KcError } from '../errors';
-import { ProgressTracker } from '../progress';
-import { resolveSettings } from '../disentangler/index';
 import { TOOL_NAME, TOOL_VERSION } from '../version';
-import type { CancelSignal } from '../cancel';
-import type { ProgressSink } from '../progress';
 import {
   FAMILY_SCHEMA_VERSION,
   type FamilyOptions,
@@ -17,56 +13,39 @@ import {
   type Reliability,
 } from '../../protocol/family';
 import { familyJobs } from './jobs';
-import { extractMembers } from './members';
-import { runFits } from './run-fits';
-import { runFitsOnQueue } from '../queue/family';
-import { connectRedis } from '../queue/redis';
+import { runManyModel, type ManyModelHooks } from './many';
 import { meanInterval } from './stats';
 
-export interface ManyModelHooks {
-  signal?: CancelSignal;
-  onProgress?: ProgressSink;
-  log?: (line: string) => void;
-  onFit?(fit: FitResult): void;
-}
+export type { ManyModelHooks };
 
-export async function runFamily(options: FamilyOptions, hooks: ManyModelHooks = {}): Promise<FamilyReport> {
+export async function runFamily(
+  options: FamilyOptions,
+  hooks: ManyModelHooks<FamilyReport> = {},
+): Promise<FamilyReport> {
   if (options.models.length < 2) throw new KcError(`a family needs at least two models, got ${options.models.length}`);
-  const started = performance.now();
-  const settings = resolveSettings(options.settings);
-  const progress = new ProgressTracker(hooks.onProgress);
-  // A wrong queue URL fails now, not after the extraction.
-  const queue = options.queue ? await connectRedis(options.queue) : undefined;
-  const members = await extractMembers(options.models, options, settings, { ...hooks, progress });
-  try {
-    const jobs = familyJobs(members.refs.length, members.layers);
-    const names = members.refs.map((m) => m.name);
-    const run = queue
-      ? await runFitsOnQueue(queue, jobs, members, options, settings, { ...hooks, progress })
-      : await runFits(jobs, members.features, names, settings, members.backend, { ...hooks, progress });
-    return {
+  return runManyModel(
+    options.models,
+    options,
+    familyJobs,
+    (parts): FamilyReport => ({
       schemaVersion: FAMILY_SCHEMA_VERSION,
       kind: 'family',
       tool: { name: TOOL_NAME, version: TOOL_VERSION },
       createdAt: new Date().toISOString(),
-      backend: run.backend ?? members.backend.info,
-      settings,
-      probe: members.probe,
-      models: members.refs,
-      layers: members.layers,
-      ...assembleFamily(members.refs.length, members.layers, run.fits),
-      fits: run.fits,
-      ...(run.skipped.length ? { skipped: run.skipped } : {}),
-      timings: {
-        ...members.timings,
-        fitSeconds: run.seconds,
-        totalSeconds: (performance.now() - started) / 1000,
-      },
-      warnings: [...members.warnings, ...run.warnings],
-    };
-  } finally {
-    await members.dispose();
-  }
+      backend: parts.backend,
+      settings: parts.settings,
+      probe: parts.probe,
+      models: parts.refs,
+      layers: parts.layers,
+      ...assembleFamily(parts.refs.length, parts.layers, parts.fits),
+      fits: parts.fits,
+      planned: parts.planned,
+      ...(parts.skipped.length ? { skipped: parts.skipped } : {}),
+      timings: parts.timings,
+      warnings: parts.warnings,
+    }),
+    hooks,
+  );
 }
 
 /** The matrices, per-model means and reliability of a family from its fits (in any order; missing fits stay null). */

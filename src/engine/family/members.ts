@@ -9,6 +9,7 @@ import path from 'node:path';
 import { throwIfCancelled, type CancelSignal } from '../cancel';
 import { extractFeatures, type ExtractedFeatures, type StoredFeatures } from '../compare/extract';
 import { inputTarget, modelRef } from '../compare/model-ref';
+import { KcError } from '../errors';
 import { getTrainingBackend } from '../compute/index';
 import type { TrainingBackend } from '../compute/types';
 import { probeSplitSizes } from '../disentangler/index';
@@ -24,8 +25,9 @@ export interface Members {
   /** The models as the report lists them (without layer tables). */
   refs: ModelRef[];
   layers: string[];
-  /** In a FeatureStore folder under cacheDir, where queue workers can read them. */
-  features: StoredFeatures[];
+  /** In a FeatureStore folder under cacheDir, where queue workers can read them; undefined for a model no
+   * remaining fit needs (hooks.needed). */
+  features: Array<StoredFeatures | undefined>;
   probe: ProbeInfo;
   backend: TrainingBackend;
   warnings: string[];
@@ -38,6 +40,8 @@ export interface MemberHooks {
   signal?: CancelSignal;
   progress: ProgressTracker;
   log?: (line: string) => void;
+  /** The models whose features the fits need, once the models are open and the layers chosen; default: all. */
+  needed?(refs: ModelRef[], layers: string[]): ReadonlySet<number>;
 }
 
 export async function extractMembers(
@@ -56,7 +60,7 @@ export async function extractMembers(
     for (const file of paths) {
       throwIfCancelled(signal);
       loaded({ done: models.length, total: paths.length });
-      const model = await openModel(file);
+      const model = await openModel(file, { pytorch: options.pytorch, log: hooks.log });
       models.push(model);
       open.add(model);
     }
@@ -76,8 +80,13 @@ export async function extractMembers(
     cacheRoot = await mkdtemp(path.join(options.cacheDir ?? tmpdir(), 'kc-features-'));
     const loadSeconds = (performance.now() - started) / 1000;
 
-    const features: StoredFeatures[] = [];
+    const needed = hooks.needed?.(refs, layers);
+    const features: Array<StoredFeatures | undefined> = [];
     for (const [i, model] of models.entries()) {
+      if (needed && !needed.has(i)) {
+        features.push(undefined);
+        continue;
+      }
       features.push(
         await extractFeatures(
           model,
@@ -118,8 +127,16 @@ export async function extractMembers(
   }
 }
 
-/** One description when every model saw the probe the same way, else one per model. */
-function preprocessing(features: ExtractedFeatures[], refs: ModelRef[]): string {
-  const all = new Set(features.map((f) => f.preprocessing));
-  return all.size === 1 ? [...all][0] : features.map((f, i) => `${refs[i].name}: ${f.preprocessing}`).join('; ');
+/** One description when every extracted model saw the probe the same way, else one per model. */
+function preprocessing(features: Array<ExtractedFeatures | undefined>, refs: ModelRef[]): string {
+  const all = new Set(features.flatMap((f) => (f ? [f.preprocessing] : [])));
+  if (all.size <= 1) return [...all][0] ?? 'none extracted (every fit reused)';
+  return features.flatMap((f, i) => (f ? [`${refs[i].name}: ${f.preprocessing}`] : [])).join('; ');
+}
+
+/** Model i's features; a fit never asks for a model its plan did not mark as needed. */
+export function memberFeatures<F>(features: ReadonlyArray<F | undefined>, i: number): F {
+  const f = features[i];
+  if (!f) throw new KcError(`model ${i + 1}'s features were not extracted`, 'internal');
+  return f;
 }

@@ -8,6 +8,7 @@ import type { FeatureTensor } from '../tensor';
 import type { FitResult, SkippedFit } from '../../protocol/family';
 import type { BackendInfo, DisentangleSettings } from '../../protocol/report';
 import { fitJob, type FitJob } from './jobs';
+import { memberFeatures } from './members';
 
 export interface FitRun {
   fits: FitResult[];
@@ -24,6 +25,7 @@ export interface FitRunHooks {
   progress: ProgressTracker;
   log?: (line: string) => void;
   onFit?(fit: FitResult): void;
+  onSkipped?(fit: SkippedFit, warning: string): void;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface FitRunHooks {
  */
 export async function runFits(
   jobs: readonly FitJob[],
-  features: readonly ExtractedFeatures[],
+  features: ReadonlyArray<ExtractedFeatures | undefined>,
   names: readonly string[],
   settings: DisentangleSettings,
   backend: TrainingBackend,
@@ -48,7 +50,7 @@ export async function runFits(
   const read = async (model: number): Promise<FeatureTensor> => {
     let tensor = loaded.get(model);
     if (!tensor) {
-      tensor = await features[model].read(layer!);
+      tensor = await memberFeatures(features, model).read(layer!);
       loaded.set(model, tensor);
     }
     return tensor;
@@ -83,8 +85,10 @@ export async function runFits(
       hooks.onFit?.(result);
     } catch (error) {
       if (!(error instanceof KcError && PAIR_DATA_ERRORS.has(error.code))) throw error;
+      const warning = `${sourceName} → ${targetName} skipped: ${error.message}`;
       skipped.push({ ...job, reason: error.message });
-      warnings.add(`${sourceName} → ${targetName} skipped: ${error.message}`);
+      warnings.add(warning);
+      hooks.onSkipped?.({ ...job, reason: error.message }, warning);
     }
   }
   return { fits, skipped, warnings: [...warnings], seconds: (performance.now() - started) / 1000 };

@@ -7,7 +7,7 @@ import type { ConnectionOptions } from 'bullmq';
 import type { DisentangleSettings } from '../../protocol/report';
 import type { FitResult, ManyModelOptions, SkippedFit } from '../../protocol/family';
 import { fitResult, type FitJob } from '../family/jobs';
-import type { Members } from '../family/members';
+import { memberFeatures, type Members } from '../family/members';
 import type { FitRun, FitRunHooks } from '../family/run-fits';
 import { KcError } from '../errors';
 import { workersBackend } from './backend';
@@ -87,8 +87,8 @@ function queuedFits(
       id: fitJobId({ ...fit, models: [hash(job.source), hash(job.target)], probe }),
       data: {
         ...fit,
-        featuresA: members.features[job.source].file(job.layer),
-        featuresB: members.features[job.target].file(job.layer),
+        featuresA: memberFeatures(members.features, job.source).file(job.layer),
+        featuresB: memberFeatures(members.features, job.target).file(job.layer),
       },
     };
   });
