@@ -3,8 +3,8 @@
  * extracts the features of every feature layer (capped) through an on-disk FeatureStore, fills the layer × layer
  * similarity matrix, then runs the disentangler on the default pairs in each asked direction, streaming results as they finish.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
+import { makeFeatureFolder } from './features/folder';
 import path from 'node:path';
 import { throwIfCancelled, type CancelSignal } from './cancel';
 import { ProgressTracker } from './progress';
@@ -77,8 +77,7 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
     const b = await openModel(options.modelB, { pytorch: options.pytorch, log });
     models.push(b);
     loaded({ done: 2, total: 2 });
-    if (options.cacheDir) await mkdir(options.cacheDir, { recursive: true });
-    cacheRoot = await mkdtemp(path.join(options.cacheDir ?? tmpdir(), 'kc-features-'));
+    cacheRoot = await makeFeatureFolder(options.cacheDir);
     const layersA = a.layers();
     const layersB = b.layers();
     const probe = await openProbe({ ...options.probe, seed: settings.seed }, inputTarget(a));

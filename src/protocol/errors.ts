@@ -6,5 +6,6 @@ export type KcErrorCode =
   | 'model-parse'
   | 'unsupported'
   | 'probe'
+  | 'storage'
   | 'cancelled'
   | 'internal';

@@ -3,6 +3,7 @@ import { appendFile, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { KcError } from '../errors';
+import { storageError } from '../storage-error';
 import type { FeatureSink } from '../models/types';
 import { featureTensor, type FeatureTensor } from '../tensor';
 
@@ -61,7 +62,11 @@ export class FeatureStore implements FeatureSink {
         'non-finite',
       );
     }
-    await appendFile(entry.file, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    try {
+      await appendFile(entry.file, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    } catch (error) {
+      throw storageError(error, `the features of ${layer} in ${this.dir}`) ?? error;
+    }
     entry.count += n;
   }
 

@@ -4,8 +4,8 @@
  * matrix), then publishes each fit as a queue job, collects the outcomes as workers finish them and assembles the
  * same report a local run writes.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
+import { makeFeatureFolder } from '../features/folder';
 import path from 'node:path';
 import type { CompareOptions } from '../../protocol/compare';
 import { REPORT_SCHEMA_VERSION, type Report, type ReportHeader, type StageTimings } from '../../protocol/report';
@@ -64,8 +64,7 @@ export async function runQueuedCompare(
     models.push(b);
     loaded({ done: 2, total: 2 });
     // Workers read the features from here: on other machines it must be a shared folder at the same path.
-    if (options.cacheDir) await mkdir(options.cacheDir, { recursive: true });
-    cacheRoot = await mkdtemp(path.join(path.resolve(options.cacheDir ?? tmpdir()), 'kc-features-'));
+    cacheRoot = await makeFeatureFolder(options.cacheDir);
     const layersA = a.layers();
     const layersB = b.layers();
     const probe = await openProbe({ ...options.probe, seed: settings.seed }, inputTarget(a));

@@ -1,0 +1,89 @@
+// Storage that fails under kc compare: a full disk, a cache folder that cannot be made, two runs sharing one cache
+// folder. Each ends with one line a user can act on (or two good reports), the previous report untouched and no
+// features left behind.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Report } from '../../../src/protocol/report';
+import { kc, ROOT } from '../kc';
+
+const SEED1 = path.join(ROOT, 'samples', 'mnist-cnn-seed1', 'model.onnx');
+const SEED2 = path.join(ROOT, 'samples', 'mnist-cnn-seed2', 'model.onnx');
+const SMALL = ['--count', '64', '--layers-a', 'conv2', '--layers-b', 'conv2', '--epochs', '3', '--quiet'];
+const PREVIOUS = '{"previous": true}\n';
+
+const made: string[] = [];
+after(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
+async function folder(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'kc-storage-'));
+  made.push(dir);
+  return dir;
+}
+
+/** kc under a shell limit (ulimit -f counts 512-byte blocks in sh). */
+function kcLimited(limit: string, args: string[]): Promise<{ code: number; stderr: string }> {
+  const argv = [process.execPath, '--import', 'tsx', path.join(ROOT, 'src', 'cli', 'main.ts'), ...args];
+  return new Promise((resolve) =>
+    execFile(
+      '/bin/sh',
+      ['-c', `${limit} && exec "$0" "$@"`, ...argv],
+      { cwd: ROOT, timeout: 240_000 },
+      (e, _o, stderr) => resolve({ code: e ? (typeof e.code === 'number' ? e.code : -1) : 0, stderr }),
+    ),
+  );
+}
+
+test('a full disk while features are written: one line naming the folder, the previous report kept, nothing left', async () => {
+  const dir = await folder();
+  const json = path.join(dir, 'r.json');
+  await writeFile(json, PREVIOUS);
+  const cache = path.join(dir, 'cache');
+  const run = await kcLimited('ulimit -f 100', [
+    'compare',
+    SEED1,
+    SEED2,
+    ...SMALL,
+    '--cache-dir',
+    cache,
+    '--json',
+    json,
+  ]);
+  assert.equal(run.code, 1, run.stderr);
+  const lines = run.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, run.stderr);
+  assert.match(lines[0], /^kc: cannot write the features of \S+ in .*: the file-size limit was reached \(EFBIG\)/);
+  assert.equal(await readFile(json, 'utf8'), PREVIOUS);
+  assert.deepEqual(await readdir(cache), [], 'the half-written features were not removed');
+});
+
+test('a cache folder that cannot be made: one line before any extraction', async () => {
+  const dir = await folder();
+  const file = path.join(dir, 'not-a-folder');
+  await writeFile(file, 'x');
+  const run = await kc('compare', SEED1, SEED2, ...SMALL, '--cache-dir', path.join(file, 'cache'));
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(
+    run.stderr.trim(),
+    /^kc: cannot write the extracted features in .*not-a-folder\/cache: .*\(ENOTDIR\)[^\n]*$/,
+  );
+});
+
+test('two runs of the same compare sharing one cache folder both finish with the same numbers', async () => {
+  const dir = await folder();
+  const cache = path.join(dir, 'cache');
+  const out = (i: number) => path.join(dir, `r${i}.json`);
+  const runs = await Promise.all(
+    [1, 2].map((i) => kc('compare', SEED1, SEED2, ...SMALL, '--cache-dir', cache, '--json', out(i))),
+  );
+  for (const run of runs) assert.equal(run.code, 0, run.stderr);
+  const [r1, r2] = await Promise.all([1, 2].map(async (i) => JSON.parse(await readFile(out(i), 'utf8')) as Report));
+  assert.ok(r1.pairs.length > 0);
+  assert.deepEqual(
+    r1.pairs.map((p) => p.explained),
+    r2.pairs.map((p) => p.explained),
+  );
+  assert.deepEqual(await readdir(cache), [], 'a run left its features behind');
+});
