@@ -129,7 +129,7 @@ export async function refine(o: RefineOptions): Promise<RefineReport> {
     if (r === 0 && o.out) {
       await mkdir(path.dirname(path.resolve(o.out)), { recursive: true });
       await writeFile(o.out, outcome.refined);
-      const verified = await verifyWritten(o.out, b.input.name, images, outcome.test, labelled.labels, classes);
+      const verified = await verifyWritten(o.out, b.input.name, images, outcome.split.test, labelled.labels, classes);
       written = { path: path.resolve(o.out), seed: o.seed, verified };
       log(
         `wrote ${o.out}; a fresh onnxruntime session scores ${(verified.accuracy * 100).toFixed(2)} % on seed ${o.seed}'s held-out split`,

@@ -49,9 +49,10 @@ export interface SeedOptions {
 
 export interface SeedOutcome {
   result: RefineSeed;
-  /** The fine-tuned B′ (standard ONNX) and the held-out samples it was scored on. */
+  /** The fine-tuned B′ and the baseline (standard ONNX), and the split both were trained and scored on. */
   refined: Uint8Array;
-  test: Int32Array;
+  baseline: Uint8Array;
+  split: { train: Int32Array; test: Int32Array };
 }
 
 export async function refineSeed(inp: RefineInputs, o: SeedOptions): Promise<SeedOutcome> {
@@ -91,6 +92,7 @@ export async function refineSeed(inp: RefineInputs, o: SeedOptions): Promise<See
   const baselineTuned = await tune(inp.xB, "B's upper part alone (baseline)");
 
   const refined = assembleRefined({ ...parts, upperWeights: refinedTuned.weights });
+  const baseline = withUpperWeights(inp.b, baselineTuned.weights);
   const logitsOf = async (bytes: Uint8Array) =>
     (await runModel(bytes, inp.b.input.name, subset(inp.images, split.test), [inp.b.output])).get(inp.b.output)!.data;
   const testLabels = Int32Array.from(split.test, (s) => inp.labels[s]);
@@ -106,7 +108,7 @@ export async function refineSeed(inp: RefineInputs, o: SeedOptions): Promise<See
     B: score(inp.logitsB),
     refinedUntuned: score(untuned.get(inp.b.output)!.data),
     refined: onTest(await logitsOf(refined)),
-    baseline: onTest(await logitsOf(withUpperWeights(inp.b, baselineTuned.weights))),
+    baseline: onTest(await logitsOf(baseline)),
   };
   return {
     result: {
@@ -121,7 +123,8 @@ export async function refineSeed(inp: RefineInputs, o: SeedOptions): Promise<See
       seconds: (Date.now() - started) / 1000,
     },
     refined,
-    test: split.test,
+    baseline,
+    split,
   };
 }
 
