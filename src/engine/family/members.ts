@@ -3,8 +3,8 @@
  * model's features of those layers ONCE into an on-disk FeatureStore. The N(N − 1) fits that follow read them from
  * there (a compare per pair would extract each model 2(N − 1) times).
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
+import { makeFeatureFolder } from '../features/folder';
 import path from 'node:path';
 import { throwIfCancelled, type CancelSignal } from '../cancel';
 import { extractFeatures, type ExtractedFeatures, type StoredFeatures } from '../compare/extract';
@@ -76,8 +76,7 @@ export async function extractMembers(
         return ref;
       }),
     );
-    if (options.cacheDir) await mkdir(options.cacheDir, { recursive: true });
-    cacheRoot = await mkdtemp(path.join(options.cacheDir ?? tmpdir(), 'kc-features-'));
+    cacheRoot = await makeFeatureFolder(options.cacheDir);
     const loadSeconds = (performance.now() - started) / 1000;
 
     const needed = hooks.needed?.(refs, layers);
