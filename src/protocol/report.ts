@@ -116,6 +116,16 @@ export interface OrderComponent {
 export interface SimilarityMeasures {
   linearCKA: number;
   linearCKAUnbiased?: number;
+  /** The linear CKA every view shows, labelled by its estimator: the unbiased one (HSIC₁) below 512 probes, where
+   * the biased one reads high for unrelated layers, else the biased one; with its percentile bootstrap interval over
+   * probe samples (up to 1024 probes) at `level`. */
+  cka?: {
+    estimator: 'biased' | 'unbiased';
+    value: number;
+    interval?: [number, number];
+    level?: number;
+    replicates?: number;
+  };
   svcca?: number;
   pwcca?: number;
   /** Orthogonal Procrustes distance (0 = identical up to rotation). */
@@ -183,6 +193,11 @@ export interface PairResult {
   resampled?: string;
   /** 1 − Var(ε)/Var(x_B) on held-out data: the headline consistency. Mean over seeds. */
   explained: number;
+  /** Percentile bootstrap interval [low, high] of `explained` over held-out probe samples (and seeds when several
+   * ran), at level `interval.level`; the fitted disentangler is held fixed. */
+  explainedInterval?: [number, number];
+  /** How the pair's intervals were drawn. */
+  interval?: PairInterval;
   orders: OrderComponent[];
   inconsistent: { variance: number; fraction: number };
   varianceB: number;
@@ -194,6 +209,13 @@ export interface PairResult {
   sampling?: PairSampling;
   /** Things a user should know about this pair's inputs (e.g. constant channels), also listed in Report.warnings. */
   warnings?: string[];
+}
+
+/** A bootstrap: its level (0.95) and replicates, and what was resampled. */
+export interface PairInterval {
+  level: number;
+  replicates: number;
+  resampled: 'held-out probes' | 'held-out probes and seeds';
 }
 
 /** How a fit sampled its maps, in words: e.g. train "one 24×24 window (+3 halo) per fit sample per epoch, …",

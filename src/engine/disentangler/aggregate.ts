@@ -1,5 +1,6 @@
-import type { PairMaps, PairSpread, TrainingInfo } from '../../protocol/report';
+import type { PairInterval, PairMaps, PairSpread, TrainingInfo } from '../../protocol/report';
 import type { FitOnce } from './fit';
+import { explainedInterval, INTERVAL_LEVEL, replicatesFor } from './interval';
 
 export interface Aggregate {
   explained: number;
@@ -9,6 +10,8 @@ export interface Aggregate {
   training: TrainingInfo;
   maps: PairMaps;
   spread?: PairSpread;
+  explainedInterval: [number, number];
+  interval: PairInterval;
 }
 
 const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
@@ -23,13 +26,21 @@ const meanArrays = (arrays: number[][]) => arrays[0].map((_, i) => mean(arrays.m
 /**
  * Several seeds' fits → mean of every number and the std of the headline ones (the order split is the fragile part
  * of the method, method page §6). Training info is the first seed's run (its curve), with the gates averaged and
- * the seconds summed over all seeds.
+ * the seconds summed over all seeds. The explained fraction's bootstrap interval (interval.ts) is seeded by `seed`.
  */
-export function aggregate(fits: FitOnce[]): Aggregate {
+export function aggregate(fits: FitOnce[], seed = 0): Aggregate {
   const ev = fits.map((f) => f.evaluation);
   const first = fits[0];
+  const held = ev.map((e) => e.heldOut);
+  const replicates = replicatesFor(held);
   const result: Aggregate = {
     explained: mean(ev.map((e) => e.explained)),
+    explainedInterval: explainedInterval(held, seed, replicates),
+    interval: {
+      level: INTERVAL_LEVEL,
+      replicates,
+      resampled: fits.length > 1 ? 'held-out probes and seeds' : 'held-out probes',
+    },
     orders: first.evaluation.orders.map((o, k) => ({
       order: o.order,
       variance: mean(ev.map((e) => e.orders[k].variance)),

@@ -1,6 +1,7 @@
 import type { OrderComponent, PairMaps } from '../../protocol/report';
 import type { DisentanglerModel } from '../compute/types';
 import { chunked } from './chunks';
+import { SampleSums, type HeldOutSums } from './interval';
 import { batchOf, type PairData } from './samples';
 import type { Window } from './windows';
 
@@ -13,6 +14,8 @@ export interface Evaluation {
   inconsistent: { variance: number; fraction: number };
   varianceB: number;
   maps: PairMaps;
+  /** Per held-out sample sums in the fit's scaled units, for the bootstrap interval (interval.ts); not reported. */
+  heldOut: HeldOutSums;
 }
 
 /**
@@ -36,6 +39,10 @@ export async function evaluate(
   const y = new Sums(c, hw),
     eps = new Sums(c, hw);
   let components: Sums[] = [];
+  const perSample = new SampleSums(
+    c,
+    Array.from(windows, (w) => w.sample),
+  );
   const energy = new Map(Array.from(mapSamples, (s) => [s, new Float64Array(hw)]));
   const area = rows.span * cols.span;
   for (const chunk of chunked(windows, chunkSize)) {
@@ -45,6 +52,7 @@ export async function evaluate(
     const target = batch.y as Float32Array;
     chunk.forEach((w, j) => {
       const map = energy.get(w.sample);
+      const slot = perSample.slot(w.sample);
       for (let r = rows.halo; r < rows.halo + rows.side; r++) {
         const my = w.top + r - rows.halo;
         if (my < 0 || my >= height) continue;
@@ -62,10 +70,12 @@ export async function evaluate(
             }
             y.add(ch, p, target[i]);
             eps.add(ch, p, e);
+            perSample.add(slot, ch, target[i], e);
             e2 += e * e;
           }
           y.count(p);
           eps.count(p);
+          perSample.count(slot);
           components.forEach((s) => s.count(-1));
           if (map) map[p] = e2;
         }
@@ -97,6 +107,7 @@ export async function evaluate(
         inconsistentEnergy: Array.from(energy.get(index) as Float64Array, (e) => (e / c) * units),
       })),
     },
+    heldOut: perSample.result(),
   };
 }
 

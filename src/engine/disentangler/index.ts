@@ -76,7 +76,7 @@ export async function disentangle(
   if (!options.similarity)
     options.onProgress?.({ done: settings.epochs, total: settings.epochs, detail: 'similarity measures' });
   const similarity = options.similarity ?? (await pairSimilarity(source, target, settings, settings.seed));
-  const result = aggregate(fits);
+  const result = aggregate(fits, settings.seed);
   // Seeds share the split sizes, so their warnings repeat: each once.
   const fitWarnings = [...new Set(fits.flatMap((f) => f.warnings))].map(
     (w) => `${layerA} ↔ ${layerB} ${direction}: ${w}`,
@@ -91,6 +91,8 @@ export async function disentangle(
     shapeB: b.shape.slice(1),
     ...(resampled ? { resampled } : {}),
     explained: result.explained,
+    explainedInterval: result.explainedInterval,
+    interval: result.interval,
     orders: result.orders,
     inconsistent: result.inconsistent,
     varianceB: result.varianceB,

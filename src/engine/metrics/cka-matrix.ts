@@ -17,17 +17,20 @@ import { abT } from '../linalg/dense';
 import { matmul } from '../compute/ort-matmul';
 import type { FeatureTensor } from '../tensor';
 import { CKA_BATCH_SIZE, minibatches } from './cka';
+import { CKA_DEBIAS_BELOW } from './cka-interval';
 import { centredGram, centreGram, centringShift, ORT_GRAM_MIN_MACS } from './gram';
 import { scaleFree } from './scale';
 import { perSample } from './views';
 
-/** Up to this many probes the matrix holds the exact (biased) CKA; beyond, the unbiased minibatch estimator. */
+/** Up to this many probes (from CKA_DEBIAS_BELOW) the matrix holds the exact biased CKA; beyond, the unbiased
+ * minibatch estimator. Below CKA_DEBIAS_BELOW the unbiased one on all samples (one batch): the biased one reads
+ * high for unrelated layers at few probes (cka-interval.ts). */
 export const CKA_FULL_MAX_SAMPLES = 1024;
 
 export type CkaEstimator = 'biased' | 'unbiased';
 
 export interface CkaMatrixOptions {
-  /** Default: 'biased' up to CKA_FULL_MAX_SAMPLES probes, else 'unbiased'. */
+  /** Default: 'biased' from CKA_DEBIAS_BELOW up to CKA_FULL_MAX_SAMPLES probes, else 'unbiased'. */
   estimator?: CkaEstimator;
   /** Minibatch size of the unbiased estimator (default CKA_BATCH_SIZE). */
   batchSize?: number;
@@ -39,7 +42,7 @@ export interface CkaMatrixOptions {
 
 /** Which estimator ckaMatrix uses for n probes, i.e. the SimilarityMatrix measure name its values belong under. */
 export function ckaMatrixMeasure(n: number, estimator?: CkaEstimator): 'linearCKA' | 'linearCKAUnbiased' {
-  return (estimator ?? (n <= CKA_FULL_MAX_SAMPLES ? 'biased' : 'unbiased')) === 'biased'
+  return (estimator ?? (n >= CKA_DEBIAS_BELOW && n <= CKA_FULL_MAX_SAMPLES ? 'biased' : 'unbiased')) === 'biased'
     ? 'linearCKA'
     : 'linearCKAUnbiased';
 }

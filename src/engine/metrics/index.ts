@@ -10,6 +10,7 @@ import { ridgeExplainedAsync, ridgeFeatureCount } from '../linalg/ridge';
 import type { FeatureTensor } from '../tensor';
 import { covariancesAsync, pwccaFromCov, svccaFromCov } from './cca';
 import { ckaFromGrams, linearCka, unbiasedCkaFromGrams, unbiasedLinearCka } from './cka';
+import { CKA_INTERVAL_LEVEL, CKA_INTERVAL_MAX_SAMPLES, ckaInterval, shownEstimator } from './cka-interval';
 import { centredGram, centringShift } from './gram';
 import { PROCRUSTES_MAX_DIMS, procrustesDistance, procrustesFromCov } from './procrustes';
 import { scaleFree } from './scale';
@@ -23,6 +24,7 @@ export {
   type CkaMatrixOptions,
 } from './cka-matrix';
 export { linearCka, unbiasedLinearCka } from './cka';
+export { CKA_DEBIAS_BELOW, ckaInterval, shownEstimator } from './cka-interval';
 export { procrustesDistance } from './procrustes';
 
 /** CCA is skipped above this many neurons per side (a cubic eigenproblem each) … */
@@ -65,10 +67,18 @@ export async function similarityMeasures(
   }
   const n = x.rows;
   const result: SimilarityMeasures = { linearCKA: 0 };
-  if (n < x.cols + y.cols) {
+  const estimator = shownEstimator(n);
+  let bootstrap: ReturnType<typeof ckaInterval> | undefined;
+  // The Grams serve both CKAs when features outnumber samples, and the shown CKA's bootstrap interval up to 1024.
+  if (n < x.cols + y.cols || (n >= 4 && n <= CKA_INTERVAL_MAX_SAMPLES)) {
     const k = await centredGram(x, await centringShift(x));
     const l = await centredGram(y, await centringShift(y));
-    if (n >= 4) result.linearCKAUnbiased = unbiasedCkaFromGrams(k, l, n);
+    if (n >= 4) {
+      result.linearCKAUnbiased = unbiasedCkaFromGrams(k, l, n);
+      if (n <= CKA_INTERVAL_MAX_SAMPLES) {
+        bootstrap = ckaInterval(k, l, n, estimator, options.seed ?? 0);
+      }
+    }
     result.linearCKA = ckaFromGrams(k, l, n); // centres k and l in place: last
   } else {
     result.linearCKA = linearCka(a, b);
@@ -101,6 +111,16 @@ export async function similarityMeasures(
     if (!Number.isFinite(result[key])) delete result[key];
   }
   result.linearCKA ??= 0;
+  const value = estimator === 'unbiased' ? result.linearCKAUnbiased : result.linearCKA;
+  if (value !== undefined) {
+    result.cka = { estimator, value };
+    if (bootstrap?.interval.every(Number.isFinite))
+      Object.assign(result.cka, {
+        interval: bootstrap.interval,
+        level: CKA_INTERVAL_LEVEL,
+        replicates: bootstrap.replicates,
+      });
+  }
   return result;
 }
 

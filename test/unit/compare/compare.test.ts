@@ -64,7 +64,9 @@ test('a model compared with itself explains ≥ 0.98 at every probed layer (data
   assert.deepEqual(m.layersA, ['conv1', 'relu1', 'pool1', 'conv2', 'relu2', 'pool2', 'fc1', 'relu3', 'fc2']);
   assert.deepEqual(m.layersB, m.layersA);
   const n = m.layersA.length;
-  for (let i = 0; i < n; i++) assert.ok(Math.abs(m.measures.linearCKA[i * n + i]! - 1) < 1e-4, m.layersA[i]);
+  // 200 probes: the unbiased CKA (below 512 probes), 1 on the diagonal as well.
+  const cka = m.measures.linearCKAUnbiased;
+  for (let i = 0; i < n; i++) assert.ok(Math.abs(cka[i * n + i]! - 1) < 1e-4, m.layersA[i]);
   // The report records where everything came from.
   assert.equal(report.probe.source, 'mnist');
   assert.equal(report.probe.count, 200);

@@ -51,10 +51,12 @@ test('the matrix read in memory-budget blocks equals the matrix read at once', a
   });
   assert.deepEqual(fa.reads, ['base', 'other', 'dense']);
   assert.deepEqual(blocked, whole);
-  const cka = whole.measures.linearCKA;
+  // 60 probes: the matrix holds the unbiased CKA (the biased one reads high at few probes).
+  assert.deepEqual(Object.keys(whole.measures).sort(), ['linearCKAUnbiased', 'ridgeExplained', 'ridgeExplainedBA']);
+  const cka = whole.measures.linearCKAUnbiased;
   assert.equal(cka.length, 6);
   assert.ok(Math.abs(cka[0]! - 1) < 1e-5, `CKA(base, permuted copy) = ${cka[0]}`);
-  assert.ok(cka[1]! < 0.5, `CKA(base, noise) = ${cka[1]}`);
+  assert.ok(Math.abs(cka[1]!) < 0.1, `CKA(base, noise) = ${cka[1]}`);
   assert.ok(whole.measures.ridgeExplained[0]! > 0.99);
   assert.ok(whole.measures.ridgeExplainedBA[0]! > 0.99);
   assert.ok(whole.measures.ridgeExplained[1]! < 0.2);
