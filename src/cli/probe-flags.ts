@@ -1,12 +1,16 @@
 /** The probe flags of every command that runs models (kc compare, kc family, kc drift): one definition, one parser. */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { KcError } from '../engine/errors';
+import { checkInputRange, checkInputSize } from '../engine/probes/input';
 import type { CompareOptions } from '../protocol/compare';
 import { int, num } from './engine-flags';
 
 export interface ProbeFlags {
   probe: string;
   count: string;
+  inputRange?: string;
+  inputSize?: string;
+  /** The name --input-range had before kc read ranges from the models; still accepted. */
   probeRange?: string;
   probeMean?: string;
   probeStd?: string;
@@ -21,7 +25,15 @@ export function addProbeOptions(command: Command): Command {
       'mnist',
     )
     .option('--count <n>', 'number of probe samples', '1000')
-    .option('--probe-range <lo,hi>', 'pixel range of image probes (default 0,1)')
+    .option(
+      '--input-range <lo,hi>',
+      "pixel range fed to both models, e.g. 0,255 or -1,1 (default: what each model's input dtype, first ops or metadata call for, else 0,1)",
+    )
+    .option(
+      '--input-size <H,W>',
+      'height and width fed to a model that takes any input size (default: the probe size rounded to a multiple of 32, or 224,224 for a folder of mixed sizes)',
+    )
+    .addOption(new Option('--probe-range <lo,hi>').hideHelp())
     .option('--probe-mean <m>', 'mean subtracted from image probes, one value or one per channel (comma-separated)')
     .option('--probe-std <s>', 'std dividing image probes, one value or one per channel')
     .option(
@@ -31,13 +43,20 @@ export function addProbeOptions(command: Command): Command {
 }
 
 export function probeOptions(f: ProbeFlags): CompareOptions['probe'] {
-  const range = list(f.probeRange, '--probe-range');
-  if (range && range.length !== 2) throw new KcError(`--probe-range needs two numbers lo,hi, got "${f.probeRange}"`);
+  if (f.inputRange !== undefined && f.probeRange !== undefined)
+    throw new KcError('--probe-range is the old name of --input-range: give one of them');
+  const rangeFlag = f.inputRange !== undefined ? '--input-range' : '--probe-range';
+  const range = checkInputRange(list(f.inputRange ?? f.probeRange, rangeFlag), rangeFlag);
+  const inputSize = checkInputSize(
+    f.inputSize?.split(',').map((v) => int(v.trim(), '--input-size')!),
+    '--input-size',
+  );
   return {
     source: f.probe,
     count: int(f.count, '--count') ?? 1000,
+    ...(inputSize ? { inputSize } : {}),
     normalization: {
-      range: range as [number, number] | undefined,
+      range,
       mean: list(f.probeMean, '--probe-mean'),
       std: list(f.probeStd, '--probe-std'),
     },

@@ -17,7 +17,7 @@ import { runFits } from './compare/fits';
 import { openModel } from './models/index';
 import type { ModelAdapter } from './models/types';
 import { pairLayers, type Pairing } from './pairing';
-import { openProbe } from './probes/index';
+import { deadInputWarning, openProbe, probeInputs } from './probes/index';
 import { similarityMatrix } from './compare/matrix';
 import { extractFeatures, type ExtractedFeatures } from './compare/extract';
 import { matrixLayers } from './compare/matrix-layers';
@@ -104,6 +104,14 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
         count: probe.count,
         ...probeSplitSizes(probe.count, settings.testFraction, settings.seed),
         warning: probe.warning,
+        inputs: probeInputs(
+          probe,
+          [
+            { model: 'A', target: inputTarget(a) },
+            { model: 'B', target: inputTarget(b) },
+          ],
+          options.probe.normalization,
+        ),
       },
       models: { a: refA, b: refB },
     };
@@ -130,6 +138,12 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
       { signal, onProgress: progress.extract('B') },
     );
     timings.extractSeconds = done();
+    const [inputA, inputB] = header.probe.inputs ?? [];
+    const dead = [
+      await deadInputWarning('A', layersA, rowsA.names, fa, inputA),
+      await deadInputWarning('B', layersB, rowsB.names, fb, inputB),
+    ].filter((w): w is string => w !== undefined);
+    for (const w of dead) log(w);
 
     done = stage();
     const matrix = await similarityMatrix(rowsA.names, fa, rowsB.names, fb, {
@@ -164,6 +178,7 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
       warnings: [
         ...(probe.warning ? [probe.warning] : []),
         ...probe.warnings,
+        ...dead,
         ...pairingWarnings(pairing, layersA, layersB),
         ...[rowsA.warning, rowsB.warning].filter((w): w is string => w !== undefined),
         ...new Set(pairs.flatMap((p) => p.warnings ?? [])),

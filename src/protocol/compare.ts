@@ -20,8 +20,11 @@ export interface CompareOptions {
     /** 'mnist', 'synthetic', an image folder or an .npy file of inputs. */
     source: 'mnist' | 'synthetic' | string;
     count: number;
-    /** Image probes: pixel range and mean/std (default range [0, 1], no mean/std). */
+    /** Image probes: pixel range and mean/std (default: the range each model's input calls for, see ProbeInput;
+     * else [0, 1]; no mean/std). A range given here (--input-range) applies to both models. */
     normalization?: Partial<ProbeNormalization>;
+    /** Height and width fed to a model that takes any input size (--input-size); default: see ProbeInput.size. */
+    inputSize?: [number, number];
   };
   /** Explicit layers (pair in order when both are given); default: the models' probe points. */
   layersA?: string[];

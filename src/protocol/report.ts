@@ -76,6 +76,30 @@ export interface ProbeInfo {
   preprocessing?: string;
   /** Set when the probe is not real data (synthetic noise), shown as a warning everywhere. */
   warning?: string;
+  /** How the probe was fed to each model's input (element type, pixel range, size) and why. Absent for features
+   * given directly and in reports of kc before 1.x. */
+  inputs?: ProbeInput[];
+}
+
+/** How probe images were fed to one model's input, with where each choice came from. */
+export interface ProbeInput {
+  /** 'A' or 'B' in a compare; the model's name in a family. */
+  model: string;
+  /** The input's element type: 'float32', or an integer type ('int32', 'uint8' …) that is fed whole numbers. */
+  dtype: string;
+  /** The range [lo, hi] image pixels were scaled to (before mean/std); absent for .npy probes, used as stored. */
+  range?: number[];
+  /** model: read from the model (its integer dtype, first ops or metadata: `rangeReason`); option: --input-range or the
+   * setting knowledgeConsistency.inputRange; default: [0, 1], nothing in the model says otherwise. */
+  rangeSource?: 'model' | 'option' | 'default';
+  /** Why the range, e.g. "the first op divides the input by 255". */
+  rangeReason?: string;
+  /** Height and width fed, e.g. [224, 224]. */
+  size: number[];
+  /** model: the model fixes it; option: --input-size or the setting; default: the model takes any size, so kc chose
+   * one (`sizeReason`). */
+  sizeSource: 'model' | 'option' | 'default';
+  sizeReason?: string;
 }
 
 /** One layer of a model as the adapters list it. */

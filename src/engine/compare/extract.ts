@@ -6,6 +6,7 @@ import type { ModelAdapter } from '../models/types';
 import { fitProbe, type ProbeNormalization, type ProbeSource } from '../probes/index';
 import type { FeatureTensor } from '../tensor';
 import { inputTarget } from './model-ref';
+import type { ProbeInput } from '../../protocol/report';
 
 /** One model's extracted features, kept on disk; layers are read when needed so memory stays bounded. */
 export interface ExtractedFeatures {
@@ -15,6 +16,8 @@ export interface ExtractedFeatures {
   bytes(layer: string): number;
   /** How the probe was fitted to this model's input. */
   preprocessing: string;
+  /** How it was fed: dtype, pixel range and size, each with its reason (ProbeInfo.inputs). */
+  input?: Omit<ProbeInput, 'model'>;
 }
 
 /** Features in a FeatureStore folder: a reader in another process (a queue worker) can find each layer's file. */
@@ -66,5 +69,6 @@ export async function extractFeatures(
       return 4 * count * shape.reduce((a, b) => a * b, 1);
     },
     preprocessing: fitted.preprocessing,
+    input: fitted.input,
   };
 }

@@ -13,7 +13,7 @@ export function inputTarget(model: ModelAdapter): InputTarget {
     const d = model.inputShape[0];
     for (const channels of [1, 3]) {
       const side = Math.round(Math.sqrt(d / channels));
-      if (side > 0 && side * side * channels === d) return { height: side, width: side, channels };
+      if (side > 0 && side * side * channels === d) return { height: side, width: side, channels, ...model.input };
     }
     throw new KcError(
       `${model.ref.name} takes flat inputs of ${d} values, which is not a square grayscale or RGB image: kc's probes are images and cannot be fitted to this input`,
@@ -21,7 +21,8 @@ export function inputTarget(model: ModelAdapter): InputTarget {
     );
   }
   const [height = 0, width = 0, channels = 0] = model.inputShape;
-  return { height, width, channels };
+  // the input's dtype and the pixel range its first ops or metadata call for (models/input-range.ts)
+  return { height, width, channels, ...model.input };
 }
 
 /** The adapter's ModelRef completed with the layer table, input shape and content hash for the report. */

@@ -8,6 +8,8 @@ import { KcError, ModelParseError } from '../errors';
 import { extractionRuns, fixedBatchOf } from './batches';
 import { chooseLayers } from './layer-choice';
 import { nhwcToNchw } from './layout';
+import { fedType, onnxInputSpec, typedTensor } from './onnx-input';
+import type { InputSpec } from './input-range';
 import { modelDisplayName } from './files';
 import { ModelFolder, oneLine, quoteRef, readChecked, type CheckedFile } from './model-files';
 import { withProbePoints, type GraphLayer } from './probe-points';
@@ -184,6 +186,7 @@ async function checkLoads(bytes: Uint8Array, file: string, graph: onnx.GraphProt
 class OnnxAdapter implements ModelAdapter {
   readonly ref: ModelRef;
   inputShape: readonly number[] = [];
+  input?: InputSpec;
   private readonly inputName: string;
   private inputDims: Dims = [];
   private fixedBatch?: number;
@@ -220,12 +223,14 @@ class OnnxAdapter implements ModelAdapter {
   async init(): Promise<void> {
     const graph = graphOf(this.model);
     const input = valueType(graph.input.find((i) => i.name === this.inputName)!);
-    if (input.elemType !== onnx.TensorProto.DataType.FLOAT) {
+    const dtype = fedType(input.elemType);
+    if (!dtype) {
       throw new KcError(
-        `${this.file}: input "${this.inputName}" is ${typeName(input.elemType)}; kc feeds float32 images`,
+        `${this.file}: input "${this.inputName}" is ${typeName(input.elemType)}; kc feeds float32 or integer images`,
         'unsupported',
       );
     }
+    this.input = onnxInputSpec(this.model, this.inputName, dtype);
     this.inputDims = input.dims ?? [];
     this.fixedBatch = fixedBatchOf(this.inputDims[0], this.file, this.inputName);
     const d = this.inputDims.map((v) => (typeof v === 'number' && v > 0 ? v : -1));
@@ -264,7 +269,16 @@ class OnnxAdapter implements ModelAdapter {
     });
     const { session, outputs } = await this.sessionFor(layerNames);
     for await (const batch of extractionRuns(inputs, chosen, this.fixedBatch, options)) {
-      const results = await session.run({ [this.inputName]: this.inputTensor(batch) }, outputs);
+      const results = await session
+        // fatal only: a failure is reported below in one line, not as onnxruntime's coloured log on stderr
+        .run({ [this.inputName]: this.inputTensor(batch) }, outputs, { logSeverityLevel: 4 })
+        .catch((e: Error) => {
+          // onnxruntime's own message (ANSI-coloured, graph-internal) means little to a user; the input size often does
+          throw new KcError(
+            `${this.ref.name} failed on probe inputs [${batch.shape.join(', ')}] (NHWC): ${firstLine(e.message)}; if the model takes images of another size, set it with --input-size H,W (e.g. a multiple of 32)`,
+            'shape-mismatch',
+          );
+        });
       for (let i = 0; i < layerNames.length; i++) {
         const { shape, data } = toFeatures(results[outputs[i]], batch.valid, layerNames[i]);
         await sink.write(layerNames[i], shape, data);
@@ -287,12 +301,13 @@ class OnnxAdapter implements ModelAdapter {
         'shape-mismatch',
       );
     }
-    if (this.layout === 'flat') return new ort.Tensor('float32', batch.data, [n, per]);
+    const dtype = this.input?.dtype ?? 'float32';
+    if (this.layout === 'flat') return typedTensor(dtype, batch.data, [n, per]);
     if (rest.length !== 3)
       throw new KcError(`probe batches must be [N, H, W, C], got [${batch.shape.join(', ')}]`, 'shape-mismatch');
     const [h, w, c] = rest;
-    if (this.layout === 'nhwc') return new ort.Tensor('float32', batch.data, [n, h, w, c]);
-    return new ort.Tensor('float32', nhwcToNchw(batch.data, n, h, w, c), [n, c, h, w]);
+    if (this.layout === 'nhwc') return typedTensor(dtype, batch.data, [n, h, w, c]);
+    return typedTensor(dtype, nhwcToNchw(batch.data, n, h, w, c), [n, c, h, w]);
   }
 
   private async sessionFor(names: readonly string[]): Promise<{ session: ort.InferenceSession; outputs: string[] }> {
@@ -421,7 +436,7 @@ class OnnxAdapter implements ModelAdapter {
     try {
       const size = dims.reduce((a, b) => a * b, 1);
       const result = await session.run(
-        { [this.inputName]: new ort.Tensor('float32', new Float32Array(size), dims) },
+        { [this.inputName]: typedTensor(this.input?.dtype ?? 'float32', new Float32Array(size), dims) },
         names,
       );
       for (const name of names) {
@@ -497,5 +512,9 @@ function typeName(t: number | undefined): string {
 }
 
 function firstLine(message: string): string {
-  return message.split('\n')[0].slice(0, 300);
+  // onnxruntime colours its log lines
+  return message
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .split('\n')[0]
+    .slice(0, 300);
 }

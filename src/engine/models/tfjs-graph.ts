@@ -7,6 +7,8 @@ import { chooseLayers } from './layer-choice';
 import { modelDisplayName } from './files';
 import { withProbePoints, type GraphLayer } from './probe-points';
 import { tfjsWasm } from './tfjs-runtime';
+import { tfjsInputSpec } from './tfjs-input';
+import type { InputSpec } from './input-range';
 import type { TfjsFiles } from './tfjs-files';
 import type { ExtractOptions, FeatureSink, InputBatch, ModelAdapter } from './types';
 
@@ -120,6 +122,7 @@ export async function openTfjsGraph(file: string, files: TfjsFiles): Promise<Mod
 class TfjsGraphAdapter implements ModelAdapter {
   readonly ref: ModelRef;
   readonly inputShape: readonly number[];
+  input?: InputSpec;
   private readonly inputDtype: tf.DataType;
   private readonly fixedBatch?: number;
   private listed: LayerInfo[] = [];
@@ -157,6 +160,7 @@ class TfjsGraphAdapter implements ModelAdapter {
 
   /** Lists the nodes; their shapes and dtypes come from one run on a zero sample (GraphDefs carry no shapes). */
   async init(tfjs: typeof tf, nodes: NodeDef[]): Promise<void> {
+    this.input = tfjsInputSpec(this.model, nodes, this.inputDtype);
     let candidates = nodes.filter((n) => !skipped(n.op));
     const dims = this.inputShape.map((v) => (v > 0 ? v : 64));
     const shapes = new Map<string, { shape: number[]; dtype: string }>();
@@ -243,6 +247,11 @@ class TfjsGraphAdapter implements ModelAdapter {
       let outputs: tf.Tensor[];
       try {
         outputs = await this.run(input, [...layerNames]);
+      } catch (e) {
+        throw new KcError(
+          `${this.ref.name} failed on probe inputs [${batch.shape.join(', ')}] (NHWC): ${(e as Error).message.split('\n')[0].slice(0, 300)}; if the model takes images of another size, set it with --input-size H,W (e.g. a multiple of 32)`,
+          'shape-mismatch',
+        );
       } finally {
         input.dispose();
       }

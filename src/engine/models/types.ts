@@ -2,6 +2,7 @@ import type { LayerInfo, ModelRef } from '../../protocol/report';
 import type { PytorchOptions } from '../../protocol/torch-helper';
 import type { CancelSignal } from '../cancel';
 import type { StepSink } from '../progress';
+import type { InputSpec } from './input-range';
 
 /** A batch of preprocessed probe inputs, float32 NHWC; adapters of NCHW models transpose it themselves. */
 export interface InputBatch {
@@ -21,6 +22,8 @@ export interface ModelAdapter {
   readonly ref: ModelRef;
   /** Input shape in NHWC without N, e.g. [28, 28, 1]. */
   readonly inputShape: readonly number[];
+  /** What the model says of its input's values (element type; pixel range when its first ops or metadata tell). */
+  readonly input?: InputSpec;
   /** All layers in depth order. */
   layers(): LayerInfo[];
   /** Runs probe inputs (NHWC, already preprocessed) through the model and streams the named layers' features. */

@@ -1,4 +1,5 @@
 import { KcError } from '../errors';
+import { wholeNumbers } from './input';
 import type { InputTarget, ProbeNormalization, RawImage } from './types';
 
 /** ITU-R BT.601 luma weights: how RGB probes become grayscale for a single-channel model. */
@@ -111,8 +112,10 @@ export function fitToInput(
   const c = target.channels > 0 ? target.channels : image.channels;
   const converted = convertChannels(image.data, image.height * image.width, image.channels, c, image.origin);
   const resized = resizeBilinear(converted, image.height, image.width, c, h, w);
+  const whole = wholeNumbers(target);
   if (!norm) {
-    out.set(resized, offset);
+    if (whole) for (let i = 0; i < resized.length; i++) out[offset + i] = Math.round(resized[i]);
+    else out.set(resized, offset);
     return;
   }
   const [lo, hi] = norm.range;
@@ -122,7 +125,8 @@ export function fitToInput(
     let v = lo + resized[i] * scale;
     if (norm.mean) v -= norm.mean[k];
     if (norm.std) v /= norm.std[k];
-    out[offset + i] = v;
+    // an integer input truncates: 0.999 · 255 would be fed as 254
+    out[offset + i] = whole ? Math.round(v) : v;
   }
 }
 
@@ -155,7 +159,9 @@ export function describeFit(
   const unchanged = native && native.height === h && native.width === w && native.channels === c;
   const parts = [description, unchanged ? 'no resize' : `fitted to ${channels} ${size} (bilinear)`];
   if (norm) {
-    parts.push(`scaled to [${norm.range[0]},${norm.range[1]}]`);
+    parts.push(
+      `scaled to [${norm.range[0]},${norm.range[1]}]${wholeNumbers(target) ? ` as ${target.dtype} whole numbers` : ''}`,
+    );
     if (norm.mean) parts.push(`mean ${norm.mean.join('/')}`);
     if (norm.std) parts.push(`std ${norm.std.join('/')}`);
   } else {

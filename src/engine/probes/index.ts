@@ -2,7 +2,9 @@ import { stat } from 'node:fs/promises';
 import type { CancelSignal } from '../cancel';
 import { KcError } from '../errors';
 import type { InputBatch } from '../models/types';
+import type { ProbeInput } from '../../protocol/report';
 import { describeFit, fitToInput, resolveNormalization, targetSize } from './image';
+import { checkInputSize, feedPlan } from './input';
 import { openImageFolder } from './folder';
 import { mnistMismatch } from './fit-warning';
 import { openMnist } from './mnist';
@@ -12,9 +14,20 @@ import type { InputTarget, ProbeNormalization, ProbeSource, ProbeSpec } from './
 
 export type { InputTarget, ProbeNormalization, ProbeSource, ProbeSpec, RawImage } from './types';
 export { SYNTHETIC_WARNING } from './synthetic';
+export { feedPlan, probeInputs } from './input';
+export { deadInputWarning } from './dead';
 
-/** Opens the probe set named by spec.source; `target` (model A's input) sizes synthetic noise. */
+/**
+ * Opens the probe set named by spec.source; `target` (model A's input) sizes synthetic noise. The source carries
+ * spec.inputSize, the size fed to models that take any (probes/input.ts).
+ */
 export async function openProbe(spec: ProbeSpec, target: InputTarget): Promise<ProbeSource> {
+  const inputSize = checkInputSize(spec.inputSize, '--input-size');
+  const source = await openSource(spec, target);
+  return inputSize ? { ...source, inputSize } : source;
+}
+
+async function openSource(spec: ProbeSpec, target: InputTarget): Promise<ProbeSource> {
   if (!(Number.isInteger(spec.count) && spec.count >= 2)) {
     throw new KcError(`probe count must be a whole number ≥ 2, got ${spec.count}`, 'probe');
   }
@@ -45,18 +58,23 @@ export async function openProbe(spec: ProbeSpec, target: InputTarget): Promise<P
 export interface FittedProbe {
   batches(signal?: CancelSignal): AsyncIterable<InputBatch>;
   preprocessing: string;
+  /** How it is fed (dtype, range, size, each with its reason), for the report's ProbeInfo.inputs. */
+  input: Omit<ProbeInput, 'model'>;
 }
 
 /**
- * Fits the probe to a model's input (size, channels, normalisation) and streams it in batches. Each model gets
- * its own fit, so models with different input sizes see the same images at their own resolution.
+ * Fits the probe to a model's input (size, channels, pixel range, normalisation; probes/input.ts) and streams it in
+ * batches. Each model gets its own fit, so models with different input sizes or ranges see the same images each as
+ * it expects them.
  */
 export function fitProbe(
   probe: ProbeSource,
-  target: InputTarget,
+  model: InputTarget,
   normalization: Partial<ProbeNormalization> | undefined,
   batchSize = 64,
 ): FittedProbe {
+  const plan = feedPlan(probe, model, normalization);
+  const target = plan.target;
   const channels = target.channels > 0 ? target.channels : probe.size?.channels;
   const perChannel = Math.max(normalization?.mean?.length ?? 1, normalization?.std?.length ?? 1) > 1;
   if (probe.pixels && perChannel && !channels) {
@@ -65,10 +83,11 @@ export function fitProbe(
       'probe',
     );
   }
-  const norm = probe.pixels ? resolveNormalization(normalization, channels ?? 1) : undefined;
+  const norm = probe.pixels ? resolveNormalization({ ...normalization, range: plan.range }, channels ?? 1) : undefined;
   return {
     preprocessing: describeFit(probe.description, target, norm, probe.size),
     batches: (signal) => batchesOf(probe, target, norm, batchSize, signal),
+    input: plan.input,
   };
 }
 

@@ -22,6 +22,8 @@ export interface ProbeSpec {
   normalization?: Partial<ProbeNormalization>;
   /** Seed of the synthetic noise. */
   seed?: number;
+  /** Height and width fed to a model that takes any size (--input-size); default: see probes/input.ts. */
+  inputSize?: [number, number];
 }
 
 /** An opened probe set: a fixed, ordered list of samples that can be streamed any number of times (once per model). */
@@ -39,6 +41,8 @@ export interface ProbeSource {
   readonly warning?: string;
   /** Problems met while opening (skipped files, fewer samples than asked). */
   readonly warnings: string[];
+  /** ProbeSpec.inputSize: the size fed to models that take any. */
+  readonly inputSize?: [number, number];
   samples(signal?: CancelSignal): AsyncIterable<RawImage>;
 }
 
@@ -47,4 +51,9 @@ export interface InputTarget {
   height: number;
   width: number;
   channels: number;
+  /** The input's element type (default float32): integer inputs are fed whole numbers. */
+  dtype?: string;
+  /** The pixel range the model's first ops or metadata call for, and why (models/input-range.ts). */
+  range?: [number, number];
+  rangeReason?: string;
 }

@@ -22,7 +22,7 @@ import { KcError } from '../errors';
 import { openModel } from '../models/index';
 import type { ModelAdapter } from '../models/types';
 import { pairLayers } from '../pairing';
-import { openProbe } from '../probes/index';
+import { deadInputWarning, openProbe, probeInputs } from '../probes/index';
 import { ProgressTracker } from '../progress';
 import { TOOL_NAME, TOOL_VERSION } from '../version';
 import { backendWarnings, workersBackend } from './backend';
@@ -92,6 +92,14 @@ export async function runQueuedCompare(
         count: probe.count,
         ...probeSplitSizes(probe.count, settings.testFraction, settings.seed),
         warning: probe.warning,
+        inputs: probeInputs(
+          probe,
+          [
+            { model: 'A', target: inputTarget(a) },
+            { model: 'B', target: inputTarget(b) },
+          ],
+          options.probe.normalization,
+        ),
       },
       models: { a: refA, b: refB },
     };
@@ -124,6 +132,11 @@ export async function runQueuedCompare(
       },
     );
     timings.extractSeconds = done();
+    const [inputA, inputB] = header.probe.inputs ?? [];
+    const dead = [
+      await deadInputWarning('A', layersA, rowsA.names, fa, inputA),
+      await deadInputWarning('B', layersB, rowsB.names, fb, inputB),
+    ].filter((w): w is string => w !== undefined);
 
     done = stage();
     const matrix = await similarityMatrix(rowsA.names, fa, rowsB.names, fb, {
@@ -165,6 +178,7 @@ export async function runQueuedCompare(
       warnings: [
         ...(probe.warning ? [probe.warning] : []),
         ...probe.warnings,
+        ...dead,
         ...pairingWarnings(pairing, layersA, layersB),
         ...[rowsA.warning, rowsB.warning].filter((w): w is string => w !== undefined),
         ...backendWarnings(collected.outcomes),

@@ -3,6 +3,7 @@ import { fmt, pct, seconds, shortNames, splitSummary } from './format';
 import { MATRIX_LABELS, maxOrder } from './pairs';
 import { BELOW_ZERO_NOTE, explainedNote } from '../../protocol/format';
 import { esc } from './escape';
+import { describeInput } from '../../protocol/probe-input';
 import { EPSILON_COLOR, heatmapSvg, lossCurveSvg, orderBarSvg, orderColor, pairMapsSvg, pairOrders } from './svg';
 
 /**
@@ -165,6 +166,7 @@ function setupSection(report: Report): string {
     ['source', p.source],
     ['samples', `${p.count} (${splitSummary(p)})`],
     ['preprocessing', p.preprocessing ?? '–'],
+    ...(p.inputs ?? []).map((input): [string, string] => [`input ${input.model}`, describeInput(input)]),
   ];
   const b = report.backend;
   const backend: Array<[string, string]> = [

@@ -1,6 +1,7 @@
 import { BELOW_ZERO_NOTE, explainedNote } from '../../protocol/format';
 import type { Report, SimilarityMatrix } from '../../protocol/report';
 import { markdownLinkPart, markdownText as md } from './escape';
+import { describeInput } from '../../protocol/probe-input';
 import { fmt, seconds, splitSummary } from './format';
 import { MATRIX_LABELS, maxOrder, pairCells, pairHeader, pairRow } from './pairs';
 
@@ -64,6 +65,7 @@ export function renderMarkdown(report: Report, options: { heatmapPng?: string; h
       : []),
     ['probe', `${p.source}, ${p.count} samples (${splitSummary(p)})`],
     ['preprocessing', p.preprocessing ?? '–'],
+    ...(p.inputs ?? []).map((input): [string, string] => [`input ${input.model}`, describeInput(input)]),
     [
       'disentangler',
       `K = ${s.orders}, α = ${s.alpha}, ${s.normalize} normalisation, ${s.kernel}×${s.kernel} kernel, preset ${s.preset}, ≤ ${s.epochs} epochs, seed ${s.seed}, seeds ${s.seeds}`,

@@ -1,6 +1,7 @@
 import type { Report, SimilarityMatrix } from '../../protocol/report';
 import { colorAt } from '../../protocol/colors';
 import { BELOW_ZERO_NOTE, explainedNote } from '../../protocol/format';
+import { describeInput } from '../../protocol/probe-input';
 import { terminalText as term } from './escape';
 import { fmt, seconds, shortNames, splitSummary, textTable } from './format';
 import { headlineMeasure, MATRIX_LABELS, maxOrder, pairCells, pairHeader, pairRow } from './pairs';
@@ -20,6 +21,7 @@ export function renderSummary(report: Report, options: { color?: boolean } = {})
       term(`B: ${report.models.b.name} (${report.models.b.path})`),
     );
   out.push(term(`probe: ${report.probe.source}, ${report.probe.count} samples (${splitSummary(report.probe)})`));
+  for (const input of report.probe.inputs ?? []) out.push(term(`  input ${describeInput(input)}`));
   const s = report.settings;
   out.push(
     term(

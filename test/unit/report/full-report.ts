@@ -85,6 +85,18 @@ export function fullReport(): Full<Report> {
       validation: 60,
       preprocessing: 'grayscale 28×28',
       warning: 'synthetic noise, not real data',
+      inputs: [
+        {
+          model: 'A',
+          dtype: 'int32',
+          range: [0, 255],
+          rangeSource: 'model',
+          rangeReason: 'its input is int32: pixels 0..255',
+          size: [32, 32],
+          sizeSource: 'default',
+          sizeReason: "the model takes any size: the probe's 28×28 rounded to a multiple of 32",
+        },
+      ],
     },
     models: { a: model('net-a'), b: model('net-b') },
     pairs: [pair],
