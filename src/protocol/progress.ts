@@ -3,6 +3,7 @@
  * the notification and the panel render it with `progressLabel`. Nothing parses a label back.
  */
 import type { Direction } from './report';
+import { arrowText } from './format';
 
 /** One count inside a phase, as a model adapter, the matrix or a training loop reports it. */
 export interface StepProgress {
@@ -53,6 +54,20 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
 }
 
+/**
+ * A duration as people write it, to seconds: "3m", "90s", "1m30s", "1h", "2.5 min", or a plain number of seconds.
+ * Undefined for anything else (and for zero or less).
+ */
+export function parseDuration(text: string): number | undefined {
+  const t = text.trim().toLowerCase();
+  if (/^\d+(\.\d+)?$/.test(t)) return Number(t) > 0 ? Number(t) : undefined;
+  const unit: Record<string, number> = { h: 3600, m: 60, min: 60, s: 1, sec: 1 };
+  const parts = [...t.matchAll(/(\d+(?:\.\d+)?)\s*(h|min|m|sec|s)\s*/g)];
+  if (!parts.length || parts.map((p) => p[0]).join('') !== t) return undefined;
+  const seconds = parts.reduce((sum, p) => sum + Number(p[1]) * unit[p[2]], 0);
+  return seconds > 0 ? seconds : undefined;
+}
+
 /** The one-line text of a progress update, the same in the CLI, the notification and the panel. */
 export function progressLabel(p: Progress, options: { counts?: boolean } = {}): string {
   const what =
@@ -63,7 +78,7 @@ export function progressLabel(p: Progress, options: { counts?: boolean } = {}): 
         : p.phase === 'similarity'
           ? 'similarity matrix'
           : p.pair
-            ? `pair ${p.pair.index}/${p.pair.count} ${p.pair.layerA} → ${p.pair.layerB} ${p.pair.direction}`
+            ? `pair ${p.pair.index}/${p.pair.count} ${p.pair.layerA} ↔ ${p.pair.layerB}, ${arrowText(p.pair.direction)}`
             : 'disentangling';
   const parts = [what];
   if (options.counts !== false && p.total > 0) parts.push(`${PROGRESS_UNIT[p.phase]} ${p.done}/${p.total}`);

@@ -24,7 +24,8 @@ const report = JSON.parse(readFileSync(join(root, 'test/fixtures/reports/sample-
 const outDir = join(root, '.test-output', 'browser');
 const shot = (name) => join(outDir, `${name}.png`);
 
-const pct = (v) => `${(v * 100).toFixed(1)} %`;
+// One unit everywhere: fractions with three decimals (src/protocol/format.ts fmt).
+const frac = (v) => v.toFixed(3);
 /** A d3 colour string as [r, g, b]. */
 const rgbOf = (c) =>
   c.startsWith('#') ? [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)) : c.match(/\d+/g).map(Number);
@@ -117,11 +118,13 @@ describe('consistency panel webview', () => {
     const { x, y } = cellCenter(g, rowsA.indexOf(pairAB.layerA), colsB.indexOf(pairAB.layerB));
     await p.mouse.move(x, y);
     const tip = await p.locator('#tooltip').innerText();
-    assert.match(tip, new RegExp(`${pairAB.layerA} \\(A\\) × ${pairAB.layerB} \\(B\\)`));
-    assert.ok(tip.includes(`explained: ${pct(pairAB.explained)}`), tip);
+    // The direction named with the models' names, one arrow.
+    const { a, b } = { a: report.models.a.name, b: report.models.b.name };
+    assert.ok(tip.includes(`${pairAB.layerA} (${a}) × ${pairAB.layerB} (${b}), ${a} → ${b}`), tip);
+    assert.ok(tip.includes(`explained: ${frac(pairAB.explained)}`), tip);
     for (const o of pairAB.orders)
-      assert.ok(tip.includes(`${o.order}: ${pct(o.fraction)}`), `order ${o.order} in ${tip}`);
-    assert.ok(tip.includes(`inconsistent ε: ${pct(pairAB.inconsistent.fraction)}`), tip);
+      assert.ok(tip.includes(`${o.order}: ${frac(o.fraction)}`), `order ${o.order} in ${tip}`);
+    assert.ok(tip.includes(`inconsistent ε: ${frac(pairAB.inconsistent.fraction)}`), tip);
     assert.ok(tip.includes(`linear CKA ${pairAB.similarity.linearCKA.toFixed(3)}`), tip);
     await p.screenshot({ path: shot('heatmap-dark-tooltip'), fullPage: true });
     await applyTheme(p, 'highContrast');
@@ -183,7 +186,7 @@ describe('consistency panel webview', () => {
     assert.match(await p.locator('#drilldown').innerText(), /fragile/);
     assert.match(
       await p.locator('#drilldown').innerText(),
-      new RegExp(`Explained per channel of B's ${pairAB.layerB}`),
+      new RegExp(`Explained per channel of ${report.models.b.name}'s ${pairAB.layerB}`),
     );
     assert.match(await p.locator('#settings-table').innerText(), new RegExp(report.backend.name));
     // The split as the engine used it: the validation set selects the epoch, the held-out test set is reported.
@@ -219,7 +222,7 @@ describe('consistency panel webview', () => {
     await send(p);
     assert.match(
       await p.locator('#drilldown').innerText(),
-      new RegExp(`Explained per channel of A's ${pairAB.layerA}`),
+      new RegExp(`Explained per channel of ${report.models.a.name}'s ${pairAB.layerA}`),
     );
     const pairBA = report.pairs.find(
       (q) => q.direction === 'B->A' && q.layerA === pairAB.layerA && q.layerB === pairAB.layerB,
@@ -337,10 +340,13 @@ describe('consistency panel webview', () => {
     assert.deepEqual(await sel(), [1, 2]);
     await p.keyboard.press('ArrowLeft');
     assert.deepEqual(await sel(), [1, 1]);
-    assert.match(await p.locator('#tooltip').innerText(), new RegExp(`^${rowsA[1]} \\(A\\) × ${colsB[1]} \\(B\\)`));
+    assert.match(
+      await p.locator('#tooltip').innerText(),
+      new RegExp(`^${rowsA[1]} \\(${report.models.a.name}\\) × ${colsB[1]} \\(${report.models.b.name}\\)`),
+    );
     assert.match(
       await p.locator('#announcer').innerText(),
-      new RegExp(`^${rowsA[1]} \\(A\\) × ${colsB[1]} \\(B\\)`),
+      new RegExp(`^${rowsA[1]} \\(${report.models.a.name}\\) × ${colsB[1]} \\(${report.models.b.name}\\)`),
       'screen readers hear the cell',
     );
     await p.keyboard.press('End');
@@ -410,7 +416,7 @@ describe('consistency panel webview', () => {
     await send(p, { type: 'kc/pairResult', analysisId: 'analysis-1', pair: pairAB });
     assertRgbClose(await cellRgb(p, g, r, c), expectedRgb(pairAB.explained), 'after the pair lands');
     assert.ok(
-      (await p.locator('#tooltip').innerText()).includes(`explained: ${pct(pairAB.explained)}`),
+      (await p.locator('#tooltip').innerText()).includes(`explained: ${frac(pairAB.explained)}`),
       'the open tooltip follows the result',
     );
     await send(p, { type: 'kc/status', analysisId: 'analysis-1', status: 'done' });

@@ -1,5 +1,5 @@
 /** The text of a heatmap cell's tooltip: every number we have for the pair, the measure shown first. Pure. */
-import { explainedNote, MISSING, num, pct, spreadPct } from '../../src/protocol/format';
+import { arrowText, explainedNote, fmt, MISSING, num, spread } from '../../src/protocol/format';
 import { CellState, type HeatmapModel } from './heatmap';
 import { ckaKey, ckaName, directedKey, orderFraction, type ReportLike } from './measures';
 
@@ -14,10 +14,11 @@ export function describeCell(
   const at = row * m.cols.length + col;
   const a = m.rows[row];
   const b = m.cols[col];
-  const lines = [`${a} (A) × ${b} (B), ${m.direction === 'A->B' ? 'A → B' : 'B → A'}`];
+  const names = { a: report.models?.a.name ?? 'A', b: report.models?.b.name ?? 'B' };
+  const lines = [`${a} (${names.a}) × ${b} (${names.b}), ${arrowText(m.direction, names)}`];
   const state = m.states[at];
-  const shown =
-    m.measure.id.startsWith('linear') || m.measure.id === 'ridgeExplained' ? num(m.values[at]) : pct(m.values[at]);
+  // One unit everywhere: fractions of 0–1, as the cells and the JSON show them.
+  const shown = fmt(m.values[at]);
   lines.push(
     `${m.measure.label}: ${state === CellState.Empty ? 'not computed' : shown}${state === CellState.Provisional ? boundNote(running) : ''}`,
   );
@@ -27,15 +28,15 @@ export function describeCell(
     const s = p.similarity;
     const similar = [
       `linear CKA ${num(s.linearCKA)}`,
-      s.ridgeExplained !== undefined ? `ridge ${pct(s.ridgeExplained)}` : '',
+      s.ridgeExplained !== undefined ? `ridge ${fmt(s.ridgeExplained)}` : '',
       s.svcca !== undefined ? `SVCCA ${num(s.svcca)}` : '',
       s.pwcca !== undefined ? `PWCCA ${num(s.pwcca)}` : '',
       s.procrustes !== undefined ? `Procrustes ${num(s.procrustes)}` : '',
     ];
     lines.push(
-      `explained: ${pct(p.explained)}${spreadPct(p.spread?.explained)}${explainedNote(p.explained) ? ` — ${explainedNote(p.explained)}` : ''}`,
-      `orders: ${p.orders.map((o) => `${o.order}: ${pct(orderFraction(p, o.order))}${spreadPct(p.spread?.orders[o.order])}`).join(' · ')}`,
-      `inconsistent ε: ${pct(p.inconsistent.fraction)}${spreadPct(p.spread?.inconsistent)}`,
+      `explained: ${fmt(p.explained)}${spread(p.spread?.explained)}${explainedNote(p.explained) ? ` — ${explainedNote(p.explained)}` : ''}`,
+      `inconsistent ε: ${fmt(p.inconsistent.fraction)}${spread(p.spread?.inconsistent)} (explained + ε = 1)`,
+      `orders, each alone (they overlap): ${p.orders.map((o) => `${o.order}: ${fmt(orderFraction(p, o.order))}${spread(p.spread?.orders[o.order])}`).join(' · ')}`,
       `similarity: ${similar.filter(Boolean).join(' · ')}`,
       `gates: ${p.training.gates.map((g) => g.toFixed(2)).join(', ') || MISSING} · ${p.training.epochs} epochs`,
     );
@@ -49,7 +50,7 @@ export function describeCell(
       const v = (k: string) => mat.measures[k]?.[i * mat.layersB.length + j] ?? undefined;
       const ridge = v(directedKey('ridgeExplained', m.direction));
       lines.push(
-        `similarity: ${ckaName(report)} ${num(v(ckaKey(report)) ?? undefined)}${ridge !== undefined && ridge !== null ? ` · ridge ${pct(ridge)}` : ''}`,
+        `similarity: ${ckaName(report)} ${num(v(ckaKey(report)) ?? undefined)}${ridge !== undefined && ridge !== null ? ` · ridge ${fmt(ridge)}` : ''}`,
       );
     }
     lines.push(m.running[at] ? 'disentangler: running…' : 'disentangler: not run on this pair');

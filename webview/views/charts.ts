@@ -1,142 +1,157 @@
 /** The drill-down's and the strip's charts, as SVG with inline colours (so they export as drawn). */
 import { colorHex } from '../../src/protocol/colors';
 import type { DirectionStack } from '../model/drill';
-import { pct, spreadPct } from '../../src/protocol/format';
+import { arrowText, explainsText, fmt, spread } from '../../src/protocol/format';
 import type { StripPoint } from '../model/strip';
 import { svgEl, svgRoot } from './svg';
-import { EPSILON_COLOR, orderColor, type Theme } from './theme';
+import { EPSILON_COLOR, EXPLAINED_COLOR, orderColor, type Theme } from './theme';
 
 /**
- * Two stacked bars (A→B, B→A): orders 0..K then ε, each bar 0..1 of Var(x_B). A tick marks the explained fraction
- * (the headline); whiskers show ± one standard deviation across seeds when there are several.
+ * Knowledge by order, per direction, as a decomposition that reads right: one bar that adds up (explained + ε = 1),
+ * then each order's own share as its own bar from 0 — never stacked, since the orders' components overlap (they are
+ * not orthogonal) and their shares need not add up to explained. Whiskers: ± one standard deviation across seeds.
+ * Every number sits beside its bar, never over it, so it reads in any theme.
  */
-export function stackedBars(stacks: DirectionStack[], theme: Theme): SVGSVGElement {
+export function stackedBars(stacks: DirectionStack[], theme: Theme, names = { a: 'A', b: 'B' }): SVGSVGElement {
   const W = 600;
-  const barH = 26;
-  const left = 56;
-  // Room right of the bars for the headline number and its spread.
-  const right = 190;
-  // The colour key sits inside the chart so an exported PNG carries it.
-  const top = 34;
-  const rowGap = 46;
-  const H = top + rowGap * stacks.length + 34;
-  const svg = svgRoot(W, H, 'Order components and inconsistent part, per direction');
+  const left = 70;
+  // Room right of the bars for the numbers and their spread.
+  const right = 210;
+  const headH = 20;
+  const mainH = 18;
+  const orderH = 10;
+  const orderGap = 5;
+  const K = Math.max(0, ...stacks.map((st) => st.segments.filter((seg) => seg.id !== 'inconsistent').length));
+  const block = headH + mainH + 8 + K * (orderH + orderGap) + 14;
+  const H = block * stacks.length + 36;
+  const svg = svgRoot(W, H, 'Explained and inconsistent parts, and each order alone, per direction');
   svg.id = 'stacked-bars';
-  const scale = (v: number) => left + v * (W - left - right);
-  const text = (x: number, y: number, s: string, anchor = 'start', color = theme.foreground) =>
+  const scale = (v: number) => left + Math.max(0, Math.min(1, v)) * (W - left - right);
+  const text = (x: number, y: number, s: string, anchor = 'start', color = theme.foreground, weight = 'normal') =>
     svg.appendChild(
-      svgEl('text', { x, y, 'text-anchor': anchor, fill: color, 'font-size': 11, 'font-family': theme.font }, s),
+      svgEl(
+        'text',
+        { x, y, 'text-anchor': anchor, fill: color, 'font-size': 11, 'font-weight': weight, 'font-family': theme.font },
+        s,
+      ),
     );
-
-  const keyIds = stacks.find((st) => st.segments.length)?.segments.map((seg) => seg.id) ?? [];
-  let kx = left;
-  for (const id of keyIds) {
-    const label = id === 'inconsistent' ? 'ε (inconsistent)' : id.replace('order', 'order ');
+  const bar = (x0: number, v: number, y: number, h: number, fill: string, attrs: Record<string, string | number>) => {
+    const rect = svgEl('rect', {
+      x: scale(x0),
+      y,
+      width: Math.max(0, scale(x0 + Math.max(0, v)) - scale(x0)),
+      height: h,
+      fill,
+      stroke: theme.background,
+      'stroke-width': 1,
+      ...attrs,
+    });
+    svg.appendChild(rect);
+    return rect;
+  };
+  const whisker = (v: number, sd: number | undefined, y: number) => {
+    if (sd === undefined || !(sd > 0)) return;
     svg.appendChild(
-      svgEl('rect', {
-        x: kx,
-        y: 6,
-        width: 11,
-        height: 11,
-        fill: id === 'inconsistent' ? EPSILON_COLOR : orderColor(id),
-        stroke: theme.grid,
+      svgEl('line', {
+        x1: scale(v - sd),
+        x2: scale(v + sd),
+        y1: y,
+        y2: y,
+        stroke: theme.foreground,
+        'stroke-width': 1.5,
       }),
     );
-    text(kx + 15, 16, label);
-    kx += 26 + label.length * 6.5;
-  }
+  };
 
   stacks.forEach((st, i) => {
-    const y = top + i * rowGap;
-    text(left - 6, y + barH / 2 + 4, st.direction === 'A->B' ? 'A → B' : 'B → A', 'end');
+    let y = i * block + 14;
+    text(
+      0,
+      y,
+      `${arrowText(st.direction, names)}  (${explainsText(st.direction, names)})`,
+      'start',
+      theme.foreground,
+      'bold',
+    );
+    y += headH - 10;
     if (!st.pair) {
       svg.appendChild(
         svgEl('rect', {
           x: scale(0),
           y,
           width: scale(1) - scale(0),
-          height: barH,
+          height: mainH,
           fill: 'none',
           stroke: theme.grid,
           'stroke-dasharray': '4 3',
         }),
       );
-      text(scale(0.5), y + barH / 2 + 4, 'not computed for this direction', 'middle', theme.muted);
+      text(scale(1) + 8, y + mainH / 2 + 4, 'not computed', 'start', theme.muted);
       return;
     }
-    let x = 0;
+    const explained = Math.max(0, Math.min(1, st.explained ?? 0));
+    const epsilon = st.segments.find((seg) => seg.id === 'inconsistent');
+    // The bar that adds up: explained from 0, ε after it, to 1.
+    bar(0, explained, y, mainH, EXPLAINED_COLOR, {
+      class: 'explained-bar',
+      'data-direction': st.direction,
+    }).appendChild(svgEl('title', {}, `explained ${fmt(st.explained)}${spread(st.explainedSpread)}`));
+    const epsilonBar = epsilon
+      ? bar(explained, epsilon.fraction, y, mainH, EPSILON_COLOR, {
+          class: 'segment',
+          'data-direction': st.direction,
+          'data-id': 'inconsistent',
+          'data-fraction': String(epsilon.fraction),
+        })
+      : undefined;
+    epsilonBar?.appendChild(
+      svgEl('title', {}, `${epsilon!.label}: ${fmt(epsilon!.fraction)}${spread(epsilon!.spread)}`),
+    );
+    whisker(explained, st.explainedSpread, y + mainH + 3);
+    text(left - 6, y + mainH / 2 + 4, 'explained', 'end');
+    const label = svgEl(
+      'text',
+      {
+        x: scale(1) + 8,
+        y: y + mainH / 2 + 4,
+        fill: theme.foreground,
+        'font-size': 11,
+        'font-weight': 'bold',
+        'font-family': theme.font,
+        class: 'explained-label',
+      },
+      `explained ${fmt(st.explained)}${spread(st.explainedSpread)} · ε ${fmt(epsilon?.fraction)}`,
+    );
+    svg.appendChild(label);
+    y += mainH + 8;
+    // Each order alone, from 0: its own share of the explained layer's variance.
     for (const seg of st.segments) {
-      const w = Math.max(0, seg.fraction);
-      const rect = svgEl('rect', {
+      if (seg.id === 'inconsistent') continue;
+      svg.appendChild(
+        svgEl('rect', { x: scale(0), y, width: scale(1) - scale(0), height: orderH, fill: 'none', stroke: theme.grid }),
+      );
+      bar(0, seg.fraction, y, orderH, orderColor(seg.id), {
         class: 'segment',
-        x: scale(x),
-        y,
-        width: Math.max(0, scale(Math.min(1.5, x + w)) - scale(x)),
-        height: barH,
-        fill: seg.id === 'inconsistent' ? EPSILON_COLOR : orderColor(seg.id),
-        stroke: theme.background,
-        'stroke-width': 1,
         'data-direction': st.direction,
         'data-id': seg.id,
         'data-fraction': String(seg.fraction),
-      });
-      rect.appendChild(
-        svgEl('title', {}, `${st.direction} ${seg.label}: ${pct(seg.fraction)}${spreadPct(seg.spread)}`),
-      );
-      svg.appendChild(rect);
-      if (seg.spread !== undefined && seg.spread > 0) {
-        const cx = scale(x + w);
-        svg.appendChild(
-          svgEl('line', {
-            x1: scale(x + w - seg.spread),
-            x2: scale(x + w + seg.spread),
-            y1: y + barH + 4,
-            y2: y + barH + 4,
-            stroke: theme.foreground,
-            'stroke-width': 1.5,
-          }),
-        );
-        svg.appendChild(svgEl('line', { x1: cx, x2: cx, y1: y + barH, y2: y + barH + 7, stroke: theme.foreground }));
-      }
-      x += w;
+      }).appendChild(svgEl('title', {}, `${seg.label}, alone: ${fmt(seg.fraction)}${spread(seg.spread)}`));
+      whisker(seg.fraction, seg.spread, y + orderH / 2);
+      text(left - 6, y + orderH - 1, seg.label, 'end', theme.muted);
+      text(scale(1) + 8, y + orderH - 1, `${fmt(seg.fraction)}${spread(seg.spread)}`, 'start', theme.foreground);
+      y += orderH + orderGap;
     }
-    if (st.explained !== undefined) {
-      const ex = scale(Math.max(0, Math.min(1, st.explained)));
-      svg.appendChild(
-        svgEl('line', {
-          x1: ex,
-          x2: ex,
-          y1: y - 4,
-          y2: y + barH + 4,
-          stroke: theme.foreground,
-          'stroke-width': 2,
-          class: 'explained-tick',
-        }),
-      );
-      const label = svgEl(
-        'text',
-        {
-          x: scale(1) + 8,
-          y: y + barH / 2 + 4,
-          fill: theme.foreground,
-          'font-size': 12,
-          'font-weight': 'bold',
-          'font-family': theme.font,
-          class: 'explained-label',
-        },
-        `explained ${pct(st.explained)}${spreadPct(st.explainedSpread)}`,
-      );
-      svg.appendChild(label);
-    }
+    // In the document after the orders (orders 0…K, then ε: the order of the report), drawn where it belongs.
+    if (epsilonBar) svg.appendChild(epsilonBar);
   });
   // Axis.
-  const ay = top + rowGap * stacks.length + 4;
+  const ay = block * stacks.length + 4;
   svg.appendChild(svgEl('line', { x1: scale(0), x2: scale(1), y1: ay, y2: ay, stroke: theme.grid }));
   for (const v of [0, 0.25, 0.5, 0.75, 1]) {
     svg.appendChild(svgEl('line', { x1: scale(v), x2: scale(v), y1: ay, y2: ay + 4, stroke: theme.grid }));
-    text(scale(v), ay + 16, `${v * 100} %`, 'middle', theme.muted);
+    text(scale(v), ay + 16, fmt(v, 2), 'middle', theme.muted);
   }
-  text(scale(1), ay + 28, "fraction of the explained layer's variance", 'end', theme.muted);
+  text(scale(1), ay + 30, "fraction of the explained layer's variance", 'end', theme.muted);
   return svg;
 }
 
@@ -187,7 +202,7 @@ export function channelBars(
       'data-channel': c.channel,
       'data-explained': String(c.explained),
     });
-    rect.appendChild(svgEl('title', {}, `channel ${c.channel}: ${pct(c.explained)}`));
+    rect.appendChild(svgEl('title', {}, `channel ${c.channel}: ${fmt(c.explained)}`));
     svg.appendChild(rect);
   });
   svg.appendChild(

@@ -5,7 +5,7 @@
 import type { PairResult, Report } from '../../src/protocol/report';
 import type { PairFocus } from '../../src/protocol/webview.protocol';
 import { directionStacks, sortedChannels } from '../model/drill';
-import { BELOW_ZERO_NOTE, explainedNote, MISSING, num, pct } from '../../src/protocol/format';
+import { arrowText, BELOW_ZERO_NOTE, explainedNote, fmt, MISSING, num, ORDERS_NOTE } from '../../src/protocol/format';
 import type { ReportLike } from '../model/measures';
 import { channelBars, lineChart, stackedBars } from './charts';
 import { mapFigures } from './maps';
@@ -35,6 +35,7 @@ function shape(s: number[] | undefined): string {
 export function renderDrilldown(container: HTMLElement, report: ReportLike, focus: PairFocus): void {
   const theme = readTheme();
   const stacks = directionStacks(report, focus);
+  const names = { a: report.models?.a.name ?? 'A', b: report.models?.b.name ?? 'B' };
   const main = stacks.find((s) => s.direction === focus.direction)?.pair ?? stacks.find((s) => s.pair)?.pair;
   container.replaceChildren();
   const head = html('header', { class: 'drill-head' });
@@ -70,16 +71,32 @@ export function renderDrilldown(container: HTMLElement, report: ReportLike, focu
   const belowZero = stacks
     .filter((st) => explainedNote(st.explained))
     .map((st) =>
-      html('p', { class: 'note warning' }, `${st.direction}: explained ${pct(st.explained)} is ${BELOW_ZERO_NOTE}.`),
+      html(
+        'p',
+        { class: 'note warning' },
+        `${arrowText(st.direction, names)}: explained ${fmt(st.explained)} is ${BELOW_ZERO_NOTE}.`,
+      ),
     );
+  const decomposition = html(
+    'p',
+    { class: 'muted' },
+    `The top bar of each direction adds up: explained + ε (inconsistent) = 1. Below it, one bar per order: ${ORDERS_NOTE}.`,
+  );
   container.append(
-    section('Knowledge by order, both directions', stackedBars(stacks, theme), ...belowZero, fragile, spreadNote),
+    section(
+      'Knowledge by order, both directions',
+      stackedBars(stacks, theme, names),
+      decomposition,
+      ...belowZero,
+      fragile,
+      spreadNote,
+    ),
   );
 
   const [source, target] =
     main.direction === 'A->B'
-      ? [`A's ${main.layerA}`, `B's ${main.layerB}`]
-      : [`B's ${main.layerB}`, `A's ${main.layerA}`];
+      ? [`${names.a}'s ${main.layerA}`, `${names.b}'s ${main.layerB}`]
+      : [`${names.b}'s ${main.layerB}`, `${names.a}'s ${main.layerA}`];
   const channels = sortedChannels(main);
   if (channels.length)
     container.append(
@@ -175,7 +192,7 @@ function settingsTable(report: Report, p: PairResult): HTMLTableElement {
       ['probe', `${report.probe.source}, ${report.probe.count} samples (${probeSplit(report.probe)})`],
       [
         'similarity',
-        `linear CKA ${num(p.similarity.linearCKA)}${p.similarity.ridgeExplained !== undefined ? ` · ridge explained ${pct(p.similarity.ridgeExplained)}` : ''}`,
+        `linear CKA ${num(p.similarity.linearCKA)}${p.similarity.ridgeExplained !== undefined ? ` · ridge explained ${fmt(p.similarity.ridgeExplained)}` : ''}`,
       ],
     ],
     'settings-table',

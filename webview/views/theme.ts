@@ -37,6 +37,8 @@ export function readTheme(): Theme {
 /** Colours of the order components (categorical, distinct in light and dark) and of ε (neutral grey). */
 export const ORDER_COLORS = ['#4e79a7', '#f28e2b', '#59a14f', '#b07aa1', '#edc948'];
 export const EPSILON_COLOR = '#9d9d9d';
+/** The explained part of the bar that adds up (explained + ε = 1): apart from every order's colour. */
+export const EXPLAINED_COLOR = '#21918c';
 
 export function orderColor(id: string): string {
   if (id === 'inconsistent') return EPSILON_COLOR;

@@ -2,7 +2,7 @@
 import type { ProbeInfo } from '../../protocol/report';
 
 // The number formats live in src/protocol/format.ts (shared with the panel); re-exported for the renderers here.
-export { fmt, pct, seconds } from '../../protocol/format';
+export { arrowText, explainsText, fmt, seconds } from '../../protocol/format';
 
 /** A plain-text table; columns from `firstRight` on are right-aligned (numbers), the others left-aligned. */
 export function textTable(header: string[], rows: string[][], firstRight = 1): string {

@@ -1,5 +1,5 @@
 import type { Direction, PairResult, Report } from '../../protocol/report';
-import { fmt, pct, seconds, shortNames, splitSummary } from './format';
+import { arrowText, explainsText, fmt, seconds, shortNames, splitSummary } from './format';
 import { MATRIX_LABELS, maxOrder } from './pairs';
 import { BELOW_ZERO_NOTE, explainedNote } from '../../protocol/format';
 import { esc } from './escape';
@@ -62,7 +62,7 @@ function pairsSection(report: Report): string {
     ).join('');
     return (
       `<tr data-layer-a="${esc(p.layerA)}" data-layer-b="${esc(p.layerB)}" data-direction="${esc(p.direction)}">` +
-      `<td>${esc(p.layerA)} ↔ ${esc(p.layerB)}</td><td>${esc(p.direction)}</td>` +
+      `<td>${esc(p.layerA)} ↔ ${esc(p.layerB)}</td><td>${esc(arrowText(p.direction, names(report)))}</td>` +
       `<td class="num headline"${explainedNote(p.explained) ? ` title="${esc(BELOW_ZERO_NOTE)}"` : ''}>${fmt(p.explained)}${explainedNote(p.explained) ? '†' : ''}${spread(p.spread?.explained, p)}</td>${cells}` +
       `<td class="num">${fmt(p.inconsistent.fraction)}</td><td>${orderBarSvg(orders, p.inconsistent.fraction, k)}</td>` +
       `<td class="num similarity">${fmt(p.similarity.linearCKA)}</td><td class="num similarity">${fmt(p.similarity.ridgeExplained)}</td></tr>`
@@ -70,7 +70,7 @@ function pairsSection(report: Report): string {
   });
   const head = [
     'Pair (A ↔ B)',
-    'Direction',
+    'Explains → explained',
     'Explained',
     ...Array.from({ length: k + 1 }, (_, i) => `Order ${i}`),
     'ε',
@@ -79,11 +79,16 @@ function pairsSection(report: Report): string {
     'Ridge (similarity)',
   ];
   return `<section><h2>Knowledge consistency per layer pair</h2>
-<p>Held-out fractions of Var(x<sub>B</sub>) for "A→B" (A's layer explains B's; "B→A" the reverse). <b>Explained</b> = 1 − Var(ε)/Var(x<sub>B</sub>) is the headline;
+<p>Held-out fractions of Var(x<sub>B</sub>) for ${esc(arrowText('A->B', names(report)))} (A's layer explains B's; ${esc(arrowText('B->A', names(report)))} the reverse). <b>Explained</b> = 1 − Var(ε)/Var(x<sub>B</sub>) is the headline;
 orders split it by fuzziness (order 0 = linearly shared) and are not orthogonal, so they need not sum to it. Order fractions are the fragile part of the method: compare them across seeds.</p>
 <p class="legend-row">${legend}</p>
 <table class="pairs"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>
 <p class="note">CKA and ridge are <b>similarity, not knowledge consistency</b>: closed-form baselines shown for reference.${report.pairs.some((p) => explainedNote(p.explained)) ? ` † ${esc(BELOW_ZERO_NOTE)}.` : ''}</p></section>`;
+}
+
+/** The models' names, so that directions read "seed1 → seed2" (A and B when the report has none). */
+function names(report: Report): { a: string; b: string } {
+  return { a: report.models?.a.name ?? 'A', b: report.models?.b.name ?? 'B' };
 }
 
 function spread(sd: number | undefined, p: PairResult): string {
@@ -99,7 +104,7 @@ function consistencyHeatmaps(report: Report): string {
   const explained = new Map(report.pairs.map((p) => [cellKey(p.direction, p.layerA, p.layerB), p.explained]));
   const charts = directions.map((d) => {
     const value = (i: number, j: number) => explained.get(cellKey(d, rows[i], cols[j]));
-    const title = `Explained fraction ${d === 'A->B' ? 'A → B' : 'B → A'} (knowledge consistency)`;
+    const title = `Explained fraction, ${explainsText(d, names(report))} (knowledge consistency)`;
     return `<figure><figcaption>${esc(title)}</figcaption>${heatmapSvg({ title, rows, cols, value, kind: 'consistency', label: shortNames([...rows, ...cols]).name })}</figure>`;
   });
   return `<section><h2>Consistency heatmap</h2><p>Disentangled pairs only; empty cells were not disentangled (run with --layers-a/--layers-b to choose pairs).</p><div class="figures">${charts.join('')}</div></section>`;
@@ -135,7 +140,7 @@ function pairDetails(report: Report): string {
       ...(p.resampled ? [['resampled', p.resampled]] : []),
     ];
     return (
-      `<div class="pair-detail"><h3>${esc(p.layerA)} ↔ ${esc(p.layerB)} · ${esc(p.direction)} · explained ${pct(p.explained)}</h3>` +
+      `<div class="pair-detail"><h3>${esc(p.layerA)} ↔ ${esc(p.layerB)} · ${esc(arrowText(p.direction, names(report)))} · explained ${fmt(p.explained)}</h3>` +
       `<dl>${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>${lossCurveSvg(t)}${p.maps ? pairMapsSvg(p.maps) : ''}` +
       `${(p.warnings ?? []).map((w) => `<p class="pair-warning">⚠ ${esc(w)}</p>`).join('')}</div>`
     );

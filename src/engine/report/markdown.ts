@@ -32,7 +32,11 @@ export function renderMarkdown(report: Report, options: { heatmapPng?: string; h
     out.push(
       table(
         pairHeader(k).map(md),
-        report.pairs.map((p) => pairCells(pairRow(p, k)).map(md)),
+        report.pairs.map((p) =>
+          pairCells(
+            pairRow(p, k, report.models ? { a: report.models.a.name, b: report.models.b.name } : undefined),
+          ).map(md),
+        ),
         2,
       ),
       '',

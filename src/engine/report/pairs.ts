@@ -1,6 +1,6 @@
 import type { PairResult, Report } from '../../protocol/report';
 import { explainedNote } from '../../protocol/format';
-import { fmt } from './format';
+import { arrowText, fmt } from './format';
 
 /** The summary row of one disentangled pair: headline explained fraction, order fractions, ε, similarity. */
 export interface PairRow {
@@ -19,12 +19,13 @@ export function maxOrder(report: Report): number {
   return Math.max(report.settings.orders, ...report.pairs.map((p) => p.orders.length - 1));
 }
 
-export function pairRow(p: PairResult, k: number): PairRow {
+/** `names`: the models' names, so the direction reads "seed1 → seed2" (A → B without them). */
+export function pairRow(p: PairResult, k: number, names?: { a: string; b: string }): PairRow {
   const spread = (v: number, sd: number | undefined) =>
     sd !== undefined && p.spread && p.spread.seeds > 1 ? `${fmt(v)}±${fmt(sd, 2)}` : fmt(v);
   return {
     pair: `${p.layerA} ↔ ${p.layerB}`,
-    direction: p.direction,
+    direction: arrowText(p.direction, names),
     // † marks a negative held-out fraction; the table's footnote says what it means (BELOW_ZERO_NOTE).
     explained: `${spread(p.explained, p.spread?.explained)}${explainedNote(p.explained) ? '†' : ''}`,
     orders: Array.from({ length: k + 1 }, (_, i) => spread(p.orders[i]?.fraction ?? NaN, p.spread?.orders[i])),
@@ -38,7 +39,7 @@ export function pairRow(p: PairResult, k: number): PairRow {
 export function pairHeader(k: number): string[] {
   return [
     'pair (A ↔ B)',
-    'direction',
+    'explains → explained',
     'explained',
     ...Array.from({ length: k + 1 }, (_, i) => `order ${i}`),
     'ε',
@@ -56,8 +57,8 @@ export function pairCells(r: PairRow): string[] {
 export const MATRIX_LABELS: Record<string, string> = {
   linearCKA: 'linear CKA',
   linearCKAUnbiased: 'linear CKA (unbiased, minibatch)',
-  ridgeExplained: 'order-0 ridge explained, A → B',
-  ridgeExplainedBA: 'order-0 ridge explained, B → A',
+  ridgeExplained: `order-0 ridge explained, ${arrowText('A->B')}`,
+  ridgeExplainedBA: `order-0 ridge explained, ${arrowText('B->A')}`,
 };
 
 /** The matrix measure drawn as "the" heatmap image and terminal grid: CKA, whichever estimator filled it. */

@@ -2,7 +2,7 @@ import { interpolateBlues } from 'd3-scale-chromatic';
 import type { OrderComponent, PairMaps, PairResult, TrainingInfo } from '../../protocol/report';
 import { colorHex, colorAt } from '../../protocol/colors';
 import { esc } from './escape';
-import { fmt, pct } from './format';
+import { fmt } from './format';
 
 /** Inline SVG pieces of the HTML report (no scripts, no remote resources). */
 
@@ -124,7 +124,7 @@ export function orderBarSvg(orders: OrderComponent[], inconsistent: number, maxO
   let x = 0;
   const rects = segments.map((s) => {
     const w = s.value * scale;
-    const r = `<rect class="segment" data-label="${esc(s.label)}" data-value="${s.value}" x="${x.toFixed(2)}" y="0" width="${w.toFixed(2)}" height="18" fill="${s.color}"><title>${esc(s.label)}: ${pct(s.value)}</title></rect>`;
+    const r = `<rect class="segment" data-label="${esc(s.label)}" data-value="${s.value}" x="${x.toFixed(2)}" y="0" width="${w.toFixed(2)}" height="18" fill="${s.color}"><title>${esc(s.label)}: ${fmt(s.value)}</title></rect>`;
     x += w;
     return r;
   });

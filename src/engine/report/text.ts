@@ -3,7 +3,7 @@ import { colorAt } from '../../protocol/colors';
 import { BELOW_ZERO_NOTE, explainedNote } from '../../protocol/format';
 import { describeInput } from '../../protocol/probe-input';
 import { terminalText as term } from './escape';
-import { fmt, seconds, shortNames, splitSummary, textTable } from './format';
+import { explainsText, fmt, seconds, shortNames, splitSummary, textTable } from './format';
 import { headlineMeasure, MATRIX_LABELS, maxOrder, pairCells, pairHeader, pairRow } from './pairs';
 
 /**
@@ -38,10 +38,12 @@ export function renderSummary(report: Report, options: { color?: boolean } = {})
   if (report.pairs.length > 0) {
     out.push('Knowledge consistency (held-out fractions of Var(x_B); explained = 1 − ε):');
     const rows = report.pairs.map((p) =>
-      pairCells(pairRow({ ...p, layerA: short.name(p.layerA), layerB: short.name(p.layerB) }, k)).map(term),
+      pairCells(
+        pairRow({ ...p, layerA: short.name(p.layerA), layerB: short.name(p.layerB) }, k, modelNames(report)),
+      ).map(term),
     );
     out.push(textTable(pairHeader(k), rows, 2));
-    out.push(meanLine(report));
+    out.push(term(meanLine(report)));
     out.push('* CKA and ridge measure similarity, not knowledge consistency; epochs* = stopped early.');
     if (report.pairs.some((p) => explainedNote(p.explained))) out.push(`† ${BELOW_ZERO_NOTE}.`);
   } else {
@@ -75,10 +77,17 @@ export function renderSummary(report: Report, options: { color?: boolean } = {})
 function meanLine(report: Report): string {
   const parts = (['A->B', 'B->A'] as const).flatMap((d) => {
     const xs = report.pairs.filter((p) => p.direction === d).map((p) => p.explained);
-    return xs.length ? [`${d} ${fmt(xs.reduce((a, b) => a + b, 0) / xs.length)}`] : [];
+    return xs.length
+      ? [`${explainsText(d, modelNames(report))} ${fmt(xs.reduce((a, b) => a + b, 0) / xs.length)}`]
+      : [];
   });
   const n = new Set(report.pairs.map((p) => `${p.layerA}\u0000${p.layerB}`)).size;
   return `mean explained over ${n} layer pair${n === 1 ? '' : 's'}: ${parts.join(', ')}`;
+}
+
+/** The models' names for directions ("seed1 explains seed2"); A and B when the report has none. */
+function modelNames(report: Report): { a: string; b: string } {
+  return { a: report.models?.a.name ?? 'A', b: report.models?.b.name ?? 'B' };
 }
 
 /** Column labels wider than this are replaced by numbers, with a key under the grid. */

@@ -1,6 +1,6 @@
 /** The words and numbers of the inline reports: CodeLens titles, hover Markdown, diagnostic messages. */
 import { markdownText as md } from '../../engine/report/escape';
-import { BELOW_ZERO_NOTE, explainedNote, fmt, pct } from '../../protocol/format';
+import { ARROW, BELOW_ZERO_NOTE, explainedNote, fmt, ORDERS_NOTE } from '../../protocol/format';
 import type { LayerConsistency, ModelConsistency } from './consistency';
 
 /** Why a result is not current: the file changed (store) or has unsaved edits (editor). */
@@ -16,15 +16,18 @@ export function staleness(model: ModelConsistency, dirty: boolean): Staleness {
   return model.stale ? 'stale' : dirty ? 'unsaved' : model.checking ? 'checking' : 'current';
 }
 
-/** "explained 0.82 · o0 0.61 · o1 0.15 · o2 0.06 vs mnist-cnn-seed2 ▸" */
+/**
+ * "seed2 explains 0.82 of this layer · orders 0.61 / 0.15 / 0.06 ▸", or "this layer explains 0.70 of seed2's conv2 …"
+ * when only that direction ran: the direction is always said, with the other model's name.
+ */
 export function lensTitle(layer: LayerConsistency, model: ModelConsistency, state: Staleness): string {
   const p = layer.pair;
-  const orders = p.orders.map((o) => `o${o.order} ${fmt(o.fraction, 2)}`).join(' · ');
+  const orders = p.orders.map((o) => fmt(o.fraction, 2)).join(' / ');
   const below = explainedNote(p.explained) ? ' (worse than the mean)' : '';
   const head = layer.explainedHere
-    ? `explained ${fmt(p.explained, 2)}${below}`
-    : `explains ${fmt(p.explained, 2)}${below} of ${layer.otherLayer}`;
-  const title = `${head} · ${orders} vs ${model.otherName}`;
+    ? `${model.otherName} explains ${fmt(p.explained, 2)}${below} of this layer`
+    : `this layer explains ${fmt(p.explained, 2)}${below} of ${model.otherName}'s ${layer.otherLayer}`;
+  const title = `${head} · orders ${orders}`;
   return state === 'current' ? `${title} ▸` : `(${STALE_NOTE[state]}) ${title} ▸`;
 }
 
@@ -56,11 +59,11 @@ export function hoverMarkdown(
   const row = (label: string, v: number, spread?: number) => `| ${label} | \`${bar(v)}\` | ${fmt(v)}${sd(spread)} |`;
   const other = `${md(model.otherName)}'s ${md(layer.otherLayer)}`;
   const what = layer.explainedHere
-    ? `Share of this layer's feature variance that ${other} predicts`
-    : `Share of ${other}'s feature variance that this layer predicts`;
+    ? `${other} ${ARROW} this layer: the fraction of this layer's feature variance that ${other} predicts`
+    : `this layer ${ARROW} ${other}: the fraction of ${other}'s feature variance that this layer predicts`;
   const r = model.record;
   const lines = [
-    `**Knowledge consistency** of ${md(layer.layer)} vs ${other} · ${md(layer.direction)} · [open the drill-down ▸](${openCommandUri})`,
+    `**Knowledge consistency** of ${md(layer.layer)} and ${other} · [open the drill-down ▸](${openCommandUri})`,
     '',
     ...(state === 'current'
       ? []
@@ -70,12 +73,12 @@ export function hoverMarkdown(
     '| | | |',
     '|---|---|---:|',
     row('explained', p.explained, p.spread?.explained),
-    ...p.orders.map((o) => row(`order ${o.order}`, o.fraction, p.spread?.orders[o.order])),
     row('inconsistent ε', p.inconsistent.fraction, p.spread?.inconsistent),
+    ...p.orders.map((o) => row(`order ${o.order}`, o.fraction, p.spread?.orders[o.order])),
     '',
     ...(explainedNote(p.explained) ? [`$(warning) Explained ${BELOW_ZERO_NOTE}.`, ''] : []),
-    'Order 0 is linearly consistent knowledge, higher orders fuzzier; ε is what cannot be predicted. ' +
-      'Orders overlap (not orthogonal), so their fractions need not add up to explained. ' +
+    'Explained + ε = 1. Order 0 is linearly consistent knowledge, higher orders fuzzier: ' +
+      `${ORDERS_NOTE}. ` +
       `Similarity (not consistency): linear CKA ${fmt(p.similarity.linearCKA)}, ridge ${fmt(p.similarity.ridgeExplained)}.`,
     '',
     md(
@@ -86,7 +89,7 @@ export function hoverMarkdown(
   return lines.join('\n');
 }
 
-/** "62 % of this layer's features are not predictable from the reference model's conv2: …" */
+/** "0.62 of this layer's feature variance is not predictable from the reference model's conv2 (seed1): seed1 explains 0.38 …" */
 export function diagnosticMessage(
   layer: LayerConsistency,
   model: ModelConsistency,
@@ -98,8 +101,8 @@ export function diagnosticMessage(
     ? `the reference model's ${layer.otherLayer} (${model.otherName})`
     : `${model.otherName}'s ${layer.otherLayer}`;
   return (
-    `${pct(1 - p.explained)} of this layer's features are not predictable from ${who}: ` +
-    `knowledge the ${isReference ? 'reference' : 'other model'} lacks, or unstable features ` +
-    `(explained ${fmt(p.explained, 2)} < threshold ${fmt(threshold, 2)}).`
+    `${fmt(1 - p.explained, 2)} of this layer's feature variance is not predictable from ${who}: ` +
+    `${model.otherName} explains ${fmt(p.explained, 2)} of it, below the threshold ${fmt(threshold, 2)} ` +
+    `(knowledge the ${isReference ? 'reference' : 'other model'} lacks, or unstable features).`
   );
 }

@@ -42,7 +42,7 @@ function header(page: OverviewPage): string {
   const r = m.record;
   lines.push(
     `<p class="summary">Knowledge consistency vs <strong>${esc(m.otherName)}</strong>${m.otherName === page.referenceName ? ' (reference model)' : ''}: ` +
-      `mean explained <strong>${fmt(m.mean, 3)}</strong> · ${esc(r.preset)} preset · probe ${esc(r.report?.probe.source ?? r.probe)} × ${r.report?.probe.count ?? '?'} · ${esc(new Date(r.startedAt).toLocaleString())} ` +
+      `${esc(m.otherName)} explains this model's layers: mean explained <strong>${fmt(m.mean, 3)}</strong> · ${esc(r.preset)} preset · probe ${esc(r.report?.probe.source ?? r.probe)} × ${r.report?.probe.count ?? '?'} · ${esc(new Date(r.startedAt).toLocaleString())} ` +
       `<button type="button" data-action="openAnalysis">Open analysis</button></p>`,
   );
   if (m.checking && !m.stale)
@@ -111,7 +111,7 @@ export function overviewHtml(page: OverviewPage): string {
       ? '<p class="note">Listing layers…</p>'
       : `<table id="layers"><thead><tr>${head}</tr></thead><tbody>${rows.join('\n')}</tbody></table>` +
         (m
-          ? '<p class="note">Explained, orders and ε are held-out fractions of this layer\'s feature variance predicted from the other model\'s layer (knowledge consistency); orders overlap, so they need not add up to explained. *CKA is similarity, not consistency. Click a column to sort, a layer to open its drill-down.</p>'
+          ? '<p class="note">Explained, orders and ε are held-out fractions of this layer\'s feature variance predicted from the other model\'s layer (knowledge consistency); explained + ε = 1; orders overlap, so they need not add up to explained (an order alone can pass 1). *CKA is similarity, not consistency. Click a column to sort, a layer to open its drill-down.</p>'
           : '');
   return webviewDocument({
     cspSource: page.cspSource,

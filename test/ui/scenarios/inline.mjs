@@ -78,7 +78,7 @@ export default async function inline(ctx) {
   await page.keyboard.press('Control+Home');
   for (let i = 0; i < 41; i++) await page.keyboard.press('Control+ArrowDown');
   await lenses
-    .filter({ hasText: /explained \d\.\d\d · o0 \d\.\d\d · o1/ })
+    .filter({ hasText: /mnist-cnn-seed2 explains \d\.\d\d of this layer · orders \d\.\d\d \/ \d\.\d\d/ })
     .first()
     .waitFor({ state: 'visible' });
   await page

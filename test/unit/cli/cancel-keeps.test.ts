@@ -44,7 +44,7 @@ test('Ctrl-C during kc compare keeps what finished: the table and the report of 
     });
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     assert.equal(code, 130, stderr);
-    assert.match(stdout, /pool1 ↔ pool1\s+A->B\s+0\.\d{3}/);
+    assert.match(stdout, /pool1 ↔ pool1\s+mnist-cnn-seed1 → mnist-cnn-seed2\s+0\.\d{3}/);
     const report = JSON.parse(await readFile(json, 'utf8')) as {
       pairs: unknown[];
       matrix?: unknown;

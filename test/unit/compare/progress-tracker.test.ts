@@ -56,7 +56,7 @@ test('one label for every renderer', () => {
       detail: 'loss 0.1',
       etaSeconds: 125,
     }),
-    'pair 2/6 a → b A->B · epoch 3/12 · loss 0.1 · about 2 min 05 s left',
+    'pair 2/6 a ↔ b, A → B · epoch 3/12 · loss 0.1 · about 2 min 05 s left',
   );
   assert.equal(progressLabel({ ...base, phase: 'extract', model: 'B' }), 'extracting features of B · samples 3/12');
   assert.equal(progressLabel({ ...base, phase: 'similarity' }, { counts: false }), 'similarity matrix');

@@ -39,8 +39,8 @@ test('HTML report: self-contained, heatmap cells carry the matrix values, order 
   assert.equal(all(/<rect class="cell empty"/g, simSvg.slice(0, simSvg.indexOf('</svg>'))).length, 1);
   assert.match(html, /linear CKA \(similarity, not consistency\)/);
   // Consistency heatmaps for both directions, with the explained fractions of the pairs.
-  assert.match(html, /Explained fraction A → B \(knowledge consistency\)/);
-  assert.match(html, /Explained fraction B → A \(knowledge consistency\)/);
+  assert.match(html, /Explained fraction, net-&lt;a&gt; explains net-b \(knowledge consistency\)/);
+  assert.match(html, /Explained fraction, net-b explains net-&lt;a&gt; \(knowledge consistency\)/);
   assert.equal(all(/<svg class="heatmap" data-kind="consistency"/g, html).length, 2);
   assert.match(html, /data-row="relu2" data-col="relu2" data-value="0.702"/);
   // One stacked bar per pair row: K + 1 orders + ε.
@@ -86,7 +86,7 @@ test('Markdown report: pair table with the numbers, heatmap image beside it, mat
   const pairRows = lines.filter((l) => l.startsWith('| relu'));
   assert.ok(
     pairRows.some((l) =>
-      /^\| relu2 ↔ relu2 \| B-\\>A \| 0\.702 \| 0\.500 \| 0\.130 \| 0\.050 \| 0\.298 \| 0\.900 \| 0\.652 \| 17\\\* \|$/.test(
+      /^\| relu2 ↔ relu2 \| net-b → net-\\<a\\> \| 0\.702 \| 0\.500 \| 0\.130 \| 0\.050 \| 0\.298 \| 0\.900 \| 0\.652 \| 17\\\* \|$/.test(
         l,
       ),
     ),
@@ -115,7 +115,10 @@ test('heatmap PNG: one viridis-coloured cell per matrix entry', () => {
 test('text summary and writeReports: the table, the matrix, the files', async () => {
   const report = plantedReport();
   const text = renderSummary(report);
-  assert.match(text, /relu1 ↔ relu1\s+A->B\s+0\.937\s+0\.810\s+0\.080\s+0\.030\s+0\.063\s+0\.900\s+0\.887\s+17\*/);
+  assert.match(
+    text,
+    /relu1 ↔ relu1\s+net-<a> → net-b\s+0\.937\s+0\.810\s+0\.080\s+0\.030\s+0\.063\s+0\.900\s+0\.887\s+17\*/,
+  );
   assert.match(text, /linear CKA \(similarity, not consistency\)/);
   assert.match(text, /relu3\s+.0\.12\s+–/);
   const dir = await mkdtemp(path.join(tmpdir(), 'kc-report-'));
@@ -142,7 +145,7 @@ test('terminal summary drops the common layer-name prefix and numbers long colum
   };
   const text = renderSummary(report);
   assert.match(text, /omit their common prefix "StatefulPartitionedCall\/model_1\/"/);
-  assert.match(text, /^relu1_activation\/Relu ↔ relu1_activation\/Relu\s+A->B\s+0\.937/m);
+  assert.match(text, /^relu1_activation\/Relu ↔ relu1_activation\/Relu\s+net-<a> → net-b\s+0\.937/m);
   assert.match(text, /^\s+#1\s+#2$/m);
   assert.match(text, /columns: #1 relu1_activation\/Relu, #2 relu2_activation\/Relu/);
   assert.doesNotMatch(text, /StatefulPartitionedCall\/model_1\/relu/);
@@ -150,7 +153,10 @@ test('terminal summary drops the common layer-name prefix and numbers long colum
 
 test('terminal summary gives the mean explained fraction per direction', () => {
   // Planted: A->B 0.937 and 0.754 → 0.8455; B->A 0.921 and 0.702 → 0.8115 (0.81149… in binary floating point).
-  assert.match(renderSummary(plantedReport()), /mean explained over 2 layer pairs: A->B 0\.846, B->A 0\.811/);
+  assert.match(
+    renderSummary(plantedReport()),
+    /mean explained over 2 layer pairs: net-<a> explains net-b 0\.846, net-b explains net-<a> 0\.811/,
+  );
 });
 
 test('terminal summary draws every measure of the matrix, CKA first', () => {

@@ -39,7 +39,7 @@ test('kc compare on two torch.onnx.export checkpoints finishes and writes the ta
     );
     assert.equal(run.code, 0, `exit ${run.code}: ${run.stderr}`);
     // Names sharing no prefix with "logits" are shown whole.
-    assert.match(run.stdout, /\/2\/MaxPool_output_0 ↔ \/2\/MaxPool_output_0\s+A->B\s+0\.\d{3}/);
+    assert.match(run.stdout, /\/2\/MaxPool_output_0 ↔ \/2\/MaxPool_output_0\s+epoch1 → epoch2\s+0\.\d{3}/);
     assert.match(run.stdout, /^logits\s/m);
     const report = JSON.parse(await readFile(json, 'utf8')) as { pairs: Array<{ explained: number }> };
     assert.ok(report.pairs.length >= 2 && report.pairs.every((p) => Number.isFinite(p.explained)));

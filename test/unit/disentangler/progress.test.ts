@@ -25,7 +25,7 @@ test('TTY: the bar shows the overall share and redraws in place, logs go above i
   bar.update(pair(1, 1, 0.25, 'loss 0.5'));
   assert.equal(
     writes.at(-1),
-    `\r\x1b[2K 25% [${'█'.repeat(6)}${'░'.repeat(18)}] pair 1/2 a → b A->B · epoch 1/4 · loss 0.5`,
+    `\r\x1b[2K 25% [${'█'.repeat(6)}${'░'.repeat(18)}] pair 1/2 a ↔ b, A → B · epoch 1/4 · loss 0.5`,
   );
   bar.update(pair(2, 4, 1)); // a stage's end is always drawn
   assert.match(writes.at(-1)!, /100% \[█{24}\] pair 2\/2/);
@@ -52,8 +52,8 @@ test('not a TTY: a plain line for each new phase or pair, and at most every 30 s
   bar.done();
   assert.deepEqual(writes, [
     '[4% · 0 s] extracting features of A · samples 1/10\n',
-    '[40% · 0 s] pair 1/2 a → b A->B · epoch 1/4 · loss 0.5\n',
-    '[50% · 31 s] pair 1/2 a → b A->B · epoch 2/4 · loss 0.4 · about 1 min 30 s left\n',
+    '[40% · 0 s] pair 1/2 a ↔ b, A → B · epoch 1/4 · loss 0.5\n',
+    '[50% · 31 s] pair 1/2 a ↔ b, A → B · epoch 2/4 · loss 0.4 · about 1 min 30 s left\n',
     'hello\n',
   ]);
 });

@@ -68,15 +68,19 @@ test('model A shows the B->A pairs (its layers explained by B), model B the A->B
 test('titles and messages: numbers, staleness, meaning', () => {
   const a = modelConsistency(record(pairs), '/m/a.onnx', () => '?');
   const relu1 = a.layers.get('relu1')!;
-  assert.equal(lensTitle(relu1, a, 'current'), 'explained 0.38 · o0 0.30 · o1 0.08 vs net-b ▸');
+  // The direction is always said with the other model's name; one unit (fractions) throughout.
+  assert.equal(lensTitle(relu1, a, 'current'), 'net-b explains 0.38 of this layer · orders 0.30 / 0.08 ▸');
   assert.equal(
     lensTitle(relu1, a, 'stale'),
-    '(stale: the model changed after this analysis) explained 0.38 · o0 0.30 · o1 0.08 vs net-b ▸',
+    '(stale: the model changed after this analysis) net-b explains 0.38 of this layer · orders 0.30 / 0.08 ▸',
   );
-  assert.equal(lensTitle(a.layers.get('relu2')!, a, 'current'), 'explains 0.70 of r2 · o0 0.60 · o1 0.10 vs net-b ▸');
+  assert.equal(
+    lensTitle(a.layers.get('relu2')!, a, 'current'),
+    "this layer explains 0.70 of net-b's r2 · orders 0.60 / 0.10 ▸",
+  );
   assert.equal(
     diagnosticMessage(relu1, a, true, 0.5),
-    "62.0 % of this layer's features are not predictable from the reference model's r1 (net-b): knowledge the reference lacks, or unstable features (explained 0.38 < threshold 0.50).",
+    "0.62 of this layer's feature variance is not predictable from the reference model's r1 (net-b): net-b explains 0.38 of it, below the threshold 0.50 (knowledge the reference lacks, or unstable features).",
   );
   assert.equal(modelConsistency(record(pairs, true), '/m/a.onnx', () => '?').stale, true);
   assert.equal(bar(0.38), '████░░░░░░');

@@ -68,7 +68,10 @@ test('a row per layer; the compared one links to its drill-down with its numbers
   );
   assert.match(html, /N × 14 × 14 × 8/);
   assert.ok(html.includes('&lt;odd&gt;') && !html.includes('<odd>'), 'layer names are escaped');
-  assert.match(html, /vs <strong>ref<\/strong> \(reference model\): mean explained <strong>0.420<\/strong>/);
+  assert.match(
+    html,
+    /vs <strong>ref<\/strong> \(reference model\): ref explains this model's layers: mean explained <strong>0.420<\/strong>/,
+  );
   assert.doesNotMatch(html, /class="stale"/);
   // Orders are not orthogonal (order 0 may exceed explained): the note under the table says so.
   assert.match(html, /orders overlap, so they need not add up to explained/);

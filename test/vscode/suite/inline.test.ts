@@ -110,9 +110,11 @@ describe('inline reports', function () {
     for (const pair of explainedHere) {
       const line = nameLine(text, pair.layerA);
       const titles = lenses.filter((l) => l.range.start.line === line).map((l) => l.command?.title ?? '');
-      const orders = pair.orders.map((o) => `o${o.order} ${o.fraction.toFixed(2)}`).join(' · ');
+      const orders = pair.orders.map((o) => o.fraction.toFixed(2)).join(' / ');
       assert.ok(
-        titles.includes(`explained ${pair.explained.toFixed(2)} · ${orders} vs mnist-cnn-seed2/tfjs ▸`),
+        titles.includes(
+          `mnist-cnn-seed2/tfjs explains ${pair.explained.toFixed(2)} of this layer · orders ${orders} ▸`,
+        ),
         `line ${line + 1} (${pair.layerA}): ${JSON.stringify(titles)}`,
       );
     }
@@ -143,7 +145,8 @@ describe('inline reports', function () {
     const pair = explainedHere[0];
     const lens = (await lensesOf(document.uri)).find(
       (l) =>
-        l.range.start.line === nameLine(document.getText(), pair.layerA) && l.command?.title.startsWith('explained'),
+        l.range.start.line === nameLine(document.getText(), pair.layerA) &&
+        !!l.command?.title.startsWith('mnist-cnn-seed2/tfjs explains'),
     )!;
     const focus = await vscode.commands.executeCommand(lens.command!.command, ...(lens.command!.arguments ?? []));
     assert.deepEqual(focus, { layerA: pair.layerA, layerB: pair.layerB, direction: 'B->A' });
@@ -210,10 +213,10 @@ describe('inline reports', function () {
         );
         assert.ok(d, `no diagnostic on ${pair.layerA}`);
         assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
-        const unexplained = ((1 - pair.explained) * 100).toFixed(1);
+        const unexplained = (1 - pair.explained).toFixed(2);
         assert.ok(
           d.message.startsWith(
-            `${unexplained} % of this layer's features are not predictable from the reference model's ${pair.layerB} (mnist-cnn-seed2/tfjs): knowledge the reference lacks, or unstable features`,
+            `${unexplained} of this layer's feature variance is not predictable from the reference model's ${pair.layerB} (mnist-cnn-seed2/tfjs): mnist-cnn-seed2/tfjs explains ${pair.explained.toFixed(2)} of it`,
           ),
           d.message,
         );
@@ -277,8 +280,8 @@ describe('inline reports', function () {
     );
     await waitFor(
       async () =>
-        (await lensesOf(document.uri)).filter((l) => l.command?.title.startsWith('explained')).length ===
-        explainedHere.length,
+        (await lensesOf(document.uri)).filter((l) => l.command?.title.startsWith('mnist-cnn-seed2/tfjs explains'))
+          .length === explainedHere.length,
       'current lenses',
     );
   });
