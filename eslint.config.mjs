@@ -27,6 +27,7 @@ const hostEngineAllowed = [
   'report/write',
   'disentangler/settings',
   'models/model-hash',
+  'storage-error',
 ];
 const hostEngineOnly = {
   regex: `/engine/(?!(${hostEngineAllowed.join('|')})$)`,

@@ -11,12 +11,20 @@ const REASONS: Record<string, { reason: string; advice: string }> = {
   ENOTDIR: { reason: 'a part of the path is a file, not a folder', advice: 'choose another folder' },
 };
 
+/** The storage problem behind a failed write in words ("the disk is full (ENOSPC)"), or undefined for other errors. */
+export function storageProblem(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code && REASONS[code] ? `${REASONS[code].reason} (${code})` : undefined;
+}
+
 /**
  * A failed write as one line a user can act on (`cannot write <what>: the disk is full (ENOSPC); …`), or undefined
  * when the error is not about the storage (a bug, shown as such).
  */
 export function storageError(error: unknown, what: string): KcError | undefined {
+  const problem = storageProblem(error);
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const known = code ? REASONS[code] : undefined;
-  return known ? new KcError(`cannot write ${what}: ${known.reason} (${code}); ${known.advice}`, 'storage') : undefined;
+  return problem && code
+    ? new KcError(`cannot write ${what}: ${problem}; ${REASONS[code].advice}`, 'storage')
+    : undefined;
 }

@@ -150,11 +150,16 @@ export class CompareJobs implements vscode.Disposable {
             onPairResult: (pair) => this.store.addPair(id, pair),
             onMatrix: (matrix) => this.store.setMatrix(id, matrix),
           });
-          const done = await this.store.finish(id, report);
+          const finished = await this.store.finish(id, report);
           this.log.info(
             `compare ${id}: done (${report.pairs.length} pairs, ${report.timings?.totalSeconds?.toFixed(1) ?? '?'} s)`,
           );
-          return done;
+          if (finished?.notCached) {
+            void vscode.window.showWarningMessage(
+              `Knowledge Consistency: ${title(a, b)} is done, but its result could not be saved (${finished.notCached}). It stays open until VS Code reloads: export it to keep it.`,
+            );
+          }
+          return finished?.record;
         } catch (error) {
           return this.fail(id, error, a, b);
         } finally {

@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import type { CompareStarted } from '../../protocol/compare';
 import type { PairKey, PairResult, Report, SimilarityMatrix } from '../../protocol/report';
 import type { AnalysisEvent, AnalysisProgress, AnalysisRecord, ResultsStore } from '../contracts';
+import { storageProblem } from '../../engine/storage-error';
 import { writeFileAtomic } from './atomicWrite';
 import { CACHE_FORMAT_VERSION as FORMAT_VERSION, parseStoredAnalysis, type StoredAnalysis } from './cache-file';
 import { hashModelFiles } from './hash';
@@ -116,18 +117,28 @@ export class DiskResultsStore implements ResultsStore, vscode.Disposable {
     this.fire({ kind: 'matrix', record, matrix });
   }
 
-  /** The complete report: cached on disk before anyone is told it is done. */
-  async finish(id: string, report: Report): Promise<AnalysisRecord | undefined> {
+  /**
+   * The complete report: cached on disk before anyone is told it is done. A cache that cannot be written (a full
+   * disk, a read-only folder) loses nothing shown: the result stays in memory, and `notCached` says why it will not
+   * survive a reload.
+   */
+  async finish(id: string, report: Report): Promise<{ record: AnalysisRecord; notCached?: string } | undefined> {
     const record = this.records.get(id);
     const hashes = this.hashes.get(id);
     if (!record || !hashes) return undefined;
     const done: AnalysisRecord = { ...record, status: 'done', report, error: undefined, stale: false };
     const stored: StoredAnalysis = { formatVersion: FORMAT_VERSION, hashes, record: done };
-    await writeFileAtomic(this.fileOf(id), JSON.stringify(stored));
+    let notCached: string | undefined;
+    try {
+      await writeFileAtomic(this.fileOf(id), JSON.stringify(stored));
+    } catch (error) {
+      notCached = cacheProblem(error);
+      this.log.warn(`results: could not cache ${id} in ${this.dir}: ${notCached}`);
+    }
     this.records.set(id, done);
     this.plans.delete(id);
     this.fire({ kind: 'record', record: done });
-    return done;
+    return { record: done, notCached };
   }
 
   /** Failed or cancelled: what finished (pairs, similarity cells) is kept and cached as a partial result. */
@@ -145,9 +156,7 @@ export class DiskResultsStore implements ResultsStore, vscode.Disposable {
           JSON.stringify({ formatVersion: FORMAT_VERSION, hashes, record: ended } satisfies StoredAnalysis),
         );
       } catch (e) {
-        this.log.warn(
-          `results: could not cache the partial result of ${id}: ${e instanceof Error ? e.message : String(e)}`,
-        );
+        this.log.warn(`results: could not cache the partial result of ${id}: ${cacheProblem(e)}`);
       }
     }
     this.records.set(id, ended);
@@ -216,4 +225,9 @@ function isKept(record: AnalysisRecord | undefined): boolean {
     record?.status === 'done' ||
     ((record?.status === 'cancelled' || record?.status === 'failed') && record.report !== undefined)
   );
+}
+
+/** Why the cache could not be written, in words. */
+function cacheProblem(error: unknown): string {
+  return storageProblem(error) ?? (error instanceof Error ? error.message : String(error));
 }

@@ -87,4 +87,19 @@ describe('extension host: results cache', () => {
     store.dispose();
     reloaded.dispose();
   });
+
+  it('keeps a finished result shown when its cache cannot be written, and says why', async () => {
+    // Root ignores folder permissions, so the unwritable cache is a path through a file (ENOTDIR).
+    const parent = mkdtempSync(path.join(tmpdir(), 'kc-results-'));
+    writeFileSync(path.join(parent, 'file'), 'not a folder');
+    const a = model('models/mnist-cnn-seed1/model.onnx');
+    const hashes = { a: await hashModelFiles(a), b: await hashModelFiles(a) };
+    const store = new DiskResultsStore(path.join(parent, 'file', 'cache'), log);
+    store.begin(record('unwritable', a, a, 'running'), hashes);
+    const finished = await store.finish('unwritable', plantedReport());
+    assert.equal(finished?.record.status, 'done');
+    assert.equal(store.get('unwritable')?.report?.pairs.length, plantedReport().pairs.length);
+    assert.match(finished?.notCached ?? '', /ENOTDIR/);
+    store.dispose();
+  });
 });
