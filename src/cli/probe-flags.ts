@@ -1,6 +1,7 @@
 /** The probe flags of every command that runs models (kc compare, kc family, kc drift): one definition, one parser. */
 import { Option, type Command } from 'commander';
 import { KcError } from '../engine/errors';
+import { TOKEN_MODES, type TokenMode } from '../engine/models/sequence';
 import { checkInputRange, checkInputSize } from '../engine/probes/input';
 import type { CompareOptions } from '../protocol/compare';
 import { int, num } from './engine-flags';
@@ -15,16 +16,21 @@ export interface ProbeFlags {
   probeMean?: string;
   probeStd?: string;
   cacheDir?: string;
+  tokens?: string;
 }
 
 export function addProbeOptions(command: Command): Command {
   return command
     .option(
       '--probe <source>',
-      'probe inputs: mnist (test split), an image folder (PNG/JPEG, searched recursively; other files are skipped with a warning), an .npy tensor [N,H,W,C] or [N,C,H,W] used as stored, or synthetic (noise; warned)',
+      'probe inputs: mnist (test split), an image folder (PNG/JPEG, searched recursively; other files are skipped with a warning), an .npy tensor [N,H,W,C] or [N,C,H,W] used as stored, synthetic (noise; warned), or texts for sequence models: a .txt file (one sample a line) or .jsonl ("text" field), tokenised with the tokenizer.json beside each model',
       'mnist',
     )
     .option('--count <n>', 'number of probe samples', '1000')
+    .option(
+      '--tokens <mode>',
+      'text probes: compare [N,T,C] token features mean-pooled over each text (mean, default) or each real token as one sample (per-token); padding never counts',
+    )
     .option(
       '--input-range <lo,hi>',
       "pixel range fed to both models, e.g. 0,255 or -1,1 (default: what each model's input dtype, first ops or metadata call for, else 0,1)",
@@ -51,9 +57,13 @@ export function probeOptions(f: ProbeFlags): CompareOptions['probe'] {
     f.inputSize?.split(',').map((v) => int(v.trim(), '--input-size')!),
     '--input-size',
   );
+  if (f.tokens !== undefined && !TOKEN_MODES.includes(f.tokens as TokenMode)) {
+    throw new KcError(`--tokens must be ${TOKEN_MODES.join(' or ')}, got "${f.tokens}"`);
+  }
   return {
     source: f.probe,
     count: int(f.count, '--count') ?? 1000,
+    ...(f.tokens ? { tokens: f.tokens as TokenMode } : {}),
     ...(inputSize ? { inputSize } : {}),
     normalization: {
       range,

@@ -4,6 +4,8 @@ import { KcError } from '../errors';
 import { FeatureStore, type FeatureFile } from '../features/store';
 import type { ModelAdapter } from '../models/types';
 import { fitProbe, type ProbeNormalization, type ProbeSource } from '../probes/index';
+import { isTextProbe } from '../probes/text';
+import { fitTextProbe } from '../probes/text-tokens';
 import type { FeatureTensor } from '../tensor';
 import { inputTarget } from './model-ref';
 import type { ProbeInput } from '../../protocol/report';
@@ -39,20 +41,30 @@ export async function extractFeatures(
   dir: string,
   hooks: { signal?: CancelSignal; onProgress?: StepSink },
 ): Promise<StoredFeatures> {
-  const fitted = fitProbe(probe, inputTarget(model), normalization);
+  // texts are tokenised by each model's own tokenizer; per-token features have one sample per real token
+  const text = isTextProbe(probe) ? probe : undefined;
+  if (model.sequence && !text) {
+    throw new KcError(
+      `model ${side} (${model.ref.name}) takes token ids: give a text probe (--probe texts.txt, one sample a line, or .jsonl with a "text" field)`,
+      'probe',
+    );
+  }
+  const fitted = text ? await fitTextProbe(text, model) : fitProbe(probe, inputTarget(model), normalization);
+  const samples = text?.tokens === 'per-token' ? (fitted as { tokens: number }).tokens : probe.count;
   const store = new FeatureStore(dir);
   try {
     hooks.onProgress?.({ done: 0, total: probe.count });
     await model.extract(fitted.batches(hooks.signal), layers, store, {
       signal: hooks.signal,
+      tokens: text?.tokens,
       total: probe.count,
       onProgress: hooks.onProgress,
     });
     for (const layer of layers) {
       const { count } = store.info(layer);
-      if (count !== probe.count) {
+      if (count !== samples) {
         throw new KcError(
-          `model ${side} (${model.ref.name}) gave ${count} samples of ${layer} for ${probe.count} probe inputs`,
+          `model ${side} (${model.ref.name}) gave ${count} samples of ${layer} for ${samples} probe inputs`,
           'internal',
         );
       }

@@ -13,6 +13,8 @@ import type { InputSpec } from './input-range';
 import { modelDisplayName } from './files';
 import { ModelFolder, oneLine, quoteRef, readChecked, type CheckedFile } from './model-files';
 import { withProbePoints, type GraphLayer } from './probe-points';
+import { onnxSequenceInputs, sequenceFeeds, trialTokens, type OnnxSequence } from './onnx-sequence';
+import { sequenceFeatures, sequenceLayers, TOKEN_CHANNELS } from './sequence';
 import type { ExtractOptions, FeatureSink, InputBatch, ModelAdapter } from './types';
 
 const KIND_BY_OP: Record<string, string> = {
@@ -188,6 +190,8 @@ class OnnxAdapter implements ModelAdapter {
   inputShape: readonly number[] = [];
   input?: InputSpec;
   private readonly inputName: string;
+  /** Set for token models (every input an integer [N, T]): the inputs are fed by name from a text probe. */
+  readonly sequence?: OnnxSequence;
   private inputDims: Dims = [];
   private fixedBatch?: number;
   private layout: 'nchw' | 'nhwc' | 'flat' = 'nchw';
@@ -205,9 +209,10 @@ class OnnxAdapter implements ModelAdapter {
     const graph = graphOf(model);
     const initializers = new Set(graph.initializer.map((t) => t.name));
     const inputs = graph.input.filter((i) => !initializers.has(i.name));
-    if (inputs.length !== 1) {
+    this.sequence = onnxSequenceInputs(inputs, file);
+    if (inputs.length !== 1 && !this.sequence) {
       throw new KcError(
-        `${file} has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')}); kc probes models with one image input`,
+        `${file} has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')}); kc probes models with one image input or integer token inputs [N, T] (input_ids, attention_mask, token_type_ids)`,
         'unsupported',
       );
     }
@@ -222,6 +227,7 @@ class OnnxAdapter implements ModelAdapter {
 
   async init(): Promise<void> {
     const graph = graphOf(this.model);
+    if (this.sequence) return this.initSequence(graph);
     const input = valueType(graph.input.find((i) => i.name === this.inputName)!);
     const dtype = fedType(input.elemType);
     if (!dtype) {
@@ -251,6 +257,16 @@ class OnnxAdapter implements ModelAdapter {
     this.ref.inputShape = [...this.inputShape];
   }
 
+  /** Token models: the input is a text probe tokenised to [n, T, 3] (models/sequence.ts); dims from input_ids. */
+  private async initSequence(graph: onnx.GraphProto): Promise<void> {
+    const ids = this.sequence!.roles[0].name;
+    this.inputDims = valueType(graph.input.find((i) => i.name === ids)!).dims ?? [];
+    this.fixedBatch = fixedBatchOf(this.inputDims[0], this.file, ids);
+    this.inputShape = [this.sequence!.length || -1, TOKEN_CHANNELS];
+    this.listed = sequenceLayers(withProbePoints(await this.graphLayers()), this.ranks);
+    this.ref.inputShape = [...this.inputShape];
+  }
+
   layers(): LayerInfo[] {
     return this.listed.map((l) => ({ ...l, shape: [...l.shape] }));
   }
@@ -271,7 +287,7 @@ class OnnxAdapter implements ModelAdapter {
     for await (const batch of extractionRuns(inputs, chosen, this.fixedBatch, options)) {
       const results = await session
         // fatal only: a failure is reported below in one line, not as onnxruntime's coloured log on stderr
-        .run({ [this.inputName]: this.inputTensor(batch) }, outputs, { logSeverityLevel: 4 })
+        .run(this.feeds(batch), outputs, { logSeverityLevel: 4 })
         .catch((e: Error) => {
           // onnxruntime's own message (ANSI-coloured, graph-internal) means little to a user; the input size often does
           throw new KcError(
@@ -280,7 +296,13 @@ class OnnxAdapter implements ModelAdapter {
           );
         });
       for (let i = 0; i < layerNames.length; i++) {
-        const { shape, data } = toFeatures(results[outputs[i]], batch.valid, layerNames[i]);
+        let { shape, data } = toFeatures(results[outputs[i]], batch.valid, layerNames[i]);
+        // [N, T, C] token features: mean over, or one sample per, real token; padding never reaches the store
+        if (this.sequence && options.tokens) {
+          const tokens = batch.data.subarray(0, batch.valid * batch.shape[1] * TOKEN_CHANNELS);
+          const rank = this.ranks.get(layerNames[i]) ?? shape.length;
+          ({ shape, data } = sequenceFeatures(options.tokens, layerNames[i], rank, shape, data, tokens));
+        }
         await sink.write(layerNames[i], shape, data);
       }
     }
@@ -289,6 +311,12 @@ class OnnxAdapter implements ModelAdapter {
   async dispose(): Promise<void> {
     await this.runner?.session.release();
     this.runner = undefined;
+  }
+
+  /** A run's inputs by name: the image input, or a sequence model's token inputs. */
+  private feeds(batch: InputBatch): ort.InferenceSession.FeedsType {
+    if (this.sequence) return sequenceFeeds(this.sequence, batch.data, batch.shape);
+    return { [this.inputName]: this.inputTensor(batch) };
   }
 
   private inputTensor(batch: InputBatch): ort.Tensor {
@@ -436,7 +464,9 @@ class OnnxAdapter implements ModelAdapter {
     try {
       const size = dims.reduce((a, b) => a * b, 1);
       const result = await session.run(
-        { [this.inputName]: typedTensor(this.input?.dtype ?? 'float32', new Float32Array(size), dims) },
+        this.sequence
+          ? sequenceFeeds(this.sequence, trialTokens(dims[0], dims[1]), [dims[0], dims[1], TOKEN_CHANNELS])
+          : { [this.inputName]: typedTensor(this.input?.dtype ?? 'float32', new Float32Array(size), dims) },
         names,
       );
       for (const name of names) {

@@ -2,6 +2,7 @@ import type { LayerInfo, ModelRef } from '../../protocol/report';
 import type { PytorchOptions } from '../../protocol/torch-helper';
 import type { CancelSignal } from '../cancel';
 import type { StepSink } from '../progress';
+import type { SequenceInputs, TokenMode } from './sequence';
 import type { InputSpec } from './input-range';
 
 /** A batch of preprocessed probe inputs, float32 NHWC; adapters of NCHW models transpose it themselves. */
@@ -24,6 +25,8 @@ export interface ModelAdapter {
   readonly inputShape: readonly number[];
   /** What the model says of its input's values (element type; pixel range when its first ops or metadata tell). */
   readonly input?: InputSpec;
+  /** Set for sequence models: their inputs are token ids (and masks) by name, fed from a text probe. */
+  readonly sequence?: SequenceInputs;
   /** All layers in depth order. */
   layers(): LayerInfo[];
   /** Runs probe inputs (NHWC, already preprocessed) through the model and streams the named layers' features. */
@@ -42,6 +45,8 @@ export interface ExtractOptions {
   onProgress?: StepSink;
   /** How many samples the inputs hold, for progress. */
   total?: number;
+  /** Sequence models: how [N, T, C] layers are written (models/sequence.ts); absent → as [N, 1, T, C]. */
+  tokens?: TokenMode;
   /** Bytes the requested layers' features of one model run may take (default 32 MiB): sets the run's batch size. */
   memoryBudget?: number;
 }

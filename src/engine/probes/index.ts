@@ -10,6 +10,7 @@ import { mnistMismatch } from './fit-warning';
 import { openMnist } from './mnist';
 import { openNpyProbe } from './npy';
 import { openSynthetic } from './synthetic';
+import { openTextProbe, TEXT_PROBE } from './text';
 import type { InputTarget, ProbeNormalization, ProbeSource, ProbeSpec } from './types';
 
 export type { InputTarget, ProbeNormalization, ProbeSource, ProbeSpec, RawImage } from './types';
@@ -38,6 +39,7 @@ async function openSource(spec: ProbeSpec, target: InputTarget): Promise<ProbeSo
   }
   if (spec.source === 'synthetic') return openSynthetic(spec.count, target, spec.seed);
   if (spec.source.toLowerCase().endsWith('.npy')) return openNpyProbe(spec.source, spec.count);
+  if (TEXT_PROBE.test(spec.source)) return openTextProbe(spec.source, spec.count, spec.tokens);
   const info = await stat(spec.source).catch(() => undefined);
   if (!info) {
     throw new KcError(

@@ -1,5 +1,6 @@
 import type { ProbeNormalization } from '../../protocol/compare';
 import type { CancelSignal } from '../cancel';
+import type { TokenMode } from '../models/sequence';
 
 /** One probe sample in its native form, before it is fitted to a model's input. Interleaved HWC float32. */
 export interface RawImage {
@@ -22,6 +23,8 @@ export interface ProbeSpec {
   normalization?: Partial<ProbeNormalization>;
   /** Seed of the synthetic noise. */
   seed?: number;
+  /** Text probes: how sequence models' [N, T, C] features are compared (models/sequence.ts; default mean). */
+  tokens?: TokenMode;
   /** Height and width fed to a model that takes any size (--input-size); default: see probes/input.ts. */
   inputSize?: [number, number];
 }
