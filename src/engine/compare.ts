@@ -18,6 +18,7 @@ import { openModel } from './models/index';
 import type { ModelAdapter } from './models/types';
 import { pairLayers, type Pairing } from './pairing';
 import { deadInputWarning, openProbe, probeInputs } from './probes/index';
+import { trialInputRange } from './probes/range-trial';
 import { similarityMatrix } from './compare/matrix';
 import { extractFeatures, type ExtractedFeatures } from './compare/extract';
 import { matrixLayers } from './compare/matrix-layers';
@@ -81,6 +82,14 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
     const layersA = a.layers();
     const layersB = b.layers();
     const probe = await openProbe({ ...options.probe, seed: settings.seed }, inputTarget(a));
+    // a model that does not say which pixel range it expects gets a short trial (probes/range-trial.ts)
+    for (const [model, layers] of [
+      [a, layersA],
+      [b, layersB],
+    ] as const) {
+      const found = await trialInputRange(model, probe, layers, options.probe.normalization, signal);
+      if (found) log(found);
+    }
     const pairing = pairLayers(layersA, layersB, options.layersA, options.layersB);
     log(`pairing (${pairing.rule}): ${pairing.pairs.map((p) => `${p.layerA} ↔ ${p.layerB}`).join(', ')}`);
     // The heatmap covers every feature layer; the disentangler's layers are among them. Layers chosen explicitly keep

@@ -23,6 +23,7 @@ import { openModel } from '../models/index';
 import type { ModelAdapter } from '../models/types';
 import { pairLayers } from '../pairing';
 import { deadInputWarning, openProbe, probeInputs } from '../probes/index';
+import { trialInputRange } from '../probes/range-trial';
 import { ProgressTracker } from '../progress';
 import { TOOL_NAME, TOOL_VERSION } from '../version';
 import { backendWarnings, workersBackend } from './backend';
@@ -68,6 +69,14 @@ export async function runQueuedCompare(
     const layersA = a.layers();
     const layersB = b.layers();
     const probe = await openProbe({ ...options.probe, seed: settings.seed }, inputTarget(a));
+    // a model that does not say which pixel range it expects gets a short trial (probes/range-trial.ts)
+    for (const [model, layers] of [
+      [a, layersA],
+      [b, layersB],
+    ] as const) {
+      const found = await trialInputRange(model, probe, layers, options.probe.normalization, signal);
+      if (found) log(found);
+    }
     const pairing = pairLayers(layersA, layersB, options.layersA, options.layersB);
     log(`pairing (${pairing.rule}): ${pairing.pairs.map((p) => `${p.layerA} ↔ ${p.layerB}`).join(', ')}`);
     const pinnedOnly = Boolean(options.layersA?.length || options.layersB?.length);

@@ -112,3 +112,24 @@ export function dynamicSizeModel(dir: string): string {
     output: value('relu', T.FLOAT, ['N', 1, 'H', 'W']),
   });
 }
+
+/**
+ * x (float, [N, 1, 28, 28]) → 1×1 Conv to 8 channels, weight 0.1…0.8, bias −2 → Relu "relu": every channel is 0 for
+ * pixels in [0, 1] and alive for 0..255, and nothing in the graph says which it expects (as when a model's
+ * normalisation is folded into its first convolution).
+ */
+export function foldedScaleModel(dir: string): string {
+  return write(dir, 'folded-scale', {
+    input: value('x', T.FLOAT, ['N', 1, 28, 28]),
+    init: [
+      floats(
+        'w',
+        [8, 1, 1, 1],
+        Array.from({ length: 8 }, (_, i) => (i + 1) / 10),
+      ),
+      floats('b', [8], new Array<number>(8).fill(-2)),
+    ],
+    nodes: [node('Conv', ['x', 'w', 'b'], 'conv'), node('Relu', ['conv'], 'relu')],
+    output: value('relu', T.FLOAT, ['N', 8, 28, 28]),
+  });
+}
