@@ -1,10 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { KcError } from '../../engine/errors';
-import { parseReport } from '../../engine/report/read';
+import { parseReport, readReportText } from '../../engine/report/read';
 import { checkReportTargets } from '../../engine/report/targets';
 import { writeReports } from '../../engine/report/write';
-import type { Report } from '../../protocol/report';
 
 /** `kc report <result.json> [--html out.html] [--md out.md]`: the HTML / Markdown reports of a saved result. */
 export function registerReport(program: Command): void {
@@ -19,17 +17,7 @@ export function registerReport(program: Command): void {
     .action(async (resultPath: string, opts: { html?: string; md?: string }) => {
       if (!opts.html && !opts.md) throw new KcError('nothing to write: give --html <file> and/or --md <file>');
       await checkReportTargets(opts, [{ file: resultPath, what: 'the report being read' }]);
-      const report = await readReport(resultPath);
+      const report = parseReport(await readReportText(resultPath), resultPath);
       for (const file of await writeReports(report, opts)) process.stdout.write(`wrote ${file}\n`);
     });
-}
-
-async function readReport(file: string): Promise<Report> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new KcError(`cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-  return parseReport(text, file);
 }

@@ -3,6 +3,8 @@
  * edited or crafted. Every reader takes it through here, so that renderers only ever see a report that fits
  * docs/report.schema.json, whose size caps bound what they allocate.
  */
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import schema from '../../../docs/report.schema.json';
 import { REPORT_SCHEMA_VERSION, type Report } from '../../protocol/report';
@@ -11,6 +13,35 @@ import { terminalText } from './escape';
 
 // Compiled on first use: most runs of the CLI and the extension never read a report back.
 let validate: ValidateFunction<Report> | undefined;
+
+/** Well above any report kc writes (500 probes: under 10 MB): a bigger file is not read into memory at all. */
+export const MAX_REPORT_BYTES = 64 * 2 ** 20;
+
+/**
+ * A saved report's (or cache file's) text. Only a regular file of at most MAX_REPORT_BYTES is read; it is opened
+ * non-blocking and checked on the handle, so a FIFO or a device named r.json never blocks.
+ */
+export async function readReportText(file: string): Promise<string> {
+  const name = terminalText(file);
+  let handle;
+  try {
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    throw new KcError(`cannot read ${name} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new KcError(`${name} is not a regular file: give a report written by kc compare --json`);
+    if (info.size > MAX_REPORT_BYTES) {
+      throw new KcError(
+        `${name} is ${Math.round(info.size / 2 ** 20)} MB, more than any report kc writes (${MAX_REPORT_BYTES / 2 ** 20} MB): not read`,
+      );
+    }
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
+}
 
 /** JSON text → a checked report; `source` (a file name) starts every error message. */
 export function parseReport(text: string, source: string): Report {

@@ -4,12 +4,13 @@
  * nothing a user waited for is thrown away); running ones live in memory only, so no half-written result is ever
  * read back. A model file whose content changed marks the analyses that used it as stale.
  */
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { CompareStarted } from '../../protocol/compare';
 import type { PairKey, PairResult, Report, SimilarityMatrix } from '../../protocol/report';
 import type { AnalysisEvent, AnalysisProgress, AnalysisRecord, ResultsStore } from '../contracts';
+import { readReportText } from '../../engine/report/read';
 import { storageProblem } from '../../engine/storage-error';
 import { writeFileAtomic } from './atomicWrite';
 import { CACHE_FORMAT_VERSION as FORMAT_VERSION, parseStoredAnalysis, type StoredAnalysis } from './cache-file';
@@ -67,7 +68,7 @@ export class DiskResultsStore implements ResultsStore, vscode.Disposable {
     for (const file of files) {
       try {
         // undefined: another format version, another release's file, left alone.
-        const stored = parseStoredAnalysis(await readFile(path.join(this.dir, file), 'utf8'), file);
+        const stored = parseStoredAnalysis(await readReportText(path.join(this.dir, file)), file);
         if (!stored || !isKept(stored.record)) continue;
         this.records.set(stored.record.id, stored.record);
         this.hashes.set(stored.record.id, stored.hashes);

@@ -28,8 +28,9 @@ function started(workers: Worker[]): string[] {
 }
 
 function startWorker(url: string): Promise<Worker> {
-  // A short lock: a killed worker's fit goes back to the queue within seconds, not the default 30.
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'worker', '--redis', url, '--stalled-seconds', '2'], {
+  // A short lock: a killed worker's fit goes back to the queue within seconds, not the default 30. Not shorter: with
+  // 2 s, a machine at load 20 (a CI run beside other jobs) renewed a lock late and a fit ran twice.
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'worker', '--redis', url, '--stalled-seconds', '5'], {
     cwd: ROOT,
   });
   const worker: Worker = { child, output: '' };
