@@ -3,9 +3,33 @@
  * fine-tuned on labelled probes, against B and against B's upper part fine-tuned alone (the baseline). Field names
  * are a contract (issue 18).
  */
+import type { BackendPreference } from './compare';
 import type { BackendInfo, DisentangleSettings } from './report';
 
 export const REFINE_SCHEMA_VERSION = 1;
+
+/** What a refinement is asked to do (kc refine's flags; the worker's kc/refine request). */
+export interface RefineOptions {
+  modelA: string;
+  modelB: string;
+  /** B's layer whose values B's upper part reads (replaced by g(x_A)). */
+  layerB: string;
+  /** A's explaining layer; default the same name as layerB. */
+  layerA?: string;
+  /** "mnist" or a folder with one sub-folder per class. */
+  labels: string;
+  count: number;
+  /** Where B′ (the first seed's) is written. */
+  out?: string;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  seeds: number;
+  seed: number;
+  testFraction: number;
+  disentangler?: Partial<DisentangleSettings>;
+  backend?: BackendPreference;
+}
 
 export interface RefineSettings {
   /** Fine-tuning epochs, the same for B′ and the baseline. */

@@ -6,10 +6,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import type { DisentangleSettings } from '../../protocol/report';
-import { REFINE_SCHEMA_VERSION, type RefineReport, type RefineSeed } from '../../protocol/refine';
+import { REFINE_SCHEMA_VERSION, type RefineOptions, type RefineReport, type RefineSeed } from '../../protocol/refine';
 import { throwIfCancelled, type CancelSignal } from '../cancel';
-import { getTrainingBackend, type BackendPreference } from '../compute/index';
+import { getTrainingBackend } from '../compute/index';
 import { resolveSettings } from '../disentangler/settings';
 import { KcError } from '../errors';
 import { modelDisplayName } from '../models/files';
@@ -21,28 +20,12 @@ import { runModel, withOutputs } from './run-model';
 import { fromGathered } from './samples';
 import { refineSeed } from './seed';
 
-export interface RefineOptions {
-  modelA: string;
-  modelB: string;
-  /** B's layer whose values B's upper part reads (replaced by g(x_A)). */
-  layerB: string;
-  /** A's explaining layer; default the same name as layerB. */
-  layerA?: string;
-  /** "mnist" or a folder with one sub-folder per class. */
-  labels: string;
-  count: number;
-  out?: string;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  seeds: number;
-  seed: number;
-  testFraction: number;
-  disentangler?: Partial<DisentangleSettings>;
-  backend?: BackendPreference;
+export interface RefineHooks {
   signal?: CancelSignal;
   log?: (line: string) => void;
 }
+
+export type { RefineOptions };
 
 export const REFINE_DEFAULTS = {
   count: 2000,
@@ -54,7 +37,7 @@ export const REFINE_DEFAULTS = {
   testFraction: 0.5,
 };
 
-export async function refine(o: RefineOptions): Promise<RefineReport> {
+export async function refine(o: RefineOptions & RefineHooks): Promise<RefineReport> {
   const started = Date.now();
   const log = o.log ?? (() => {});
   checkNumbers(o);
