@@ -52,6 +52,14 @@ const BUNDLES = {
   'fit-thread': { entry: 'src/engine/compare/fit-thread.ts', out: 'fit-thread.js', ...node },
   // CSS imported from webview/main.ts lands in dist/webview.css.
   webview: { entry: 'webview/main.ts', out: 'webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  // The family and drift panel (src/extension/family/familyPanel.ts); its CSS lands in dist/webview-family.css.
+  'webview-family': {
+    entry: 'webview/family/main.ts',
+    out: 'webview-family.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
 };
 
 function parseArgs(argv) {

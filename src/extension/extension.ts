@@ -6,13 +6,18 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { CompareJobs } from './analysis/compareJobs';
+import { buildCompareOptions } from './analysis/options';
 import { registerAnalysisCommands } from './commands/analysisCommands';
 import { registerCompareCommands } from './commands/compareCommands';
+import { registerDriftCommands } from './commands/driftCommands';
 import { registerEngineCommands } from './commands/engineCommands';
+import { registerFamilyCommands } from './commands/familyCommands';
 import { registerModelCommands } from './commands/modelCommands';
 import { affects, readConfig } from './config';
 import type { AnalysisProgress, AnalysisRecord, ExtensionServices } from './contracts';
 import { ModelIndex } from './discovery/modelIndex';
+import { FitCache } from './family/fitCache';
+import { ManyModelRuns, type ManyModelUpdate } from './family/manyModelRuns';
 import { registerInlineReports } from './inline';
 import { registerPanel } from './panel';
 import { WorkspaceReferenceModel } from './reference';
@@ -42,6 +47,8 @@ export interface KnowledgeConsistencyApi {
   readonly resultsDir: string;
   /** The message shown each time Restricted Mode stops something that would run a model file. */
   readonly onDidRefuseInRestrictedMode: vscode.Event<string>;
+  /** Each update of a family or drift panel (the report as it grows, then how the run ended). */
+  readonly onDidUpdateManyModel: vscode.Event<ManyModelUpdate>;
 }
 
 export function activate(context: vscode.ExtensionContext): KnowledgeConsistencyApi {
@@ -60,6 +67,32 @@ export function activate(context: vscode.ExtensionContext): KnowledgeConsistency
   const reference = new WorkspaceReferenceModel(context.workspaceState);
   const services: ExtensionServices = { store, reference, engine: worker, log };
   const jobs = new CompareJobs(worker, store, () => services.panel, log, pytorchOptions);
+  const runs = new ManyModelRuns({
+    worker,
+    fits: new FitCache(path.join(cacheRoot, 'family-fits.json'), (line) => log.warn(line)),
+    log,
+    pytorchOptions,
+  });
+  const featureCacheDir = () => path.join(cacheRoot, 'features');
+  const manyModelDeps = {
+    runs,
+    extensionUri: context.extensionUri,
+    log,
+    featureCacheDir,
+    // A family or drift cell's drill-down: that one layer of both models, in the consistency panel.
+    openPair: (a: string, b: string, layer: string) =>
+      void jobs.run(
+        vscode.Uri.file(a),
+        vscode.Uri.file(b),
+        buildCompareOptions(
+          readConfig(vscode.Uri.file(a)),
+          a,
+          b,
+          { layersA: [layer], layersB: [layer] },
+          featureCacheDir(),
+        ),
+      ),
+  };
   const modelsTree = new ModelsTreeProvider(index, worker, reference);
   const analysesTree = new AnalysesTreeProvider(store);
 
@@ -87,6 +120,9 @@ export function activate(context: vscode.ExtensionContext): KnowledgeConsistency
       featureCacheDir: () => path.join(cacheRoot, 'features'),
     }),
     ...registerAnalysisCommands({ store, jobs, index, worker, panel: () => services.panel }),
+    runs,
+    ...registerFamilyCommands({ ...manyModelDeps, index }),
+    ...registerDriftCommands(manyModelDeps),
     index.onDidChangeModelFile((uri) => {
       void store.checkStale(uri.fsPath);
       void reference.forgetIfGone(uri);
@@ -132,6 +168,7 @@ export function activate(context: vscode.ExtensionContext): KnowledgeConsistency
     cancel: (id) => jobs.cancel(id),
     resultsDir: store.dir,
     onDidRefuseInRestrictedMode,
+    onDidUpdateManyModel: runs.onDidUpdate,
   };
 }
 

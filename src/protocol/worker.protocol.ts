@@ -7,6 +7,7 @@
  */
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { CompareOptions, CompareStarted } from './compare';
+import type { DriftOptions, DriftReport, FamilyOptions, FamilyReport } from './family';
 import type { KcErrorCode } from './errors';
 import type { Progress } from './progress';
 import type { BackendInfo, LayerInfo, ModelRef, PairResult, Report, SimilarityMatrix } from './report';
@@ -88,6 +89,34 @@ export namespace PairResultNotification {
 export namespace MatrixNotification {
   export const method = 'kc/matrix' as const;
   export const type = new NotificationType<{ jobId: string; matrix: SimilarityMatrix }>(method);
+}
+
+export interface FamilyParams {
+  jobId: string;
+  options: FamilyOptions;
+}
+
+/** host → worker: a family (kc family); streams kc/progress and kc/manyModelUpdate while it runs. */
+export namespace FamilyRequest {
+  export const method = 'kc/family' as const;
+  export const type = new RequestType<FamilyParams, FamilyReport, void>(method);
+}
+
+export interface DriftParams {
+  jobId: string;
+  options: DriftOptions;
+}
+
+/** host → worker: the checkpoints of a folder (kc drift); streams kc/progress and kc/manyModelUpdate. */
+export namespace DriftRequest {
+  export const method = 'kc/drift' as const;
+  export const type = new RequestType<DriftParams, DriftReport, void>(method);
+}
+
+/** worker → host: a family or drift report as it grows (after the extraction, then after each fit). */
+export namespace ManyModelUpdateNotification {
+  export const method = 'kc/manyModelUpdate' as const;
+  export const type = new NotificationType<{ jobId: string; report: FamilyReport | DriftReport }>(method);
 }
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';

@@ -5,7 +5,18 @@ import { listLayers, runCompare } from '../engine/compare';
 import type { CompareListener } from '../protocol/compare';
 import { TOOL_VERSION } from '../engine/version';
 import type { Report } from '../protocol/report';
-import type { CompareParams, EngineInfo, ListLayersParams, ListLayersResult } from '../protocol/worker.protocol';
+import type {
+  CompareParams,
+  DriftParams,
+  EngineInfo,
+  FamilyParams,
+  ListLayersParams,
+  ListLayersResult,
+} from '../protocol/worker.protocol';
+import { runDrift } from '../engine/family/drift';
+import { runFamily } from '../engine/family/family';
+import type { ManyModelHooks } from '../engine/family/many';
+import type { DriftReport, FamilyReport, ManyModelReport } from '../protocol/family';
 
 export async function engineInfo(): Promise<EngineInfo> {
   return { version: TOOL_VERSION, backend: await describeBackend(), node: process.version, pid: process.pid };
@@ -24,4 +35,31 @@ export function compare(
   const abort = new AbortController();
   const subscription = token.onCancellationRequested(() => abort.abort());
   return runCompare(params.options, { ...listener, signal: abort.signal }).finally(() => subscription.dispose());
+}
+
+/** What a family or drift job streams: progress, the report as it grows, log lines. */
+export type ManyModelListener<R extends ManyModelReport> = Required<
+  Pick<ManyModelHooks<R>, 'onProgress' | 'onUpdate' | 'log'>
+>;
+
+export function family(
+  params: FamilyParams,
+  token: CancellationToken,
+  listener: ManyModelListener<FamilyReport>,
+): Promise<FamilyReport> {
+  return withSignal(token, (signal) => runFamily(params.options, { ...listener, signal }));
+}
+
+export function drift(
+  params: DriftParams,
+  token: CancellationToken,
+  listener: ManyModelListener<DriftReport>,
+): Promise<DriftReport> {
+  return withSignal(token, (signal) => runDrift(params.options, { ...listener, signal }));
+}
+
+function withSignal<T>(token: CancellationToken, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const abort = new AbortController();
+  const subscription = token.onCancellationRequested(() => abort.abort());
+  return run(abort.signal).finally(() => subscription.dispose());
 }

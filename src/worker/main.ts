@@ -6,16 +6,20 @@
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
 import {
   CompareRequest,
+  DriftRequest,
   EngineInfoRequest,
+  FamilyRequest,
   ListLayersRequest,
   LogNotification,
+  ManyModelUpdateNotification,
   MatrixNotification,
   PairResultNotification,
   ProgressNotification,
   StartedNotification,
   WorkerErrorCodes,
 } from '../protocol/worker.protocol';
-import { compare, engineInfo, listModelLayers } from './handlers';
+import { compare, drift, engineInfo, family, listModelLayers, type ManyModelListener } from './handlers';
+import type { DriftReport, FamilyReport } from '../protocol/family';
 import { toResponseError } from './errors';
 
 if (!process.send) {
@@ -56,6 +60,22 @@ connection.onRequest(CompareRequest.type, (params, token) =>
       log: (message) => log('info', `[${params.jobId}] ${message}`),
     }),
   ),
+);
+
+/** A family or drift job's stream, each message tagged with its job. */
+function manyModelListener(jobId: string): ManyModelListener<FamilyReport> & ManyModelListener<DriftReport> {
+  return {
+    onProgress: (progress) => void connection.sendNotification(ProgressNotification.type, { jobId, progress }),
+    onUpdate: (report: FamilyReport | DriftReport) =>
+      void connection.sendNotification(ManyModelUpdateNotification.type, { jobId, report }),
+    log: (message) => log('info', `[${jobId}] ${message}`),
+  };
+}
+connection.onRequest(FamilyRequest.type, (params, token) =>
+  answer(FamilyRequest.method, () => family(params, token, manyModelListener(params.jobId))),
+);
+connection.onRequest(DriftRequest.type, (params, token) =>
+  answer(DriftRequest.method, () => drift(params, token, manyModelListener(params.jobId))),
 );
 
 // The host owns our lifetime: when it goes away (closed window, crashed host) we go too, never orphaned.

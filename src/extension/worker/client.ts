@@ -6,11 +6,15 @@
 import { CancellationTokenSource, ErrorCodes, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
 import { CancelledError } from '../../engine/cancel';
 import type { CompareListener, CompareOptions } from '../../protocol/compare';
+import type { DriftOptions, DriftReport, FamilyOptions, FamilyReport } from '../../protocol/family';
+import type { Progress } from '../../protocol/progress';
 import type { LayerInfo, Report } from '../../protocol/report';
 import type { PytorchOptions } from '../../protocol/torch-helper';
 import {
   CompareRequest,
+  DriftRequest,
   EngineInfoRequest,
+  FamilyRequest,
   ListLayersRequest,
   WorkerErrorCodes,
   type EngineInfo,
@@ -39,6 +43,13 @@ export interface CancelToken {
 
 export interface JobHooks extends CompareListener {
   token?: CancelToken;
+}
+
+/** A family or drift job's stream: progress and the report as it grows. */
+export interface ManyModelJobHooks<R> {
+  token?: CancelToken;
+  onProgress?(progress: Progress): void;
+  onUpdate?(report: R): void;
 }
 
 export interface WorkerClientOptions {
@@ -106,8 +117,26 @@ export class WorkerClient {
           if (event.kind === 'started') hooks.onStarted?.({ header: event.header, plan: event.plan });
           else if (event.kind === 'progress') hooks.onProgress?.(event.progress);
           else if (event.kind === 'pair') hooks.onPairResult?.(event.pair);
-          else hooks.onMatrix?.(event.matrix);
+          else if (event.kind === 'matrix') hooks.onMatrix?.(event.matrix);
         }),
+    });
+  }
+
+  family(options: FamilyOptions, hooks: ManyModelJobHooks<FamilyReport> = {}): Promise<FamilyReport> {
+    const jobId = `family-${process.pid}-${++this.jobCounter}`;
+    return this.call(FamilyRequest.method, (c, t) => c.sendRequest(FamilyRequest.type, { jobId, options }, t), {
+      token: hooks.token,
+      timeoutMs: this.timeouts.compareSilenceMs,
+      onKick: this.manyModelEvents(jobId, hooks as ManyModelJobHooks<FamilyReport | DriftReport>),
+    });
+  }
+
+  drift(options: DriftOptions, hooks: ManyModelJobHooks<DriftReport> = {}): Promise<DriftReport> {
+    const jobId = `drift-${process.pid}-${++this.jobCounter}`;
+    return this.call(DriftRequest.method, (c, t) => c.sendRequest(DriftRequest.type, { jobId, options }, t), {
+      token: hooks.token,
+      timeoutMs: this.timeouts.compareSilenceMs,
+      onKick: this.manyModelEvents(jobId, hooks as ManyModelJobHooks<FamilyReport | DriftReport>),
     });
   }
 
@@ -120,6 +149,16 @@ export class WorkerClient {
 
   dispose(): void {
     void this.restart();
+  }
+
+  private manyModelEvents(jobId: string, hooks: ManyModelJobHooks<FamilyReport | DriftReport>): CallOptions['onKick'] {
+    return (kick, worker) =>
+      worker.onJobEvent((event) => {
+        if (event.jobId !== jobId) return;
+        kick();
+        if (event.kind === 'progress') hooks.onProgress?.(event.progress);
+        else if (event.kind === 'manyModel') hooks.onUpdate?.(event.report);
+      });
   }
 
   private ensureWorker(): WorkerProcess {

@@ -12,10 +12,12 @@ import {
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import type { CompareStarted } from '../../protocol/compare';
+import type { DriftReport, FamilyReport } from '../../protocol/family';
 import type { Progress } from '../../protocol/progress';
 import type { PairResult, SimilarityMatrix } from '../../protocol/report';
 import {
   LogNotification,
+  ManyModelUpdateNotification,
   MatrixNotification,
   PairResultNotification,
   ProgressNotification,
@@ -58,7 +60,8 @@ export type JobEvent =
   | ({ kind: 'started'; jobId: string } & CompareStarted)
   | { kind: 'progress'; jobId: string; progress: Progress }
   | { kind: 'pair'; jobId: string; pair: PairResult }
-  | { kind: 'matrix'; jobId: string; matrix: SimilarityMatrix };
+  | { kind: 'matrix'; jobId: string; matrix: SimilarityMatrix }
+  | { kind: 'manyModel'; jobId: string; report: FamilyReport | DriftReport };
 
 export class WorkerProcess {
   readonly connection: MessageConnection;
@@ -80,6 +83,9 @@ export class WorkerProcess {
     this.connection.onNotification(ProgressNotification.type, (n) => this.jobEvents.fire({ kind: 'progress', ...n }));
     this.connection.onNotification(PairResultNotification.type, (n) => this.jobEvents.fire({ kind: 'pair', ...n }));
     this.connection.onNotification(MatrixNotification.type, (n) => this.jobEvents.fire({ kind: 'matrix', ...n }));
+    this.connection.onNotification(ManyModelUpdateNotification.type, (n) =>
+      this.jobEvents.fire({ kind: 'manyModel', ...n }),
+    );
     forwardLines(child.stderr, (line) => {
       log.error(`[worker stderr] ${line}`);
       this.stderrTail.push(line);

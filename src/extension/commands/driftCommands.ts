@@ -1,0 +1,92 @@
+/**
+ * Track Knowledge Drift on a folder of checkpoints (Explorer folder, or picked): each checkpoint against the final or
+ * the previous one, per layer, redrawn as training writes new checkpoints (DriftTracker). One tracker per folder.
+ */
+import * as vscode from 'vscode';
+import type { DriftAgainst, DriftReport } from '../../protocol/family';
+import { readConfig } from '../config';
+import { DriftTracker } from '../family/driftTracker';
+import { FamilyPanel } from '../family/familyPanel';
+import type { ManyModelOutcome, ManyModelRuns } from '../family/manyModelRuns';
+import { manyModelOptions } from '../family/options';
+
+export interface DriftCommandDeps {
+  runs: ManyModelRuns;
+  extensionUri: vscode.Uri;
+  log: vscode.LogOutputChannel;
+  featureCacheDir(): string;
+  openPair(a: string, b: string, layer: string): void;
+}
+
+export function registerDriftCommands(deps: DriftCommandDeps): vscode.Disposable[] {
+  const trackers = new Map<string, DriftTracker>();
+  return [
+    { dispose: () => [...trackers.values()].forEach((t) => t.dispose()) },
+    vscode.commands.registerCommand(
+      'knowledgeConsistency.trackDrift',
+      async (
+        arg?: vscode.Uri,
+        _uris?: vscode.Uri[],
+        against?: DriftAgainst,
+      ): Promise<ManyModelOutcome<DriftReport> | undefined> => {
+        const folder = arg instanceof vscode.Uri ? arg : await pickFolder();
+        if (!folder) return undefined;
+        const existing = trackers.get(folder.toString());
+        if (existing) {
+          existing.panel.reveal();
+          return undefined;
+        }
+        const reference = against ?? (await pickAgainst());
+        if (!reference) return undefined;
+        const panel = new FamilyPanel(
+          deps.extensionUri,
+          `Drift: ${vscode.workspace.asRelativePath(folder)}`,
+          (cell, report) => {
+            const refs = report.kind === 'drift' ? report.checkpoints : report.models;
+            deps.openPair(refs[cell.source].path, refs[cell.target].path, cell.layer);
+          },
+          deps.log,
+        );
+        const tracker = new DriftTracker(folder, panel, deps.runs, () => ({
+          ...manyModelOptions(readConfig(folder), deps.featureCacheDir()),
+          folder: folder.fsPath,
+          against: reference,
+        }));
+        trackers.set(folder.toString(), tracker);
+        tracker.onDidClose(() => trackers.delete(folder.toString()));
+        return tracker.start();
+      },
+    ),
+  ];
+}
+
+async function pickFolder(): Promise<vscode.Uri | undefined> {
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFolders: true,
+    canSelectFiles: false,
+    openLabel: 'Track Knowledge Drift',
+    title: 'A folder of checkpoints (model files, or one per sub-folder)',
+    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+  });
+  return picked?.[0];
+}
+
+async function pickAgainst(): Promise<DriftAgainst | undefined> {
+  const picked = await vscode.window.showQuickPick(
+    [
+      {
+        label: 'Against the previous checkpoint',
+        detail: 'How much of what the previous checkpoint knew each one kept. A new checkpoint adds one column.',
+        against: 'previous' as const,
+      },
+      {
+        label: 'Against the final checkpoint',
+        detail:
+          'How much of the final knowledge each checkpoint already holds. While training runs, the newest checkpoint is the final one: each new checkpoint refits every column.',
+        against: 'final' as const,
+      },
+    ],
+    { title: 'Track Knowledge Drift: the reference of each checkpoint' },
+  );
+  return picked?.against;
+}

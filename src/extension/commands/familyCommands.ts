@@ -1,0 +1,75 @@
+/**
+ * Compare as a Family: three or more models (Explorer multi-select, or picked in the palette), every one explaining
+ * every other, layer by layer, in a family panel; a cell opens that pair's drill-down in the consistency panel.
+ */
+import * as vscode from 'vscode';
+import type { FamilyReport } from '../../protocol/family';
+import { readConfig } from '../config';
+import type { ModelIndex } from '../discovery/modelIndex';
+import { recogniseModelFile } from '../discovery/recognise';
+import { FamilyPanel } from '../family/familyPanel';
+import type { ManyModelOutcome, ManyModelRuns } from '../family/manyModelRuns';
+import { manyModelOptions } from '../family/options';
+import { toUri, type ModelArg } from './pickers';
+
+export interface FamilyCommandDeps {
+  index: ModelIndex;
+  runs: ManyModelRuns;
+  extensionUri: vscode.Uri;
+  log: vscode.LogOutputChannel;
+  featureCacheDir(): string;
+  /** The pair drill-down of one cell: model a's layer explaining model b's, in the consistency panel. */
+  openPair(a: string, b: string, layer: string): void;
+}
+
+export function registerFamilyCommands(deps: FamilyCommandDeps): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand(
+      'knowledgeConsistency.compareFamily',
+      async (arg?: ModelArg, uris?: vscode.Uri[]): Promise<ManyModelOutcome<FamilyReport> | undefined> => {
+        const models = uris && uris.length >= 2 ? uris : await pickFamily(deps.index, toUri(arg));
+        if (!models) return undefined;
+        if (models.length < 3) {
+          void vscode.window.showWarningMessage(
+            `Knowledge Consistency: a family needs three or more models (${models.length} selected); for two, use Compare Knowledge Consistency.`,
+          );
+          return undefined;
+        }
+        for (const uri of models) {
+          if (!(await recogniseModelFile(uri))) {
+            void vscode.window.showErrorMessage(
+              `Knowledge Consistency: ${vscode.workspace.asRelativePath(uri)} is not a model file: a family takes ONNX files, TF.js models (model.json) or PyTorch models (*.pt, *.pth, *.pt2).`,
+            );
+            return undefined;
+          }
+        }
+        const panel = new FamilyPanel(
+          deps.extensionUri,
+          `Family: ${models.length} models`,
+          (cell, report) => {
+            const refs = report.kind === 'family' ? report.models : report.checkpoints;
+            deps.openPair(refs[cell.source].path, refs[cell.target].path, cell.layer);
+          },
+          deps.log,
+        );
+        const options = manyModelOptions(readConfig(models[0]), deps.featureCacheDir());
+        return deps.runs.family({ ...options, models: models.map((m) => m.fsPath) }, panel);
+      },
+    ),
+  ];
+}
+
+/** The palette: pick the members among the workspace's models (the right-clicked one preselected). */
+async function pickFamily(index: ModelIndex, first?: vscode.Uri): Promise<vscode.Uri[] | undefined> {
+  const models = await index.list();
+  const picked = await vscode.window.showQuickPick(
+    models.map((model) => ({
+      label: model.name,
+      detail: model.relativePath,
+      picked: model.uri.toString() === first?.toString(),
+      model,
+    })),
+    { title: 'Compare as a Family: three or more models', canPickMany: true, matchOnDetail: true },
+  );
+  return picked?.map((p) => p.model.uri);
+}

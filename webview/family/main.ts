@@ -1,0 +1,16 @@
+/** Entry of the family and drift panel's bundle (dist/webview-family.js + .css). */
+import './family.css';
+import { FamilyView } from './view';
+import { isFamilyHostMessage, type FamilyWebviewMessage } from '../../src/protocol/family-view.protocol';
+
+interface VsCodeApi {
+  postMessage(message: FamilyWebviewMessage): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const api = acquireVsCodeApi();
+const view = new FamilyView(document.getElementById('app') ?? document.body, (m) => api.postMessage(m));
+window.addEventListener('message', (e: MessageEvent) => {
+  if (isFamilyHostMessage(e.data)) view.render(e.data);
+});
+api.postMessage({ type: 'kc/ready' });
