@@ -20,6 +20,7 @@ import { pairLayers, type Pairing } from './pairing';
 import { deadInputWarning, openProbe, probeInputs } from './probes/index';
 import { trialInputRange } from './probes/range-trial';
 import { similarityMatrix } from './compare/matrix';
+import { planRun } from './compare/estimate';
 import { extractFeatures, type ExtractedFeatures } from './compare/extract';
 import { matrixLayers } from './compare/matrix-layers';
 import { ProbeImages } from './compare/probe-images';
@@ -81,7 +82,7 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
     cacheRoot = await makeFeatureFolder(options.cacheDir);
     const layersA = a.layers();
     const layersB = b.layers();
-    const probe = await openProbe({ ...options.probe, seed: settings.seed }, inputTarget(a));
+    let probe = await openProbe({ ...options.probe, seed: settings.seed }, inputTarget(a));
     // a model that does not say which pixel range it expects gets a short trial (probes/range-trial.ts)
     for (const [model, layers] of [
       [a, layersA],
@@ -99,7 +100,25 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
     const rowsB = matrixLayers(layersB, pairing.layersB, 'B', { count: probe.count, pinnedOnly });
     const [refA, refB] = await Promise.all([modelRef(a, layersA), modelRef(b, layersB)]);
     const backend = await getTrainingBackend(options.backend ?? 'auto', log);
-    const plan = pairing.pairs.flatMap((p) => directions.map((direction) => ({ ...p, direction })));
+    let plan = pairing.pairs.flatMap((p) => directions.map((direction) => ({ ...p, direction })));
+    // Plan, then run: a warm-up calibrates the cost model (the ETA's base); a budget may choose fewer probes and pairs.
+    const planned = await planRun({
+      models: { A: a, B: b },
+      layers: { A: layersA, B: layersB },
+      probe,
+      options,
+      matrix: { A: rowsA.names, B: rowsB.names },
+      plan,
+      settings,
+      backend,
+      signal,
+    });
+    plan = planned.fits;
+    if (planned.probes !== probe.count) {
+      probe = await openProbe({ ...options.probe, count: planned.probes, seed: settings.seed }, inputTarget(a));
+    }
+    if (planned.plan.budget) log(planned.plan.budget.summary);
+    progress.plan(planned.plan.estimate);
     const concurrency = Math.min(fitConcurrency(), plan.length);
     if (concurrency > 1) pool = new FitPool(concurrency, options.backend ?? 'auto');
     const header: ReportHeader = {
@@ -123,6 +142,7 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
         ),
       },
       models: { a: refA, b: refB },
+      plan: planned.plan,
     };
     hooks.onStarted?.({ header, plan });
     timings.loadSeconds = done();

@@ -1,7 +1,15 @@
 /** What a compare job is asked to do: sent by the CLI and the extension host, read by the engine. */
 import type { Progress } from './progress';
 import type { PytorchOptions } from './torch-helper';
-import type { DisentangleSettings, PairKey, PairResult, ReportHeader, SimilarityMatrix } from './report';
+import type {
+  BudgetChoice,
+  CostEstimate,
+  DisentangleSettings,
+  PairKey,
+  PairResult,
+  ReportHeader,
+  SimilarityMatrix,
+} from './report';
 
 /** Image-probe preprocessing: pixel range, then mean/std per channel (one value for all, or one per channel). */
 export interface ProbeNormalization {
@@ -42,6 +50,16 @@ export interface CompareOptions {
   memoryBudgetMb?: number;
   /** How PyTorch models are opened (interpreter, pickle opt-in, input shape); ignored for other formats. */
   pytorch?: PytorchOptions;
+  /** A time budget in seconds (kc compare --budget, knowledgeConsistency.budget): the probe count and the layer pairs
+   * are chosen to fit it (Report.plan.budget says what was chosen). Absent: everything asked runs. */
+  budgetSeconds?: number;
+}
+
+/** The answer to "what would this compare cost?" (estimateCompare, kc/estimate): the run as asked and, with a budget,
+ * what would fit it. */
+export interface CompareEstimate {
+  asked: CostEstimate;
+  budget?: BudgetChoice;
 }
 
 /** Sent once the models are loaded and paired, before any heavy work: the report's header and the fits to come. */

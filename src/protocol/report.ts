@@ -272,6 +272,48 @@ export interface StageTimings {
   totalSeconds?: number;
 }
 
+/** The cost model's estimate of a compare (src/engine/compare/cost.ts), made before the heavy work from the layers'
+ * shapes and rates measured by a short warm-up on the machine that runs it. */
+export interface CostEstimate {
+  /** Probe samples the estimate is for. */
+  probes: number;
+  extractSeconds: number;
+  similaritySeconds: number;
+  disentangleSeconds: number;
+  /** The three stages (loading the models is done when the estimate is made). */
+  totalSeconds: number;
+  /** Every planned fit, pair × direction, in plan order: its estimated seconds on its own, and whether it trains on
+   * windows of its maps (PairResult.sampling) or on whole maps. */
+  fits: Array<PairKey & { seconds: number; windowed: boolean }>;
+  /** How the rates were obtained, e.g. "measured: extraction 3.1 / 3.0 samples/s, training 14 GMAC/s". */
+  calibration: string;
+}
+
+/** What a time budget (kc compare --budget, knowledgeConsistency.budget) made of the run. */
+export interface BudgetChoice {
+  /** The budget, in seconds. */
+  seconds: number;
+  /** The run as asked: its probe count, layer pairs (each in every asked direction) and estimate. */
+  asked: { probes: number; pairs: number; totalSeconds: number };
+  /** The run chosen to fit the budget. */
+  chosen: { probes: number; pairs: number; totalSeconds: number };
+  /** Layer pairs left out to fit the budget (every direction of each). */
+  dropped: Array<{ layerA: string; layerB: string }>;
+  /** How the chosen fits sample their maps, e.g. "2 of 4 pairs on 24×24 windows of their maps, the rest whole". */
+  sampling: string;
+  /** False when even the smallest run (the fewest probes, one pair) is estimated above the budget: it runs anyway. */
+  fits: boolean;
+  /** One line for people, e.g. "budget 3 min: 300 of 500 probes, 4 of 6 layer pairs, ≈ 2 min 50 s". */
+  summary: string;
+}
+
+/** How a compare was planned before it ran: the estimate of what runs, and what a budget chose. */
+export interface RunPlan {
+  estimate: CostEstimate;
+  /** Present when a budget was given. */
+  budget?: BudgetChoice;
+}
+
 export interface Report {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
   tool: { name: string; version: string };
@@ -286,6 +328,8 @@ export interface Report {
   skipped?: SkippedPair[];
   matrix?: SimilarityMatrix;
   timings?: StageTimings;
+  /** The cost estimate made before the heavy work, and what a time budget chose. Absent in reports of kc before it. */
+  plan?: RunPlan;
   warnings: string[];
 }
 

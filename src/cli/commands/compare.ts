@@ -10,7 +10,8 @@ import { DEFAULT_MEMORY_MB } from '../../engine/disentangler/memory';
 import { KcError } from '../../engine/errors';
 import { addEngineOptions, engineSettings, int, type EngineFlags } from '../engine-flags';
 import { addProbeOptions, probeInput, probeOptions, splitList, type ProbeFlags } from '../probe-flags';
-import type { Report } from '../../protocol/report';
+import type { BudgetChoice, Report, RunPlan } from '../../protocol/report';
+import { formatDuration, parseDuration } from '../../protocol/progress';
 import { PartialReport } from '../partial-report';
 import { createProgressBar } from '../progress';
 import { addTorchOptions, pytorchOptions, type TorchFlags } from '../torch-flags';
@@ -28,6 +29,7 @@ interface CompareFlags extends EngineFlags, ProbeFlags, TorchFlags {
   md?: string;
   queue?: string;
   memory: string;
+  budget?: string;
 }
 
 /**
@@ -57,6 +59,10 @@ export function registerCompare(program: Command): void {
       "memory the disentangler's batches may take, shared by the fits running at once; a layer pair that needs more even one window at a time is skipped",
       String(DEFAULT_MEMORY_MB),
     )
+    .option(
+      '--budget <duration>',
+      'fit the run into this time (e.g. 3m, 90s): fewer probes, then fewer layer pairs; the report says what was chosen (plan.budget)',
+    )
     .option('--json <file>', 'write the report as JSON')
     .option('--html <file>', 'write the self-contained HTML report')
     .option('--md <file>', 'write the Markdown report (heatmap PNG beside it)')
@@ -67,8 +73,8 @@ export function registerCompare(program: Command): void {
     .action(async (modelA: string, modelB: string, flags: CompareFlags) => {
       const options = compareOptions(modelA, modelB, flags);
       await checkReportTargets({ json: flags.json, html: flags.html, md: flags.md }, [
-        { file: modelA, what: 'model A' },
-        { file: modelB, what: 'model B' },
+        { file: modelA, what: 'model A', model: true },
+        { file: modelB, what: 'model B', model: true },
         ...probeInput(flags),
       ]);
       const bar = createProgressBar(process.stderr, { quiet: flags.quiet });
@@ -87,7 +93,10 @@ export function registerCompare(program: Command): void {
           : runCompare;
         report = await run(options, {
           signal: controller.signal,
-          onStarted: (s) => partial.onStarted(s),
+          onStarted: (s) => {
+            partial.onStarted(s);
+            if (!flags.quiet && s.header.plan) planLines(s.header.plan, s.plan.length).forEach((l) => bar.log(l));
+          },
           onPairResult: (p) => partial.onPairResult(p),
           onMatrix: (m) => partial.onMatrix(m),
           onProgress: (p) => bar.update(p),
@@ -109,6 +118,7 @@ export function registerCompare(program: Command): void {
       process.stdout.write(
         `${renderSummary(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR })}\n`,
       );
+      if (report.plan?.budget) process.stdout.write(`${budgetLines(report.plan.budget)}\n`);
       const written = await writeReports(report, { json: flags.json, html: flags.html, md: flags.md });
       if (written.length > 0) process.stdout.write(`\nreports written: ${written.join(', ')}\n`);
     });
@@ -128,7 +138,29 @@ function compareOptions(modelA: string, modelB: string, f: CompareFlags): Compar
     cacheDir: f.cacheDir,
     pytorch: pytorchOptions(f),
     memoryBudgetMb: memoryMb(f.memory),
+    budgetSeconds: budgetSeconds(f.budget),
   };
+}
+
+function budgetSeconds(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = parseDuration(value);
+  if (seconds === undefined) throw new KcError(`--budget needs a duration such as 3m, 90s or 1m30s, got "${value}"`);
+  return seconds;
+}
+
+/** Before the heavy work: what will run and how long it should take. */
+function planLines(plan: RunPlan, fits: number): string[] {
+  const e = plan.estimate;
+  const stages = `extract ${formatDuration(e.extractSeconds)}, similarity ${formatDuration(e.similaritySeconds)}, disentangle ${formatDuration(e.disentangleSeconds)}`;
+  const line = `plan: ${fits} fit${fits === 1 ? '' : 's'} on ${e.probes} probes, ≈ ${formatDuration(e.totalSeconds)} (${stages}; ${e.calibration})`;
+  return plan.budget ? [plan.budget.summary, line] : [line];
+}
+
+/** Under the table: what the budget chose and what it left out. */
+function budgetLines(b: BudgetChoice): string {
+  const dropped = b.dropped.map((d) => `${d.layerA} ↔ ${d.layerB}`).join(', ');
+  return [`\n${b.summary}`, `  sampling: ${b.sampling}`, ...(dropped ? [`  left out: ${dropped}`] : [])].join('\n');
 }
 
 function memoryMb(value: string): number {

@@ -4,7 +4,7 @@ import { KcError } from '../errors';
 import { FeatureStore, type FeatureFile } from '../features/store';
 import type { ModelAdapter } from '../models/types';
 import { fitProbe, type ProbeNormalization, type ProbeSource } from '../probes/index';
-import { isTextProbe } from '../probes/text';
+import { checkSameTokens, isTextProbe } from '../probes/text';
 import { fitTextProbe } from '../probes/text-tokens';
 import type { FeatureTensor } from '../tensor';
 import { inputTarget } from './model-ref';
@@ -51,6 +51,7 @@ export async function extractFeatures(
   }
   const fitted = text ? await fitTextProbe(text, model) : fitProbe(probe, inputTarget(model), normalization);
   const samples = text?.tokens === 'per-token' ? (fitted as { tokens: number }).tokens : probe.count;
+  if (text) checkSameTokens(text, model.ref.name, samples);
   const store = new FeatureStore(dir);
   try {
     hooks.onProgress?.({ done: 0, total: probe.count });

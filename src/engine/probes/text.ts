@@ -9,6 +9,23 @@ export interface TextProbeSource extends ProbeSource {
   readonly texts: readonly string[];
   /** How token features are compared (--tokens). */
   readonly tokens: TokenMode;
+  /** Per-token: the first model's token count, which every other model must match (checkSameTokens). */
+  tokenCount?: { model: string; count: number };
+}
+
+/**
+ * Per-token comparison pairs token i of one model with token i of the other: a model whose tokenizer splits the texts
+ * into another number of tokens is refused in one line, before any fit.
+ */
+export function checkSameTokens(probe: TextProbeSource, model: string, count: number): void {
+  if (probe.tokens !== 'per-token') return;
+  const first = (probe.tokenCount ??= { model, count });
+  if (first.count !== count) {
+    throw new KcError(
+      `--tokens per-token needs the same tokenisation in both models: ${first.model}'s tokenizer gives ${first.count} tokens for the probe texts, ${model}'s ${count}; compare mean-pooled features (--tokens mean)`,
+      'probe',
+    );
+  }
 }
 
 export const TEXT_PROBE = /\.(txt|jsonl)$/i;

@@ -24,6 +24,7 @@ export function buildCompareOptions(
       source: choices.probe?.source ?? config.probe.source,
       count: choices.probe?.count ?? config.probe.count,
       ...(config.probe.normalization ? { normalization: config.probe.normalization } : {}),
+      ...(config.probe.tokens ? { tokens: config.probe.tokens } : {}),
     },
     ...(choices.layersA ? { layersA: choices.layersA } : {}),
     ...(choices.layersB ? { layersB: choices.layersB } : {}),

@@ -19,7 +19,7 @@ export interface CompareSetup {
 const PROBES: Array<WizardItem<string | undefined>> = [
   { label: 'mnist', description: 'bundled MNIST test images', value: 'mnist' },
   { label: 'synthetic', description: 'noise: only for smoke tests (a warning is shown)', value: 'synthetic' },
-  { label: '$(folder) Folder of images or .npy file…', value: undefined },
+  { label: '$(folder) Folder of images, .npy file or text file…', value: undefined },
 ];
 const PRESETS: Array<WizardItem<PresetName>> = [
   { label: 'fast', description: 'fewer epochs, one seed: quick answers while exploring', value: 'fast' },
@@ -138,8 +138,8 @@ async function pickProbeFile(): Promise<string | undefined> {
     canSelectFiles: true,
     canSelectFolders: true,
     canSelectMany: false,
-    filters: { 'NumPy array': ['npy'] },
-    title: 'Probe inputs: a folder of images or an .npy file',
+    filters: { 'NumPy array': ['npy'], 'Texts for sequence models (one a line, or JSON lines)': ['txt', 'jsonl'] },
+    title: 'Probe inputs: a folder of images, an .npy file, or texts (.txt / .jsonl) for transformer models',
   });
   return chosen?.[0]?.fsPath;
 }

@@ -111,5 +111,25 @@ export function fullReport(): Full<Report> {
       disentangleSeconds: 12.5,
       totalSeconds: 14.1,
     },
+    plan: {
+      estimate: {
+        probes: 500,
+        extractSeconds: 1.2,
+        similaritySeconds: 0.4,
+        disentangleSeconds: 11,
+        totalSeconds: 12.6,
+        fits: [{ layerA: 'relu1', layerB: 'relu1', direction: 'A->B', seconds: 5.5, windowed: false }],
+        calibration: 'measured: extraction 900 / 900 samples/s, training 14.2 GMAC/s',
+      },
+      budget: {
+        seconds: 180,
+        asked: { probes: 1000, pairs: 2, totalSeconds: 400 },
+        chosen: { probes: 500, pairs: 1, totalSeconds: 12.6 },
+        dropped: [{ layerA: 'relu0', layerB: 'relu0' }],
+        sampling: 'every fit on whole maps',
+        fits: true,
+        summary: 'budget 3 min: 500 of 1000 probes, 1 of 2 layer pairs, ≈ 13 s',
+      },
+    },
   };
 }

@@ -3,12 +3,13 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import { runCompare } from '../../../src/engine/compare';
 import { openModel } from '../../../src/engine/models/index';
 import { TOKEN_CHANNELS } from '../../../src/engine/models/sequence';
 import { openProbe } from '../../../src/engine/probes/index';
 import { isTextProbe, openTextProbe } from '../../../src/engine/probes/text';
 import { fitTextProbe } from '../../../src/engine/probes/text-tokens';
-import { PROBE_JSONL, PROBE_TXT, REFERENCE, SEED1 } from './helpers';
+import { PROBE_JSONL, PROBE_TXT, REFERENCE, SEED1, SEED2 } from './helpers';
 
 interface Reference {
   length: number;
@@ -74,4 +75,29 @@ test('a sequence model without a tokenizer.json beside it: one line that says wh
   } finally {
     await model.dispose();
   }
+});
+
+test('--tokens per-token with two tokenizers that split the texts differently: one line, before any fit', async () => {
+  const folder = path.join(work, 'no-plurals');
+  mkdirSync(folder);
+  copyFileSync(SEED2, path.join(folder, 'model.onnx'));
+  const json = JSON.parse(readFileSync(path.join(path.dirname(SEED1), 'tokenizer.json'), 'utf8'));
+  delete json.model.vocab['##s']; // "cats" becomes one [UNK] instead of cat ##s
+  writeFileSync(path.join(folder, 'tokenizer.json'), JSON.stringify(json));
+  const compare = (tokens: 'mean' | 'per-token') =>
+    runCompare({
+      modelA: SEED1,
+      modelB: path.join(folder, 'model.onnx'),
+      probe: { source: PROBE_TXT, count: 60, tokens },
+      layersA: ['layer1'],
+      layersB: ['layer1'],
+      direction: 'a2b',
+      settings: { epochs: 1 },
+    });
+  await assert.rejects(
+    compare('per-token'),
+    /--tokens per-token needs the same tokenisation in both models: tiny-bert-seed1's tokenizer gives \d+ tokens for the probe texts, no-plurals's \d+; compare mean-pooled features \(--tokens mean\)/,
+  );
+  const mean = await compare('mean');
+  assert.equal(mean.pairs.length, 1, 'mean-pooled features compare across tokenizers');
 });

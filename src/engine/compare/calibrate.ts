@@ -1,0 +1,157 @@
+/**
+ * The warm-up that calibrates the cost model (cost.ts) on the machine that runs the job: a few probe samples through
+ * each model (features kept nowhere) and a few training steps of the largest fit's disentangler on random windows.
+ * About a second or two on a 224×224 model; the first call of each is untimed (kernel set-up, arenas).
+ */
+import type { CancelSignal } from '../cancel';
+import { throwIfCancelled } from '../cancel';
+import type { DisentanglerSpec, TrainingBackend } from '../compute/types';
+import { initParams } from '../disentangler/init';
+import { geometry } from '../disentangler/windows';
+import type { InputBatch, ModelAdapter } from '../models/types';
+import { fitProbe, type ProbeNormalization, type ProbeSource } from '../probes/index';
+import { createRng } from '../random';
+import type { DisentangleSettings, LayerInfo, PairKey } from '../../protocol/report';
+import { DEFAULT_RATES, type CostRates } from './cost';
+import { inputTarget } from './model-ref';
+
+/** Samples timed per model (after one untimed). */
+const EXTRACT_SAMPLES = 4;
+/** Windows per timed training step (fewer on a wide layer: at most TRAIN_STEP_MACS a step), steps timed (after one
+ * untimed). */
+const TRAIN_WINDOWS = 8;
+const TRAIN_STEP_MACS = 3e9;
+const TRAIN_STEPS = 2;
+
+export interface CalibrationInput {
+  models: { A: ModelAdapter; B: ModelAdapter };
+  probe: ProbeSource;
+  normalization?: Partial<ProbeNormalization>;
+  /** The layers each model will extract (the matrix's). */
+  layers: { A: string[]; B: string[] };
+  /** Layer tables, to find the largest fit. */
+  tables: { A: LayerInfo[]; B: LayerInfo[] };
+  plan: PairKey[];
+  settings: DisentangleSettings;
+  backend: TrainingBackend;
+  signal?: CancelSignal;
+}
+
+/** Measured rates; a part that cannot be measured (a model that rejects a short batch) keeps its default. */
+export async function calibrate(input: CalibrationInput): Promise<CostRates> {
+  const { models, signal } = input;
+  const perSampleA = await extractionSeconds(models.A, input, input.layers.A);
+  throwIfCancelled(signal);
+  // The same file on both sides (a self-comparison) runs at the same rate: measure it once.
+  const perSampleB =
+    models.B.ref.path === models.A.ref.path && perSampleA !== undefined
+      ? perSampleA
+      : await extractionSeconds(models.B, input, input.layers.B);
+  throwIfCancelled(signal);
+  const training = await trainingRate(input);
+  const measured = [
+    perSampleA !== undefined && perSampleB !== undefined
+      ? `extraction ${rate(perSampleA)} / ${rate(perSampleB)} samples/s`
+      : undefined,
+    training ? `training ${(training.macsPerSecond / 1e9).toFixed(1)} GMAC/s` : undefined,
+  ].filter(Boolean);
+  return {
+    extractSecondsPerSample: {
+      A: perSampleA ?? DEFAULT_RATES.extractSecondsPerSample.A,
+      B: perSampleB ?? DEFAULT_RATES.extractSecondsPerSample.B,
+    },
+    trainMacsPerSecond: training?.macsPerSecond ?? DEFAULT_RATES.trainMacsPerSecond,
+    stepSeconds: DEFAULT_RATES.stepSeconds,
+    source: measured.length ? `measured: ${measured.join(', ')}` : DEFAULT_RATES.source,
+  };
+}
+
+const rate = (secondsPerSample: number) => (1 / secondsPerSample).toFixed(secondsPerSample > 0.1 ? 1 : 0);
+
+/** Seconds per sample of a short batch through the model, the job's layers out, features dropped. */
+async function extractionSeconds(
+  model: ModelAdapter,
+  input: CalibrationInput,
+  layers: string[],
+): Promise<number | undefined> {
+  const count = Math.min(EXTRACT_SAMPLES, input.probe.count);
+  const fitted = fitProbe(input.probe, inputTarget(model), input.normalization, count);
+  let batch: InputBatch | undefined;
+  for await (const b of fitted.batches(input.signal)) {
+    batch = b;
+    break;
+  }
+  if (!batch || !layers.length) return undefined;
+  const per = batch.data.length / batch.shape[0];
+  const one: InputBatch = { shape: [1, ...batch.shape.slice(1)], data: batch.data.subarray(0, per) };
+  const sink = { write: () => undefined };
+  try {
+    await model.extract([one], layers, sink, { signal: input.signal });
+    const started = performance.now();
+    await model.extract([batch], layers, sink, { signal: input.signal });
+    return (performance.now() - started) / 1000 / batch.shape[0];
+  } catch {
+    throwIfCancelled(input.signal);
+    return undefined;
+  }
+}
+
+/** Multiply-adds per second of training steps of the plan's largest disentangler (by work per window). */
+async function trainingRate(input: CalibrationInput): Promise<{ macsPerSecond: number } | undefined> {
+  const { settings } = input;
+  const shapeOf = (side: 'A' | 'B', name: string) => input.tables[side].find((l) => l.name === name)?.shape;
+  let best: { spec: DisentanglerSpec; macs: number } | undefined;
+  for (const key of input.plan) {
+    const a = shapeOf('A', key.layerA);
+    const b = shapeOf('B', key.layerB);
+    if (!a || !b) continue;
+    const [source, target] = key.direction === 'A->B' ? [a, b] : [b, a];
+    const dims = (s: number[]) =>
+      (s.length >= 4 ? [s[1], s[2], s[3]] : [1, 1, s[s.length - 1]]).map((d) => Math.max(1, d));
+    const [height, width, channelsB] = dims(target);
+    const channelsA = dims(source)[2];
+    const g = geometry(height, width, { orders: settings.orders, kernel: settings.kernel, perSampleScale: false });
+    const spec: DisentanglerSpec = {
+      orders: settings.orders,
+      kernel: settings.kernel,
+      channelsA,
+      channelsB,
+      height: g.rows.span,
+      width: g.cols.span,
+      alpha: settings.alpha,
+      weightDecay: settings.weightDecay,
+      hiddenScale: 'batch',
+      ...(g.windowed ? { masked: true } : {}),
+    };
+    const macs = spec.height * spec.width * spec.kernel ** 2 * channelsA * (settings.orders * channelsA + channelsB);
+    if (!best || macs > best.macs) best = { spec, macs };
+  }
+  if (!best) return undefined;
+  const { spec } = best;
+  const windows = Math.max(1, Math.min(TRAIN_WINDOWS, Math.floor(TRAIN_STEP_MACS / (3 * best.macs))));
+  const rng = createRng(settings.seed);
+  const positions = spec.height * spec.width;
+  const random = (n: number) => Float32Array.from({ length: n }, () => rng() * 2 - 1);
+  const ones = new Float32Array(windows * positions).fill(1);
+  const batch = {
+    n: windows,
+    x: random(windows * spec.channelsA * positions),
+    y: random(windows * spec.channelsB * positions),
+    ...(spec.masked ? { inside: ones, counted: ones } : {}),
+  };
+  const model = await input.backend.create(spec, initParams(spec, rng));
+  try {
+    await model.trainStep(batch, 1e-3);
+    const started = performance.now();
+    for (let i = 0; i < TRAIN_STEPS; i++) {
+      throwIfCancelled(input.signal);
+      await model.trainStep(batch, 1e-3);
+    }
+    const seconds = (performance.now() - started) / 1000 / TRAIN_STEPS;
+    // A step ≈ 3 forward passes; its fixed cost is counted apart (CostRates.stepSeconds).
+    const work = 3 * windows * best.macs;
+    return { macsPerSecond: work / Math.max(1e-6, seconds - DEFAULT_RATES.stepSeconds) };
+  } finally {
+    await model.dispose();
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * The cost model of a compare: multiply-adds and bytes per stage and per fit, from the layers' shapes and the fits'
+ * own sampling (windows.ts, memory.ts, plan.ts: the same functions a fit calls), turned into seconds by rates
+ * measured on this machine (calibrate.ts). No I/O here: `estimateCost` is a pure function of shapes and rates, so the
+ * budget planner (budget.ts) can try many probe counts and pair sets in microseconds.
+ */
+import type { CostEstimate, DisentangleSettings, LayerInfo, PairKey } from '../../protocol/report';
+import { MAP_SAMPLES } from '../disentangler/evaluate';
+import { probeSplitSizes } from '../disentangler/holdout';
+import { batchLimits, OverBudgetError } from '../disentangler/memory';
+import { samplingPlan } from '../disentangler/plan';
+import { geometry, tileCount } from '../disentangler/windows';
+import { ridgeRowCap } from '../linalg/ridge';
+import { WARM_START_MAX_FEATURES } from '../disentangler/fit';
+
+/** What calibrate.ts measures (or the defaults when nothing could be measured). */
+export interface CostRates {
+  /** Seconds per probe sample through each model, all matrix layers out (features kept nowhere). */
+  extractSecondsPerSample: { A: number; B: number };
+  /** Multiply-adds per second of the disentangler's training graph on this machine (one fit, the backend's threads). */
+  trainMacsPerSecond: number;
+  /** Fixed cost of one training step or held-out chunk (session run, graph inputs). */
+  stepSeconds: number;
+  /** How measured: "measured: …" or "defaults (…)", shown with the estimate. */
+  source: string;
+}
+
+/** Rough rates of this project's 2-core machines (performance notes), used only where nothing was measured. */
+export const DEFAULT_RATES: CostRates = {
+  extractSecondsPerSample: { A: 0.01, B: 0.01 },
+  trainMacsPerSecond: 20e9,
+  stepSeconds: 2e-3,
+  source: 'defaults (not measured)',
+};
+
+/** Copying windows out of the features and normalising them runs in JS: seconds per float moved. */
+const GATHER_SECONDS_PER_VALUE = 4e-9;
+/** Writing and reading back the feature store. */
+const DISK_BYTES_PER_SECOND = 400e6;
+/** The ridge warm start's solve runs in plain loops (≈ d³/3 multiply-adds). */
+const SOLVE_MACS_PER_SECOND = 1e9;
+/** Session creation, splits, normalisation statistics, the ε maps and their probe images, the bootstrap interval: a
+ * fit's fixed cost (≈ 2 s a fit on the sample CNNs, 2 shared cores). */
+const FIT_FIXED_SECONDS = 2;
+/** The similarity matrix's Grams (ORT matmul, float64 sums in JS) and its per-layer and per-cell work. */
+const GRAM_MACS_PER_SECOND = 10e9;
+const SIMILARITY_SECONDS_PER_LAYER = 0.05;
+const SIMILARITY_SECONDS_PER_CELL = 1e-3;
+/** Fits side by side on one-thread sessions vs one fit on all threads: 105 s → 70 s on 2 cores (disentangler
+ * README, "Fits side by side"), so two lanes do ≈ 1.5× the work of the calibrated single fit. */
+const LANE_EFFICIENCY = 0.75;
+/**
+ * The fast preset's early stopping ends fits before their last epoch: on the sample pairs and the published models'
+ * self-comparisons the fits ran 55–100 % of `epochs` (patience 3 of 12). The estimate counts this share of the
+ * epochs: the progress ETA then follows what really runs.
+ */
+const EXPECTED_EPOCH_SHARE = 0.8;
+
+/** One fit's work: what its seconds are made of. */
+export interface FitWork {
+  key: PairKey;
+  /** Multiply-adds on the training backend (training steps, per-epoch losses, the components pass). */
+  macs: number;
+  /** Session runs (training steps + held-out chunks). */
+  steps: number;
+  /** Floats gathered into windows in JS. */
+  values: number;
+  /** Multiply-adds of the ridge warm start (its normal equations and solve). */
+  ridgeMacs: number;
+  windowed: boolean;
+  /** Set when the fit does not fit its memory share (it runs alone, or is skipped). */
+  overBudget?: boolean;
+}
+
+export interface CompareShape {
+  layersA: LayerInfo[];
+  layersB: LayerInfo[];
+  /** The similarity matrix's layers (rows A, columns B). */
+  matrixA: string[];
+  matrixB: string[];
+  /** Every planned fit, pair × direction. */
+  plan: PairKey[];
+  settings: DisentangleSettings;
+  /** Bytes of the disentangler's batches, shared by the fits at once. */
+  memoryBytes: number;
+  /** Fits at once. */
+  lanes: number;
+  allPairs?: boolean;
+}
+
+const size = (shape: number[]) => shape.slice(1).reduce((a, d) => a * Math.max(1, d), 1);
+/** [H, W, C] of a layer (dense: 1×1×C). */
+function hwc(layer: LayerInfo | undefined): [number, number, number] {
+  const s = layer?.shape ?? [-1, 1];
+  return s.length >= 4 ? [Math.max(1, s[1]), Math.max(1, s[2]), Math.max(1, s[3])] : [1, 1, Math.max(1, size(s))];
+}
+
+/** The work of one fit (seeds included) at `probes` samples, from the same geometry, limits and plan the fit uses. */
+export function fitWork(
+  key: PairKey,
+  layers: { A: LayerInfo | undefined; B: LayerInfo | undefined },
+  probes: number,
+  settings: DisentangleSettings,
+  memoryBytes: number,
+): FitWork {
+  const [explaining, explained] = key.direction === 'A->B' ? [layers.A, layers.B] : [layers.B, layers.A];
+  const [height, width, channelsB] = hwc(explained);
+  const channelsA = hwc(explaining)[2];
+  const g = geometry(height, width, {
+    orders: settings.orders,
+    kernel: settings.kernel,
+    perSampleScale: settings.normalize === 'per-sample',
+  });
+  const spec = {
+    orders: settings.orders,
+    kernel: settings.kernel,
+    channelsA,
+    channelsB,
+    height: g.rows.span,
+    width: g.cols.span,
+    alpha: settings.alpha,
+    weightDecay: settings.weightDecay,
+    hiddenScale: 'batch' as const,
+  };
+  let overBudget = false;
+  let limits;
+  try {
+    limits = batchLimits(spec, settings.batchSize, memoryBytes, key.layerB);
+  } catch (error) {
+    if (!(error instanceof OverBudgetError)) throw error;
+    overBudget = true;
+    limits = { train: 1, evaluate: 1 };
+  }
+  const split = probeSplitSizes(probes, settings.testFraction, settings.seed);
+  const sizes = { fit: split.train - split.validation, validation: split.validation, test: split.test };
+  const ridgeKernel = settings.kernel === 3 && channelsA * 9 > WARM_START_MAX_FEATURES ? 1 : settings.kernel;
+  const positions = g.rows.span * g.cols.span;
+  const windowBytes = 4 * positions * (channelsA + channelsB);
+  const plan = samplingPlan(
+    g,
+    sizes,
+    {
+      batch: limits.train,
+      ridgeRows: ridgeRowCap(channelsA * ridgeKernel ** 2),
+      ridgeTilesByMemory: Math.max(1, Math.floor(memoryBytes / 2 / (windowBytes * Math.max(1, sizes.fit)))),
+    },
+    spec,
+  );
+  const perWindow = positions * settings.kernel ** 2 * channelsA * (settings.orders * channelsA + channelsB);
+  const tiles = tileCount(g);
+  const mapSamples = Math.min(MAP_SAMPLES, sizes.test);
+  const testWindows = mapSamples * tiles + (sizes.test - mapSamples) * Math.min(tiles, plan.testTiles);
+  const heldPerEpoch = (sizes.validation + sizes.test) * plan.epochTiles;
+  const epochs = Math.max(1, Math.round(settings.epochs * EXPECTED_EPOCH_SHARE));
+  // A training step is forward + two backward products (≈ 3 forwards); a held-out loss one forward; the components
+  // pass ≈ 3 forwards.
+  const macs = epochs * (3 * sizes.fit + heldPerEpoch) * perWindow + 3 * testWindows * perWindow;
+  const steps =
+    epochs * (Math.ceil(sizes.fit / limits.train) + Math.ceil(heldPerEpoch / limits.evaluate)) +
+    Math.ceil(testWindows / limits.evaluate);
+  const values = (epochs * (sizes.fit + heldPerEpoch) + testWindows) * positions * (channelsA + channelsB);
+  const d = channelsA * ridgeKernel ** 2;
+  const ridgeRows = Math.min(ridgeRowCap(d), plan.ridgeTiles * sizes.fit * g.rows.side * g.cols.side);
+  const ridgeMacs = settings.warmStart ? ridgeRows * d * (d + channelsB) + d ** 3 / 3 : 0;
+  const seeds = settings.seeds;
+  return {
+    key,
+    macs: seeds * macs,
+    steps: seeds * steps,
+    values: seeds * values,
+    ridgeMacs: seeds * ridgeMacs,
+    windowed: g.windowed,
+    ...(overBudget ? { overBudget } : {}),
+  };
+}
+
+/** Seconds of one fit's work at the calibrated rates (one fit with the backend's threads to itself). */
+export function fitSeconds(work: FitWork, rates: CostRates): number {
+  return (
+    FIT_FIXED_SECONDS +
+    work.macs / rates.trainMacsPerSecond +
+    work.steps * rates.stepSeconds +
+    work.values * GATHER_SECONDS_PER_VALUE +
+    work.ridgeMacs / SOLVE_MACS_PER_SECOND
+  );
+}
+
+/** Wall seconds of fits run `lanes` at a time, each on its share of the cores. */
+export function disentangleSeconds(fits: number[], lanes: number): number {
+  if (!fits.length) return 0;
+  const total = fits.reduce((a, s) => a + s, 0);
+  const speedup = lanes > 1 ? lanes * LANE_EFFICIENCY : 1;
+  // The last fit may run alone: the stage is at least the longest fit.
+  return Math.max(total / speedup, Math.max(...fits));
+}
+
+/** The whole compare at `probes` samples, per stage and per fit. */
+export function estimateCost(shape: CompareShape, probes: number, rates: CostRates): CostEstimate {
+  const byName = (layers: LayerInfo[]) => new Map(layers.map((l) => [l.name, l]));
+  const a = byName(shape.layersA);
+  const b = byName(shape.layersB);
+  const featureBytes = (names: string[], layers: Map<string, LayerInfo>) =>
+    names.reduce((s, n) => s + 4 * probes * size(layers.get(n)?.shape ?? [-1, 1]), 0);
+  const bytesA = featureBytes(shape.matrixA, a);
+  const bytesB = featureBytes(shape.matrixB, b);
+  const extractSeconds =
+    probes * (rates.extractSecondsPerSample.A + rates.extractSecondsPerSample.B) +
+    (bytesA + bytesB) / DISK_BYTES_PER_SECOND;
+  // CKA: one n×n Gram per layer (n²·D multiply-adds), then n² per cell; the features
+  // are read back from disk once per block (B's once per block of A: about twice in all).
+  const valuesA = bytesA / 4;
+  const valuesB = bytesB / 4;
+  const cells = shape.matrixA.length * shape.matrixB.length;
+  let similarityMacs = probes * (valuesA + valuesB) + cells * probes * probes;
+  if (shape.allPairs) {
+    // One closed-form ridge per cell and direction on the explained layer's positions (1×1-sized unknowns: a bound).
+    const dirs = new Set(shape.plan.map((p) => p.direction)).size;
+    similarityMacs += dirs * cells * 2 * probes * Math.max(1, (valuesA + valuesB) / probes / cells);
+  }
+  const layers = shape.matrixA.length + shape.matrixB.length;
+  const similaritySeconds =
+    similarityMacs / GRAM_MACS_PER_SECOND +
+    (2 * (bytesA + bytesB)) / DISK_BYTES_PER_SECOND +
+    layers * SIMILARITY_SECONDS_PER_LAYER +
+    cells * SIMILARITY_SECONDS_PER_CELL;
+  const fits = shape.plan.map((key) => {
+    const layers = { A: a.get(key.layerA), B: b.get(key.layerB) };
+    const work = fitWork(key, layers, probes, shape.settings, shape.memoryBytes / Math.max(1, shape.lanes));
+    return { ...key, seconds: fitSeconds(work, rates), windowed: work.windowed };
+  });
+  const disentangle = disentangleSeconds(
+    fits.map((f) => f.seconds),
+    shape.lanes,
+  );
+  return {
+    probes,
+    extractSeconds,
+    similaritySeconds,
+    disentangleSeconds: disentangle,
+    totalSeconds: extractSeconds + similaritySeconds + disentangle,
+    fits,
+    calibration: rates.source,
+  };
+}
