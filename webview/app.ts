@@ -61,21 +61,9 @@ export class App {
             ? { ...patch, focus: { ...this.view.focus, direction: patch.direction } }
             : patch,
         ),
-      exportPng: () => void this.exportPng(),
-      exportCsv: () => this.send(csvExport(this.exportSource())),
-      exportJson: () => this.send(jsonExport(this.exportSource())),
-      reveal: (which) =>
-        this.data.record && this.send({ type: 'kc/revealModel', analysisId: this.data.record.id, which }),
       help: () => this.send({ type: 'kc/openHelp' }),
     });
-    root.append(
-      this.header.head,
-      this.header.banner,
-      this.toolbar.element,
-      this.header.progressRow,
-      this.buildTabs(),
-      this.announcer,
-    );
+    root.append(this.header.head, this.toolbar.element, this.header.progressRow, this.buildTabs(), this.announcer);
     ipc.onMessage((m) => this.onMessage(m));
     new ResizeObserver(() => this.schedule()).observe(this.scroller);
     // A theme switch changes the body class and the CSS variables: the canvas and the SVG colours are drawn, not styled.
@@ -119,6 +107,12 @@ export class App {
   }
 
   private onMessage(m: HostMessage): void {
+    // Export… in the editor title bar: the host chose the format, the webview has the picture and the matrix.
+    if (m.type === 'kc/requestExport') {
+      if (m.format === 'png') void this.exportPng();
+      else this.send((m.format === 'csv' ? csvExport : jsonExport)(this.exportSource()));
+      return;
+    }
     if (m.type === 'kc/exportDone') {
       this.announce(m.error ? `Export failed: ${m.error}` : m.path ? `Saved ${m.path}` : 'Export cancelled');
       return;
@@ -162,6 +156,7 @@ export class App {
   private render(): void {
     const { record, report } = this.data;
     this.header.render(this.data, this.modelNames());
+    this.toolbar.showNames(this.modelNames(), this.view.direction);
     const measures = measuresFor(report);
     this.toolbar.showMeasures(measures, this.view.measure);
 

@@ -99,7 +99,17 @@ export type HostMessage =
   | StatusMessage
   | FocusMessage
   | StaleMessage
-  | ExportDoneMessage;
+  | ExportDoneMessage
+  | RequestExportMessage;
+
+/**
+ * The host's Export… (an editor title button) asks the webview for what only it has: the picture of the open tab,
+ * the heatmap as drawn (CSV), or the export's name (JSON). The webview answers with a kc/export message.
+ */
+export interface RequestExportMessage {
+  type: 'kc/requestExport';
+  format: ExportFormat;
+}
 
 // ---- webview → host -------------------------------------------------------------------------------------------
 
@@ -156,6 +166,7 @@ const HOST_TYPES: ReadonlySet<string> = new Set<HostMessage['type']>([
   'kc/focus',
   'kc/stale',
   'kc/exportDone',
+  'kc/requestExport',
 ]);
 
 /** Upper bound for a PNG data URL from the webview (a 4k × 4k screenshot is far below it). */

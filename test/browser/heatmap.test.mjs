@@ -201,8 +201,8 @@ describe('consistency panel webview', () => {
       new RegExp(`parameters of epoch ${pairAB.training.bestEpoch} kept`),
     );
     await p.screenshot({ path: shot('drilldown-light'), fullPage: true });
-    // PNG of the current view: the drill-down's charts, on the theme's background.
-    await p.locator('#export-png').click();
+    // PNG of the current view (Export… in the editor title bar, PNG chosen): the drill-down's charts.
+    await send(p, { type: 'kc/requestExport', format: 'png' });
     await p.waitForFunction(() => window.__posted.some((m) => m.format === 'png'));
     const png = (await posted(p, 'kc/export')).find((m) => m.format === 'png');
     assert.match(png.suggestedName, /-pair\.png$/);
@@ -217,7 +217,7 @@ describe('consistency panel webview', () => {
     await p.locator('#direction').click();
     await p
       .locator('#direction')
-      .getByRole('option', { name: /B explains A/ })
+      .getByRole('option', { name: `${report.models.b.name} explains ${report.models.a.name}` })
       .click();
     await send(p);
     assert.match(
@@ -439,10 +439,37 @@ describe('consistency panel webview', () => {
     await p.close();
   });
 
+  it('keeps warnings in a collapsed area of the head row: late warnings do not move the heatmap', async () => {
+    const p = await openPanel(context, server.url, 'dark');
+    const quiet = { ...report, warnings: [], probe: { ...report.probe, warning: undefined } };
+    await send(p, { type: 'kc/record', record: record(quiet) });
+    assert.equal(await p.locator('#banner').isVisible(), false);
+    const before = await p.locator('#heatmap').boundingBox();
+    const warnings = [
+      'layer B "pool1": 1 of 8 channels are constant',
+      'layer A "relu3": 27 of 64 channels are constant',
+    ];
+    await send(p, { type: 'kc/record', record: record({ ...quiet, warnings }) });
+    assert.equal(await p.locator('#banner').isVisible(), true);
+    assert.match(await p.locator('#banner summary').innerText(), /pool1[\s\S]*\(\+1 more\)/);
+    assert.deepEqual(await p.locator('#heatmap').boundingBox(), before, 'the heatmap stays where it was');
+    // Opened, the list lies over the content: still nothing moves, and every warning is there.
+    await p.locator('#banner summary').click();
+    assert.equal(await p.locator('#banner .banner-list > div').count(), 2);
+    assert.equal(await p.locator('#banner .banner-list').isVisible(), true);
+    assert.deepEqual(await p.locator('#heatmap').boundingBox(), before, 'the open list overlays');
+    await p.screenshot({ path: shot('warnings-open-dark'), fullPage: false });
+    await applyTheme(p, 'highContrast');
+    await send(p);
+    await p.screenshot({ path: shot('warnings-open-high-contrast'), fullPage: false });
+    await p.close();
+  });
+
   it('exports CSV, PNG and JSON through the host, and keeps its state across a reload', async () => {
     const p = await openPanel(context, server.url, 'dark');
     await send(p, { type: 'kc/record', record: record(report) });
-    await p.locator('#export-csv').click();
+    // Export… in the editor title bar asks the webview for what only it has, in the chosen format.
+    await send(p, { type: 'kc/requestExport', format: 'csv' });
     const csv = (await posted(p, 'kc/export')).at(-1);
     assert.equal(csv.format, 'csv');
     const lines = csv.content.trim().split('\n');
@@ -450,14 +477,14 @@ describe('consistency panel webview', () => {
     assert.deepEqual(lines[0].split(',').slice(1), colsB);
     const row = lines[rowsA.indexOf(pairAB.layerA) + 1].split(',');
     assert.equal(Number(row[colsB.indexOf(pairAB.layerB) + 1]), pairAB.explained);
-    await p.locator('#export-png').click();
+    await send(p, { type: 'kc/requestExport', format: 'png' });
     await p.waitForFunction(() => window.__posted.some((m) => m.format === 'png'));
     const png = (await posted(p, 'kc/export')).find((m) => m.format === 'png');
     assert.match(png.dataUrl, /^data:image\/png;base64,/);
     assert.ok(png.dataUrl.length > 5000, 'the PNG holds the drawing');
     assert.match(png.suggestedName, /^kc-.*-heatmap\.png$/);
     writeFileSync(shot('export-heatmap'), Buffer.from(png.dataUrl.split(',')[1], 'base64'));
-    await p.locator('#export-json').click();
+    await send(p, { type: 'kc/requestExport', format: 'json' });
     assert.equal((await posted(p, 'kc/export')).at(-1).format, 'json');
 
     // Choose a measure, reload: the webview asks for the same analysis and keeps the measure.

@@ -55,6 +55,7 @@ export function applyHostMessage(state: PanelData, msg: HostMessage): PanelData 
     case 'kc/focus':
       return { ...state, focus: msg.focus };
     case 'kc/exportDone':
+    case 'kc/requestExport':
       return state;
   }
 }

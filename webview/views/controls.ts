@@ -12,9 +12,9 @@ export function select(id: string, label: string): SelectEl {
   return el;
 }
 
-/** Replaces a select's options only when the list changed (streamed results must not reset an open menu). */
+/** Replaces a select's options only when the list or its labels changed (streamed results must not reset an open menu). */
 export function setOptions(el: SelectEl, options: Array<[string, string]>, value: string): void {
-  const key = options.map((o) => o[0]).join('|');
+  const key = options.map((o) => `${o[0]}\u0001${o[1]}`).join('|');
   const chosen = options.some((o) => o[0] === value) ? value : (options[0]?.[0] ?? '');
   if (el.dataset.options !== key) {
     el.dataset.options = key;

@@ -30,6 +30,10 @@ export function registerPanel(context: vscode.ExtensionContext, services: Extens
     }),
     { dispose: () => current?.panel.dispose() },
     registerHelp(context.extensionUri),
+    // The panel's actions, as codicon buttons in its editor title bar (package.json: editor/title menus).
+    vscode.commands.registerCommand('knowledgeConsistency.panel.export', () => current?.export()),
+    vscode.commands.registerCommand('knowledgeConsistency.panel.revealA', () => current?.reveal('a')),
+    vscode.commands.registerCommand('knowledgeConsistency.panel.revealB', () => current?.reveal('b')),
   );
 
   return {

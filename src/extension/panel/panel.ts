@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { AnalysisEvent, AnalysisRecord, ExtensionServices, PairFocus } from '../contracts';
 import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../protocol/webview.protocol';
-import { saveExport } from './exports';
+import { notifySaved, pickExportFormat, saveExport, saveReport } from './exports';
 import { panelHtml } from './html';
 import { hostMessageFor } from './events';
 import { HELP_COMMAND } from './help';
@@ -59,6 +59,44 @@ export class ConsistencyPanel implements vscode.Disposable {
       else if (focus) this.post({ type: 'kc/focus', focus });
     }
     this.panel.reveal(undefined, false);
+  }
+
+  /** Export… from the editor title: the format first, then the webview (PNG, CSV, JSON) or the report writers. */
+  async export(): Promise<string | undefined> {
+    const record = this.analysisId ? this.services.store.get(this.analysisId) : undefined;
+    if (!record || !record.modelA) {
+      void vscode.window.showInformationMessage('Knowledge Consistency: this panel shows no analysis to export.');
+      return undefined;
+    }
+    const format = await pickExportFormat();
+    if (!format) return undefined;
+    if (format === 'markdown' || format === 'html') {
+      try {
+        const file = await saveReport(format, record, `kc-report-${stemOf(record).slice(3)}`);
+        if (file) {
+          this.services.log.info(`panel: exported ${format} to ${file}`);
+          void notifySaved(file);
+        }
+        return file;
+      } catch (error) {
+        const text = error instanceof Error ? error.message : String(error);
+        void vscode.window.showErrorMessage(`Knowledge Consistency: could not export the ${format} report: ${text}`);
+        return undefined;
+      }
+    }
+    // The webview answers with a kc/export message (handled below): the picture and the matrix as drawn.
+    this.post({ type: 'kc/requestExport', format });
+    return undefined;
+  }
+
+  /** Reveal Model A / B in the Explorer, from the editor title's menu. */
+  async reveal(which: 'a' | 'b'): Promise<void> {
+    const record = this.analysisId ? this.services.store.get(this.analysisId) : undefined;
+    if (!record?.modelA) return;
+    await vscode.commands.executeCommand(
+      'revealInExplorer',
+      vscode.Uri.file(which === 'a' ? record.modelA : record.modelB),
+    );
   }
 
   /** After a restore: the analysis the webview's saved state names. */
@@ -132,7 +170,10 @@ export class ConsistencyPanel implements vscode.Disposable {
         const record = this.services.store.get(message.analysisId);
         if (!record) throw new Error('the analysis is no longer in the results list');
         const path = await saveExport(message, record);
-        if (path) this.services.log.info(`panel: exported ${message.format} to ${path}`);
+        if (path) {
+          this.services.log.info(`panel: exported ${message.format} to ${path}`);
+          void notifySaved(path);
+        }
         this.post({ type: 'kc/exportDone', format: message.format, path });
         return;
       }
@@ -199,6 +240,14 @@ function missingRecord(id: string): AnalysisRecord {
     error:
       'this analysis is no longer in the results list (removed, or its cache was cleared). Run the comparison again.',
   };
+}
+
+/** "kc-seed1-vs-seed2": the start of every export's file name (as the webview names its PNG and CSV). */
+function stemOf(record: AnalysisRecord): string {
+  const clean = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
+  const a = record.report?.models?.a.name ?? modelDisplayName(record.modelA);
+  const b = record.report?.models?.b.name ?? modelDisplayName(record.modelB);
+  return `kc-${clean(a)}-vs-${clean(b)}`;
 }
 
 function titleOf(record: AnalysisRecord): string {
