@@ -58,7 +58,7 @@ export function registerDrift(program: Command): void {
     .action(async (folder: string, flags: DriftFlags) => {
       const { checkpoints } = await listCheckpoints(folder);
       await checkReportTargets({ json: flags.json, html: flags.html }, [
-        ...checkpoints.map((c) => ({ file: c.path, what: `checkpoint ${c.name}` })),
+        ...checkpoints.map((c) => ({ file: c.path, what: `checkpoint ${c.name}`, model: true })),
         ...probeInput(flags),
       ]);
       const report = await runJob<DriftReport>(flags, (hooks) =>

@@ -47,7 +47,7 @@ export function registerFamily(program: Command): void {
     )
     .action(async (models: string[], flags: FamilyFlags) => {
       await checkReportTargets({ json: flags.json, html: flags.html }, [
-        ...models.map((file, i) => ({ file, what: `model ${i + 1}` })),
+        ...models.map((file, i) => ({ file, what: `model ${i + 1}`, model: true })),
         ...probeInput(flags),
       ]);
       const report = await runJob<FamilyReport>(flags, (hooks) =>

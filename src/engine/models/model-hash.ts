@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ModelFolder, readChecked, streamChecked } from './model-files';
+import { ModelFolder, readChecked, streamChecked, type CheckedFile } from './model-files';
 import { checkWeightShards } from './tfjs-manifest';
 
 /**
@@ -8,19 +8,34 @@ import { checkWeightShards } from './tfjs-manifest';
  * TF.js and onnxruntime: the extension host hashes models with it for its result cache.
  */
 export async function hashModelFiles(file: string): Promise<string> {
+  const { model, bytes, shards } = await modelFiles(file);
+  const hash = createHash('sha256');
+  if (!bytes) await streamChecked(model, (chunk) => hash.update(chunk));
+  else hash.update(bytes);
+  for (const shard of shards) await streamChecked(shard, (chunk) => hash.update(chunk));
+  return hash.digest('hex');
+}
+
+/**
+ * The real paths of the weight files a model reads besides itself (a TF.js model's shards), for the CLI's refusal
+ * to write a report over one of them; none when the model cannot be read (opening it says why).
+ */
+export async function weightFilePaths(file: string): Promise<string[]> {
+  try {
+    return (await modelFiles(file)).shards.map((shard) => shard.path);
+  } catch {
+    return [];
+  }
+}
+
+/** The model file checked, a model.json's bytes (read once), and its weight shards in manifest order. */
+async function modelFiles(file: string): Promise<{ model: CheckedFile; bytes?: Buffer; shards: CheckedFile[] }> {
   const folder = await ModelFolder.of(file);
   const model = await folder.modelFile();
-  const hash = createHash('sha256');
-  if (!/\.json$/i.test(file)) {
-    await streamChecked(model, (chunk) => hash.update(chunk));
-    return hash.digest('hex');
-  }
+  if (!/\.json$/i.test(file)) return { model, shards: [] };
   const bytes = await readChecked(model);
-  hash.update(bytes);
-  for (const group of await checkWeightShards(folder, manifestOf(bytes))) {
-    for (const shard of group.shards) await streamChecked(shard, (chunk) => hash.update(chunk));
-  }
-  return hash.digest('hex');
+  const groups = await checkWeightShards(folder, manifestOf(bytes));
+  return { model, bytes, shards: groups.flatMap((group) => group.shards) };
 }
 
 /** The weightsManifest of a model.json; none when the file is no JSON object (the engine says so when it opens it). */

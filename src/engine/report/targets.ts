@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { access, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { KcError } from '../errors';
+import { weightFilePaths } from '../models/model-hash';
 
 export interface ReportFiles {
   json?: string;
@@ -14,6 +15,8 @@ export interface ReportFiles {
 export interface ReportInput {
   file: string;
   what: string;
+  /** A model file: its weight shards are inputs too. */
+  model?: boolean;
 }
 
 /** The PNG beside a Markdown report: r.md → r.heatmap.png. */
@@ -46,7 +49,11 @@ export async function checkReportTargets(files: ReportFiles, inputs: ReportInput
   const taken = new Map<string, string>();
   for (const input of inputs) {
     const id = await existingIdentity(input.file);
-    if (id) taken.set(id, `it is ${input.what}`);
+    if (id && !taken.has(id)) taken.set(id, `it is ${input.what}`);
+    for (const shard of input.model ? await weightFilePaths(input.file) : []) {
+      const shardId = await existingIdentity(shard);
+      if (shardId && !taken.has(shardId)) taken.set(shardId, `it is a weight file of ${input.what}`);
+    }
   }
   for (const target of targets) {
     const id = (await existingIdentity(target.file)) ?? (await futurePath(target.file));

@@ -2,14 +2,14 @@
 // (the heatmap PNG beside the Markdown included): refused before the job runs, with one line, whatever the spelling.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { link, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, link, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { KcError } from '../../../src/engine/errors';
 import { writeNpy } from '../../../src/engine/features/npy';
 import { checkReportTargets } from '../../../src/engine/report/targets';
 import { plantedReport } from '../compare/report-fixture';
-import { kc } from '../kc';
+import { kc, ROOT } from '../kc';
 
 const made: string[] = [];
 after(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
@@ -137,6 +137,21 @@ test('kc compare --json onto model A, --md onto model B, --html onto the heatmap
   }
   assert.equal(await readFile(a, 'utf8'), 'model A bytes');
   assert.equal(await readFile(b, 'utf8'), 'model B bytes');
+});
+
+test("kc compare --json onto a TF.js model's weight shard is refused and the shard stays", async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'kc-collide-'));
+  made.push(dir);
+  await cp(path.join(ROOT, 'samples', 'mnist-cnn-seed1', 'tfjs'), dir, { recursive: true });
+  const [model, shard] = [path.join(dir, 'model.json'), path.join(dir, 'weights.bin')];
+  const before = await readFile(shard);
+  const run = await kc('compare', model, model, '--json', shard);
+  assert.equal(run.code, 1, run.stderr);
+  assert.equal(
+    run.stderr,
+    `kc: cannot write the JSON report to ${shard}: it is a weight file of model A; choose another path\n`,
+  );
+  assert.deepEqual(await readFile(shard), before);
 });
 
 test('kc compare --probe p.npy --json p.npy is refused', async () => {
