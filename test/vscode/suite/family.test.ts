@@ -1,0 +1,158 @@
+// Compare as a Family and Track Knowledge Drift in a real VS Code: both commands end to end through the engine
+// worker, the report streamed as it grows, a watched folder that gets a new checkpoint, and cached fits reused.
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { DriftReport, FamilyReport } from '../../../src/protocol/family';
+
+const EXTENSION_ID = 'knowledge-consistency.knowledge-consistency';
+
+interface Update {
+  report?: FamilyReport | DriftReport;
+  status: string;
+  message?: string;
+}
+interface Outcome<R> {
+  status: string;
+  report?: R;
+  error?: string;
+}
+interface Api {
+  onDidUpdateManyModel: vscode.Event<Update>;
+}
+
+const root = (): vscode.Uri => vscode.workspace.workspaceFolders![0].uri;
+const at = (rel: string): vscode.Uri => vscode.Uri.joinPath(root(), rel);
+
+async function api(): Promise<Api> {
+  const ext = vscode.extensions.getExtension<Api>(EXTENSION_ID);
+  assert.ok(ext, `${EXTENSION_ID} is not loaded`);
+  return ext.activate();
+}
+
+async function configure(values: Record<string, unknown>): Promise<void> {
+  const config = vscode.workspace.getConfiguration('knowledgeConsistency');
+  for (const [key, value] of Object.entries(values))
+    await config.update(key, value, vscode.ConfigurationTarget.Workspace);
+}
+
+/** Collects every panel update while `run` runs. */
+async function recording<T>(run: () => Thenable<T>): Promise<{ result: T; updates: Update[] }> {
+  const updates: Update[] = [];
+  const sub = (await api()).onDidUpdateManyModel((u) => updates.push(u));
+  try {
+    return { result: await run(), updates };
+  } finally {
+    sub.dispose();
+  }
+}
+
+describe('extension host: families and drift', () => {
+  before(() => configure({ 'probe.count': 100, epochs: 3, preset: 'fast' }));
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await configure({ 'probe.count': undefined, epochs: undefined, preset: undefined });
+  });
+
+  it('Compare as a Family: three models from the Explorer, the matrices streamed into the panel, a rerun reuses every fit', async () => {
+    const seed1 = at('models/mnist-cnn-seed1/model.onnx');
+    const members = [seed1, at('models/mnist-cnn-seed2/model.onnx'), at('models/mnist-cnn-seed1/tfjs/model.json')];
+    const family = (uris: vscode.Uri[]) =>
+      vscode.commands.executeCommand<Outcome<FamilyReport> | undefined>(
+        'knowledgeConsistency.compareFamily',
+        uris[0],
+        uris,
+      );
+    // Two files are a pair, not a family.
+    assert.equal(await family(members.slice(0, 2)), undefined);
+
+    const { result, updates } = await recording(() => family(members));
+    assert.equal(result?.status, 'done', result?.error);
+    const report = result.report!;
+    assert.deepEqual(
+      report.models.map((m) => m.name),
+      ['mnist-cnn-seed1', 'mnist-cnn-seed2', 'mnist-cnn-seed1/tfjs'],
+    );
+    assert.ok(report.layers.length >= 2, `layers ${report.layers.join(', ')}`);
+    report.layers.forEach((layer, l) => {
+      const m = report.matrix[l];
+      assert.ok(
+        [0, 1, 2].every((i) => m[i][i] === null),
+        `${layer}: diagonal`,
+      );
+      // seed1 and its TF.js export are one network: it explains its copy better than seed2.
+      assert.ok(m[0][2]! > 0.95 && m[0][2]! > m[0][1]!, `${layer}: copy ${m[0][2]}, seed2 ${m[0][1]}`);
+    });
+    const running = updates.filter((u) => u.status === 'running' && u.report);
+    const counts = running.map((u) => u.report!.fits.length);
+    assert.ok(counts.includes(1) && counts.includes(report.fits.length - 1), `streamed fit counts ${counts.join(',')}`);
+    assert.equal(updates.at(-1)?.status, 'done');
+
+    // Same members, same settings: the engine is handed every finished fit and fits none again.
+    const again = await recording(() => family(members));
+    assert.equal(again.result?.status, 'done');
+    const first = again.updates.find((u) => u.report)!.report!;
+    assert.equal(first.fits.length, report.fits.length, 'the first update already holds every cell');
+    assert.deepEqual(again.result!.report!.matrix, report.matrix);
+  });
+
+  it('Track Knowledge Drift: a watched folder gets a new checkpoint, which is appended while the earlier cells are reused', async () => {
+    const folder = at('drift-run');
+    const run = at('models/torch-export');
+    await vscode.workspace.fs.createDirectory(folder);
+    try {
+      for (const name of ['epoch1.onnx', 'epoch2.onnx'])
+        await vscode.workspace.fs.copy(vscode.Uri.joinPath(run, name), vscode.Uri.joinPath(folder, name));
+      const outcome = await vscode.commands.executeCommand<Outcome<DriftReport> | undefined>(
+        'knowledgeConsistency.trackDrift',
+        folder,
+        [folder],
+        'previous',
+      );
+      assert.equal(outcome?.status, 'done', outcome?.error);
+      const first = outcome.report!;
+      assert.deepEqual(
+        first.checkpoints.map((c) => c.name),
+        ['epoch1', 'epoch2'],
+      );
+      first.series.forEach((s) => assert.ok(s[0] === null && s[1]! > 0, `series ${s.join(', ')}`));
+
+      // Training writes the next checkpoint: the folder is analysed again by itself.
+      const updates: Update[] = [];
+      const kc = await api();
+      const appended = new Promise<DriftReport>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('the new checkpoint was not analysed within 90 s')), 90_000);
+        const sub = kc.onDidUpdateManyModel((u) => {
+          updates.push(u);
+          const r = u.report as DriftReport | undefined;
+          if (u.status === 'watching' && r?.checkpoints.length === 3) {
+            clearTimeout(timer);
+            sub.dispose();
+            resolve(r);
+          }
+        });
+      });
+      await vscode.workspace.fs.copy(
+        vscode.Uri.joinPath(run, 'epoch3.onnx'),
+        vscode.Uri.joinPath(folder, 'epoch3.onnx'),
+      );
+      const grown = await appended;
+      assert.deepEqual(
+        grown.checkpoints.map((c) => c.name),
+        ['epoch1', 'epoch2', 'epoch3'],
+      );
+      grown.series.forEach((s, l) => {
+        assert.equal(s[1], first.series[l][1], `${grown.layers[l]}: epoch2's cell is the cached one`);
+        assert.ok(s[2]! > 0, `${grown.layers[l]}: epoch3 explains epoch2`);
+      });
+      // The pass started with the cached cells; only epoch3's were fitted.
+      const start = updates.find((u) => (u.report as DriftReport | undefined)?.checkpoints.length === 3)!;
+      assert.equal(start.report!.fits.length, first.fits.length);
+      assert.equal(grown.fits.length, first.fits.length * 2);
+      assert.equal(updates.at(-1)?.message, 'watching drift-run for new checkpoints');
+    } finally {
+      // Closing the panel stops the watching.
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(folder, { recursive: true });
+    }
+  });
+});
