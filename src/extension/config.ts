@@ -44,6 +44,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): KcConfig {
         c.get<number[]>('probe.range'),
         c.get<number[]>('probe.mean'),
         c.get<number[]>('probe.std'),
+        c.get<number[]>('inputRange'),
       ),
     },
     preset: c.get<PresetName>('preset', 'fast'),

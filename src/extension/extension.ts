@@ -118,6 +118,7 @@ export function activate(context: vscode.ExtensionContext): KnowledgeConsistency
       jobs,
       worker,
       featureCacheDir: () => path.join(cacheRoot, 'features'),
+      workspaceState: context.workspaceState,
     }),
     ...registerAnalysisCommands({ store, jobs, index, worker, panel: () => services.panel }),
     runs,

@@ -29,3 +29,19 @@ export function inputSummary(input: ProbeInput): string {
     : ' as stored';
   return `${input.model} ${input.dtype}${range}, ${input.size[0]}×${input.size[1]} (${input.sizeSource})`;
 }
+
+/** The MNIST probe's side: 28×28 gray digits. */
+export const MNIST_SIDE = 28;
+
+/**
+ * Why the default MNIST probe does not fit a model's input (NHWC without the batch; ≤ 0 = any size), or undefined when
+ * it does: a colour input, or one at least twice MNIST's side. Shared by the engine's warning and the extension,
+ * which asks for an image folder instead.
+ */
+export function mnistMisfit(input: { height: number; width: number; channels: number }): string | undefined {
+  const colour = input.channels === 3;
+  const larger = Math.max(input.height, input.width) >= 2 * MNIST_SIDE;
+  if (!colour && !larger) return undefined;
+  const size = (v: number) => (v > 0 ? String(v) : '?');
+  return `${size(input.height)}×${size(input.width)}×${size(input.channels)}${colour ? ' colour' : ''}`;
+}

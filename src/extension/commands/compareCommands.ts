@@ -6,8 +6,10 @@ import { readConfig, type LayerSelection } from '../config';
 import type { AnalysisRecord, ReferenceModel } from '../contracts';
 import type { ModelIndex } from '../discovery/modelIndex';
 import { recogniseModelFile } from '../discovery/recognise';
+import { probeForModels } from '../probeFolder';
 import type { WorkerClient } from '../worker/client';
-import { compareWizard } from './compareWizard';
+import { formatDuration } from '../../protocol/progress';
+import { compareWizard, type CompareSetup, type WizardServices } from './compareWizard';
 import { pickLayers, pickModel, toUri, type ModelArg } from './pickers';
 
 export interface CompareCommandDeps {
@@ -17,12 +19,23 @@ export interface CompareCommandDeps {
   worker: WorkerClient;
   /** Feature cache folder for the engine (a temporary folder under it per job). */
   featureCacheDir(): string;
+  /** Where the probe folder picked for models MNIST does not fit is remembered (probeFolder.ts). */
+  workspaceState: vscode.Memento;
 }
 
 export function registerCompareCommands(deps: CompareCommandDeps): vscode.Disposable[] {
   const { index, reference } = deps;
   const start = (a: vscode.Uri, b: vscode.Uri, choices: CompareChoices = {}, layers?: LayerSelection) =>
     compare(deps, a, b, choices, layers);
+  // The wizard: the palette's Compare, and the Explorer's Compare… with the selected files pre-filled.
+  const wizard = async (first?: vscode.Uri, second?: vscode.Uri) => {
+    const setup = await compareWizard(index, readConfig(first), reference.get(), wizardServices(deps), {
+      a: first,
+      b: second,
+    });
+    if (!setup?.a || !setup.b) return undefined;
+    return start(setup.a, setup.b, setupChoices(setup), setup.pairs ? undefined : setup.layers);
+  };
 
   return [
     // Explorer (two selected files: `uris`), tree, or palette (nothing: pick everything).
@@ -40,18 +53,25 @@ export function registerCompareCommands(deps: CompareCommandDeps): vscode.Dispos
         return second ? start(first, second) : undefined;
       }
       // The palette: one wizard for both models and the run's choices.
-      const setup = await compareWizard(index, readConfig(), reference.get());
-      if (!setup?.a || !setup.b) return undefined;
-      return start(setup.a, setup.b, { probe: { source: setup.source }, preset: setup.preset }, setup.layers);
+      return wizard();
     }),
+    // Explorer and Models view: Compare… opens the wizard on the selected file(s); Compare Knowledge Consistency
+    // (two files) stays the quick one.
+    vscode.commands.registerCommand(
+      'knowledgeConsistency.compareSetup',
+      async (arg?: ModelArg, uris?: vscode.Uri[]) => {
+        const [first, second] = uris && uris.length >= 2 ? uris : [toUri(arg)];
+        return wizard(first, second);
+      },
+    ),
     vscode.commands.registerCommand('knowledgeConsistency.compareWithReference', async (arg?: ModelArg) => {
       let ref = reference.get();
       if (!ref) {
-        ref = (await pickModel(index, 'No reference model yet: pick one'))?.uri;
+        ref = (await pickModel(index, 'No reference model yet: pick one', toUri(arg)))?.uri;
         if (!ref) return undefined;
         await reference.set(ref);
       }
-      const uri = toUri(arg) ?? (await pickModel(index, 'Compare with the reference model', ref))?.uri;
+      const uri = toUri(arg) ?? (await pickModel(index, 'Compare with the reference model', ref, ref))?.uri;
       if (!uri) return undefined;
       if (uri.toString() === ref.toString()) {
         void vscode.window.showInformationMessage(
@@ -68,6 +88,30 @@ export function registerCompareCommands(deps: CompareCommandDeps): vscode.Dispos
       return other ? start(uri, other) : undefined;
     }),
   ];
+}
+
+/** The wizard's choices as a run's: the probe and preset, and the layer pairs when the user chose them. */
+function setupChoices(setup: CompareSetup): CompareChoices {
+  const choices: CompareChoices = { probe: { source: setup.source }, preset: setup.preset };
+  return setup.pairs?.length
+    ? { ...choices, layersA: setup.pairs.map((p) => p.a), layersB: setup.pairs.map((p) => p.b) }
+    : choices;
+}
+
+/** What the wizard asks of the worker: layer lists, and the cost of a setup (kc/estimate, nothing runs). */
+function wizardServices(deps: CompareCommandDeps): WizardServices {
+  const listLayers = (uri: vscode.Uri) => deps.worker.listLayers(uri.fsPath);
+  return {
+    listLayers,
+    async estimate(setup) {
+      if (!setup.a || !setup.b || !vscode.workspace.isTrusted) throw new Error('the workspace is not trusted');
+      let choices = setupChoices(setup);
+      if (setup.layers === 'all') choices = { ...choices, layersA: (await listLayers(setup.a)).map((l) => l.name) };
+      const options = buildCompareOptions(readConfig(setup.a), setup.a.fsPath, setup.b.fsPath, choices, deps.featureCacheDir());
+      const { asked } = await deps.worker.estimate(options);
+      return `≈ ${formatDuration(asked.totalSeconds)} · ${asked.fits.length} fit${asked.fits.length === 1 ? '' : 's'} on ${asked.probes} probes`;
+    },
+  };
 }
 
 /** `layers` overrides the defaultLayers setting for this run (the palette asks). */
@@ -88,6 +132,13 @@ async function compare(
     }
   }
   const config = readConfig(a);
+  const source = await probeForModels(
+    { state: deps.workspaceState, describeModel: (file) => deps.worker.describeModel(file) },
+    [a, b],
+    choices.probe?.source ?? config.probe.source,
+  );
+  if (source === undefined) return undefined;
+  choices = { ...choices, probe: { ...choices.probe, source } };
   const selection = layerSelection ?? config.defaultLayers;
   if (!choices.layersA && selection !== 'probe-points' && vscode.workspace.isTrusted) {
     const layers = await chooseLayers(deps.worker, a, b, selection === 'pick');

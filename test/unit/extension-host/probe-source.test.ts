@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { buildCompareOptions } from '../../../src/extension/analysis/options';
 import type { KcConfig } from '../../../src/extension/config';
-import { probeNormalization, resolveProbeSource } from '../../../src/extension/probeSource';
+import { probeFor, probeNormalization, resolveProbeSource } from '../../../src/extension/probeSource';
 import { analysisKey } from '../../../src/extension/results/key';
 
 test('probe source setting: named sources kept, ~ expanded, relative paths from the workspace folder', () => {
@@ -47,4 +47,45 @@ test('probe range/mean/std settings: defaults add nothing; set values reach the 
   assert.deepEqual(normalised.probe.normalization, set.normalization);
   const hashes = { a: 'x', b: 'y' };
   assert.notEqual(analysisKey(hashes, normalised), analysisKey(hashes, plain));
+});
+
+test('knowledgeConsistency.inputRange: empty reads the range from the model; any set value, [0, 1] too, overrides', () => {
+  assert.deepEqual(probeNormalization([0, 1], [], [], []), {}, 'both at their defaults: the engine decides');
+  assert.deepEqual(probeNormalization([0, 1], [], [], [0, 1]), { normalization: { range: [0, 1] } });
+  assert.deepEqual(probeNormalization([0, 1], [], [], [-1, 1]), { normalization: { range: [-1, 1] } });
+  assert.deepEqual(probeNormalization([0, 255], [], [], [-1, 1]), { normalization: { range: [-1, 1] } });
+  assert.deepEqual(probeNormalization([0, 255], [], [], []), { normalization: { range: [0, 255] } }, 'the old setting');
+});
+
+test('MNIST that does not fit a model: the user is asked once for a folder, remembered for later compares', async () => {
+  let stored: string | undefined;
+  const asked: string[] = [];
+  const deps = (answer: string | undefined) => ({
+    remembered: () => Promise.resolve(stored),
+    remember: (folder: string) => Promise.resolve(void (stored = folder)),
+    ask: (misfit: { name: string; input: string }) => (
+      asked.push(`${misfit.name} ${misfit.input}`),
+      Promise.resolve(answer)
+    ),
+  });
+  const model = (name: string, shape?: number[]) => ({ name, inputShape: () => Promise.resolve(shape) });
+  const digits = model('mnist.onnx', [28, 28, 1]);
+  const face = model('faceres.json', [224, 224, 3]);
+
+  assert.equal(await probeFor('mnist', [digits, digits], deps('/photos')), 'mnist', 'MNIST fits: nothing asked');
+  assert.equal(await probeFor('/mine', [face, face], deps('/photos')), '/mine', 'a chosen probe is kept');
+  assert.equal(await probeFor('mnist', [digits, face], deps(undefined)), undefined, 'cancelled: nothing runs');
+  assert.equal(stored, undefined);
+  assert.equal(await probeFor('mnist', [digits, face], deps('mnist')), 'mnist', 'digits anyway, not remembered');
+  assert.equal(stored, undefined);
+  assert.equal(await probeFor('mnist', [face, digits], deps('/photos')), '/photos');
+  assert.equal(stored, '/photos');
+  assert.deepEqual(asked, [
+    'faceres.json 224×224×3 colour',
+    'faceres.json 224×224×3 colour',
+    'faceres.json 224×224×3 colour',
+  ]);
+  assert.equal(await probeFor('mnist', [face, face], deps('/other')), '/photos', 'remembered: not asked again');
+  assert.equal(asked.length, 3);
+  assert.equal(await probeFor('mnist', [digits, model('broken.onnx')], deps('/x')), 'mnist', 'unreadable: left to kc');
 });

@@ -1,0 +1,79 @@
+/**
+ * The default probe is MNIST digits, which say little about a colour or larger-input model (a face detector, an
+ * ImageNet classifier). Before such a compare starts, the user is asked once for a folder of images like the models'
+ * data; the folder is remembered per workspace (workspaceState) and used for later compares whose models MNIST does
+ * not fit. A probe chosen in the settings or the wizard is never replaced. The decision itself: probeSource.ts.
+ */
+import { stat } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import type { ListLayersResult } from '../protocol/worker.protocol';
+import { probeFor } from './probeSource';
+
+/** workspaceState key of the remembered image folder (an absolute path). */
+export const PROBE_FOLDER_KEY = 'knowledgeConsistency.probeFolder';
+
+export interface ProbeFolderDeps {
+  state: vscode.Memento;
+  describeModel(path: string): Promise<ListLayersResult>;
+}
+
+/** The probe source to run `models` with (probeSource.ts probeFor); undefined when the user cancels. */
+export function probeForModels(
+  deps: ProbeFolderDeps,
+  models: vscode.Uri[],
+  source: string,
+): Promise<string | undefined> {
+  // Restricted Mode: the worker does not open models; the engine's warning still says MNIST does not fit
+  if (!vscode.workspace.isTrusted) return Promise.resolve(source);
+  return probeFor(
+    source,
+    models.map((uri) => ({
+      name: vscode.workspace.asRelativePath(uri),
+      // a file that cannot be read is left to the compare, which says what is wrong with it
+      inputShape: () =>
+        deps.describeModel(uri.fsPath).then(
+          (d) => d.model.inputShape,
+          () => undefined,
+        ),
+    })),
+    {
+      remembered: async () => {
+        const folder = deps.state.get<string>(PROBE_FOLDER_KEY);
+        return folder && (await stat(folder).catch(() => undefined))?.isDirectory() ? folder : undefined;
+      },
+      remember: (folder) => Promise.resolve(deps.state.update(PROBE_FOLDER_KEY, folder)),
+      ask,
+    },
+  );
+}
+
+async function ask(misfit: { name: string; input: string }): Promise<string | undefined> {
+  const choice = await vscode.window.showQuickPick(
+    [
+      {
+        label: '$(folder-opened) Choose a folder of images…',
+        detail: 'PNG or JPEG images like the models’ data (searched recursively); remembered for this workspace',
+        pick: 'folder' as const,
+      },
+      {
+        label: '$(circle-slash) Use MNIST digits anyway',
+        detail: 'resized gray digits: the numbers say little about what these models learned',
+        pick: 'mnist' as const,
+      },
+    ],
+    {
+      title: 'Knowledge Consistency: probe images',
+      placeHolder: `${misfit.name} takes ${misfit.input} images: MNIST digits (28×28 gray) do not fit it`,
+      ignoreFocusOut: true,
+    },
+  );
+  if (choice?.pick !== 'folder') return choice?.pick;
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFiles: false,
+    canSelectFolders: true,
+    canSelectMany: false,
+    openLabel: 'Use these images as probes',
+    title: 'Knowledge Consistency: a folder of probe images',
+  });
+  return picked?.[0]?.fsPath;
+}
