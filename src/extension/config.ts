@@ -1,6 +1,7 @@
 /** The `knowledgeConsistency.*` settings, read in one place and typed. */
 import * as vscode from 'vscode';
 import type { DisentangleSettings, Normalization, PresetName } from '../protocol/report';
+import { parseDuration } from '../protocol/progress';
 import { probeNormalization, resolveProbeSource, type ProbeNormalizationSetting } from './probeSource';
 
 export type LayerSelection = 'probe-points' | 'all' | 'pick';
@@ -18,6 +19,8 @@ export interface KcConfig {
   workerMemoryLimitMb: number;
   /** What the disentangler's batches may take (CompareOptions.memoryBudgetMb). */
   memoryBudgetMb: number;
+  /** knowledgeConsistency.budget in seconds: a compare estimated above it asks first; undefined (empty) = never ask. */
+  budgetSeconds?: number;
   extraModelGlobs: string[];
   maxFiles: number;
 }
@@ -54,6 +57,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): KcConfig {
     cacheLocation: c.get<CacheLocation>('cacheLocation', 'workspaceStorage'),
     workerMemoryLimitMb: c.get<number>('workerMemoryLimitMb', 4096),
     memoryBudgetMb: c.get<number>('memoryBudgetMb', 2048),
+    budgetSeconds: parseDuration(c.get<string>('budget', '3m')),
     extraModelGlobs: c.get<string[]>('extraModelGlobs', []),
     maxFiles: c.get<number>('discovery.maxFiles', 500),
   };

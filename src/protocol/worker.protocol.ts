@@ -6,7 +6,7 @@
  * Cancellation uses the library's own `$/cancelRequest` (a CancellationToken on sendRequest).
  */
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
-import type { CompareOptions, CompareStarted } from './compare';
+import type { CompareEstimate, CompareOptions, CompareStarted } from './compare';
 import type { DriftOptions, DriftReport, FamilyOptions, FamilyReport } from './family';
 import type { KcErrorCode } from './errors';
 import type { Progress } from './progress';
@@ -65,6 +65,13 @@ export interface CompareParams {
 export namespace CompareRequest {
   export const method = 'kc/compare' as const;
   export const type = new RequestType<CompareParams, Report, void>(method);
+}
+
+/** host → worker: what a compare would cost (loads and pairs the models, times a short warm-up; seconds), and with
+ * options.budgetSeconds what would fit the budget. Nothing heavy runs. */
+export namespace EstimateRequest {
+  export const method = 'kc/estimate' as const;
+  export const type = new RequestType<{ options: CompareOptions }, CompareEstimate, void>(method);
 }
 
 /** worker → host: the compare's models are loaded and paired; the report header and the plan of fits. */

@@ -2,7 +2,8 @@
 import type { CancellationToken } from 'vscode-jsonrpc/node';
 import { describeBackend } from '../engine/compute/index';
 import { listLayers, runCompare } from '../engine/compare';
-import type { CompareListener } from '../protocol/compare';
+import { estimateCompare } from '../engine/compare/estimate';
+import type { CompareEstimate, CompareListener, CompareOptions } from '../protocol/compare';
 import { TOOL_VERSION } from '../engine/version';
 import type { Report } from '../protocol/report';
 import type {
@@ -35,6 +36,16 @@ export function compare(
   const abort = new AbortController();
   const subscription = token.onCancellationRequested(() => abort.abort());
   return runCompare(params.options, { ...listener, signal: abort.signal }).finally(() => subscription.dispose());
+}
+
+export function estimate(
+  params: { options: CompareOptions },
+  token: CancellationToken,
+  log: (message: string) => void,
+): Promise<CompareEstimate> {
+  const abort = new AbortController();
+  const subscription = token.onCancellationRequested(() => abort.abort());
+  return estimateCompare(params.options, { signal: abort.signal, log }).finally(() => subscription.dispose());
 }
 
 /** What a family or drift job streams: progress, the report as it grows, log lines. */

@@ -8,6 +8,7 @@ import {
   CompareRequest,
   DriftRequest,
   EngineInfoRequest,
+  EstimateRequest,
   FamilyRequest,
   ListLayersRequest,
   LogNotification,
@@ -18,7 +19,7 @@ import {
   StartedNotification,
   WorkerErrorCodes,
 } from '../protocol/worker.protocol';
-import { compare, drift, engineInfo, family, listModelLayers, type ManyModelListener } from './handlers';
+import { compare, estimate, drift, engineInfo, family, listModelLayers, type ManyModelListener } from './handlers';
 import type { DriftReport, FamilyReport } from '../protocol/family';
 import { toResponseError } from './errors';
 
@@ -46,6 +47,9 @@ async function answer<T>(method: string, work: () => Promise<T>): Promise<T> {
 connection.onRequest(EngineInfoRequest.type, () => answer(EngineInfoRequest.method, engineInfo));
 connection.onRequest(ListLayersRequest.type, (params) =>
   answer(ListLayersRequest.method, () => listModelLayers(params)),
+);
+connection.onRequest(EstimateRequest.type, (params, token) =>
+  answer(EstimateRequest.method, () => estimate(params, token, (message) => log('info', `[estimate] ${message}`))),
 );
 connection.onRequest(CompareRequest.type, (params, token) =>
   answer(CompareRequest.method, () =>

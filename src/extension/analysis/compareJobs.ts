@@ -7,8 +7,8 @@ import * as vscode from 'vscode';
 import { CancelledError } from '../../engine/cancel';
 import type { CompareOptions } from '../../protocol/compare';
 import { resolveSettings } from '../../engine/disentangler/settings';
-import { progressLabel } from '../../protocol/progress';
-import type { DisentangleSettings } from '../../protocol/report';
+import { formatDuration, progressLabel } from '../../protocol/progress';
+import type { DisentangleSettings, RunPlan } from '../../protocol/report';
 import { showErrorWithLog } from '../commands/engineCommands';
 import type { AnalysisRecord, PanelController } from '../contracts';
 import { hashModelFiles } from '../results/hash';
@@ -18,6 +18,8 @@ import { isTrustedOrExplain } from '../trust';
 import type { WorkerClient } from '../worker/client';
 import { EngineUserError, WorkerCrashedError, WorkerTimeoutError } from '../worker/errors';
 import { ProgressMeter } from './progress';
+import { chooseRun } from './budgetChoice';
+import { readConfig } from '../config';
 import { analysisTitle } from '../../protocol/names';
 import type { PytorchOptions } from '../../protocol/torch-helper';
 import { PickleDeclined } from '../pytorch/pickleConsent';
@@ -105,11 +107,21 @@ export class CompareJobs implements vscode.Disposable {
       void showErrorWithLog(`Knowledge Consistency: ${messageOf(error)}`, this.log);
       return undefined;
     }
+    const cachedOf = (key: string) => {
+      const found = this.store.get(key);
+      return found?.status === 'done' && !found.stale ? found : undefined;
+    };
+    const budget = readConfig(a).budgetSeconds;
+    if (budget !== undefined && options.budgetSeconds === undefined && !cachedOf(analysisKey(hashes, options))) {
+      const decided = await this.withinBudget(options, budget, a, b);
+      if (!decided) return undefined;
+      options = decided;
+    }
     const id = analysisKey(hashes, options);
     job.id = id;
 
-    const cached = this.store.get(id);
-    if (cached?.status === 'done' && !cached.stale) {
+    const cached = cachedOf(id);
+    if (cached) {
       this.log.info(`compare ${title(a, b)}: cached result ${id}`);
       this.panel()?.show(cached);
       return cached;
@@ -141,7 +153,11 @@ export class CompareJobs implements vscode.Disposable {
           if (options.cacheDir) await mkdir(options.cacheDir, { recursive: true });
           const report = await this.worker.compare(options, {
             token: job.source.token,
-            onStarted: (started) => this.store.start(id, started),
+            onStarted: (started) => {
+              this.store.start(id, started);
+              const plan = started.header.plan;
+              if (plan) progress.report({ message: planMessage(plan, started.plan.length) });
+            },
             onProgress: (p) => {
               const message = progressLabel(p);
               progress.report({ message, increment: meter.advance(p.overallFraction) });
@@ -169,6 +185,48 @@ export class CompareJobs implements vscode.Disposable {
     );
   }
 
+  /**
+   * Plan, then run: the worker estimates the compare (a few seconds); above the budget the user picks the whole run
+   * or the budget's choice. The options to run, or undefined when the user cancelled. An estimate that fails runs
+   * the compare as asked: the compare then reports the problem itself.
+   */
+  private async withinBudget(
+    options: CompareOptions,
+    budgetSeconds: number,
+    a: vscode.Uri,
+    b: vscode.Uri,
+  ): Promise<CompareOptions | undefined> {
+    const estimate = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Knowledge Consistency: estimating ${title(a, b)}…`,
+        cancellable: true,
+      },
+      async (_progress, token) => {
+        const source = new vscode.CancellationTokenSource();
+        const cancel = token.onCancellationRequested(() => source.cancel());
+        try {
+          return await this.worker.estimate({ ...options, budgetSeconds }, source.token);
+        } catch (error) {
+          if (error instanceof CancelledError) return null;
+          this.log.warn(`estimate ${title(a, b)}: ${messageOf(error)}; running it as asked`);
+          return undefined;
+        } finally {
+          cancel.dispose();
+          source.dispose();
+        }
+      },
+    );
+    if (estimate === null) return undefined;
+    if (!estimate) return options;
+    this.log.info(
+      `estimate ${title(a, b)}: ≈ ${estimate.asked.totalSeconds.toFixed(0)} s (${estimate.asked.calibration}); ${estimate.budget?.summary ?? ''}`,
+    );
+    const choice = await chooseRun(estimate, budgetSeconds);
+    if (choice === undefined) return undefined;
+    return choice === 'budget' ? { ...options, budgetSeconds } : options;
+  }
+
   private fail(id: string, error: unknown, a: vscode.Uri, b: vscode.Uri): Promise<AnalysisRecord | undefined> {
     if (error instanceof CancelledError) {
       this.log.info(`compare ${id}: cancelled`);
@@ -194,6 +252,13 @@ export class CompareJobs implements vscode.Disposable {
 
 function title(a: vscode.Uri, b: vscode.Uri): string {
   return analysisTitle(a.path, b.path);
+}
+
+/** The notification's first line once the plan is made: what runs and how long it should take. */
+function planMessage(plan: RunPlan, fits: number): string {
+  const e = plan.estimate;
+  const what = `${fits} fit${fits === 1 ? '' : 's'} on ${e.probes} probes, ≈ ${formatDuration(e.totalSeconds)}`;
+  return plan.budget ? `${what} (${plan.budget.summary})` : what;
 }
 
 function messageOf(error: unknown): string {

@@ -5,7 +5,7 @@
  */
 import { CancellationTokenSource, ErrorCodes, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
 import { CancelledError } from '../../engine/cancel';
-import type { CompareListener, CompareOptions } from '../../protocol/compare';
+import type { CompareEstimate, CompareListener, CompareOptions } from '../../protocol/compare';
 import type { DriftOptions, DriftReport, FamilyOptions, FamilyReport } from '../../protocol/family';
 import type { Progress } from '../../protocol/progress';
 import type { LayerInfo, Report } from '../../protocol/report';
@@ -14,6 +14,7 @@ import {
   CompareRequest,
   DriftRequest,
   EngineInfoRequest,
+  EstimateRequest,
   FamilyRequest,
   ListLayersRequest,
   WorkerErrorCodes,
@@ -103,6 +104,14 @@ export class WorkerClient {
 
   async listLayers(path: string, token?: CancelToken): Promise<LayerInfo[]> {
     return (await this.describeModel(path, token)).layers;
+  }
+
+  /** What a compare would cost, before it starts (kc/estimate): loads the models and times a short warm-up. */
+  estimate(options: CompareOptions, token?: CancelToken): Promise<CompareEstimate> {
+    return this.call(EstimateRequest.method, (c, t) => c.sendRequest(EstimateRequest.type, { options }, t), {
+      token,
+      timeoutMs: this.timeouts.compareSilenceMs,
+    });
   }
 
   compare(options: CompareOptions, hooks: JobHooks = {}): Promise<Report> {
