@@ -16,7 +16,7 @@ import { FitPool, fitConcurrency } from './compare/fit-pool';
 import { runFits } from './compare/fits';
 import { openModel } from './models/index';
 import type { ModelAdapter } from './models/types';
-import { pairLayers, type Pairing } from './pairing';
+import { pairLayers, scaleWarnings, type Pairing } from './pairing';
 import { deadInputWarning, openProbe, probeInputs } from './probes/index';
 import { trialInputRange } from './probes/range-trial';
 import { similarityMatrix } from './compare/matrix';
@@ -142,6 +142,7 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
         ),
       },
       models: { a: refA, b: refB },
+      pairing: pairing.info,
       plan: planned.plan,
     };
     hooks.onStarted?.({ header, plan });
@@ -228,14 +229,18 @@ export function preprocessing(fa: ExtractedFeatures, fb: ExtractedFeatures): str
 }
 
 export function pairingWarnings(pairing: Pairing, layersA: LayerInfo[], layersB: LayerInfo[]): string[] {
+  return [...ruleWarnings(pairing, layersA, layersB), ...scaleWarnings(pairing.info, layersA, layersB)];
+}
+
+function ruleWarnings(pairing: Pairing, layersA: LayerInfo[], layersB: LayerInfo[]): string[] {
   if (pairing.byDepth) {
     return [
-      `${pairing.byDepth.map((p) => `${p.layerA} ↔ ${p.layerB}`).join(', ')}: no same-named probe point in the other model, paired by relative depth; choose pairs with --layers-a/--layers-b`,
+      `${pairing.byDepth.map((p) => `${p.layerA} ↔ ${p.layerB}`).join(', ')}: no same-named probe point at the same place (H×W and relative depth) in the other model, paired by relative depth and spatial scale; choose pairs with --layers-a/--layers-b`,
     ];
   }
   if (pairing.rule !== 'relative-depth') return [];
   return [
-    `the models share no layer names: probe points were paired by relative depth (${layersA.length} vs ${layersB.length} layers); choose pairs with --layers-a/--layers-b`,
+    `the models share no layer names at the same place: probe points were paired by relative depth and spatial scale (${layersA.length} vs ${layersB.length} layers); choose pairs with --layers-a/--layers-b`,
   ];
 }
 

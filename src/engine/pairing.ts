@@ -1,5 +1,6 @@
 import { KcError } from './errors';
-import type { LayerInfo } from '../protocol/report';
+import type { LayerInfo, PairingInfo, PairedLayers } from '../protocol/report';
+import { SCALE_WARNING_RATIO, spatialRatio } from '../protocol/pairing';
 
 /** One layer of A compared with one layer of B. */
 export interface LayerPair {
@@ -17,9 +18,18 @@ export interface Pairing {
   /** The pairs the disentangler runs on. */
   pairs: LayerPair[];
   rule: PairingRule;
-  /** Pairs of the 'same-name' rule whose layers have no same-named partner, paired by relative depth instead. */
+  /** Pairs of the 'same-name' rule whose layers have no same-named partner at the same place, paired by relative
+   * depth and spatial scale instead. */
   byDepth?: LayerPair[];
+  /** Every pair with how it was chosen and its spatial-size ratio: Report.pairing. */
+  info: PairingInfo;
 }
+
+/** Same-named layers denote the same place only at the same H×W and within this much relative depth. */
+export const SAME_PLACE_DEPTH = 0.25;
+/** Cost of one octave of spatial-size difference in the depth pairing, in relative depth: 8× apart (3 octaves)
+ * costs as much as 0.3 of the model's depth, so layers at the same scale pair unless depth says otherwise. */
+export const SCALE_WEIGHT = 0.1;
 
 /**
  * Chooses the layers to compare.
@@ -44,11 +54,13 @@ export function pairLayers(
         `--layers-a names ${explicitA.length} layers and --layers-b ${explicitB.length}: give lists of equal length (they pair in order)`,
       );
     }
+    const pairs = a.map((l, i) => ({ layerA: l.name, layerB: b[i].name }));
     return {
       layersA: names(a),
       layersB: names(b),
-      pairs: a.map((l, i) => ({ layerA: l.name, layerB: b[i].name })),
+      pairs,
       rule: 'explicit',
+      info: info('explicit', pairs, layersA, layersB),
     };
   }
   if (explicitA?.length || explicitB?.length) {
@@ -67,22 +79,77 @@ export function pairLayers(
       layersB: fixedIsA ? unique(pairs.map((p) => p.layerB)) : names(b),
       pairs,
       rule: 'explicit',
+      info: info('explicit', pairs, layersA, layersB),
     };
   }
-  const bNames = new Set(b.map((l) => l.name));
-  const shared = a.filter((l) => bNames.has(l.name));
+  const byName = new Map(b.map((l) => [l.name, l]));
+  const shared = a.filter((l) => {
+    const other = byName.get(l.name);
+    return other !== undefined && samePlace(l, layersA, other, layersB);
+  });
   if (shared.length > 0) {
     const byDepth = unsharedByDepth(a, layersA, b, layersB, shared);
     const depthA = new Map(layersA.map((l) => [l.name, l.depth]));
     const pairs = [...shared.map((l) => ({ layerA: l.name, layerB: l.name })), ...byDepth].sort(
       (x, y) => (depthA.get(x.layerA) ?? 0) - (depthA.get(y.layerA) ?? 0),
     );
-    return { layersA: names(a), layersB: names(b), pairs, rule: 'same-name', ...(byDepth.length ? { byDepth } : {}) };
+    const named = new Set(shared.map((l) => l.name));
+    return {
+      layersA: names(a),
+      layersB: names(b),
+      pairs,
+      rule: 'same-name',
+      ...(byDepth.length ? { byDepth } : {}),
+      info: info('same-name', pairs, layersA, layersB, (p) =>
+        named.has(p.layerA) && p.layerA === p.layerB ? 'name' : 'depth',
+      ),
+    };
   }
-  return { layersA: names(a), layersB: names(b), pairs: pairByDepth(a, layersA, b, layersB), rule: 'relative-depth' };
+  const pairs = pairByDepth(a, layersA, b, layersB);
+  return {
+    layersA: names(a),
+    layersB: names(b),
+    pairs,
+    rule: 'relative-depth',
+    info: info('relative-depth', pairs, layersA, layersB),
+  };
 }
 
-/** The probe points without a same-named partner, paired by relative depth, keeping only pairs that cross no same-named pair. */
+/** Same-named layers at the same place: the same H×W (channels may differ: a wider variant) and relative depth. */
+export function samePlace(a: LayerInfo, allA: LayerInfo[], b: LayerInfo, allB: LayerInfo[]): boolean {
+  const [ha, wa] = spatial(a);
+  const [hb, wb] = spatial(b);
+  return ha === hb && wa === wb && Math.abs(relativeDepth(a, allA) - relativeDepth(b, allB)) <= SAME_PLACE_DEPTH;
+}
+
+/** H and W of a layer's output (1 × 1 for dense), NaN where the model leaves them open. */
+function spatial(l: LayerInfo): [number, number] {
+  if (l.shape.length !== 4) return [1, 1];
+  const known = (v: number) => (v > 0 ? v : Number.NaN);
+  return [known(l.shape[1]), known(l.shape[2])];
+}
+
+/** Report.pairing: each pair, how it was chosen and how far apart its spatial sizes are. */
+function info(
+  rule: PairingRule,
+  pairs: LayerPair[],
+  allA: LayerInfo[],
+  allB: LayerInfo[],
+  by: (p: LayerPair) => PairedLayers['by'] = () => (rule === 'explicit' ? 'explicit' : 'depth'),
+): PairingInfo {
+  const find = (all: LayerInfo[], name: string) => all.find((l) => l.name === name);
+  return {
+    rule,
+    pairs: pairs.map((p) => {
+      const [la, lb] = [find(allA, p.layerA), find(allB, p.layerB)];
+      const ratio = la && lb ? spatialRatio(spatial(la), spatial(lb)) : undefined;
+      return { ...p, by: by(p), ...(ratio !== undefined ? { scaleRatio: ratio } : {}) };
+    }),
+  };
+}
+
+/** The probe points without a same-named partner at the same place, paired by relative depth and spatial scale,
+ * keeping only pairs that cross no same-named pair. */
 function unsharedByDepth(
   a: LayerInfo[],
   allA: LayerInfo[],
@@ -90,10 +157,9 @@ function unsharedByDepth(
   allB: LayerInfo[],
   shared: LayerInfo[],
 ): LayerPair[] {
-  const namesA = new Set(a.map((l) => l.name));
-  const namesB = new Set(b.map((l) => l.name));
-  const restA = a.filter((l) => !namesB.has(l.name));
-  const restB = b.filter((l) => !namesA.has(l.name));
+  const named = new Set(shared.map((l) => l.name));
+  const restA = a.filter((l) => !named.has(l.name));
+  const restB = b.filter((l) => !named.has(l.name));
   if (restA.length === 0 || restB.length === 0) return [];
   const depth = (all: LayerInfo[], name: string) => all.find((l) => l.name === name)!.depth;
   const anchors = shared.map((l) => [depth(allA, l.name), depth(allB, l.name)]);
@@ -110,20 +176,26 @@ export function relativeDepth(layer: LayerInfo, all: LayerInfo[]): number {
 }
 
 /**
- * Monotone pairing of two depth-ordered lists by relative depth: every layer of the shorter list gets a distinct
- * partner, pairs never cross, and the summed depth difference is the smallest possible (dynamic programming).
+ * Monotone pairing of two depth-ordered lists by relative depth and spatial scale: every layer of the shorter list
+ * gets a distinct partner, pairs never cross, and the summed cost — depth difference plus SCALE_WEIGHT per octave of
+ * spatial-size difference — is the smallest possible (dynamic programming).
  */
 export function pairByDepth(a: LayerInfo[], allA: LayerInfo[], b: LayerInfo[], allB: LayerInfo[]): LayerPair[] {
   const swap = a.length > b.length;
-  const short = (swap ? b : a).map((l) => relativeDepth(l, swap ? allB : allA));
-  const long = (swap ? a : b).map((l) => relativeDepth(l, swap ? allA : allB));
+  const place = (l: LayerInfo, all: LayerInfo[]) => ({ depth: relativeDepth(l, all), size: spatial(l) });
+  const short = (swap ? b : a).map((l) => place(l, swap ? allB : allA));
+  const long = (swap ? a : b).map((l) => place(l, swap ? allA : allB));
   const n = short.length;
   const m = long.length;
   if (n === 0) return [];
+  const gap = (i: number, j: number) => {
+    const ratio = spatialRatio(short[i].size, long[j].size);
+    return Math.abs(short[i].depth - long[j].depth) + (ratio === undefined ? 0 : SCALE_WEIGHT * Math.log2(ratio));
+  };
   // cost[i][j]: best total for short[0..i] with short[i] paired to long[j].
   const cost = Array.from({ length: n }, () => new Float64Array(m).fill(Infinity));
   const from = Array.from({ length: n }, () => new Int32Array(m).fill(-1));
-  for (let j = 0; j < m; j++) cost[0][j] = Math.abs(short[0] - long[j]);
+  for (let j = 0; j < m; j++) cost[0][j] = gap(0, j);
   for (let i = 1; i < n; i++) {
     let best = Infinity;
     let arg = -1;
@@ -132,7 +204,7 @@ export function pairByDepth(a: LayerInfo[], allA: LayerInfo[], b: LayerInfo[], a
         best = cost[i - 1][j - 1];
         arg = j - 1;
       }
-      cost[i][j] = best + Math.abs(short[i] - long[j]);
+      cost[i][j] = best + gap(i, j);
       from[i][j] = arg;
     }
   }
@@ -184,5 +256,20 @@ function findLayer(layers: LayerInfo[], name: string, side: 'A' | 'B'): LayerInf
   return found;
 }
 
+/** The pairs whose spatial sizes differ by more than SCALE_WARNING_RATIO, each in one warning line. */
+export function scaleWarnings(info: PairingInfo, layersA: LayerInfo[], layersB: LayerInfo[]): string[] {
+  const size = (all: LayerInfo[], name: string) => {
+    const l = all.find((x) => x.name === name);
+    return l && l.shape.length === 4 ? `${l.shape[1]}×${l.shape[2]}` : '1×1';
+  };
+  return info.pairs
+    .filter((p) => (p.scaleRatio ?? 1) > SCALE_WARNING_RATIO)
+    .map(
+      (p) =>
+        `${p.layerA} ↔ ${p.layerB}: spatial sizes ${size(layersA, p.layerA)} and ${size(layersB, p.layerB)} differ ${fmtRatio(p.scaleRatio!)}× (the explaining layer is resampled to the explained one's size, so the two look at different scales); choose pairs with --layers-a/--layers-b`,
+    );
+}
+
+const fmtRatio = (r: number) => (Number.isInteger(r) ? String(r) : r.toFixed(1));
 const names = (layers: LayerInfo[]): string[] => layers.map((l) => l.name);
 const unique = (xs: string[]): string[] => [...new Set(xs)];

@@ -146,7 +146,7 @@ export interface SimilarityMeasures {
   cka?: {
     estimator: 'biased' | 'unbiased';
     value: number;
-    interval?: [number, number];
+    interval?: number[];
     level?: number;
     replicates?: number;
   };
@@ -219,7 +219,7 @@ export interface PairResult {
   explained: number;
   /** Percentile bootstrap interval [low, high] of `explained` over held-out probe samples (and seeds when several
    * ran), at level `interval.level`; the fitted disentangler is held fixed. */
-  explainedInterval?: [number, number];
+  explainedInterval?: number[];
   /** How the pair's intervals were drawn. */
   interval?: PairInterval;
   orders: OrderComponent[];
@@ -254,6 +254,23 @@ export interface PairSampling {
 export interface SkippedPair extends PairKey {
   /** The one-line error the fit gave. */
   reason: string;
+}
+
+/** How the layer pairs of a compare were chosen (src/engine/pairing.ts). */
+export interface PairingInfo {
+  /** explicit: --layers-a/--layers-b; same-name: same-named layers at the same place (same H×W, relative depth within
+   * 0.25), the rest by depth; relative-depth: no such names, every pair by relative depth and spatial scale. */
+  rule: 'explicit' | 'same-name' | 'relative-depth';
+  pairs: PairedLayers[];
+}
+
+export interface PairedLayers {
+  layerA: string;
+  layerB: string;
+  by: 'explicit' | 'name' | 'depth';
+  /** Larger over smaller spatial size (√(H·W); 1 = the same); above 2 the pair is warned about. Absent when a size
+   * is unknown. */
+  scaleRatio?: number;
 }
 
 /** The all-pairs matrix of cheap measures (layers of A as rows, layers of B as columns, depth order). */
@@ -323,6 +340,8 @@ export interface Report {
   probe: ProbeInfo;
   /** Present when the features came from model files (kc compare); absent for kc disentangle on feature files. */
   models?: { a: ModelRef; b: ModelRef };
+  /** How kc compare chose the layer pairs (also in the header, before the first fit). */
+  pairing?: PairingInfo;
   pairs: PairResult[];
   /** Pairs not disentangled because their data could not be fitted; each is also in `warnings`. Absent when none. */
   skipped?: SkippedPair[];

@@ -111,6 +111,7 @@ export async function runQueuedCompare(
         ),
       },
       models: { a: refA, b: refB },
+      pairing: pairing.info,
     };
     hooks.onStarted?.({ header, plan });
     timings.loadSeconds = done();

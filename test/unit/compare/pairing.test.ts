@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import path from 'node:path';
 import { listLayers } from '../../../src/engine/compare';
 import assert from 'node:assert/strict';
-import { pairByDepth, pairLayers } from '../../../src/engine/pairing';
+import { pairByDepth, pairLayers, scaleWarnings } from '../../../src/engine/pairing';
 import { KcError } from '../../../src/engine/errors';
 import type { LayerInfo } from '../../../src/protocol/report';
 
@@ -155,4 +155,100 @@ test('pairing ends on hostile names: empty, slashes only, prefixes of each other
   const mixed = pairLayers(a, b);
   assert.ok(mixed.pairs.every((p) => p.layerA === p.layerB || mixed.byDepth?.includes(p)));
   assert.ok(Date.now() - started < 2000, `pairing took ${Date.now() - started} ms`);
+});
+
+/** Layers with their own H×W (`size` 0: dense) at the given depths, all probe points. */
+function placed(layers: Array<[string, number, number]>): LayerInfo[] {
+  return layers.map(([name, depth, size]) => ({
+    name,
+    kind: size ? 'conv' : 'dense',
+    shape: size ? [-1, size, size, 8] : [-1, 8],
+    depth,
+    probePoint: true,
+  }));
+}
+
+test('same names at another place (other H×W or depth) are not paired by name; the pairing says how each pair was made', () => {
+  // The issue's case: a layer named alike in two architectures, 64×64 early in A and 8×8 late in B.
+  const a = placed([
+    ['stem', 0, 64],
+    ['block', 2, 64],
+    ['mid', 6, 16],
+    ['head', 10, 8],
+  ]);
+  const b = placed([
+    ['stem', 0, 64],
+    ['early', 2, 64],
+    ['late', 6, 16],
+    ['block', 10, 8],
+  ]);
+  const p = pairLayers(a, b);
+  assert.equal(p.rule, 'same-name');
+  assert.deepEqual(
+    p.pairs.map((x) => `${x.layerA}↔${x.layerB}`),
+    ['stem↔stem', 'block↔early', 'mid↔late', 'head↔block'],
+  );
+  assert.deepEqual(
+    p.info.pairs.map((x) => [x.by, x.scaleRatio]),
+    [
+      ['name', 1],
+      ['depth', 1],
+      ['depth', 1],
+      ['depth', 1],
+    ],
+  );
+});
+
+test('depth pairing weighs spatial scale: the layer of the same size wins over a slightly nearer one 8× smaller', () => {
+  const a = placed([
+    ['in', 0, 64],
+    ['a1', 5, 64],
+    ['out', 10, 0],
+  ]);
+  const b = placed([
+    ['in', 0, 32],
+    ['b8', 9, 8],
+    ['b64', 12, 64],
+    ['deep', 18, 8],
+    ['out', 20, 0],
+  ]);
+  // Relative depth alone: a1 (0.5) ↔ b8 (0.45); with 0.1 per octave, b64 (0.6, same size) costs less.
+  const p = pairByDepth(a.slice(1, 2), a, b.slice(1, 4), b);
+  assert.deepEqual(p, [{ layerA: 'a1', layerB: 'b64' }]);
+});
+
+test('two real detectors of different depth (blazeface 128×128 vs faceres 224×224): pairs by depth and scale, sizes > 2× apart warned', async () => {
+  const dir = path.join(__dirname, '../../../node_modules/@vladmandic/human/models');
+  // One at a time: the TF.js wasm backend initialises once.
+  const blaze = await listLayers(path.join(dir, 'blazeface.json'));
+  const face = await listLayers(path.join(dir, 'faceres.json'));
+  const p = pairLayers(blaze.layers, face.layers);
+  assert.equal(p.rule, 'relative-depth');
+  const points = face.layers.filter((l) => l.probePoint).map((l) => l.name);
+  // Every probe point of the shorter list once, in depth order (monotone), each labelled 'depth'.
+  assert.deepEqual(
+    p.pairs.map((x) => x.layerB),
+    points,
+  );
+  const depthA = new Map(blaze.layers.map((l) => [l.name, l.depth]));
+  for (let i = 1; i < p.pairs.length; i++)
+    assert.ok(depthA.get(p.pairs[i].layerA)! > depthA.get(p.pairs[i - 1].layerA)!, `crossing at ${i}`);
+  assert.ok(p.info.pairs.every((x) => x.by === 'depth'));
+  const shape = (all: LayerInfo[], n: string) => all.find((l) => l.name === n)!.shape;
+  for (const x of p.info.pairs) {
+    const [sa, sb] = [shape(blaze.layers, x.layerA), shape(face.layers, x.layerB)];
+    const side = (s: number[]) => (s.length === 4 ? Math.sqrt(s[1] * s[2]) : 1);
+    const expected = Math.max(side(sa), side(sb)) / Math.min(side(sa), side(sb));
+    assert.ok(Math.abs(x.scaleRatio! - expected) < 1e-9, `${x.layerA} ↔ ${x.layerB}: ${x.scaleRatio} vs ${expected}`);
+  }
+  const warned = scaleWarnings(p.info, blaze.layers, face.layers);
+  assert.equal(warned.length, p.info.pairs.filter((x) => x.scaleRatio! > 2).length);
+  assert.ok(warned.length > 0 && warned.length < p.pairs.length, `${warned.length} of ${p.pairs.length} warned`);
+  // blazeface's last 8×8 block against faceres' dense gender output: 8× apart, named in one line.
+  assert.ok(
+    warned.some((w) => /re_lu_31\/Relu ↔ gender_pred\/Sigmoid: spatial sizes 8×8 and 1×1 differ 8×/.test(w)),
+    warned.join('\n'),
+  );
+  // The best monotone pairing never pays more for scale than depth alone would: no pair is > 2.5× apart.
+  assert.ok(p.info.pairs.filter((x) => x.layerB !== 'gender_pred/Sigmoid').every((x) => x.scaleRatio! < 2.5));
 });

@@ -99,6 +99,7 @@ export function fullReport(): Full<Report> {
       ],
     },
     models: { a: model('net-a'), b: model('net-b') },
+    pairing: { rule: 'same-name', pairs: [{ layerA: 'relu1', layerB: 'relu1', by: 'name', scaleRatio: 2 }] },
     pairs: [pair],
     skipped: [
       { layerA: 'relu0', layerB: 'relu0', direction: 'B->A', reason: 'layer A "relu0" is constant on the probes' },
