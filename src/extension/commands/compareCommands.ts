@@ -107,7 +107,13 @@ function wizardServices(deps: CompareCommandDeps): WizardServices {
       if (!setup.a || !setup.b || !vscode.workspace.isTrusted) throw new Error('the workspace is not trusted');
       let choices = setupChoices(setup);
       if (setup.layers === 'all') choices = { ...choices, layersA: (await listLayers(setup.a)).map((l) => l.name) };
-      const options = buildCompareOptions(readConfig(setup.a), setup.a.fsPath, setup.b.fsPath, choices, deps.featureCacheDir());
+      const options = buildCompareOptions(
+        readConfig(setup.a),
+        setup.a.fsPath,
+        setup.b.fsPath,
+        choices,
+        deps.featureCacheDir(),
+      );
       const { asked } = await deps.worker.estimate(options);
       return `≈ ${formatDuration(asked.totalSeconds)} · ${asked.fits.length} fit${asked.fits.length === 1 ? '' : 's'} on ${asked.probes} probes`;
     },

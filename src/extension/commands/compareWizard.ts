@@ -1,11 +1,13 @@
 /**
- * The compare wizard of the palette: models A and B, probe inputs, preset and layers in one multi-step quick input
- * (step counter, Back, defaults from the settings), then a last step that says what will run.
+ * The compare wizard of the palette and of the Explorer's Compare…: models A and B, probe inputs, preset, layers and
+ * (when layers are picked) the layer pairs in one multi-step quick input (step counter, Back, defaults from the
+ * settings and the Explorer's selection), then a last step that says what will run and what it will cost.
  */
 import * as vscode from 'vscode';
-import type { PresetName } from '../../protocol/report';
+import type { LayerInfo, PresetName } from '../../protocol/report';
 import type { KcConfig, LayerSelection } from '../config';
 import type { DiscoveredModel, ModelIndex } from '../discovery/modelIndex';
+import { autoPairs, editPairs, pairItems, type LayerPairChoice } from './layerPairs';
 import { runWizard, type WizardItem, type WizardStep } from './wizard';
 
 export interface CompareSetup {
@@ -14,6 +16,15 @@ export interface CompareSetup {
   source: string;
   preset: PresetName;
   layers: LayerSelection;
+  /** With layers 'pick': A's layers and each one's partner in B, as the user left them. */
+  pairs?: LayerPairChoice[];
+}
+
+/** What the wizard asks of the host: the layers of a model, and what a setup would cost (kc/estimate). */
+export interface WizardServices {
+  listLayers(uri: vscode.Uri): Promise<LayerInfo[]>;
+  /** One line: "≈ 1 min 20 s · 6 fits on 1000 probes"; rejects with the reason when it cannot be estimated. */
+  estimate?(setup: CompareSetup): Promise<string>;
 }
 
 const PROBES: Array<WizardItem<string | undefined>> = [
@@ -32,7 +43,7 @@ const PRESETS: Array<WizardItem<PresetName>> = [
 const LAYERS: Array<WizardItem<LayerSelection>> = [
   { label: 'Probe points', description: 'after non-linearities and block outputs (default)', value: 'probe-points' },
   { label: 'All layers of A', description: 'each paired with its partner in B (slow)', value: 'all' },
-  { label: 'Choose layers…', description: 'pick layers of A, and optionally their partners in B', value: 'pick' },
+  { label: 'Choose layer pairs…', description: "A's layers and their partners in B, pre-paired", value: 'pick' },
 ];
 const START = 'start';
 
@@ -40,6 +51,8 @@ export async function compareWizard(
   index: ModelIndex,
   config: KcConfig,
   reference?: vscode.Uri,
+  services?: WizardServices,
+  start: { a?: vscode.Uri; b?: vscode.Uri } = {},
 ): Promise<CompareSetup | undefined> {
   const models = await index.list();
   if (models.length < 2) {
@@ -59,14 +72,20 @@ export async function compareWizard(
       title: 'model A',
       placeholder: 'The model whose knowledge explains',
       items: () => modelItems(),
-      apply: (s, v) => set(s, 'a', v),
+      apply: (s, v) => {
+        if (String(v) !== String(s.a)) s.pairs = undefined;
+        return set(s, 'a', v);
+      },
       active: (s) => s.a,
     },
     {
       title: 'model B',
       placeholder: 'The model to compare it with',
       items: (s) => modelItems(s.a),
-      apply: (s, v) => set(s, 'b', v),
+      apply: (s, v) => {
+        if (String(v) !== String(s.b)) s.pairs = undefined;
+        return set(s, 'b', v);
+      },
       active: (s) => s.b,
     },
     {
@@ -95,20 +114,55 @@ export async function compareWizard(
       active: (s) => s.layers,
     },
     {
+      title: 'layer pairs',
+      placeholder: "Enter on a pair to change B's partner; the first row compares these pairs",
+      skip: (s) => s.layers !== 'pick' || !services,
+      items: async (s) => {
+        if (!s.pairs || s.pairs.length === 0) s.pairs = await autoPairs(services!, s.a!, s.b!);
+        return pairItems(s.pairs, name(s.a), name(s.b));
+      },
+      active: () => START,
+      apply: async (s, v) => {
+        if (v === START) return (s.pairs?.length ?? 0) > 0;
+        s.pairs = await editPairs(services!, s.a!, s.b!, s.pairs ?? [], v);
+        return false;
+      },
+    },
+    {
       title: 'start',
       placeholder: 'Enter to start; Back to change',
-      items: (s) => [
-        {
-          label: '$(play) Start the comparison',
-          description: `${name(s.a)} ↔ ${name(s.b)}`,
-          detail: `${config.probe.count} probes from ${s.source} · ${s.preset} preset · ${LAYERS.find((l) => l.value === s.layers)?.label.toLowerCase()} · runs in the background with progress, cancellable`,
-          value: START,
-        },
-      ],
+      items: async (s) => {
+        const layers =
+          s.layers === 'pick'
+            ? `${s.pairs?.length ?? 0} layer pair${s.pairs?.length === 1 ? '' : 's'}`
+            : LAYERS.find((l) => l.value === s.layers)?.label.toLowerCase();
+        const cost = services?.estimate
+          ? await services.estimate(s).then(
+              (line) => `$(watch) ${line}`,
+              (error: unknown) => `$(watch) no estimate: ${error instanceof Error ? error.message : String(error)}`,
+            )
+          : undefined;
+        return [
+          {
+            label: '$(play) Start the comparison',
+            description: `${name(s.a)} ↔ ${name(s.b)}`,
+            detail: [
+              `${config.probe.count} probes from ${s.source} · ${s.preset} preset · ${layers}`,
+              cost,
+              'runs in the background with progress, cancellable',
+            ]
+              .filter(Boolean)
+              .join(' · '),
+            value: START,
+          },
+        ];
+      },
       apply: () => true,
     },
   ];
   return runWizard<CompareSetup>('Compare Knowledge Consistency', steps, {
+    a: start.a,
+    b: start.b,
     source: config.probe.source,
     preset: config.preset,
     layers: config.defaultLayers,

@@ -12,7 +12,7 @@ export function registerModelCommands(
 ): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('knowledgeConsistency.setReferenceModel', async (arg?: ModelArg) => {
-      const uri = toUri(arg) ?? (await pickModel(index, 'Set as reference model'))?.uri;
+      const uri = toUri(arg) ?? (await pickModel(index, 'Set as reference model', undefined, reference.get()))?.uri;
       if (!uri) return undefined;
       await reference.set(uri);
       void vscode.window.setStatusBarMessage(

@@ -19,10 +19,12 @@ interface ModelPick extends vscode.QuickPickItem {
   model: DiscoveredModel;
 }
 
+/** A model of the workspace other than `exclude` (the file itself); the current `reference` is marked. */
 export async function pickModel(
   index: ModelIndex,
   title: string,
   exclude?: vscode.Uri,
+  reference?: vscode.Uri,
 ): Promise<DiscoveredModel | undefined> {
   const models = (await index.list()).filter((m) => m.uri.toString() !== exclude?.toString());
   if (models.length === 0) {
@@ -32,13 +34,16 @@ export async function pickModel(
     return undefined;
   }
   const picked = await vscode.window.showQuickPick<ModelPick>(
-    models.map((model) => ({
-      label: model.name,
-      description: model.format === 'onnx' ? 'ONNX' : 'TF.js',
-      detail: model.relativePath,
-      iconPath: new vscode.ThemeIcon('circuit-board'),
-      model,
-    })),
+    models.map((model) => {
+      const isReference = model.uri.toString() === reference?.toString();
+      return {
+        label: model.name,
+        description: `${model.format === 'onnx' ? 'ONNX' : 'TF.js'}${isReference ? ' · current reference' : ''}`,
+        detail: model.relativePath,
+        iconPath: new vscode.ThemeIcon(isReference ? 'pinned' : 'circuit-board'),
+        model,
+      };
+    }),
     { title, placeHolder: 'Model file', matchOnDescription: true, matchOnDetail: true },
   );
   return picked?.model;

@@ -17,17 +17,28 @@ export interface WizardStep<S> {
   apply(state: S, value: unknown): boolean | Promise<boolean>;
   /** Which item is active when the step opens (e.g. the current setting). */
   active?(state: S): unknown;
+  /** A step that does not apply to the choices so far (layer pairs, unless layers are picked): not shown or counted. */
+  skip?(state: S): boolean;
 }
 
 /** Runs the steps in order; undefined when the user cancels (Escape, or Back on the first step closes nothing). */
 export async function runWizard<S>(title: string, steps: Array<WizardStep<S>>, state: S): Promise<S | undefined> {
+  const shown = (j: number) => !steps[j].skip?.(state);
   let i = 0;
   while (i < steps.length) {
+    if (!shown(i)) {
+      i++;
+      continue;
+    }
     const step = steps[i];
-    const picked = await pickStep(title, step, state, i, steps.length);
+    // The counter counts the steps that apply to the choices so far.
+    const visible = steps.filter((_, j) => shown(j));
+    const picked = await pickStep(title, step, state, visible.indexOf(step), visible.length);
     if (picked === 'cancel') return undefined;
     if (picked === 'back') {
-      i = Math.max(0, i - 1);
+      let back = i - 1;
+      while (back > 0 && !shown(back)) back--;
+      i = Math.max(0, back);
       continue;
     }
     if (await step.apply(state, picked.value)) i++;
@@ -54,7 +65,10 @@ async function pickStep<S>(
   qp.items = await step.items(state);
   qp.busy = false;
   const active = step.active?.(state);
-  const current = qp.items.find((it) => it.value === active);
+  // Values may be equal without being the same object (a URI from the Explorer and the index's): compare as text.
+  const current = qp.items.find(
+    (it) => it.value === active || (active !== undefined && String(it.value) === String(active)),
+  );
   if (current) qp.activeItems = [current];
   try {
     return await new Promise((resolve) => {
