@@ -29,7 +29,7 @@ export function addProbeOptions(command: Command): Command {
     .option('--count <n>', 'number of probe samples', '1000')
     .option(
       '--tokens <mode>',
-      'text probes: compare [N,T,C] token features mean-pooled over each text (mean, default) or each real token as one sample (per-token); padding never counts',
+      "text probes: compare [N,T,C] token features mean-pooled over each text (mean, default), each real token as one sample (per-token), or as 1×L maps of token positions, every text cut to the shortest one's L tokens (positions); padding never counts",
     )
     .option(
       '--input-range <lo,hi>',

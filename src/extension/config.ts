@@ -9,7 +9,7 @@ export type BackendPreference = 'auto' | 'onnxruntime' | 'tfjs';
 export type CacheLocation = 'workspaceStorage' | '.kc';
 
 export interface KcConfig {
-  probe: { source: string; count: number; normalization?: ProbeNormalizationSetting; tokens?: 'mean' | 'per-token' };
+  probe: { source: string; count: number; normalization?: ProbeNormalizationSetting; tokens?: 'mean' | 'per-token' | 'positions' };
   preset: PresetName;
   /** Single values that override the preset (absent = the preset's value). */
   overrides: Partial<Pick<DisentangleSettings, 'orders' | 'alpha' | 'normalize' | 'epochs'>>;
@@ -42,7 +42,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): KcConfig {
     probe: {
       source: resolveProbeSource(c.get<string>('probe.source', 'mnist'), folderOf(scope)),
       count: c.get<number>('probe.count', 1000),
-      tokens: c.get<'mean' | 'per-token'>('probe.tokens', 'mean'),
+      tokens: c.get<'mean' | 'per-token' | 'positions'>('probe.tokens', 'mean'),
       ...probeNormalization(
         c.get<number[]>('probe.range'),
         c.get<number[]>('probe.mean'),

@@ -31,8 +31,9 @@ export interface CompareOptions {
     /** Image probes: pixel range and mean/std (default: the range each model's input calls for, see ProbeInput;
      * else [0, 1]; no mean/std). A range given here (--input-range) applies to both models. */
     normalization?: Partial<ProbeNormalization>;
-    /** Text probes: compare [N, T, C] token features per real token or mean-pooled over each text (default mean). */
-    tokens?: 'per-token' | 'mean';
+    /** Text probes: compare [N, T, C] token features per real token, mean-pooled over each text (default), or as
+     * 1 × L maps of token positions (texts cut to the shortest one's L tokens). */
+    tokens?: 'per-token' | 'mean' | 'positions';
     /** Height and width fed to a model that takes any input size (--input-size); default: see ProbeInput.size. */
     inputSize?: [number, number];
   };

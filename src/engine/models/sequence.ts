@@ -8,9 +8,13 @@
 import type { LayerInfo } from '../../protocol/report';
 import { KcError } from '../errors';
 
-/** How [N, T, C] features are compared: every real token as one sample, or the mean over each text's real tokens. */
-export type TokenMode = 'per-token' | 'mean';
-export const TOKEN_MODES: readonly TokenMode[] = ['per-token', 'mean'];
+/**
+ * How [N, T, C] features are compared: every real token as one sample, the mean over each text's real tokens, or
+ * the token positions as a 1 × L map per text (texts truncated to the shortest one's L tokens, so every position
+ * is real).
+ */
+export type TokenMode = 'per-token' | 'mean' | 'positions';
+export const TOKEN_MODES: readonly TokenMode[] = ['per-token', 'mean', 'positions'];
 export const DEFAULT_TOKEN_MODE: TokenMode = 'mean';
 
 /** Channels of a token batch [n, T, TOKEN_CHANNELS]. */
@@ -68,7 +72,8 @@ export function roleValues(batch: Float32Array, n: number, t: number, role: Toke
 
 /**
  * A layer's [n, T, C] features as compared: `mean` → [n, C], the mean over each sample's real (mask = 1) tokens;
- * `per-token` → [tokens, C], one sample per real token in order. Padding never enters either, so no statistic
+ * `per-token` → [tokens, C], one sample per real token in order; `positions` → [n, 1, L, C], the L real positions
+ * of texts that all have L (text-tokens.ts truncates them so). Padding never enters any, so no statistic
  * downstream sees it. `tokens` is the batch's token data [n, T, 3].
  */
 export function tokenFeatures(
@@ -96,6 +101,23 @@ export function tokenFeatures(
       for (let k = 0; k < c; k++) out[s * c + k] = sum[k] / count;
     }
     return { shape: [n, c], data: out };
+  }
+  if (mode === 'positions') {
+    let l = 0;
+    while (l < t && real(0, l)) l++;
+    for (let s = 0; s < n; s++) {
+      for (let p = 0; p < t; p++) {
+        if (real(s, p) !== p < l) {
+          throw new KcError(
+            `--tokens positions: probe texts of a batch have different lengths (${l} and more or fewer)`,
+            'internal',
+          );
+        }
+      }
+    }
+    const out = new Float32Array(n * l * c);
+    for (let s = 0; s < n; s++) out.set(data.subarray(s * t * c, (s * t + l) * c), s * l * c);
+    return { shape: [n, 1, l, c], data: out };
   }
   let count = 0;
   for (let s = 0; s < n; s++) for (let p = 0; p < t; p++) if (real(s, p)) count++;
@@ -135,7 +157,7 @@ export function sequenceFeatures(
 ): { shape: number[]; data: Float32Array } {
   const t = tokens.length / TOKEN_CHANNELS / shape[0];
   if (rank === 3 && shape[2] === t) return tokenFeatures(mode, data, shape[0], t, shape[3], tokens);
-  if (mode === 'mean') return { shape, data };
+  if (mode !== 'per-token') return { shape, data };
   if (rank === 2) {
     const c = shape[1];
     const out = new Float32Array(realTokens(tokens) * c);

@@ -31,7 +31,8 @@ export async function trialInputRange(
   normalization: Partial<ProbeNormalization> | undefined,
   signal?: CancelSignal,
 ): Promise<string | undefined> {
-  if (!probe.pixels || normalization?.range || model.input?.range) return undefined;
+  // a sequence model takes token ids: extraction says which probe it needs
+  if (!probe.pixels || normalization?.range || model.input?.range || model.sequence) return undefined;
   const layer = lateLayer(
     layers,
     layers.filter((l) => l.probePoint).map((l) => l.name),

@@ -9,7 +9,7 @@ import type { CancelSignal } from '../cancel';
 import { throwIfCancelled } from '../cancel';
 import { KcError } from '../errors';
 import type { InputBatch, ModelAdapter } from '../models/types';
-import { realTokens, TOKEN_CHANNELS, TOKEN_ID, TOKEN_MASK, TOKEN_TYPE } from '../models/sequence';
+import { realTokens, TOKEN_CHANNELS, TOKEN_ID, TOKEN_MASK, TOKEN_TYPE, type TokenMode } from '../models/sequence';
 import type { TextProbeSource } from './text';
 
 /** The library is ESM only: loaded by import() from this CommonJS build (esbuild bundles it either way). */
@@ -124,7 +124,10 @@ export async function fitTextProbe(probe: TextProbeSource, model: ModelAdapter, 
   const tokenizer = await loadTokenizer(model.ref.path);
   const fixed = model.sequence.length > 0 ? model.sequence.length : undefined;
   const limit = fixed ?? tokenizer.maxLength ?? DEFAULT_MAX_LENGTH;
-  const encoded = probe.texts.map((t) => tokenizer.encode(t, limit));
+  let encoded = probe.texts.map((t) => tokenizer.encode(t, limit));
+  // positions: every text cut to the shortest one's tokens, so each of the L positions is a real token in every text
+  const shortest = Math.min(...encoded.map((e) => e.ids.length));
+  if (probe.tokens === 'positions') encoded = probe.texts.map((t) => tokenizer.encode(t, shortest));
   const length = fixed ?? Math.max(...encoded.map((e) => e.ids.length));
   const truncated = encoded.filter((e, i) => tokenizer.encode(probe.texts[i], Infinity).ids.length > e.ids.length);
   const data = new Float32Array(encoded.length * length * TOKEN_CHANNELS);
@@ -140,12 +143,18 @@ export async function fitTextProbe(probe: TextProbeSource, model: ModelAdapter, 
   const tokens = realTokens(data);
   const note = truncated.length ? `, ${truncated.length} truncated` : '';
   return {
-    preprocessing: `${probe.description}, tokenised with ${tokenizer.file} to length ${length} (${tokens} tokens${note}, padding masked), ${probe.tokens === 'mean' ? 'token features mean-pooled over each text' : 'each token one sample'}`,
+    preprocessing: `${probe.description}, tokenised with ${tokenizer.file} to length ${length} (${tokens} tokens${note}, padding masked), ${MODE_WORDS[probe.tokens].replace('L', String(shortest))}`,
     tokens,
     length,
     batches: (signal) => tokenBatches(data, encoded.length, length, batchSize, signal),
   };
 }
+
+const MODE_WORDS: Record<TokenMode, string> = {
+  mean: 'token features mean-pooled over each text',
+  'per-token': 'each token one sample',
+  positions: "every text cut to the shortest one's L tokens, compared as 1 × L maps",
+};
 
 async function* tokenBatches(
   data: Float32Array,

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { runCompare } from '../../../src/engine/compare';
-import { PROBE_JSONL, PROBE_TXT, QUICK, SEED1, SEED2 } from './helpers';
+import { PROBE_JSONL, PROBE_TXT, QUICK, REFERENCE, SEED1, SEED2 } from './helpers';
 
 const LAYERS = ['embeddings', 'layer0', 'layer1', 'pooler'];
 
@@ -64,4 +65,32 @@ test('--tokens per-token: one sample per real token, every token layer consisten
     assert.ok(p.explained >= 0.5, `${p.layerA}: ${p.explained}`);
   }
   assert.match(report.probe.preprocessing ?? '', /each token one sample/);
+});
+
+test('--tokens positions: 1 × L maps over the token positions, L the shortest text, for the drill-down', async () => {
+  // the shortest of the first 100 probe texts, in tokens with [CLS] and [SEP], from the script's own tokenisation
+  const reference = JSON.parse(readFileSync(REFERENCE, 'utf8')) as { samples: Array<{ attention_mask: number[] }> };
+  const lengths = reference.samples.slice(5, 105).map((s) => s.attention_mask.reduce((a, b) => a + b, 0));
+  const shortest = Math.min(...lengths);
+  assert.ok(shortest >= 4 && shortest < 16, `shortest ${shortest}`);
+  const report = await runCompare({
+    modelA: SEED1,
+    modelB: SEED2,
+    probe: { source: PROBE_TXT, count: 100, tokens: 'positions' },
+    layersA: ['layer1', 'pooler'],
+    layersB: ['layer1', 'pooler'],
+    direction: 'a2b',
+    settings: QUICK,
+  });
+  const [layer1, pooler] = report.pairs;
+  assert.deepEqual(layer1.shapeB, [1, shortest, 32]);
+  assert.deepEqual(pooler.shapeB, [1, 1, 32]);
+  const map = layer1.maps?.perPosition;
+  assert.equal(map?.height, 1);
+  assert.equal(map?.width, shortest);
+  assert.ok(map!.values.every((v) => Number.isFinite(v)));
+  const samples = layer1.training.samples as { fit: number; validation: number; test: number };
+  assert.equal(samples.fit + samples.validation + samples.test, 100, 'one sample per text');
+  assert.ok(layer1.explained >= 0.5, `layer1 ${layer1.explained}`);
+  assert.match(report.probe.preprocessing ?? '', new RegExp(`cut to the shortest one's ${shortest} tokens`));
 });

@@ -1,7 +1,7 @@
 /**
  * Padding never enters a statistic: the pad positions' token ids are changed (a different pad id in tokenizer.json),
  * which changes the models' features at those positions but at no real token; every number of the report is then
- * identical, pooled or per token.
+ * identical, pooled, per token or by position.
  */
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -94,7 +94,7 @@ function numbers(report: Report): unknown {
   };
 }
 
-for (const tokens of ['mean', 'per-token'] as const) {
+for (const tokens of ['mean', 'per-token', 'positions'] as const) {
   test(`--tokens ${tokens}: changed pad features give the identical report`, async () => {
     const compare = (a: string, b: string) =>
       runCompare({
