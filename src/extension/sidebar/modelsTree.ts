@@ -1,11 +1,11 @@
 /** The Models view: discovered model files → their layers (listed lazily by the worker). */
 import * as vscode from 'vscode';
 import { markdownText as md } from '../../engine/report/escape';
-import { shortLayerNames } from '../../protocol/layer-names';
 import type { LayerInfo } from '../../protocol/report';
 import type { EngineClient, ReferenceModel } from '../contracts';
 import type { DiscoveredModel, ModelIndex } from '../discovery/modelIndex';
 import type { ModelFileFormat } from '../discovery/recognise';
+import { groupLayersByScope, type LayerTreeNode } from './layerGroups';
 import { layerDescription, layerIcon } from './layerPresentation';
 
 export type ModelsNode =
@@ -14,8 +14,9 @@ export type ModelsNode =
       kind: 'layer';
       model: DiscoveredModel;
       layer: LayerInfo;
-      /** Unique among the model's layers (layer-names.ts). */ shortName?: string;
+      /** The name as shown: its path below its scope group (layerGroups.ts). */ shortName?: string;
     }
+  | { kind: 'scope'; model: DiscoveredModel; label: string; path: string; count: number; children: LayerTreeNode[] }
   | { kind: 'info'; label: string; tooltip?: string; icon: string; command?: vscode.Command };
 
 export const MODEL_CONTEXT = 'kcModel';
@@ -62,14 +63,15 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
 
   async getChildren(node?: ModelsNode): Promise<ModelsNode[]> {
     if (!node) return this.roots();
+    if (node.kind === 'scope') return node.children.map((c) => this.treeNode(node.model, c));
     if (node.kind !== 'model') return [];
     if (!vscode.workspace.isTrusted) {
       return [{ kind: 'info', label: 'Trust this workspace to list layers', icon: 'shield', command: TRUST_COMMAND }];
     }
     try {
       const layers = await this.layersOf(node.model);
-      const short = shortLayerNames(layers.map((l) => l.name));
-      return layers.map((layer, i) => ({ kind: 'layer', model: node.model, layer, shortName: short[i] }));
+      // Grouped by scope as Netron does: long graph names read as a tree, not as rows of the same prefix.
+      return groupLayersByScope(layers).map((c) => this.treeNode(node.model, c));
     } catch (error) {
       this.layers.delete(node.model.uri.toString());
       const message = error instanceof Error ? error.message : String(error);
@@ -87,6 +89,14 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
 
   getTreeItem(node: ModelsNode): vscode.TreeItem {
     if (node.kind === 'model') return this.modelItem(node.model);
+    if (node.kind === 'scope') {
+      const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `${node.model.uri.toString()}#${node.path}`;
+      item.description = `${node.count} layers`;
+      item.iconPath = new vscode.ThemeIcon('symbol-namespace');
+      item.tooltip = node.path;
+      return item;
+    }
     if (node.kind === 'layer') {
       const item = new vscode.TreeItem(node.shortName ?? node.layer.name, vscode.TreeItemCollapsibleState.None);
       item.description = layerDescription(node.layer);
@@ -104,6 +114,12 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
     item.tooltip = node.tooltip;
     item.command = node.command;
     return item;
+  }
+
+  private treeNode(model: DiscoveredModel, c: LayerTreeNode): ModelsNode {
+    return c.kind === 'group'
+      ? { kind: 'scope', model, label: c.label, path: c.path, count: c.count, children: c.children }
+      : { kind: 'layer', model, layer: c.layer, shortName: c.label };
   }
 
   getParent(node: ModelsNode): ModelsNode | undefined {
