@@ -1,7 +1,7 @@
 /**
  * Fitting a compare inside a time budget: fewer probe samples first (down to a floor that keeps the numbers
- * trustworthy), then fewer layer pairs (kept evenly spread over depth, each in every asked direction), then as many
- * probes again as the kept pairs leave room for. Large maps are always seen through windows (windows.ts), so spatial
+ * trustworthy), then fewer layer pairs (kept evenly spread over depth, else the cheapest; each in every asked
+ * direction), with as many probes as the kept pairs leave room for. Large maps are always seen through windows (windows.ts), so spatial
  * sampling needs no knob here: the choice says which fits use it.
  */
 import type { BudgetChoice, CostEstimate, PairKey } from '../../protocol/report';
@@ -37,19 +37,26 @@ export function fitBudget(shape: CompareShape, probes: number, rates: CostRates,
   let chosen = { ...asked, probes, kept: pairs };
   let fits = asked.estimate.totalSeconds <= seconds;
   if (!fits) {
+    // Each pair's cost alone, for the fallback to the cheapest pairs when no spread of k fits.
+    const alone = new Map(pairs.map((p) => [p, at([p], floor).estimate.disentangleSeconds]));
+    const cheapest = (k: number) => {
+      const kept = new Set([...pairs].sort((x, y) => alone.get(x)! - alone.get(y)!).slice(0, k));
+      return pairs.filter((p) => kept.has(p));
+    };
     search: for (let k = pairs.length; k >= 1; k--) {
-      const kept = spread(pairs, k);
-      for (const n of counts) {
-        const tried = at(kept, n);
-        if (tried.estimate.totalSeconds <= seconds) {
-          chosen = { ...tried, probes: n, kept };
-          fits = true;
-          break search;
+      for (const kept of [spread(pairs, k), cheapest(k)]) {
+        for (const n of counts) {
+          const tried = at(kept, n);
+          if (tried.estimate.totalSeconds <= seconds) {
+            chosen = { ...tried, probes: n, kept };
+            fits = true;
+            break search;
+          }
         }
       }
     }
     if (!fits) {
-      const kept = spread(pairs, Math.min(1, pairs.length));
+      const kept = cheapest(Math.min(1, pairs.length));
       chosen = { ...at(kept, floor), probes: floor, kept };
     }
   }
