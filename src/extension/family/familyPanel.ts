@@ -18,6 +18,7 @@ export class FamilyPanel implements vscode.Disposable {
   private readonly panel: vscode.WebviewPanel;
   private last?: FamilyHostMessage;
   private ready = false;
+  private disposed = false;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly closed = new vscode.EventEmitter<void>();
   readonly onDidClose = this.closed.event;
@@ -49,26 +50,27 @@ export class FamilyPanel implements vscode.Disposable {
         // A hidden webview is destroyed: it says ready again when shown.
         if (!this.panel.visible) this.ready = false;
       }),
-      this.panel.onDidDispose(() => {
-        this.closed.fire();
-        this.dispose();
-      }),
+      this.panel.onDidDispose(() => this.dispose()),
     );
   }
 
   /** The report so far (kept when an update has none: a failed rerun of a watched folder keeps its timeline). */
   update(report: FamilyReport | DriftReport | undefined, status: ManyModelStatus, message?: string): void {
+    if (this.disposed) return;
     const shown = report ?? this.last?.report;
     this.last = { type: 'kc/manyModel', ...(shown ? { report: shown } : {}), status, ...(message ? { message } : {}) };
     if (this.ready) void this.panel.webview.postMessage(this.last);
   }
 
   reveal(): void {
-    this.panel.reveal();
+    if (!this.disposed) this.panel.reveal();
   }
 
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     for (const d of this.disposables.splice(0)) d.dispose();
+    this.closed.fire();
     this.closed.dispose();
     this.panel.dispose();
   }

@@ -112,6 +112,9 @@ export class ManyModelRuns implements vscode.Disposable {
     return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Knowledge Consistency: ${what}`, cancellable: true },
       async (progress, token): Promise<ManyModelOutcome<R>> => {
+        // Cancel, or closing the panel: nobody is watching the run any more.
+        const cancel = new vscode.CancellationTokenSource();
+        const stops = [token.onCancellationRequested(() => cancel.cancel()), panel.onDidClose(() => cancel.cancel())];
         const meter = new ProgressMeter();
         let latest: R | undefined;
         const keep = async (report: R | undefined) => {
@@ -121,7 +124,7 @@ export class ManyModelRuns implements vscode.Disposable {
         };
         try {
           const report = await start(run, {
-            token,
+            token: cancel.token,
             onProgress: (p) => {
               const message = progressLabel(p);
               progress.report({ message, increment: meter.advance(p.overallFraction) });
@@ -151,6 +154,9 @@ export class ManyModelRuns implements vscode.Disposable {
           show(latest, 'failed', `${message} (${finished})`);
           void showErrorWithLog(`Knowledge Consistency: ${what} failed: ${message}`, log);
           return { status: 'failed', report: latest, error: message };
+        } finally {
+          stops.forEach((s) => s.dispose());
+          cancel.dispose();
         }
       },
     );
