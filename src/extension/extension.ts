@@ -13,6 +13,7 @@ import { registerDriftCommands } from './commands/driftCommands';
 import { registerEngineCommands } from './commands/engineCommands';
 import { registerFamilyCommands } from './commands/familyCommands';
 import { registerModelCommands } from './commands/modelCommands';
+import { registerRefineCommands } from './commands/refineCommands';
 import { affects, readConfig } from './config';
 import type { AnalysisProgress, AnalysisRecord, ExtensionServices } from './contracts';
 import { ModelIndex } from './discovery/modelIndex';
@@ -111,6 +112,7 @@ export function activate(context: vscode.ExtensionContext): KnowledgeConsistency
     }),
     vscode.window.createTreeView('knowledgeConsistency.analyses', { treeDataProvider: analysesTree }),
     ...registerEngineCommands(worker, log),
+    ...registerRefineCommands(worker, log),
     ...registerModelCommands(index, modelsTree, reference),
     ...registerCompareCommands({
       index,

@@ -31,6 +31,17 @@ export interface RefineOptions {
   backend?: BackendPreference;
 }
 
+/** kc refine's defaults, shared by the CLI and the extension command. */
+export const REFINE_DEFAULTS = {
+  count: 2000,
+  epochs: 10,
+  batchSize: 64,
+  learningRate: 1e-3,
+  seeds: 3,
+  seed: 0,
+  testFraction: 0.5,
+} as const;
+
 export interface RefineSettings {
   /** Fine-tuning epochs, the same for B′ and the baseline. */
   epochs: number;

@@ -12,6 +12,7 @@ import type { KcErrorCode } from './errors';
 import type { Progress } from './progress';
 import type { BackendInfo, LayerInfo, ModelRef, PairResult, Report, SimilarityMatrix } from './report';
 import type { PytorchOptions } from './torch-helper';
+import type { RefineOptions, RefineReport } from './refine';
 
 /** JSON-RPC error codes the worker answers with, so the host can tell a user error from a crash. */
 export const WorkerErrorCodes = {
@@ -124,6 +125,18 @@ export namespace DriftRequest {
 export namespace ManyModelUpdateNotification {
   export const method = 'kc/manyModelUpdate' as const;
   export const type = new NotificationType<{ jobId: string; report: FamilyReport | DriftReport }>(method);
+}
+
+export interface RefineParams {
+  jobId: string;
+  options: RefineOptions;
+}
+
+/** host → worker: kc refine (B's upper part fed with A's consistent knowledge, fine-tuned, against the baseline);
+ * streams kc/progress (one step per stage) while it runs. */
+export namespace RefineRequest {
+  export const method = 'kc/refine' as const;
+  export const type = new RequestType<RefineParams, RefineReport, void>(method);
 }
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';

@@ -16,12 +16,14 @@ import {
   MatrixNotification,
   PairResultNotification,
   ProgressNotification,
+  RefineRequest,
   StartedNotification,
   WorkerErrorCodes,
 } from '../protocol/worker.protocol';
 import { compare, estimate, drift, engineInfo, family, listModelLayers, type ManyModelListener } from './handlers';
 import type { DriftReport, FamilyReport } from '../protocol/family';
 import { toResponseError } from './errors';
+import { refineJob } from './refine';
 
 if (!process.send) {
   process.stderr.write('kc worker: start me with child_process.fork (I need an IPC channel)\n');
@@ -80,6 +82,15 @@ connection.onRequest(FamilyRequest.type, (params, token) =>
 );
 connection.onRequest(DriftRequest.type, (params, token) =>
   answer(DriftRequest.method, () => drift(params, token, manyModelListener(params.jobId))),
+);
+connection.onRequest(RefineRequest.type, (params, token) =>
+  answer(RefineRequest.method, () =>
+    refineJob(params, token, {
+      onProgress: (progress) =>
+        void connection.sendNotification(ProgressNotification.type, { jobId: params.jobId, progress }),
+      log: (message) => log('info', `[${params.jobId}] ${message}`),
+    }),
+  ),
 );
 
 // The host owns our lifetime: when it goes away (closed window, crashed host) we go too, never orphaned.

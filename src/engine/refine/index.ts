@@ -23,23 +23,23 @@ import { refineSeed } from './seed';
 export interface RefineHooks {
   signal?: CancelSignal;
   log?: (line: string) => void;
+  /** One step per stage: running A and B, then per seed fitting g, fine-tuning B′, fine-tuning the baseline. */
+  onProgress?: (step: { done: number; total: number; detail: string }) => void;
 }
 
 export type { RefineOptions };
 
-export const REFINE_DEFAULTS = {
-  count: 2000,
-  epochs: 10,
-  batchSize: 64,
-  learningRate: 1e-3,
-  seeds: 3,
-  seed: 0,
-  testFraction: 0.5,
-};
+export { REFINE_DEFAULTS } from '../../protocol/refine';
 
 export async function refine(o: RefineOptions & RefineHooks): Promise<RefineReport> {
   const started = Date.now();
-  const log = o.log ?? (() => {});
+  const total = 1 + 3 * o.seeds;
+  let done = 0;
+  // Every log line starts a stage: the initial run of A and B, then refineSeed's three per seed.
+  const log = (line: string) => {
+    o.log?.(line);
+    o.onProgress?.({ done: Math.min(done++, total - 1), total, detail: line });
+  };
   checkNumbers(o);
   const layerA = o.layerA ?? o.layerB;
   const [a, b] = await Promise.all([readOnnxModel(o.modelA), readOnnxModel(o.modelB)]);
@@ -52,7 +52,7 @@ export async function refine(o: RefineOptions & RefineHooks): Promise<RefineRepo
     throw new KcError(
       'kc refine needs --normalize dataset: a per-sample normalisation is not a fixed map a model can hold',
     );
-  const backend = await getTrainingBackend(o.backend ?? 'auto', log);
+  const backend = await getTrainingBackend(o.backend ?? 'auto', o.log);
   const labelled = await openLabelled(o.labels, o.count, input);
   const images = { n: labelled.labels.length, sampleDims: labelled.sampleDims, data: labelled.data };
   log(`${labelled.description}: running A and B`);
@@ -114,7 +114,7 @@ export async function refine(o: RefineOptions & RefineHooks): Promise<RefineRepo
       await writeFile(o.out, outcome.refined);
       const verified = await verifyWritten(o.out, b.input.name, images, outcome.split.test, labelled.labels, classes);
       written = { path: path.resolve(o.out), seed: o.seed, verified };
-      log(
+      o.log?.(
         `wrote ${o.out}; a fresh onnxruntime session scores ${(verified.accuracy * 100).toFixed(2)} % on seed ${o.seed}'s held-out split`,
       );
     }

@@ -10,6 +10,7 @@ import type { DriftOptions, DriftReport, FamilyOptions, FamilyReport } from '../
 import type { Progress } from '../../protocol/progress';
 import type { LayerInfo, Report } from '../../protocol/report';
 import type { PytorchOptions } from '../../protocol/torch-helper';
+import type { RefineOptions, RefineReport } from '../../protocol/refine';
 import {
   CompareRequest,
   DriftRequest,
@@ -17,6 +18,7 @@ import {
   EstimateRequest,
   FamilyRequest,
   ListLayersRequest,
+  RefineRequest,
   WorkerErrorCodes,
   type EngineInfo,
   type ListLayersResult,
@@ -146,6 +148,24 @@ export class WorkerClient {
       token: hooks.token,
       timeoutMs: this.timeouts.compareSilenceMs,
       onKick: this.manyModelEvents(jobId, hooks as ManyModelJobHooks<FamilyReport | DriftReport>),
+    });
+  }
+
+  /** kc refine in the worker; progress arrives one stage at a time and keeps the silence timeout from firing. */
+  refine(
+    options: RefineOptions,
+    hooks: { token?: CancelToken; onProgress?(progress: Progress): void } = {},
+  ): Promise<RefineReport> {
+    const jobId = `refine-${process.pid}-${++this.jobCounter}`;
+    return this.call(RefineRequest.method, (c, t) => c.sendRequest(RefineRequest.type, { jobId, options }, t), {
+      token: hooks.token,
+      timeoutMs: this.timeouts.compareSilenceMs,
+      onKick: (kick, worker) =>
+        worker.onJobEvent((event) => {
+          if (event.jobId !== jobId) return;
+          kick();
+          if (event.kind === 'progress') hooks.onProgress?.(event.progress);
+        }),
     });
   }
 
