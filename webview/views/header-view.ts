@@ -3,6 +3,7 @@
  * a collapsible area in the head's own row: its summary (the first warning, and how many more) sits beside the
  * status, its list opens over the content below, so warnings arriving late never push the heatmap down.
  */
+import { inputsLine } from '../model/inputs';
 import type { PanelData } from '../model/stream';
 import { html } from './svg';
 
@@ -19,13 +20,15 @@ export class HeaderView {
   readonly progressRow = html('div', { id: 'progress', class: 'progress-row' });
   private readonly title = html('h1', { id: 'title' }, 'Knowledge consistency');
   private readonly status = html('span', { id: 'status', class: 'status' });
+  /** How the probe was fed to each model (dtype, range, size), with the reasons as a tooltip. */
+  private readonly inputs = html('span', { id: 'inputs', class: 'muted' });
   private readonly progressBar = document.createElement('vscode-progress-bar') as ProgressEl;
   private readonly progressText = html('span', { class: 'muted' });
 
   constructor() {
     this.banner.append(this.bannerSummary, this.bannerList);
     this.banner.hidden = true;
-    this.head.append(this.title, this.status, this.banner);
+    this.head.append(this.title, this.status, this.inputs, this.banner);
     this.progressBar.indeterminate = true;
     this.progressRow.append(this.progressBar, this.progressText);
     this.progressRow.hidden = true;
@@ -42,6 +45,10 @@ export class HeaderView {
       record && (record.modelA || report.models) ? `${names.a} vs ${names.b}` : 'Knowledge consistency';
     this.status.textContent = record ? statusText(record.status, report.pairs.length) : 'waiting for an analysis…';
     this.status.dataset.status = record?.status ?? 'none';
+    const inputs = inputsLine(report.probe);
+    this.inputs.textContent = inputs?.text ?? '';
+    this.inputs.title = inputs?.title ?? '';
+    this.inputs.hidden = !inputs;
     this.renderBanner(data);
     this.renderProgress(data);
   }
