@@ -108,7 +108,7 @@ async function* batchesOf(
   for await (const image of probe.samples(signal)) {
     if (!fixed) {
       const { height, width } = targetSize(image, target);
-      fixed = { height, width, channels: target.channels > 0 ? target.channels : image.channels };
+      fixed = { ...target, height, width, channels: target.channels > 0 ? target.channels : image.channels };
       size = height * width * fixed.channels;
       data = new Float32Array(batchSize * size);
     }

@@ -86,6 +86,26 @@ describe('input conventions', () => {
     });
   });
 
+  it('a published TF.js graph model with an int32 input (movenet-lightning) is fed whole pixels 0..255', async () => {
+    const file = path.join(__dirname, '../../../node_modules/@vladmandic/human/models/movenet-lightning.json');
+    await withModel(file, async (model) => {
+      const target = inputTarget(model);
+      assert.deepEqual([target.dtype, target.range], ['int32', [0, 255]]);
+      const probe = await openProbe({ source: 'mnist', count: 2 }, target);
+      const fitted = fitProbe(probe, target, undefined);
+      assert.match(fitted.preprocessing, /scaled to \[0,255\] as int32 whole numbers/);
+      let max = 0;
+      for await (const batch of fitted.batches()) {
+        assert.deepEqual(batch.shape, [2, 192, 192, 3]);
+        for (const v of batch.data) {
+          assert.ok(Number.isInteger(v) && v >= 0 && v <= 255, `${v}`);
+          max = Math.max(max, v);
+        }
+      }
+      assert.equal(max, 255, 'white MNIST strokes are 255, not 1 (which int32 would have made of [0, 1] probes)');
+    });
+  });
+
   it('a model that says nothing is fed [0, 1], labelled the default', async () => {
     await withModel(path.join(__dirname, '../../../samples/mnist-cnn-seed1/model.onnx'), async (model) => {
       const [input] = probeInputs(await openProbe({ source: 'mnist', count: COUNT }, inputTarget(model)), [
