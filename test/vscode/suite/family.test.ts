@@ -95,6 +95,41 @@ describe('extension host: families and drift', () => {
     assert.deepEqual(again.result!.report!.matrix, report.matrix);
   });
 
+  it('closing a family panel cancels its run and keeps the fits that finished', async () => {
+    await configure({ epochs: 300 });
+    try {
+      const members = [
+        at('models/mnist-cnn-seed2/model.onnx'),
+        at('models/mnist-cnn-seed1/model.onnx'),
+        at('models/mnist-cnn-seed2/tfjs/model.json'),
+      ];
+      const kc = await api();
+      const updates: Update[] = [];
+      const firstFit = new Promise<void>((resolve) => {
+        const sub = kc.onDidUpdateManyModel((u) => {
+          updates.push(u);
+          if (u.report && u.report.fits.length > 0) {
+            sub.dispose();
+            resolve();
+          }
+        });
+      });
+      const running = vscode.commands.executeCommand<Outcome<FamilyReport> | undefined>(
+        'knowledgeConsistency.compareFamily',
+        members[0],
+        members,
+      );
+      await firstFit;
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      const outcome = await running;
+      assert.equal(outcome?.status, 'cancelled', outcome?.error);
+      const kept = outcome.report!;
+      assert.ok(kept.fits.length >= 1 && kept.fits.length < kept.planned!, `${kept.fits.length} of ${kept.planned}`);
+    } finally {
+      await configure({ epochs: 3 });
+    }
+  });
+
   it('Track Knowledge Drift: a watched folder gets a new checkpoint, which is appended while the earlier cells are reused', async () => {
     const folder = at('drift-run');
     const run = at('models/torch-export');
