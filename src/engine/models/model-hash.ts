@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { ModelFolder, readChecked, streamChecked, type CheckedFile } from './model-files';
 import { checkWeightShards } from './tfjs-manifest';
+import { tokenizerFiles } from './tokenizer-file';
 
 /**
- * sha256 (hex) of a model's files, read under the policy of model-files.ts: the ONNX file, or a TF.js model.json
- * plus its weight shards in manifest order (the TF.js adapter's hash of the same files). Vscode-free and free of
- * TF.js and onnxruntime: the extension host hashes models with it for its result cache.
+ * sha256 (hex) of a model's files, read under the policy of model-files.ts: the ONNX file (with the tokenizer.json and
+ * tokenizer_config.json beside it, when there are), or a TF.js model.json plus its weight shards in manifest order (the
+ * TF.js adapter's hash of the same files). Vscode-free and free of TF.js and onnxruntime: the extension host hashes
+ * models with it for its result cache.
  */
 export async function hashModelFiles(file: string): Promise<string> {
   const { model, bytes, shards } = await modelFiles(file);
@@ -32,6 +34,8 @@ export async function weightFilePaths(file: string): Promise<string[]> {
 async function modelFiles(file: string): Promise<{ model: CheckedFile; bytes?: Buffer; shards: CheckedFile[] }> {
   const folder = await ModelFolder.of(file);
   const model = await folder.modelFile();
+  // a sequence model's tokenizer decides what it is fed: a changed tokenizer.json is a changed model
+  if (/\.onnx$/i.test(file)) return { model, shards: await tokenizerFiles(folder) };
   if (!/\.json$/i.test(file)) return { model, shards: [] };
   const bytes = await readChecked(model);
   const groups = await checkWeightShards(folder, manifestOf(bytes));

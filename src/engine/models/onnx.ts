@@ -15,6 +15,7 @@ import { ModelFolder, oneLine, quoteRef, readChecked, type CheckedFile } from '.
 import { withProbePoints, type GraphLayer } from './probe-points';
 import { onnxSequenceInputs, sequenceFeeds, trialTokens, type OnnxSequence } from './onnx-sequence';
 import { sequenceFeatures, sequenceLayers, TOKEN_CHANNELS } from './sequence';
+import { tokenizerFiles } from './tokenizer-file';
 import type { ExtractOptions, FeatureSink, InputBatch, ModelAdapter } from './types';
 
 const KIND_BY_OP: Record<string, string> = {
@@ -106,6 +107,8 @@ export async function openOnnx(file: string): Promise<ModelAdapter> {
   // onnxruntime resolves external data only for models loaded by path; the adapter loads re-encoded bytes.
   const inlined = (await inlineExternalData(folder, graph, hash)) ? onnx.ModelProto.encode(model).finish() : bytes;
   await checkLoads(inlined, file, graph);
+  // its tokenizer decides what a sequence model is fed (model-hash.ts hashes the same files)
+  for (const tokenizer of await tokenizerFiles(folder)) hash.update(await readChecked(tokenizer));
   const adapter = new OnnxAdapter(file, model, hash.digest('hex'));
   await adapter.init();
   return adapter;

@@ -3,11 +3,12 @@
  * beside the model file) through @huggingface/tokenizers: Hugging Face's own pure-JS port of its tokenizers
  * (the one transformers.js uses), no dependencies, no install script, ≈ 0.6 MB unpacked.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CancelSignal } from '../cancel';
 import { throwIfCancelled } from '../cancel';
 import { KcError } from '../errors';
+import { ModelFolder, readChecked } from '../models/model-files';
+import { tokenizerFile } from '../models/tokenizer-file';
 import type { InputBatch, ModelAdapter } from '../models/types';
 import { realTokens, TOKEN_CHANNELS, TOKEN_ID, TOKEN_MASK, TOKEN_TYPE, type TokenMode } from '../models/sequence';
 import type { TextProbeSource } from './text';
@@ -35,25 +36,23 @@ export interface TextTokenizer {
   encode(text: string, length: number): Encoded;
 }
 
-/** Reads tokenizer.json (and tokenizer_config.json when present) from the model's folder. */
+/**
+ * Reads tokenizer.json (and tokenizer_config.json when present) from the model's folder, under the policy that
+ * guards its weights (model-files.ts: regular files, inside the folder, symlinks only into the repository).
+ */
 export async function loadTokenizer(modelFile: string): Promise<TextTokenizer> {
-  const folder = path.dirname(modelFile);
-  const file = path.join(folder, 'tokenizer.json');
-  let json: Record<string, unknown>;
-  try {
-    json = JSON.parse(await readFile(file, 'utf8'));
-  } catch (e) {
-    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+  const folder = await ModelFolder.of(modelFile);
+  const file = path.join(folder.dir, 'tokenizer.json');
+  const checked = await tokenizerFile(folder, 'tokenizer.json');
+  if (!checked) {
     throw new KcError(
-      missing
-        ? `${path.basename(modelFile)} takes token ids but there is no tokenizer.json beside it (${folder}): save the model's tokenizer there (tokenizer.save_pretrained)`
-        : `${file} is not valid JSON: ${(e as Error).message}`,
+      `${path.basename(modelFile)} takes token ids but there is no tokenizer.json beside it (${folder.dir}): save the model's tokenizer there (tokenizer.save_pretrained)`,
       'probe',
     );
   }
-  const config = await readFile(path.join(folder, 'tokenizer_config.json'), 'utf8')
-    .then((t) => JSON.parse(t) as Record<string, unknown>)
-    .catch(() => ({}) as Record<string, unknown>);
+  const json = parse(await readChecked(checked), file);
+  const configFile = await tokenizerFile(folder, 'tokenizer_config.json');
+  const config = configFile ? parse(await readChecked(configFile), path.join(folder.dir, 'tokenizer_config.json')) : {};
   let tokenizer: Tokenizer;
   try {
     const { Tokenizer } = await import('@huggingface/tokenizers');
@@ -73,6 +72,16 @@ export async function loadTokenizer(modelFile: string): Promise<TextTokenizer> {
     padId: padding?.pad_id ?? padToken ?? 0,
     encode: (text, length) => encodeTruncated(tokenizer, text, length),
   };
+}
+
+function parse(bytes: Buffer, file: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(bytes.toString('utf8'));
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch (e) {
+    throw new KcError(`${file} is not valid JSON: ${(e as Error).message}`, 'probe');
+  }
+  throw new KcError(`${file} is not a JSON object`, 'probe');
 }
 
 /**
