@@ -1,4 +1,5 @@
 /** Text exports of the current heatmap. */
+import { arrowText } from '../../src/protocol/format';
 import type { HeatmapModel } from './heatmap';
 
 function csvField(s: string): string {
@@ -10,7 +11,7 @@ function csvField(s: string): string {
  * Values at full precision so the CSV round-trips the report's numbers.
  */
 export function heatmapCsv(m: HeatmapModel): string {
-  const head = [`${m.measure.id} (${m.direction}) A\\B`, ...m.cols].map(csvField).join(',');
+  const head = [`${m.measure.id} (${arrowText(m.direction)}) A\\B`, ...m.cols].map(csvField).join(',');
   const lines = m.rows.map((row, r) => {
     const cells = m.cols.map((_, c) => {
       const v = m.values[r * m.cols.length + c];

@@ -1,4 +1,5 @@
 /** What the export buttons send to the host: the picture of the open tab, the heatmap's CSV, the JSON report. */
+import { arrowText } from '../../src/protocol/format';
 import type { PanelViewState, WebviewMessage } from '../../src/protocol/webview.protocol';
 import { exportStem, heatmapCsv } from '../model/export';
 import type { HeatmapModel } from '../model/heatmap';
@@ -23,7 +24,7 @@ export async function pngExport(s: ExportSource): Promise<WebviewMessage | undef
   const rows = tab === 'heatmap' ? s.heatmap : rowsOf(tab === 'strip' ? s.strip : s.drilldown);
   const what =
     tab === 'heatmap'
-      ? `${s.model?.measure.label} (${s.model?.direction})`
+      ? `${s.model?.measure.label} (${s.model ? arrowText(s.model.direction, s.names) : ''})`
       : tab === 'strip'
         ? 'layer strip'
         : `${s.view.focus?.layerA} ↔ ${s.view.focus?.layerB}`;

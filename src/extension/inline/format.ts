@@ -33,7 +33,7 @@ export function lensTitle(layer: LayerConsistency, model: ModelConsistency, stat
 
 export function summaryTitle(model: ModelConsistency, state: Staleness): string {
   const n = [...model.layers.values()].filter((l) => l.explainedHere).length;
-  const title = `Knowledge consistency vs ${model.otherName}: mean explained ${fmt(model.mean, 2)} over ${n} layer${n === 1 ? '' : 's'} · open analysis ▸`;
+  const title = `Knowledge consistency vs ${model.otherName}: ${model.otherName} explains ${fmt(model.mean, 2)} of this model's layers on average (${n} layer${n === 1 ? '' : 's'}) · open analysis ▸`;
   return state === 'current' ? title : `(${STALE_NOTE[state]}) ${title}`;
 }
 

@@ -9,7 +9,7 @@ import { pair, sampleReport } from './fixture';
 
 test("CSV of the matrix: header of B's layers, a row per A layer, empty where nothing ran", () => {
   const csv = heatmapCsv(buildHeatmap(sampleReport(), { measure: 'order0' }));
-  assert.equal(csv, 'order0 (A->B) A\\B,b1,b2\na1,0.7,\na2,,\na3,,0.6\n');
+  assert.equal(csv, 'order0 (A → B) A\\B,b1,b2\na1,0.7,\na2,,\na3,,0.6\n');
   assert.equal(exportStem('mnist cnn/seed1', undefined), 'kc-mnist-cnn-seed1-vs-model');
 });
 

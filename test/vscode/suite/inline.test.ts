@@ -136,7 +136,7 @@ describe('inline reports', function () {
         (l) =>
           l.range.start.line === first &&
           l.command?.title ===
-            `Knowledge consistency vs mnist-cnn-seed2/tfjs: mean explained ${mean.toFixed(2)} over ${explainedHere.length} layers · open analysis ▸`,
+            `Knowledge consistency vs mnist-cnn-seed2/tfjs: mnist-cnn-seed2/tfjs explains ${mean.toFixed(2)} of this model's layers on average (${explainedHere.length} layers) · open analysis ▸`,
       ),
     );
   });
