@@ -1,5 +1,6 @@
 import type { CancelSignal } from '../cancel';
 import { convertChannels, resizeBilinear, targetSize } from '../probes/image';
+import { feedPlan } from '../probes/input';
 import type { InputTarget, ProbeSource, RawImage } from '../probes/index';
 import type { PairResult } from '../../protocol/report';
 
@@ -48,12 +49,13 @@ export class ProbeImages {
 
   private async read(wanted: Set<number>, signal?: CancelSignal): Promise<void> {
     const last = Math.max(...wanted);
-    // A model that accepts any size gets the first sample's, as extraction does (probes/index.ts batchesOf).
+    // The size extraction feeds (a model that accepts any gets one chosen by probes/input.ts), channels as batchesOf.
+    const fed = feedPlan(this.probe, this.target).target;
     let fixed: InputTarget | undefined;
     let index = 0;
     for await (const image of this.probe.samples(signal)) {
       fixed ??= {
-        ...targetSize(image, this.target),
+        ...targetSize(image, fed),
         channels: this.target.channels > 0 ? this.target.channels : image.channels,
       };
       if (wanted.has(index)) this.cache.set(index, thumbnail(image, fixed, this.probe.pixels));
