@@ -18,12 +18,13 @@ const T95 = [
   2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
 ];
 
-/** Mean and 95 % t-interval of the mean over seeds (a point with one seed). */
-export function summarize(perSeed: number[]): AccuracySummary {
+/** Mean and 95 % t-interval of the mean over seeds (a point with one seed), clipped to what the quantity can be:
+ * [0, 1] for an accuracy, [−1, 1] for a difference of two. */
+export function summarize(perSeed: number[], bounds: [number, number] = [0, 1]): AccuracySummary {
   const n = perSeed.length;
   const mean = perSeed.reduce((a, b) => a + b, 0) / n;
   if (n < 2) return { mean, low: mean, high: mean, perSeed };
   const sd = Math.sqrt(perSeed.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1));
   const half = (T95[n - 2] ?? 1.96) * (sd / Math.sqrt(n));
-  return { mean, low: mean - half, high: mean + half, perSeed };
+  return { mean, low: Math.max(bounds[0], mean - half), high: Math.min(bounds[1], mean + half), perSeed };
 }

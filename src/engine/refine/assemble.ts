@@ -42,7 +42,7 @@ export function assembleRefined(p: RefinedParts, options: { exposeConsistent?: b
     const tuned = p.upperWeights?.get(t.name.slice(2));
     b.initializer(tuned ? floatTensor(t.name, t.dims.map(Number), tuned) : t);
   });
-  b.output(`B/${p.b.output}`, p.b.output);
+  b.output(`B/${p.b.output}`, p.b.output, p.b.outputDims);
   if (options.exposeConsistent) b.output(CONSISTENT_VALUE);
   return b.toBytes();
 }
@@ -56,6 +56,6 @@ export function withUpperWeights(model: OnnxModel, weights: Map<string, Float32A
     const tuned = weights.get(t.name);
     b.initializer(tuned ? floatTensor(t.name, t.dims.map(Number), tuned) : t);
   });
-  b.output(model.output);
+  b.output(model.output, model.output, model.outputDims);
   return b.toBytes();
 }

@@ -149,8 +149,14 @@ export async function refine(o: RefineOptions & RefineHooks): Promise<RefineRepo
       baseline: pick('baseline'),
     },
     gain: {
-      overB: summarize(seeds.map((s) => s.accuracy.refined - s.accuracy.B)),
-      overBaseline: summarize(seeds.map((s) => s.accuracy.refined - s.accuracy.baseline)),
+      overB: summarize(
+        seeds.map((s) => s.accuracy.refined - s.accuracy.B),
+        [-1, 1],
+      ),
+      overBaseline: summarize(
+        seeds.map((s) => s.accuracy.refined - s.accuracy.baseline),
+        [-1, 1],
+      ),
     },
     seeds,
     ...(written ? { out: written } : {}),

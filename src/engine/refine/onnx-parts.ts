@@ -14,6 +14,8 @@ export interface OnnxModel {
   input: { name: string; dims: Array<number | string> };
   /** The first graph output: the logits (or class probabilities) refinement trains and scores. */
   output: string;
+  /** Its dims as the model declares them (symbolic ones as strings), so B′ declares the same. */
+  outputDims: Array<number | string>;
 }
 
 /** A graph cut at a value: its nodes in graph order and the initializers they read. */
@@ -53,7 +55,21 @@ export async function readOnnxModel(file: string): Promise<OnnxModel> {
   );
   const opset = Number(model.opsetImport.find((o) => !o.domain)?.version ?? 13);
   if (graph.output.length === 0) throw new ModelParseError(`${file} has no graph output`, file);
-  return { file, graph, opset, input: { name: inputs[0].name!, dims }, output: graph.output[0].name! };
+  return {
+    file,
+    graph,
+    opset,
+    input: { name: inputs[0].name!, dims },
+    output: graph.output[0].name!,
+    outputDims: declaredDims(graph.output[0]),
+  };
+}
+
+/** A value's declared dims; symbolic or unknown ones as names (an unnamed one as "?"). */
+function declaredDims(v: onnx.IValueInfoProto): Array<number | string> {
+  return (v.type?.tensorType?.shape?.dim ?? []).map((d) =>
+    d.dimValue !== null && d.dimValue !== undefined && Number(d.dimValue) > 0 ? Number(d.dimValue) : d.dimParam || '?',
+  );
 }
 
 /** The nodes that compute `value` from the input (A's part below the explaining layer). */
