@@ -9,6 +9,8 @@ Plain torch.nn (no `transformers` package), CPU, deterministic, ≈ 10 s of CPU.
                                              values named embeddings, layer0, layer1 ([N, T, 32], after each block's
                                              LayerNorm) and pooler ([N, 32], tanh of a dense layer on [CLS])
     <out>/tiny-bert-seed<s>/tokenizer.json   Hugging Face BertTokenizerFast format (lowercase, WordPiece, [CLS] … [SEP])
+    <out>/tiny-bert-seed1-dynamic/           seed 1 again with a dynamic sequence length T (as optimum exports it),
+                                             with a tokenizer_config.json giving model_max_length 16
     <out>/probe.txt                          200 sentences, one a line (the text probe of the tests)
     <out>/probe.jsonl                        the same sentences as {"text": …} lines
     <out>/reference-tokens.json              this script's own tokenisation of probe.txt and a few edge cases
@@ -222,11 +224,15 @@ class Export(nn.Module):
         return (self.model.head(hidden[-1]), pooler, *hidden)
 
 
-def export(model, path):
+def export(model, path, dynamic_length=False):
+    """ONNX with a dynamic batch; with `dynamic_length` the sequence length T is dynamic too (as optimum exports)."""
     model.eval()
     dummy = torch.ones(2, SEQ_LEN, dtype=torch.long)
     outputs = ['logits', 'pooler', 'embeddings'] + [f'layer{i}' for i in range(LAYERS)]
     axes = {name: {0: 'N'} for name in ['input_ids', 'attention_mask', 'token_type_ids'] + outputs}
+    if dynamic_length:
+        for name in ['input_ids', 'attention_mask', 'token_type_ids', 'logits', 'embeddings'] + outputs[3:]:
+            axes[name][1] = 'T'
     torch.onnx.export(Export(model), (dummy, dummy, torch.zeros_like(dummy)), path, opset_version=17,
                       input_names=['input_ids', 'attention_mask', 'token_type_ids'],
                       output_names=outputs, dynamic_axes=axes, do_constant_folding=True)
@@ -246,9 +252,20 @@ def main():
     for seed in (1, 2):
         folder = os.path.join(args.out, f'tiny-bert-seed{seed}')
         os.makedirs(folder, exist_ok=True)
-        export(train(seed, corpus, vocab), os.path.join(folder, 'model.onnx'))
+        model = train(seed, corpus, vocab)
+        export(model, os.path.join(folder, 'model.onnx'))
         with open(os.path.join(folder, 'tokenizer.json'), 'w') as f:
             json.dump(tokenizer_json(), f, indent=1)
+        if seed == 1:
+            # the same weights with a dynamic sequence length, as Hugging Face optimum exports them; its
+            # tokenizer_config.json says how many positions the model has, as save_pretrained writes it
+            dynamic = os.path.join(args.out, 'tiny-bert-seed1-dynamic')
+            os.makedirs(dynamic, exist_ok=True)
+            export(model, os.path.join(dynamic, 'model.onnx'), dynamic_length=True)
+            with open(os.path.join(dynamic, 'tokenizer.json'), 'w') as f:
+                json.dump(tokenizer_json(), f, indent=1)
+            with open(os.path.join(dynamic, 'tokenizer_config.json'), 'w') as f:
+                json.dump({'tokenizer_class': 'BertTokenizer', 'model_max_length': SEQ_LEN}, f, indent=1)
     with open(os.path.join(args.out, 'probe.txt'), 'w') as f:
         f.write('\n'.join(probe) + '\n')
     with open(os.path.join(args.out, 'probe.jsonl'), 'w') as f:

@@ -14,7 +14,7 @@ import { modelDisplayName } from './files';
 import { ModelFolder, oneLine, quoteRef, readChecked, type CheckedFile } from './model-files';
 import { withProbePoints, type GraphLayer } from './probe-points';
 import { onnxSequenceInputs, sequenceFeeds, trialTokens, type OnnxSequence } from './onnx-sequence';
-import { sequenceFeatures, sequenceLayers, TOKEN_CHANNELS } from './sequence';
+import { sequenceFeatures, sequenceLayers, TOKEN_CHANNELS, TRIAL_TOKENS } from './sequence';
 import { tokenizerFiles } from './tokenizer-file';
 import type { ExtractOptions, FeatureSink, InputBatch, ModelAdapter } from './types';
 
@@ -462,7 +462,9 @@ class OnnxAdapter implements ModelAdapter {
 
   /** Output types and shapes from one run on a zero batch, for models exported without value_info. */
   private async probeShapes(names: string[], types: Map<string, ValueType>): Promise<void> {
-    const dims = this.inputDims.map((v, i) => (typeof v === 'number' && v > 0 ? v : i === 0 ? 1 : 32));
+    // a dynamic token length gets a short trial (position embeddings may hold only a few) whose dims read as 'T'
+    const trialT = this.sequence && !(this.sequence.length > 0) ? TRIAL_TOKENS : undefined;
+    const dims = this.inputDims.map((v, i) => (typeof v === 'number' && v > 0 ? v : i === 0 ? 1 : (trialT ?? 32)));
     const session = await ort.InferenceSession.create(this.withOutputs(names), { graphOptimizationLevel: 'disabled' });
     try {
       const size = dims.reduce((a, b) => a * b, 1);
@@ -481,7 +483,10 @@ class OnnxAdapter implements ModelAdapter {
             : value.type === 'float64'
               ? onnx.TensorProto.DataType.DOUBLE
               : onnx.TensorProto.DataType.UNDEFINED;
-        types.set(name, { elemType, dims: value.dims.map((v, i) => (i === 0 && v === dims[0] ? 'N' : v)) });
+        types.set(name, {
+          elemType,
+          dims: value.dims.map((v, i) => (i === 0 && v === dims[0] ? 'N' : i > 0 && v === trialT ? 'T' : v)),
+        });
       }
     } catch (e) {
       throw new ModelParseError(

@@ -23,6 +23,12 @@ export const TOKEN_ID = 0;
 export const TOKEN_MASK = 1;
 export const TOKEN_TYPE = 2;
 
+/**
+ * Tokens of the trial run that finds a dynamic-length model's layer shapes: short (a model's position embeddings may
+ * hold few) and odd, so that no channel count is taken for the sequence length.
+ */
+export const TRIAL_TOKENS = 7;
+
 /** Which role each of a model's integer inputs plays. */
 export type TokenRole = 'ids' | 'mask' | 'types' | 'positions';
 
