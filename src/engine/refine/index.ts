@@ -15,7 +15,7 @@ import { modelDisplayName } from '../models/files';
 import { TOOL_NAME, TOOL_VERSION } from '../version';
 import { accuracy, summarize } from './accuracy';
 import { imageInput, openLabelled } from './labelled';
-import { readOnnxModel, type OnnxModel } from './onnx-parts';
+import { lowerPart, readOnnxModel, upperPart, type OnnxModel } from './onnx-parts';
 import { runModel, withOutputs } from './run-model';
 import { fromGathered } from './samples';
 import { refineSeed } from './seed';
@@ -43,6 +43,9 @@ export async function refine(o: RefineOptions & RefineHooks): Promise<RefineRepo
   checkNumbers(o);
   const layerA = o.layerA ?? o.layerB;
   const [a, b] = await Promise.all([readOnnxModel(o.modelA), readOnnxModel(o.modelB)]);
+  // The cuts first: an unknown layer or one a connection skips is a one-line message before anything runs.
+  lowerPart(a, layerA);
+  upperPart(b, o.layerB);
   const input = imageInput(b.input.dims, o.modelB);
   const inputA = imageInput(a.input.dims, o.modelA);
   if (JSON.stringify(input) !== JSON.stringify(inputA))
