@@ -64,5 +64,4 @@ export function explainedNote(v: number | null | undefined): string | undefined 
  * The orders' components overlap (they are not orthogonal), so their shares need not add up to explained; what adds
  * up is explained + ε = 1.
  */
-export const ORDERS_NOTE =
-  "each order's own share; orders overlap, so they need not add up to explained (explained + ε = 1)";
+export const ORDERS_NOTE = "each order's own share; orders overlap, so they need not add up to explained";

@@ -3,6 +3,7 @@
  * "StatefulPartitionedCall/model/block_3/expand/Relu6" lose the prefix every layer shares, then layers that share a
  * scope sit in a collapsible group named by it ("block_3" → "expand/Relu6"). A scope with one layer is no group
  * (the layer shows with its remaining path), a group whose only child is a group merges with it ("block_3/expand").
+ * The shared prefix is that of the scoped names: an input named "input_1" beside them does not keep it.
  * Layers keep their order: a group stands where its first layer is. Flat names (conv1, relu1) stay a flat list. Pure.
  */
 import type { LayerInfo } from '../../protocol/report';
@@ -27,12 +28,13 @@ export function groupLayersByScope(layers: readonly LayerInfo[]): LayerTreeNode[
     const p = l.name.split('/').filter(Boolean);
     return p.length > 0 ? p : [l.name];
   });
-  // The scopes every layer shares (never a layer's whole name).
+  // The scopes every scoped layer shares (never a layer's whole name); unscoped names ("input_1") do not count.
+  const scoped = parts.filter((p) => p.length > 1);
   let common = 0;
-  if (parts.length > 1) while (parts.every((p) => common < p.length - 1 && p[common] === parts[0][common])) common++;
-  const prefix = parts[0]?.slice(0, common).join('/') ?? '';
+  if (scoped.length > 1) while (scoped.every((p) => common < p.length - 1 && p[common] === scoped[0][common])) common++;
+  const prefix = scoped[0]?.slice(0, common).join('/') ?? '';
   return build(
-    layers.map((layer, i) => ({ layer, rest: parts[i].slice(common) })),
+    layers.map((layer, i) => ({ layer, rest: parts[i].length > 1 ? parts[i].slice(common) : parts[i] })),
     prefix ? `${prefix}/` : '',
   );
 }

@@ -24,6 +24,7 @@ test('flat names stay a flat list in their order', () => {
 test('TF.js graph names: the shared prefix goes, scopes become groups, one-layer scopes stay leaves', () => {
   const p = 'StatefulPartitionedCall/model';
   const names = [
+    'input_1',
     `${p}/conv1/Relu`,
     `${p}/block_1/expand/Conv2D`,
     `${p}/block_1/expand/Relu6`,
@@ -34,6 +35,8 @@ test('TF.js graph names: the shared prefix goes, scopes become groups, one-layer
   ];
   const tree = groupLayersByScope(names.map(layer));
   assert.deepEqual(show(tree), [
+    // An unscoped input does not keep the shared prefix in every row.
+    'input_1',
     'conv1/Relu',
     { 'block_1 (3)': [{ 'expand (2)': ['Conv2D', 'Relu6'] }, 'project/BatchNorm'] },
     // A group whose only child is a group merges with it.
@@ -44,7 +47,8 @@ test('TF.js graph names: the shared prefix goes, scopes become groups, one-layer
   const leaves: Array<[string, string]> = [];
   const walk = (nodes: LayerTreeNode[], path: string) => {
     for (const n of nodes) {
-      if (n.kind === 'leaf') leaves.push([n.layer.name, path + n.label]);
+      // An unscoped name sits at the top as it is.
+      if (n.kind === 'leaf') leaves.push([n.layer.name, (n.layer.name.includes('/') ? path : '') + n.label]);
       else {
         assert.ok(n.path.startsWith(path), `${n.path} under ${path}`);
         walk(n.children, n.path);
