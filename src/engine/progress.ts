@@ -96,13 +96,13 @@ export class ProgressTracker {
     return this.phase('similarity', SPANS.similarity);
   }
 
-  /** The index-th of pair.count fits shares the disentangle span equally with the others. */
-  pair(pair: ProgressPair): StepSink {
+  /** The index-th of pair.count fits shares the disentangle span equally with the others; `more`: e.g. workers. */
+  pair(pair: ProgressPair, more: Partial<Progress> = {}): StepSink {
     const [from, to] = this.options.disentangleOnly ? [0, 1] : SPANS.disentangle;
     const width = (to - from) / pair.count;
     const start = from + width * (pair.index - 1);
     this.disentangleStarted ??= this.now();
-    return this.phase('disentangle', [start, start + width], { pair });
+    return this.phase('disentangle', [start, start + width], { ...more, pair });
   }
 
   /**

@@ -9,7 +9,12 @@ export type BackendPreference = 'auto' | 'onnxruntime' | 'tfjs';
 export type CacheLocation = 'workspaceStorage' | '.kc';
 
 export interface KcConfig {
-  probe: { source: string; count: number; normalization?: ProbeNormalizationSetting; tokens?: 'mean' | 'per-token' | 'positions' };
+  probe: {
+    source: string;
+    count: number;
+    normalization?: ProbeNormalizationSetting;
+    tokens?: 'mean' | 'per-token' | 'positions';
+  };
   preset: PresetName;
   /** Single values that override the preset (absent = the preset's value). */
   overrides: Partial<Pick<DisentangleSettings, 'orders' | 'alpha' | 'normalize' | 'epochs'>>;
@@ -23,6 +28,8 @@ export interface KcConfig {
   budgetSeconds?: number;
   extraModelGlobs: string[];
   maxFiles: number;
+  /** knowledgeConsistency.queue.*: run the fits on kc workers (url), reading features from a shared folder. */
+  queue?: { url: string; cacheDir?: string };
 }
 
 export const SECTION = 'knowledgeConsistency';
@@ -60,7 +67,12 @@ export function readConfig(scope?: vscode.ConfigurationScope): KcConfig {
     budgetSeconds: parseDuration(c.get<string>('budget', '3m')),
     extraModelGlobs: c.get<string[]>('extraModelGlobs', []),
     maxFiles: c.get<number>('discovery.maxFiles', 500),
+    ...queueConfig(c.get<string>('queue.url', '').trim(), c.get<string>('queue.cacheDir', '').trim()),
   };
+}
+
+function queueConfig(url: string, cacheDir: string): Pick<KcConfig, 'queue'> {
+  return url ? { queue: { url, ...(cacheDir ? { cacheDir } : {}) } } : {};
 }
 
 /** The workspace folder a scope belongs to (else the first one), where a relative probe path starts. */

@@ -47,6 +47,9 @@ export interface CompareOptions {
   backend?: BackendPreference;
   /** Where features are cached while the job runs (a temporary folder under it, removed at the end). */
   cacheDir?: string;
+  /** Redis URL of a kc worker queue (kc compare --queue, knowledgeConsistency.queue.url): the fits run on its
+   * workers, which read the features from cacheDir. */
+  queue?: string;
   /** Memory the disentangler's batches may take, in MB, shared by the fits running at once (default 2048). */
   memoryBudgetMb?: number;
   /** How PyTorch models are opened (interpreter, pickle opt-in, input shape); ignored for other formats. */

@@ -24,6 +24,14 @@ export interface ProgressPair {
   direction: Direction;
 }
 
+/** A queue worker's fit in flight (kc compare --queue): who runs which fit, how far. */
+export interface WorkerProgress extends StepProgress {
+  worker: string;
+  layerA: string;
+  layerB: string;
+  direction: Direction;
+}
+
 export interface Progress extends StepProgress {
   phase: ProgressPhase;
   /** The model being loaded or extracted: 'A' or 'B' in a compare, a model's name in a family or drift job. */
@@ -31,6 +39,8 @@ export interface Progress extends StepProgress {
   pair?: ProgressPair;
   /** When fits run side by side: every fit in flight (started, result not yet streamed), as plan indices from 1. */
   running?: number[];
+  /** With a queue: each worker's fit in flight, by worker name. */
+  workers?: WorkerProgress[];
   /** 0..1 over the whole job; never decreases within one job. */
   overallFraction: number;
   /** Estimated seconds left for the whole job; absent until there is enough to go on. */
@@ -83,6 +93,10 @@ export function progressLabel(p: Progress, options: { counts?: boolean } = {}): 
   const parts = [what];
   if (options.counts !== false && p.total > 0) parts.push(`${PROGRESS_UNIT[p.phase]} ${p.done}/${p.total}`);
   if (p.detail) parts.push(p.detail);
+  if (p.workers?.length) {
+    const each = p.workers.map((w) => `${w.worker} ${w.total > 0 ? `${w.done}/${w.total}` : 'starting'}`);
+    parts.push(`${p.workers.length} worker${p.workers.length === 1 ? '' : 's'}: ${each.join(', ')}`);
+  }
   if (p.etaSeconds !== undefined) parts.push(`about ${formatDuration(p.etaSeconds)} left`);
   return parts.join(' · ');
 }

@@ -2,6 +2,7 @@
 import type { CancellationToken } from 'vscode-jsonrpc/node';
 import { describeBackend } from '../engine/compute/index';
 import { listLayers, runCompare } from '../engine/compare';
+import { runQueuedCompare } from '../engine/queue/compare';
 import { estimateCompare } from '../engine/compare/estimate';
 import type { CompareEstimate, CompareListener, CompareOptions } from '../protocol/compare';
 import { TOOL_VERSION } from '../engine/version';
@@ -35,7 +36,12 @@ export function compare(
   // The engine takes an AbortSignal-like flag; the JSON-RPC token flips it when the host sends $/cancelRequest.
   const abort = new AbortController();
   const subscription = token.onCancellationRequested(() => abort.abort());
-  return runCompare(params.options, { ...listener, signal: abort.signal }).finally(() => subscription.dispose());
+  const hooks = { ...listener, signal: abort.signal };
+  // knowledgeConsistency.queue.url: the fits run on kc workers, as with kc compare --queue.
+  const { queue } = params.options;
+  return (queue ? runQueuedCompare(params.options, queue, hooks) : runCompare(params.options, hooks)).finally(() =>
+    subscription.dispose(),
+  );
 }
 
 export function estimate(

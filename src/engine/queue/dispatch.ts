@@ -17,8 +17,8 @@ export interface QueuedFit {
 
 export interface DispatchHooks {
   signal?: CancelSignal;
-  /** A fit's training progress as its worker reports it. */
-  onProgress?(fit: QueuedFit, step: StepProgress): void;
+  /** A fit's training progress as its worker reports it (`worker`: its name). */
+  onProgress?(fit: QueuedFit, step: StepProgress & { worker?: string }): void;
   /** A fit's outcome; `reused`: it had finished before this run published it. */
   onOutcome?(fit: QueuedFit, outcome: FitOutcome, reused: boolean): void;
   /** Workers connected to the queue, when the count changes (0: nothing will run until one starts). */

@@ -86,7 +86,7 @@ async function processFit(
         if (step.done < step.total && now - sent < PROGRESS_EVERY_MS) return;
         sent = now;
         // A lost lock or a dropped connection only loses this update; the fit goes on.
-        job.updateProgress({ ...step }).catch(() => undefined);
+        job.updateProgress({ ...step, worker }).catch(() => undefined);
       },
     });
     const took = seconds((performance.now() - started) / 1000);

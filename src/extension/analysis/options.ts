@@ -31,7 +31,9 @@ export function buildCompareOptions(
     direction: 'both',
     settings: { preset: choices.preset ?? config.preset, ...config.overrides },
     backend: config.computeBackend,
-    cacheDir,
+    // With a queue, workers on other machines read the features: they go to the shared folder when one is set.
+    cacheDir: config.queue?.cacheDir ?? cacheDir,
+    ...(config.queue ? { queue: config.queue.url } : {}),
     memoryBudgetMb: config.memoryBudgetMb,
   };
 }

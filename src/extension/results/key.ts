@@ -8,11 +8,11 @@ export interface ModelHashes {
 }
 
 /**
- * Model paths, the cache folder and how PyTorch files were reached (interpreter, pickle consent) do not change the
+ * Model paths, the cache folder, the queue the fits ran on and how PyTorch files were reached (interpreter, pickle consent) do not change the
  * result; the content hashes stand in for the files. A PyTorch model's input shape does.
  */
 export function analysisKey(hashes: ModelHashes, options: CompareOptions): string {
-  const { modelA: _a, modelB: _b, cacheDir: _c, pytorch, ...rest } = options;
+  const { modelA: _a, modelB: _b, cacheDir: _c, queue: _q, pytorch, ...rest } = options;
   const keyed = pytorch?.inputShape ? { ...rest, pytorchInputShape: pytorch.inputShape } : rest;
   return createHash('sha256')
     .update(JSON.stringify({ hashes, options: sortKeys(keyed) }))

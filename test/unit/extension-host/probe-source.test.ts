@@ -89,3 +89,29 @@ test('MNIST that does not fit a model: the user is asked once for a folder, reme
   assert.equal(asked.length, 3);
   assert.equal(await probeFor('mnist', [digits, model('broken.onnx')], deps('/x')), 'mnist', 'unreadable: left to kc');
 });
+
+test('queue settings: the fits go to the queue, the features to the shared folder, and the cache key stays the same', () => {
+  const config = {
+    probe: { source: 'mnist', count: 64 },
+    preset: 'fast',
+    overrides: {},
+    computeBackend: 'auto',
+    memoryBudgetMb: 2048,
+  } as unknown as KcConfig;
+  const local = buildCompareOptions(config, '/a.onnx', '/b.onnx', {}, '/tmp/c');
+  const queued = buildCompareOptions(
+    { ...config, queue: { url: 'redis://queue-host:6379', cacheDir: '/mnt/shared/kc' } },
+    '/a.onnx',
+    '/b.onnx',
+    {},
+    '/tmp/c',
+  );
+  assert.equal(local.queue, undefined);
+  assert.equal(local.cacheDir, '/tmp/c');
+  assert.equal(queued.queue, 'redis://queue-host:6379');
+  assert.equal(queued.cacheDir, '/mnt/shared/kc');
+  const onlyUrl = buildCompareOptions({ ...config, queue: { url: 'redis://q:6379' } }, '/a.onnx', '/b.onnx', {}, '/c');
+  assert.equal(onlyUrl.cacheDir, '/c', 'no shared folder: the extension storage (workers on this machine)');
+  const hashes = { a: 'a'.repeat(64), b: 'b'.repeat(64) };
+  assert.equal(analysisKey(hashes, queued), analysisKey(hashes, local), 'where the fits ran does not change them');
+});
