@@ -58,7 +58,9 @@ export function probeOptions(f: ProbeFlags): CompareOptions['probe'] {
     '--input-size',
   );
   if (f.tokens !== undefined && !TOKEN_MODES.includes(f.tokens as TokenMode)) {
-    throw new KcError(`--tokens must be ${TOKEN_MODES.join(' or ')}, got "${f.tokens}"`);
+    throw new KcError(
+      `--tokens must be ${TOKEN_MODES.slice(0, -1).join(', ')} or ${TOKEN_MODES.at(-1)}, got "${f.tokens}"`,
+    );
   }
   return {
     source: f.probe,
@@ -73,9 +75,9 @@ export function probeOptions(f: ProbeFlags): CompareOptions['probe'] {
   };
 }
 
-/** The probe as an input no report may replace: an .npy file (the other sources are folders or built in). */
+/** The probe as an input no report may replace: an .npy or text file (the other sources are folders or built in). */
 export function probeInput(f: ProbeFlags): Array<{ file: string; what: string }> {
-  return /\.npy$/i.test(f.probe) ? [{ file: f.probe, what: 'the probe file' }] : [];
+  return /\.(npy|txt|jsonl)$/i.test(f.probe) ? [{ file: f.probe, what: 'the probe file' }] : [];
 }
 
 /** Accepts "a,b" and repeated flags alike. */

@@ -293,10 +293,10 @@ class OnnxAdapter implements ModelAdapter {
         .run(this.feeds(batch), outputs, { logSeverityLevel: 4 })
         .catch((e: Error) => {
           // onnxruntime's own message (ANSI-coloured, graph-internal) means little to a user; the input size often does
-          throw new KcError(
-            `${this.ref.name} failed on probe inputs [${batch.shape.join(', ')}] (NHWC): ${firstLine(e.message)}; if the model takes images of another size, set it with --input-size H,W (e.g. a multiple of 32)`,
-            'shape-mismatch',
-          );
+          const hint = this.sequence
+            ? `tokens [${batch.shape.slice(0, 2).join(', ')}]: ${firstLine(e.message)}; if the texts are longer than the model's positions, set model_max_length in the tokenizer_config.json beside it`
+            : `probe inputs [${batch.shape.join(', ')}] (NHWC): ${firstLine(e.message)}; if the model takes images of another size, set it with --input-size H,W (e.g. a multiple of 32)`;
+          throw new KcError(`${this.ref.name} failed on ${hint}`, 'shape-mismatch');
         });
       for (let i = 0; i < layerNames.length; i++) {
         let { shape, data } = toFeatures(results[outputs[i]], batch.valid, layerNames[i]);
