@@ -20,6 +20,13 @@ import type { ProbeSource } from './types';
 export const TRIAL_SAMPLES = 16;
 
 /**
+ * Trials already run in this process, by model content and probe: a self-comparison opens the same file twice, and
+ * the worker compares the same models again and again (about 35 s a trial for faceres on 2 loaded cores).
+ */
+const done = new Map<string, { input?: ModelAdapter['input']; message?: string }>();
+const REMEMBERED = 64;
+
+/**
  * Sets `model.input.range` (with its reason) to 0..255 when the trial shows the model expects it; leaves the model
  * alone when the user gave a range, the model says its own, the probe is not pixels, or [0, 1] keeps the layer alive.
  * Returns what it found, for the log.
@@ -38,6 +45,19 @@ export async function trialInputRange(
     layers.filter((l) => l.probePoint).map((l) => l.name),
   );
   if (layer === undefined) return undefined;
+  const key = model.ref.sha256 && [model.ref.sha256, probe.source, probe.description, layer].join('\u0000');
+  const known = key ? done.get(key) : undefined;
+  if (known) {
+    if (known.input) (model as { input?: ModelAdapter['input'] }).input = known.input;
+    return known.message;
+  }
+  const remember = (message: string, input?: ModelAdapter['input']) => {
+    if (key) {
+      if (done.size >= REMEMBERED) done.delete(done.keys().next().value!);
+      done.set(key, { input, message });
+    }
+    return message;
+  };
   const few = firstSamples(probe, Math.min(TRIAL_SAMPLES, probe.count));
   const dead = async (range: [number, number]) => {
     const fitted = fitProbe(few, inputTarget(model), { ...normalization, range });
@@ -54,16 +74,20 @@ export async function trialInputRange(
     return deadChannels(featureTensor(shape.length === 2 ? [shape[0], 1, 1, shape[1]] : shape, data));
   };
   const unit = await dead([0, 1]);
-  if (unit.dead <= DEAD_FRACTION * unit.channels) return undefined;
+  if (unit.dead <= DEAD_FRACTION * unit.channels) {
+    if (key) done.set(key, {});
+    return undefined;
+  }
   const bytes = await dead([0, 255]);
   const what = `${layer} on ${few.count} probes: ${unit.dead} of ${unit.channels} channels constant at 0..1, ${bytes.dead} at 0..255`;
-  if (bytes.dead > unit.dead / 2) return `input range trial of ${model.ref.name}: ${what}; kept 0..1`;
-  (model as { input?: ModelAdapter['input'] }).input = {
+  if (bytes.dead > unit.dead / 2) return remember(`input range trial of ${model.ref.name}: ${what}; kept 0..1`);
+  const input = {
     dtype: model.input?.dtype ?? 'float32',
-    range: [0, 255],
+    range: [0, 255] as [number, number],
     rangeReason: `a trial run found ${what}`,
   };
-  return `input range trial of ${model.ref.name}: ${what}; feeding 0..255`;
+  (model as { input?: ModelAdapter['input'] }).input = input;
+  return remember(`input range trial of ${model.ref.name}: ${what}; feeding 0..255`, input);
 }
 
 function firstSamples(probe: ProbeSource, count: number): ProbeSource {

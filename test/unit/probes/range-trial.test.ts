@@ -35,6 +35,17 @@ describe('input range trial', () => {
       assert.deepEqual(input.range, [0, 255]);
       assert.equal(input.rangeSource, 'model');
       assert.match(input.rangeReason ?? '', /a trial run found relu on 16 probes/);
+      // the same file opened again (a self-comparison, the next compare in the worker): no second trial
+      const again = await openModel(foldedScaleModel(work));
+      let runs = 0;
+      const extract = again.extract.bind(again);
+      again.extract = (...args) => (runs++, extract(...args));
+      try {
+        assert.equal(await trialInputRange(again, probe, again.layers(), undefined), found);
+        assert.deepEqual([again.input?.range, runs], [[0, 255], 0]);
+      } finally {
+        await again.dispose();
+      }
     } finally {
       await model.dispose();
     }
