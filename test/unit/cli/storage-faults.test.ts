@@ -3,8 +3,8 @@
 // features left behind.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Report } from '../../../src/protocol/report';
@@ -23,25 +23,22 @@ async function folder(): Promise<string> {
   return dir;
 }
 
-/** kc under a shell limit (ulimit -f counts 512-byte blocks in sh). */
-function kcLimited(limit: string, args: string[]): Promise<{ code: number; stderr: string }> {
+/** kc run by `<prefix> "$0" "$@"` in sh: under a limit (ulimit -f counts 512-byte blocks in sh) or a mount. */
+function kcLimited(prefix: string, args: string[]): Promise<{ code: number; stderr: string }> {
   const argv = [process.execPath, '--import', 'tsx', path.join(ROOT, 'src', 'cli', 'main.ts'), ...args];
   return new Promise((resolve) =>
-    execFile(
-      '/bin/sh',
-      ['-c', `${limit} && exec "$0" "$@"`, ...argv],
-      { cwd: ROOT, timeout: 240_000 },
-      (e, _o, stderr) => resolve({ code: e ? (typeof e.code === 'number' ? e.code : -1) : 0, stderr }),
+    execFile('/bin/sh', ['-c', `${prefix} "$0" "$@"`, ...argv], { cwd: ROOT, timeout: 240_000 }, (e, _o, stderr) =>
+      resolve({ code: e ? (typeof e.code === 'number' ? e.code : -1) : 0, stderr }),
     ),
   );
 }
 
-test('a full disk while features are written: one line naming the folder, the previous report kept, nothing left', async () => {
+test('a file-size limit (ulimit -f) while features are written: one line naming the folder, the previous report kept, nothing left', async () => {
   const dir = await folder();
   const json = path.join(dir, 'r.json');
   await writeFile(json, PREVIOUS);
   const cache = path.join(dir, 'cache');
-  const run = await kcLimited('ulimit -f 100', [
+  const run = await kcLimited('ulimit -f 100 && exec', [
     'compare',
     SEED1,
     SEED2,
@@ -57,6 +54,54 @@ test('a full disk while features are written: one line naming the folder, the pr
   assert.match(lines[0], /^kc: cannot write the features of \S+ in .*: the file-size limit was reached \(EFBIG\)/);
   assert.equal(await readFile(json, 'utf8'), PREVIOUS);
   assert.deepEqual(await readdir(cache), [], 'the half-written features were not removed');
+});
+
+/** Whether this machine lets a test mount a small file system of its own (a private mount namespace, as root). */
+function canMount(): boolean {
+  const probe = spawnSync('unshare', ['-m', 'sh', '-c', 'mount -t tmpfs -o size=64k tmpfs /mnt'], { timeout: 10_000 });
+  return probe.status === 0;
+}
+const MOUNT_SKIP = canMount() ? false : 'needs unshare -m and mount (root in a private mount namespace)';
+
+test(
+  'a full disk (a 256 KB file system) under the cache folder: one line, the previous report kept',
+  { skip: MOUNT_SKIP },
+  async () => {
+    const dir = await folder();
+    const json = path.join(dir, 'r.json');
+    await writeFile(json, PREVIOUS);
+    const cache = path.join(dir, 'small');
+    await mkdir(cache);
+    const run = await kcLimited(
+      `exec unshare -m sh -c 'mount -t tmpfs -o size=256k tmpfs ${cache} && exec "$0" "$@"'`,
+      ['compare', SEED1, SEED2, ...SMALL, '--cache-dir', cache, '--json', json],
+    );
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(
+      run.stderr.trim(),
+      /^kc: cannot write the features of \S+ in .*: the disk is full \(ENOSPC\); free some space or choose another folder$/,
+    );
+    assert.equal(await readFile(json, 'utf8'), PREVIOUS);
+  },
+);
+
+test('a read-only cache folder: one line before any extraction', { skip: MOUNT_SKIP }, async () => {
+  const dir = await folder();
+  const cache = path.join(dir, 'read-only');
+  await mkdir(cache);
+  const run = await kcLimited(`exec unshare -m sh -c 'mount -t tmpfs -o ro tmpfs ${cache} && exec "$0" "$@"'`, [
+    'compare',
+    SEED1,
+    SEED2,
+    ...SMALL,
+    '--cache-dir',
+    cache,
+  ]);
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(
+    run.stderr.trim(),
+    /^kc: cannot write the extracted features in .*read-only: the file system is read-only \(EROFS\)/,
+  );
 });
 
 test('a cache folder that cannot be made: one line before any extraction', async () => {
