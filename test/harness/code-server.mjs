@@ -18,6 +18,9 @@ const USER_SETTINGS = {
   // Newer VS Code opens a Chat side bar on first start.
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'chat.disableAIFeatures': true,
+  // Scenarios and suites run long comparisons on purpose (progress, cancel, a killed worker): no pre-run budget
+  // question unless one sets a budget itself (test/ui/scenarios/budget.mjs).
+  'knowledgeConsistency.budget': '',
 };
 
 // `trust: true` (the Restricted Mode suite): workspace trust on, and no startup dialog, so a new folder opens untrusted.

@@ -6,6 +6,7 @@
 import type { CancelSignal } from '../cancel';
 import { throwIfCancelled } from '../cancel';
 import type { DisentanglerSpec, TrainingBackend } from '../compute/types';
+import { disentangle } from '../disentangler/index';
 import { initParams } from '../disentangler/init';
 import { geometry } from '../disentangler/windows';
 import type { InputBatch, ModelAdapter } from '../models/types';
@@ -15,13 +16,18 @@ import type { DisentangleSettings, LayerInfo, PairKey } from '../../protocol/rep
 import { DEFAULT_RATES, type CostRates } from './cost';
 import { inputTarget } from './model-ref';
 
-/** Samples timed per model (after one untimed). */
+/** Samples timed per model after one untimed: a few on a model that takes over FAST_SAMPLE_SECONDS a sample, else
+ * enough for the timing to be more than noise. */
 const EXTRACT_SAMPLES = 4;
-/** Windows per timed training step (fewer on a wide layer: at most TRAIN_STEP_MACS a step), steps timed (after one
- * untimed). */
-const TRAIN_WINDOWS = 8;
-const TRAIN_STEP_MACS = 3e9;
+const EXTRACT_SAMPLES_FAST = 64;
+const FAST_SAMPLE_SECONDS = 0.02;
+/** Windows per timed training step: about TRAIN_STEP_MACS of work (a step of a small layer is mostly fixed cost, and
+ * its rate would say nothing), within 1…MAX_TRAIN_WINDOWS; steps timed after one untimed. */
+const TRAIN_STEP_MACS = 1e9;
+const MAX_TRAIN_WINDOWS = 512;
 const TRAIN_STEPS = 2;
+/** Samples of the tiny fit that times a fit's fixed cost (enough for a validation set). */
+const OVERHEAD_SAMPLES = 64;
 
 export interface CalibrationInput {
   models: { A: ModelAdapter; B: ModelAdapter };
@@ -49,11 +55,14 @@ export async function calibrate(input: CalibrationInput): Promise<CostRates> {
       : await extractionSeconds(models.B, input, input.layers.B);
   throwIfCancelled(signal);
   const training = await trainingRate(input);
+  throwIfCancelled(signal);
+  const fitFixed = await fitOverhead(input);
   const measured = [
     perSampleA !== undefined && perSampleB !== undefined
       ? `extraction ${rate(perSampleA)} / ${rate(perSampleB)} samples/s`
       : undefined,
     training ? `training ${(training.macsPerSecond / 1e9).toFixed(1)} GMAC/s` : undefined,
+    fitFixed !== undefined ? `${fitFixed.toFixed(1)} s a fit besides its training` : undefined,
   ].filter(Boolean);
   return {
     extractSecondsPerSample: {
@@ -62,6 +71,7 @@ export async function calibrate(input: CalibrationInput): Promise<CostRates> {
     },
     trainMacsPerSecond: training?.macsPerSecond ?? DEFAULT_RATES.trainMacsPerSecond,
     stepSeconds: DEFAULT_RATES.stepSeconds,
+    fitSeconds: fitFixed ?? DEFAULT_RATES.fitSeconds,
     source: measured.length ? `measured: ${measured.join(', ')}` : DEFAULT_RATES.source,
   };
 }
@@ -74,8 +84,7 @@ async function extractionSeconds(
   input: CalibrationInput,
   layers: string[],
 ): Promise<number | undefined> {
-  const count = Math.min(EXTRACT_SAMPLES, input.probe.count);
-  const fitted = fitProbe(input.probe, inputTarget(model), input.normalization, count);
+  const fitted = fitProbe(input.probe, inputTarget(model), input.normalization, EXTRACT_SAMPLES_FAST);
   let batch: InputBatch | undefined;
   for await (const b of fitted.batches(input.signal)) {
     batch = b;
@@ -83,13 +92,21 @@ async function extractionSeconds(
   }
   if (!batch || !layers.length) return undefined;
   const per = batch.data.length / batch.shape[0];
-  const one: InputBatch = { shape: [1, ...batch.shape.slice(1)], data: batch.data.subarray(0, per) };
+  const first = (n: number): InputBatch => ({
+    shape: [n, ...batch.shape.slice(1)],
+    data: batch.data.subarray(0, n * per),
+  });
   const sink = { write: () => undefined };
   try {
-    await model.extract([one], layers, sink, { signal: input.signal });
-    const started = performance.now();
-    await model.extract([batch], layers, sink, { signal: input.signal });
-    return (performance.now() - started) / 1000 / batch.shape[0];
+    const timed = async (n: number) => {
+      const started = performance.now();
+      await model.extract([first(n)], layers, sink, { signal: input.signal });
+      return (performance.now() - started) / 1000;
+    };
+    await timed(1);
+    const one = await timed(1);
+    const n = Math.min(batch.shape[0], one < FAST_SAMPLE_SECONDS ? EXTRACT_SAMPLES_FAST : EXTRACT_SAMPLES);
+    return (await timed(n)) / n;
   } catch {
     throwIfCancelled(input.signal);
     return undefined;
@@ -128,7 +145,7 @@ async function trainingRate(input: CalibrationInput): Promise<{ macsPerSecond: n
   }
   if (!best) return undefined;
   const { spec } = best;
-  const windows = Math.max(1, Math.min(TRAIN_WINDOWS, Math.floor(TRAIN_STEP_MACS / (3 * best.macs))));
+  const windows = Math.max(1, Math.min(MAX_TRAIN_WINDOWS, Math.round(TRAIN_STEP_MACS / (3 * best.macs))));
   const rng = createRng(settings.seed);
   const positions = spec.height * spec.width;
   const random = (n: number) => Float32Array.from({ length: n }, () => rng() * 2 - 1);
@@ -150,8 +167,33 @@ async function trainingRate(input: CalibrationInput): Promise<{ macsPerSecond: n
     const seconds = (performance.now() - started) / 1000 / TRAIN_STEPS;
     // A step ≈ 3 forward passes; its fixed cost is counted apart (CostRates.stepSeconds).
     const work = 3 * windows * best.macs;
-    return { macsPerSecond: work / Math.max(1e-6, seconds - DEFAULT_RATES.stepSeconds) };
+    return { macsPerSecond: work / Math.max(seconds / 2, seconds - DEFAULT_RATES.stepSeconds) };
   } finally {
     await model.dispose();
   }
+}
+
+/**
+ * A fit's fixed cost on this machine now (split, normalisation, ridge, sessions, evaluation, its interval): one whole
+ * fit of a tiny random pair, one epoch: on a shared machine it grows with the load like everything else, and on the
+ * sample CNNs it is most of a fit.
+ */
+async function fitOverhead(input: CalibrationInput): Promise<number | undefined> {
+  const rng = createRng(input.settings.seed + 1);
+  const shape = [OVERHEAD_SAMPLES, 4, 4, 8] as const;
+  const a = Float32Array.from({ length: shape.reduce((x, y) => x * y, 1) }, () => rng() * 2 - 1);
+  const b = a.map((v) => v + 0.1 * (rng() * 2 - 1));
+  const started = performance.now();
+  try {
+    await disentangle(
+      { shape, data: a },
+      { shape, data: b },
+      { ...input.settings, epochs: 1, seeds: 1 },
+      { layerA: 'calibration', layerB: 'calibration', direction: 'A->B', backend: input.backend, signal: input.signal },
+    );
+  } catch {
+    throwIfCancelled(input.signal);
+    return undefined;
+  }
+  return (performance.now() - started) / 1000;
 }

@@ -21,6 +21,8 @@ export interface CostRates {
   trainMacsPerSecond: number;
   /** Fixed cost of one training step or held-out chunk (session run, graph inputs). */
   stepSeconds: number;
+  /** A fit's fixed cost besides its multiply-adds: sessions, splits, normalisation, evaluation, its interval. */
+  fitSeconds: number;
   /** How measured: "measured: …" or "defaults (…)", shown with the estimate. */
   source: string;
 }
@@ -30,6 +32,7 @@ export const DEFAULT_RATES: CostRates = {
   extractSecondsPerSample: { A: 0.01, B: 0.01 },
   trainMacsPerSecond: 20e9,
   stepSeconds: 2e-3,
+  fitSeconds: 2,
   source: 'defaults (not measured)',
 };
 
@@ -39,9 +42,6 @@ const GATHER_SECONDS_PER_VALUE = 4e-9;
 const DISK_BYTES_PER_SECOND = 400e6;
 /** The ridge warm start's solve runs in plain loops (≈ d³/3 multiply-adds). */
 const SOLVE_MACS_PER_SECOND = 1e9;
-/** Session creation, splits, normalisation statistics, the ε maps and their probe images, the bootstrap interval: a
- * fit's fixed cost (≈ 2 s a fit on the sample CNNs, 2 shared cores). */
-const FIT_FIXED_SECONDS = 2;
 /** The similarity matrix's Grams (ORT matmul, float64 sums in JS) and its per-layer and per-cell work. */
 const GRAM_MACS_PER_SECOND = 10e9;
 const SIMILARITY_SECONDS_PER_LAYER = 0.05;
@@ -177,7 +177,7 @@ export function fitWork(
 /** Seconds of one fit's work at the calibrated rates (one fit with the backend's threads to itself). */
 export function fitSeconds(work: FitWork, rates: CostRates): number {
   return (
-    FIT_FIXED_SECONDS +
+    rates.fitSeconds +
     work.macs / rates.trainMacsPerSecond +
     work.steps * rates.stepSeconds +
     work.values * GATHER_SECONDS_PER_VALUE +
