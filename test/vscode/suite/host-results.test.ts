@@ -102,4 +102,25 @@ describe('extension host: results cache', () => {
     assert.match(finished?.notCached ?? '', /ENOTDIR/);
     store.dispose();
   });
+
+  it('two windows finishing the same analysis into one cache leave one whole file that restores', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kc-results-'));
+    const a = model('models/mnist-cnn-seed1/model.onnx');
+    const hashes = { a: await hashModelFiles(a), b: await hashModelFiles(a) };
+    const windows = [new DiskResultsStore(dir, log), new DiskResultsStore(dir, log)];
+    for (const store of windows) store.begin(record('same', a, a, 'running'), hashes);
+    const finished = await Promise.all(windows.map((store) => store.finish('same', plantedReport())));
+    assert.deepEqual(
+      finished.map((f) => [f?.record.status, f?.notCached]),
+      [
+        ['done', undefined],
+        ['done', undefined],
+      ],
+    );
+    assert.deepEqual(readdirSync(dir), ['same.json'], 'one file, no temporary file left');
+    const reopened = new DiskResultsStore(dir, log);
+    await reopened.restore();
+    assert.equal(reopened.get('same')?.report?.pairs.length, plantedReport().pairs.length);
+    for (const store of [...windows, reopened]) store.dispose();
+  });
 });
