@@ -39,6 +39,12 @@ export class App {
   private readonly emptyNote = html('p', { id: 'heatmap-empty', class: 'muted' });
   private readonly stripBox = html('div', { id: 'strip' });
   private readonly drillBox = html('div', { id: 'drilldown' });
+  private readonly drillActions = {
+    refine: () => {
+      const id = this.data.record?.id;
+      if (id && this.view.focus) this.send({ type: 'kc/refine', analysisId: id, focus: this.view.focus });
+    },
+  };
   private readonly announcer = html('div', { id: 'announcer', class: 'sr-only', 'aria-live': 'polite' });
   private readonly heatmap: HeatmapView;
 
@@ -209,7 +215,7 @@ export class App {
         ),
       );
 
-    if (this.view.focus) renderDrilldown(this.drillBox, report, this.view.focus);
+    if (this.view.focus) renderDrilldown(this.drillBox, report, this.view.focus, this.drillActions);
     else
       this.drillBox.replaceChildren(
         html('p', { class: 'muted' }, 'Click a heatmap cell (or select one and press Enter) to see its pair.'),

@@ -142,7 +142,15 @@ export interface OpenHelpMessage {
   type: 'kc/openHelp';
 }
 
-export type WebviewMessage = ReadyMessage | OpenPairMessage | ExportMessage | RevealModelMessage | OpenHelpMessage;
+/** Refine the pair's explained model with the other's consistent knowledge (kc refine, run in the worker). */
+export interface RefineMessage {
+  type: 'kc/refine';
+  analysisId: string;
+  focus: PairFocus;
+}
+
+export type WebviewMessage =
+  ReadyMessage | OpenPairMessage | ExportMessage | RevealModelMessage | OpenHelpMessage | RefineMessage;
 
 /** What the webview keeps in `vscode.setState` (and the panel serializer receives on restore). */
 export interface PanelViewState {
@@ -214,6 +222,10 @@ export function parseWebviewMessage(v: unknown): { ok: true; message: WebviewMes
       if (!isShortString(v.analysisId)) return fail('analysisId must be a string');
       if (!isPairFocus(v.focus)) return fail('focus must be { layerA, layerB, direction }');
       return { ok: true, message: { type: 'kc/openPair', analysisId: v.analysisId, focus: v.focus } };
+    case 'kc/refine':
+      if (!isShortString(v.analysisId)) return fail('analysisId must be a string');
+      if (!isPairFocus(v.focus)) return fail('focus must be { layerA, layerB, direction }');
+      return { ok: true, message: { type: 'kc/refine', analysisId: v.analysisId, focus: v.focus } };
     case 'kc/openHelp':
       return { ok: true, message: { type: 'kc/openHelp' } };
     case 'kc/revealModel':

@@ -32,7 +32,17 @@ function shape(s: number[] | undefined): string {
   return s?.length ? s.join('×') : '?';
 }
 
-export function renderDrilldown(container: HTMLElement, report: ReportLike, focus: PairFocus): void {
+/** What the drill-down can ask the host for: `refine` runs kc refine on the pair's models and layers. */
+export interface DrilldownActions {
+  refine?(): void;
+}
+
+export function renderDrilldown(
+  container: HTMLElement,
+  report: ReportLike,
+  focus: PairFocus,
+  actions: DrilldownActions = {},
+): void {
   const theme = readTheme();
   const stacks = directionStacks(report, focus);
   const names = { a: report.models?.a.name ?? 'A', b: report.models?.b.name ?? 'B' };
@@ -49,6 +59,20 @@ export function renderDrilldown(container: HTMLElement, report: ReportLike, focu
       ),
     );
   container.append(head);
+  if (main && actions.refine) {
+    const [explained, explaining] = focus.direction === 'A->B' ? [names.b, names.a] : [names.a, names.b];
+    const button = html(
+      'button',
+      {
+        id: 'drill-refine',
+        class: 'drill-action',
+        title: `Feed ${explained}'s layers above this pair with what ${explaining} shares with it and fine-tune them (kc refine)`,
+      },
+      `Refine ${explained} with ${explaining}'s consistent knowledge…`,
+    );
+    button.addEventListener('click', () => actions.refine?.());
+    head.append(button);
+  }
   if (!main) {
     container.append(
       html(

@@ -1,7 +1,7 @@
 /**
  * Refine B with A's Consistent Knowledge: `kc refine` in the worker (never in the extension host), with a cancellable
  * progress notification; the result opens as a Markdown preview and B′ is saved where the user chose. Arguments
- * (model A, model B, B's layer) may come from a caller such as the pair drill-down; what is missing is asked for.
+ * (model A, model B, B's layer, A's layer) come from the pair drill-down's button; what is missing is asked for.
  */
 import path from 'node:path';
 import * as vscode from 'vscode';
@@ -13,7 +13,7 @@ export function registerRefineCommands(worker: WorkerClient, log: vscode.LogOutp
   return [
     vscode.commands.registerCommand(
       'knowledgeConsistency.refine',
-      async (a?: vscode.Uri | string, b?: vscode.Uri | string | vscode.Uri[], layer?: string) => {
+      async (a?: vscode.Uri | string, b?: vscode.Uri | string | vscode.Uri[], layer?: string, from?: string) => {
         // From the Explorer with two files selected, the second argument is the selection.
         const selected = Array.isArray(b) && b.length === 2 ? b : undefined;
         const modelA = selected
@@ -36,6 +36,7 @@ export function registerRefineCommands(worker: WorkerClient, log: vscode.LogOutp
           modelA,
           modelB,
           layerB,
+          ...(from ? { layerA: from } : {}),
           labels: 'mnist',
           out: target.fsPath,
           ...REFINE_DEFAULTS,

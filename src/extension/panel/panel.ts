@@ -154,6 +154,18 @@ export class ConsistencyPanel implements vscode.Disposable {
       case 'kc/openPair':
         if (message.analysisId === this.analysisId) this.focus = message.focus;
         return;
+      case 'kc/refine': {
+        const record = this.services.store.get(message.analysisId);
+        if (!record) return;
+        // A -> B explains B's layer from A's: B is refined with A's knowledge; B -> A the other way round.
+        const { layerA, layerB, direction } = message.focus;
+        const args =
+          direction === 'A->B'
+            ? [record.modelA, record.modelB, layerB, layerA]
+            : [record.modelB, record.modelA, layerA, layerB];
+        await vscode.commands.executeCommand('knowledgeConsistency.refine', ...args);
+        return;
+      }
       case 'kc/openHelp':
         await vscode.commands.executeCommand(HELP_COMMAND);
         return;
