@@ -169,6 +169,12 @@ export interface TrainingInfo {
   validationLoss?: number;
   /** Epoch whose parameters were kept (0 = the starting point, e.g. the warm start). */
   bestEpoch?: number;
+  /** False when no epoch beat the start on the validation set, so the kept parameters are the start (with a warm
+   * start: the ridge map, gates shut): the headline is the linear map and orders ≥ 1 hold nothing learned. Absent
+   * without a validation set. With several seeds: true when any seed's training improved on its start. */
+  improvedOnStart?: boolean;
+  /** Epochs undone because the validation loss jumped, each dividing the learning rate by 10. Absent when none. */
+  backtracks?: number;
   /** Samples the weights were fitted on, used for early stopping, and held out for the report (fit + validation =
    * the training split). validation = 0: too few samples, no early stopping (see PairResult.warnings). */
   samples?: { fit: number; validation: number; test: number };

@@ -55,6 +55,7 @@ export function aggregate(fits: FitOnce[], seed = 0): Aggregate {
       ...first.training,
       seconds: fits.reduce((a, f) => a + f.training.seconds, 0),
       gates: meanArrays(fits.map((f) => f.training.gates)),
+      ...improvedOnStart(fits),
     },
     maps: {
       perChannel: meanArrays(ev.map((e) => e.maps.perChannel)),
@@ -75,4 +76,10 @@ export function aggregate(fits: FitOnce[], seed = 0): Aggregate {
     };
   }
   return result;
+}
+
+/** Whether any seed's training beat its start (the mean then holds learned orders); absent without validation sets. */
+function improvedOnStart(fits: FitOnce[]): { improvedOnStart?: boolean } {
+  const flags = fits.map((f) => f.training.improvedOnStart).filter((b) => b !== undefined);
+  return flags.length ? { improvedOnStart: flags.some(Boolean) } : {};
 }

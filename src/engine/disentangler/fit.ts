@@ -2,24 +2,20 @@ import type { DisentangleSettings, PairSampling, TrainingInfo } from '../../prot
 import type { CancelSignal } from '../cancel';
 import type { StepSink } from '../progress';
 import type { DisentanglerParams, DisentanglerSpec, TrainingBackend } from '../compute/types';
-import { fitRidgeConvAsync, ridgeRowCap } from '../linalg/ridge';
+import { ridgeRowCap } from '../linalg/ridge';
 import { createRng } from '../random';
 import { splitIndices } from '../split';
 import type { FeatureTensor } from '../tensor';
 import { evaluate, MAP_SAMPLES, type Evaluation } from './evaluate';
-import { gatherWindows } from './gather';
 import { carveValidation, MIN_TRAINING } from './holdout';
-import { initParams, WARM_START_BETA } from './init';
+import { initParams, SHUT_BETA, WARM_START_BETA } from './init';
 import { batchLimits, DEFAULT_MEMORY_MB } from './memory';
 import { nearConstantWarning, normalizeSource, scaleTarget, type Affine, type ScaledTarget } from './normalize';
 import { samplingPlan } from './plan';
 import type { PairData } from './samples';
 import { train } from './train';
-import { countedRows, geometry, tiles } from './windows';
-
-/** Relative ridge of the warm start (λ·mean eigenvalue of the patch covariance): a light touch that only tames
- * near-collinear patches; the training that follows does the rest. */
-export const WARM_START_LAMBDA = 1e-3;
+import { geometry, tiles } from './windows';
+import { ridgeStart, validationJudge } from './warm-start';
 
 /** The ridge solve costs ≈ d³ in plain loops (d = C_A·k² patch features): above this, a 3×3 warm start is fitted as
  * 1×1 and placed in the centre tap (minutes → seconds on 512-channel layers; training then grows the other taps). */
@@ -126,34 +122,32 @@ export async function fitOnce(
 
   const rng = createRng(seed);
   const init = initParams(spec, rng);
-  if (settings.warmStart) {
-    // Order-0 path = the closed-form ridge map, gates nearly closed: training starts from the linear answer. It is
-    // fitted on the positions training sees: counted positions of tiles of the fit samples.
-    const windows = tiles(fit, g, plan.ridgeTiles);
-    const block = (t: FeatureTensor, map: PairData['x']): FeatureTensor => ({
-      shape: [windows.length, g.rows.span, g.cols.span, t.shape[3]],
-      data: gatherWindows(t, map, windows, g, 'nhwc'),
-    });
-    const weight = await fitRidgeConvAsync(
-      block(source, affine),
-      block(target, y.affine),
-      ridgeKernel,
-      WARM_START_LAMBDA,
-      g.windowed ? countedRows(windows, g) : undefined,
-    );
-    init.weights[settings.orders] = ridgeKernel === settings.kernel ? weight : centreTap(weight, channelsB, channelsA);
-    init.betas.fill(WARM_START_BETA);
-  }
   const model = await backend.create(spec, init);
   try {
     const held = (samples: Int32Array) => tiles(samples, g, plan.epochTiles);
+    const validationWindows = validation.length ? held(validation) : undefined;
+    if (settings.warmStart) {
+      // Order-0 path = the closed-form ridge map, gates nearly closed: training starts from the linear answer. It is
+      // fitted on the positions training sees: counted positions of tiles of the fit samples.
+      const start = await ridgeStart(
+        pair,
+        tiles(fit, g, plan.ridgeTiles),
+        { ridge: ridgeKernel, model: settings.kernel },
+        validationWindows && validationJudge(model, init, pair, validationWindows, limits.evaluate),
+      );
+      init.weights[settings.orders] = start.weight;
+      init.betas.fill(WARM_START_BETA);
+      model.setParams(init);
+    }
     const trained = await train(
       model,
       {
         pair,
         fit,
-        validation: validation.length ? held(validation) : undefined,
+        validation: validationWindows,
         test: held(split.test),
+        // The ridge map alone: kept when no epoch beats it, so the fit is never worse than its linear start.
+        alternatives: settings.warmStart ? [{ ...init, betas: init.betas.map(() => SHUT_BETA) }] : [],
         batch: limits.train,
         chunk: limits.evaluate,
       },
@@ -182,11 +176,4 @@ export async function fitOnce(
   } finally {
     await model.dispose();
   }
-}
-
-/** A 1×1 OIHW weight [C_B, C_A] as the centre tap of a 3×3 one (zeros elsewhere): the same linear map. */
-function centreTap(weight: Float32Array, channelsB: number, channelsA: number): Float32Array {
-  const full = new Float32Array(channelsB * channelsA * 9);
-  for (let i = 0; i < channelsB * channelsA; i++) full[i * 9 + 4] = weight[i];
-  return full;
 }

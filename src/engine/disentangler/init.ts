@@ -8,6 +8,13 @@ import { randn } from '../random';
  */
 export const WARM_START_BETA = -2;
 
+/**
+ * Gates shut: p = σ(−30) ≈ 1e-13, so the disentangler is its order-0 path alone. The warm start with these gates is
+ * the ridge map itself, without the random higher-order branches that σ(−2) lets through (on real layers they cost
+ * 0.005 of a self-comparison's explained fraction); it is a candidate for selection, not a place to train from.
+ */
+export const SHUT_BETA = -30;
+
 /** The authors' initialisation: Kaiming-normal (fan-out) convolutions, gates at β = 0 (p = 0.5). */
 export function initParams(spec: DisentanglerSpec, rng: () => number): DisentanglerParams {
   const { orders: K, channelsA: ca, channelsB: cb, kernel: k } = spec;

@@ -61,6 +61,20 @@ export async function fitRidgeConvAsync(
   return toOihw(await runAsync(fitWeights(p, ids, lambda)), p, kernel);
 }
 
+/** fitRidgeConvAsync for several λ at about the cost of one (one XᵀX or Gram, one factorisation): the
+ * disentangler's warm start chooses λ among them on its validation set. */
+export async function fitRidgeConvPathAsync(
+  x: FeatureTensor,
+  y: FeatureTensor,
+  kernel: 1 | 3,
+  lambdas: readonly number[],
+  rows?: Int32Array,
+): Promise<Float32Array[]> {
+  const p = fitProblem(x, y, kernel);
+  const ids = rows ? capRows(rows, defaultMaxRows(p.d, 'async'), 0) : allRows(p, 'async');
+  return (await runAsync(fitPath(p, ids, lambdas))).map((w) => toOihw(w, p, kernel));
+}
+
 /** Patch rows fitRidgeConvAsync uses at most with `features` patch features (its cost budget). */
 export function ridgeRowCap(features: number): number {
   return defaultMaxRows(features, 'async');
@@ -111,8 +125,15 @@ function allRows(p: Problem, mode: Mode): Int32Array {
 }
 
 function* fitWeights(p: Problem, ids: Int32Array, lambda: number): Computation<Float64Array> {
-  if (ids.length >= p.d) return (yield* solveStats(yield* statsOf(p, ids), p, [lambda]))[0];
-  return yield* dualWeights(yield* fitDual(p, ids, [lambda]), p, 0);
+  return (yield* fitPath(p, ids, [lambda]))[0];
+}
+
+function* fitPath(p: Problem, ids: Int32Array, lambdas: readonly number[]): Computation<Float64Array[]> {
+  if (ids.length >= p.d) return yield* solveStats(yield* statsOf(p, ids), p, lambdas);
+  const fit = yield* fitDual(p, ids, lambdas);
+  const out: Float64Array[] = [];
+  for (let i = 0; i < lambdas.length; i++) out.push(yield* dualWeights(fit, p, i));
+  return out;
 }
 
 interface ExplainedPlan {

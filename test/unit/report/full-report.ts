@@ -38,6 +38,8 @@ export function fullReport(): Full<Report> {
       heldOutLoss: 0.15,
       validationLoss: 0.14,
       bestEpoch: 3,
+      improvedOnStart: true,
+      backtracks: 1,
       samples: { fit: 340, validation: 60, test: 100 },
       gates: [0.2, 0.1],
       earlyStopped: false,
