@@ -12,6 +12,7 @@ import { samplingPlan } from '../disentangler/plan';
 import { geometry, tileCount } from '../disentangler/windows';
 import { ridgeRowCap } from '../linalg/ridge';
 import { WARM_START_MAX_FEATURES } from '../disentangler/fit';
+import { MATRIX_MEMORY_BUDGET } from './matrix';
 
 /** What calibrate.ts measures (or the defaults when nothing could be measured). */
 export interface CostRates {
@@ -42,8 +43,7 @@ const GATHER_SECONDS_PER_VALUE = 4e-9;
 const DISK_BYTES_PER_SECOND = 400e6;
 /** The ridge warm start's solve runs in plain loops (≈ d³/3 multiply-adds). */
 const SOLVE_MACS_PER_SECOND = 1e9;
-/** The similarity matrix's Grams (ORT matmul, float64 sums in JS) and its per-layer and per-cell work. */
-const GRAM_MACS_PER_SECOND = 10e9;
+/** The similarity matrix's per-layer and per-cell work besides its Grams (which run at the calibrated rate). */
 const SIMILARITY_SECONDS_PER_LAYER = 0.05;
 const SIMILARITY_SECONDS_PER_CELL = 1e-3;
 /** Fits side by side on one-thread sessions vs one fit on all threads: 105 s → 70 s on 2 cores (disentangler
@@ -206,12 +206,14 @@ export function estimateCost(shape: CompareShape, probes: number, rates: CostRat
   const extractSeconds =
     probes * (rates.extractSecondsPerSample.A + rates.extractSecondsPerSample.B) +
     (bytesA + bytesB) / DISK_BYTES_PER_SECOND;
-  // CKA: one n×n Gram per layer (n²·D multiply-adds), then n² per cell; the features
-  // are read back from disk once per block (B's once per block of A: about twice in all).
+  // CKA (compare/matrix.ts): A's layers in blocks of half the matrix's memory, and for each block of A every block of
+  // B read from disk again and its n×n Grams (n²·D multiply-adds) computed again; then n² per cell. A 224×224
+  // MobileNet at 500 probes has ≈ 10 GB of features a side: about 20 blocks, so B's reads and Grams dominate.
+  const blocksA = Math.max(1, Math.ceil(bytesA / (MATRIX_MEMORY_BUDGET / 2)));
   const valuesA = bytesA / 4;
   const valuesB = bytesB / 4;
   const cells = shape.matrixA.length * shape.matrixB.length;
-  let similarityMacs = probes * (valuesA + valuesB) + cells * probes * probes;
+  let similarityMacs = probes * probes * (valuesA / probes + (blocksA * valuesB) / probes) + cells * probes * probes;
   if (shape.allPairs) {
     // One closed-form ridge per cell and direction on the explained layer's positions (1×1-sized unknowns: a bound).
     const dirs = new Set(shape.plan.map((p) => p.direction)).size;
@@ -219,8 +221,8 @@ export function estimateCost(shape: CompareShape, probes: number, rates: CostRat
   }
   const layers = shape.matrixA.length + shape.matrixB.length;
   const similaritySeconds =
-    similarityMacs / GRAM_MACS_PER_SECOND +
-    (2 * (bytesA + bytesB)) / DISK_BYTES_PER_SECOND +
+    similarityMacs / rates.trainMacsPerSecond +
+    (bytesA + blocksA * bytesB) / DISK_BYTES_PER_SECOND +
     layers * SIMILARITY_SECONDS_PER_LAYER +
     cells * SIMILARITY_SECONDS_PER_CELL;
   const fits = shape.plan.map((key) => {
