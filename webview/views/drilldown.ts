@@ -6,6 +6,7 @@ import type { PairResult, Report } from '../../src/protocol/report';
 import type { PairFocus } from '../../src/protocol/webview.protocol';
 import { directionStacks, sortedChannels } from '../model/drill';
 import { arrowText, BELOW_ZERO_NOTE, explainedNote, fmt, MISSING, num, ORDERS_NOTE } from '../../src/protocol/format';
+import { linearStartNote } from '../../src/protocol/training-note';
 import type { ReportLike } from '../model/measures';
 import { channelBars, lineChart, stackedBars } from './charts';
 import { mapFigures } from './maps';
@@ -101,6 +102,16 @@ export function renderDrilldown(
         `${arrowText(st.direction, names)}: explained ${fmt(st.explained)} is ${BELOW_ZERO_NOTE}.`,
       ),
     );
+  // Orders ≥ 1 of a fit that kept its ridge start are not a split of knowledge: say so instead of showing them bare.
+  const linearOnly = stacks
+    .filter((st) => st.pair && linearStartNote(st.pair))
+    .map((st) =>
+      html(
+        'p',
+        { class: 'note warning linear-start' },
+        `${arrowText(st.direction, names)}: ${linearStartNote(st.pair!)}.`,
+      ),
+    );
   const decomposition = html(
     'p',
     { class: 'muted' },
@@ -112,6 +123,7 @@ export function renderDrilldown(
       stackedBars(stacks, theme, names),
       decomposition,
       ...belowZero,
+      ...linearOnly,
       fragile,
       spreadNote,
     ),
@@ -184,7 +196,7 @@ function training(p: PairResult, theme: ReturnType<typeof readTheme>): Node[] {
       [
         [
           'epochs',
-          `${t.epochs}${t.earlyStopped ? ' (early stop)' : ''}${t.bestEpoch !== undefined ? ` · parameters of epoch ${t.bestEpoch} kept` : ''}`,
+          `${t.epochs}${t.earlyStopped ? ' (early stop)' : ''}${t.bestEpoch !== undefined ? ` · parameters of epoch ${t.bestEpoch} kept` : ''}${t.backtracks ? ` · ${t.backtracks} epoch(s) undone, learning rate ÷ ${10 ** t.backtracks}` : ''}`,
         ],
         ['gates p₁…p_K', t.gates.length ? t.gates.map((g) => g.toFixed(3)).join(', ') : MISSING],
         ['final loss', num(t.finalLoss)],

@@ -2,6 +2,7 @@ import type { Direction, PairResult, Report } from '../../protocol/report';
 import { arrowText, explainsText, fmt, seconds, shortNames, splitSummary } from './format';
 import { MATRIX_LABELS, maxOrder } from './pairs';
 import { BELOW_ZERO_NOTE, explainedNote } from '../../protocol/format';
+import { LINEAR_START_NOTE, linearStartNote } from '../../protocol/training-note';
 import { esc } from './escape';
 import { describeInput } from '../../protocol/probe-input';
 import { EPSILON_COLOR, heatmapSvg, lossCurveSvg, orderBarSvg, orderColor, pairMapsSvg, pairOrders } from './svg';
@@ -56,9 +57,10 @@ function pairsSection(report: Report): string {
   ].join(' ');
   const rows = report.pairs.map((p) => {
     const orders = pairOrders(p);
-    const cells = Array.from(
-      { length: k + 1 },
-      (_, i) => `<td class="num">${fmt(orders.find((o) => o.order === i)?.fraction)}</td>`,
+    const cells = Array.from({ length: k + 1 }, (_, i) =>
+      i > 0 && linearStartNote(p)
+        ? `<td class="num" title="${esc(LINEAR_START_NOTE)}">${fmt(orders.find((o) => o.order === i)?.fraction)}‡</td>`
+        : `<td class="num">${fmt(orders.find((o) => o.order === i)?.fraction)}</td>`,
     ).join('');
     return (
       `<tr data-layer-a="${esc(p.layerA)}" data-layer-b="${esc(p.layerB)}" data-direction="${esc(p.direction)}">` +
@@ -83,7 +85,7 @@ function pairsSection(report: Report): string {
 orders split it by fuzziness (order 0 = linearly shared) and are not orthogonal, so they need not sum to it. Order fractions are the fragile part of the method: compare them across seeds.</p>
 <p class="legend-row">${legend}</p>
 <table class="pairs"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>
-<p class="note">CKA and ridge are <b>similarity, not knowledge consistency</b>: closed-form baselines shown for reference.${report.pairs.some((p) => explainedNote(p.explained)) ? ` † ${esc(BELOW_ZERO_NOTE)}.` : ''}</p></section>`;
+<p class="note">CKA and ridge are <b>similarity, not knowledge consistency</b>: closed-form baselines shown for reference.${report.pairs.some((p) => explainedNote(p.explained)) ? ` † ${esc(BELOW_ZERO_NOTE)}.` : ''}${report.pairs.some((p) => linearStartNote(p)) ? ` ‡ ${esc(LINEAR_START_NOTE)}.` : ''}</p></section>`;
 }
 
 /** The models' names, so that directions read "seed1 → seed2" (A and B when the report has none). */
@@ -130,6 +132,10 @@ function pairDetails(report: Report): string {
     const t = p.training;
     const facts = [
       ['epochs', `${t.epochs}${t.earlyStopped ? ' (stopped early)' : ''}`],
+      ...(linearStartNote(p) ? [['kept', LINEAR_START_NOTE]] : []),
+      ...(t.backtracks
+        ? [['step control', `${t.backtracks} epoch(s) undone, learning rate ÷ ${10 ** t.backtracks}`]]
+        : []),
       ['time', seconds(t.seconds)],
       ['final loss', fmt(t.finalLoss, 4)],
       ['held-out loss', fmt(t.heldOutLoss, 4)],

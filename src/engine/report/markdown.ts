@@ -1,4 +1,5 @@
 import { BELOW_ZERO_NOTE, explainedNote } from '../../protocol/format';
+import { LINEAR_START_NOTE, linearStartNote } from '../../protocol/training-note';
 import type { Report, SimilarityMatrix } from '../../protocol/report';
 import { markdownLinkPart, markdownText as md } from './escape';
 import { describeInput } from '../../protocol/probe-input';
@@ -43,6 +44,7 @@ export function renderMarkdown(report: Report, options: { heatmapPng?: string; h
     );
     out.push('\\* CKA and ridge are similarity, not knowledge consistency. Epochs marked * stopped early.', '');
     if (report.pairs.some((p) => explainedNote(p.explained))) out.push(`† ${md(BELOW_ZERO_NOTE)}.`, '');
+    if (report.pairs.some((p) => linearStartNote(p))) out.push(`‡ ${md(LINEAR_START_NOTE)}.`, '');
   } else {
     out.push('No pairs were disentangled.', '');
   }

@@ -1,5 +1,6 @@
 import type { PairResult, Report } from '../../protocol/report';
 import { explainedNote } from '../../protocol/format';
+import { linearStartNote } from '../../protocol/training-note';
 import { arrowText, fmt } from './format';
 
 /** The summary row of one disentangled pair: headline explained fraction, order fractions, ε, similarity. */
@@ -28,7 +29,11 @@ export function pairRow(p: PairResult, k: number, names?: { a: string; b: string
     direction: arrowText(p.direction, names),
     // † marks a negative held-out fraction; the table's footnote says what it means (BELOW_ZERO_NOTE).
     explained: `${spread(p.explained, p.spread?.explained)}${explainedNote(p.explained) ? '†' : ''}`,
-    orders: Array.from({ length: k + 1 }, (_, i) => spread(p.orders[i]?.fraction ?? NaN, p.spread?.orders[i])),
+    // ‡ on orders ≥ 1 when the fit kept its ridge start: they hold nothing learned (LINEAR_START_NOTE).
+    orders: Array.from(
+      { length: k + 1 },
+      (_, i) => `${spread(p.orders[i]?.fraction ?? NaN, p.spread?.orders[i])}${i > 0 && linearStartNote(p) ? '‡' : ''}`,
+    ),
     inconsistent: spread(p.inconsistent.fraction, p.spread?.inconsistent),
     cka: fmt(p.similarity.linearCKA),
     ridge: fmt(p.similarity.ridgeExplained),

@@ -1,6 +1,7 @@
 import type { Report, SimilarityMatrix } from '../../protocol/report';
 import { colorAt } from '../../protocol/colors';
 import { BELOW_ZERO_NOTE, explainedNote } from '../../protocol/format';
+import { LINEAR_START_NOTE, linearStartNote } from '../../protocol/training-note';
 import { describeInput } from '../../protocol/probe-input';
 import { terminalText as term } from './escape';
 import { explainsText, fmt, seconds, shortNames, splitSummary, textTable } from './format';
@@ -46,6 +47,7 @@ export function renderSummary(report: Report, options: { color?: boolean } = {})
     out.push(term(meanLine(report)));
     out.push('* CKA and ridge measure similarity, not knowledge consistency; epochs* = stopped early.');
     if (report.pairs.some((p) => explainedNote(p.explained))) out.push(`† ${BELOW_ZERO_NOTE}.`);
+    if (report.pairs.some((p) => linearStartNote(p))) out.push(`‡ ${LINEAR_START_NOTE}.`);
   } else {
     out.push('No pairs were disentangled.');
   }
