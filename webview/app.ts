@@ -162,7 +162,8 @@ export class App {
   private render(): void {
     const { record, report } = this.data;
     this.header.render(this.data, this.modelNames());
-    this.toolbar.showNames(this.modelNames(), this.view.direction);
+    // Before an analysis arrives there are no names to give: A and B.
+    this.toolbar.showNames(record ? this.modelNames() : { a: 'A', b: 'B' }, this.view.direction);
     const measures = measuresFor(report);
     this.toolbar.showMeasures(measures, this.view.measure);
 
