@@ -5,7 +5,6 @@
 import { Queue, QueueEvents, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { StepProgress } from '../../protocol/progress';
 import { CancelledError, type CancelSignal } from '../cancel';
-import { KcError } from '../errors';
 import type { FitJobData, FitOutcome } from './fit-job';
 import { FIT_QUEUE } from './redis';
 
@@ -73,11 +72,13 @@ export async function runOnQueue(
       await add(fit);
       return;
     }
-    const { layerA, layerB, direction } = fit.data;
-    failure = new KcError(
-      `${layerA} ↔ ${layerB} ${direction} failed on the queue workers after ${job?.attemptsMade ?? JOB_OPTIONS.attempts} attempt(s): ${reason}`,
+    // One fit that keeps failing never sinks the run: it is reported as skipped, with the workers' error.
+    const attempts = job?.attemptsMade ?? JOB_OPTIONS.attempts;
+    finish(
+      id,
+      { skipped: `failed on the queue workers after ${attempts} attempt(s): ${reason}`, worker: 'queue' },
+      false,
     );
-    wake();
   };
   const settle = async (fit: QueuedFit, reused: boolean) => {
     const job = await queue.getJob(fit.id);

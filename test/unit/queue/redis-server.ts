@@ -12,8 +12,9 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-export async function startRedis(): Promise<RedisServer> {
-  const port = await freePort();
+/** `port`: start again where a stopped server was (a restart: no persistence, so its jobs are gone). */
+export async function startRedis(port?: number): Promise<RedisServer & { port: number }> {
+  port ??= await freePort();
   const server = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
@@ -31,7 +32,7 @@ export async function startRedis(): Promise<RedisServer> {
     server.stderr!.on('data', onData);
     server.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
   });
-  return { url: `redis://127.0.0.1:${port}`, stop: () => stopProcess(server) };
+  return { url: `redis://127.0.0.1:${port}`, port, stop: () => stopProcess(server) };
 }
 
 export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
