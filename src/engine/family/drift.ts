@@ -60,10 +60,9 @@ export function driftSeries(
   fits: readonly FitResult[],
 ): Array<Array<number | null>> {
   const reference = (k: number) => (against === 'final' ? count - 1 : k - 1);
+  // One lookup per cell: a long training run has thousands of fits and the report is rebuilt after each.
+  const explained = new Map(fits.map((f) => [`${f.source} ${f.target} ${f.layer}`, f.explained]));
   return layers.map((layer) =>
-    Array.from(
-      { length: count },
-      (_, k) => fits.find((f) => f.layer === layer && f.source === k && f.target === reference(k))?.explained ?? null,
-    ),
+    Array.from({ length: count }, (_, k) => explained.get(`${k} ${reference(k)} ${layer}`) ?? null),
   );
 }

@@ -72,6 +72,7 @@ export async function runManyModel<R extends ManyModelReport>(
   try {
     const done = new Set(reused.map((f) => f.key));
     const remaining = jobs.filter((j) => !done.has(j.key));
+    const order = new Map(jobs.map((j, i) => [j.key, i]));
     if (reused.length) hooks.log?.(`${reused.length} of ${jobs.length} fits reused from an earlier run`);
     const fits: FitResult[] = [...reused];
     const skipped: SkippedFit[] = [];
@@ -84,7 +85,7 @@ export async function runManyModel<R extends ManyModelReport>(
       settings,
       backend: backend ?? members.backend.info,
       // In plan order, however they finished.
-      fits: [...fits].sort((a, b) => jobs.findIndex((j) => j.key === a.key) - jobs.findIndex((j) => j.key === b.key)),
+      fits: [...fits].sort((a, b) => order.get(a.key)! - order.get(b.key)!),
       skipped: [...skipped],
       warnings: [...warnings],
       timings: {
