@@ -305,11 +305,18 @@ export interface CostEstimate {
   disentangleSeconds: number;
   /** The three stages (loading the models is done when the estimate is made). */
   totalSeconds: number;
-  /** Every planned fit, pair × direction, in plan order: its estimated seconds on its own, and whether it trains on
-   * windows of its maps (PairResult.sampling) or on whole maps. */
-  fits: Array<PairKey & { seconds: number; windowed: boolean }>;
+  /** Every planned fit, pair × direction, in plan order. */
+  fits: PlannedFit[];
   /** How the rates were obtained, e.g. "measured: extraction 3.1 / 3.0 samples/s, training 14 GMAC/s". */
   calibration: string;
+}
+
+/** One planned fit in CostEstimate.fits. */
+export interface PlannedFit extends PairKey {
+  /** Estimated seconds of the fit run alone. */
+  seconds: number;
+  /** Whether it trains on windows of its maps (PairResult.sampling) or on whole maps. */
+  windowed: boolean;
 }
 
 /** What a time budget (kc compare --budget, knowledgeConsistency.budget) made of the run. */
