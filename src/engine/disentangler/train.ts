@@ -84,7 +84,6 @@ export async function train(
   let earlyStopped = false;
   let lrScale = 1;
   let backtracks = 0;
-  let since = 0; // the epoch patience counts from: the best trainable one, or the last backtrack
   while (epoch < settings.epochs) {
     throwIfCancelled(hooks.signal);
     const lr = learningRateAt(settings, epoch) * lrScale;
@@ -110,15 +109,15 @@ export async function train(
     if (!anchor || !best || val === undefined) continue; // no validation set: no selection, every epoch runs
     if (val < anchor.loss * (1 - MIN_IMPROVEMENT)) anchor = { loss: val, params: model.getParams(), epoch };
     if (val < best.loss * (1 - MIN_IMPROVEMENT)) best = { loss: val, params: anchor.params, epoch };
-    if (anchor.epoch === epoch) since = epoch;
-    else if (val > anchor.loss * (1 + JUMP) && backtracks < MAX_BACKTRACKS) {
+    if (val > anchor.loss * (1 + JUMP) && backtracks < MAX_BACKTRACKS) {
       // Undo the step that overshot (setParams also restarts Adam's moments) and take shorter ones from there.
       model.setParams(anchor.params);
       lrScale /= BACKTRACK;
       backtracks++;
-      since = epoch;
     }
-    if (settings.patience > 0 && epoch - since >= settings.patience) {
+    // Patience counts from the best trainable point: an undone epoch is one that did not improve (the fast preset
+    // stays at its few epochs on layers where every step overshoots).
+    if (settings.patience > 0 && epoch - anchor.epoch >= settings.patience) {
       earlyStopped = epoch < settings.epochs;
       break;
     }
