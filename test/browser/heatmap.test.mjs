@@ -239,6 +239,78 @@ describe('consistency panel webview', () => {
     await p.close();
   });
 
+  it('shows intervals, the debiased CKA and how the pairs were chosen: head line, tooltip, cell marker, drill-down', async () => {
+    const p = await openPanel(context, server.url, 'light');
+    // The sample report as a few-probe run of two architectures would give it: intervals, the debiased CKA, and
+    // this pair 8× apart in size.
+    const r = structuredClone(report);
+    for (const q of r.pairs.filter((q) => q.layerA === pairAB.layerA && q.layerB === pairAB.layerB)) {
+      q.explainedInterval = [q.explained - 0.05, Math.min(1, q.explained + 0.03)];
+      q.interval = { level: 0.95, replicates: 1000, resampled: 'held-out probes' };
+      q.similarity.cka = { estimator: 'unbiased', value: 0.123, interval: [0.05, 0.2], level: 0.95, replicates: 1000 };
+      q.shapeA = [64, 64, 8];
+      q.shapeB = [8, 8, 8];
+    }
+    r.pairing = {
+      rule: 'relative-depth',
+      pairs: [{ layerA: pairAB.layerA, layerB: pairAB.layerB, by: 'depth', scaleRatio: 8 }],
+    };
+    await send(p, { type: 'kc/record', record: record(r) });
+    await p.locator('#pairing').waitFor();
+    assert.equal(
+      await p.$eval('#pairing', (e) => e.textContent),
+      'paired by: depth and scale · ⚠ 1 pair > 2× apart in size',
+    );
+    const g = await heatmapGeometry(p);
+    const { x, y } = cellCenter(g, rowsA.indexOf(pairAB.layerA), colsB.indexOf(pairAB.layerB));
+    // The marker: a dark triangle in the cell's bottom-left corner (light theme), drawn over the cell's colour.
+    const corner = await p.$eval(
+      '#heatmap',
+      (c, at) => {
+        const ratio = c.width / c.getBoundingClientRect().width;
+        const ctx = c.getContext('2d');
+        // The darkest pixel of the cell's bottom-left quarter.
+        let min = Infinity;
+        for (let dx = 1; dx < at.half; dx++)
+          for (let dy = 1; dy < at.half; dy++) {
+            const px = ctx.getImageData(
+              Math.round((at.x - at.half + dx) * ratio),
+              Math.round((at.y + at.half - dy) * ratio),
+              1,
+              1,
+            ).data;
+            min = Math.min(min, px[0] + px[1] + px[2]);
+          }
+        return min;
+      },
+      { x: x - g.left, y: y - g.top, half: g.cell / 2 },
+    );
+    assert.ok(corner < 200, `marker pixel ${corner}`);
+    await p.mouse.move(x, y);
+    const tip = await p.locator('#tooltip').innerText();
+    const q = r.pairs.find((q) => q.direction === 'A->B' && q.layerA === pairAB.layerA && q.layerB === pairAB.layerB);
+    const interval = `[${frac(q.explainedInterval[0])}, ${frac(q.explainedInterval[1])}]`;
+    assert.ok(
+      tip.split('\n').some((l) => l.startsWith(`explained: ${frac(q.explained)}`) && l.endsWith(interval)),
+      tip,
+    );
+    assert.ok(tip.includes('linear CKA (debiased) 0.123 [0.050, 0.200]'), tip);
+    assert.ok(tip.includes('⚠ spatial sizes 8.0× apart'), tip);
+    await p.mouse.click(x, y);
+    await send(p);
+    await p.locator('#drill-headline').waitFor();
+    const headline = await p.locator('#drill-headline').innerText();
+    assert.ok(headline.includes(`${frac(q.explained)} [${frac(q.explainedInterval[0])}`), headline);
+    assert.ok(headline.includes('linear CKA (debiased) (similarity)'), headline);
+    assert.ok(headline.includes('95 % bootstrap interval over'), headline);
+    assert.match(
+      await p.locator('#drill-pairing').innerText(),
+      /^Paired by depth and scale\. ⚠ Their spatial sizes differ 8\.0×/,
+    );
+    await p.screenshot({ path: shot('drilldown-uncertainty'), fullPage: true });
+    await p.close();
+  });
+
   it('fills every matrix cell with CKA, also for layers the disentangler did not run on', async () => {
     const p = await openPanel(context, server.url, 'light');
     await send(p, { type: 'kc/record', record: record(report) });

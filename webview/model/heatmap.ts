@@ -3,6 +3,7 @@
  * report's finished pairs and its cheap all-pairs matrix. Typed arrays so 100 × 200 cells stay cheap to rebuild.
  */
 import type { Direction, PairResult } from '../../src/protocol/report';
+import { SCALE_WARNING_RATIO, shapeRatio } from '../../src/protocol/pairing';
 import type { PairFocus } from '../../src/protocol/webview.protocol';
 import { depthOrder, orderByMean } from './layers';
 import { directedKey, findMeasure, type Measure, type ReportLike } from './measures';
@@ -31,6 +32,8 @@ export interface HeatmapModel {
   pairIndex: Int32Array;
   /** The measure's background (similarity) in cells it leaves empty; NaN elsewhere. Never sorted on. */
   background: Float64Array;
+  /** 1 where the finished pair's spatial sizes differ by more than 2× (SCALE_WARNING_RATIO): drawn with a marker. */
+  scaleWarning: Uint8Array;
 }
 
 export interface HeatmapOptions {
@@ -64,6 +67,7 @@ export function buildHeatmap(report: ReportLike, opts: HeatmapOptions = {}): Hea
   const running = new Uint8Array(nR * nC);
   const pairIndex = new Int32Array(nR * nC).fill(-1);
   const background = new Float64Array(nR * nC).fill(NaN);
+  const scaleWarning = new Uint8Array(nR * nC);
 
   const matrix = report.matrix;
   const mRow = new Map((matrix?.layersA ?? []).map((n, i) => [n, i]));
@@ -88,6 +92,8 @@ export function buildHeatmap(report: ReportLike, opts: HeatmapOptions = {}): Hea
       const key = pairKey(rows[r], cols[c], direction);
       const pi = pairs.get(key);
       if (pi !== undefined) pairIndex[at] = pi;
+      if (pi !== undefined && (shapeRatio(report.pairs[pi].shapeA, report.pairs[pi].shapeB) ?? 1) > SCALE_WARNING_RATIO)
+        scaleWarning[at] = 1;
       if (flying.has(key) && pi === undefined) running[at] = 1;
       // Similarity measures prefer the all-pairs matrix (same numbers, every cell); consistency needs the pair.
       const fromMatrix = matrixValue(measure.matrixKey, rows[r], cols[c]);
@@ -107,7 +113,18 @@ export function buildHeatmap(report: ReportLike, opts: HeatmapOptions = {}): Hea
     }
   }
 
-  const model: HeatmapModel = { measure, direction, rows, cols, values, states, running, pairIndex, background };
+  const model: HeatmapModel = {
+    measure,
+    direction,
+    rows,
+    cols,
+    values,
+    states,
+    running,
+    pairIndex,
+    background,
+    scaleWarning,
+  };
   if (opts.sort === 'value') {
     const rowPerm = orderByMean(nR, function* (r) {
       for (let c = 0; c < nC; c++) yield values[r * nC + c];
@@ -133,6 +150,7 @@ function permute(m: HeatmapModel, rowPerm: number[], colPerm: number[], rows: st
     running: new Uint8Array(m.running.length),
     pairIndex: new Int32Array(m.pairIndex.length),
     background: new Float64Array(m.background.length),
+    scaleWarning: new Uint8Array(m.scaleWarning.length),
   };
   rowPerm.forEach((r0, r) =>
     colPerm.forEach((c0, c) => {
@@ -143,6 +161,7 @@ function permute(m: HeatmapModel, rowPerm: number[], colPerm: number[], rows: st
       out.running[to] = m.running[from];
       out.pairIndex[to] = m.pairIndex[from];
       out.background[to] = m.background[from];
+      out.scaleWarning[to] = m.scaleWarning[from];
     }),
   );
   return out;

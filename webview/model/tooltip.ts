@@ -1,5 +1,7 @@
 /** The text of a heatmap cell's tooltip: every number we have for the pair, the measure shown first. Pure. */
 import { arrowText, explainedNote, fmt, MISSING, num, spread } from '../../src/protocol/format';
+import { SCALE_WARNING_RATIO, shapeRatio } from '../../src/protocol/pairing';
+import { intervalText, shownCka } from '../../src/protocol/uncertainty';
 import { CellState, type HeatmapModel } from './heatmap';
 import { ckaKey, ckaName, directedKey, orderFraction, type ReportLike } from './measures';
 
@@ -26,15 +28,16 @@ export function describeCell(
   if (pi >= 0) {
     const p = report.pairs[pi];
     const s = p.similarity;
+    const cka = shownCka(s);
     const similar = [
-      `linear CKA ${num(s.linearCKA)}`,
+      `${cka.label} ${num(cka.value)}${intervalText(cka.interval)}`,
       s.ridgeExplained !== undefined ? `ridge ${fmt(s.ridgeExplained)}` : '',
       s.svcca !== undefined ? `SVCCA ${num(s.svcca)}` : '',
       s.pwcca !== undefined ? `PWCCA ${num(s.pwcca)}` : '',
       s.procrustes !== undefined ? `Procrustes ${num(s.procrustes)}` : '',
     ];
     lines.push(
-      `explained: ${fmt(p.explained)}${spread(p.spread?.explained)}${explainedNote(p.explained) ? ` — ${explainedNote(p.explained)}` : ''}`,
+      `explained: ${fmt(p.explained)}${spread(p.spread?.explained)}${intervalText(p.explainedInterval)}${explainedNote(p.explained) ? ` — ${explainedNote(p.explained)}` : ''}`,
       `inconsistent ε: ${fmt(p.inconsistent.fraction)}${spread(p.spread?.inconsistent)} (explained + ε = 1)`,
       `orders, each alone (they overlap): ${p.orders.map((o) => `${o.order}: ${fmt(orderFraction(p, o.order))}${spread(p.spread?.orders[o.order])}`).join(' · ')}`,
       `similarity: ${similar.filter(Boolean).join(' · ')}`,
@@ -42,6 +45,9 @@ export function describeCell(
     );
     if (p.shapeA && p.shapeB)
       lines.push(`shapes: A ${p.shapeA.join('×')} · B ${p.shapeB.join('×')}${p.resampled ? ` (${p.resampled})` : ''}`);
+    const ratio = shapeRatio(p.shapeA, p.shapeB);
+    if (ratio !== undefined && ratio > SCALE_WARNING_RATIO)
+      lines.push(`⚠ spatial sizes ${ratio.toFixed(1)}× apart: the two layers look at different scales`);
   } else {
     const mat = report.matrix;
     const i = mat?.layersA.indexOf(a) ?? -1;

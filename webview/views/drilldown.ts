@@ -9,6 +9,8 @@ import { arrowText, BELOW_ZERO_NOTE, explainedNote, fmt, MISSING, num, ORDERS_NO
 import { linearStartNote } from '../../src/protocol/training-note';
 import type { ReportLike } from '../model/measures';
 import { channelBars, lineChart, stackedBars } from './charts';
+import { shownCka } from '../../src/protocol/uncertainty';
+import { headlineNumbers } from './headline';
 import { mapFigures } from './maps';
 import { html } from './svg';
 import { orderColor, readTheme } from './theme';
@@ -85,6 +87,16 @@ export function renderDrilldown(
     return;
   }
 
+  container.append(
+    section(
+      'Headline numbers',
+      headlineNumbers(
+        report,
+        stacks.flatMap((s) => (s.pair ? [s.pair] : [])),
+        names,
+      ),
+    ),
+  );
   const fragile = html(
     'p',
     { class: 'note' },
@@ -228,7 +240,7 @@ function settingsTable(report: Report, p: PairResult): HTMLTableElement {
       ['probe', `${report.probe.source}, ${report.probe.count} samples (${probeSplit(report.probe)})`],
       [
         'similarity',
-        `linear CKA ${num(p.similarity.linearCKA)}${p.similarity.ridgeExplained !== undefined ? ` · ridge explained ${fmt(p.similarity.ridgeExplained)}` : ''}`,
+        `${shownCka(p.similarity).label} ${num(shownCka(p.similarity).value)}${p.similarity.ridgeExplained !== undefined ? ` · ridge explained ${fmt(p.similarity.ridgeExplained)}` : ''}`,
       ],
     ],
     'settings-table',

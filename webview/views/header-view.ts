@@ -4,6 +4,7 @@
  * status, its list opens over the content below, so warnings arriving late never push the heatmap down.
  */
 import { inputsLine } from '../model/inputs';
+import { pairingLine } from '../model/pairing-line';
 import type { PanelData } from '../model/stream';
 import { html } from './svg';
 
@@ -22,13 +23,15 @@ export class HeaderView {
   private readonly status = html('span', { id: 'status', class: 'status' });
   /** How the probe was fed to each model (dtype, range, size), with the reasons as a tooltip. */
   private readonly inputs = html('span', { id: 'inputs', class: 'muted' });
+  /** How the layer pairs were chosen (by name, by depth and scale), each pair in the tooltip. */
+  private readonly pairing = html('span', { id: 'pairing', class: 'muted' });
   private readonly progressBar = document.createElement('vscode-progress-bar') as ProgressEl;
   private readonly progressText = html('span', { class: 'muted' });
 
   constructor() {
     this.banner.append(this.bannerSummary, this.bannerList);
     this.banner.hidden = true;
-    this.head.append(this.title, this.status, this.inputs, this.banner);
+    this.head.append(this.title, this.status, this.inputs, this.pairing, this.banner);
     this.progressBar.indeterminate = true;
     this.progressRow.append(this.progressBar, this.progressText);
     this.progressRow.hidden = true;
@@ -49,6 +52,10 @@ export class HeaderView {
     this.inputs.textContent = inputs?.text ?? '';
     this.inputs.title = inputs?.title ?? '';
     this.inputs.hidden = !inputs;
+    const pairing = pairingLine(report.pairing);
+    this.pairing.textContent = pairing?.text ?? '';
+    this.pairing.title = pairing?.title ?? '';
+    this.pairing.hidden = !pairing;
     this.renderBanner(data);
     this.renderProgress(data);
   }

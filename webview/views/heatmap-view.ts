@@ -197,6 +197,22 @@ export class HeatmapView {
         ctx.font = bound ? `10px ${theme.font}` : `11px ${theme.font}`;
         ctx.fillText((bound ? '≥' : '') + m.values[i].toFixed(2), cx, cy);
       }
+      if (m.scaleWarning[i] && cell >= 6) {
+        // A small triangle in the bottom-left corner: the two layers' sizes differ more than 2× (tooltip says how).
+        const s = Math.max(3, Math.min(8, cell * 0.22));
+        const x = x0 + (i % nC) * cell + 1;
+        const y = y0 + Math.floor(i / nC) * cell + cell - gap - 1;
+        ctx.beginPath();
+        ctx.moveTo(x, y);
+        ctx.lineTo(x + s, y);
+        ctx.lineTo(x, y - s);
+        ctx.closePath();
+        ctx.fillStyle = theme.foreground;
+        ctx.fill();
+        ctx.strokeStyle = theme.background;
+        ctx.lineWidth = 1;
+        ctx.stroke();
+      }
       if (m.running[i]) {
         const r = Math.max(1.5, Math.min(5, cell * 0.1));
         ctx.beginPath();

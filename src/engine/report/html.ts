@@ -2,6 +2,7 @@ import type { Direction, PairResult, Report } from '../../protocol/report';
 import { arrowText, explainsText, fmt, seconds, shortNames, splitSummary } from './format';
 import { MATRIX_LABELS, maxOrder } from './pairs';
 import { BELOW_ZERO_NOTE, explainedNote } from '../../protocol/format';
+import { DEBIASED_NOTE, intervalText, shownCka, uncertaintyNote } from '../../protocol/uncertainty';
 import { LINEAR_START_NOTE, linearStartNote } from '../../protocol/training-note';
 import { esc } from './escape';
 import { describeInput } from '../../protocol/probe-input';
@@ -65,9 +66,9 @@ function pairsSection(report: Report): string {
     return (
       `<tr data-layer-a="${esc(p.layerA)}" data-layer-b="${esc(p.layerB)}" data-direction="${esc(p.direction)}">` +
       `<td>${esc(p.layerA)} ↔ ${esc(p.layerB)}</td><td>${esc(arrowText(p.direction, names(report)))}</td>` +
-      `<td class="num headline"${explainedNote(p.explained) ? ` title="${esc(BELOW_ZERO_NOTE)}"` : ''}>${fmt(p.explained)}${explainedNote(p.explained) ? '†' : ''}${spread(p.spread?.explained, p)}</td>${cells}` +
+      `<td class="num headline"${explainedNote(p.explained) ? ` title="${esc(BELOW_ZERO_NOTE)}"` : ''}>${fmt(p.explained)}${explainedNote(p.explained) ? '†' : ''}${spread(p.spread?.explained, p)}${interval(p.explainedInterval)}</td>${cells}` +
       `<td class="num">${fmt(p.inconsistent.fraction)}</td><td>${orderBarSvg(orders, p.inconsistent.fraction, k)}</td>` +
-      `<td class="num similarity">${fmt(p.similarity.linearCKA)}</td><td class="num similarity">${fmt(p.similarity.ridgeExplained)}</td></tr>`
+      `<td class="num similarity">${ckaCell(p)}</td><td class="num similarity">${fmt(p.similarity.ridgeExplained)}</td></tr>`
     );
   });
   const head = [
@@ -85,12 +86,25 @@ function pairsSection(report: Report): string {
 orders split it by fuzziness (order 0 = linearly shared) and are not orthogonal, so they need not sum to it. Order fractions are the fragile part of the method: compare them across seeds.</p>
 <p class="legend-row">${legend}</p>
 <table class="pairs"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>
-<p class="note">CKA and ridge are <b>similarity, not knowledge consistency</b>: closed-form baselines shown for reference.${report.pairs.some((p) => explainedNote(p.explained)) ? ` † ${esc(BELOW_ZERO_NOTE)}.` : ''}${report.pairs.some((p) => linearStartNote(p)) ? ` ‡ ${esc(LINEAR_START_NOTE)}.` : ''}</p></section>`;
+<p class="note">CKA and ridge are <b>similarity, not knowledge consistency</b>: closed-form baselines shown for reference.${report.pairs.some((p) => explainedNote(p.explained)) ? ` † ${esc(BELOW_ZERO_NOTE)}.` : ''}${report.pairs.some((p) => linearStartNote(p)) ? ` ‡ ${esc(LINEAR_START_NOTE)}.` : ''}${uncertaintyNote(report.pairs) ? ` ${esc(uncertaintyNote(report.pairs)!)}.` : ''}</p></section>`;
 }
 
 /** The models' names, so that directions read "seed1 → seed2" (A and B when the report has none). */
 function names(report: Report): { a: string; b: string } {
   return { a: report.models?.a.name ?? 'A', b: report.models?.b.name ?? 'B' };
+}
+
+/** A bootstrap interval under its number. */
+function interval(iv: number[] | undefined): string {
+  const text = intervalText(iv);
+  return text ? ` <span class="interval">${esc(text.trim())}</span>` : '';
+}
+
+/** The shown CKA, labelled when debiased, with its interval. */
+function ckaCell(p: PairResult): string {
+  const c = shownCka(p.similarity);
+  const debiased = p.similarity.cka?.estimator === 'unbiased';
+  return `${fmt(c.value)}${debiased ? ` <span class="spread" title="${esc(DEBIASED_NOTE)}">(debiased)</span>` : ''}${interval(c.interval)}`;
 }
 
 function spread(sd: number | undefined, p: PairResult): string {
@@ -221,6 +235,7 @@ h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 17px; border-bottom:
 table.pairs { border-collapse: collapse; width: 100%; } table.pairs th, table.pairs td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: middle; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; } td.headline { font-weight: 600; } td.similarity { color: var(--muted); }
 .spread { color: var(--muted); font-weight: normal; }
+.interval { display: block; color: var(--muted); font-weight: normal; font-size: 0.85em; }
 .swatch { display: inline-block; width: 12px; height: 12px; margin: 0 4px 0 12px; vertical-align: -1px; border-radius: 2px; }
 .figures { display: flex; flex-wrap: wrap; gap: 24px; } figure { margin: 0; } figcaption { font-weight: 600; margin-bottom: 4px; }
 svg text { fill: var(--fg); font-size: 11px; } svg text.cell-value { font-size: 10px; } svg rect.empty { fill: none; stroke: var(--line); stroke-dasharray: 2 2; }

@@ -1,6 +1,7 @@
 import { BELOW_ZERO_NOTE, explainedNote } from '../../protocol/format';
 import { LINEAR_START_NOTE, linearStartNote } from '../../protocol/training-note';
 import type { Report, SimilarityMatrix } from '../../protocol/report';
+import { uncertaintyNote } from '../../protocol/uncertainty';
 import { markdownLinkPart, markdownText as md } from './escape';
 import { describeInput } from '../../protocol/probe-input';
 import { fmt, seconds, splitSummary } from './format';
@@ -43,6 +44,8 @@ export function renderMarkdown(report: Report, options: { heatmapPng?: string; h
       '',
     );
     out.push('\\* CKA and ridge are similarity, not knowledge consistency. Epochs marked * stopped early.', '');
+    const uncertainty = uncertaintyNote(report.pairs);
+    if (uncertainty) out.push(`${md(uncertainty)}.`, '');
     if (report.pairs.some((p) => explainedNote(p.explained))) out.push(`† ${md(BELOW_ZERO_NOTE)}.`, '');
     if (report.pairs.some((p) => linearStartNote(p))) out.push(`‡ ${md(LINEAR_START_NOTE)}.`, '');
   } else {

@@ -1,5 +1,6 @@
 import type { PairResult, Report } from '../../protocol/report';
 import { explainedNote } from '../../protocol/format';
+import { intervalText, shownCka } from '../../protocol/uncertainty';
 import { linearStartNote } from '../../protocol/training-note';
 import { arrowText, fmt } from './format';
 
@@ -28,17 +29,23 @@ export function pairRow(p: PairResult, k: number, names?: { a: string; b: string
     pair: `${p.layerA} ↔ ${p.layerB}`,
     direction: arrowText(p.direction, names),
     // † marks a negative held-out fraction; the table's footnote says what it means (BELOW_ZERO_NOTE).
-    explained: `${spread(p.explained, p.spread?.explained)}${explainedNote(p.explained) ? '†' : ''}`,
+    explained: `${spread(p.explained, p.spread?.explained)}${explainedNote(p.explained) ? '†' : ''}${intervalText(p.explainedInterval)}`,
     // ‡ on orders ≥ 1 when the fit kept its ridge start: they hold nothing learned (LINEAR_START_NOTE).
     orders: Array.from(
       { length: k + 1 },
       (_, i) => `${spread(p.orders[i]?.fraction ?? NaN, p.spread?.orders[i])}${i > 0 && linearStartNote(p) ? '‡' : ''}`,
     ),
     inconsistent: spread(p.inconsistent.fraction, p.spread?.inconsistent),
-    cka: fmt(p.similarity.linearCKA),
+    cka: ckaCell(p),
     ridge: fmt(p.similarity.ridgeExplained),
     epochs: `${p.training.epochs}${p.training.earlyStopped ? '*' : ''}`,
   };
+}
+
+/** The shown CKA (debiased at few probes, and then labelled so). */
+function ckaCell(p: PairResult): string {
+  const c = shownCka(p.similarity);
+  return `${fmt(c.value)}${p.similarity.cka?.estimator === 'unbiased' ? ' (debiased)' : ''}`;
 }
 
 export function pairHeader(k: number): string[] {
@@ -61,7 +68,7 @@ export function pairCells(r: PairRow): string[] {
 /** The measures of the matrix in a stable display order with labels ("similarity, not consistency"). */
 export const MATRIX_LABELS: Record<string, string> = {
   linearCKA: 'linear CKA',
-  linearCKAUnbiased: 'linear CKA (unbiased, minibatch)',
+  linearCKAUnbiased: 'linear CKA (debiased: unbiased HSIC)',
   ridgeExplained: `order-0 ridge explained, ${arrowText('A->B')}`,
   ridgeExplainedBA: `order-0 ridge explained, ${arrowText('B->A')}`,
 };

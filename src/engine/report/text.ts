@@ -3,6 +3,7 @@ import { colorAt } from '../../protocol/colors';
 import { BELOW_ZERO_NOTE, explainedNote } from '../../protocol/format';
 import { LINEAR_START_NOTE, linearStartNote } from '../../protocol/training-note';
 import { describeInput } from '../../protocol/probe-input';
+import { uncertaintyNote } from '../../protocol/uncertainty';
 import { terminalText as term } from './escape';
 import { explainsText, fmt, seconds, shortNames, splitSummary, textTable } from './format';
 import { headlineMeasure, MATRIX_LABELS, maxOrder, pairCells, pairHeader, pairRow } from './pairs';
@@ -46,6 +47,8 @@ export function renderSummary(report: Report, options: { color?: boolean } = {})
     out.push(textTable(pairHeader(k), rows, 2));
     out.push(term(meanLine(report)));
     out.push('* CKA and ridge measure similarity, not knowledge consistency; epochs* = stopped early.');
+    const uncertainty = uncertaintyNote(report.pairs);
+    if (uncertainty) out.push(`${uncertainty}.`);
     if (report.pairs.some((p) => explainedNote(p.explained))) out.push(`† ${BELOW_ZERO_NOTE}.`);
     if (report.pairs.some((p) => linearStartNote(p))) out.push(`‡ ${LINEAR_START_NOTE}.`);
   } else {

@@ -126,3 +126,19 @@ test('cells the disentangler left empty carry the similarity as a background, ke
   const order0 = buildHeatmap(r, { measure: 'order0' });
   assert.ok(Number.isNaN(order0.background[at(order0, 'a2', 'b1')]), 'only the headline measure has a background');
 });
+
+test('a finished pair whose spatial sizes differ more than 2× is marked, and the mark follows its cell when sorted', () => {
+  const report = sampleReport();
+  report.pairs = [
+    pair('a1', 'b1', 'A->B', 0.3, [0.3, 0, 0], { shapeA: [64, 64, 8], shapeB: [8, 8, 8] }),
+    pair('a2', 'b2', 'A->B', 0.9, [0.9, 0, 0], { shapeA: [16, 16, 8], shapeB: [8, 8, 8] }),
+  ];
+  const m = buildHeatmap(report, { direction: 'A->B', measure: 'explained' });
+  const marked = (h: typeof m) =>
+    Array.from(h.scaleWarning.keys())
+      .filter((i) => h.scaleWarning[i])
+      .map((i) => `${h.rows[Math.floor(i / h.cols.length)]}×${h.cols[i % h.cols.length]}`);
+  // 64×64 vs 8×8 is 8× apart; 16×16 vs 8×8 exactly 2×: not marked.
+  assert.deepEqual(marked(m), ['a1×b1']);
+  assert.deepEqual(marked(buildHeatmap(report, { direction: 'A->B', measure: 'explained', sort: 'value' })), ['a1×b1']);
+});

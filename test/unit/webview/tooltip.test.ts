@@ -36,3 +36,33 @@ test('a cell the disentangler did not run on says so, differently while the anal
   const lines = describeCell(m, report, false, 0, 0);
   assert.ok(lines.includes('disentangler: not run on this pair'), lines.join('\n'));
 });
+
+test('a fitted cell shows the explained interval, the debiased CKA with its interval, and warns of sizes > 2× apart', () => {
+  const report = sampleReport();
+  report.pairs = [
+    pair('a1', 'b1', 'A->B', 0.8, [0.7, 0.1, 0], {
+      explainedInterval: [0.74, 0.85],
+      interval: { level: 0.95, replicates: 1000, resampled: 'held-out probes' },
+      similarity: {
+        linearCKA: 0.999,
+        linearCKAUnbiased: 0.41,
+        cka: { estimator: 'unbiased', value: 0.41, interval: [0.3, 0.52], level: 0.95, replicates: 1000 },
+      },
+      shapeA: [64, 64, 24],
+      shapeB: [8, 8, 96],
+    }),
+  ];
+  const m = buildHeatmap(report, { direction: 'A->B' });
+  const lines = describeCell(m, report, false, m.rows.indexOf('a1'), m.cols.indexOf('b1'));
+  assert.ok(lines.includes('explained: 0.800 [0.740, 0.850]'), lines.join('\n'));
+  assert.ok(
+    lines.some((l) => l.startsWith('similarity: linear CKA (debiased) 0.410 [0.300, 0.520]')),
+    lines.join('\n'),
+  );
+  assert.ok(!lines.some((l) => l.includes('0.999')), 'the biased CKA is not shown at few probes');
+  assert.ok(lines.includes('⚠ spatial sizes 8.0× apart: the two layers look at different scales'), lines.join('\n'));
+  // Same sizes: no warning.
+  report.pairs[0].shapeB = [64, 64, 96];
+  const same = describeCell(buildHeatmap(report, { direction: 'A->B' }), report, false, 0, 0);
+  assert.ok(!same.some((l) => l.includes('apart')), same.join('\n'));
+});
