@@ -9,8 +9,7 @@ import { arrowText, BELOW_ZERO_NOTE, explainedNote, fmt, MISSING, num, ORDERS_NO
 import { linearStartNote } from '../../src/protocol/training-note';
 import type { ReportLike } from '../model/measures';
 import { channelBars, lineChart, stackedBars } from './charts';
-import { shownCka } from '../../src/protocol/uncertainty';
-import { headlineNumbers } from './headline';
+import { textLink } from './controls';
 import { mapFigures } from './maps';
 import { html } from './svg';
 import { orderColor, readTheme } from './theme';
@@ -64,17 +63,12 @@ export function renderDrilldown(
   container.append(head);
   if (main && actions.refine) {
     const [explained, explaining] = focus.direction === 'A->B' ? [names.b, names.a] : [names.a, names.b];
-    const button = html(
-      'button',
-      {
-        id: 'drill-refine',
-        class: 'drill-action',
-        title: `Feed ${explained}'s layers above this pair with what ${explaining} shares with it and fine-tune them (kc refine)`,
-      },
-      `Refine ${explained} with ${explaining}'s consistent knowledge…`,
+    // A link, not a bordered button: the panel's own actions live in the editor title bar.
+    head.append(
+      textLink('drill-refine', `Refine ${explained} with ${explaining}'s consistent knowledge…`, () =>
+        actions.refine?.(),
+      ),
     );
-    button.addEventListener('click', () => actions.refine?.());
-    head.append(button);
   }
   if (!main) {
     container.append(
@@ -87,16 +81,6 @@ export function renderDrilldown(
     return;
   }
 
-  container.append(
-    section(
-      'Headline numbers',
-      headlineNumbers(
-        report,
-        stacks.flatMap((s) => (s.pair ? [s.pair] : [])),
-        names,
-      ),
-    ),
-  );
   const fragile = html(
     'p',
     { class: 'note' },
@@ -240,7 +224,7 @@ function settingsTable(report: Report, p: PairResult): HTMLTableElement {
       ['probe', `${report.probe.source}, ${report.probe.count} samples (${probeSplit(report.probe)})`],
       [
         'similarity',
-        `${shownCka(p.similarity).label} ${num(shownCka(p.similarity).value)}${p.similarity.ridgeExplained !== undefined ? ` · ridge explained ${fmt(p.similarity.ridgeExplained)}` : ''}`,
+        `linear CKA ${num(p.similarity.linearCKA)}${p.similarity.ridgeExplained !== undefined ? ` · ridge explained ${fmt(p.similarity.ridgeExplained)}` : ''}`,
       ],
     ],
     'settings-table',
