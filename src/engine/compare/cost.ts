@@ -59,13 +59,14 @@ const EXPECTED_EPOCH_SHARE = 0.8;
 /** One fit's work: what its seconds are made of. */
 export interface FitWork {
   key: PairKey;
-  /** Multiply-adds on the training backend (training steps, per-epoch losses, the components pass). */
+  /** Multiply-adds on onnxruntime (training steps, per-epoch losses, the components pass, the ridge's normal
+   * equations). */
   macs: number;
   /** Session runs (training steps + held-out chunks). */
   steps: number;
   /** Floats gathered into windows in JS. */
   values: number;
-  /** Multiply-adds of the ridge warm start (its normal equations and solve). */
+  /** Multiply-adds of the ridge warm start's solve, in plain loops. */
   ridgeMacs: number;
   windowed: boolean;
   /** Set when the fit does not fit its memory share (it runs alone, or is skipped). */
@@ -161,11 +162,12 @@ export function fitWork(
   const values = (epochs * (sizes.fit + heldPerEpoch) + testWindows) * positions * (channelsA + channelsB);
   const d = channelsA * ridgeKernel ** 2;
   const ridgeRows = Math.min(ridgeRowCap(d), plan.ridgeTiles * sizes.fit * g.rows.side * g.cols.side);
-  const ridgeMacs = settings.warmStart ? ridgeRows * d * (d + channelsB) + d ** 3 / 3 : 0;
+  const ridgeGram = settings.warmStart ? ridgeRows * d * (d + channelsB) : 0;
+  const ridgeMacs = settings.warmStart ? d ** 3 / 3 : 0;
   const seeds = settings.seeds;
   return {
     key,
-    macs: seeds * macs,
+    macs: seeds * (macs + ridgeGram),
     steps: seeds * steps,
     values: seeds * values,
     ridgeMacs: seeds * ridgeMacs,
