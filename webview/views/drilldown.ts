@@ -10,6 +10,8 @@ import { linearStartNote } from '../../src/protocol/training-note';
 import type { ReportLike } from '../model/measures';
 import { channelBars, lineChart, stackedBars } from './charts';
 import { textLink } from './controls';
+import { shownCka } from '../../src/protocol/uncertainty';
+import { headlineNumbers } from './headline';
 import { mapFigures } from './maps';
 import { html } from './svg';
 import { orderColor, readTheme } from './theme';
@@ -81,6 +83,16 @@ export function renderDrilldown(
     return;
   }
 
+  container.append(
+    section(
+      'Headline numbers',
+      headlineNumbers(
+        report,
+        stacks.flatMap((s) => (s.pair ? [s.pair] : [])),
+        names,
+      ),
+    ),
+  );
   const fragile = html(
     'p',
     { class: 'note' },
@@ -224,7 +236,7 @@ function settingsTable(report: Report, p: PairResult): HTMLTableElement {
       ['probe', `${report.probe.source}, ${report.probe.count} samples (${probeSplit(report.probe)})`],
       [
         'similarity',
-        `linear CKA ${num(p.similarity.linearCKA)}${p.similarity.ridgeExplained !== undefined ? ` · ridge explained ${fmt(p.similarity.ridgeExplained)}` : ''}`,
+        `${shownCka(p.similarity).label} ${num(shownCka(p.similarity).value)}${p.similarity.ridgeExplained !== undefined ? ` · ridge explained ${fmt(p.similarity.ridgeExplained)}` : ''}`,
       ],
     ],
     'settings-table',
