@@ -59,14 +59,15 @@ const EXPECTED_EPOCH_SHARE = 0.8;
 /** One fit's work: what its seconds are made of. */
 export interface FitWork {
   key: PairKey;
-  /** Multiply-adds on onnxruntime (training steps, per-epoch losses, the components pass, the ridge's normal
-   * equations). */
+  /** Multiply-adds on onnxruntime: training steps, per-epoch losses, the components pass. */
   macs: number;
   /** Session runs (training steps + held-out chunks). */
   steps: number;
   /** Floats gathered into windows in JS. */
   values: number;
-  /** Multiply-adds of the ridge warm start's solve, in plain loops. */
+  /** Multiply-adds of the ridge warm start: its normal equations (onnxruntime; rows up to its row cap, so they grow
+   * with H×W until then) and its solve (plain loops). */
+  ridgeGramMacs: number;
   ridgeMacs: number;
   windowed: boolean;
   /** Set when the fit does not fit its memory share (it runs alone, or is skipped). */
@@ -167,7 +168,8 @@ export function fitWork(
   const seeds = settings.seeds;
   return {
     key,
-    macs: seeds * (macs + ridgeGram),
+    macs: seeds * macs,
+    ridgeGramMacs: seeds * ridgeGram,
     steps: seeds * steps,
     values: seeds * values,
     ridgeMacs: seeds * ridgeMacs,
@@ -180,7 +182,7 @@ export function fitWork(
 export function fitSeconds(work: FitWork, rates: CostRates): number {
   return (
     rates.fitSeconds +
-    work.macs / rates.trainMacsPerSecond +
+    (work.macs + work.ridgeGramMacs) / rates.trainMacsPerSecond +
     work.steps * rates.stepSeconds +
     work.values * GATHER_SECONDS_PER_VALUE +
     work.ridgeMacs / SOLVE_MACS_PER_SECOND
