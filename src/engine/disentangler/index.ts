@@ -82,7 +82,11 @@ export async function disentangle(
     (w) => `${layerA} ↔ ${layerB} ${direction}: ${w}`,
   );
   fitWarnings.forEach((w) => options.log?.(w));
-  warnings.push(...fitWarnings);
+  const underdetermined = underdeterminedWarning(source, sourceName, fits[0].training.samples?.fit).map(
+    (w) => `${layerA} ↔ ${layerB} ${direction}: ${w}`,
+  );
+  underdetermined.forEach((w) => options.log?.(w));
+  warnings.push(...fitWarnings, ...underdetermined);
   return {
     layerA,
     layerB,
@@ -104,6 +108,28 @@ export async function disentangle(
     sampling: fits[0].sampling,
     ...(warnings.length ? { warnings } : {}),
   };
+}
+
+/**
+ * A dense explaining layer with fewer fit samples than varying channels: its linear map is underdetermined, so the
+ * warm start's ridge shrinkage is chosen on the validation set (warm-start.ts) and the held-out number is a lower
+ * bound with a wide interval (issue 13: a 1280-channel pooled layer with 43 fit samples read 0.331 for itself).
+ */
+function underdeterminedWarning(source: FeatureTensor, name: string, fit: number | undefined): string[] {
+  const [n, h, w, c] = source.shape;
+  if (fit === undefined || h * w !== 1) return [];
+  const varying =
+    c -
+    constantChannels(
+      channelStats(
+        source,
+        Int32Array.from({ length: n }, (_, i) => i),
+      ).std,
+    ).length;
+  if (fit >= varying) return [];
+  return [
+    `${name}: ${fit} fit samples for ${varying} varying channels (dense): the linear map is underdetermined, so it is regularised by ridge shrinkage chosen on the validation set; read the explained fraction as a lower bound with its interval, and give at least ${varying + Math.ceil(varying / 2)} probes for a well-determined fit`,
+  ];
 }
 
 /** How error messages and warnings name the two layers. */
