@@ -5,12 +5,13 @@
  * `--repeats` times, and the table shows medians. Writes bench/results.json.
  *
  *   node bench/run.mjs [--only train,cka,extract,presets] [--repeats 3] [--epochs 2] [--batches 4]
+ *   node bench/run.mjs --only real [--real-count 500] [--real-pairs faceres:faceres,…] [--real-budget 3m]   (published models)
  *
  * Children are TypeScript run with tsx (a devDependency): the engine is not part of the dist bundles' API.
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -23,6 +24,12 @@ const { values: opts } = parseArgs({
     repeats: { type: 'string', default: '3' },
     epochs: { type: 'string', default: '2' },
     batches: { type: 'string', default: '4' },
+    'real-count': { type: 'string', default: '500' },
+    'real-budget': { type: 'string' },
+    'real-pairs': {
+      type: 'string',
+      default: 'faceres:faceres,movenet-lightning:movenet-lightning,faceres:movenet-lightning',
+    },
   },
 });
 const only = new Set(opts.only.split(','));
@@ -51,8 +58,8 @@ function child(command, args, env = {}, timeoutMs = 900_000) {
  * spinning off, so the reference gets the same treatment: OMP_WAIT_POLICY=PASSIVE unless the caller set one.
  */
 const ompWaitPolicy = process.env.OMP_WAIT_POLICY ?? 'PASSIVE';
-const ts = (script, args, env = {}) =>
-  child(process.execPath, ['--import', 'tsx', join('bench', script), ...args], env);
+const ts = (script, args, env = {}, timeoutMs) =>
+  child(process.execPath, ['--import', 'tsx', join('bench', script), ...args], env, timeoutMs);
 const py = (script, args) => child(python, [join('bench', script), ...args], { OMP_WAIT_POLICY: ompWaitPolicy });
 
 function median(xs) {
@@ -257,6 +264,59 @@ if (only.has('presets')) {
       );
     }
   }
+}
+
+if (only.has('real')) {
+  // One run per pair, not `repeats`: a whole compare of a 224×224 model takes minutes. The crops are made once.
+  const photos = mkdtempSync(join(tmpdir(), 'kc-photos-'));
+  const count = opts['real-count'];
+  const made = spawnSync(python, ['scripts/photo_probes.py', photos, '--count', count], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (made.status !== 0)
+    notes.push(`real: skipped — photo probes: ${(made.stderr || made.stdout).trim().split('\n').pop()}`);
+  else {
+    console.log(`\npublished models on ${count} photo crops, defaults, every default pair, both directions:`);
+    const stages = ['loadSeconds', 'extractSeconds', 'similaritySeconds', 'disentangleSeconds', 'totalSeconds'];
+    console.log(
+      [
+        'pair'.padEnd(36),
+        'fits',
+        ...['load', 'extract', 'similar.', 'disent.', 'total', 'plan'].map((s) => s.padStart(8)),
+        'RSS MB'.padStart(7),
+        'lowest',
+        'load avg',
+      ].join(' '),
+    );
+    for (const pair of opts['real-pairs'].split(',')) {
+      const budget = opts['real-budget'] ? ['--budget', opts['real-budget']] : [];
+      const r = ts('real.ts', ['--pair', pair, '--count', count, '--photos', photos, ...budget], {}, 4 * 3_600_000);
+      if (r.error || r.skipped) {
+        notes.push(`real ${pair}: ${r.skipped ? `skipped — ${r.skipped}` : `failed — ${r.error}`}`);
+        continue;
+      }
+      results.push({ case: 'real', ...r });
+      const seconds = [...stages.map((k) => r.timings[k]), r.estimateSeconds].map((s) =>
+        `${s === undefined ? '—' : s.toFixed(1)}`.padStart(8),
+      );
+      const lowest = r.lowest === null ? '—' : r.lowest.toFixed(3);
+      const load = [...r.loadavg.before.slice(0, 1), ...r.loadavg.after.slice(0, 1)].map((l) => l.toFixed(1));
+      console.log(
+        [
+          `${r.modelA} vs ${r.modelB}`.padEnd(36),
+          `${r.fits.length}`.padStart(4),
+          ...seconds,
+          `${Math.round(r.maxRssMB)}`.padStart(7),
+          lowest.padStart(6),
+          load.join('→'),
+        ].join(' '),
+      );
+      if (r.budget) console.log(`  ${r.budget.summary}; ${r.budget.sampling}`);
+      for (const s of r.skipped) console.log(`  skipped ${s.layerA} ↔ ${s.layerB} ${s.direction}: ${s.reason}`);
+    }
+  }
+  rmSync(photos, { recursive: true, force: true });
 }
 
 for (const note of notes) console.log(`note: ${note}`);
