@@ -29,12 +29,7 @@ export function probeForModels(
     source,
     models.map((uri) => ({
       name: vscode.workspace.asRelativePath(uri),
-      // a file that cannot be read is left to the compare, which says what is wrong with it
-      inputShape: () =>
-        deps.describeModel(uri.fsPath).then(
-          (d) => d.model.inputShape,
-          () => undefined,
-        ),
+      inputShape: () => inputShapeOf(deps, uri.fsPath),
     })),
     {
       remembered: async () => {
@@ -45,6 +40,25 @@ export function probeForModels(
       ask,
     },
   );
+}
+
+/**
+ * Input shapes read before, by file and modification time: the worker answers only between its batches, so asking it
+ * again while a compare runs would hold up the next compare of the same files (which must join the running one).
+ */
+const shapes = new Map<string, { mtimeMs: number; shape?: number[] }>();
+
+async function inputShapeOf(deps: ProbeFolderDeps, file: string): Promise<number[] | undefined> {
+  const mtimeMs = (await stat(file).catch(() => undefined))?.mtimeMs ?? -1;
+  const known = shapes.get(file);
+  if (known?.mtimeMs === mtimeMs) return known.shape;
+  // a file that cannot be read is left to the compare, which says what is wrong with it
+  const shape = await deps.describeModel(file).then(
+    (d) => d.model.inputShape,
+    () => undefined,
+  );
+  shapes.set(file, { mtimeMs, shape });
+  return shape;
 }
 
 async function ask(misfit: { name: string; input: string }): Promise<string | undefined> {
