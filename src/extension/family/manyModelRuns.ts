@@ -152,7 +152,9 @@ export class ManyModelRuns implements vscode.Disposable {
           const message = messageOf(error);
           log.error(`${what}: ${message}`);
           show(latest, 'failed', `${message} (${finished})`);
-          void showErrorWithLog(`Knowledge Consistency: ${what} failed: ${message}`, log);
+          // A watched folder says it in its panel and tries again at the next checkpoint (a folder with one
+          // checkpoint so far, a half-written file): no pop-up each time.
+          if (!endMessage) void showErrorWithLog(`Knowledge Consistency: ${what} failed: ${message}`, log);
           return { status: 'failed', report: latest, error: message };
         } finally {
           stops.forEach((s) => s.dispose());

@@ -130,47 +130,54 @@ describe('extension host: families and drift', () => {
     }
   });
 
-  it('Track Knowledge Drift: a watched folder gets a new checkpoint, which is appended while the earlier cells are reused', async () => {
+  it('Track Knowledge Drift: started before the second checkpoint, each new checkpoint is appended while earlier cells are reused', async () => {
     const folder = at('drift-run');
     const run = at('models/torch-export');
-    await vscode.workspace.fs.createDirectory(folder);
-    try {
-      for (const name of ['epoch1.onnx', 'epoch2.onnx'])
-        await vscode.workspace.fs.copy(vscode.Uri.joinPath(run, name), vscode.Uri.joinPath(folder, name));
-      const outcome = await vscode.commands.executeCommand<Outcome<DriftReport> | undefined>(
-        'knowledgeConsistency.trackDrift',
-        folder,
-        [folder],
-        'previous',
-      );
-      assert.equal(outcome?.status, 'done', outcome?.error);
-      const first = outcome.report!;
-      assert.deepEqual(
-        first.checkpoints.map((c) => c.name),
-        ['epoch1', 'epoch2'],
-      );
-      first.series.forEach((s) => assert.ok(s[0] === null && s[1]! > 0, `series ${s.join(', ')}`));
-
-      // Training writes the next checkpoint: the folder is analysed again by itself.
+    const kc = await api();
+    const write = (name: string) =>
+      vscode.workspace.fs.copy(vscode.Uri.joinPath(run, name), vscode.Uri.joinPath(folder, name));
+    /** The watched pass that ends with `count` checkpoints, and every update on the way. */
+    const watched = (count: number) => {
       const updates: Update[] = [];
-      const kc = await api();
-      const appended = new Promise<DriftReport>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('the new checkpoint was not analysed within 90 s')), 90_000);
+      const report = new Promise<DriftReport>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no watched pass with ${count} checkpoints in 90 s`)), 90_000);
         const sub = kc.onDidUpdateManyModel((u) => {
           updates.push(u);
           const r = u.report as DriftReport | undefined;
-          if (u.status === 'watching' && r?.checkpoints.length === 3) {
+          if (u.status === 'watching' && r?.checkpoints.length === count) {
             clearTimeout(timer);
             sub.dispose();
             resolve(r);
           }
         });
       });
-      await vscode.workspace.fs.copy(
-        vscode.Uri.joinPath(run, 'epoch3.onnx'),
-        vscode.Uri.joinPath(folder, 'epoch3.onnx'),
+      return { updates, report };
+    };
+    await vscode.workspace.fs.createDirectory(folder);
+    try {
+      await write('epoch1.onnx');
+      const outcome = await vscode.commands.executeCommand<Outcome<DriftReport> | undefined>(
+        'knowledgeConsistency.trackDrift',
+        folder,
+        [folder],
+        'previous',
       );
-      const grown = await appended;
+      // One checkpoint is no drift yet: the panel says so and keeps watching.
+      assert.equal(outcome?.status, 'failed');
+      assert.match(outcome.error!, /holds 1 checkpoint/);
+
+      const second = watched(2);
+      await write('epoch2.onnx');
+      const first = await second.report;
+      assert.deepEqual(
+        first.checkpoints.map((c) => c.name),
+        ['epoch1', 'epoch2'],
+      );
+      first.series.forEach((s) => assert.ok(s[0] === null && s[1]! > 0, `series ${s.join(', ')}`));
+
+      const third = watched(3);
+      await write('epoch3.onnx');
+      const grown = await third.report;
       assert.deepEqual(
         grown.checkpoints.map((c) => c.name),
         ['epoch1', 'epoch2', 'epoch3'],
@@ -180,10 +187,10 @@ describe('extension host: families and drift', () => {
         assert.ok(s[2]! > 0, `${grown.layers[l]}: epoch3 explains epoch2`);
       });
       // The pass started with the cached cells; only epoch3's were fitted.
-      const start = updates.find((u) => (u.report as DriftReport | undefined)?.checkpoints.length === 3)!;
+      const start = third.updates.find((u) => (u.report as DriftReport | undefined)?.checkpoints.length === 3)!;
       assert.equal(start.report!.fits.length, first.fits.length);
       assert.equal(grown.fits.length, first.fits.length * 2);
-      assert.equal(updates.at(-1)?.message, 'watching drift-run for new checkpoints');
+      assert.equal(third.updates.at(-1)?.message, 'watching drift-run for new checkpoints');
     } finally {
       // Closing the panel stops the watching.
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
