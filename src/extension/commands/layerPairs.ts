@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { ARROW } from '../../protocol/format';
 import { shortLayerNames } from '../../protocol/layer-names';
 import type { LayerInfo } from '../../protocol/report';
+import { automaticPairs, autoPartner } from './autoPairing';
 import { layerDescription } from '../sidebar/layerPresentation';
 import type { WizardItem } from './wizard';
 
@@ -23,30 +24,10 @@ interface Listing {
 
 type RowValue = { edit: number } | 'add';
 
-/** A layer's depth as a fraction of its model's deepest layer: how the automatic rule compares two models. */
-function relativeDepth(layer: LayerInfo, all: LayerInfo[]): number {
-  const max = Math.max(1, ...all.map((l) => l.depth));
-  return layer.depth / max;
-}
-
-/** B's partner of A's layer: the same name, else the nearest relative depth (ties: the earlier layer). */
-export function autoPartner(layer: LayerInfo, allA: LayerInfo[], candidates: LayerInfo[], allB: LayerInfo[]): string {
-  const same = candidates.find((b) => b.name === layer.name);
-  if (same) return same.name;
-  const d = relativeDepth(layer, allA);
-  let best = candidates[0];
-  for (const b of candidates)
-    if (Math.abs(relativeDepth(b, allB) - d) < Math.abs(relativeDepth(best, allB) - d)) best = b;
-  return best.name;
-}
-
 /** The automatic pairing of A's probe points with B's probe points (all layers when a model marks none). */
 export async function autoPairs(services: Listing, a: vscode.Uri, b: vscode.Uri): Promise<LayerPairChoice[]> {
   const [allA, allB] = await Promise.all([services.listLayers(a), services.listLayers(b)]);
-  const points = (all: LayerInfo[]) => (all.some((l) => l.probePoint) ? all.filter((l) => l.probePoint) : all);
-  const candidates = points(allB);
-  if (candidates.length === 0) return [];
-  return points(allA).map((layer) => ({ a: layer.name, b: autoPartner(layer, allA, candidates, allB), auto: true }));
+  return automaticPairs(allA, allB).map((p) => ({ ...p, auto: true }));
 }
 
 /** The step's rows: first "compare these pairs", then one per pair, then "add a layer of A". */
