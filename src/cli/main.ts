@@ -11,6 +11,7 @@ import { registerFamily } from './commands/family';
 import { registerDrift } from './commands/drift';
 import { registerWorker } from './commands/worker';
 import { registerRefine } from './commands/refine';
+import { registerStatus } from './commands/status';
 
 const program = new Command('kc')
   .description(`${TOOL_NAME}: do two neural networks know the same things? (Liang et al., ICLR 2020)`)
@@ -27,5 +28,6 @@ registerFamily(program);
 registerDrift(program);
 registerRefine(program);
 registerWorker(program);
+registerStatus(program);
 
 void runCli(program, process.argv);

@@ -3,7 +3,7 @@ import type { PairResult, SkippedPair } from '../../protocol/report';
 import type { CompareHooks } from '../compare';
 import type { ProbeImages } from '../compare/probe-images';
 import type { ProgressTracker } from '../progress';
-import { runOnQueue, type QueuedFit } from './dispatch';
+import { runOnQueue, type DispatchHooks, type QueuedFit } from './dispatch';
 import type { FitOutcome } from './fit-job';
 import { queueProgress } from './progress';
 
@@ -26,6 +26,7 @@ export async function collect(
   images: Record<'A' | 'B', ProbeImages>,
   hooks: CompareHooks,
   progress: ProgressTracker,
+  run: DispatchHooks['run'],
 ): Promise<Collected> {
   const collected: Collected = { pairs: new Map(), skipped: new Map(), outcomes: [], reused: 0 };
   const bar = queueProgress(progress, fits);
@@ -33,6 +34,7 @@ export async function collect(
   try {
     await runOnQueue(connection, fits, {
       signal: hooks.signal,
+      run,
       onProgress: bar.onProgress,
       onWorkers: (workers) => {
         hooks.log?.(`kc workers connected to the queue: ${workers}`);

@@ -170,7 +170,10 @@ export async function runQueuedCompare(
       { models: [refA.sha256, refB.sha256], probe: options.probe, settings, backend: backendPreference },
     );
     const images = { A: new ProbeImages(probe, inputTarget(a)), B: new ProbeImages(probe, inputTarget(b)) };
-    const collected = await collect(fits, connection, images, hooks, progress);
+    const collected = await collect(fits, connection, images, hooks, progress, {
+      command: 'compare',
+      models: [refA.name, refB.name],
+    });
     timings.disentangleSeconds = done();
     timings.totalSeconds = (performance.now() - started) / 1000;
 

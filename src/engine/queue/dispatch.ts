@@ -4,9 +4,11 @@
  */
 import { Queue, QueueEvents, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { StepProgress } from '../../protocol/progress';
+import type { QueueRunRecord } from '../../protocol/queue-status';
 import { CancelledError, type CancelSignal } from '../cancel';
 import type { FitJobData, FitOutcome } from './fit-job';
 import { FIT_QUEUE } from './redis';
+import { announceRun, markCoordinator, readCoordinator, runId, writeRun, type RunStore } from './run-record';
 
 export interface QueuedFit {
   /** Stable across runs (job-id.ts): the BullMQ job id. */
@@ -16,6 +18,8 @@ export interface QueuedFit {
 
 export interface DispatchHooks {
   signal?: CancelSignal;
+  /** What the run is: recorded in Redis under the run's id, for kc status (run-record.ts). */
+  run?: Pick<QueueRunRecord, 'command' | 'models'>;
   /** A fit's training progress as its worker reports it (`worker`: its name). */
   onProgress?(fit: QueuedFit, step: StepProgress & { worker?: string }): void;
   /** A fit's outcome; `reused`: it had finished before this run published it. */
@@ -52,6 +56,8 @@ export async function runOnQueue(
   const republished = new Set<string>();
   let failure: Error | undefined;
   let wake = () => {};
+  let store: RunStore | undefined;
+  let record: QueueRunRecord | undefined;
 
   const finish = (id: string, outcome: FitOutcome, reused: boolean) => {
     const fit = byId.get(id);
@@ -97,6 +103,25 @@ export async function runOnQueue(
       if (fit && !outcomes.has(jobId) && typeof data === 'object') hooks.onProgress?.(fit, data as StepProgress);
     });
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+    store = await queue.backend.client;
+    record = hooks.run && {
+      id: runId(fits.map((f) => f.id)),
+      ...hooks.run,
+      startedAt: new Date().toISOString(),
+      fits: fits.map((f) => ({ id: f.id, label: `${f.data.layerA} ↔ ${f.data.layerB} ${f.data.direction}` })),
+    };
+    // Redis down for a moment must not end the run for want of a status line: the next refresh writes it. No live
+    // coordinator key (first publish, or a Redis restarted empty): the record is written (again) too.
+    const refresh = async () => {
+      if (!record || !store) return;
+      if (!(await readCoordinator(store, record.id))) await writeRun(store, record);
+      await markCoordinator(store, record.id, true);
+    };
+    const refreshed = () => refresh().catch(() => undefined);
+    if (record) {
+      await refreshed();
+      announceRun(record);
+    }
     // A finished job is reused, one an earlier run saw fail is run again, a queued or running one is waited for.
     for (const fit of fits) {
       if (hooks.signal?.aborted) break;
@@ -118,9 +143,11 @@ export async function runOnQueue(
       reconciled = Date.now();
       for (const fit of fits) if (!outcomes.has(fit.id) && !failure) await settle(fit, false);
       await countWorkers();
+      await refreshed();
     }
     if (failure) throw failure;
     if (hooks.signal?.aborted) throw new CancelledError();
+    if (record) await writeRun(store, { ...record, finishedAt: new Date().toISOString() }).catch(() => undefined);
     return outcomes;
   } finally {
     if (outcomes.size < fits.length) {
@@ -128,6 +155,8 @@ export async function runOnQueue(
       // stay; a coordinator waiting on a withdrawn fit publishes it again).
       await Promise.allSettled(fits.filter((f) => !outcomes.has(f.id)).map((f) => queue.remove(f.id)));
     }
+    // Gone from the run: kc status says so at once instead of when the key expires.
+    if (record && store) await markCoordinator(store, record.id, false).catch(() => undefined);
     await Promise.allSettled([events.close(), queue.close()]);
   }
 

@@ -20,7 +20,8 @@ export async function runFitsOnQueue(
   connection: ConnectionOptions,
   jobs: readonly FitJob[],
   members: Pick<Members, 'features' | 'refs' | 'backend'>,
-  options: Pick<ManyModelOptions, 'probe' | 'backend'>,
+  // kc drift's options name its checkpoint folder (DriftOptions.folder), kc family's do not.
+  options: Pick<ManyModelOptions, 'probe' | 'backend'> & { folder?: string },
   settings: DisentangleSettings,
   hooks: FitRunHooks,
 ): Promise<FitRun> {
@@ -31,6 +32,7 @@ export async function runFitsOnQueue(
   let reused = 0;
   const outcomes = await runOnQueue(connection, fits, {
     signal: hooks.signal,
+    run: { command: options.folder === undefined ? 'family' : 'drift', models: members.refs.map((r) => r.name) },
     onProgress: bar.onProgress,
     onWorkers: bar.onWorkers,
     onOutcome: (fit, outcome, earlier) => {

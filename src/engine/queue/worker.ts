@@ -49,6 +49,8 @@ export async function startFitWorker(options: FitWorkerOptions): Promise<FitWork
     },
     {
       connection,
+      // Stored on each job it takes (job.processedBy) and in its Redis client name: kc status names the worker.
+      name,
       concurrency: options.concurrency,
       lockDuration: options.stalledSeconds * 1000,
       stalledInterval: options.stalledSeconds * 1000,
