@@ -1,10 +1,12 @@
 /**
  * Faults around the queue with a real Redis and a real worker (in this process): a fit that keeps failing is reported
- * as skipped with its error while the others complete, and a Redis restarted mid-run (its jobs gone: no persistence)
- * loses nothing — the coordinator publishes the missing fits again and the worker reconnects.
+ * as skipped with its error while the others complete, a Redis restarted mid-run (its jobs gone: no persistence)
+ * loses nothing — the coordinator publishes the missing fits again and the worker reconnects — and a coordinator
+ * stopped mid-run leaves a run that kc status calls stopped (exit code 3), to be finished by the same command.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,9 +15,13 @@ import { FeatureStore } from '../../../src/engine/features/store';
 import { runOnQueue, type QueuedFit } from '../../../src/engine/queue/dispatch';
 import type { FitJobData, FitOutcome } from '../../../src/engine/queue/fit-job';
 import { connectRedis } from '../../../src/engine/queue/redis';
+import { runId } from '../../../src/engine/queue/run-record';
+import { queueRunStatus } from '../../../src/engine/queue/status';
 import { startFitWorker, type FitWorker } from '../../../src/engine/queue/worker';
 import { createRng, randn } from '../../../src/engine/random';
 import { REDIS_MISSING, startRedis, type RedisServer } from './redis-server';
+
+const MAIN = path.join(__dirname, '..', '..', '..', 'src', 'cli', 'main.ts');
 
 const noise = (n: number, c: number, seed: number) => {
   const rng = createRng(seed);
@@ -81,5 +87,47 @@ describe('queue faults', { skip: REDIS_MISSING }, () => {
     assert.ok(outcome && 'pair' in outcome, JSON.stringify(outcome));
     // The restart lost the job: the coordinator published it again and a worker ran it (again) to the end.
     assert.ok(log.filter((l) => l.startsWith('started faults-restart')).length >= 2, log.join('\n'));
+  });
+
+  test('a coordinator stopped mid-run: kc status says the run is stopped and how to finish it', async () => {
+    // One long fit the worker (one at a time) is inside when the coordinator stops; two it never took.
+    const fits = [
+      fit('faults-stop-long', store.file('y'), 5000),
+      fit('faults-stop-1', store.file('y')),
+      fit('faults-stop-2', store.file('y')),
+    ];
+    const stop = new AbortController();
+    const running = runOnQueue(await connectRedis(redis.url), fits, {
+      signal: stop.signal,
+      run: { command: 'compare', models: ['x', 'y'] },
+    });
+    while (!log.some((l) => l.startsWith('started faults-stop-long'))) await new Promise((r) => setTimeout(r, 50));
+    stop.abort();
+    await assert.rejects(running, /cancelled/);
+    const id = runId(fits.map((f) => f.id));
+    const status = await queueRunStatus(await connectRedis(redis.url), id);
+    assert.ok(status, 'the run was recorded');
+    assert.deepEqual(
+      status.run.fits.map((f) => f.label),
+      ['x ↔ y A->B', 'x ↔ y A->B', 'x ↔ y A->B'],
+    );
+    assert.equal(status.coordinator, undefined, 'the stopped coordinator removed its key');
+    // The fits no worker had taken were withdrawn with the coordinator's feature files; the running one finishes.
+    assert.deepEqual(
+      status.fits.slice(1).map((f) => f.state),
+      ['missing', 'missing'],
+    );
+    assert.match(status.fits[0].state, /^(running|completed)$/);
+    assert.equal(status.stopped, true);
+    assert.equal(status.done, false);
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'status', id, '--queue', redis.url], {
+      encoding: 'utf8',
+    });
+    assert.equal(cli.status, 3, cli.stderr);
+    assert.match(cli.stdout, /^coordinator: none following the run$/m);
+    assert.match(
+      cli.stdout,
+      /^stopped: 2 fits no longer queued and no coordinator to publish them: run the same kc compare command again to finish it/m,
+    );
   });
 });

@@ -1,14 +1,18 @@
 /**
- * kc compare --queue with two kc workers on a real redis-server: the same report as a local run, a worker killed
- * mid-fit does not lose the run (BullMQ's stalled-job recovery), and a rerun reuses every finished fit.
+ * kc compare --queue with three kc worker processes on a real redis-server: the same report as a local run, a worker
+ * killed with SIGKILL mid-fit does not lose the run (BullMQ's stalled-job recovery), a rerun reuses every finished
+ * fit, and kc status follows the run while it is in flight and after it finished.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Report } from '../../../src/protocol/report';
+import type { QueueRunStatus } from '../../../src/protocol/queue-status';
+import { connectRedis } from '../../../src/engine/queue/redis';
+import { queueRunStatus } from '../../../src/engine/queue/status';
 import { REDIS_MISSING, startRedis, stopProcess, type RedisServer } from './redis-server';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
@@ -42,16 +46,23 @@ function startWorker(url: string): Promise<Worker> {
   });
 }
 
-function kc(args: string[], onStderr?: (text: string) => void): Promise<{ code: number | null; stderr: string }> {
+function kc(
+  args: string[],
+  onStderr?: (text: string) => void,
+): Promise<{ code: number | null; stderr: string; stdout: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT });
-  let stderr = '';
-  child.stdout.resume();
+  let [stdout, stderr] = ['', ''];
+  child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => {
     stderr += d;
     onStderr?.(stderr);
   });
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr, stdout })));
 }
+
+/** The id a coordinator says on stderr as it publishes its fits. */
+const RUN_LINE =
+  /^run ([0-9a-f]{8}): follow it from any machine with kc status \1 --queue redis:\/\/127\.0\.0\.1:\d+\/?$/m;
 
 async function readReport(file: string): Promise<Report> {
   return JSON.parse(await readFile(file, 'utf8')) as Report;
@@ -79,7 +90,7 @@ function assertSameNumbers(actual: Report, expected: Report): void {
   });
 }
 
-describe('kc compare --queue on two kc workers', { skip: REDIS_MISSING }, () => {
+describe('kc compare --queue on three kc workers', { skip: REDIS_MISSING }, () => {
   let redis: RedisServer;
   let workers: Worker[] = [];
   let dir: string;
@@ -87,7 +98,7 @@ describe('kc compare --queue on two kc workers', { skip: REDIS_MISSING }, () => 
   before(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'kc-queue-'));
     redis = await startRedis();
-    workers = await Promise.all([startWorker(redis.url), startWorker(redis.url)]);
+    workers = await Promise.all([startWorker(redis.url), startWorker(redis.url), startWorker(redis.url)]);
   });
 
   after(async () => {
@@ -125,6 +136,8 @@ describe('kc compare --queue on two kc workers', { skip: REDIS_MISSING }, () => 
     const rerun = await readReport(again);
     assertSameNumbers(rerun, expected);
     assert.match(rerun.backend.detail ?? '', /6 reused from earlier runs/);
+    // The same command is the same run: one id, whoever runs it.
+    assert.equal(r.stderr.match(RUN_LINE)?.[1], q.stderr.match(RUN_LINE)?.[1], q.stderr);
   });
 
   test('--all-pairs fits every layer × layer cell', async () => {
@@ -175,45 +188,85 @@ describe('kc compare --queue on two kc workers', { skip: REDIS_MISSING }, () => 
     assert.equal(started(workers).length - ran, actual.fits.length, 'each fit ran once, on a worker');
   });
 
-  test('a worker killed mid-fit loses nothing: its fit is run by the other one', async () => {
+  test('a worker killed with SIGKILL mid-fit loses nothing, and kc status follows the run', async () => {
     const out = path.join(dir, 'killed.json');
     const offsets = workers.map((w) => w.output.length);
-    const [victim, survivor] = workers;
+    const [victim, ...survivors] = workers;
     let victimJob: string | undefined;
+    let runId: string | undefined;
     // Longer fits (thorough, 100 epochs: seconds each), so the kill lands inside one.
-    const run = kc([
-      'compare',
-      SEED1,
-      SEED2,
-      '--count',
-      '100',
-      '--preset',
-      'thorough',
-      '--epochs',
-      '100',
-      '--json',
-      out,
-      '--queue',
-      redis.url,
-    ]);
+    const thorough = ['--count', '100', '--preset', 'thorough', '--epochs', '100'];
+    const run = kc(
+      ['compare', SEED1, SEED2, ...thorough, '--json', out, '--queue', redis.url],
+      (stderr) => (runId ??= stderr.match(RUN_LINE)?.[1]),
+    );
     await new Promise<void>((resolve) => {
       const poll = setInterval(() => {
         victimJob = victim.output.slice(offsets[0]).match(/^started (\S+)/m)?.[1];
-        if (victimJob) {
+        if (victimJob && runId) {
           clearInterval(poll);
           resolve();
         }
       }, 50);
     });
+    // In flight (read in this process, in milliseconds, so the victim is still inside its fit): its fit runs on it.
+    const inFlight = (await queueRunStatus(await connectRedis(redis.url), runId!)) as QueueRunStatus;
     await stopProcess(victim.child, 'SIGKILL');
+    assert.equal(inFlight.done, false);
+    assert.equal(inFlight.fits.length, 6);
+    assert.match(inFlight.coordinator ?? '', new RegExp(`^${hostname()}:\\d+$`));
+    const victimName = `${hostname()}:${victim.child.pid}`;
+    assert.deepEqual(
+      inFlight.workers,
+      workers.map((w) => `${hostname()}:${w.child.pid}`).sort(),
+      'the three workers are connected',
+    );
+    const victimFit = inFlight.fits.find((f) => f.id === victimJob);
+    assert.equal(victimFit?.state, 'running', JSON.stringify(inFlight.fits));
+    assert.equal(victimFit?.worker, victimName);
+    assert.ok(inFlight.counts.running >= 1 && inFlight.counts.running <= 3, JSON.stringify(inFlight.counts));
+
     const { code, stderr } = await run;
     assert.equal(code, 0, stderr);
     assert.doesNotMatch(victim.output, new RegExp(`^finished ${victimJob}`, 'm'), 'the kill came too late');
-    // The second start of that fit, after its lock expired: stalled-job recovery, not a retry of a failure.
-    assert.match(survivor.output.slice(offsets[1]), new RegExp(`^started ${victimJob} .*\\(run 2\\)$`, 'm'));
-    assert.match(survivor.output.slice(offsets[1]), new RegExp(`^finished ${victimJob} `, 'm'));
+    // The second start of that fit, after its lock expired, on another worker: stalled-job recovery, not a retry.
+    const after = survivors.map((w, i) => w.output.slice(offsets[i + 1])).join('\n');
+    assert.match(after, new RegExp(`^started ${victimJob} .*\\(run 2\\)$`, 'm'));
+    assert.match(after, new RegExp(`^finished ${victimJob} `, 'm'));
     const report = await readReport(out);
     assert.equal(report.pairs.length, 6);
     assert.equal(report.skipped, undefined);
+
+    // Finished: kc status from anywhere says so, with exit code 0; the fit the victim lost was completed elsewhere.
+    const text = await kc(['status', runId!, '--queue', redis.url]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(
+      text.stdout,
+      new RegExp(`^run ${runId} · kc compare mnist-cnn-seed1 mnist-cnn-seed2 · started .* · finished `),
+    );
+    assert.match(text.stdout, /^fits: 6\/6 done · 0 running · 0 waiting · 0 failed · 2 workers$/m);
+    assert.match(text.stdout, /^coordinator: none following the run$/m);
+    const json = await kc(['status', runId!, '--queue', redis.url, '--json']);
+    assert.equal(json.code, 0, json.stderr);
+    const done = JSON.parse(json.stdout) as QueueRunStatus;
+    assert.equal(done.done, true);
+    assert.equal(done.counts.completed, 6);
+    assert.deepEqual(
+      done.fits.map((f) => f.label),
+      report.pairs.map((p) => `${p.layerA} ↔ ${p.layerB} ${p.direction}`),
+    );
+    const recovered = done.fits.find((f) => f.id === victimJob);
+    assert.notEqual(recovered?.worker, victimName);
+    assert.equal(recovered?.state, 'completed');
+  });
+
+  test('kc status of an unknown run: one line, exit code 1', async () => {
+    const unknown = await kc(['status', '0badc0de', '--queue', redis.url]);
+    assert.equal(unknown.code, 1);
+    assert.match(
+      unknown.stderr,
+      /^kc: no run 0badc0de on redis:\/\/127\.0\.0\.1:\d+\/? \(unknown, or older than 30 days\)\n$/,
+    );
+    assert.equal(unknown.stdout, '');
   });
 });
