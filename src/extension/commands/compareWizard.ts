@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { LayerInfo, PresetName } from '../../protocol/report';
 import type { KcConfig, LayerSelection } from '../config';
 import type { DiscoveredModel, ModelIndex } from '../discovery/modelIndex';
+import { FORMAT_NAMES, MODEL_FILES_TEXT } from '../discovery/recognise';
 import { autoPairs, editPairs, pairItems, type LayerPairChoice } from './layerPairs';
 import { runWizard, type WizardItem, type WizardStep } from './wizard';
 
@@ -57,7 +58,7 @@ export async function compareWizard(
   const models = await index.list();
   if (models.length < 2) {
     void vscode.window.showInformationMessage(
-      'Knowledge Consistency needs two model files (*.onnx, TF.js model.json) in this workspace to compare.',
+      `Knowledge Consistency needs two model files in this workspace to compare: ${MODEL_FILES_TEXT}.`,
     );
     return undefined;
   }
@@ -181,7 +182,7 @@ function name(uri: vscode.Uri | undefined): string {
 function modelItem(m: DiscoveredModel, isReference: boolean): WizardItem<vscode.Uri> {
   return {
     label: `${isReference ? '$(pinned) ' : ''}${m.name}`,
-    description: `${m.format === 'onnx' ? 'ONNX' : 'TF.js'}${isReference ? ' · reference' : ''}`,
+    description: `${FORMAT_NAMES[m.format]}${isReference ? ' · reference' : ''}`,
     detail: m.relativePath,
     value: m.uri,
   };

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { shortLayerNames } from '../../protocol/layer-names';
 import type { LayerInfo } from '../../protocol/report';
 import type { DiscoveredModel, ModelIndex } from '../discovery/modelIndex';
+import { FORMAT_NAMES, MODEL_FILES_TEXT } from '../discovery/recognise';
 import type { ModelsNode } from '../sidebar/modelsTree';
 import { layerDescription } from '../sidebar/layerPresentation';
 
@@ -29,7 +30,7 @@ export async function pickModel(
   const models = (await index.list()).filter((m) => m.uri.toString() !== exclude?.toString());
   if (models.length === 0) {
     void vscode.window.showInformationMessage(
-      'Knowledge Consistency found no other model files (*.onnx, TF.js model.json) in this workspace.',
+      `Knowledge Consistency found no other model files in this workspace: ${MODEL_FILES_TEXT}.`,
     );
     return undefined;
   }
@@ -38,7 +39,7 @@ export async function pickModel(
       const isReference = model.uri.toString() === reference?.toString();
       return {
         label: model.name,
-        description: `${model.format === 'onnx' ? 'ONNX' : 'TF.js'}${isReference ? ' · current reference' : ''}`,
+        description: `${FORMAT_NAMES[model.format]}${isReference ? ' · current reference' : ''}`,
         detail: model.relativePath,
         iconPath: new vscode.ThemeIcon(isReference ? 'pinned' : 'circuit-board'),
         model,

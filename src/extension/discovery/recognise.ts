@@ -4,6 +4,18 @@ import { MODEL_HEAD_BYTES, modelFormatOf, readFileHead, readModelFormat, TORCH_F
 
 export type ModelFileFormat = 'onnx' | 'tfjs' | 'torchscript' | 'torch-export' | 'torch-pickle';
 
+/** How the views name a format. */
+export const FORMAT_NAMES: Record<ModelFileFormat, string> = {
+  onnx: 'ONNX',
+  tfjs: 'TF.js',
+  torchscript: 'TorchScript',
+  'torch-export': 'torch.export',
+  'torch-pickle': 'PyTorch pickle',
+};
+
+/** The model files the views and commands accept, for messages. */
+export const MODEL_FILES_TEXT = 'ONNX files (*.onnx), TF.js models (model.json) or PyTorch models (*.pt, *.pth, *.pt2)';
+
 /** The model format of a file, or undefined when it is not a model (or cannot be read). */
 export async function recogniseModelFile(uri: vscode.Uri): Promise<ModelFileFormat | undefined> {
   // A PyTorch file is told by its archive's directory, read on disk only: the engine opens local files alone.

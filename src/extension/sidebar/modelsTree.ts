@@ -4,7 +4,7 @@ import { markdownText as md } from '../../engine/report/escape';
 import type { LayerInfo } from '../../protocol/report';
 import type { EngineClient, ReferenceModel } from '../contracts';
 import type { DiscoveredModel, ModelIndex } from '../discovery/modelIndex';
-import type { ModelFileFormat } from '../discovery/recognise';
+import { FORMAT_NAMES } from '../discovery/recognise';
 import { groupLayersByScope, type LayerTreeNode } from './layerGroups';
 import { layerDescription, layerIcon } from './layerPresentation';
 
@@ -24,14 +24,6 @@ export const REFERENCE_CONTEXT = 'kcModel.reference';
 export const LAYER_CONTEXT = 'kcLayer';
 
 const TRUST_COMMAND: vscode.Command = { title: 'Manage Workspace Trust', command: 'workbench.trust.manage' };
-
-const FORMAT_NAMES: Record<ModelFileFormat, string> = {
-  onnx: 'ONNX',
-  tfjs: 'TF.js',
-  torchscript: 'TorchScript',
-  'torch-export': 'torch.export',
-  'torch-pickle': 'PyTorch pickle',
-};
 
 export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ModelsNode | undefined>();
