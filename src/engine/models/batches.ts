@@ -2,7 +2,7 @@ import { throwIfCancelled, type CancelSignal } from '../cancel';
 import { KcError } from '../errors';
 import { quoteRef } from './model-files';
 import type { LayerInfo } from '../../protocol/report';
-import type { ExtractOptions, InputBatch } from './types';
+import type { ExtractOptions, InputBatch, InputBatches } from './types';
 
 /** One model run: `valid` leading samples are real, the rest zero padding (only for fixed-batch models). */
 export interface RunBatch extends InputBatch {
@@ -15,7 +15,7 @@ export interface RunBatch extends InputBatch {
  * whatever batch the probe streams.
  */
 export async function* rebatch(
-  inputs: AsyncIterable<InputBatch> | Iterable<InputBatch>,
+  inputs: InputBatches,
   size: number,
   options: { exact?: boolean; signal?: CancelSignal } = {},
 ): AsyncGenerator<RunBatch> {
@@ -99,7 +99,7 @@ export function runSize(floatsPerSample: number, budgetBytes = 32 * 2 ** 20, cap
  * run. The adapters only run the model on each.
  */
 export async function* extractionRuns(
-  inputs: AsyncIterable<InputBatch> | Iterable<InputBatch>,
+  inputs: InputBatches,
   chosen: readonly LayerInfo[],
   fixedBatch: number | undefined,
   options: ExtractOptions,

@@ -1,22 +1,21 @@
 import { createHash, type Hash } from 'node:crypto';
-import path from 'node:path';
 import { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
-import type { LayerInfo, ModelRef } from '../../protocol/report';
+import type { ModelRef } from '../../protocol/report';
 import { createSession } from '../compute/ort-session';
 import { KcError, ModelParseError } from '../errors';
 import { extractionRuns, fixedBatchOf } from './batches';
-import { chooseLayers } from './layer-choice';
+import { ListedAdapter, type Extraction } from './listed-adapter';
 import { nhwcToNchw } from './layout';
 import { fedType, onnxInputSpec, typedTensor } from './onnx-input';
 import type { InputSpec } from './input-range';
-import { modelDisplayName } from './files';
+import { modelRef } from './files';
 import { ModelFolder, oneLine, quoteRef, readChecked, type CheckedFile } from './model-files';
 import { withProbePoints, type GraphLayer } from './probe-points';
 import { onnxSequenceInputs, sequenceFeeds, trialTokens, type OnnxSequence } from './onnx-sequence';
 import { sequenceFeatures, sequenceLayers, TOKEN_CHANNELS, TRIAL_TOKENS } from './sequence';
 import { tokenizerFiles } from './tokenizer-file';
-import type { ExtractOptions, FeatureSink, InputBatch, ModelAdapter } from './types';
+import type { InputBatch, ModelAdapter } from './types';
 
 const KIND_BY_OP: Record<string, string> = {
   Conv: 'conv',
@@ -188,7 +187,7 @@ async function checkLoads(bytes: Uint8Array, file: string, graph: onnx.GraphProt
   await session.release();
 }
 
-class OnnxAdapter implements ModelAdapter {
+class OnnxAdapter extends ListedAdapter {
   readonly ref: ModelRef;
   inputShape: readonly number[] = [];
   input?: InputSpec;
@@ -198,17 +197,17 @@ class OnnxAdapter implements ModelAdapter {
   private inputDims: Dims = [];
   private fixedBatch?: number;
   private layout: 'nchw' | 'nhwc' | 'flat' = 'nchw';
-  private listed: LayerInfo[] = [];
   /** ONNX rank of each listed layer's value (4 → NCHW, transposed to NHWC in the graph). */
   private readonly ranks = new Map<string, number>();
   /** The last extraction session, reused while the requested layers stay the same; outputs[i] holds layer i. */
   private runner?: { key: string; session: ort.InferenceSession; outputs: string[] };
 
   constructor(
-    private readonly file: string,
+    file: string,
     private readonly model: onnx.ModelProto,
     sha256: string,
   ) {
+    super(file, { noun: 'layer', layout: '[N, C, H, W]' });
     const graph = graphOf(model);
     const initializers = new Set(graph.initializer.map((t) => t.name));
     const inputs = graph.input.filter((i) => !initializers.has(i.name));
@@ -220,12 +219,7 @@ class OnnxAdapter implements ModelAdapter {
       );
     }
     this.inputName = inputs[0].name!;
-    this.ref = {
-      path: path.resolve(file),
-      name: modelDisplayName(file),
-      format: 'onnx',
-      sha256,
-    };
+    this.ref = modelRef(file, { format: 'onnx', sha256 });
   }
 
   async init(): Promise<void> {
@@ -270,22 +264,7 @@ class OnnxAdapter implements ModelAdapter {
     this.ref.inputShape = [...this.inputShape];
   }
 
-  layers(): LayerInfo[] {
-    return this.listed.map((l) => ({ ...l, shape: [...l.shape] }));
-  }
-
-  async extract(
-    inputs: AsyncIterable<InputBatch> | Iterable<InputBatch>,
-    layerNames: readonly string[],
-    sink: FeatureSink,
-    options: ExtractOptions = {},
-  ): Promise<void> {
-    const chosen = chooseLayers(this.listed, layerNames, {
-      name: this.ref.name,
-      file: this.file,
-      noun: 'layer',
-      layout: '[N, C, H, W]',
-    });
+  protected async extractChosen({ inputs, layerNames, chosen, sink, options }: Extraction): Promise<void> {
     const { session, outputs } = await this.sessionFor(layerNames);
     for await (const batch of extractionRuns(inputs, chosen, this.fixedBatch, options)) {
       const results = await session

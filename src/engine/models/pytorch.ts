@@ -6,19 +6,19 @@
  * not say their input shape: the user gives it, or the helper assumes the default probe's 28 × 28 (README).
  */
 import path from 'node:path';
-import type { LayerInfo, ModelRef } from '../../protocol/report';
+import type { ModelRef } from '../../protocol/report';
 import type { OpenedResponse, TorchFormat, TorchLayer } from '../../protocol/torch-helper';
 import { throwIfCancelled } from '../cancel';
 import { KcError, ModelParseError } from '../errors';
 import { rebatch, runSize } from './batches';
-import { modelDisplayName } from './files';
-import { chooseLayers } from './layer-choice';
+import { modelRef } from './files';
+import { ListedAdapter, type Extraction } from './listed-adapter';
 import { ModelFolder } from './model-files';
 import { withProbePoints } from './probe-points';
 import { torchFileKind } from './torch-archive';
 import { torchKind } from './torch-kinds';
 import { interpreterOf, TorchHelper } from './torch-process';
-import type { ExtractOptions, FeatureSink, InputBatch, ModelAdapter, ModelOpenOptions } from './types';
+import type { InputBatch, ModelAdapter, ModelOpenOptions } from './types';
 
 /** Opens a .pt, .pth or .pt2 file with the helper, after telling from its bytes what it holds. */
 export async function openPytorch(file: string, options: ModelOpenOptions = {}): Promise<ModelAdapter> {
@@ -80,28 +80,23 @@ function nhwcShape(shape: number[]): number[] {
   return [-1, ...rest];
 }
 
-class PytorchAdapter implements ModelAdapter {
+class PytorchAdapter extends ListedAdapter {
   readonly ref: ModelRef;
   readonly inputShape: readonly number[];
-  private readonly listed: LayerInfo[];
   private readonly fixedBatch?: number;
 
   constructor(
-    private readonly file: string,
+    file: string,
     format: TorchFormat,
     private readonly helper: TorchHelper,
     opened: OpenedResponse,
     layers: TorchLayer[],
   ) {
+    super(file, { noun: 'layer', layout: '[N, C, H, W]' });
     const [c, h, w] = opened.inputShape;
     this.inputShape = opened.inputShape.length === 3 ? [h, w, c] : [...opened.inputShape];
     this.fixedBatch = opened.fixedBatch;
-    this.ref = {
-      path: path.resolve(file),
-      name: modelDisplayName(file),
-      format,
-      inputShape: [...this.inputShape],
-    };
+    this.ref = modelRef(file, { format, inputShape: [...this.inputShape] });
     this.listed = withProbePoints(
       layers.map((l) => ({
         name: l.name,
@@ -113,26 +108,12 @@ class PytorchAdapter implements ModelAdapter {
     );
   }
 
-  layers(): LayerInfo[] {
-    return this.listed.map((l) => ({ ...l, shape: [...l.shape] }));
-  }
-
-  async extract(
-    inputs: AsyncIterable<InputBatch> | Iterable<InputBatch>,
-    layerNames: readonly string[],
-    sink: FeatureSink,
-    options: ExtractOptions = {},
-  ): Promise<void> {
-    const chosen = chooseLayers(this.listed, layerNames, {
-      name: this.ref.name,
-      file: this.file,
-      noun: 'layer',
-      layout: '[N, C, H, W]',
-    });
+  protected async extractChosen(extraction: Extraction): Promise<void> {
+    const { chosen, options } = extraction;
     const perSample = chosen.reduce((s, l) => s + l.shape.slice(1).reduce((a, b) => a * Math.max(b, 1), 1), 0);
     const size = this.fixedBatch ?? runSize(perSample, options.memoryBudget);
     try {
-      await this.run(inputs, layerNames, sink, size, options);
+      await this.run(extraction, size);
     } catch (error) {
       // torch cannot be stopped inside a batch: a cancelled extraction ends the process with it
       if (options.signal?.aborted) this.helper.kill();
@@ -140,13 +121,7 @@ class PytorchAdapter implements ModelAdapter {
     }
   }
 
-  private async run(
-    inputs: AsyncIterable<InputBatch> | Iterable<InputBatch>,
-    layerNames: readonly string[],
-    sink: FeatureSink,
-    size: number,
-    options: ExtractOptions,
-  ): Promise<void> {
+  private async run({ inputs, layerNames, sink, options }: Extraction, size: number): Promise<void> {
     let done = 0;
     for await (const batch of rebatch(inputs, size, { exact: this.fixedBatch !== undefined, signal: options.signal })) {
       throwIfCancelled(options.signal);

@@ -1,16 +1,15 @@
-import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import type { LayerInfo, ModelRef } from '../../protocol/report';
+import type { ModelRef } from '../../protocol/report';
 import { KcError, ModelParseError } from '../errors';
 import { extractionRuns, fixedBatchOf, validSamples } from './batches';
-import { chooseLayers } from './layer-choice';
-import { modelDisplayName } from './files';
+import { ListedAdapter, type Extraction } from './listed-adapter';
+import { modelRef } from './files';
 import { withProbePoints, type GraphLayer } from './probe-points';
 import { tfjsWasm } from './tfjs-runtime';
 import { tfjsInputSpec } from './tfjs-input';
 import type { InputSpec } from './input-range';
 import type { TfjsFiles } from './tfjs-files';
-import type { ExtractOptions, FeatureSink, InputBatch, ModelAdapter } from './types';
+import type { InputBatch, ModelAdapter } from './types';
 
 /** Kinds of TF ops as the converter writes them (fused ops included). */
 const KIND_BY_OP: Record<string, string> = {
@@ -119,20 +118,20 @@ export async function openTfjsGraph(file: string, files: TfjsFiles): Promise<Mod
   }
 }
 
-class TfjsGraphAdapter implements ModelAdapter {
+class TfjsGraphAdapter extends ListedAdapter {
   readonly ref: ModelRef;
   readonly inputShape: readonly number[];
   input?: InputSpec;
   private readonly inputDtype: tf.DataType;
   private readonly fixedBatch?: number;
-  private listed: LayerInfo[] = [];
   private needsAsync = false;
 
   constructor(
-    private readonly file: string,
+    file: string,
     private readonly model: tf.GraphModel,
     sha256: string,
   ) {
+    super(file, { noun: 'node', layout: '[N, H, W, C]' });
     if (model.inputs.length !== 1) {
       throw new KcError(
         `${file} has ${model.inputs.length} inputs (${model.inputs.map((i) => i.name).join(', ')}); kc probes models with one image input`,
@@ -149,13 +148,7 @@ class TfjsGraphAdapter implements ModelAdapter {
     this.inputShape = shape;
     this.inputDtype = input.dtype;
     this.fixedBatch = fixedBatchOf(input.shape?.[0], file, input.name);
-    this.ref = {
-      path: path.resolve(file),
-      name: modelDisplayName(file),
-      format: 'tfjs-graph',
-      sha256,
-      inputShape: [...shape],
-    };
+    this.ref = modelRef(file, { format: 'tfjs-graph', sha256, inputShape: [...shape] });
   }
 
   /** Lists the nodes; their shapes and dtypes come from one run on a zero sample (GraphDefs carry no shapes). */
@@ -224,22 +217,7 @@ class TfjsGraphAdapter implements ModelAdapter {
     this.listed = withProbePoints(layers);
   }
 
-  layers(): LayerInfo[] {
-    return this.listed.map((l) => ({ ...l, shape: [...l.shape] }));
-  }
-
-  async extract(
-    inputs: AsyncIterable<InputBatch> | Iterable<InputBatch>,
-    layerNames: readonly string[],
-    sink: FeatureSink,
-    options: ExtractOptions = {},
-  ): Promise<void> {
-    const chosen = chooseLayers(this.listed, layerNames, {
-      name: this.ref.name,
-      file: this.file,
-      noun: 'node',
-      layout: '[N, H, W, C]',
-    });
+  protected async extractChosen({ inputs, layerNames, chosen, sink, options }: Extraction): Promise<void> {
     // Converted models often fix the batch (e.g. [1, 256, 256, 3]): run exactly that many, the last run padded.
     for await (const batch of extractionRuns(inputs, chosen, this.fixedBatch, options)) {
       const tfjs = await tfjsWasm();

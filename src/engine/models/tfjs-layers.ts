@@ -1,14 +1,13 @@
-import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import type { LayerInfo, ModelRef } from '../../protocol/report';
+import type { ModelRef } from '../../protocol/report';
 import { KcError, ModelParseError } from '../errors';
 import { extractionRuns, fixedBatchOf, validSamples } from './batches';
-import { chooseLayers } from './layer-choice';
-import { modelDisplayName } from './files';
+import { ListedAdapter, type Extraction } from './listed-adapter';
+import { modelRef } from './files';
 import { withProbePoints, type GraphLayer } from './probe-points';
 import { tfjsWasm } from './tfjs-runtime';
 import type { TfjsFiles } from './tfjs-files';
-import type { ExtractOptions, FeatureSink, InputBatch, ModelAdapter } from './types';
+import type { InputBatch, ModelAdapter } from './types';
 
 const KIND_BY_CLASS: Record<string, string> = {
   Conv1D: 'conv',
@@ -81,19 +80,19 @@ export async function openTfjsLayers(file: string, files: TfjsFiles): Promise<Mo
   }
 }
 
-class TfjsLayersAdapter implements ModelAdapter {
+class TfjsLayersAdapter extends ListedAdapter {
   readonly ref: ModelRef;
   readonly inputShape: readonly number[];
-  private readonly listed: LayerInfo[];
   /** Set when the model's input fixes the batch size (batch_input_shape [1, …]). */
   private readonly fixedBatch?: number;
   private runner?: { key: string; model: tf.LayersModel };
 
   constructor(
-    private readonly file: string,
+    file: string,
     private readonly model: tf.LayersModel,
     sha256: string,
   ) {
+    super(file, { noun: 'layer', layout: '[N, H, W, C]' });
     if (model.inputs.length !== 1) {
       throw new KcError(
         `${file} has ${model.inputs.length} inputs; kc probes models with one image input`,
@@ -110,31 +109,10 @@ class TfjsLayersAdapter implements ModelAdapter {
     this.inputShape = shape;
     this.fixedBatch = fixedBatchOf(model.inputs[0].shape[0], file, model.inputs[0].name);
     this.listed = withProbePoints(graphLayers(model));
-    this.ref = {
-      path: path.resolve(file),
-      name: modelDisplayName(file),
-      format: 'tfjs-layers',
-      sha256,
-      inputShape: [...shape],
-    };
+    this.ref = modelRef(file, { format: 'tfjs-layers', sha256, inputShape: [...shape] });
   }
 
-  layers(): LayerInfo[] {
-    return this.listed.map((l) => ({ ...l, shape: [...l.shape] }));
-  }
-
-  async extract(
-    inputs: AsyncIterable<InputBatch> | Iterable<InputBatch>,
-    layerNames: readonly string[],
-    sink: FeatureSink,
-    options: ExtractOptions = {},
-  ): Promise<void> {
-    const chosen = chooseLayers(this.listed, layerNames, {
-      name: this.ref.name,
-      file: this.file,
-      noun: 'layer',
-      layout: '[N, H, W, C]',
-    });
+  protected async extractChosen({ inputs, layerNames, chosen, sink, options }: Extraction): Promise<void> {
     const tfjs = await tfjsWasm();
     const runner = this.runnerFor(tfjs, layerNames);
     for await (const batch of extractionRuns(inputs, chosen, this.fixedBatch, options)) {

@@ -12,6 +12,9 @@ export interface InputBatch {
   data: Float32Array;
 }
 
+/** The probe inputs an extraction streams, batch by batch. */
+export type InputBatches = AsyncIterable<InputBatch> | Iterable<InputBatch>;
+
 /** Where extracted features go: the adapter streams batches into it, layer by layer. */
 export interface FeatureSink {
   /** Called once per layer and batch with NHWC (or [n, C]) float32 features of that batch. */
@@ -31,7 +34,7 @@ export interface ModelAdapter {
   layers(): LayerInfo[];
   /** Runs probe inputs (NHWC, already preprocessed) through the model and streams the named layers' features. */
   extract(
-    inputs: AsyncIterable<InputBatch> | Iterable<InputBatch>,
+    inputs: InputBatches,
     layerNames: readonly string[],
     sink: FeatureSink,
     options?: ExtractOptions,
