@@ -6,6 +6,7 @@
  *
  *   node bench/run.mjs [--only train,cka,extract,presets] [--repeats 3] [--epochs 2] [--batches 4]
  *   node bench/run.mjs --only real [--real-count 500] [--real-pairs faceres:faceres,…] [--real-budget 3m]   (published models)
+ *   node bench/run.mjs --only queue   (kc compare --queue on 1 and 2 local kc workers: bench/queue.mjs)
  *
  * Children are TypeScript run with tsx (a devDependency): the engine is not part of the dist bundles' API.
  */
@@ -292,10 +293,12 @@ if (only.has('real')) {
     for (const pair of opts['real-pairs'].split(',')) {
       const budget = opts['real-budget'] ? ['--budget', opts['real-budget']] : [];
       const r = ts('real.ts', ['--pair', pair, '--count', count, '--photos', photos, ...budget], {}, 4 * 3_600_000);
-      if (r.error || r.skipped) {
-        notes.push(`real ${pair}: ${r.skipped ? `skipped — ${r.skipped}` : `failed — ${r.error}`}`);
+      // A child that could not run says why in `error` or `skipped` (a string); a report's skipped pairs are an array.
+      if (r.error || typeof r.skipped === 'string') {
+        notes.push(`real ${pair}: ${r.error ? `failed — ${r.error}` : `skipped — ${r.skipped}`}`);
         continue;
       }
+      console.log(JSON.stringify({ ...r, fits: undefined }));
       results.push({ case: 'real', ...r });
       const seconds = [...stages.map((k) => r.timings[k]), r.estimateSeconds].map((s) =>
         `${s === undefined ? '—' : s.toFixed(1)}`.padStart(8),
@@ -317,6 +320,30 @@ if (only.has('real')) {
     }
   }
   rmSync(photos, { recursive: true, force: true });
+}
+
+if (only.has('queue')) {
+  // kc compare --queue on this machine: local, 1 kc worker, 2 kc workers (bench/queue.mjs), alternating --repeats
+  // times (each is a whole compare: minutes under load).
+  const r = child(process.execPath, [join(root, 'bench', 'queue.mjs'), '--repeats', `${repeats}`], {}, 3_600_000);
+  if (r.error || r.skipped) notes.push(`queue: ${r.skipped ? `skipped — ${r.skipped}` : `failed — ${r.error}`}`);
+  else {
+    results.push({ case: 'queue', ...r });
+    console.log(
+      `\nkc compare seed1 vs seed2, ${r.count} probes, ${r.local.fits} fits, on ${r.cores} cores, medians of ${r.repeats} (wall s; disentangle stage s):`,
+    );
+    for (const [name, m] of [
+      ['local', r.local],
+      ['--queue, 1 kc worker', r.oneWorker],
+      ['--queue, 2 kc workers', r.twoWorkers],
+    ])
+      console.log(
+        `  ${name.padEnd(24)} ${m.wallSeconds.toFixed(1).padStart(7)} ${m.disentangleSeconds.toFixed(1).padStart(7)}`,
+      );
+    console.log(
+      `  1 worker / 2 workers: ${r.speedup.toFixed(2)}× wall, ${r.disentangleSpeedup.toFixed(2)}× disentangle (load ${r.loadavg.map((l) => l.toFixed(1)).join('→')})`,
+    );
+  }
 }
 
 for (const note of notes) console.log(`note: ${note}`);
