@@ -58,7 +58,8 @@ async function fitStatus(
   const reason = job.failedReason ? { reason: job.failedReason } : {};
   switch (state) {
     case 'completed': {
-      const outcome = job.returnvalue;
+      const outcome = job.returnvalue as FitOutcome | null;
+      if (!outcome) return { ...fit, state: 'completed' };
       return 'skipped' in outcome
         ? { ...fit, state: 'skipped', worker: outcome.worker, reason: outcome.skipped }
         : { ...fit, state: 'completed', worker: outcome.worker };

@@ -209,6 +209,7 @@ describe('kc compare --queue on three kc workers', { skip: REDIS_MISSING }, () =
         }
       }, 50);
     });
+    const following = kc(['status', runId!, '--queue', redis.url, '--follow']);
     // In flight (read in this process, in milliseconds, so the victim is still inside its fit): its fit runs on it.
     const inFlight = (await queueRunStatus(await connectRedis(redis.url), runId!)) as QueueRunStatus;
     await stopProcess(victim.child, 'SIGKILL');
@@ -255,6 +256,11 @@ describe('kc compare --queue on three kc workers', { skip: REDIS_MISSING }, () =
       done.fits.map((f) => f.label),
       report.pairs.map((p) => `${p.layerA} ↔ ${p.layerB} ${p.direction}`),
     );
+    // --follow saw the run in flight (a line per change on stderr) and ended with it, exit 0 and the full status.
+    const followed = await following;
+    assert.equal(followed.code, 0, followed.stderr);
+    assert.match(followed.stderr, /^\d\/6 done · [1-3] running · \d waiting · 0 failed · \d workers?$/m);
+    assert.match(followed.stdout, /^fits: 6\/6 done · 0 running/m);
     const recovered = done.fits.find((f) => f.id === victimJob);
     assert.notEqual(recovered?.worker, victimName);
     assert.equal(recovered?.state, 'completed');
