@@ -71,7 +71,7 @@ describe('extension host: probe images for models MNIST does not fit', () => {
     ) => {
       asked.push(options?.placeHolder ?? '');
       return (await items)[0]; // "Choose a folder of images…"
-    }) as typeof window.showQuickPick;
+    }) as unknown as typeof window.showQuickPick;
     window.showOpenDialog = async () => [vscode.Uri.file(images)];
 
     const model = vscode.Uri.file(path.join(dir, 'model.json'));
@@ -94,7 +94,7 @@ describe('extension host: probe images for models MNIST does not fit', () => {
       });
       kc.cancel(started.id);
       await running;
-      return started.report?.probe.source;
+      return started.report?.probe?.source;
     };
     assert.equal(await probeOfRun(), images);
     assert.equal(asked.length, 1);
