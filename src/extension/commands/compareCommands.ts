@@ -8,7 +8,8 @@ import type { ModelIndex } from '../discovery/modelIndex';
 import { recogniseModelFile } from '../discovery/recognise';
 import { probeForModels } from '../probeFolder';
 import type { WorkerClient } from '../worker/client';
-import { compareWizard } from './compareWizard';
+import { formatDuration } from '../../protocol/progress';
+import { compareWizard, type CompareSetup, type WizardServices } from './compareWizard';
 import { pickLayers, pickModel, toUri, type ModelArg } from './pickers';
 
 export interface CompareCommandDeps {
@@ -26,6 +27,15 @@ export function registerCompareCommands(deps: CompareCommandDeps): vscode.Dispos
   const { index, reference } = deps;
   const start = (a: vscode.Uri, b: vscode.Uri, choices: CompareChoices = {}, layers?: LayerSelection) =>
     compare(deps, a, b, choices, layers);
+  // The wizard: the palette's Compare, and the Explorer's Compare… with the selected files pre-filled.
+  const wizard = async (first?: vscode.Uri, second?: vscode.Uri) => {
+    const setup = await compareWizard(index, readConfig(first), reference.get(), wizardServices(deps), {
+      a: first,
+      b: second,
+    });
+    if (!setup?.a || !setup.b) return undefined;
+    return start(setup.a, setup.b, setupChoices(setup), setup.pairs ? undefined : setup.layers);
+  };
 
   return [
     // Explorer (two selected files: `uris`), tree, or palette (nothing: pick everything).
@@ -43,18 +53,25 @@ export function registerCompareCommands(deps: CompareCommandDeps): vscode.Dispos
         return second ? start(first, second) : undefined;
       }
       // The palette: one wizard for both models and the run's choices.
-      const setup = await compareWizard(index, readConfig(), reference.get());
-      if (!setup?.a || !setup.b) return undefined;
-      return start(setup.a, setup.b, { probe: { source: setup.source }, preset: setup.preset }, setup.layers);
+      return wizard();
     }),
+    // Explorer and Models view: Compare… opens the wizard on the selected file(s); Compare Knowledge Consistency
+    // (two files) stays the quick one.
+    vscode.commands.registerCommand(
+      'knowledgeConsistency.compareSetup',
+      async (arg?: ModelArg, uris?: vscode.Uri[]) => {
+        const [first, second] = uris && uris.length >= 2 ? uris : [toUri(arg)];
+        return wizard(first, second);
+      },
+    ),
     vscode.commands.registerCommand('knowledgeConsistency.compareWithReference', async (arg?: ModelArg) => {
       let ref = reference.get();
       if (!ref) {
-        ref = (await pickModel(index, 'No reference model yet: pick one'))?.uri;
+        ref = (await pickModel(index, 'No reference model yet: pick one', toUri(arg)))?.uri;
         if (!ref) return undefined;
         await reference.set(ref);
       }
-      const uri = toUri(arg) ?? (await pickModel(index, 'Compare with the reference model', ref))?.uri;
+      const uri = toUri(arg) ?? (await pickModel(index, 'Compare with the reference model', ref, ref))?.uri;
       if (!uri) return undefined;
       if (uri.toString() === ref.toString()) {
         void vscode.window.showInformationMessage(
@@ -71,6 +88,36 @@ export function registerCompareCommands(deps: CompareCommandDeps): vscode.Dispos
       return other ? start(uri, other) : undefined;
     }),
   ];
+}
+
+/** The wizard's choices as a run's: the probe and preset, and the layer pairs when the user chose them. */
+function setupChoices(setup: CompareSetup): CompareChoices {
+  const choices: CompareChoices = { probe: { source: setup.source }, preset: setup.preset };
+  return setup.pairs?.length
+    ? { ...choices, layersA: setup.pairs.map((p) => p.a), layersB: setup.pairs.map((p) => p.b) }
+    : choices;
+}
+
+/** What the wizard asks of the worker: layer lists, and the cost of a setup (kc/estimate, nothing runs). */
+function wizardServices(deps: CompareCommandDeps): WizardServices {
+  const listLayers = (uri: vscode.Uri) => deps.worker.listLayers(uri.fsPath);
+  return {
+    listLayers,
+    async estimate(setup) {
+      if (!setup.a || !setup.b || !vscode.workspace.isTrusted) throw new Error('the workspace is not trusted');
+      let choices = setupChoices(setup);
+      if (setup.layers === 'all') choices = { ...choices, layersA: (await listLayers(setup.a)).map((l) => l.name) };
+      const options = buildCompareOptions(
+        readConfig(setup.a),
+        setup.a.fsPath,
+        setup.b.fsPath,
+        choices,
+        deps.featureCacheDir(),
+      );
+      const { asked } = await deps.worker.estimate(options);
+      return `≈ ${formatDuration(asked.totalSeconds)} · ${asked.fits.length} fit${asked.fits.length === 1 ? '' : 's'} on ${asked.probes} probes`;
+    },
+  };
 }
 
 /** `layers` overrides the defaultLayers setting for this run (the palette asks). */
