@@ -3,23 +3,11 @@ import { listCheckpoints } from '../../engine/family/checkpoints';
 import { runDrift } from '../../engine/family/drift';
 import { renderDriftHtml } from '../../engine/report/drift-html';
 import { renderDriftSummary } from '../../engine/report/drift-text';
-import { checkReportTargets } from '../../engine/report/targets';
-import { addEngineOptions, engineSettings, type EngineFlags } from '../engine-flags';
-import { runJob, writeJobReports } from '../job-run';
-import { addProbeOptions, probeInput, probeOptions, splitList, type ProbeFlags } from '../probe-flags';
-import type { BackendPreference } from '../../protocol/compare';
-import { addTorchOptions, pytorchOptions, type TorchFlags } from '../torch-flags';
 import type { DriftAgainst, DriftReport } from '../../protocol/family';
+import { addManyModelOptions, manyModelOptions, runManyModelCommand, type ManyModelFlags } from '../many-model-command';
 
-interface DriftFlags extends EngineFlags, ProbeFlags, TorchFlags {
+interface DriftFlags extends ManyModelFlags {
   against: DriftAgainst;
-  layers?: string[];
-  backend: BackendPreference;
-  verbose?: boolean;
-  quiet?: boolean;
-  json?: string;
-  html?: string;
-  queue?: string;
 }
 
 /**
@@ -41,46 +29,13 @@ export function registerDrift(program: Command): void {
         .choices(['final', 'previous'])
         .default('final'),
     );
-  addTorchOptions(addProbeOptions(command)).option(
-    '--layers <names>',
-    'same-named layers to compare in every checkpoint, comma-separated or repeated (default: the probe points all share)',
-    splitList,
-  );
-  addEngineOptions(command)
-    .option('--verbose', "print the engine's log lines as they happen")
-    .option('--quiet', 'no progress on stderr (errors and the results still print)')
-    .option('--json <file>', 'write the drift report as JSON')
-    .option('--html <file>', 'write the self-contained HTML report')
-    .option(
-      '--queue <url>',
-      'run the fits on kc workers through this Redis job queue (kc worker --redis <url>); they read the features from --cache-dir: a folder they see at the same path',
-    )
-    .action(async (folder: string, flags: DriftFlags) => {
-      const { checkpoints } = await listCheckpoints(folder);
-      await checkReportTargets({ json: flags.json, html: flags.html }, [
-        ...checkpoints.map((c) => ({ file: c.path, what: `checkpoint ${c.name}`, model: true })),
-        ...probeInput(flags),
-      ]);
-      const report = await runJob<DriftReport>(flags, (hooks) =>
-        runDrift(
-          {
-            folder,
-            against: flags.against,
-            probe: probeOptions(flags),
-            layers: flags.layers,
-            settings: engineSettings(flags),
-            backend: flags.backend,
-            cacheDir: flags.cacheDir,
-            queue: flags.queue,
-            pytorch: pytorchOptions(flags),
-          },
-          hooks,
-        ),
-      );
-      process.stdout.write(`${renderDriftSummary(report)}\n`);
-      await writeJobReports([
-        { file: flags.json, render: () => `${JSON.stringify(report, null, 2)}\n` },
-        { file: flags.html, render: () => renderDriftHtml(report) },
-      ]);
-    });
+  addManyModelOptions(command, 'checkpoint', 'drift').action(async (folder: string, flags: DriftFlags) => {
+    const { checkpoints } = await listCheckpoints(folder);
+    await runManyModelCommand<DriftReport>(
+      flags,
+      checkpoints.map((c) => ({ file: c.path, what: `checkpoint ${c.name}`, model: true })),
+      (hooks) => runDrift({ folder, against: flags.against, ...manyModelOptions(flags) }, hooks),
+      { summary: renderDriftSummary, html: renderDriftHtml },
+    );
+  });
 }

@@ -4,17 +4,11 @@
  * extracted once per checkpoint; the fits are the independent jobs of jobs.ts.
  */
 import path from 'node:path';
-import { TOOL_NAME, TOOL_VERSION } from '../version';
-import {
-  FAMILY_SCHEMA_VERSION,
-  type DriftAgainst,
-  type DriftOptions,
-  type DriftReport,
-  type FitResult,
-} from '../../protocol/family';
+import type { DriftAgainst, DriftOptions, DriftReport, FitResult } from '../../protocol/family';
 import { listCheckpoints } from './checkpoints';
 import { driftJobs } from './jobs';
 import { runManyModel, type ManyModelHooks } from './many';
+import { reportHead, reportTail } from './report-frame';
 
 export async function runDrift(options: DriftOptions, hooks: ManyModelHooks<DriftReport> = {}): Promise<DriftReport> {
   const against = options.against ?? 'final';
@@ -25,13 +19,7 @@ export async function runDrift(options: DriftOptions, hooks: ManyModelHooks<Drif
     options,
     (count, layers) => driftJobs(count, layers, against),
     (parts): DriftReport => ({
-      schemaVersion: FAMILY_SCHEMA_VERSION,
-      kind: 'drift',
-      tool: { name: TOOL_NAME, version: TOOL_VERSION },
-      createdAt: new Date().toISOString(),
-      backend: parts.backend,
-      settings: parts.settings,
-      probe: parts.probe,
+      ...reportHead('drift', parts),
       folder: path.resolve(options.folder),
       against,
       orderedBy,
@@ -42,11 +30,7 @@ export async function runDrift(options: DriftOptions, hooks: ManyModelHooks<Drif
       })),
       layers: parts.layers,
       series: driftSeries(checkpoints.length, parts.layers, against, parts.fits),
-      fits: parts.fits,
-      planned: parts.planned,
-      ...(parts.skipped.length ? { skipped: parts.skipped } : {}),
-      timings: parts.timings,
-      warnings: parts.warnings,
+      ...reportTail(parts),
     }),
     hooks,
   );

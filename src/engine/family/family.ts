@@ -4,16 +4,10 @@
  * the N(N − 1) fits per layer are independent jobs (jobs.ts) assembled into the report by assembleFamily.
  */
 import { KcError } from '../errors';
-import { TOOL_NAME, TOOL_VERSION } from '../version';
-import {
-  FAMILY_SCHEMA_VERSION,
-  type FamilyOptions,
-  type FamilyReport,
-  type FitResult,
-  type Reliability,
-} from '../../protocol/family';
+import type { FamilyOptions, FamilyReport, FitResult, Reliability } from '../../protocol/family';
 import { familyJobs } from './jobs';
 import { runManyModel, type ManyModelHooks } from './many';
+import { reportHead, reportTail } from './report-frame';
 import { meanInterval } from './stats';
 
 export type { ManyModelHooks };
@@ -28,21 +22,11 @@ export async function runFamily(
     options,
     familyJobs,
     (parts): FamilyReport => ({
-      schemaVersion: FAMILY_SCHEMA_VERSION,
-      kind: 'family',
-      tool: { name: TOOL_NAME, version: TOOL_VERSION },
-      createdAt: new Date().toISOString(),
-      backend: parts.backend,
-      settings: parts.settings,
-      probe: parts.probe,
+      ...reportHead('family', parts),
       models: parts.refs,
       layers: parts.layers,
       ...assembleFamily(parts.refs.length, parts.layers, parts.fits),
-      fits: parts.fits,
-      planned: parts.planned,
-      ...(parts.skipped.length ? { skipped: parts.skipped } : {}),
-      timings: parts.timings,
-      warnings: parts.warnings,
+      ...reportTail(parts),
     }),
     hooks,
   );
