@@ -3,7 +3,8 @@ import { esc } from './escape';
 import { fmt } from './format';
 import { lineChartSvg, seriesColor } from './line-svg';
 import { layerLabels, memberLabels } from './members';
-import { htmlPage, metaLine, setupSection, warningsSection } from './members-html';
+import { metaLine } from './html-parts';
+import { htmlPage, setupSection, warningsSection } from './members-html';
 
 /** The self-contained HTML report of a drift run: one line per layer over the checkpoints, and the table. */
 export function renderDriftHtml(report: DriftReport): string {

@@ -3,7 +3,8 @@ import { esc } from './escape';
 import { fmt } from './format';
 import { lineChartSvg } from './line-svg';
 import { layerLabels, memberLabels } from './members';
-import { htmlPage, metaLine, setupSection, warningsSection } from './members-html';
+import { metaLine } from './html-parts';
+import { htmlPage, setupSection, warningsSection } from './members-html';
 import { heatmapSvg } from './svg';
 
 /**

@@ -1,10 +1,11 @@
 import type { Direction, PairResult, Report } from '../../protocol/report';
-import { arrowText, explainsText, fmt, seconds, shortNames, splitSummary } from './format';
+import { arrowText, explainsText, fmt, seconds, shortNames } from './format';
 import { MATRIX_LABELS, maxOrder } from './pairs';
 import { BELOW_ZERO_NOTE, explainedNote } from '../../protocol/format';
 import { DEBIASED_NOTE, intervalText, shownCka, uncertaintyNote } from '../../protocol/uncertainty';
 import { LINEAR_START_NOTE, linearStartNote } from '../../protocol/training-note';
 import { esc } from './escape';
+import { backendFacts, metaLine, probeFacts, settingsFacts, type Facts } from './html-parts';
 import { describeInput } from '../../protocol/probe-input';
 import { EPSILON_COLOR, heatmapSvg, lossCurveSvg, orderBarSvg, orderColor, pairMapsSvg, pairOrders } from './svg';
 
@@ -16,7 +17,7 @@ export function renderHtml(report: Report): string {
   const title = report.models ? `${report.models.a.name} vs ${report.models.b.name}` : 'feature comparison';
   const body = [
     `<h1>Knowledge consistency: ${esc(title)}</h1>`,
-    `<p class="meta">${esc(report.tool.name)} ${esc(report.tool.version)} · ${esc(report.createdAt)} · method of Liang et al., "Knowledge Consistency between Neural Networks and Beyond" (ICLR 2020)</p>`,
+    metaLine(report),
     warningsSection(report),
     pairsSection(report),
     consistencyHeatmaps(report),
@@ -170,15 +171,8 @@ function pairDetails(report: Report): string {
 
 function setupSection(report: Report): string {
   const s = report.settings;
-  const settings: Array<[string, string]> = [
-    ['orders K', String(s.orders)],
-    ['gate penalty α', String(s.alpha)],
-    ['normalisation', s.normalize],
-    ['kernel', `${s.kernel}×${s.kernel}`],
-    ['preset', s.preset],
-    ['max epochs', String(s.epochs)],
-    ['seed', String(s.seed)],
-    ['seeds', String(s.seeds)],
+  const settings: Facts = [
+    ...settingsFacts(s),
     ['held-out fraction', String(s.testFraction)],
     ['batch size', String(s.batchSize)],
     ['learning rate', `${s.learningRate.start} → ${s.learningRate.end}`],
@@ -187,16 +181,13 @@ function setupSection(report: Report): string {
     ['patience', String(s.patience)],
   ];
   const p = report.probe;
-  const probe: Array<[string, string]> = [
-    ['source', p.source],
-    ['samples', `${p.count} (${splitSummary(p)})`],
-    ['preprocessing', p.preprocessing ?? '–'],
+  const probe: Facts = [
+    ...probeFacts(p),
     ...(p.inputs ?? []).map((input): [string, string] => [`input ${input.model}`, describeInput(input)]),
   ];
   const b = report.backend;
-  const backend: Array<[string, string]> = [
-    ['name', `${b.name} ${b.version}`],
-    ['device', b.device],
+  const backend: Facts = [
+    ...backendFacts(b),
     ['threads', String(b.threads)],
     ...(b.detail ? [['detail', b.detail] as [string, string]] : []),
   ];

@@ -2,7 +2,8 @@
 import type { ManyModelReport } from '../../protocol/family';
 import type { ModelRef } from '../../protocol/report';
 import { esc } from './escape';
-import { seconds, splitSummary } from './format';
+import { seconds } from './format';
+import { backendFacts, probeFacts, settingsFacts, type Facts } from './html-parts';
 
 /** A self-contained page: inline CSS and SVG, no scripts, no remote resources (same policy as the compare report). */
 export function htmlPage(title: string, body: string): string {
@@ -23,10 +24,6 @@ ${body}
 `;
 }
 
-export function metaLine(report: ManyModelReport): string {
-  return `<p class="meta">${esc(report.tool.name)} ${esc(report.tool.version)} · ${esc(report.createdAt)} · method of Liang et al., "Knowledge Consistency between Neural Networks and Beyond" (ICLR 2020)</p>`;
-}
-
 export function warningsSection(report: ManyModelReport): string {
   if (report.warnings.length === 0) return '';
   return `<section class="warnings"><h2>Warnings</h2><ul>${report.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul></section>`;
@@ -34,9 +31,8 @@ export function warningsSection(report: ManyModelReport): string {
 
 /** Models, probe, settings, backend and time, as cards. */
 export function setupSection(report: ManyModelReport, models: readonly ModelRef[], labels: readonly string[]): string {
-  const s = report.settings;
   const t = report.timings;
-  const cards: Array<[string, Array<[string, string]>]> = [
+  const cards: Array<[string, Facts]> = [
     [
       'Models',
       models.map((m, i) => [
@@ -44,34 +40,9 @@ export function setupSection(report: ManyModelReport, models: readonly ModelRef[
         `${m.format} · ${m.path}${m.sha256 ? ` · sha256 ${m.sha256.slice(0, 12)}…` : ''}`,
       ]),
     ],
-    [
-      'Probe',
-      [
-        ['source', report.probe.source],
-        ['samples', `${report.probe.count} (${splitSummary(report.probe)})`],
-        ['preprocessing', report.probe.preprocessing ?? '–'],
-      ],
-    ],
-    [
-      'Settings',
-      [
-        ['orders K', String(s.orders)],
-        ['gate penalty α', String(s.alpha)],
-        ['normalisation', s.normalize],
-        ['kernel', `${s.kernel}×${s.kernel}`],
-        ['preset', s.preset],
-        ['max epochs', String(s.epochs)],
-        ['seed', String(s.seed)],
-        ['seeds', String(s.seeds)],
-      ],
-    ],
-    [
-      'Backend',
-      [
-        ['name', `${report.backend.name} ${report.backend.version}`],
-        ['device', report.backend.device],
-      ],
-    ],
+    ['Probe', probeFacts(report.probe)],
+    ['Settings', settingsFacts(report.settings)],
+    ['Backend', backendFacts(report.backend)],
     [
       'Time',
       [
