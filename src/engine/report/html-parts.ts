@@ -1,8 +1,27 @@
-/** What every HTML report (compare, family, drift) shows alike: the line under its title and its setup's rows. */
+/** What every HTML report (compare, family, drift) shows alike: the page, the line under its title, its setup's rows. */
 import type { ManyModelReport } from '../../protocol/family';
 import type { BackendInfo, DisentangleSettings, ProbeInfo } from '../../protocol/report';
 import { esc } from './escape';
 import { splitSummary } from './format';
+
+/** A self-contained page: inline CSS and SVG, no scripts, no remote resources. */
+export function selfContainedPage(title: string, css: string, body: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>${esc(title)}</title>
+<style>${css}</style>
+</head>
+<body>
+<h1>${esc(title)}</h1>
+${body}
+</body>
+</html>
+`;
+}
 
 /** Tool, date and the method's paper. */
 export function metaLine(report: Pick<ManyModelReport, 'tool' | 'createdAt'>): string {

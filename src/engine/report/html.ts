@@ -5,7 +5,7 @@ import { BELOW_ZERO_NOTE, explainedNote } from '../../protocol/format';
 import { DEBIASED_NOTE, intervalText, shownCka, uncertaintyNote } from '../../protocol/uncertainty';
 import { LINEAR_START_NOTE, linearStartNote } from '../../protocol/training-note';
 import { esc } from './escape';
-import { backendFacts, metaLine, probeFacts, settingsFacts, type Facts } from './html-parts';
+import { backendFacts, metaLine, probeFacts, selfContainedPage, settingsFacts, type Facts } from './html-parts';
 import { describeInput } from '../../protocol/probe-input';
 import { EPSILON_COLOR, heatmapSvg, lossCurveSvg, orderBarSvg, orderColor, pairMapsSvg, pairOrders } from './svg';
 
@@ -16,7 +16,6 @@ import { EPSILON_COLOR, heatmapSvg, lossCurveSvg, orderBarSvg, orderColor, pairM
 export function renderHtml(report: Report): string {
   const title = report.models ? `${report.models.a.name} vs ${report.models.b.name}` : 'feature comparison';
   const body = [
-    `<h1>Knowledge consistency: ${esc(title)}</h1>`,
     metaLine(report),
     warningsSection(report),
     pairsSection(report),
@@ -25,20 +24,7 @@ export function renderHtml(report: Report): string {
     pairDetails(report),
     setupSection(report),
   ].join('\n');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>Knowledge consistency: ${esc(title)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-${body}
-</body>
-</html>
-`;
+  return selfContainedPage(`Knowledge consistency: ${title}`, CSS, body);
 }
 
 function warningsSection(report: Report): string {

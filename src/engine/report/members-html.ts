@@ -3,25 +3,11 @@ import type { ManyModelReport } from '../../protocol/family';
 import type { ModelRef } from '../../protocol/report';
 import { esc } from './escape';
 import { seconds } from './format';
-import { backendFacts, probeFacts, settingsFacts, type Facts } from './html-parts';
+import { backendFacts, probeFacts, selfContainedPage, settingsFacts, type Facts } from './html-parts';
 
-/** A self-contained page: inline CSS and SVG, no scripts, no remote resources (same policy as the compare report). */
+/** A family or drift report's page, with their stylesheet. */
 export function htmlPage(title: string, body: string): string {
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>${esc(title)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-<h1>${esc(title)}</h1>
-${body}
-</body>
-</html>
-`;
+  return selfContainedPage(title, CSS, body);
 }
 
 export function warningsSection(report: ManyModelReport): string {
