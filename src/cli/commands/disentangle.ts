@@ -4,15 +4,14 @@ import { getTrainingBackend, type BackendPreference } from '../../engine/compute
 import {
   disentangle,
   layerLabels,
+  probeSplitSizes,
   resolveSettings,
   validatePair,
-  validationSize,
 } from '../../engine/disentangler/index';
 import { readNpy, type NpyLayout } from '../../engine/features/npy';
 import { renderSummary } from '../../engine/report/text';
 import { checkReportTargets } from '../../engine/report/targets';
 import { writeReports } from '../../engine/report/write';
-import { splitIndices } from '../../engine/split';
 import { TOOL_NAME, TOOL_VERSION } from '../../engine/version';
 import { REPORT_SCHEMA_VERSION, type Direction, type PairResult, type Report } from '../../protocol/report';
 import { engineSettings, type EngineFlags } from '../engine-flags';
@@ -117,7 +116,6 @@ export function registerDisentangle(program: Command): void {
         bar.done();
         process.off('SIGINT', onSigint);
       }
-      const { train, test } = splitIndices(a.shape[0], settings.testFraction, settings.seed);
       const report: Report = {
         schemaVersion: REPORT_SCHEMA_VERSION,
         tool: { name: TOOL_NAME, version: TOOL_VERSION },
@@ -127,9 +125,7 @@ export function registerDisentangle(program: Command): void {
         probe: {
           source: 'features',
           count: a.shape[0],
-          train: train.length,
-          test: test.length,
-          validation: validationSize(train.length),
+          ...probeSplitSizes(a.shape[0], settings.testFraction, settings.seed),
           preprocessing: `${path.basename(fileA)} and ${path.basename(fileB)} (${flags.layout})`,
         },
         pairs,
