@@ -1,4 +1,5 @@
 import type { PairResult, Report } from '../../../src/protocol/report';
+import { reportStamp } from '../report-stamp';
 
 /** A report with planted numbers: 3 × 2 layers, two pairs in both directions, K = 2. */
 export function plantedReport(): Report {
@@ -35,26 +36,7 @@ export function plantedReport(): Report {
     },
   });
   return {
-    schemaVersion: 1,
-    tool: { name: 'knowledge-consistency', version: '0.1.0' },
-    createdAt: '2026-11-29T17:00:00.000Z',
-    backend: { name: 'onnxruntime-node', version: '1.30.0', device: 'cpu', threads: 2 },
-    settings: {
-      orders: 2,
-      alpha: 0.1,
-      normalize: 'dataset',
-      kernel: 3,
-      preset: 'fast',
-      epochs: 40,
-      seed: 0,
-      testFraction: 0.2,
-      seeds: 1,
-      batchSize: 64,
-      learningRate: { start: 3e-3, end: 1e-4 },
-      weightDecay: 1e-4,
-      warmStart: true,
-      patience: 6,
-    },
+    ...reportStamp(),
     probe: {
       source: 'mnist',
       count: 500,

@@ -8,32 +8,14 @@ import { assembleFamily } from '../../../src/engine/family/family';
 import { driftJobs, familyJobs } from '../../../src/engine/family/jobs';
 import type { DriftReport, FamilyReport, FitResult, ManyModelReport } from '../../../src/protocol/family';
 import type { ModelRef } from '../../../src/protocol/report';
+import { reportStamp } from '../report-stamp';
 
 // Names a model folder from the internet may carry: markup, and terminal escapes.
 const HOSTILE = '<img src=x onerror=alert(1)>\u001b]8;;http://evil\u0007';
 const LAYER = 'block/<b>relu</b>';
 
 const base: Omit<ManyModelReport, 'layers' | 'fits'> = {
-  schemaVersion: 1,
-  tool: { name: 'knowledge-consistency', version: '0.0.0' },
-  createdAt: '2026-01-01T00:00:00.000Z',
-  backend: { name: 'onnxruntime-node', version: '1', device: 'cpu', threads: 1 },
-  settings: {
-    orders: 2,
-    alpha: 0.1,
-    normalize: 'dataset',
-    kernel: 3,
-    preset: 'fast',
-    epochs: 4,
-    seed: 0,
-    testFraction: 0.2,
-    seeds: 1,
-    batchSize: 64,
-    learningRate: { start: 1e-3, end: 1e-5 },
-    weightDecay: 1e-4,
-    warmStart: true,
-    patience: 3,
-  },
+  ...reportStamp(),
   probe: { source: 'mnist', count: 100, train: 80, test: 20 },
   timings: { loadSeconds: 0.1, extractSeconds: 0.2, fitSeconds: 3, totalSeconds: 3.3 },
   warnings: [`${HOSTILE} warning`],

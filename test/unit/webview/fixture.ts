@@ -1,5 +1,6 @@
 /** A small hand-built report with planted numbers for the view-model tests. */
 import type { PairResult, Report } from '../../../src/protocol/report';
+import { reportStamp } from '../report-stamp';
 
 export function pair(
   layerA: string,
@@ -26,26 +27,7 @@ export function pair(
 /** A has layers a1 < a2 < a3 by depth, B has b1 < b2; the matrix lists them in depth order. */
 export function sampleReport(): Report {
   return {
-    schemaVersion: 1,
-    tool: { name: 'kc', version: '0.0.0' },
-    createdAt: '2026-11-29T00:00:00Z',
-    backend: { name: 'test', version: '0', device: 'cpu', threads: 1 },
-    settings: {
-      orders: 2,
-      alpha: 0.1,
-      normalize: 'dataset',
-      kernel: 3,
-      preset: 'fast',
-      epochs: 10,
-      seed: 1,
-      testFraction: 0.2,
-      seeds: 1,
-      batchSize: 64,
-      learningRate: { start: 1e-4, end: 1e-6 },
-      weightDecay: 1e-4,
-      warmStart: true,
-      patience: 5,
-    },
+    ...reportStamp(),
     probe: { source: 'synthetic', count: 100, train: 80, test: 20 },
     models: {
       a: {
