@@ -5,19 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { runCompare } from '../../../src/engine/compare';
-
-const SEED1 = path.join(__dirname, '..', '..', '..', 'samples', 'mnist-cnn-seed1', 'model.onnx');
+import { compareWithItself, SEED1 } from './self-compare';
 
 test('0.4 MB: relu1 (28×28×8, ≈ 1.1 MB for one window) is skipped with its reason; pool2 runs in batches of a few', async () => {
-  const layers = ['relu1', 'pool2'];
-  const report = await runCompare({
-    modelA: SEED1,
-    modelB: SEED1,
+  const report = await compareWithItself(SEED1, ['relu1', 'pool2'], {
     probe: { source: 'mnist', count: 60 },
-    layersA: layers,
-    layersB: layers,
     direction: 'a2b',
     settings: { epochs: 2, kernel: 1, seed: 1 },
     memoryBudgetMb: 0.4,
@@ -40,13 +32,8 @@ test('0.4 MB: relu1 (28×28×8, ≈ 1.1 MB for one window) is skipped with its r
 });
 
 test('1.5 MB: relu1 needs more than a share of two fits at once but fits the whole budget: it runs alone, one window at a time', async () => {
-  const layers = ['relu1', 'pool2'];
-  const report = await runCompare({
-    modelA: SEED1,
-    modelB: SEED1,
+  const report = await compareWithItself(SEED1, ['relu1', 'pool2'], {
     probe: { source: 'mnist', count: 60 },
-    layersA: layers,
-    layersB: layers,
     direction: 'both',
     settings: { epochs: 2, kernel: 1, seed: 1 },
     memoryBudgetMb: 1.5,

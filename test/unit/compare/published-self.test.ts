@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { listLayers, runCompare } from '../../../src/engine/compare';
+import { listLayers } from '../../../src/engine/compare';
+import { compareWithItself } from './self-compare';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -16,12 +17,8 @@ async function selfCompare(model: string, layers: number): Promise<Array<[string
   const { layers: all } = await listLayers(model);
   const probes = all.filter((l) => l.probePoint && l.kind !== 'dense').map((l) => l.name);
   const chosen = [probes[Math.floor(probes.length / 2)], probes[probes.length - 1]].slice(0, layers);
-  const report = await runCompare({
-    modelA: model,
-    modelB: model,
+  const report = await compareWithItself(model, chosen, {
     probe: { source: 'mnist', count: 96 },
-    layersA: chosen,
-    layersB: chosen,
     direction: 'a2b',
     settings: { kernel: 1, epochs: 4, normalize: 'dataset' },
   });

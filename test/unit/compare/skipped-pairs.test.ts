@@ -8,10 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { onnx } from 'onnx-proto';
-import { runCompare } from '../../../src/engine/compare';
 import { renderSummary } from '../../../src/engine/report/text';
-
-const SEED1 = path.join(__dirname, '..', '..', '..', 'samples', 'mnist-cnn-seed1', 'model.onnx');
+import { compareWithItself, SEED1 } from './self-compare';
 
 /** The MNIST CNN with one extra layer, "dead" = relu1 × 0: a real graph value that is 0 for every input. */
 function withDeadLayer(dir: string): string {
@@ -32,13 +30,8 @@ test('a pair with a layer constant on the probes is skipped with its reason; the
   const dir = mkdtempSync(path.join(tmpdir(), 'kc-skipped-'));
   try {
     const model = withDeadLayer(dir);
-    const layers = ['relu1', 'dead', 'pool2'];
-    const report = await runCompare({
-      modelA: model,
-      modelB: model,
+    const report = await compareWithItself(model, ['relu1', 'dead', 'pool2'], {
       probe: { source: 'mnist', count: 60 },
-      layersA: layers,
-      layersB: layers,
       direction: 'both',
       settings: { epochs: 2, kernel: 1, seed: 1 },
     });
