@@ -8,13 +8,19 @@ const label = (b: BackendInfo) => `${b.name} ${b.version} ${b.device}`;
 
 /**
  * The report names what computed its numbers: the workers' backend (the first fit's, when they differ: see
- * backendWarnings), with how many workers ran the fits and how many were reused from earlier runs.
+ * backendWarnings), with how many workers ran the fits, the run's id (kc status) and how many fits were reused from
+ * earlier runs.
  */
-export function workersBackend(outcomes: readonly FitOutcome[], coordinator: BackendInfo, reused: number): BackendInfo {
+export function workersBackend(
+  outcomes: readonly FitOutcome[],
+  coordinator: BackendInfo,
+  reused: number,
+  run: string,
+): BackendInfo {
   const fits = ran(outcomes);
   const base = fits[0]?.backend ?? coordinator;
   const workers = new Set(outcomes.map((o) => o.worker)).size;
-  const queue = `fits on ${workers} kc worker(s) through the queue${reused ? `, ${reused} reused from earlier runs` : ''}`;
+  const queue = `fits on ${workers} kc worker(s) through the queue, run ${run}${reused ? `, ${reused} reused from earlier runs` : ''}`;
   return { ...base, detail: base.detail ? `${base.detail}; ${queue}` : queue };
 }
 

@@ -30,6 +30,7 @@ import { backendWarnings, workersBackend } from './backend';
 import { collect } from './collect';
 import { comparePlan, queuedFits } from './plan';
 import { connectRedis } from './redis';
+import { runId } from './run-record';
 
 export async function runQueuedCompare(
   options: CompareOptions,
@@ -182,7 +183,7 @@ export async function runQueuedCompare(
     const skipped = fits.flatMap((f) => collected.skipped.get(f.id) ?? []);
     return {
       ...header,
-      backend: workersBackend(collected.outcomes, header.backend, collected.reused),
+      backend: workersBackend(collected.outcomes, header.backend, collected.reused, runId(fits.map((f) => f.id))),
       probe: { ...header.probe, preprocessing: preprocessing(fa, fb) },
       pairs,
       ...(skipped.length ? { skipped } : {}),

@@ -15,6 +15,7 @@ import { runOnQueue, type QueuedFit } from './dispatch';
 import { fitJobId } from './job-id';
 import { probeIdentity } from './plan';
 import { queueProgress } from './progress';
+import { runId } from './run-record';
 
 export async function runFitsOnQueue(
   connection: ConnectionOptions,
@@ -59,7 +60,7 @@ export async function runFitsOnQueue(
     skipped,
     warnings: [...warnings],
     seconds: (performance.now() - started) / 1000,
-    backend: workersBackend([...outcomes.values()], members.backend.info, reused),
+    backend: workersBackend([...outcomes.values()], members.backend.info, reused, runId(fits.map((f) => f.id))),
   };
 }
 

@@ -122,7 +122,12 @@ describe('kc compare --queue on three kc workers', { skip: REDIS_MISSING }, () =
     assertSameNumbers(actual, expected);
     assert.deepEqual(actual.matrix, expected.matrix);
     assert.deepEqual(actual.warnings, expected.warnings);
-    assert.match(actual.backend.detail ?? '', /fits on \d kc worker\(s\) through the queue$/);
+    // The report names the run kc status follows: the id the coordinator printed.
+    assert.equal(
+      actual.backend.detail?.match(/fits on \d kc worker\(s\) through the queue, run ([0-9a-f]{8})$/)?.[1],
+      q.stderr.match(RUN_LINE)?.[1],
+      `${actual.backend.detail}\n${q.stderr}`,
+    );
     const ids = started(workers);
     assert.equal(ids.length, 6, workers.map((w) => w.output).join('\n'));
     assert.equal(new Set(ids).size, 6);
