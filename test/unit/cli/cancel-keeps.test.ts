@@ -1,11 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { kcInterrupted, ROOT } from '../kc';
 
-const ROOT = path.join(__dirname, '..', '..', '..');
 const SEED1 = path.join(ROOT, 'samples', 'mnist-cnn-seed1', 'model.onnx');
 const SEED2 = path.join(ROOT, 'samples', 'mnist-cnn-seed2', 'model.onnx');
 
@@ -13,36 +12,13 @@ test('Ctrl-C during kc compare keeps what finished: the table and the report of 
   const dir = await mkdtemp(path.join(tmpdir(), 'kc-cancel-'));
   try {
     const json = path.join(dir, 'r.json');
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        path.join(ROOT, 'src', 'cli', 'main.ts'),
-        'compare',
-        SEED1,
-        SEED2,
-        '--count',
-        '200',
-        '--preset',
-        'thorough',
-        '--epochs',
-        '400',
-        '--json',
-        json,
-      ],
-      { cwd: ROOT, env: { ...process.env, KC_FITS: '1' } },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
     // One fit at a time (KC_FITS=1), so the lines say which have finished. Without a TTY the CLI prints a line per
     // pair: interrupt once the second starts, the first has finished.
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      if (/pair 2\/\d+ /.test(stderr)) child.kill('SIGINT');
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    const { code, stdout, stderr } = await kcInterrupted(
+      ['compare', SEED1, SEED2, '--count', '200', '--preset', 'thorough', '--epochs', '400', '--json', json],
+      /pair 2\/\d+ /,
+      { KC_FITS: '1' },
+    );
     assert.equal(code, 130, stderr);
     assert.match(stdout, /pool1 ↔ pool1\s+mnist-cnn-seed1 → mnist-cnn-seed2\s+0\.\d{3}/);
     const report = JSON.parse(await readFile(json, 'utf8')) as {

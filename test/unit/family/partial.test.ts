@@ -5,7 +5,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,7 +12,7 @@ import { runDrift } from '../../../src/engine/family/drift';
 import { partialManyModelReport } from '../../../src/cli/partial-report';
 import type { DriftReport, FamilyReport, ReusedFit } from '../../../src/protocol/family';
 import type { Progress } from '../../../src/protocol/progress';
-import { kc, ROOT } from '../kc';
+import { kc, kcInterrupted, ROOT } from '../kc';
 
 const SEED1 = path.join(ROOT, 'samples', 'mnist-cnn-seed1', 'model.onnx');
 const SEED2 = path.join(ROOT, 'samples', 'mnist-cnn-seed2', 'model.onnx');
@@ -32,12 +31,9 @@ test('Ctrl-C during kc family keeps the finished fit: its matrix cell, nulls els
   const dir = await mkdtemp(path.join(tmpdir(), 'kc-family-cancel-'));
   try {
     const json = path.join(dir, 'family.json');
-    const child = spawn(
-      process.execPath,
+    // Without a TTY the bar prints a line per fit: once the second starts, the first has finished.
+    const { code, stdout, stderr } = await kcInterrupted(
       [
-        '--import',
-        'tsx',
-        path.join(ROOT, 'src', 'cli', 'main.ts'),
         'family',
         SEED1,
         SEED2,
@@ -53,17 +49,8 @@ test('Ctrl-C during kc family keeps the finished fit: its matrix cell, nulls els
         '--json',
         json,
       ],
-      { cwd: ROOT },
+      /pair 2\/12 /,
     );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    // Without a TTY the bar prints a line per fit: once the second starts, the first has finished.
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      if (/pair 2\/12 /.test(stderr)) child.kill('SIGINT');
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     assert.equal(code, 130, stderr);
     const report = JSON.parse(await readFile(json, 'utf8')) as FamilyReport;
     assert.equal(report.fits.length, 1);
