@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { plantedReport } from './report-fixture';
-import { kc } from '../kc';
+import { kc, ONE_QUICK_FIT } from '../kc';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const SEED1 = path.join(ROOT, 'samples', 'mnist-cnn-seed1', 'model.onnx');
@@ -21,7 +21,7 @@ test('kc report turns a saved result into the HTML and Markdown reports', async 
     assert.match(run.stdout, /wrote .*r\.html/);
     assert.match(run.stdout, /wrote .*r\.heatmap\.png/);
     assert.match(await readFile(html, 'utf8'), /data-row="relu2" data-col="relu2" data-value="0.88"/);
-    assert.match(await readFile(md, 'utf8'), /\| relu1 ↔ relu1 \| A-\\>B \| 0\.937 \|/);
+    assert.match(await readFile(md, 'utf8'), /\| relu1 ↔ relu1 \| net-\\<a\\> → net-b \| 0\.937 \|/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -60,25 +60,7 @@ test('kc compare --backend tfjs trains on TF.js and the report names it', async 
   const dir = await mkdtemp(path.join(tmpdir(), 'kc-backend-'));
   try {
     const out = path.join(dir, 'r.json');
-    const r = await kc(
-      'compare',
-      SEED1,
-      SEED1,
-      '--count',
-      '64',
-      '--layers-a',
-      'relu3',
-      '--layers-b',
-      'relu3',
-      '--direction',
-      'a2b',
-      '--epochs',
-      '1',
-      '--backend',
-      'tfjs',
-      '--json',
-      out,
-    );
+    const r = await kc('compare', SEED1, SEED1, '--count', '64', ...ONE_QUICK_FIT, '--backend', 'tfjs', '--json', out);
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(await readFile(out, 'utf8'));
     assert.match(report.backend.name, /tfjs/);

@@ -57,8 +57,8 @@ test('kc disentangle: both directions, NCHW files, table on stdout, Report JSON 
   ]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /preset fast .*backend \S+/);
-  assert.match(r.stdout, /conv1 ↔ conv2\s+A->B/);
-  assert.match(r.stdout, /conv1 ↔ conv2\s+B->A/);
+  assert.match(r.stdout, /conv1 ↔ conv2\s+A → B\s+0\.\d{3} \[/);
+  assert.match(r.stdout, /conv1 ↔ conv2\s+B → A\s+0\.\d{3} \[/);
   const report = JSON.parse(await readFile(out, 'utf8')) as Report;
   assert.equal(report.schemaVersion, 1);
   assert.equal(report.tool.name, 'knowledge-consistency');
