@@ -5,6 +5,9 @@ import path from 'node:path';
 export const ROOT = path.join(__dirname, '..', '..');
 const CLI = ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'main.ts')];
 
+/** kc compare's flags for one quick fit: relu3 of A explaining relu3 of B, one epoch. */
+export const ONE_QUICK_FIT = ['--layers-a', 'relu3', '--layers-b', 'relu3', '--direction', 'a2b', '--epochs', '1'];
+
 export interface KcRun {
   /** The exit code; -1 when the process was killed (e.g. by the timeout). */
   code: number;
