@@ -7,27 +7,13 @@ import { markdownLinkPart, markdownText } from '../../../src/engine/report/escap
 import type { AnalysisRecord } from '../../../src/extension/contracts';
 import { modelConsistency } from '../../../src/extension/inline/consistency';
 import { hoverMarkdown } from '../../../src/extension/inline/format';
-import type { PairResult } from '../../../src/protocol/report';
 import { HOSTILE_NAMES, hostileName, structure } from '../report/hostile-names';
+import { pair as planted } from '../webview/fixture';
 
 const COMMAND = 'knowledgeConsistency.inline.openPair';
 
 function hover(layer: string, other: string, extra: string): string {
-  const pair: PairResult = {
-    layerA: layer,
-    layerB: other,
-    direction: 'B->A',
-    explained: 0.4,
-    orders: [
-      { order: 0, fraction: 0.3, variance: 0.3 },
-      { order: 1, fraction: 0.1, variance: 0.1 },
-    ],
-    inconsistent: { variance: 0.6, fraction: 0.6 },
-    varianceB: 1,
-    similarity: { linearCKA: 0.9 },
-    training: { epochs: 3, seconds: 1, finalLoss: 0.1, gates: [0.5], curve: [] },
-    warnings: [extra],
-  };
+  const pair = planted(layer, other, 'B->A', 0.4, [0.3, 0.1], { similarity: { linearCKA: 0.9 }, warnings: [extra] });
   const record: AnalysisRecord = {
     id: 'r1',
     modelA: '/m/a.onnx',
