@@ -5,6 +5,7 @@ import { buildCompareOptions } from '../../../src/extension/analysis/options';
 import type { KcConfig } from '../../../src/extension/config';
 import { probeFor, probeNormalization, resolveProbeSource } from '../../../src/extension/probeSource';
 import { analysisKey } from '../../../src/extension/results/key';
+import { defaultConfig } from '../kc-config';
 
 test('probe source setting: named sources kept, ~ expanded, relative paths from the workspace folder', () => {
   const ws = path.join(path.sep, 'work', 'proj');
@@ -23,18 +24,7 @@ test('probe range/mean/std settings: defaults add nothing; set values reach the 
   assert.deepEqual(probeNormalization(undefined, undefined, undefined), {});
   const set = probeNormalization([0, 255], [0.1307], [0.3081]);
   assert.deepEqual(set, { normalization: { range: [0, 255], mean: [0.1307], std: [0.3081] } });
-  const config = {
-    probe: { source: 'mnist', count: 64 },
-    preset: 'fast',
-    overrides: {},
-    defaultLayers: 'probe-points',
-    computeBackend: 'auto',
-    cacheLocation: 'workspaceStorage',
-    workerMemoryLimitMb: 0,
-    memoryBudgetMb: 2048,
-    extraModelGlobs: [],
-    maxFiles: 10,
-  } as KcConfig;
+  const config = defaultConfig({ source: 'mnist', count: 64 });
   const plain = buildCompareOptions(config, '/a.onnx', '/b.onnx', {}, '/tmp/c');
   const normalised = buildCompareOptions(
     { ...config, probe: { ...config.probe, ...set } },

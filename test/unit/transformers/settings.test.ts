@@ -1,22 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildCompareOptions } from '../../../src/extension/analysis/options';
-import type { KcConfig } from '../../../src/extension/config';
 import { analysisKey } from '../../../src/extension/results/key';
+import { defaultConfig } from '../kc-config';
 
 test('knowledgeConsistency.probe.tokens reaches the compare options and keeps mean and per-token results apart', () => {
-  const config = {
-    probe: { source: '/w/texts.txt', count: 200, tokens: 'mean' },
-    preset: 'fast',
-    overrides: {},
-    defaultLayers: 'probe-points',
-    computeBackend: 'auto',
-    cacheLocation: 'workspaceStorage',
-    workerMemoryLimitMb: 0,
-    memoryBudgetMb: 2048,
-    extraModelGlobs: [],
-    maxFiles: 10,
-  } as KcConfig;
+  const config = defaultConfig({ source: '/w/texts.txt', count: 200, tokens: 'mean' });
   const mean = buildCompareOptions(config, '/a.onnx', '/b.onnx', {}, '/tmp/c');
   const perToken = buildCompareOptions(
     { ...config, probe: { ...config.probe, tokens: 'per-token' } },
