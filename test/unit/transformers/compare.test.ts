@@ -2,20 +2,27 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { runCompare } from '../../../src/engine/compare';
+import type { CompareOptions } from '../../../src/protocol/compare';
+import type { Report } from '../../../src/protocol/report';
 import { PROBE_JSONL, PROBE_TXT, QUICK, REFERENCE, SEED1, SEED2 } from './helpers';
 
 const LAYERS = ['embeddings', 'layer0', 'layer1', 'pooler'];
 
-test('a tiny encoder compared with itself explains ≥ 0.98 at every layer (mean-pooled tokens)', async () => {
-  const report = await runCompare({
+/** SEED1 explaining `modelB` at the same layers of both, trained quickly, on a text probe. */
+function compareLayers(modelB: string, layers: string[], probe: CompareOptions['probe']): Promise<Report> {
+  return runCompare({
     modelA: SEED1,
-    modelB: SEED1,
-    probe: { source: PROBE_TXT, count: 200 },
-    layersA: LAYERS,
-    layersB: LAYERS,
+    modelB,
+    probe,
+    layersA: layers,
+    layersB: layers,
     direction: 'a2b',
     settings: QUICK,
   });
+}
+
+test('a tiny encoder compared with itself explains ≥ 0.98 at every layer (mean-pooled tokens)', async () => {
+  const report = await compareLayers(SEED1, LAYERS, { source: PROBE_TXT, count: 200 });
   assert.deepEqual(
     report.pairs.map((p) => p.layerA),
     LAYERS,
@@ -25,15 +32,7 @@ test('a tiny encoder compared with itself explains ≥ 0.98 at every layer (mean
 });
 
 test('two seeds of the tiny encoder: every layer consistent well above chance, the embeddings most', async () => {
-  const report = await runCompare({
-    modelA: SEED1,
-    modelB: SEED2,
-    probe: { source: PROBE_JSONL, count: 200 },
-    layersA: LAYERS,
-    layersB: LAYERS,
-    direction: 'a2b',
-    settings: QUICK,
-  });
+  const report = await compareLayers(SEED2, LAYERS, { source: PROBE_JSONL, count: 200 });
   const explained = Object.fromEntries(report.pairs.map((p) => [p.layerA, p.explained]));
   // measured (epochs 6, seed 1): embeddings 0.83, layer0 0.68, layer1 0.62, pooler 0.55; a random
   // 32-channel B against A explains ≈ 0 held out
@@ -49,14 +48,10 @@ test('two seeds of the tiny encoder: every layer consistent well above chance, t
 });
 
 test('--tokens per-token: one sample per real token, every token layer consistent across seeds', async () => {
-  const report = await runCompare({
-    modelA: SEED1,
-    modelB: SEED2,
-    probe: { source: PROBE_TXT, count: 100, tokens: 'per-token' },
-    layersA: ['embeddings', 'layer1'],
-    layersB: ['embeddings', 'layer1'],
-    direction: 'a2b',
-    settings: QUICK,
+  const report = await compareLayers(SEED2, ['embeddings', 'layer1'], {
+    source: PROBE_TXT,
+    count: 100,
+    tokens: 'per-token',
   });
   for (const p of report.pairs) {
     const { fit, validation, test: heldOut } = p.training.samples as { fit: number; validation: number; test: number };
@@ -73,14 +68,10 @@ test('--tokens positions: 1 × L maps over the token positions, L the shortest t
   const lengths = reference.samples.slice(5, 105).map((s) => s.attention_mask.reduce((a, b) => a + b, 0));
   const shortest = Math.min(...lengths);
   assert.ok(shortest >= 4 && shortest < 16, `shortest ${shortest}`);
-  const report = await runCompare({
-    modelA: SEED1,
-    modelB: SEED2,
-    probe: { source: PROBE_TXT, count: 100, tokens: 'positions' },
-    layersA: ['layer1', 'pooler'],
-    layersB: ['layer1', 'pooler'],
-    direction: 'a2b',
-    settings: QUICK,
+  const report = await compareLayers(SEED2, ['layer1', 'pooler'], {
+    source: PROBE_TXT,
+    count: 100,
+    tokens: 'positions',
   });
   const [layer1, pooler] = report.pairs;
   assert.deepEqual(layer1.shapeB, [1, shortest, 32]);
