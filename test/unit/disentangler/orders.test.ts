@@ -4,8 +4,7 @@ import assert from 'node:assert/strict';
 import { createOrtModel } from '../../../src/engine/compute/ort-backend';
 import { createTfjsBackend, TfjsDisentanglerModel } from '../../../src/engine/compute/tfjs-backend';
 import type { DisentanglerSpec } from '../../../src/engine/compute/types';
-import { initParams } from '../../../src/engine/disentangler/init';
-import { createRng, randn } from '../../../src/engine/random';
+import { randomProblem } from './problem';
 import { naiveForward } from './naive';
 
 const n = 8;
@@ -56,21 +55,12 @@ const specs: DisentanglerSpec[] = [
   },
 ];
 
-function problem(spec: DisentanglerSpec, seed: number) {
-  const rng = createRng(seed);
-  const x = Float32Array.from({ length: n * spec.channelsA * spec.height * spec.width }, () => randn(rng));
-  const y = Float32Array.from({ length: n * spec.channelsB * spec.height * spec.width }, () => randn(rng));
-  const params = initParams(spec, rng);
-  params.betas.set(Array.from({ length: spec.orders }, () => randn(rng)));
-  return { x, y, params };
-}
-
 const label = (s: DisentanglerSpec) =>
   `K=${s.orders} ${s.kernel}×${s.kernel} C ${s.channelsA}→${s.channelsB} ${s.height}×${s.width} ${s.hiddenScale}`;
 
 for (const spec of specs) {
   test(`ORT backend (${label(spec)}): Σ orders = g(x̃) to float precision`, async () => {
-    const { x, params } = problem(spec, 1);
+    const { x, params } = randomProblem(spec, n, 1);
     const model = await createOrtModel(spec, params);
     const comps = await model.components({ n, x });
     const g = naiveForward(spec, params, x, n);
@@ -85,7 +75,7 @@ for (const spec of specs) {
   });
 
   test(`ORT gradients = TF.js autodiff (${label(spec)}), and 5 Adam steps agree`, async () => {
-    const { x, y, params } = problem(spec, 2);
+    const { x, y, params } = randomProblem(spec, n, 2);
     const ort = await createOrtModel(spec, params);
     const tfjs = (await createTfjsBackend().create(spec, params)) as TfjsDisentanglerModel;
     const a = await ort.gradients({ n, x, y });

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTfjsBackend, TfjsDisentanglerModel } from '../../../src/engine/compute/tfjs-backend';
 import type { DisentanglerSpec } from '../../../src/engine/compute/types';
-import { initParams } from '../../../src/engine/disentangler/init';
-import { createRng, randn } from '../../../src/engine/random';
+import { createRng } from '../../../src/engine/random';
+import { randomProblem } from './problem';
 import { naiveForward, naiveLoss } from './naive';
 
 const base: DisentanglerSpec = {
@@ -19,19 +19,10 @@ const base: DisentanglerSpec = {
 };
 const n = 6;
 
-function problem(spec: DisentanglerSpec, seed: number) {
-  const rng = createRng(seed);
-  const x = Float32Array.from({ length: n * spec.channelsA * spec.height * spec.width }, () => randn(rng));
-  const y = Float32Array.from({ length: n * spec.channelsB * spec.height * spec.width }, () => randn(rng));
-  const params = initParams(spec, rng);
-  params.betas.set(Array.from({ length: spec.orders }, () => randn(rng)));
-  return { x, y, params };
-}
-
 for (const hiddenScale of ['batch', 'sample'] as const) {
   test(`tfjs backend (${hiddenScale}): Σ orders = g(x) = the loop-by-loop reference, and the loss matches`, async () => {
     const spec = { ...base, hiddenScale };
-    const { x, y, params } = problem(spec, 1);
+    const { x, y, params } = randomProblem(spec, n, 1);
     const model = await createTfjsBackend().create(spec, params);
     const comps = await model.components({ n, x });
     assert.equal(comps.length, spec.orders + 1);
@@ -50,7 +41,7 @@ for (const hiddenScale of ['batch', 'sample'] as const) {
 
   test(`tfjs backend (${hiddenScale}): autodiff gradients = finite differences with s(h) frozen`, async () => {
     const spec = { ...base, hiddenScale };
-    const { x, y, params } = problem(spec, 2);
+    const { x, y, params } = randomProblem(spec, n, 2);
     const model = (await createTfjsBackend().create(spec, params)) as TfjsDisentanglerModel;
     const { grads } = model.lossAndGradients({ n, x, y });
     const scales: Float64Array[] = [];
@@ -80,8 +71,8 @@ for (const hiddenScale of ['batch', 'sample'] as const) {
 
 test('tfjs backend: training steps lower the loss', async () => {
   const spec = { ...base, weightDecay: 1e-4 };
-  const { x, params } = problem(spec, 3);
-  const target = problem(spec, 4);
+  const { x, params } = randomProblem(spec, n, 3);
+  const target = randomProblem(spec, n, 4);
   const y = Float32Array.from(naiveForward(spec, target.params, x, n));
   const model = await createTfjsBackend().create(spec, params);
   const first = await model.loss({ n, x, y });
@@ -94,7 +85,7 @@ test('tfjs backend keeps training after a TF.js model ran on wasm in the same pr
   const { openModel } = await import('../../../src/engine/models/index.js');
   const path = await import('node:path');
   const spec = { ...base, hiddenScale: 'batch' as const };
-  const { x, y, params } = problem(spec, 3);
+  const { x, y, params } = randomProblem(spec, n, 3);
   const model = await createTfjsBackend().create(spec, params);
   const before = await model.trainStep({ n, x, y }, 1e-3);
   // A TF.js layers sample runs on the wasm backend, which lacks Conv2DBackpropFilter.
