@@ -5,7 +5,7 @@ import { extractionRuns, fixedBatchOf, validSamples } from './batches';
 import { ListedAdapter, type Extraction } from './listed-adapter';
 import { modelRef } from './files';
 import { withProbePoints, type GraphLayer } from './probe-points';
-import { tfjsWasm } from './tfjs-runtime';
+import { adapterOf, tfjsWasm } from './tfjs-runtime';
 import { tfjsInputSpec } from './tfjs-input';
 import type { InputSpec } from './input-range';
 import type { TfjsFiles } from './tfjs-files';
@@ -108,14 +108,11 @@ export async function openTfjsGraph(file: string, files: TfjsFiles): Promise<Mod
     );
   }
   const nodes = (files.json.modelTopology as { node?: NodeDef[] }).node ?? [];
-  try {
+  return adapterOf(model, async () => {
     const adapter = new TfjsGraphAdapter(file, model, files.sha256);
     await adapter.init(tfjs, nodes);
     return adapter;
-  } catch (e) {
-    model.dispose();
-    throw e;
-  }
+  });
 }
 
 class TfjsGraphAdapter extends ListedAdapter {

@@ -5,7 +5,7 @@ import { extractionRuns, fixedBatchOf, validSamples } from './batches';
 import { ListedAdapter, type Extraction } from './listed-adapter';
 import { modelRef } from './files';
 import { withProbePoints, type GraphLayer } from './probe-points';
-import { tfjsWasm } from './tfjs-runtime';
+import { adapterOf, tfjsWasm } from './tfjs-runtime';
 import type { TfjsFiles } from './tfjs-files';
 import type { InputBatch, ModelAdapter } from './types';
 
@@ -72,12 +72,7 @@ export async function openTfjsLayers(file: string, files: TfjsFiles): Promise<Mo
       file,
     );
   }
-  try {
-    return new TfjsLayersAdapter(file, model, files.sha256);
-  } catch (e) {
-    model.dispose();
-    throw e;
-  }
+  return adapterOf(model, () => new TfjsLayersAdapter(file, model, files.sha256));
 }
 
 class TfjsLayersAdapter extends ListedAdapter {

@@ -27,6 +27,16 @@ export async function tfjsWasm(): Promise<typeof tf> {
   return tf;
 }
 
+/** Builds the adapter of a loaded TF.js model; when that fails, the model's memory is released before the error goes on. */
+export async function adapterOf<T>(model: { dispose(): void }, build: () => T | Promise<T>): Promise<T> {
+  try {
+    return await build();
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+}
+
 /** The bundle ships the .wasm files next to itself (scripts/build.mjs); from source they sit in node_modules. */
 function wasmDir(): string | undefined {
   if (existsSync(path.join(__dirname, 'tfjs-backend-wasm.wasm'))) return __dirname;
