@@ -11,16 +11,13 @@ import { ProgressTracker } from './progress';
 import { KcError } from './errors';
 import { getTrainingBackend } from './compute/index';
 import { probeSplitSizes, resolveSettings } from './disentangler/index';
-import { DEFAULT_MEMORY_MB } from './disentangler/memory';
-import { FitPool, fitConcurrency } from './compare/fit-pool';
-import { runFits } from './compare/fits';
+import { localFitRunner, type FitRunner } from './compare/fit-runner';
 import { openModel } from './models/index';
 import type { ModelAdapter } from './models/types';
 import { pairLayers, scaleWarnings, type Pairing } from './pairing';
 import { deadInputWarning, openProbe, probeInputs } from './probes/index';
 import { trialInputRange } from './probes/range-trial';
 import { similarityMatrix } from './compare/matrix';
-import { planRun } from './compare/estimate';
 import { extractFeatures, type ExtractedFeatures } from './compare/extract';
 import { matrixLayers } from './compare/matrix-layers';
 import { ProbeImages } from './compare/probe-images';
@@ -51,7 +48,15 @@ export const DIRECTIONS: Record<NonNullable<CompareOptions['direction']>, Direct
   both: ['A->B', 'B->A'],
 };
 
-export async function runCompare(options: CompareOptions, hooks: CompareHooks = {}): Promise<Report> {
+/**
+ * `runner`: where the disentangler fits run — this machine's fit threads by default, a kc worker queue for
+ * `kc compare --queue` (queue/compare.ts). Everything before and around the fits is the same.
+ */
+export async function runCompare(
+  options: CompareOptions,
+  hooks: CompareHooks = {},
+  runner: FitRunner = localFitRunner(options),
+): Promise<Report> {
   const { signal } = hooks;
   const progress = new ProgressTracker(hooks.onProgress);
   const log = hooks.log ?? (() => undefined);
@@ -68,7 +73,6 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
   let done = stage();
   const models: ModelAdapter[] = [];
   let cacheRoot: string | undefined;
-  let pool: FitPool | undefined;
   try {
     const loaded = progress.load();
     loaded({ done: 0, total: 2 });
@@ -79,6 +83,7 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
     const b = await openModel(options.modelB, { pytorch: options.pytorch, log });
     models.push(b);
     loaded({ done: 2, total: 2 });
+    // Queue workers read the features from here: on other machines it must be a shared folder at the same path.
     cacheRoot = await makeFeatureFolder(options.cacheDir);
     const layersA = a.layers();
     const layersB = b.layers();
@@ -100,32 +105,30 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
     const rowsB = matrixLayers(layersB, pairing.layersB, 'B', { count: probe.count, pinnedOnly });
     const [refA, refB] = await Promise.all([modelRef(a, layersA), modelRef(b, layersB)]);
     const backend = await getTrainingBackend(options.backend ?? 'auto', log);
-    let plan = pairing.pairs.flatMap((p) => directions.map((direction) => ({ ...p, direction })));
     // Plan, then run: a warm-up calibrates the cost model (the ETA's base); a budget may choose fewer probes and pairs.
-    const planned = await planRun({
+    const planned = await runner.plan({
       models: { A: a, B: b },
       layers: { A: layersA, B: layersB },
       probe,
       options,
       matrix: { A: rowsA.names, B: rowsB.names },
-      plan,
+      pairs: pairing.pairs,
+      directions,
       settings,
       backend,
       signal,
     });
-    plan = planned.fits;
+    const plan = planned.fits;
     if (planned.probes !== probe.count) {
       probe = await openProbe({ ...options.probe, count: planned.probes, seed: settings.seed }, inputTarget(a));
     }
-    if (planned.plan.budget) log(planned.plan.budget.summary);
-    progress.plan(planned.plan.estimate);
-    const concurrency = Math.min(fitConcurrency(), plan.length);
-    if (concurrency > 1) pool = new FitPool(concurrency, options.backend ?? 'auto');
+    if (planned.plan?.budget) log(planned.plan.budget.summary);
+    if (planned.plan) progress.plan(planned.plan.estimate);
     const header: ReportHeader = {
       schemaVersion: REPORT_SCHEMA_VERSION,
       tool: { name: TOOL_NAME, version: TOOL_VERSION },
       createdAt: new Date().toISOString(),
-      backend: pool ? await pool.info() : backend.info,
+      backend: await runner.headerBackend(backend),
       settings,
       probe: {
         source: probe.source,
@@ -143,30 +146,27 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
       },
       models: { a: refA, b: refB },
       pairing: pairing.info,
-      plan: planned.plan,
+      ...(planned.plan ? { plan: planned.plan } : {}),
     };
     hooks.onStarted?.({ header, plan });
     timings.loadSeconds = done();
 
     done = stage();
-    const fa = await extractFeatures(
-      a,
-      'A',
-      probe,
-      options.probe.normalization,
-      rowsA.names,
-      path.join(cacheRoot, 'a'),
-      { signal, onProgress: progress.extract('A') },
-    );
-    const fb = await extractFeatures(
-      b,
-      'B',
-      probe,
-      options.probe.normalization,
-      rowsB.names,
-      path.join(cacheRoot, 'b'),
-      { signal, onProgress: progress.extract('B') },
-    );
+    const extract = (model: ModelAdapter, side: 'A' | 'B', names: string[]) =>
+      extractFeatures(
+        model,
+        side,
+        probe,
+        options.probe.normalization,
+        names,
+        path.join(cacheRoot!, side.toLowerCase()),
+        {
+          signal,
+          onProgress: progress.extract(side),
+        },
+      );
+    const fa = await extract(a, 'A', rowsA.names);
+    const fb = await extract(b, 'B', rowsB.names);
     timings.extractSeconds = done();
     const [inputA, inputB] = header.probe.inputs ?? [];
     const dead = [
@@ -190,16 +190,23 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
 
     done = stage();
     const images = { A: new ProbeImages(probe, inputTarget(a)), B: new ProbeImages(probe, inputTarget(b)) };
-    const budget = (options.memoryBudgetMb ?? DEFAULT_MEMORY_MB) * 2 ** 20;
-    const { pairs, skipped } = await runFits(plan, { fa, fb }, settings, { backend, pool, budget }, images, {
+    const fits = await runner.run({
+      fits: plan,
+      features: { fa, fb },
+      settings,
+      backend,
+      models: { a: refA, b: refB },
+      images,
       hooks,
       progress,
     });
+    const { pairs, skipped } = fits;
     timings.disentangleSeconds = done();
     timings.totalSeconds = (performance.now() - started) / 1000;
 
     return {
       ...header,
+      ...(fits.backend ? { backend: fits.backend } : {}),
       probe: { ...header.probe, preprocessing: preprocessing(fa, fb) },
       pairs,
       ...(skipped.length ? { skipped } : {}),
@@ -211,12 +218,13 @@ export async function runCompare(options: CompareOptions, hooks: CompareHooks = 
         ...dead,
         ...pairingWarnings(pairing, layersA, layersB),
         ...[rowsA.warning, rowsB.warning].filter((w): w is string => w !== undefined),
+        ...fits.warnings,
         ...new Set(pairs.flatMap((p) => p.warnings ?? [])),
         ...skipped.map((s) => `${s.layerA} ↔ ${s.layerB} ${s.direction} skipped: ${s.reason}`),
       ],
     };
   } finally {
-    await pool?.dispose();
+    await runner.dispose();
     await Promise.allSettled(models.map((m) => m.dispose()));
     if (cacheRoot) await rm(cacheRoot, { recursive: true, force: true });
   }

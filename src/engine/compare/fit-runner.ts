@@ -1,0 +1,83 @@
+/**
+ * Where a compare's disentangler fits run: on this machine's fit threads (here) or on a kc worker queue
+ * (queue/compare.ts). runCompare does everything else — models, probe, pairing, extraction, the similarity matrix, the
+ * report — the same way for both.
+ */
+import type { CompareOptions } from '../../protocol/compare';
+import type {
+  BackendInfo,
+  DisentangleSettings,
+  Direction,
+  PairKey,
+  PairResult,
+  RunPlan,
+  SkippedPair,
+} from '../../protocol/report';
+import type { CompareHooks } from '../compare';
+import type { TrainingBackend } from '../compute/types';
+import { DEFAULT_MEMORY_MB } from '../disentangler/memory';
+import type { ProgressTracker } from '../progress';
+import { planRun, type PlanInput } from './estimate';
+import type { StoredFeatures } from './extract';
+import { FitPool, fitConcurrency } from './fit-pool';
+import { runFits } from './fits';
+import type { ProbeImages } from './probe-images';
+
+export interface FitPlanInput extends Omit<PlanInput, 'plan'> {
+  /** The layer pairs the pairing chose, and the directions asked. */
+  pairs: ReadonlyArray<{ layerA: string; layerB: string }>;
+  directions: readonly Direction[];
+}
+
+export interface FitRunInput {
+  fits: PairKey[];
+  features: { fa: StoredFeatures; fb: StoredFeatures };
+  settings: DisentangleSettings;
+  backend: TrainingBackend;
+  /** The models' content hashes (queue jobs are keyed by them) and names. */
+  models: { a: { name: string; sha256?: string }; b: { name: string; sha256?: string } };
+  images: Record<'A' | 'B', ProbeImages>;
+  hooks: CompareHooks;
+  progress: ProgressTracker;
+}
+
+export interface FitsDone {
+  pairs: PairResult[];
+  skipped: SkippedPair[];
+  /** What computed the fits, when not what the header named (the queue's workers). */
+  backend?: BackendInfo;
+  warnings: string[];
+}
+
+export interface FitRunner {
+  /** The fits to run, in report order; `plan` is what the header says of them, `probes` the count to run. */
+  plan(input: FitPlanInput): Promise<{ fits: PairKey[]; probes: number; plan?: RunPlan }>;
+  /** The backend the header names before any fit ran. */
+  headerBackend(backend: TrainingBackend): Promise<BackendInfo>;
+  run(input: FitRunInput): Promise<FitsDone>;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Fits on this machine: the cost model's plan (a budget may choose fewer probes and pairs), then the fits two at a
+ * time on worker threads (fit-pool.ts) within the memory budget.
+ */
+export function localFitRunner(options: CompareOptions): FitRunner {
+  let pool: FitPool | undefined;
+  return {
+    async plan({ pairs, directions, ...input }) {
+      const asked = pairs.flatMap((p) => directions.map((direction) => ({ ...p, direction })));
+      const planned = await planRun({ ...input, plan: asked });
+      const concurrency = Math.min(fitConcurrency(), planned.fits.length);
+      if (concurrency > 1) pool = new FitPool(concurrency, options.backend ?? 'auto');
+      return { fits: planned.fits, probes: planned.probes, plan: planned.plan };
+    },
+    headerBackend: async (backend) => (pool ? pool.info() : backend.info),
+    async run({ fits, features, settings, backend, images, hooks, progress }) {
+      const budget = (options.memoryBudgetMb ?? DEFAULT_MEMORY_MB) * 2 ** 20;
+      const done = await runFits(fits, features, settings, { backend, pool, budget }, images, { hooks, progress });
+      return { ...done, warnings: [] };
+    },
+    dispose: async () => pool?.dispose(),
+  };
+}
