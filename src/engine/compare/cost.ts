@@ -11,6 +11,7 @@ import { batchLimits, OverBudgetError } from '../disentangler/memory';
 import { samplingPlan } from '../disentangler/plan';
 import { geometry, tileCount } from '../disentangler/windows';
 import { ridgeRowCap } from '../linalg/ridge';
+import { ckaVectorBytes } from '../metrics/index';
 import { WARM_START_MAX_FEATURES } from '../disentangler/fit';
 import { MATRIX_MEMORY_BUDGET } from './matrix';
 
@@ -210,10 +211,14 @@ export function estimateCost(shape: CompareShape, probes: number, rates: CostRat
   const extractSeconds =
     probes * (rates.extractSecondsPerSample.A + rates.extractSecondsPerSample.B) +
     (bytesA + bytesB) / DISK_BYTES_PER_SECOND;
-  // CKA (compare/matrix.ts): A's layers in blocks of half the matrix's memory, and for each block of A every block of
-  // B read from disk again and its n×n Grams (n²·D multiply-adds) computed again; then n² per cell. A 224×224
-  // MobileNet at 500 probes has ≈ 10 GB of features a side: about 20 blocks, so B's reads and Grams dominate.
-  const blocksA = Math.max(1, Math.ceil(bytesA / (MATRIX_MEMORY_BUDGET / 2)));
+  // CKA (compare/matrix.ts): streamed when every layer's Gram vectors fit the matrix's memory — each layer read once,
+  // its n×n Gram (n²·D multiply-adds) computed once; then n² per cell. Otherwise (or with the ridge of --all-pairs)
+  // A's layers go in blocks of half that memory, and for each block of A every layer of B is read and its Gram
+  // computed again (a 224×224 MobileNet at 500 probes: ≈ 10 GB of features a side, about 20 blocks).
+  const streamed =
+    !shape.allPairs &&
+    2 * (shape.matrixA.length + shape.matrixB.length) * ckaVectorBytes(probes) <= MATRIX_MEMORY_BUDGET;
+  const blocksA = streamed ? 1 : Math.max(1, Math.ceil(bytesA / (MATRIX_MEMORY_BUDGET / 2)));
   const valuesA = bytesA / 4;
   const valuesB = bytesB / 4;
   const cells = shape.matrixA.length * shape.matrixB.length;

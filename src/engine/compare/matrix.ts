@@ -2,7 +2,7 @@ import { throwIfCancelled, type CancelSignal } from '../cancel';
 import type { StepSink } from '../progress';
 import { resampleTo } from '../disentangler/resample';
 import { ridgeExplained } from '../linalg/ridge';
-import { ckaMatrix, ckaMatrixMeasure } from '../metrics/index';
+import { ckaMatrix, ckaMatrixMeasure, ckaMatrixStreamed, ckaVectorBytes } from '../metrics/index';
 import type { FeatureTensor } from '../tensor';
 import type { SimilarityMatrix } from '../../protocol/report';
 import type { ExtractedFeatures } from './extract';
@@ -38,7 +38,12 @@ export async function similarityMatrix(
 ): Promise<SimilarityMatrix> {
   const rows = namesA.length;
   const cols = namesB.length;
-  const half = (options.budgetBytes ?? MATRIX_MEMORY_BUDGET) / 2;
+  const budget = options.budgetBytes ?? MATRIX_MEMORY_BUDGET;
+  if (!options.ridge && rows > 0 && cols > 0) {
+    const streamed = await streamedCka(namesA, fa, namesB, fb, budget, options);
+    if (streamed) return streamed;
+  }
+  const half = budget / 2;
   const blocksA = blocks(namesA, fa, half);
   const blocksB = blocks(namesB, fb, half);
   const cka = new Array<number | null>(rows * cols).fill(null);
@@ -82,6 +87,39 @@ export async function similarityMatrix(
   if (options.ridge)
     for (const [direction, out] of ridge) measures[direction === 'A->B' ? 'ridgeExplained' : 'ridgeExplainedBA'] = out;
   return { layersA: namesA, layersB: namesB, measures };
+}
+
+/**
+ * CKA alone, streamed: each layer is read once and reduced to its Gram vectors (about n²/2 values, whatever its
+ * width), so no layer of B is read again for every block of A. Undefined when the vectors of every layer (and their
+ * stacked copies for the products) would not fit the budget: the block path then reads layers as memory allows.
+ */
+async function streamedCka(
+  namesA: string[],
+  fa: ExtractedFeatures,
+  namesB: string[],
+  fb: ExtractedFeatures,
+  budget: number,
+  options: MatrixOptions,
+): Promise<SimilarityMatrix | undefined> {
+  let first: FeatureTensor | undefined = await fa.read(namesA[0]);
+  const n = first.shape[0];
+  if (2 * (namesA.length + namesB.length) * ckaVectorBytes(n) > budget) return undefined;
+  const total = namesA.length + namesB.length;
+  options.onProgress?.({ done: 0, total });
+  const read = async (side: 'A' | 'B', i: number): Promise<FeatureTensor> => {
+    if (side === 'A' && i === 0 && first) {
+      const t = first;
+      first = undefined;
+      return t;
+    }
+    return side === 'A' ? fa.read(namesA[i]) : fb.read(namesB[i]);
+  };
+  const values = await ckaMatrixStreamed(namesA.length, namesB.length, read, n, {
+    signal: options.signal,
+    onLayer: (done) => options.onProgress?.({ done, total }),
+  });
+  return { layersA: namesA, layersB: namesB, measures: { [ckaMatrixMeasure(n)]: values.flat() } };
 }
 
 /** Consecutive runs of layers whose features together fit `budget` bytes (at least one layer per block). */

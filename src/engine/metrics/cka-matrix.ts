@@ -59,32 +59,60 @@ export async function ckaMatrix(
   const all = [...layersA, ...layersB];
   if (all.length === 0) return [];
   const n = all[0].shape[0];
-  const bad = all.find((t) => t.shape[0] !== n);
-  if (bad) throw new ShapeMismatchError(`all layers must have the same probe samples: found ${n} and ${bad.shape[0]}`);
+  const read = async (side: 'A' | 'B', i: number) => (side === 'A' ? layersA[i] : layersB[i]);
+  return ckaMatrixStreamed(layersA.length, layersB.length, read, n, options);
+}
+
+/**
+ * ckaMatrix over layers read one at a time (`read`): only each layer's Gram vector is kept, never its features, so
+ * wide layers cost memory by probe count (about n²/2 values a layer), not by width — the streamed form the similarity
+ * matrix uses when it fits (compare/matrix.ts).
+ */
+export async function ckaMatrixStreamed(
+  countA: number,
+  countB: number,
+  read: (side: 'A' | 'B', index: number) => Promise<FeatureTensor>,
+  n: number,
+  options: CkaMatrixOptions = {},
+): Promise<number[][]> {
+  if (countA === 0 || countB === 0) return Array.from({ length: countA }, () => []);
   const biased = ckaMatrixMeasure(n, options.estimator) === 'linearCKA';
   if (!biased && n < 4) throw new KcError(`unbiased CKA needs at least 4 probe samples, got ${n}`);
   const batches = biased ? [] : minibatches(n, options.batchSize ?? CKA_BATCH_SIZE);
-
-  const vectors: LayerVectors[] = [];
-  for (const t of all) {
-    throwIfCancelled(options.signal);
-    vectors.push(biased ? await biasedVector(t) : await unbiasedVectors(t, batches));
-    options.onLayer?.(vectors.length, all.length);
-    // Let cancellation and progress messages through between layers.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-  const va = vectors.slice(0, layersA.length);
-  const vb = vectors.slice(layersA.length);
+  const total = countA + countB;
+  const vectorsOf = async (side: 'A' | 'B', count: number, before: number): Promise<LayerVectors[]> => {
+    const out: LayerVectors[] = [];
+    for (let i = 0; i < count; i++) {
+      throwIfCancelled(options.signal);
+      const t = await read(side, i);
+      if (t.shape[0] !== n)
+        throw new ShapeMismatchError(`all layers must have the same probe samples: found ${n} and ${t.shape[0]}`);
+      out.push(biased ? await biasedVector(t) : await unbiasedVectors(t, batches));
+      options.onLayer?.(before + out.length, total);
+      // Let cancellation and progress messages through between layers.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return out;
+  };
+  const va = await vectorsOf('A', countA, 0);
+  const vb = await vectorsOf('B', countB, countA);
   const hsic = await pairProducts(va, vb);
   const selfA = va.map((v) => selfProduct(v));
   const selfB = vb.map((v) => selfProduct(v));
-  return layersA.map((_, i) =>
-    layersB.map((__, j) => {
-      const value = hsic[i * layersB.length + j];
+  return va.map((_, i) =>
+    vb.map((__, j) => {
+      const value = hsic[i * vb.length + j];
       if (biased) return value; // vectors are normalised: the product is CKA (0 for a zero vector)
       return selfA[i] > 0 && selfB[j] > 0 ? value / Math.sqrt(selfA[i] * selfB[j]) : 0;
     }),
   );
+}
+
+/** Bytes of one layer's Gram vectors at n probes (what ckaMatrixStreamed keeps per layer). */
+export function ckaVectorBytes(n: number, estimator?: CkaEstimator): number {
+  if (ckaMatrixMeasure(n, estimator) === 'linearCKA') return 2 * n * (n + 1);
+  const m = Math.min(n, CKA_BATCH_SIZE);
+  return 2 * n * (m + 1) + 16 * n;
 }
 
 /** Products add up as: main·main − rows·rows + totals·totals. */

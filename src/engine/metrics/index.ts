@@ -19,6 +19,8 @@ import { ccaViews, perSample } from './views';
 export {
   ckaMatrix,
   ckaMatrixMeasure,
+  ckaMatrixStreamed,
+  ckaVectorBytes,
   CKA_FULL_MAX_SAMPLES,
   type CkaEstimator,
   type CkaMatrixOptions,

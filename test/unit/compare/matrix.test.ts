@@ -61,3 +61,30 @@ test('the matrix read in memory-budget blocks equals the matrix read at once', a
   assert.ok(whole.measures.ridgeExplainedBA[0]! > 0.99);
   assert.ok(whole.measures.ridgeExplained[1]! < 0.2);
 });
+
+test('CKA alone is streamed: every layer read once, the same numbers as the block path', async () => {
+  const base = noise([60, 6, 6, 16], 1);
+  const a = { base, other: noise([60, 3, 3, 32], 2), dense: noise([60, 1, 1, 64], 3) };
+  const b = { copy: permuteChannels(base), noise: noise([60, 6, 6, 8], 4), wide: noise([60, 2, 2, 128], 5) };
+  const options = {
+    ridge: false,
+    directions: ['A->B'] as Array<'A->B' | 'B->A'>,
+    kernel: 1 as const,
+    testFraction: 0.25,
+    seed: 0,
+  };
+  const [fa, fb] = [features(a), features(b)];
+  // 120 kB: every layer's Gram vectors (≈ 100 kB for the 6 at 60 probes), while blocks of features would hold one
+  // layer each (the block path read B's layers once per layer of A).
+  const streamed = await similarityMatrix(Object.keys(a), fa, Object.keys(b), fb, { ...options, budgetBytes: 120_000 });
+  assert.deepEqual(fa.reads, ['base', 'other', 'dense']);
+  assert.deepEqual(fb.reads, ['copy', 'noise', 'wide'], 'a layer of B was read more than once');
+  // A budget below the Gram vectors' size takes the block path: one layer a block, B's layers read per A layer.
+  const [ga, gb] = [features(a), features(b)];
+  const blocked = await similarityMatrix(Object.keys(a), ga, Object.keys(b), gb, { ...options, budgetBytes: 16 });
+  assert.equal(gb.reads.length, 9);
+  const [s, k] = [streamed.measures.linearCKAUnbiased, blocked.measures.linearCKAUnbiased];
+  assert.equal(s.length, 9);
+  s.forEach((v, i) => assert.ok(Math.abs(v! - k[i]!) < 1e-9, `cell ${i}: ${v} vs ${k[i]}`));
+  assert.ok(Math.abs(s[0]! - 1) < 1e-5);
+});
