@@ -6,6 +6,7 @@
  */
 import { stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
+import { readModelFormat } from '../engine/models/format';
 import type { ListLayersResult } from '../protocol/worker.protocol';
 import { probeFor } from './probeSource';
 
@@ -49,6 +50,9 @@ export function probeForModels(
 const shapes = new Map<string, { mtimeMs: number; shape?: number[] }>();
 
 async function inputShapeOf(deps: ProbeFolderDeps, file: string): Promise<number[] | undefined> {
+  // A pickled checkpoint is not opened for its shape: that would ask for the unpickling consent before the compare
+  // asks it (the compare's own warning still says when MNIST does not fit).
+  if ((await readModelFormat(file)) === 'torch-pickle') return undefined;
   const mtimeMs = (await stat(file).catch(() => undefined))?.mtimeMs ?? -1;
   const known = shapes.get(file);
   if (known?.mtimeMs === mtimeMs) return known.shape;
