@@ -8,6 +8,7 @@ import { throwIfCancelled } from '../cancel';
 import type { DisentanglerSpec, TrainingBackend } from '../compute/types';
 import { disentangle } from '../disentangler/index';
 import { initParams } from '../disentangler/init';
+import { disentanglerSpec } from '../disentangler/spec';
 import { geometry } from '../disentangler/windows';
 import type { InputBatch, ModelAdapter } from '../models/types';
 import { fitProbe, type ProbeNormalization, type ProbeSource } from '../probes/index';
@@ -128,18 +129,8 @@ async function trainingRate(input: CalibrationInput): Promise<{ macsPerSecond: n
     const [height, width, channelsB] = dims(target);
     const channelsA = dims(source)[2];
     const g = geometry(height, width, { orders: settings.orders, kernel: settings.kernel, perSampleScale: false });
-    const spec: DisentanglerSpec = {
-      orders: settings.orders,
-      kernel: settings.kernel,
-      channelsA,
-      channelsB,
-      height: g.rows.span,
-      width: g.cols.span,
-      alpha: settings.alpha,
-      weightDecay: settings.weightDecay,
-      hiddenScale: 'batch',
-      ...(g.windowed ? { masked: true } : {}),
-    };
+    // Timed as a batch-scaled window, whatever the normalisation: the step's cost is the same.
+    const spec = disentanglerSpec(settings, { a: channelsA, b: channelsB }, g, 'batch');
     const macs = spec.height * spec.width * spec.kernel ** 2 * channelsA * (settings.orders * channelsA + channelsB);
     if (!best || macs > best.macs) best = { spec, macs };
   }

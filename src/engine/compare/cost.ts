@@ -9,6 +9,7 @@ import { MAP_SAMPLES } from '../disentangler/evaluate';
 import { probeSplitSizes } from '../disentangler/holdout';
 import { batchLimits, OverBudgetError } from '../disentangler/memory';
 import { samplingPlan } from '../disentangler/plan';
+import { disentanglerSpec } from '../disentangler/spec';
 import { geometry, tileCount } from '../disentangler/windows';
 import { ridgeRowCap } from '../linalg/ridge';
 import { ckaVectorBytes } from '../metrics/index';
@@ -114,17 +115,7 @@ export function fitWork(
     kernel: settings.kernel,
     perSampleScale: settings.normalize === 'per-sample',
   });
-  const spec = {
-    orders: settings.orders,
-    kernel: settings.kernel,
-    channelsA,
-    channelsB,
-    height: g.rows.span,
-    width: g.cols.span,
-    alpha: settings.alpha,
-    weightDecay: settings.weightDecay,
-    hiddenScale: 'batch' as const,
-  };
+  const spec = disentanglerSpec(settings, { a: channelsA, b: channelsB }, g);
   let overBudget = false;
   let limits;
   try {

@@ -14,6 +14,7 @@ import { nearConstantWarning, normalizeSource, scaleTarget, type Affine, type Sc
 import { samplingPlan } from './plan';
 import type { PairData } from './samples';
 import { train } from './train';
+import { disentanglerSpec } from './spec';
 import { geometry, tiles } from './windows';
 import { ridgeStart, validationJudge } from './warm-start';
 
@@ -87,19 +88,7 @@ export async function fitOnce(
   });
   const pair: PairData = { source, target, x: affine, y: y.affine, geometry: g };
 
-  const spec: DisentanglerSpec = {
-    orders: settings.orders,
-    kernel: settings.kernel,
-    channelsA,
-    channelsB,
-    height: g.rows.span,
-    width: g.cols.span,
-    alpha: settings.alpha,
-    weightDecay: settings.weightDecay,
-    // The hidden-activation scale follows the input normalisation: the authors' per-sample std in their mode.
-    hiddenScale: settings.normalize === 'per-sample' ? 'sample' : 'batch',
-    ...(g.windowed ? { masked: true } : {}),
-  };
+  const spec = disentanglerSpec(settings, { a: channelsA, b: channelsB }, g);
   const budget = hooks.memoryBytes ?? DEFAULT_MEMORY_MB * 2 ** 20;
   const limits = batchLimits(spec, settings.batchSize, budget, names.target);
   const ridgeKernel = settings.kernel === 3 && channelsA * 9 > WARM_START_MAX_FEATURES ? 1 : settings.kernel;
