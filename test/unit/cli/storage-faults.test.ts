@@ -13,6 +13,16 @@ import { kc, ROOT } from '../kc';
 const SEED1 = path.join(ROOT, 'samples', 'mnist-cnn-seed1', 'model.onnx');
 const SEED2 = path.join(ROOT, 'samples', 'mnist-cnn-seed2', 'model.onnx');
 const SMALL = ['--count', '64', '--layers-a', 'conv2', '--layers-b', 'conv2', '--epochs', '3', '--quiet'];
+/** kc compare of the two samples, small, with its features cached in `cache`. */
+const compareWith = (cache: string, ...more: string[]) => [
+  'compare',
+  SEED1,
+  SEED2,
+  ...SMALL,
+  '--cache-dir',
+  cache,
+  ...more,
+];
 const PREVIOUS = '{"previous": true}\n';
 
 const made: string[] = [];
@@ -38,16 +48,7 @@ test('a file-size limit (ulimit -f) while features are written: one line naming 
   const json = path.join(dir, 'r.json');
   await writeFile(json, PREVIOUS);
   const cache = path.join(dir, 'cache');
-  const run = await kcLimited('ulimit -f 100 && exec', [
-    'compare',
-    SEED1,
-    SEED2,
-    ...SMALL,
-    '--cache-dir',
-    cache,
-    '--json',
-    json,
-  ]);
+  const run = await kcLimited('ulimit -f 100 && exec', compareWith(cache, '--json', json));
   assert.equal(run.code, 1, run.stderr);
   const lines = run.stderr.trim().split('\n');
   assert.equal(lines.length, 1, run.stderr);
@@ -74,7 +75,7 @@ test(
     await mkdir(cache);
     const run = await kcLimited(
       `exec unshare -m sh -c 'mount -t tmpfs -o size=256k tmpfs ${cache} && exec "$0" "$@"'`,
-      ['compare', SEED1, SEED2, ...SMALL, '--cache-dir', cache, '--json', json],
+      compareWith(cache, '--json', json),
     );
     assert.equal(run.code, 1, run.stderr);
     assert.match(
@@ -89,14 +90,10 @@ test('a read-only cache folder: one line before any extraction', { skip: MOUNT_S
   const dir = await folder();
   const cache = path.join(dir, 'read-only');
   await mkdir(cache);
-  const run = await kcLimited(`exec unshare -m sh -c 'mount -t tmpfs -o ro tmpfs ${cache} && exec "$0" "$@"'`, [
-    'compare',
-    SEED1,
-    SEED2,
-    ...SMALL,
-    '--cache-dir',
-    cache,
-  ]);
+  const run = await kcLimited(
+    `exec unshare -m sh -c 'mount -t tmpfs -o ro tmpfs ${cache} && exec "$0" "$@"'`,
+    compareWith(cache),
+  );
   assert.equal(run.code, 1, run.stderr);
   assert.match(
     run.stderr.trim(),
@@ -108,7 +105,7 @@ test('a cache folder that cannot be made: one line before any extraction', async
   const dir = await folder();
   const file = path.join(dir, 'not-a-folder');
   await writeFile(file, 'x');
-  const run = await kc('compare', SEED1, SEED2, ...SMALL, '--cache-dir', path.join(file, 'cache'));
+  const run = await kc(...compareWith(path.join(file, 'cache')));
   assert.equal(run.code, 1, run.stderr);
   assert.match(
     run.stderr.trim(),
@@ -120,9 +117,7 @@ test('two runs of the same compare sharing one cache folder both finish with the
   const dir = await folder();
   const cache = path.join(dir, 'cache');
   const out = (i: number) => path.join(dir, `r${i}.json`);
-  const runs = await Promise.all(
-    [1, 2].map((i) => kc('compare', SEED1, SEED2, ...SMALL, '--cache-dir', cache, '--json', out(i))),
-  );
+  const runs = await Promise.all([1, 2].map((i) => kc(...compareWith(cache, '--json', out(i)))));
   for (const run of runs) assert.equal(run.code, 0, run.stderr);
   const [r1, r2] = await Promise.all([1, 2].map(async (i) => JSON.parse(await readFile(out(i), 'utf8')) as Report));
   assert.ok(r1.pairs.length > 0);
