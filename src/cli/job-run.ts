@@ -2,17 +2,20 @@ import { CancelledError } from '../engine/cancel';
 import type { ManyModelHooks } from '../engine/family/many';
 import { writeOutput } from '../engine/report/write';
 import type { ManyModelReport } from '../protocol/family';
+import type { RunPlan } from '../protocol/report';
 import { partialManyModelReport } from './partial-report';
 import { createProgressBar } from './progress';
 
 /**
- * Runs a many-model job (kc family, kc drift) with the progress bar on stderr, Ctrl-C / SIGTERM as cancellation, and
- * the engine's log lines with --verbose, each once. Cancelled after some fits finished, it returns the report of those
+ * Runs a many-model job (kc family, kc drift) with the progress bar on stderr, Ctrl-C / SIGTERM as cancellation, its
+ * plan before the heavy work, and the engine's log lines with --verbose, each once. Cancelled after some fits finished, it returns the report of those
  * (exit code 130) so that the caller still prints and writes them; cancelled before, it ends with "kc: cancelled".
  */
 export async function runJob<T extends ManyModelReport>(
   flags: { quiet?: boolean; verbose?: boolean },
   job: (hooks: ManyModelHooks<T>) => Promise<T>,
+  /** The lines that say the plan, printed before the heavy work unless --quiet. */
+  planned: (plan: RunPlan) => string[] = () => [],
 ): Promise<T> {
   const bar = createProgressBar(process.stderr, { quiet: flags.quiet });
   const controller = new AbortController();
@@ -25,6 +28,9 @@ export async function runJob<T extends ManyModelReport>(
     return await job({
       signal: controller.signal,
       onUpdate: (report) => (latest = report),
+      onPlan: (plan) => {
+        if (!flags.quiet) planned(plan).forEach((line) => bar.log(line));
+      },
       onProgress: (p) => bar.update(p),
       log: (m) => {
         if (flags.verbose && !logged.has(m)) bar.log(m);

@@ -7,7 +7,7 @@
  * FAMILY_SCHEMA_VERSION. Plain JSON only (null where a number is missing: JSON has no NaN).
  */
 import type { CompareOptions } from './compare';
-import type { BackendInfo, DisentangleSettings, ModelRef, ProbeInfo } from './report';
+import type { BackendInfo, DisentangleSettings, ModelRef, ProbeInfo, RunPlan } from './report';
 import type { PytorchOptions } from './torch-helper';
 
 export const FAMILY_SCHEMA_VERSION = 1 as const;
@@ -75,6 +75,10 @@ export interface ManyModelReport {
   planned?: number;
   skipped?: SkippedFit[];
   timings: ManyModelTimings;
+  /** The estimate made before the heavy work, of the fits not reused (each fit a same-named layer pair A → B, with
+   * its `source` and `target`), and what a time budget chose (its `dropped` pairs are the layers left out). Absent when
+   * every fit was reused, and in reports of kc before it. */
+  plan?: RunPlan;
   warnings: string[];
 }
 
@@ -115,7 +119,8 @@ export interface DriftReport extends ManyModelReport {
 }
 
 /** What a family or drift job is asked to do: the compare job's probe, settings and backend. */
-export type ManyModelOptions = Pick<CompareOptions, 'probe' | 'settings' | 'backend' | 'cacheDir'> & {
+/** With `budgetSeconds` (kc family / kc drift --budget), fewer probes first, then fewer layers spread over depth. */
+export type ManyModelOptions = Pick<CompareOptions, 'probe' | 'settings' | 'backend' | 'cacheDir' | 'budgetSeconds'> & {
   /** Same-named layers to compare in every model; default: the probe points all models share. */
   layers?: string[];
   /** Redis URL of a kc worker queue: the fits run on its workers, which read the features from cacheDir. */

@@ -10,9 +10,9 @@ import { DEFAULT_MEMORY_MB } from '../../engine/disentangler/memory';
 import { KcError } from '../../engine/errors';
 import { addEngineOptions, engineSettings, int, type EngineFlags } from '../engine-flags';
 import { addProbeOptions, probeInput, probeOptions, splitList, type ProbeFlags } from '../probe-flags';
-import type { BudgetChoice, Report, RunPlan } from '../../protocol/report';
-import { formatDuration, parseDuration } from '../../protocol/progress';
+import type { Report } from '../../protocol/report';
 import { PartialReport } from '../partial-report';
+import { BUDGET_FLAG_HELP, budgetLines, budgetSeconds, planLines } from '../plan-lines';
 import { createProgressBar } from '../progress';
 import { addTorchOptions, pytorchOptions, type TorchFlags } from '../torch-flags';
 
@@ -59,10 +59,7 @@ export function registerCompare(program: Command): void {
       "memory the disentangler's batches may take, shared by the fits running at once; a layer pair that needs more even one window at a time is skipped",
       String(DEFAULT_MEMORY_MB),
     )
-    .option(
-      '--budget <duration>',
-      'fit the run into this time (e.g. 3m, 90s): fewer probes, then fewer layer pairs; the report says what was chosen (plan.budget)',
-    )
+    .option('--budget <duration>', BUDGET_FLAG_HELP)
     .option('--json <file>', 'write the report as JSON')
     .option('--html <file>', 'write the self-contained HTML report')
     .option('--md <file>', 'write the Markdown report (heatmap PNG beside it)')
@@ -140,27 +137,6 @@ function compareOptions(modelA: string, modelB: string, f: CompareFlags): Compar
     memoryBudgetMb: memoryMb(f.memory),
     budgetSeconds: budgetSeconds(f.budget),
   };
-}
-
-function budgetSeconds(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const seconds = parseDuration(value);
-  if (seconds === undefined) throw new KcError(`--budget needs a duration such as 3m, 90s or 1m30s, got "${value}"`);
-  return seconds;
-}
-
-/** Before the heavy work: what will run and how long it should take. */
-function planLines(plan: RunPlan, fits: number): string[] {
-  const e = plan.estimate;
-  const stages = `extract ${formatDuration(e.extractSeconds)}, similarity ${formatDuration(e.similaritySeconds)}, disentangle ${formatDuration(e.disentangleSeconds)}`;
-  const line = `plan: ${fits} fit${fits === 1 ? '' : 's'} on ${e.probes} probes, ≈ ${formatDuration(e.totalSeconds)} (${stages}; ${e.calibration})`;
-  return plan.budget ? [plan.budget.summary, line] : [line];
-}
-
-/** Under the table: what the budget chose and what it left out. */
-function budgetLines(b: BudgetChoice): string {
-  const dropped = b.dropped.map((d) => `${d.layerA} ↔ ${d.layerB}`).join(', ');
-  return [`\n${b.summary}`, `  sampling: ${b.sampling}`, ...(dropped ? [`  left out: ${dropped}`] : [])].join('\n');
 }
 
 function memoryMb(value: string): number {

@@ -17,21 +17,35 @@ export const BUDGET_MIN_PROBES = 160;
 /** Probe counts tried, as fractions of the asked count. */
 const PROBE_STEPS = [1, 0.8, 0.64, 0.5, 0.4, 0.32, 0.25, 0.2, 0.16, 0.1];
 
-export interface BudgetPlan {
+export interface BudgetPlan<K extends PairKey = PairKey> {
   probes: number;
-  plan: PairKey[];
+  plan: K[];
   estimate: CostEstimate;
   choice: BudgetChoice;
 }
 
-/** The largest run estimated inside `seconds`: its probe count, its fits and the words for what was chosen. */
+/** The largest compare estimated inside `seconds`: its probe count, its fits and the words for what was chosen. */
 export function fitBudget(shape: CompareShape, probes: number, rates: CostRates, seconds: number): BudgetPlan {
-  const pairs = layerPairs(shape.plan);
+  return chooseWithin(shape.plan, probes, seconds, (plan, n) => estimateCost({ ...shape, plan }, n, rates));
+}
+
+/**
+ * The budget's search over any planned fits (a compare's, or a family's and a drift's: kc family, kc drift): `cost`
+ * estimates a subset of them at a probe count; what is kept or dropped are their layer pairs (`unit` names one).
+ */
+export function chooseWithin<K extends PairKey>(
+  planned: K[],
+  probes: number,
+  seconds: number,
+  cost: (plan: K[], probes: number) => CostEstimate,
+  unit = 'layer pair',
+): BudgetPlan<K> {
+  const pairs = layerPairs(planned);
   const floor = Math.min(probes, BUDGET_MIN_PROBES);
   const counts = [...new Set(PROBE_STEPS.map((f) => Math.round(probes * f)).filter((n) => n >= floor)), floor];
   const at = (kept: Array<[string, string]>, n: number) => {
-    const plan = shape.plan.filter((k) => kept.some(([a, b]) => k.layerA === a && k.layerB === b));
-    return { plan, estimate: estimateCost({ ...shape, plan }, n, rates) };
+    const plan = planned.filter((k) => kept.some(([a, b]) => k.layerA === a && k.layerB === b));
+    return { plan, estimate: cost(plan, n) };
   };
   const asked = at(pairs, probes);
   let chosen = { ...asked, probes, kept: pairs };
@@ -73,8 +87,8 @@ export function fitBudget(shape: CompareShape, probes: number, rates: CostRates,
         } on whole maps`;
   const what =
     chosen.probes === probes && !dropped.length
-      ? `the whole run (${probes} probes, ${pairs.length} layer pairs)`
-      : `${chosen.probes} of ${probes} probes, ${chosen.kept.length} of ${pairs.length} layer pairs`;
+      ? `the whole run (${probes} probes, ${pairs.length} ${unit}s)`
+      : `${chosen.probes} of ${probes} probes, ${chosen.kept.length} of ${pairs.length} ${unit}s`;
   const summary =
     `budget ${formatDuration(seconds)}: ${what}, ≈ ${formatDuration(total)}` +
     (fits ? '' : ' — over the budget even at its smallest, so it runs anyway');
@@ -94,7 +108,7 @@ export function fitBudget(shape: CompareShape, probes: number, rates: CostRates,
   };
 }
 
-/** The plan's layer pairs in plan order, each once whatever its directions. */
+/** The plan's layer pairs in plan order, each once whatever its directions (or its models, in a family). */
 function layerPairs(plan: PairKey[]): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   for (const k of plan) if (!out.some(([a, b]) => a === k.layerA && b === k.layerB)) out.push([k.layerA, k.layerB]);

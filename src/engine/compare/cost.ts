@@ -99,6 +99,16 @@ function hwc(layer: LayerInfo | undefined): [number, number, number] {
   return s.length >= 4 ? [Math.max(1, s[1]), Math.max(1, s[2]), Math.max(1, s[3])] : [1, 1, Math.max(1, size(s))];
 }
 
+/** Bytes of these layers' features at `probes` samples (float32). */
+export function featureBytes(layers: Array<LayerInfo | undefined>, probes: number): number {
+  return layers.reduce((s, l) => s + 4 * probes * size(l?.shape ?? [-1, 1]), 0);
+}
+
+/** Seconds to run `probes` samples through a model and write `bytes` of its features to the store. */
+export function extractionSeconds(probes: number, secondsPerSample: number, bytes: number): number {
+  return probes * secondsPerSample + bytes / DISK_BYTES_PER_SECOND;
+}
+
 /** The work of one fit (seeds included) at `probes` samples, from the same geometry, limits and plan the fit uses. */
 export function fitWork(
   key: PairKey,
@@ -195,13 +205,17 @@ export function estimateCost(shape: CompareShape, probes: number, rates: CostRat
   const byName = (layers: LayerInfo[]) => new Map(layers.map((l) => [l.name, l]));
   const a = byName(shape.layersA);
   const b = byName(shape.layersB);
-  const featureBytes = (names: string[], layers: Map<string, LayerInfo>) =>
-    names.reduce((s, n) => s + 4 * probes * size(layers.get(n)?.shape ?? [-1, 1]), 0);
-  const bytesA = featureBytes(shape.matrixA, a);
-  const bytesB = featureBytes(shape.matrixB, b);
+  const bytesA = featureBytes(
+    shape.matrixA.map((n) => a.get(n)),
+    probes,
+  );
+  const bytesB = featureBytes(
+    shape.matrixB.map((n) => b.get(n)),
+    probes,
+  );
   const extractSeconds =
-    probes * (rates.extractSecondsPerSample.A + rates.extractSecondsPerSample.B) +
-    (bytesA + bytesB) / DISK_BYTES_PER_SECOND;
+    extractionSeconds(probes, rates.extractSecondsPerSample.A, bytesA) +
+    extractionSeconds(probes, rates.extractSecondsPerSample.B, bytesB);
   // CKA (compare/matrix.ts): streamed when every layer's Gram vectors fit the matrix's memory — each layer read once,
   // its n×n Gram (n²·D multiply-adds) computed once; then n² per cell. Otherwise (or with the ridge of --all-pairs)
   // A's layers go in blocks of half that memory, and for each block of A every layer of B is read and its Gram

@@ -4,8 +4,8 @@
  * there (a compare per pair would extract each model 2(N − 1) times).
  */
 import { rm } from 'node:fs/promises';
-import { makeFeatureFolder } from '../features/folder';
 import path from 'node:path';
+import { makeFeatureFolder } from '../features/folder';
 import { throwIfCancelled, type CancelSignal } from '../cancel';
 import { extractFeatures, type ExtractedFeatures, type StoredFeatures } from '../compare/extract';
 import { inputTarget, modelRef } from '../compare/model-ref';
@@ -16,9 +16,10 @@ import { probeSplitSizes } from '../disentangler/index';
 import { openModel } from '../models/index';
 import type { ModelAdapter } from '../models/types';
 import { openProbe } from '../probes/index';
+import type { ProbeSource } from '../probes/types';
 import type { ProgressTracker } from '../progress';
 import type { ManyModelOptions } from '../../protocol/family';
-import type { DisentangleSettings, ModelRef, ProbeInfo } from '../../protocol/report';
+import type { DisentangleSettings, LayerInfo, ModelRef, ProbeInfo } from '../../protocol/report';
 import { sharedLayers } from './layers';
 
 export interface Members {
@@ -26,7 +27,7 @@ export interface Members {
   refs: ModelRef[];
   layers: string[];
   /** In a FeatureStore folder under cacheDir, where queue workers can read them; undefined for a model no
-   * remaining fit needs (hooks.needed). */
+   * remaining fit needs (MemberPlan.needed). */
   features: Array<StoredFeatures | undefined>;
   probe: ProbeInfo;
   backend: TrainingBackend;
@@ -36,25 +37,41 @@ export interface Members {
   dispose(): Promise<void>;
 }
 
+/** The members open, before anything is extracted: what the plan of a family or drift run is made from. */
+export interface OpenMembers {
+  models: ModelAdapter[];
+  tables: LayerInfo[][];
+  refs: ModelRef[];
+  /** The layers every member shares (or --layers). */
+  layers: string[];
+  probe: ProbeSource;
+  backend: TrainingBackend;
+}
+
+/** What to extract: the models the remaining fits need, at the planned probe count, of the planned layers. */
+export interface MemberPlan {
+  needed: ReadonlySet<number>;
+  probes: number;
+  layers: string[];
+}
+
 export interface MemberHooks {
   signal?: CancelSignal;
   progress: ProgressTracker;
   log?: (line: string) => void;
-  /** The models whose features the fits need, once the models are open and the layers chosen; default: all. */
-  needed?(refs: ModelRef[], layers: string[]): ReadonlySet<number>;
 }
 
-export async function extractMembers(
+/** Opens every model and chooses the layers they share; `use` gets them open and the models are disposed after. */
+export async function withOpenMembers<T>(
   paths: readonly string[],
   options: ManyModelOptions,
   settings: DisentangleSettings,
   hooks: MemberHooks,
-): Promise<Members> {
+  use: (open: OpenMembers, dispose: (model: ModelAdapter) => Promise<void>) => Promise<T>,
+): Promise<T> {
   const { signal, progress } = hooks;
-  const started = performance.now();
   const models: ModelAdapter[] = [];
   const open = new Set<ModelAdapter>();
-  let cacheRoot: string | undefined;
   try {
     const loaded = progress.load();
     for (const file of paths) {
@@ -65,65 +82,93 @@ export async function extractMembers(
       open.add(model);
     }
     loaded({ done: models.length, total: paths.length });
-    const tables = models.map((m) => ({ name: m.ref.name, layers: m.layers() }));
-    const layers = sharedLayers(tables, options.layers);
+    const tables = models.map((m) => m.layers());
+    const layers = sharedLayers(
+      models.map((m, i) => ({ name: m.ref.name, layers: tables[i] })),
+      options.layers,
+    );
     hooks.log?.(`layers: ${layers.join(', ')}`);
     const probe = await openProbe({ ...options.probe, seed: settings.seed }, inputTarget(models[0]));
     const backend = await getTrainingBackend(options.backend ?? 'auto', hooks.log);
     const refs = await Promise.all(
       models.map(async (m, i) => {
-        const { layers: _all, ...ref } = await modelRef(m, tables[i].layers);
+        const { layers: _all, ...ref } = await modelRef(m, tables[i]);
         return ref;
       }),
     );
-    cacheRoot = await makeFeatureFolder(options.cacheDir);
-    const loadSeconds = (performance.now() - started) / 1000;
-
-    const needed = hooks.needed?.(refs, layers);
-    const features: Array<StoredFeatures | undefined> = [];
-    for (const [i, model] of models.entries()) {
-      if (needed && !needed.has(i)) {
-        features.push(undefined);
-        continue;
-      }
-      features.push(
-        await extractFeatures(
-          model,
-          String(i + 1),
-          probe,
-          options.probe.normalization,
-          layers,
-          path.join(cacheRoot, String(i)),
-          { signal, onProgress: progress.extractMember(i, models.length, model.ref.name) },
-        ),
-      );
-      // Its features are on disk: the model's weights are no longer needed while the others run.
+    return await use({ models, tables, refs, layers, probe, backend }, async (model) => {
       open.delete(model);
       await model.dispose();
-    }
-    const root = cacheRoot;
-    return {
-      refs,
-      layers,
-      features,
-      probe: {
-        source: probe.source,
-        count: probe.count,
-        ...probeSplitSizes(probe.count, settings.testFraction, settings.seed),
-        preprocessing: preprocessing(features, refs),
-        warning: probe.warning,
-      },
-      backend,
-      warnings: [...(probe.warning ? [probe.warning] : []), ...probe.warnings],
-      timings: { loadSeconds, extractSeconds: (performance.now() - started) / 1000 - loadSeconds },
-      dispose: () => rm(root, { recursive: true, force: true }),
-    };
-  } catch (error) {
-    if (cacheRoot) await rm(cacheRoot, { recursive: true, force: true });
-    throw error;
+    });
   } finally {
     await Promise.allSettled([...open].map((m) => m.dispose()));
   }
+}
+
+/**
+ * Opens the members, asks `plan` what to extract (it may calibrate on the open models), and extracts each needed
+ * model's features of the planned layers once, disposing each model as soon as its features are on disk.
+ */
+export async function extractMembers(
+  paths: readonly string[],
+  options: ManyModelOptions,
+  settings: DisentangleSettings,
+  hooks: MemberHooks,
+  plan: (open: OpenMembers) => Promise<MemberPlan>,
+): Promise<Members> {
+  const started = performance.now();
+  return withOpenMembers(paths, options, settings, hooks, async (open, dispose) => {
+    const { models, refs, backend } = open;
+    const planned = await plan(open);
+    const { layers } = planned;
+    const probe =
+      planned.probes === open.probe.count
+        ? open.probe
+        : await openProbe({ ...options.probe, count: planned.probes, seed: settings.seed }, inputTarget(models[0]));
+    const cacheRoot = await makeFeatureFolder(options.cacheDir);
+    try {
+      const loadSeconds = (performance.now() - started) / 1000;
+      const features: Array<StoredFeatures | undefined> = [];
+      for (const [i, model] of models.entries()) {
+        if (!planned.needed.has(i)) {
+          features.push(undefined);
+          continue;
+        }
+        features.push(
+          await extractFeatures(
+            model,
+            String(i + 1),
+            probe,
+            options.probe.normalization,
+            layers,
+            path.join(cacheRoot, String(i)),
+            { signal: hooks.signal, onProgress: hooks.progress.extractMember(i, models.length, model.ref.name) },
+          ),
+        );
+        // Its features are on disk: the model's weights are no longer needed while the others run.
+        await dispose(model);
+      }
+      return {
+        refs,
+        layers,
+        features,
+        probe: {
+          source: probe.source,
+          count: probe.count,
+          ...probeSplitSizes(probe.count, settings.testFraction, settings.seed),
+          preprocessing: preprocessing(features, refs),
+          warning: probe.warning,
+        },
+        backend,
+        warnings: [...(probe.warning ? [probe.warning] : []), ...probe.warnings],
+        timings: { loadSeconds, extractSeconds: (performance.now() - started) / 1000 - loadSeconds },
+        dispose: () => rm(cacheRoot, { recursive: true, force: true }),
+      };
+    } catch (error) {
+      await rm(cacheRoot, { recursive: true, force: true });
+      throw error;
+    }
+  });
 }
 
 /** One description when every extracted model saw the probe the same way, else one per model. */

@@ -15,15 +15,17 @@ export function reportHead<K extends string>(kind: K, parts: ManyModelParts) {
   };
 }
 
-/** The fields a family or drift report closes with: the fits, those planned and skipped, timings and warnings. */
+/** The fields a family or drift report closes with: the fits, those planned and skipped, timings, the plan and
+ * warnings. */
 export function reportTail(
   parts: ManyModelParts,
-): Pick<ManyModelReport, 'fits' | 'planned' | 'skipped' | 'timings' | 'warnings'> {
+): Pick<ManyModelReport, 'fits' | 'planned' | 'skipped' | 'timings' | 'plan' | 'warnings'> {
   return {
     fits: parts.fits,
     planned: parts.planned,
     ...(parts.skipped.length ? { skipped: parts.skipped } : {}),
     timings: parts.timings,
+    ...(parts.plan ? { plan: parts.plan } : {}),
     warnings: parts.warnings,
   };
 }
