@@ -11,15 +11,23 @@ export const MIN_TEST_SAMPLES = 8;
 
 /**
  * The one train/held-out split of the probe samples, shared by the disentangler and the held-out ridge estimate:
- * the same (n, testFraction, seed) always gives the same split. Both parts are sorted ascending and non-empty.
+ * the same (n, testFraction, seed, groups) always gives the same split. Both parts are sorted ascending and non-empty.
+ * `groups` (FeatureTensor.groups: per-token features, each text's count of consecutive samples): whole groups are
+ * held out, a test fraction of the texts, so no token of a held-out text is fitted on.
  */
-export function splitIndices(n: number, testFraction: number, seed: number): { train: Int32Array; test: Int32Array } {
+export function splitIndices(
+  n: number,
+  testFraction: number,
+  seed: number,
+  groups?: readonly number[],
+): { train: Int32Array; test: Int32Array } {
   if (!Number.isInteger(n) || n < 2) {
     throw new KcError(`need at least 2 probe samples to hold some out, got ${n}`);
   }
   if (!(testFraction > 0 && testFraction < 1)) {
     throw new KcError(`test fraction must be between 0 and 1 (exclusive), got ${testFraction}`);
   }
+  if (groups) return groupSplit(n, testFraction, seed, groups);
   const nTest = testCount(n, testFraction);
   const order = shuffle(
     Int32Array.from({ length: n }, (_, i) => i),
@@ -28,6 +36,42 @@ export function splitIndices(n: number, testFraction: number, seed: number): { t
   const test = order.slice(0, nTest).sort();
   const train = order.slice(nTest).sort();
   return { train, test };
+}
+
+function groupSplit(
+  n: number,
+  testFraction: number,
+  seed: number,
+  groups: readonly number[],
+): { train: Int32Array; test: Int32Array } {
+  if (groups.reduce((a, b) => a + b, 0) !== n || groups.length < 2) {
+    throw new KcError(`${groups.length} sample groups do not cover the ${n} samples`, 'internal');
+  }
+  const held = new Set(
+    shuffle(
+      Int32Array.from(groups, (_, i) => i),
+      createRng(seed),
+    ).slice(0, testCount(groups.length, testFraction)),
+  );
+  const train: number[] = [];
+  const test: number[] = [];
+  let start = 0;
+  groups.forEach((size, g) => {
+    for (let i = start; i < start + size; i++) (held.has(g) ? test : train).push(i);
+    start += size;
+  });
+  return { train: Int32Array.from(train), test: Int32Array.from(test) };
+}
+
+/** The group of each of the samples `groups` covers (consecutive runs of the given sizes). */
+export function groupOf(groups: readonly number[]): Int32Array {
+  const out = new Int32Array(groups.reduce((a, b) => a + b, 0));
+  let start = 0;
+  groups.forEach((size, g) => {
+    out.fill(g, start, start + size);
+    start += size;
+  });
+  return out;
 }
 
 /** Held-out samples of splitIndices(n, testFraction, ·). */

@@ -6,15 +6,18 @@ export interface FeatureTensor {
   /** [N, H, W, C] */
   readonly shape: readonly [number, number, number, number];
   readonly data: Float32Array;
+  /** Consecutive samples that belong together, as run lengths (per-token features: each text's real tokens): every
+   * split holds out whole groups (split.ts). Absent: each sample on its own. */
+  readonly groups?: readonly number[];
 }
 
-export function featureTensor(shape: readonly number[], data: Float32Array): FeatureTensor {
+export function featureTensor(shape: readonly number[], data: Float32Array, groups?: readonly number[]): FeatureTensor {
   const nhwc = toNhwcShape(shape);
   const expected = nhwc[0] * nhwc[1] * nhwc[2] * nhwc[3];
   if (data.length !== expected) {
     throw new RangeError(`feature data has ${data.length} values, shape [${shape.join(', ')}] needs ${expected}`);
   }
-  return { shape: nhwc, data };
+  return groups ? { shape: nhwc, data, groups } : { shape: nhwc, data };
 }
 
 /** [N, C] → [N, 1, 1, C]; [N, H, W, C] unchanged. */

@@ -1,5 +1,6 @@
 import type { OrderComponent, PairMaps } from '../../protocol/report';
 import type { DisentanglerModel } from '../compute/types';
+import { groupOf } from '../split';
 import { chunked } from './chunks';
 import { SampleSums, type HeldOutSums } from './interval';
 import { batchOf, type PairData } from './samples';
@@ -39,9 +40,12 @@ export async function evaluate(
   const y = new Sums(c, hw),
     eps = new Sums(c, hw);
   let components: Sums[] = [];
+  // the bootstrap's unit: a sample, or its group (a text of per-token features), whose samples move together
+  const group = pair.target.groups ? groupOf(pair.target.groups) : undefined;
+  const unit = (sample: number) => (group ? group[sample] : sample);
   const perSample = new SampleSums(
     c,
-    Array.from(windows, (w) => w.sample),
+    Array.from(windows, (w) => unit(w.sample)),
   );
   const energy = new Map(Array.from(mapSamples, (s) => [s, new Float64Array(hw)]));
   const area = rows.span * cols.span;
@@ -52,7 +56,7 @@ export async function evaluate(
     const target = batch.y as Float32Array;
     chunk.forEach((w, j) => {
       const map = energy.get(w.sample);
-      const slot = perSample.slot(w.sample);
+      const slot = perSample.slot(unit(w.sample));
       for (let r = rows.halo; r < rows.halo + rows.side; r++) {
         const my = w.top + r - rows.halo;
         if (my < 0 || my >= height) continue;

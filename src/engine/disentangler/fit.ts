@@ -69,8 +69,10 @@ export async function fitOnce(
 ): Promise<FitOnce> {
   const [n, height, width, channelsA] = source.shape;
   const channelsB = target.shape[3];
-  const split = splitIndices(n, settings.testFraction, seed);
-  const { fit, validation } = carveValidation(split.train, seed);
+  // per-token features: tokens of one text stay on one side of each split (tensor.ts groups)
+  const groups = target.groups ?? source.groups;
+  const split = splitIndices(n, settings.testFraction, seed, groups);
+  const { fit, validation } = carveValidation(split.train, seed, groups);
   const warnings = validation.length
     ? []
     : [

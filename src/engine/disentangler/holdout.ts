@@ -1,5 +1,5 @@
 import { createRng, shuffle } from '../random';
-import { checkTestSize, splitIndices } from '../split';
+import { checkTestSize, groupOf, splitIndices } from '../split';
 
 /**
  * Model selection (early stopping, which parameters to keep) must not see the test split the report is computed on:
@@ -18,12 +18,30 @@ export function validationSize(nTrain: number): number {
 /**
  * The training split's sample ids → the ones the weights are fitted on and the validation ones (both sorted,
  * seeded; an empty validation set when the split is too small). Its own stream: independent of the test split's.
+ * With `groups` (splitIndices), whole groups go to validation until it holds its size, so that early stopping is
+ * judged on texts the weights never saw.
  */
-export function carveValidation(train: Int32Array, seed: number): { fit: Int32Array; validation: Int32Array } {
+export function carveValidation(
+  train: Int32Array,
+  seed: number,
+  groups?: readonly number[],
+): { fit: Int32Array; validation: Int32Array } {
   const size = validationSize(train.length);
   if (size === 0) return { fit: train, validation: new Int32Array(0) };
-  const order = shuffle(Int32Array.from(train), createRng(seed ^ 0x5bd1e995));
-  return { fit: order.slice(size).sort(), validation: order.slice(0, size).sort() };
+  const rng = createRng(seed ^ 0x5bd1e995);
+  if (!groups) {
+    const order = shuffle(Int32Array.from(train), rng);
+    return { fit: order.slice(size).sort(), validation: order.slice(0, size).sort() };
+  }
+  const group = groupOf(groups);
+  const held = new Set<number>();
+  let taken = 0;
+  for (const g of shuffle(Int32Array.from(new Set(Array.from(train, (i) => group[i]))), rng)) {
+    if (taken >= size) break;
+    held.add(g);
+    taken += groups[g];
+  }
+  return { fit: train.filter((i) => !held.has(group[i])), validation: train.filter((i) => held.has(group[i])) };
 }
 
 /**

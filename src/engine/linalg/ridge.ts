@@ -150,7 +150,7 @@ function explainedPlan(a: FeatureTensor, b: FeatureTensor, options: RidgeExplain
   checkPair(a, b);
   checkTestSize(a.shape[0], options.testFraction);
   const [, height, width] = a.shape;
-  const split = splitIndices(a.shape[0], options.testFraction, options.seed);
+  const split = splitIndices(a.shape[0], options.testFraction, options.seed, b.groups ?? a.groups);
   const p = problem(
     a,
     b,
