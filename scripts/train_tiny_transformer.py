@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Trains two tiny BERT-style encoders (seeds 1 and 2) and exports them to ONNX with a WordPiece tokenizer.json.
 
-    /usr/bin/python3 scripts/train_tiny_transformer.py [--out test/unit/transformers/fixtures]
+    /usr/bin/python3 scripts/train_tiny_transformer.py [--out test/unit/engine/models/transformers/fixtures]
 
 Plain torch.nn (no `transformers` package), CPU, deterministic, ≈ 10 s of CPU. Writes
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { KcError } from '../../../src/engine/errors';
 import { writeNpy } from '../../../src/engine/features/npy';
 import { checkReportTargets } from '../../../src/engine/report/targets';
-import { plantedReport } from '../compare/report-fixture';
+import { plantedReport } from '../engine/compare/report-fixture';
 import { kc, ROOT } from '../kc';
 
 const made: string[] = [];

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { AnalysisRecord } from '../../../src/extension/contracts';
 import { hashModelFiles } from '../../../src/extension/results/hash';
 import { DiskResultsStore } from '../../../src/extension/results/store';
-import { plantedReport } from '../../unit/compare/report-fixture';
+import { plantedReport } from '../../unit/engine/compare/report-fixture';
 
 const model = (rel: string): string => vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, rel).fsPath;
 

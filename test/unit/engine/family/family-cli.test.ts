@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FamilyReport } from '../../../../src/protocol/family';
+import { kc, ROOT } from '../../kc';
+
+const sample = (name: string) => path.join(ROOT, 'samples', name, 'model.onnx');
+
+test('kc family prints the reliability table and writes the JSON and HTML reports (seed1, seed2, wide)', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'kc-family-'));
+  try {
+    const [json, html] = ['family.json', 'family.html'].map((f) => path.join(dir, f));
+    const models = ['mnist-cnn-seed1', 'mnist-cnn-seed2', 'mnist-cnn-wide'];
+    const run = await kc(
+      'family',
+      ...models.map(sample),
+      '--layers',
+      'pool2',
+      '--count',
+      '160',
+      '--epochs',
+      '4',
+      '--json',
+      json,
+      '--html',
+      html,
+      '--quiet',
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(await readFile(json, 'utf8')) as FamilyReport;
+    assert.equal(report.schemaVersion, 1);
+    assert.equal(report.kind, 'family');
+    assert.deepEqual(
+      report.models.map((m) => m.name),
+      models,
+    );
+    assert.ok(report.models.every((m) => m.layers === undefined && /^[0-9a-f]{64}$/.test(m.sha256 ?? '')));
+    assert.deepEqual(report.layers, ['pool2']);
+    const m = report.matrix[0];
+    assert.equal(m.length, 3);
+    m.forEach((row, i) => row.forEach((v, j) => assert.ok(i === j ? v === null : v! > 0.5 && v! < 1)));
+    assert.equal(report.fits.length, 6);
+    assert.equal(report.reliability[0].n, 6);
+    // The table row: layer, reliability, its interval, n, the worst pair and its value.
+    const r = report.reliability[0];
+    const worst = `${models[r.worst!.source]} → ${models[r.worst!.target]}`;
+    assert.match(
+      run.stdout,
+      new RegExp(
+        `^pool2 +${r.mean!.toFixed(3)} +${r.low!.toFixed(3)} … ${r.high!.toFixed(3)} +6 +${worst} +${r.worst!.explained.toFixed(3)}$`,
+        'm',
+      ),
+    );
+    const page = await readFile(html, 'utf8');
+    assert.equal((page.match(/<svg class="heatmap" data-kind="consistency"/g) ?? []).length, 1);
+    assert.match(page, /<svg class="line-chart"/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('kc family refuses one model, and a report path that is one of the models, in one line', async () => {
+  const one = await kc('family', sample('mnist-cnn-seed1'), '--count', '20');
+  assert.equal(one.code, 1);
+  assert.match(one.stderr, /^kc: a family needs at least two models, got 1\n$/);
+  const onto = await kc(
+    'family',
+    sample('mnist-cnn-seed1'),
+    sample('mnist-cnn-seed2'),
+    '--json',
+    sample('mnist-cnn-seed2'),
+  );
+  assert.equal(onto.code, 1);
+  assert.match(onto.stderr, /^kc: cannot write the JSON report to .*: it is model 2; choose another path\n$/);
+});
