@@ -21,6 +21,7 @@ const protocolIsGround = {
 const hostEngineAllowed = [
   'cancel',
   'models/format',
+  'pairing',
   'report/escape',
   'report/read',
   'report/targets',

@@ -1,35 +1,22 @@
 /**
- * The wizard's automatic layer pairing, pure (no vscode): B's partner of A's layer is the layer of the same name, else
- * the one at the nearest relative depth, among the probe points: the engine's default rule in its simplest form
- * (src/engine/pairing.ts also weighs spatial sizes); what the wizard shows is what runs.
+ * The wizard's pre-fill: the engine's own pairing rule (src/engine/pairing.ts, pure), so that what the wizard shows
+ * is what a compare without chosen layers runs, and a layer added by hand gets the partner `--layers-a` would give it.
  */
+import { pairLayers } from '../../engine/pairing';
 import type { LayerInfo } from '../../protocol/report';
 
-/** A layer's depth as a fraction of its model's deepest layer: how the automatic rule compares two models. */
-function relativeDepth(layer: LayerInfo, all: LayerInfo[]): number {
-  const max = Math.max(1, ...all.map((l) => l.depth));
-  return layer.depth / max;
+/** A model that marks no probe points offers all its layers (the engine would ask for explicit layers instead). */
+function withProbePoints(all: LayerInfo[]): LayerInfo[] {
+  return all.some((l) => l.probePoint) ? all : all.map((l) => ({ ...l, probePoint: true }));
 }
 
-/** B's partner of A's layer: the same name, else the nearest relative depth (ties: the earlier layer). */
-export function autoPartner(layer: LayerInfo, allA: LayerInfo[], candidates: LayerInfo[], allB: LayerInfo[]): string {
-  const same = candidates.find((b) => b.name === layer.name);
-  if (same) return same.name;
-  const d = relativeDepth(layer, allA);
-  let best = candidates[0];
-  for (const b of candidates)
-    if (Math.abs(relativeDepth(b, allB) - d) < Math.abs(relativeDepth(best, allB) - d)) best = b;
-  return best.name;
-}
-
-/** The layers compared by default: the probe points, or every layer when a model marks none. */
-export function probePoints(all: LayerInfo[]): LayerInfo[] {
-  return all.some((l) => l.probePoint) ? all.filter((l) => l.probePoint) : all;
-}
-
-/** A's probe points, each with its automatic partner among B's probe points. */
+/** The engine's automatic pairs of A's and B's probe points. */
 export function automaticPairs(allA: LayerInfo[], allB: LayerInfo[]): Array<{ a: string; b: string }> {
-  const candidates = probePoints(allB);
-  if (candidates.length === 0) return [];
-  return probePoints(allA).map((layer) => ({ a: layer.name, b: autoPartner(layer, allA, candidates, allB) }));
+  if (allA.length === 0 || allB.length === 0) return [];
+  return pairLayers(withProbePoints(allA), withProbePoints(allB)).pairs.map((p) => ({ a: p.layerA, b: p.layerB }));
+}
+
+/** B's partner of one chosen layer of A, by the engine's rule for a list of A's layers alone. */
+export function autoPartner(layerA: string, allA: LayerInfo[], allB: LayerInfo[]): string {
+  return pairLayers(allA, withProbePoints(allB), [layerA]).pairs[0].layerB;
 }

@@ -1,7 +1,7 @@
 /**
  * The compare wizard's layer pairing, chosen visually: one row per layer of A with its partner in B ("conv2 → conv2"),
- * pre-filled by the automatic rule (same name, else the nearest relative depth, among the probe points), each row
- * editable (Enter: pick B's partner, or leave the layer out), layers of A addable. What the rows say is what runs.
+ * pre-filled by the engine's automatic pairing (./autoPairing.ts), each row editable (Enter: pick B's partner, or
+ * leave the layer out), layers of A addable. What the rows say is what runs.
  */
 import * as vscode from 'vscode';
 import { ARROW } from '../../protocol/format';
@@ -69,7 +69,7 @@ export async function editPairs(
       `Add a layer of A (${vscode.workspace.asRelativePath(a)})`,
     );
     if (!layer) return pairs;
-    const partner = autoPartner(layer, allA, allB, allB);
+    const partner = autoPartner(layer.name, allA, allB);
     const chosen = await pickPartner(allB, layer.name, partner, b);
     return chosen === undefined || chosen === null
       ? pairs
