@@ -75,6 +75,16 @@ export namespace EstimateRequest {
   export const type = new RequestType<{ options: CompareOptions }, CompareEstimate, void>(method);
 }
 
+/** What kc/estimateMany estimates: a family or a drift run. */
+export type EstimateManyParams = { family: FamilyOptions } | { drift: DriftOptions };
+
+/** host → worker: what a family or drift run would cost (opens the members, times a short warm-up; seconds), and
+ * with options.budgetSeconds what would fit the budget. Nothing heavy runs. */
+export namespace EstimateManyRequest {
+  export const method = 'kc/estimateMany' as const;
+  export const type = new RequestType<EstimateManyParams, CompareEstimate, void>(method);
+}
+
 /** worker → host: the compare's models are loaded and paired; the report header and the plan of fits. */
 export namespace StartedNotification {
   export const method = 'kc/started' as const;

@@ -11,12 +11,13 @@ import type {
   CompareParams,
   DriftParams,
   EngineInfo,
+  EstimateManyParams,
   FamilyParams,
   ListLayersParams,
   ListLayersResult,
 } from '../protocol/worker.protocol';
-import { runDrift } from '../engine/family/drift';
-import { runFamily } from '../engine/family/family';
+import { estimateDrift, runDrift } from '../engine/family/drift';
+import { estimateFamily, runFamily } from '../engine/family/family';
 import type { ManyModelHooks } from '../engine/family/many';
 import type { DriftReport, FamilyReport, ManyModelReport } from '../protocol/family';
 
@@ -52,6 +53,16 @@ export function estimate(
   const abort = new AbortController();
   const subscription = token.onCancellationRequested(() => abort.abort());
   return estimateCompare(params.options, { signal: abort.signal, log }).finally(() => subscription.dispose());
+}
+
+export function estimateMany(
+  params: EstimateManyParams,
+  token: CancellationToken,
+  log: (message: string) => void,
+): Promise<CompareEstimate> {
+  return withSignal(token, (signal) =>
+    'family' in params ? estimateFamily(params.family, { signal, log }) : estimateDrift(params.drift, { signal, log }),
+  );
 }
 
 /** What a family or drift job streams: progress, the report as it grows, log lines. */

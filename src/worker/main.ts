@@ -9,6 +9,7 @@ import {
   DriftRequest,
   EngineInfoRequest,
   EstimateRequest,
+  EstimateManyRequest,
   FamilyRequest,
   ListLayersRequest,
   LogNotification,
@@ -20,7 +21,16 @@ import {
   StartedNotification,
   WorkerErrorCodes,
 } from '../protocol/worker.protocol';
-import { compare, estimate, drift, engineInfo, family, listModelLayers, type ManyModelListener } from './handlers';
+import {
+  compare,
+  estimate,
+  estimateMany,
+  drift,
+  engineInfo,
+  family,
+  listModelLayers,
+  type ManyModelListener,
+} from './handlers';
 import type { DriftReport, FamilyReport } from '../protocol/family';
 import { toResponseError } from './errors';
 import { refineJob } from './refine';
@@ -52,6 +62,11 @@ connection.onRequest(ListLayersRequest.type, (params) =>
 );
 connection.onRequest(EstimateRequest.type, (params, token) =>
   answer(EstimateRequest.method, () => estimate(params, token, (message) => log('info', `[estimate] ${message}`))),
+);
+connection.onRequest(EstimateManyRequest.type, (params, token) =>
+  answer(EstimateManyRequest.method, () =>
+    estimateMany(params, token, (message) => log('info', `[estimate] ${message}`)),
+  ),
 );
 connection.onRequest(CompareRequest.type, (params, token) =>
   answer(CompareRequest.method, () =>

@@ -4,11 +4,20 @@
  * extracted once per checkpoint; the fits are the independent jobs of jobs.ts.
  */
 import path from 'node:path';
+import type { CompareEstimate } from '../../protocol/compare';
 import type { DriftAgainst, DriftOptions, DriftReport, FitResult } from '../../protocol/family';
 import { listCheckpoints } from './checkpoints';
 import { driftJobs } from './jobs';
-import { runManyModel, type ManyModelHooks } from './many';
+import { estimateManyModel, runManyModel, type EstimateHooks, type ManyModelHooks } from './many';
 import { reportHead, reportTail } from './report-frame';
+
+/** What a drift run would cost, before it runs (the extension asks before it starts one above its budget). */
+export async function estimateDrift(options: DriftOptions, hooks: EstimateHooks = {}): Promise<CompareEstimate> {
+  const against = options.against ?? 'final';
+  const { checkpoints } = await listCheckpoints(options.folder);
+  const paths = checkpoints.map((c) => c.path);
+  return estimateManyModel(paths, options, (count, layers) => driftJobs(count, layers, against), hooks);
+}
 
 export async function runDrift(options: DriftOptions, hooks: ManyModelHooks<DriftReport> = {}): Promise<DriftReport> {
   const against = options.against ?? 'final';

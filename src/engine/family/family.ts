@@ -4,9 +4,10 @@
  * the N(N − 1) fits per layer are independent jobs (jobs.ts) assembled into the report by assembleFamily.
  */
 import { KcError } from '../errors';
+import type { CompareEstimate } from '../../protocol/compare';
 import type { FamilyOptions, FamilyReport, FitResult, Reliability } from '../../protocol/family';
 import { familyJobs } from './jobs';
-import { runManyModel, type ManyModelHooks } from './many';
+import { estimateManyModel, runManyModel, type EstimateHooks, type ManyModelHooks } from './many';
 import { reportHead, reportTail } from './report-frame';
 import { meanInterval } from './stats';
 
@@ -30,6 +31,11 @@ export async function runFamily(
     }),
     hooks,
   );
+}
+
+/** What a family would cost, before it runs (the extension asks before it starts one above its budget). */
+export function estimateFamily(options: FamilyOptions, hooks: EstimateHooks = {}): Promise<CompareEstimate> {
+  return estimateManyModel(options.models, options, familyJobs, hooks);
 }
 
 /** The matrices, per-model means and reliability of a family from its fits (in any order; missing fits stay null). */

@@ -203,6 +203,8 @@ function decidePlan(
   };
 }
 
+export type EstimateHooks = Pick<ManyModelHooks, 'signal' | 'log'>;
+
 /**
  * The estimate of a family or drift run without running it, for a host that asks before it starts one: opens the
  * members, calibrates (seconds), and estimates the fits not reused; with options.budgetSeconds also what fits it.
@@ -211,7 +213,7 @@ export async function estimateManyModel(
   paths: readonly string[],
   options: ManyModelOptions,
   jobsOf: (count: number, layers: readonly string[]) => FitJob[],
-  hooks: { signal?: CancelSignal; log?: (line: string) => void } = {},
+  hooks: EstimateHooks = {},
 ): Promise<CompareEstimate> {
   const settings = resolveSettings(options.settings);
   const progress = new ProgressTracker(undefined);

@@ -1,13 +1,15 @@
 /**
  * Track Knowledge Drift on a folder of checkpoints (Explorer folder, or picked): each checkpoint against the final or
- * the previous one, per layer, redrawn as training writes new checkpoints (DriftTracker). One tracker per folder.
+ * the previous one, per layer, redrawn as training writes new checkpoints (DriftTracker). One tracker per folder; a
+ * watched folder's panel restored after a window reload watches again.
  */
 import * as vscode from 'vscode';
 import type { DriftAgainst, DriftReport } from '../../protocol/family';
 import { readConfig } from '../config';
 import { DriftTracker } from '../family/driftTracker';
 import { FamilyPanel } from '../family/familyPanel';
-import type { ManyModelOutcome, ManyModelRuns } from '../family/manyModelRuns';
+import type { ManyModelOutcome, ManyModelRuns, Narrowing } from '../family/manyModelRuns';
+import { registerFamilyPanelRestore } from '../family/restore';
 import { manyModelOptions } from '../family/options';
 
 export interface DriftCommandDeps {
@@ -20,8 +22,30 @@ export interface DriftCommandDeps {
 
 export function registerDriftCommands(deps: DriftCommandDeps): vscode.Disposable[] {
   const trackers = new Map<string, DriftTracker>();
+  const options = (folder: vscode.Uri, against: DriftAgainst) => ({
+    ...manyModelOptions(readConfig(folder), deps.featureCacheDir()),
+    folder: folder.fsPath,
+    against,
+  });
+  /** Watches `folder` in `panel`; `narrowed`: the probes and layers an earlier run fixed (a restored panel's). */
+  const track = (folder: vscode.Uri, against: DriftAgainst, panel: FamilyPanel, narrowed?: Narrowing) => {
+    const budget = () => readConfig(folder).budgetSeconds;
+    const tracker = new DriftTracker(folder, panel, deps.runs, () => options(folder, against), budget, narrowed);
+    trackers.set(folder.toString(), tracker);
+    tracker.onDidClose(() => trackers.delete(folder.toString()));
+    return tracker.start();
+  };
   return [
     { dispose: () => [...trackers.values()].forEach((t) => t.dispose()) },
+    // After a window reload: a watched folder's panel watches again, with the probes and layers it showed.
+    registerFamilyPanelRestore({
+      ...deps,
+      resumeDrift: (panel, report) => {
+        const folder = vscode.Uri.file(report.folder);
+        const probe = { ...options(folder, report.against).probe, count: report.probe.count };
+        void track(folder, report.against, panel, { probe, layers: report.layers });
+      },
+    }),
     vscode.commands.registerCommand(
       'knowledgeConsistency.trackDrift',
       async (
@@ -38,23 +62,8 @@ export function registerDriftCommands(deps: DriftCommandDeps): vscode.Disposable
         }
         const reference = against ?? (await pickAgainst());
         if (!reference) return undefined;
-        const panel = new FamilyPanel(
-          deps.extensionUri,
-          `Drift: ${vscode.workspace.asRelativePath(folder)}`,
-          (cell, report) => {
-            const refs = report.kind === 'drift' ? report.checkpoints : report.models;
-            deps.openPair(refs[cell.source].path, refs[cell.target].path, cell.layer);
-          },
-          deps.log,
-        );
-        const tracker = new DriftTracker(folder, panel, deps.runs, () => ({
-          ...manyModelOptions(readConfig(folder), deps.featureCacheDir()),
-          folder: folder.fsPath,
-          against: reference,
-        }));
-        trackers.set(folder.toString(), tracker);
-        tracker.onDidClose(() => trackers.delete(folder.toString()));
-        return tracker.start();
+        const title = `Drift: ${vscode.workspace.asRelativePath(folder)}`;
+        return track(folder, reference, FamilyPanel.create(deps.extensionUri, title, deps.openPair, deps.log));
       },
     ),
   ];

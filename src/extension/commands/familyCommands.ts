@@ -43,17 +43,10 @@ export function registerFamilyCommands(deps: FamilyCommandDeps): vscode.Disposab
             return undefined;
           }
         }
-        const panel = new FamilyPanel(
-          deps.extensionUri,
-          `Family: ${models.length} models`,
-          (cell, report) => {
-            const refs = report.kind === 'family' ? report.models : report.checkpoints;
-            deps.openPair(refs[cell.source].path, refs[cell.target].path, cell.layer);
-          },
-          deps.log,
-        );
-        const options = manyModelOptions(readConfig(models[0]), deps.featureCacheDir());
-        return deps.runs.family({ ...options, models: models.map((m) => m.fsPath) }, panel);
+        const panel = FamilyPanel.create(deps.extensionUri, `Family: ${models.length} models`, deps.openPair, deps.log);
+        const config = readConfig(models[0]);
+        const options = manyModelOptions(config, deps.featureCacheDir());
+        return deps.runs.family({ ...options, models: models.map((m) => m.fsPath) }, panel, config.budgetSeconds);
       },
     ),
   ];

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { DriftOptions, DriftReport } from '../../protocol/family';
 import type { FamilyPanel } from './familyPanel';
-import type { ManyModelOutcome, ManyModelRuns } from './manyModelRuns';
+import type { ManyModelOutcome, ManyModelRuns, Narrowing } from './manyModelRuns';
 
 /** Quiet time after the last file event before a rerun. */
 export const SETTLE_MS = 1500;
@@ -29,6 +29,10 @@ export class DriftTracker implements vscode.Disposable {
     private readonly runs: ManyModelRuns,
     /** Read at each run, so changed settings apply to the next checkpoint. */
     private readonly options: () => DriftOptions,
+    /** The time budget the first estimated pass is held to (knowledgeConsistency.budget). */
+    private readonly budgetSeconds: () => number | undefined,
+    /** What the budget's choice fixed (probes, layers), once a pass was estimated: checkpoints stay comparable. */
+    private narrowed?: Narrowing,
   ) {
     this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*'));
     const changed = (uri: vscode.Uri) => {
@@ -74,11 +78,15 @@ export class DriftTracker implements vscode.Disposable {
     }
   }
 
-  private pass(): Promise<ManyModelOutcome<DriftReport> | undefined> {
-    return this.runs.drift(
-      this.options(),
+  /** Until a pass has been estimated against the budget, each pass asks; then every pass keeps what was chosen. */
+  private async pass(): Promise<ManyModelOutcome<DriftReport> | undefined> {
+    const outcome = await this.runs.drift(
+      { ...this.options(), ...this.narrowed },
       this.panel,
       `watching ${vscode.workspace.asRelativePath(this.folder)} for new checkpoints`,
+      this.narrowed ? undefined : this.budgetSeconds(),
     );
+    if (outcome?.narrowed) this.narrowed = outcome.narrowed;
+    return outcome;
   }
 }

@@ -10,12 +10,13 @@ import {
   parseFamilyViewMessage,
   type FamilyHostMessage,
   type ManyModelStatus,
-  type OpenPairMessage,
 } from '../../protocol/family-view.protocol';
 import { webviewDocument } from '../webviewHtml';
 
+/** Opens a cell's pair drill-down: model `a`'s layer explaining model `b`'s, in the consistency panel. */
+export type OpenPair = (a: string, b: string, layer: string) => void;
+
 export class FamilyPanel implements vscode.Disposable {
-  private readonly panel: vscode.WebviewPanel;
   private last?: FamilyHostMessage;
   private ready = false;
   private disposed = false;
@@ -23,16 +24,27 @@ export class FamilyPanel implements vscode.Disposable {
   private readonly closed = new vscode.EventEmitter<void>();
   readonly onDidClose = this.closed.event;
 
-  constructor(
+  /** A new panel in the active column. */
+  static create(
     extensionUri: vscode.Uri,
     title: string,
-    private readonly onOpenPair: (message: OpenPairMessage, report: FamilyReport | DriftReport) => void,
-    private readonly log: vscode.LogOutputChannel,
-  ) {
-    this.panel = vscode.window.createWebviewPanel(FAMILY_VIEW_TYPE, title, vscode.ViewColumn.Active, {
+    openPair: OpenPair,
+    log: vscode.LogOutputChannel,
+  ): FamilyPanel {
+    const panel = vscode.window.createWebviewPanel(FAMILY_VIEW_TYPE, title, vscode.ViewColumn.Active, {
       enableScripts: true,
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
     });
+    return new FamilyPanel(panel, extensionUri, openPair, log);
+  }
+
+  /** `panel`: a new one (create), or one VS Code restores after a window reload (restore.ts). */
+  constructor(
+    private readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly openPair: OpenPair,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'kc.svg');
     const webview = this.panel.webview;
     const asset = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', file)).toString();
@@ -41,7 +53,7 @@ export class FamilyPanel implements vscode.Disposable {
       nonce: randomBytes(16).toString('base64'),
       scriptUri: asset('webview-family.js'),
       styleUri: asset('webview-family.css'),
-      title,
+      title: panel.title,
       body: '<div id="app"></div>',
     });
     this.disposables.push(
@@ -84,6 +96,11 @@ export class FamilyPanel implements vscode.Disposable {
     if (parsed.message.type === 'kc/ready') {
       this.ready = true;
       if (this.last) void this.panel.webview.postMessage(this.last);
-    } else if (this.last?.report) this.onOpenPair(parsed.message, this.last.report);
+    } else if (this.last?.report) {
+      const { report } = this.last;
+      const refs = report.kind === 'family' ? report.models : report.checkpoints;
+      const { source, target, layer } = parsed.message;
+      if (refs[source] && refs[target]) this.openPair(refs[source].path, refs[target].path, layer);
+    }
   }
 }

@@ -15,12 +15,14 @@ import {
   CompareRequest,
   DriftRequest,
   EngineInfoRequest,
+  EstimateManyRequest,
   EstimateRequest,
   FamilyRequest,
   ListLayersRequest,
   RefineRequest,
   WorkerErrorCodes,
   type EngineInfo,
+  type EstimateManyParams,
   type ListLayersResult,
   type UserErrorData,
 } from '../../protocol/worker.protocol';
@@ -111,6 +113,14 @@ export class WorkerClient {
   /** What a compare would cost, before it starts (kc/estimate): loads the models and times a short warm-up. */
   estimate(options: CompareOptions, token?: CancelToken): Promise<CompareEstimate> {
     return this.call(EstimateRequest.method, (c, t) => c.sendRequest(EstimateRequest.type, { options }, t), {
+      token,
+      timeoutMs: this.timeouts.compareSilenceMs,
+    });
+  }
+
+  /** What a family or drift run would cost, before it starts (kc/estimateMany): opens the members, times a warm-up. */
+  estimateMany(params: EstimateManyParams, token?: CancelToken): Promise<CompareEstimate> {
+    return this.call(EstimateManyRequest.method, (c, t) => c.sendRequest(EstimateManyRequest.type, params, t), {
       token,
       timeoutMs: this.timeouts.compareSilenceMs,
     });

@@ -93,10 +93,20 @@ describe('extension host: families and drift', () => {
     const first = again.updates.find((u) => u.report)!.report!;
     assert.equal(first.fits.length, report.fits.length, 'the first update already holds every cell');
     assert.deepEqual(again.result!.report!.matrix, report.matrix);
+
+    // Three files given to Compare Knowledge Consistency are that family too, not the first two of them.
+    const viaCompare = await vscode.commands.executeCommand<Outcome<FamilyReport> | undefined>(
+      'knowledgeConsistency.compare',
+      members[0],
+      members,
+    );
+    assert.equal(viaCompare?.status, 'done', viaCompare?.error);
+    assert.deepEqual(viaCompare.report!.matrix, report.matrix);
   });
 
   it('closing a family panel cancels its run and keeps the fits that finished', async () => {
-    await configure({ epochs: 300 });
+    // No budget: 300 epochs are estimated above any, and the question would wait for an answer.
+    await configure({ epochs: 300, budget: '' });
     try {
       const members = [
         at('models/mnist-cnn-seed2/model.onnx'),
@@ -126,7 +136,7 @@ describe('extension host: families and drift', () => {
       const kept = outcome.report!;
       assert.ok(kept.fits.length >= 1 && kept.fits.length < kept.planned!, `${kept.fits.length} of ${kept.planned}`);
     } finally {
-      await configure({ epochs: 3 });
+      await configure({ epochs: 3, budget: undefined });
     }
   });
 

@@ -75,3 +75,39 @@ test('kc family refuses one model, and a report path that is one of the models, 
   assert.equal(onto.code, 1);
   assert.match(onto.stderr, /^kc: cannot write the JSON report to .*: it is model 2; choose another path\n$/);
 });
+
+test('kc family --budget plans before the heavy work, cuts probes then layers, and says so in the output and the JSON', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'kc-family-budget-'));
+  try {
+    const json = path.join(dir, 'family.json');
+    const models = ['mnist-cnn-seed1', 'mnist-cnn-seed2', 'mnist-cnn-pruned'].map(sample);
+    // 1 s is below any run of six fits: the smallest (the floor's probes, one layer) runs anyway, and says so.
+    const run = await kc('family', ...models, '--count', '400', '--epochs', '2', '--budget', '1s', '--json', json);
+    assert.equal(run.code, 0, run.stderr);
+    const summary =
+      /^budget 1 s: 160 of 400 probes, 1 of 3 layers, ≈ .+ — over the budget even at its smallest, so it runs anyway$/m;
+    assert.match(run.stderr, summary);
+    assert.match(
+      run.stderr,
+      /^plan: 6 fits \(3 models × 1 layer\) on 160 probes, ≈ .+ \(extract .+; measured: extraction /m,
+    );
+    // The plan comes before the first model's features are extracted.
+    assert.ok(run.stderr.indexOf('plan: ') < run.stderr.indexOf('extracting features'), run.stderr);
+    assert.match(run.stdout, summary);
+    const report = JSON.parse(await readFile(json, 'utf8')) as FamilyReport;
+    assert.equal(report.probe.count, 160);
+    assert.equal(report.layers.length, 1);
+    assert.equal(report.fits.length, 6);
+    const budget = report.plan!.budget!;
+    assert.deepEqual(budget.asked.probes, 400);
+    assert.deepEqual(budget.chosen, { ...budget.chosen, probes: 160, pairs: 1 });
+    assert.equal(budget.fits, false);
+    const left = budget.dropped.map((d) => d.layerA);
+    assert.deepEqual([...left, ...report.layers].sort(), ['pool1', 'pool2', 'relu3']);
+    assert.match(run.stdout, new RegExp(`^  left out: ${left.join(', ')}$`, 'm'));
+    assert.equal(report.plan!.estimate.probes, 160);
+    assert.equal(report.plan!.estimate.fits.length, 6);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,40 @@
+/**
+ * Family and drift panels after a window reload: VS Code hands each one back with the webview's saved state (the last
+ * report it drew: webview/family/main.ts). A family is drawn again as it was, never recomputed; a drift panel watches
+ * its folder again (its cells come from the fit cache: nothing is fitted twice).
+ */
+import * as vscode from 'vscode';
+import type { DriftReport } from '../../protocol/family';
+import { FAMILY_VIEW_TYPE, isFamilyHostMessage } from '../../protocol/family-view.protocol';
+import { FamilyPanel, type OpenPair } from './familyPanel';
+
+export interface RestoreDeps {
+  extensionUri: vscode.Uri;
+  log: vscode.LogOutputChannel;
+  openPair: OpenPair;
+  /** Watches the drift report's folder again in the restored panel. */
+  resumeDrift(panel: FamilyPanel, report: DriftReport): void;
+}
+
+export function registerFamilyPanelRestore(deps: RestoreDeps): vscode.Disposable {
+  return vscode.window.registerWebviewPanelSerializer(FAMILY_VIEW_TYPE, {
+    async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: unknown) {
+      const panel = new FamilyPanel(webviewPanel, deps.extensionUri, deps.openPair, deps.log);
+      const saved = isFamilyHostMessage(state) ? state : undefined;
+      const report = saved?.report;
+      if (!saved || (report?.kind !== 'family' && report?.kind !== 'drift')) {
+        panel.update(undefined, 'cancelled', 'the window was reloaded before the first fit finished: run it again');
+        return;
+      }
+      panel.update(report, saved.status, saved.message);
+      // A drift panel's folder was watched until the reload, whatever its last pass did.
+      if (report.kind === 'drift') deps.resumeDrift(panel, report);
+      else if (saved.status === 'running')
+        panel.update(
+          report,
+          'cancelled',
+          `stopped by the window reload: ${report.fits.length} of ${report.planned ?? '?'} fits finished`,
+        );
+    },
+  });
+}
