@@ -8,14 +8,29 @@
  *                  session options (src/engine/compute/ort-session.ts), all 250 images per run, results dropped.
  *                  What is left between the two is the adapter's own cost (re-batching to its memory budget,
  *                  input tensor, sink calls). `--via ort --nchw` returns the raw NCHW values instead.
+ *   --via tfjs     a published TF.js graph model of @vladmandic/human (--model faceres, 224×224; movenet-lightning,
+ *                  192×192) on --count photo crops in --photos (scripts/photo_probes.py; synthetic noise without),
+ *                  as `kc compare` extracts one side: the probe fitted to the model, every similarity-matrix layer,
+ *                  into a FeatureStore on disk. KC_TFJS_THREADS=1 runs it on the main thread (as before the
+ *                  extraction threads); unset, on one thread a core. Timed: the extraction, thread start included.
+ *                  Also prints each OS thread's CPU seconds (/proc/self/task) and "idleImagesPerSecond": the count
+ *                  over the larger of the busiest thread's CPU and all CPU over the cores — the rate an idle
+ *                  machine would allow at best, readable when neighbours leave us a fraction of the cores.
  * Prints {"imagesPerSecond", "seconds", "cpuSecondsPerEpoch" (user + sys of the timed span), "maxRssMB"}.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
 import { createSession } from '../src/engine/compute/ort-session';
+import { extractFeatures } from '../src/engine/compare/extract';
+import { matrixLayers } from '../src/engine/compare/matrix-layers';
+import { inputTarget } from '../src/engine/compare/model-ref';
 import { openModel } from '../src/engine/models';
+import { threadSourceBundle } from '../src/engine/models/tfjs-threads';
+import { openProbe } from '../src/engine/probes';
 import type { InputBatch } from '../src/engine/models/types';
 
 export const MODEL = 'samples/mnist-cnn-wide/model.onnx';
@@ -92,10 +107,86 @@ async function viaOrt(
   return t;
 }
 
+/**
+ * CPU seconds of each OS thread of this process (Linux: /proc/self/task), sampled every 100 ms so that threads that
+ * have ended still count with their last reading. On a shared machine the wall clock says how much of the cores the
+ * neighbours left us; the busiest thread's CPU and the total over the cores bound what an idle machine would take.
+ */
+function threadCpu(): { stop(): Map<number, number> } {
+  const seen = new Map<number, number>();
+  const tick = 0.01; // seconds a tick: USER_HZ is 100 on Linux
+  const sample = () => {
+    for (const tid of readdirSync('/proc/self/task')) {
+      try {
+        const fields = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
+        seen.set(Number(tid), (Number(fields[11]) + Number(fields[12])) * tick);
+      } catch {
+        // the thread ended between the listing and the read
+      }
+    }
+  };
+  const start = new Map<number, number>();
+  sample();
+  for (const [t, c] of seen) start.set(t, c);
+  const timer = setInterval(sample, 100);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      sample();
+      return new Map([...seen].map(([t, c]) => [t, c - (start.get(t) ?? 0)]));
+    },
+  };
+}
+
+/** One side of a compare's extraction of a published TF.js model (see the header). */
+async function viaTfjs(name: string, count: number, photos: string | undefined): Promise<void> {
+  const model = await openModel(`node_modules/@vladmandic/human/models/${name}.json`);
+  const probe = await openProbe({ source: photos ?? 'synthetic', count }, inputTarget(model));
+  const names = matrixLayers(model.layers(), [], 'A', { count }).names;
+  const dir = mkdtempSync(path.join(tmpdir(), 'kc-bench-extract-'));
+  // The dist bundles start dist/tfjs-thread.js; from the sources its bundle is built in memory first, not timed.
+  if (process.env.KC_TFJS_THREADS !== '1') threadSourceBundle();
+  const load = loadavg()[0];
+  try {
+    const cpu = threadCpu();
+    const { seconds, cpuSeconds } = await timed(async () => {
+      await extractFeatures(model, 'A', probe, undefined, names, dir, {});
+    });
+    const perThread = [...cpu.stop().values()].filter((c) => c >= 0.05).sort((a, b) => b - a);
+    // What an idle machine would take at least: the busiest thread alone, or all the CPU spread over the cores.
+    const idleSeconds = Math.max(perThread[0] ?? 0, cpuSeconds / availableParallelism());
+    console.log(
+      JSON.stringify({
+        model: name,
+        layers: names.length,
+        count,
+        threads: process.env.KC_TFJS_THREADS ?? 'auto',
+        imagesPerSecond: count / seconds,
+        seconds,
+        cpuSecondsPerEpoch: cpuSeconds,
+        threadCpuSeconds: perThread.map((c) => Number(c.toFixed(2))),
+        idleImagesPerSecond: count / idleSeconds,
+        maxRssMB: process.resourceUsage().maxRSS / 1024,
+        loadavg: [load, loadavg()[0]],
+      }),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await model.dispose();
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { via: { type: 'string', default: 'adapter' }, nchw: { type: 'boolean', default: false } },
+    options: {
+      via: { type: 'string', default: 'adapter' },
+      nchw: { type: 'boolean', default: false },
+      model: { type: 'string', default: 'faceres' },
+      count: { type: 'string', default: '64' },
+      photos: { type: 'string' },
+    },
   });
+  if (values.via === 'tfjs') return viaTfjs(values.model, Number(values.count), values.photos);
   const warmUp = images(BATCH, 11);
   const batches = images(IMAGES, 5);
   const { seconds, cpuSeconds } =

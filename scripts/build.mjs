@@ -50,6 +50,8 @@ const BUNDLES = {
   cli: { entry: 'src/cli/main.ts', out: 'cli.js', ...node, executable: true },
   // The disentangler's fit threads (src/engine/compare/fit-pool.ts), started by the cli and worker bundles.
   'fit-thread': { entry: 'src/engine/compare/fit-thread.ts', out: 'fit-thread.js', ...node },
+  // TF.js extraction threads (src/engine/models/tfjs-threads.ts), started by the cli and worker bundles.
+  'tfjs-thread': { entry: 'src/engine/models/tfjs-thread.ts', out: 'tfjs-thread.js', ...node },
   // CSS imported from webview/main.ts lands in dist/webview.css.
   webview: { entry: 'webview/main.ts', out: 'webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
   // The family and drift panel (src/extension/family/familyPanel.ts); its CSS lands in dist/webview-family.css.
@@ -198,8 +200,10 @@ const asked = opts.names.length ? opts.names : Object.keys(BUNDLES);
 // parallel fit pool, src/engine/compare/fit-pool.ts, is not on main yet: without its entry there is nothing to add).
 const fitThreads = existsSync(join(root, BUNDLES['fit-thread'].entry));
 const buildable = asked.filter((n) => fitThreads || n !== 'fit-thread');
-const names =
-  fitThreads && asked.some((n) => n === 'cli' || n === 'worker') ? [...new Set([...asked, 'fit-thread'])] : buildable;
+const engine = asked.some((n) => n === 'cli' || n === 'worker');
+const names = [
+  ...new Set([...buildable, ...(fitThreads && engine ? ['fit-thread'] : []), ...(engine ? ['tfjs-thread'] : [])]),
+];
 const missing = names.filter((n) => !existsSync(join(root, BUNDLES[n].entry)));
 if (missing.length) {
   const m = missing.map((n) => `${n} (${BUNDLES[n].entry})`).join(', ');

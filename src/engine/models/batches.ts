@@ -93,6 +93,11 @@ export function runSize(floatsPerSample: number, budgetBytes = 32 * 2 ** 20, cap
   return Math.max(1, Math.min(cap, Math.floor(budgetBytes / Math.max(1, floatsPerSample * 4))));
 }
 
+/** Floats of one sample's features of the chosen layers; unknown (dynamic) dimensions count as 64. */
+export function runFloats(chosen: readonly LayerInfo[]): number {
+  return chosen.reduce((s, l) => s + l.shape.slice(1).reduce((a, b) => a * (b > 0 ? b : 64), 1), 0);
+}
+
 /**
  * The runs of one extraction: the probe batches re-cut to the model's run size (its fixed batch, else what the memory
  * budget allows for the chosen layers' features), with cancellation checked before and progress reported after each
@@ -104,9 +109,7 @@ export async function* extractionRuns(
   fixedBatch: number | undefined,
   options: ExtractOptions,
 ): AsyncGenerator<RunBatch> {
-  // Unknown (dynamic) dimensions count as 64 for the estimate.
-  const perSample = chosen.reduce((s, l) => s + l.shape.slice(1).reduce((a, b) => a * (b > 0 ? b : 64), 1), 0);
-  const size = fixedBatch ?? runSize(perSample, options.memoryBudget);
+  const size = fixedBatch ?? runSize(runFloats(chosen), options.memoryBudget);
   let done = 0;
   for await (const batch of rebatch(inputs, size, { exact: fixedBatch !== undefined, signal: options.signal })) {
     throwIfCancelled(options.signal);

@@ -37,7 +37,8 @@ export abstract class ListedAdapter implements ModelAdapter {
     options: ExtractOptions = {},
   ): Promise<void> {
     const chosen = chooseLayers(this.listed, layerNames, { name: this.ref.name, file: this.file, ...this.naming });
-    return this.extractChosen({ inputs, layerNames, chosen, sink, options });
+    await this.extractChosen({ inputs, layerNames, chosen, sink, options });
+    await sink.finish?.();
   }
 
   /** Streams the features of the checked layers into the sink. */

@@ -1,7 +1,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelRef } from '../../protocol/report';
 import { KcError, ModelParseError } from '../errors';
-import { extractionRuns, fixedBatchOf, validSamples } from './batches';
+import { CancelledError } from '../cancel';
+import { extractionRuns, fixedBatchOf, runFloats, runSize, type RunBatch } from './batches';
 import { ListedAdapter, type Extraction } from './listed-adapter';
 import { modelRef } from './files';
 import { withProbePoints, type GraphLayer } from './probe-points';
@@ -9,7 +10,9 @@ import { adapterOf, tfjsWasm } from './tfjs-runtime';
 import { tfjsInputSpec } from './tfjs-input';
 import type { InputSpec } from './input-range';
 import type { TfjsFiles } from './tfjs-files';
-import type { InputBatch, ModelAdapter } from './types';
+import { GraphRunner, type NodeOutput } from './tfjs-graph-run';
+import { TfjsThreads, tfjsThreadCount, unlessCancelled } from './tfjs-threads';
+import type { ModelAdapter } from './types';
 
 /** Kinds of TF ops as the converter writes them (fused ops included). */
 const KIND_BY_OP: Record<string, string> = {
@@ -109,7 +112,7 @@ export async function openTfjsGraph(file: string, files: TfjsFiles): Promise<Mod
   }
   const nodes = (files.json.modelTopology as { node?: NodeDef[] }).node ?? [];
   return adapterOf(model, async () => {
-    const adapter = new TfjsGraphAdapter(file, model, files.sha256);
+    const adapter = new TfjsGraphAdapter(file, model, files);
     await adapter.init(tfjs, nodes);
     return adapter;
   });
@@ -121,14 +124,22 @@ class TfjsGraphAdapter extends ListedAdapter {
   input?: InputSpec;
   private readonly inputDtype: tf.DataType;
   private readonly fixedBatch?: number;
-  private needsAsync = false;
+  private readonly runner: GraphRunner;
+  private readonly artifacts: () => Promise<tf.io.ModelArtifacts>;
+  private weightBytes = 0;
 
   constructor(
     file: string,
     private readonly model: tf.GraphModel,
-    sha256: string,
+    files: TfjsFiles,
   ) {
     super(file, { noun: 'node', layout: '[N, H, W, C]' });
+    this.runner = new GraphRunner(model);
+    // The files as read (and hashed) at open: threads load the same weights, whatever happens to the files since.
+    this.artifacts = async () => {
+      if (!files.handler.load) throw new KcError(`${file}: the model's files cannot be read again`, 'internal');
+      return (await files.handler.load()) as tf.io.ModelArtifacts;
+    };
     if (model.inputs.length !== 1) {
       throw new KcError(
         `${file} has ${model.inputs.length} inputs (${model.inputs.map((i) => i.name).join(', ')}); kc probes models with one image input`,
@@ -145,11 +156,13 @@ class TfjsGraphAdapter extends ListedAdapter {
     this.inputShape = shape;
     this.inputDtype = input.dtype;
     this.fixedBatch = fixedBatchOf(input.shape?.[0], file, input.name);
-    this.ref = modelRef(file, { format: 'tfjs-graph', sha256, inputShape: [...shape] });
+    this.ref = modelRef(file, { format: 'tfjs-graph', sha256: files.sha256, inputShape: [...shape] });
   }
 
   /** Lists the nodes; their shapes and dtypes come from one run on a zero sample (GraphDefs carry no shapes). */
   async init(tfjs: typeof tf, nodes: NodeDef[]): Promise<void> {
+    const { weightData } = await this.artifacts();
+    this.weightBytes = [weightData ?? []].flat().reduce((n, b) => n + b.byteLength, 0);
     this.input = tfjsInputSpec(this.model, nodes, this.inputDtype);
     let candidates = nodes.filter((n) => !skipped(n.op));
     const dims = this.inputShape.map((v) => (v > 0 ? v : 64));
@@ -214,56 +227,83 @@ class TfjsGraphAdapter extends ListedAdapter {
     this.listed = withProbePoints(layers);
   }
 
-  protected async extractChosen({ inputs, layerNames, chosen, sink, options }: Extraction): Promise<void> {
+  protected async extractChosen(extraction: Extraction): Promise<void> {
+    const { inputs, layerNames, chosen, sink, options } = extraction;
+    const names = [...layerNames];
+    const write = async (outputs: NodeOutput[]): Promise<void> => {
+      for (let i = 0; i < outputs.length; i++) {
+        const { shape: s, data, finite } = outputs[i];
+        await sink.write(names[i], s.length === 3 ? [s[0], 1, s[1], s[2]] : s, data, finite ? { finite } : undefined);
+      }
+    };
+    const threads = await this.threadsFor(extraction);
+    // Progress counts written samples: with threads, runs are cut ahead of the ones being computed.
+    let done = 0;
+    const written = async (outputs: NodeOutput[]): Promise<void> => {
+      await write(outputs);
+      done += outputs[0]?.shape[0] ?? 0;
+      options.onProgress?.({ done, total: options.total ?? done });
+    };
     // Converted models often fix the batch (e.g. [1, 256, 256, 3]): run exactly that many, the last run padded.
-    for await (const batch of extractionRuns(inputs, chosen, this.fixedBatch, options)) {
-      const tfjs = await tfjsWasm();
-      const input = this.inputTensor(tfjs, batch);
-      let outputs: tf.Tensor[];
-      try {
-        outputs = await this.run(input, [...layerNames]);
-      } catch (e) {
-        throw new KcError(
-          `${this.ref.name} failed on probe inputs [${batch.shape.join(', ')}] (NHWC): ${(e as Error).message.split('\n')[0].slice(0, 300)}; if the model takes images of another size, set it with --input-size H,W (e.g. a multiple of 32)`,
-          'shape-mismatch',
-        );
-      } finally {
-        input.dispose();
-      }
-      try {
-        for (let i = 0; i < outputs.length; i++) {
-          const s = [...outputs[i].shape];
-          const data = validSamples((await outputs[i].data()) as Float32Array, s[0], batch.valid);
-          s[0] = batch.valid;
-          await sink.write(layerNames[i], s.length === 3 ? [s[0], 1, s[1], s[2]] : s, data);
-        }
-      } finally {
-        tfjs.dispose(outputs);
-      }
+    const runs = extractionRuns(inputs, chosen, this.fixedBatch, { ...options, onProgress: undefined });
+    if (!threads) {
+      for await (const batch of runs) await written(await this.runChecked(batch, names));
+      return;
     }
+    // Two runs a thread in flight, so that none waits while the main thread writes; written in probe order.
+    const inFlight: Promise<NodeOutput[]>[] = [];
+    try {
+      for await (const batch of runs) {
+        const run = threads.run(this.checkedBatch(batch), names).catch((e) => Promise.reject(this.runError(batch, e)));
+        run.catch(() => undefined); // awaited in order below; a later run's failure is not left unhandled
+        inFlight.push(run);
+        if (inFlight.length >= 2 * threads.size)
+          await written(await unlessCancelled(inFlight.shift()!, options.signal));
+      }
+      while (inFlight.length) await written(await unlessCancelled(inFlight.shift()!, options.signal));
+    } finally {
+      await threads.close();
+    }
+  }
+
+  /** Worker threads for this extraction (tfjs-threads.ts), or undefined to run on this thread. */
+  private async threadsFor({ chosen, options }: Extraction): Promise<TfjsThreads | undefined> {
+    const perSample = runFloats(chosen);
+    const size = this.fixedBatch ?? runSize(perSample, options.memoryBudget);
+    const samples = options.total ?? 0;
+    const runBytes = 4 * perSample * size;
+    // A thread holds the weights, its wasm heap (a run's features and the activations behind them) and a run in flight.
+    const count = tfjsThreadCount(Math.ceil(samples / size), samples, 4 * runBytes + 3 * this.weightBytes + 2 ** 27);
+    if (count <= 1) return undefined;
+    return TfjsThreads.start(count, { artifacts: await this.artifacts(), dtype: this.inputDtype }, this.ref.name);
+  }
+
+  private async runChecked(batch: RunBatch, names: string[]): Promise<NodeOutput[]> {
+    const tfjs = await tfjsWasm();
+    try {
+      return await this.runner.outputs(tfjs, this.checkedBatch(batch), this.inputDtype, names);
+    } catch (e) {
+      throw this.runError(batch, e);
+    }
+  }
+
+  private runError(batch: RunBatch, e: unknown): Error {
+    if (e instanceof CancelledError || e instanceof KcError) return e;
+    return new KcError(
+      `${this.ref.name} failed on probe inputs [${batch.shape.join(', ')}] (NHWC): ${(e as Error).message.split('\n')[0].slice(0, 300)}; if the model takes images of another size, set it with --input-size H,W (e.g. a multiple of 32)`,
+      'shape-mismatch',
+    );
   }
 
   async dispose(): Promise<void> {
     this.model.dispose();
   }
 
-  /** execute() where it works; models with control flow or dynamic shapes need executeAsync(). */
-  private async run(input: tf.Tensor, names: string[]): Promise<tf.Tensor[]> {
-    let out: tf.Tensor | tf.Tensor[] | undefined;
-    if (!this.needsAsync) {
-      try {
-        out = this.model.execute(input, names);
-      } catch (e) {
-        if (!/executeAsync/.test((e as Error).message)) throw e;
-        this.needsAsync = true;
-      }
-    }
-    out ??= await this.model.executeAsync(input, names);
-    // One requested name comes back as a bare tensor.
-    return Array.isArray(out) ? out : [out];
+  private run(input: tf.Tensor, names: string[]): Promise<tf.Tensor[]> {
+    return this.runner.run(input, names);
   }
 
-  private inputTensor(tfjs: typeof tf, batch: InputBatch): tf.Tensor {
+  private checkedBatch(batch: RunBatch): RunBatch {
     const rest = batch.shape.slice(1);
     if (rest.length !== 3 || rest.some((v, i) => this.inputShape[i] > 0 && v !== this.inputShape[i])) {
       throw new KcError(
@@ -271,11 +311,7 @@ class TfjsGraphAdapter extends ListedAdapter {
         'shape-mismatch',
       );
     }
-    const x = tfjs.tensor(batch.data, batch.shape);
-    if (this.inputDtype === 'float32') return x;
-    const cast = tfjs.cast(x, this.inputDtype);
-    x.dispose();
-    return cast;
+    return batch;
   }
 }
 

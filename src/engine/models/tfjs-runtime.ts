@@ -5,6 +5,15 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { KcError } from '../errors';
 
 let wasmPathsSet = false;
+let wasmDirGiven: string | undefined;
+
+/**
+ * Where the .wasm files are, for a worker thread whose script was built in memory (tfjs-threads.ts): such a script
+ * has no folder of its own to look in. Call before the first tfjsWasm().
+ */
+export function useWasmDir(dir: string | undefined): void {
+  wasmDirGiven = dir;
+}
 
 /**
  * TF.js on its wasm backend, ready to run. Called before every TF.js use: the backend is process-global and
@@ -38,7 +47,8 @@ export async function adapterOf<T>(model: { dispose(): void }, build: () => T | 
 }
 
 /** The bundle ships the .wasm files next to itself (scripts/build.mjs); from source they sit in node_modules. */
-function wasmDir(): string | undefined {
+export function wasmDir(): string | undefined {
+  if (wasmDirGiven) return wasmDirGiven;
   if (existsSync(path.join(__dirname, 'tfjs-backend-wasm.wasm'))) return __dirname;
   try {
     return path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));

@@ -17,8 +17,13 @@ export type InputBatches = AsyncIterable<InputBatch> | Iterable<InputBatch>;
 
 /** Where extracted features go: the adapter streams batches into it, layer by layer. */
 export interface FeatureSink {
-  /** Called once per layer and batch with NHWC (or [n, C]) float32 features of that batch. */
-  write(layer: string, shape: number[], data: Float32Array): void | Promise<void>;
+  /**
+   * Called once per layer and batch with NHWC (or [n, C]) float32 features of that batch. `checked.finite`: the
+   * producer (an extraction thread) has found every value finite, so the sink need not scan them again.
+   */
+  write(layer: string, shape: number[], data: Float32Array, checked?: { finite?: boolean }): void | Promise<void>;
+  /** Called once an extraction has written every batch (a store closes its files); not after a failure. */
+  finish?(): Promise<void>;
 }
 
 /** One loaded model, whatever its format. */

@@ -1,0 +1,69 @@
+import type * as tf from '@tensorflow/tfjs';
+
+/** One run's output of one node, read back out of the wasm heap: `valid` samples, the run's padding cut off. */
+export interface NodeOutput {
+  shape: number[];
+  data: Float32Array;
+  /** Set where the values were scanned (on an extraction thread) and are all finite. */
+  finite?: boolean;
+}
+
+/** Runs a graph model for named node outputs, on the main thread (tfjs-graph.ts) or a worker (tfjs-thread.ts). */
+export class GraphRunner {
+  private needsAsync = false;
+
+  constructor(readonly model: tf.GraphModel) {}
+
+  /** execute() where it works; models with control flow or dynamic shapes need executeAsync(). */
+  async run(input: tf.Tensor, names: string[]): Promise<tf.Tensor[]> {
+    let out: tf.Tensor | tf.Tensor[] | undefined;
+    if (!this.needsAsync) {
+      try {
+        out = this.model.execute(input, names);
+      } catch (e) {
+        if (!/executeAsync/.test((e as Error).message)) throw e;
+        this.needsAsync = true;
+      }
+    }
+    out ??= await this.model.executeAsync(input, names);
+    // One requested name comes back as a bare tensor.
+    return Array.isArray(out) ? out : [out];
+  }
+
+  /**
+   * One run: the input tensor made and released, every asked node read back (one copy out of the wasm heap each,
+   * with dataSync: the wasm backend's data() is the same copy behind a promise); the outputs are released after.
+   */
+  async outputs(
+    tfjs: typeof tf,
+    batch: { shape: number[]; data: Float32Array; valid: number },
+    dtype: tf.DataType,
+    names: string[],
+  ): Promise<NodeOutput[]> {
+    let input = tfjs.tensor(batch.data, batch.shape);
+    if (dtype !== 'float32') {
+      const cast = tfjs.cast(input, dtype);
+      input.dispose();
+      input = cast;
+    }
+    let outputs: tf.Tensor[];
+    try {
+      outputs = await this.run(input, names);
+    } finally {
+      input.dispose();
+    }
+    const read: NodeOutput[] = [];
+    try {
+      for (const t of outputs) {
+        const shape = [...t.shape];
+        const all = t.dataSync() as Float32Array;
+        const data = shape[0] === batch.valid ? all : all.subarray(0, (all.length / shape[0]) * batch.valid);
+        shape[0] = batch.valid;
+        read.push({ shape, data });
+      }
+    } finally {
+      tfjs.dispose(outputs);
+    }
+    return read;
+  }
+}
