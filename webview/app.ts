@@ -11,7 +11,7 @@ import { describeCell } from './model/tooltip';
 import type { PanelIpc } from './ipc';
 import { stripChart } from './views/charts';
 import { renderDrilldown } from './views/drilldown';
-import { csvExport, jsonExport, pngExport, type ExportSource } from './views/exports';
+import { csvExport, pngExport, type ExportSource } from './views/exports';
 import { HeaderView } from './views/header-view';
 import { drawLegend, HeatmapView } from './views/heatmap-view';
 import { html } from './views/svg';
@@ -116,7 +116,7 @@ export class App {
     // Export… in the editor title bar: the host chose the format, the webview has the picture and the matrix.
     if (m.type === 'kc/requestExport') {
       if (m.format === 'png') void this.exportPng();
-      else this.send((m.format === 'csv' ? csvExport : jsonExport)(this.exportSource()));
+      else this.send(csvExport(this.exportSource()));
       return;
     }
     if (m.type === 'kc/exportDone') {

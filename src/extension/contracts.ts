@@ -5,7 +5,7 @@
 import type * as vscode from 'vscode';
 import type { LayerInfo, PairKey, PairResult, SimilarityMatrix } from '../protocol/report';
 import type { Progress } from '../protocol/progress';
-import type { PairFocus, PanelRecord } from '../protocol/webview.protocol';
+import type { ExportFormat, PairFocus, PanelRecord } from '../protocol/webview.protocol';
 
 /** The record and the focus are the protocol's types: the host hands them to the panel as they are. */
 export type { AnalysisStatus, PairFocus } from '../protocol/webview.protocol';
@@ -46,6 +46,10 @@ export interface AnalysisProgress {
 export interface PanelController {
   /** Opens (or reveals) the panel for this analysis; with a focus, opens the pair drill-down. */
   show(record: AnalysisRecord, focus?: PairFocus): void;
+  /** The analysis of the panel, when it is the active editor. */
+  activeAnalysisId(): string | undefined;
+  /** Export… of what the panel draws (PNG, CSV): shows the analysis, and the panel saves what its webview sends. */
+  requestExport(record: AnalysisRecord, format: ExportFormat): void;
 }
 
 export interface ReferenceModel {

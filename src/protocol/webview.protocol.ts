@@ -103,8 +103,8 @@ export type HostMessage =
   | RequestExportMessage;
 
 /**
- * The host's Export… (an editor title button) asks the webview for what only it has: the picture of the open tab,
- * the heatmap as drawn (CSV), or the export's name (JSON). The webview answers with a kc/export message.
+ * The host's Export… asks the webview for what only it has: the picture of the open tab, or the heatmap as drawn
+ * (CSV). The webview answers with a kc/export message. (JSON, Markdown and HTML the host writes from the report.)
  */
 export interface RequestExportMessage {
   type: 'kc/requestExport';
@@ -113,7 +113,7 @@ export interface RequestExportMessage {
 
 // ---- webview → host -------------------------------------------------------------------------------------------
 
-export type ExportFormat = 'png' | 'csv' | 'json';
+export type ExportFormat = 'png' | 'csv';
 
 /** The webview booted (or reloaded) and can receive the record. */
 export interface ReadyMessage {
@@ -128,14 +128,7 @@ export interface OpenPairMessage {
 }
 export type ExportMessage =
   | { type: 'kc/export'; analysisId: string; format: 'png'; dataUrl: string; suggestedName: string }
-  | { type: 'kc/export'; analysisId: string; format: 'csv'; content: string; suggestedName: string }
-  | { type: 'kc/export'; analysisId: string; format: 'json'; suggestedName: string };
-/** Show a model file of the analysis in the Explorer. */
-export interface RevealModelMessage {
-  type: 'kc/revealModel';
-  analysisId: string;
-  which: 'a' | 'b';
-}
+  | { type: 'kc/export'; analysisId: string; format: 'csv'; content: string; suggestedName: string };
 
 /** Open the help page that explains every number ("What do these numbers mean?"). */
 export interface OpenHelpMessage {
@@ -149,8 +142,7 @@ export interface RefineMessage {
   focus: PairFocus;
 }
 
-export type WebviewMessage =
-  ReadyMessage | OpenPairMessage | ExportMessage | RevealModelMessage | OpenHelpMessage | RefineMessage;
+export type WebviewMessage = ReadyMessage | OpenPairMessage | ExportMessage | OpenHelpMessage | RefineMessage;
 
 /** What the webview keeps in `vscode.setState` (and the panel serializer receives on restore). */
 export interface PanelViewState {
@@ -228,10 +220,6 @@ export function parseWebviewMessage(v: unknown): { ok: true; message: WebviewMes
       return { ok: true, message: { type: 'kc/refine', analysisId: v.analysisId, focus: v.focus } };
     case 'kc/openHelp':
       return { ok: true, message: { type: 'kc/openHelp' } };
-    case 'kc/revealModel':
-      if (!isShortString(v.analysisId)) return fail('analysisId must be a string');
-      if (v.which !== 'a' && v.which !== 'b') return fail("which must be 'a' or 'b'");
-      return { ok: true, message: { type: 'kc/revealModel', analysisId: v.analysisId, which: v.which } };
     case 'kc/export': {
       if (!isShortString(v.analysisId)) return fail('analysisId must be a string');
       if (!isFileName(v.suggestedName)) return fail('suggestedName must be a plain file name');
@@ -250,8 +238,7 @@ export function parseWebviewMessage(v: unknown): { ok: true; message: WebviewMes
         if (typeof v.content !== 'string' || v.content.length > MAX_CSV) return fail('content must be CSV text');
         return { ok: true, message: { ...base, format: 'csv', content: v.content } };
       }
-      if (v.format === 'json') return { ok: true, message: { ...base, format: 'json' } };
-      return fail("format must be 'png', 'csv' or 'json'");
+      return fail("format must be 'png' or 'csv'");
     }
     default:
       return fail('unknown message type');

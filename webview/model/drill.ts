@@ -1,6 +1,7 @@
 /** Data for the pair drill-down: both directions' order stacks, B's channels sorted, the ε maps. */
 import type { PairResult } from '../../src/protocol/report';
 import type { PairFocus } from '../../src/protocol/webview.protocol';
+import { explainsText } from '../../src/protocol/format';
 import { indexPairs, pairKey } from './heatmap';
 import { highestOrder, orderFraction, type ReportLike } from './measures';
 
@@ -46,6 +47,11 @@ export function directionStacks(report: ReportLike, focus: PairFocus): Direction
     });
     return { direction, pair, explained: pair.explained, explainedSpread: pair.spread?.explained, segments };
   });
+}
+
+/** "seed1's pool1 explains seed2's pool1": a pair in its direction, with the models named, as every view says it. */
+export function pairPhrase(focus: PairFocus, names: { a: string; b: string }): string {
+  return explainsText(focus.direction, { a: `${names.a}'s ${focus.layerA}`, b: `${names.b}'s ${focus.layerB}` });
 }
 
 /** B's channels by explained fraction, highest first (the channel index is kept for the label). */

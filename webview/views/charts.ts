@@ -120,7 +120,8 @@ export function stackedBars(stacks: DirectionStack[], theme: Theme, names = { a:
         'font-family': theme.font,
         class: 'explained-label',
       },
-      `explained ${fmt(st.explained)}${spread(st.explainedSpread)} · ε ${fmt(epsilon?.fraction)}`,
+      // The bar's own label says "explained": the numbers alone fit the room right of the bar.
+      `${fmt(st.explained)}${spread(st.explainedSpread)} · ε ${fmt(epsilon?.fraction)}`,
     );
     svg.appendChild(label);
     y += mainH + 8;

@@ -1,6 +1,7 @@
-/** What the export buttons send to the host: the picture of the open tab, the heatmap's CSV, the JSON report. */
+/** What the webview sends the host for an export: the picture of the open tab, the heatmap's CSV. */
 import { arrowText } from '../../src/protocol/format';
 import type { PanelViewState, WebviewMessage } from '../../src/protocol/webview.protocol';
+import { pairPhrase } from '../model/drill';
 import { exportStem, heatmapCsv } from '../model/export';
 import type { HeatmapModel } from '../model/heatmap';
 import { rowsOf, viewToPng, type PngRow } from './png';
@@ -27,7 +28,9 @@ export async function pngExport(s: ExportSource): Promise<WebviewMessage | undef
       ? `${s.model?.measure.label} (${s.model ? arrowText(s.model.direction, s.names) : ''})`
       : tab === 'strip'
         ? 'layer strip'
-        : `${s.view.focus?.layerA} ↔ ${s.view.focus?.layerB}`;
+        : s.view.focus
+          ? pairPhrase(s.view.focus, s.names)
+          : 'pair';
   const dataUrl = await viewToPng(`${s.title} · ${what}`, rows);
   return {
     type: 'kc/export',
@@ -47,12 +50,6 @@ export function csvExport(s: ExportSource): WebviewMessage | undefined {
     content: heatmapCsv(s.model),
     suggestedName: `${stem(s)}-${s.model.measure.id}.csv`,
   };
-}
-
-export function jsonExport(s: ExportSource): WebviewMessage | undefined {
-  return s.analysisId
-    ? { type: 'kc/export', analysisId: s.analysisId, format: 'json', suggestedName: `${stem(s)}.json` }
-    : undefined;
 }
 
 function stem(s: ExportSource): string {

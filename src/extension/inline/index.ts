@@ -1,14 +1,15 @@
 /**
  * The inline reports part: consistency where the model is. CodeLenses, hovers and diagnostics on TF.js model.json,
- * the Model Overview custom editor (ONNX and model.json), the reference status bar item, and report export.
+ * the Model Overview custom editor (ONNX and model.json), the reference status bar item, and Export… (with the
+ * model file as its argument it exports the analysis shown here).
  */
 import * as vscode from 'vscode';
 import type { ExtensionServices } from '../contracts';
 import { ConsistencyCodeLensProvider } from './codeLens';
 import { modelConsistency } from './consistency';
 import { ConsistencyDiagnostics } from './diagnostics';
-import { registerExportReport } from './exportReport';
 import { ConsistencyHoverProvider } from './hover';
+import { registerExportReport } from '../panel/exports';
 import { ModelOverviewProvider, OVERVIEW_VIEW_TYPE } from './overviewEditor';
 import { ConsistencySource, OPEN_PAIR_COMMAND } from './source';
 import { ReferenceStatusBar } from './statusBar';
@@ -30,7 +31,7 @@ export function registerInlineReports(context: vscode.ExtensionContext, services
         webviewOptions: { retainContextWhenHidden: false },
       },
     ),
-    registerExportReport(services, source),
+    registerExportReport(services, (uri) => source.forModel(uri)?.record),
     vscode.commands.registerCommand('knowledgeConsistency.openModelOverview', async (uri?: vscode.Uri) => {
       const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
       const target = uri ?? (input instanceof vscode.TabInputText ? input.uri : undefined);

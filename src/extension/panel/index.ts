@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { AnalysisRecord, ExtensionServices, PairFocus, PanelController } from '../contracts';
-import { isPairFocus, PANEL_VIEW_TYPE, type PanelViewState } from '../../protocol/webview.protocol';
+import { isPairFocus, PANEL_VIEW_TYPE, type ExportFormat, type PanelViewState } from '../../protocol/webview.protocol';
 import { registerHelp } from './help';
 import { ConsistencyPanel, webviewOptions } from './panel';
 
@@ -30,24 +30,25 @@ export function registerPanel(context: vscode.ExtensionContext, services: Extens
     }),
     { dispose: () => current?.panel.dispose() },
     registerHelp(context.extensionUri),
-    // The panel's actions, as codicon buttons in its editor title bar (package.json: editor/title menus).
-    vscode.commands.registerCommand('knowledgeConsistency.panel.export', () => current?.export()),
+    // The panel's actions, as codicon buttons in its editor title bar (package.json: editor/title menus); its
+    // Export… is knowledgeConsistency.exportReport (./exports.ts), the same everywhere.
     vscode.commands.registerCommand('knowledgeConsistency.panel.revealA', () => current?.reveal('a')),
     vscode.commands.registerCommand('knowledgeConsistency.panel.revealB', () => current?.reveal('b')),
   );
 
+  const open = (): ConsistencyPanel =>
+    current ??
+    adopt(
+      vscode.window.createWebviewPanel(
+        PANEL_VIEW_TYPE,
+        'Knowledge Consistency',
+        vscode.ViewColumn.Active,
+        webviewOptions(context.extensionUri),
+      ),
+    );
   return {
-    show(record: AnalysisRecord, focus?: PairFocus): void {
-      if (!current) {
-        const panel = vscode.window.createWebviewPanel(
-          PANEL_VIEW_TYPE,
-          'Knowledge Consistency',
-          vscode.ViewColumn.Active,
-          webviewOptions(context.extensionUri),
-        );
-        adopt(panel);
-      }
-      current!.show(record, focus);
-    },
+    show: (record: AnalysisRecord, focus?: PairFocus) => open().show(record, focus),
+    activeAnalysisId: () => current?.activeAnalysisId(),
+    requestExport: (record: AnalysisRecord, format: ExportFormat) => open().requestExport(record, format),
   };
 }

@@ -5,8 +5,13 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { AnalysisEvent, AnalysisRecord, ExtensionServices, PairFocus } from '../contracts';
-import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../protocol/webview.protocol';
-import { notifySaved, pickExportFormat, saveExport, saveReport } from './exports';
+import {
+  parseWebviewMessage,
+  type ExportFormat,
+  type HostMessage,
+  type WebviewMessage,
+} from '../../protocol/webview.protocol';
+import { saveDrawn } from './exports';
 import { panelHtml } from './html';
 import { hostMessageFor } from './events';
 import { HELP_COMMAND } from './help';
@@ -22,6 +27,8 @@ export class ConsistencyPanel implements vscode.Disposable {
   private ready = false;
   /** Whether this webview has been sent the current analysis since it said ready. */
   private sent = false;
+  /** An export asked before the webview had the analysis: asked once it has. */
+  private pendingExport?: ExportFormat;
   private readonly disposables: vscode.Disposable[] = [];
   private restoreTimer?: ReturnType<typeof setInterval>;
 
@@ -61,32 +68,22 @@ export class ConsistencyPanel implements vscode.Disposable {
     this.panel.reveal(undefined, false);
   }
 
-  /** Export… from the editor title: the format first, then the webview (PNG, CSV, JSON) or the report writers. */
-  async export(): Promise<string | undefined> {
-    const record = this.analysisId ? this.services.store.get(this.analysisId) : undefined;
-    if (!record || !record.modelA) {
-      void vscode.window.showInformationMessage('Knowledge Consistency: this panel shows no analysis to export.');
-      return undefined;
-    }
-    const format = await pickExportFormat();
-    if (!format) return undefined;
-    if (format === 'markdown' || format === 'html') {
-      try {
-        const file = await saveReport(format, record, `kc-report-${stemOf(record).slice(3)}`);
-        if (file) {
-          this.services.log.info(`panel: exported ${format} to ${file}`);
-          void notifySaved(file);
-        }
-        return file;
-      } catch (error) {
-        const text = error instanceof Error ? error.message : String(error);
-        void vscode.window.showErrorMessage(`Knowledge Consistency: could not export the ${format} report: ${text}`);
-        return undefined;
-      }
-    }
-    // The webview answers with a kc/export message (handled below): the picture and the matrix as drawn.
-    this.post({ type: 'kc/requestExport', format });
-    return undefined;
+  /** The analysis shown, when this panel is the active editor (Export… from its title bar exports it). */
+  activeAnalysisId(): string | undefined {
+    return this.panel.active ? this.analysisId : undefined;
+  }
+
+  /** Export… of PNG or CSV: shows the analysis and asks the webview for what it draws; it answers with kc/export. */
+  requestExport(record: AnalysisRecord, format: ExportFormat): void {
+    this.pendingExport = format;
+    this.show(record);
+    if (this.ready && this.sent) this.askPendingExport();
+  }
+
+  private askPendingExport(): void {
+    if (!this.pendingExport) return;
+    this.post({ type: 'kc/requestExport', format: this.pendingExport });
+    this.pendingExport = undefined;
   }
 
   /** Reveal Model A / B in the Explorer, from the editor title's menu. */
@@ -115,6 +112,7 @@ export class ConsistencyPanel implements vscode.Disposable {
   private sendRecord(record: AnalysisRecord): void {
     this.post({ type: 'kc/record', record, focus: this.focus });
     this.sent = true;
+    this.askPendingExport();
   }
 
   private post(message: HostMessage): void {
@@ -169,23 +167,9 @@ export class ConsistencyPanel implements vscode.Disposable {
       case 'kc/openHelp':
         await vscode.commands.executeCommand(HELP_COMMAND);
         return;
-      case 'kc/revealModel': {
-        const record = this.services.store.get(message.analysisId);
-        if (!record) return;
-        await vscode.commands.executeCommand(
-          'revealInExplorer',
-          vscode.Uri.file(message.which === 'a' ? record.modelA : record.modelB),
-        );
-        return;
-      }
       case 'kc/export': {
-        const record = this.services.store.get(message.analysisId);
-        if (!record) throw new Error('the analysis is no longer in the results list');
-        const path = await saveExport(message, record);
-        if (path) {
-          this.services.log.info(`panel: exported ${message.format} to ${path}`);
-          void notifySaved(path);
-        }
+        const path = await saveDrawn(message);
+        if (path) this.services.log.info(`panel: exported ${message.format} to ${path}`);
         this.post({ type: 'kc/exportDone', format: message.format, path });
         return;
       }
@@ -252,14 +236,6 @@ function missingRecord(id: string): AnalysisRecord {
     error:
       'this analysis is no longer in the results list (removed, or its cache was cleared). Run the comparison again.',
   };
-}
-
-/** "kc-seed1-vs-seed2": the start of every export's file name (as the webview names its PNG and CSV). */
-function stemOf(record: AnalysisRecord): string {
-  const clean = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
-  const a = record.report?.models?.a.name ?? modelDisplayName(record.modelA);
-  const b = record.report?.models?.b.name ?? modelDisplayName(record.modelB);
-  return `kc-${clean(a)}-vs-${clean(b)}`;
 }
 
 function titleOf(record: AnalysisRecord): string {

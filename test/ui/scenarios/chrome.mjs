@@ -4,7 +4,8 @@
 // long layer names are grouped by scope in the Models view. Leaves .test-output/ui/chrome-explorer-menu.png,
 // chrome-wizard-pairs.png, chrome-wizard-partner.png, chrome-wizard-estimate.png, chrome-title-bar.png,
 // chrome-export-formats.png, chrome-export-saved.png, chrome-panel-light.png, chrome-panel-high-contrast.png,
-// chrome-drilldown-high-contrast.png and chrome-sidebar-scopes.png.
+// chrome-drilldown-high-contrast.png, chrome-sidebar-scopes.png and chrome-analyses-export.png (the Analyses view's
+// Export…, the same entry as the title bar's).
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -159,6 +160,11 @@ export default async function chrome(ctx) {
   await page.keyboard.press('Home');
   await page.keyboard.press('Enter');
   await ctx.webviewFrame().locator('#drilldown').waitFor({ state: 'visible' });
+  // The title names the models and the direction, as every view does.
+  assert.match(
+    await ctx.webviewFrame().locator('#drill-title').innerText(),
+    /^mnist-cnn-seed[12]'s .+ explains mnist-cnn-seed[12]'s .+$/,
+  );
   await page.waitForTimeout(500);
   await ctx.screenshot('chrome-drilldown-high-contrast');
 
@@ -178,4 +184,35 @@ export default async function chrome(ctx) {
   await page.mouse.move(700, 450);
   await ctx.screenshot('chrome-sidebar-scopes');
   assert.ok(existsSync(join(ctx.outDir, 'chrome-sidebar-scopes.png')));
+
+  // The Analyses view's Export… is the same entry: the five formats, a save dialog, a notification with Open.
+  const analyses = page.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: /^\s*Analyses/ }) });
+  const analysis = analyses.locator('.monaco-list-row', { hasText: 'mnist-cnn-seed1 ↔ mnist-cnn-seed2' }).first();
+  await analysis.waitFor({ state: 'visible' });
+  await analysis.click({ button: 'right' });
+  const menuExport = page.locator('.context-view .action-item', { hasText: 'Export…' });
+  await menuExport.waitFor({ state: 'visible' });
+  assert.equal(await page.locator('.context-view .action-item', { hasText: 'Export Report' }).count(), 0);
+  await menuExport.click();
+  for (const format of ['PNG image', 'CSV table', 'JSON report', 'Markdown report', 'HTML report'])
+    await quick.locator('.monaco-list-row', { hasText: format }).waitFor({ state: 'visible' });
+  await ctx.pick('Export the analysis', 'Markdown report');
+  await page.waitForFunction(() => /\.md$/.test(document.querySelector('.quick-input-box input')?.value ?? ''));
+  assert.match(await pathBox.inputValue(), /kc-report-mnist-cnn-seed1-vs-mnist-cnn-seed2\.md$/);
+  await page.keyboard.press('Enter');
+  const savedMd = /saved kc-report-mnist-cnn-seed1-vs-mnist-cnn-seed2\.md/;
+  let mdNote = page.locator('.notifications-toasts .notification-toast', { hasText: savedMd });
+  if (
+    !(await mdNote.waitFor({ state: 'visible', timeout: 15_000 }).then(
+      () => true,
+      () => false,
+    ))
+  ) {
+    await ctx.runCommand('Notifications: Show Notifications');
+    mdNote = page.locator('.notifications-center .notification-list-item', { hasText: savedMd });
+    await mdNote.waitFor({ state: 'visible' });
+  }
+  await mdNote.locator('.monaco-button', { hasText: 'Open' }).waitFor({ state: 'visible' });
+  await ctx.screenshot('chrome-analyses-export');
+  assert.ok(existsSync(join(ctx.workspaceDir, 'kc-report-mnist-cnn-seed1-vs-mnist-cnn-seed2.md')));
 }

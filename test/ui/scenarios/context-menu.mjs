@@ -1,6 +1,9 @@
 // A person selects two model files in the Explorer (click, ctrl-click), opens the context menu and sees
-// "Compare Knowledge Consistency"; choosing it runs the comparison and opens the panel. Leaves
-// .test-output/ui/context-menu.png (the menu) and context-menu-panel.png (the panel with the finished result).
+// "Compare Knowledge Consistency" (and the wizard's Compare…, never the family's entry); choosing it runs the
+// comparison and opens the panel. With three files selected the menu offers Compare as a Family alone. Leaves
+// .test-output/ui/context-menu.png (the menu), context-menu-panel.png (the panel with the finished result) and
+// context-menu-three.png (the menu of three files).
+import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -39,8 +42,11 @@ export default async function contextMenu(ctx) {
     .nth(1)
     .waitFor({ state: 'visible' });
   await files.nth(1).click({ button: 'right' });
-  const item = page.locator('.context-view .action-item', { hasText: 'Compare Knowledge Consistency' });
+  const menuItem = (text) => page.locator('.context-view .action-item', { hasText: text });
+  const item = menuItem('Compare Knowledge Consistency');
   await item.waitFor({ state: 'visible' });
+  await menuItem('Compare…').waitFor({ state: 'visible' });
+  assert.equal(await menuItem('Compare as a Family').count(), 0, 'Compare as a Family offered for two files');
   await ctx.screenshot('context-menu');
 
   await item.click();
@@ -56,4 +62,26 @@ export default async function contextMenu(ctx) {
   // Park the pointer right of the panel's title, off the heatmap, so no cell tooltip covers the picture.
   await page.mouse.move(1300, 95);
   await ctx.screenshot('context-menu-panel');
+
+  // Three files: a family, not a pair. Neither pair entry nor the two-model wizard shows.
+  await ctx.runCommand('View: Show Explorer');
+  const folder = ctx.explorerItem('torch-export').first();
+  await folder.waitFor({ state: 'visible' });
+  if ((await folder.getAttribute('aria-expanded')) !== 'true') await folder.click();
+  await folder.and(page.locator('[aria-expanded="true"]')).waitFor({ state: 'visible' });
+  const epochs = ['epoch1.onnx', 'epoch2.onnx', 'epoch3.onnx'].map((n) => ctx.explorerItem(n).first());
+  await epochs[0].click();
+  await page.locator('.tabs-container .tab', { hasText: 'epoch1.onnx' }).first().waitFor({ state: 'visible' });
+  await page.locator('iframe.webview.ready').last().waitFor({ state: 'visible', timeout: 60_000 });
+  for (const row of epochs.slice(1)) await row.click({ modifiers: ['Control'] });
+  await page
+    .locator('.explorer-folders-view .monaco-list-row.selected', { hasText: /epoch\d\.onnx/ })
+    .nth(2)
+    .waitFor({ state: 'visible' });
+  await epochs[2].click({ button: 'right' });
+  await menuItem('Compare as a Family').waitFor({ state: 'visible' });
+  await ctx.screenshot('context-menu-three');
+  for (const text of ['Compare…', 'Compare Knowledge Consistency'])
+    assert.equal(await menuItem(text).count(), 0, `${text} offered for three files`);
+  await page.keyboard.press('Escape');
 }

@@ -9,8 +9,6 @@ test('accepts each well-formed webview message', () => {
     { type: 'kc/ready' },
     { type: 'kc/ready', analysisId: 'a1' },
     { type: 'kc/openPair', analysisId: 'a1', focus },
-    { type: 'kc/revealModel', analysisId: 'a1', which: 'b' },
-    { type: 'kc/export', analysisId: 'a1', format: 'json', suggestedName: 'report.json' },
     { type: 'kc/export', analysisId: 'a1', format: 'csv', content: 'a,b\n1,2\n', suggestedName: 'm.csv' },
     {
       type: 'kc/export',
@@ -27,8 +25,8 @@ test('accepts each well-formed webview message', () => {
 });
 
 test('drops unknown fields so the host acts only on what it validated', () => {
-  const r = parseWebviewMessage({ type: 'kc/revealModel', analysisId: 'a1', which: 'a', path: '/etc/passwd' });
-  assert.deepEqual(r, { ok: true, message: { type: 'kc/revealModel', analysisId: 'a1', which: 'a' } });
+  const r = parseWebviewMessage({ type: 'kc/openPair', analysisId: 'a1', focus, path: '/etc/passwd' });
+  assert.deepEqual(r, { ok: true, message: { type: 'kc/openPair', analysisId: 'a1', focus } });
 });
 
 test('rejects malformed or hostile webview messages with a reason', () => {
@@ -37,8 +35,11 @@ test('rejects malformed or hostile webview messages with a reason', () => {
     ['kc/ready', /not an object/],
     [{ type: 'kc/deleteEverything' }, /unknown message type/],
     [{ type: 'kc/openPair', analysisId: 'a1', focus: { layerA: 'x', layerB: 'y', direction: 'sideways' } }, /focus/],
-    [{ type: 'kc/revealModel', analysisId: 'a1', which: 'c' }, /which/],
-    [{ type: 'kc/export', analysisId: 'a1', format: 'json', suggestedName: '../../.bashrc' }, /file name/],
+    // The panel reveals models from its editor title menu; the webview has no such message.
+    [{ type: 'kc/revealModel', analysisId: 'a1', which: 'a' }, /unknown message type/],
+    [{ type: 'kc/export', analysisId: 'a1', format: 'csv', content: '', suggestedName: '../../.bashrc' }, /file name/],
+    // JSON, Markdown and HTML the host writes from the report: the webview exports only what it draws.
+    [{ type: 'kc/export', analysisId: 'a1', format: 'json', suggestedName: 'report.json' }, /format/],
     [
       { type: 'kc/export', analysisId: 'a1', format: 'png', dataUrl: 'javascript:alert(1)', suggestedName: 'a.png' },
       /PNG data URL/,

@@ -358,15 +358,15 @@ describe('extension host: compare', function () {
       `pairs: ${record.report!.pairs.map((p) => p.layerA).join(', ')}`,
     );
     const folder = mkdtempSync(path.join(tmpdir(), 'kc-torch-export-'));
-    const written = await vscode.commands.executeCommand<{ markdown: string; html: string }>(
-      'knowledgeConsistency.exportReport',
-      record.id,
-      { folder, open: false },
-    );
-    assert.ok(written, 'nothing exported');
+    const exportAs = async (format: string, file: string) =>
+      (await vscode.commands.executeCommand<string[] | undefined>('knowledgeConsistency.exportReport', record.id, {
+        format,
+        file: path.join(folder, file),
+        open: false,
+      }))!.at(-1)!;
     // Markdown escapes the underscores (model text never forms emphasis there).
-    assert.match(readFileSync(written.markdown, 'utf8'), /\/2\/MaxPool\\_output\\_0/);
-    assert.match(readFileSync(written.html, 'utf8'), /logits/);
+    assert.match(readFileSync(await exportAs('markdown', 'r.md'), 'utf8'), /\/2\/MaxPool\\_output\\_0/);
+    assert.match(readFileSync(await exportAs('html', 'r.html'), 'utf8'), /logits/);
   });
 
   it('removes analyses: from the view and from the disk cache', async () => {

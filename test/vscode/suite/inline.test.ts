@@ -286,31 +286,37 @@ describe('inline reports', function () {
     );
   });
 
-  it('exports the Markdown report with its heatmap and the HTML report', async () => {
+  it('exports the Markdown report with its heatmap and the HTML report through the one Export…', async () => {
     const folder = mkdtempSync(path.join(tmpdir(), 'kc-export-'));
-    const out = await vscode.commands.executeCommand<{ markdown: string; html: string; heatmap?: string }>(
-      'knowledgeConsistency.exportReport',
-      record.id,
-      { folder, open: false },
-    );
-    assert.ok(out, 'nothing exported');
-    const md = readFileSync(out.markdown, 'utf8');
+    const exportAs = (format: string, file: string, open = false) =>
+      vscode.commands.executeCommand<string[] | undefined>('knowledgeConsistency.exportReport', record.id, {
+        format,
+        file: path.join(folder, file),
+        open,
+      });
+    const written = await exportAs('markdown', 'report.md');
+    assert.ok(written, 'nothing exported');
+    // The heatmap image first, so the Markdown never links to a missing file; the Markdown last.
+    const [heatmap, markdown] = written;
+    assert.equal(markdown, path.join(folder, 'report.md'));
+    const md = readFileSync(markdown, 'utf8');
     // TF.js files: the display name carries the format folder, as in the sidebar (src/protocol/names.ts).
     assert.match(md, /^# Knowledge consistency: mnist-cnn-seed1\/tfjs vs mnist-cnn-seed2\/tfjs/);
-    assert.ok(out.heatmap, 'no heatmap image');
-    assert.ok(md.includes(`](${path.basename(out.heatmap)})`), 'the Markdown does not show the heatmap image');
-    assert.deepEqual([...readFileSync(out.heatmap).subarray(1, 4)], [...Buffer.from('PNG')]);
+    assert.ok(md.includes(`](${path.basename(heatmap)})`), 'the Markdown does not show the heatmap image');
+    assert.deepEqual([...readFileSync(heatmap).subarray(1, 4)], [...Buffer.from('PNG')]);
     for (const p of explainedHere)
       assert.ok(md.includes(p.explained.toFixed(3)), `${p.layerA}: ${p.explained.toFixed(3)} not in the Markdown`);
+    const [html] = (await exportAs('html', 'report.html'))!;
     assert.match(
-      readFileSync(out.html, 'utf8'),
+      readFileSync(html, 'utf8'),
       /^<!DOCTYPE html>[\s\S]*Knowledge consistency: mnist-cnn-seed1\/tfjs vs mnist-cnn-seed2\/tfjs/,
     );
+    const [json] = (await exportAs('json', 'report.json'))!;
+    assert.deepEqual(JSON.parse(readFileSync(json, 'utf8')).pairs, JSON.parse(JSON.stringify(record.report!.pairs)));
 
-    // Opened: the Markdown in VS Code's preview, the HTML report in a webview.
-    await vscode.commands.executeCommand('knowledgeConsistency.exportReport', record.id, {
-      folder: mkdtempSync(path.join(tmpdir(), 'kc-export-')),
-    });
+    // What Open does: the Markdown in VS Code's preview, the HTML report rendered in a webview.
+    await exportAs('markdown', 'opened.md', true);
+    await exportAs('html', 'opened.html', true);
     const webviews = () =>
       vscode.window.tabGroups.all
         .flatMap((g) => g.tabs)
