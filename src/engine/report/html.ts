@@ -1,13 +1,22 @@
 import type { Direction, PairResult, Report } from '../../protocol/report';
 import { arrowText, explainsText, fmt, seconds, shortNames } from './format';
 import { MATRIX_LABELS, maxOrder } from './pairs';
-import { BELOW_ZERO_NOTE, explainedNote } from '../../protocol/format';
+import { BELOW_ZERO_NOTE, explainedNote, ORDERS_NOTE } from '../../protocol/format';
 import { DEBIASED_NOTE, intervalText, shownCka, uncertaintyNote } from '../../protocol/uncertainty';
 import { LINEAR_START_NOTE, linearStartNote } from '../../protocol/training-note';
 import { esc } from './escape';
 import { backendFacts, metaLine, probeFacts, selfContainedPage, settingsFacts, type Facts } from './html-parts';
 import { describeInput } from '../../protocol/probe-input';
-import { EPSILON_COLOR, heatmapSvg, lossCurveSvg, orderBarSvg, orderColor, pairMapsSvg, pairOrders } from './svg';
+import {
+  breakdownSvg,
+  EPSILON_COLOR,
+  EXPLAINED_COLOR,
+  heatmapSvg,
+  lossCurveSvg,
+  orderColor,
+  pairMapsSvg,
+  pairOrders,
+} from './svg';
 
 /**
  * The self-contained HTML report: one file with inline CSS and SVG, no scripts and no remote resources, so it
@@ -36,12 +45,11 @@ function warningsSection(report: Report): string {
 function pairsSection(report: Report): string {
   if (report.pairs.length === 0) return '<section><h2>Layer pairs</h2><p>No pairs were disentangled.</p></section>';
   const k = maxOrder(report);
+  const swatch = (color: string, label: string) => `<span class="swatch" style="background:${color}"></span>${label}`;
   const legend = [
-    ...Array.from(
-      { length: k + 1 },
-      (_, i) => `<span class="swatch" style="background:${orderColor(i, k)}"></span>order ${i}`,
-    ),
-    `<span class="swatch" style="background:${EPSILON_COLOR}"></span>ε inconsistent`,
+    swatch(EXPLAINED_COLOR, 'explained'),
+    swatch(EPSILON_COLOR, 'ε inconsistent'),
+    ...Array.from({ length: k + 1 }, (_, i) => swatch(orderColor(i, k), `order ${i} alone`)),
   ].join(' ');
   const rows = report.pairs.map((p) => {
     const orders = pairOrders(p);
@@ -54,7 +62,7 @@ function pairsSection(report: Report): string {
       `<tr data-layer-a="${esc(p.layerA)}" data-layer-b="${esc(p.layerB)}" data-direction="${esc(p.direction)}">` +
       `<td>${esc(p.layerA)} ↔ ${esc(p.layerB)}</td><td>${esc(arrowText(p.direction, names(report)))}</td>` +
       `<td class="num headline"${explainedNote(p.explained) ? ` title="${esc(BELOW_ZERO_NOTE)}"` : ''}>${fmt(p.explained)}${explainedNote(p.explained) ? '†' : ''}${spread(p.spread?.explained, p)}${interval(p.explainedInterval)}</td>${cells}` +
-      `<td class="num">${fmt(p.inconsistent.fraction)}</td><td>${orderBarSvg(orders, p.inconsistent.fraction, k)}</td>` +
+      `<td class="num">${fmt(p.inconsistent.fraction)}</td><td>${breakdownSvg(p, k)}</td>` +
       `<td class="num similarity">${ckaCell(p)}</td><td class="num similarity">${fmt(p.similarity.ridgeExplained)}</td></tr>`
     );
   });
@@ -64,13 +72,13 @@ function pairsSection(report: Report): string {
     'Explained',
     ...Array.from({ length: k + 1 }, (_, i) => `Order ${i}`),
     'ε',
-    'Orders + ε',
+    'Explained + ε = 1; each order alone',
     'CKA (similarity)',
     'Ridge (similarity)',
   ];
   return `<section><h2>Knowledge consistency per layer pair</h2>
-<p>Held-out fractions of Var(x<sub>B</sub>) for ${esc(arrowText('A->B', names(report)))} (A's layer explains B's; ${esc(arrowText('B->A', names(report)))} the reverse). <b>Explained</b> = 1 − Var(ε)/Var(x<sub>B</sub>) is the headline;
-orders split it by fuzziness (order 0 = linearly shared) and are not orthogonal, so they need not sum to it. Order fractions are the fragile part of the method: compare them across seeds.</p>
+<p>Held-out fractions of Var(x<sub>B</sub>) for ${esc(arrowText('A->B', names(report)))} (A's layer explains B's; ${esc(arrowText('B->A', names(report)))} the reverse). <b>Explained</b> = 1 − Var(ε)/Var(x<sub>B</sub>) is the headline, and the bar that adds up: explained + ε = 1.
+Under it, orders 0…${k} (order 0 = linearly shared): ${esc(ORDERS_NOTE)}. Order fractions are the fragile part of the method: compare them across seeds.</p>
 <p class="legend-row">${legend}</p>
 <table class="pairs"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>
 <p class="note">CKA and ridge are <b>similarity, not knowledge consistency</b>: closed-form baselines shown for reference.${report.pairs.some((p) => explainedNote(p.explained)) ? ` † ${esc(BELOW_ZERO_NOTE)}.` : ''}${report.pairs.some((p) => linearStartNote(p)) ? ` ‡ ${esc(LINEAR_START_NOTE)}.` : ''}${uncertaintyNote(report.pairs) ? ` ${esc(uncertaintyNote(report.pairs)!)}.` : ''}</p></section>`;

@@ -100,35 +100,41 @@ function hashCode(s: string): number {
   return h;
 }
 
-/** Colour of order k of K (darker = lower order = more exactly shared) and of the inconsistent part ε. */
+/** Colour of order k of K (darker = lower order = more exactly shared), of the explained part and of ε. */
 export function orderColor(k: number, maxOrder: number): string {
   return interpolateBlues(0.9 - (0.55 * k) / Math.max(maxOrder, 1));
 }
+export const EXPLAINED_COLOR = '#21918c';
 export const EPSILON_COLOR = '#e4572e';
 
 /**
- * A stacked horizontal bar of the order fractions and ε of one pair. The orders are not orthogonal, so the
- * fractions need not sum to 1: the bar is drawn to their sum, and the explained fraction is the headline.
+ * One pair's breakdown, read as the panel's drill-down reads it: a bar that adds up (explained from 0, ε after it, to
+ * 1), and under it each order on its own thin bar from 0. The orders overlap, so they are never stacked: stacked,
+ * they could pass 1 and contradict the explained fraction beside them.
  */
-export function orderBarSvg(orders: OrderComponent[], inconsistent: number, maxOrder: number, width = 360): string {
-  const segments = [
-    ...orders.map((o) => ({
-      label: `order ${o.order}`,
-      value: Math.max(o.fraction, 0),
-      color: orderColor(o.order, maxOrder),
-    })),
-    { label: 'ε (inconsistent)', value: Math.max(inconsistent, 0), color: EPSILON_COLOR },
+export function breakdownSvg(p: PairResult, maxOrder: number, width = 240): string {
+  const main = 12;
+  const thin = 5;
+  const gap = 2;
+  const orders = pairOrders(p);
+  const height = main + gap + orders.length * (thin + gap);
+  const x = (v: number) => (Math.min(Math.max(v, 0), 1) * width).toFixed(2);
+  const rect = (cls: string, label: string, value: number, x0: number, y: number, h: number, fill: string) =>
+    `<rect class="${cls}" data-label="${esc(label)}" data-value="${value}" x="${x(x0)}" y="${y}" width="${x(Math.min(Math.max(value, 0), 1 - x0))}" height="${h}" fill="${fill}"><title>${esc(label)}: ${fmt(value)}</title></rect>`;
+  const explained = Math.min(Math.max(p.explained, 0), 1);
+  const parts = [
+    `<rect class="frame" x="0" y="0" width="${width}" height="${main}" fill="none" stroke="currentColor" stroke-opacity="0.25"/>`,
+    rect('explained', 'explained', p.explained, 0, 0, main, EXPLAINED_COLOR),
+    rect('segment', 'ε (inconsistent)', p.inconsistent.fraction, explained, 0, main, EPSILON_COLOR),
+    ...orders.map((o, i) => {
+      const y = main + gap + i * (thin + gap);
+      return (
+        `<rect class="frame" x="0" y="${y}" width="${width}" height="${thin}" fill="none" stroke="currentColor" stroke-opacity="0.15"/>` +
+        rect('order', `order ${o.order}, alone`, o.fraction, 0, y, thin, orderColor(o.order, maxOrder))
+      );
+    }),
   ];
-  const total = segments.reduce((s, x) => s + x.value, 0) || 1;
-  const scale = width / Math.max(total, 1);
-  let x = 0;
-  const rects = segments.map((s) => {
-    const w = s.value * scale;
-    const r = `<rect class="segment" data-label="${esc(s.label)}" data-value="${s.value}" x="${x.toFixed(2)}" y="0" width="${w.toFixed(2)}" height="18" fill="${s.color}"><title>${esc(s.label)}: ${fmt(s.value)}</title></rect>`;
-    x += w;
-    return r;
-  });
-  return `<svg class="order-bar" xmlns="http://www.w3.org/2000/svg" width="${width}" height="18" role="img" aria-label="order fractions">${rects.join('')}</svg>`;
+  return `<svg class="breakdown" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img" aria-label="explained + ε = 1; each order alone">${parts.join('')}</svg>`;
 }
 
 /** The training and held-out loss per epoch, as a small line chart. */

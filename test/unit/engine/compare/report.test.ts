@@ -43,12 +43,20 @@ test('HTML report: self-contained, heatmap cells carry the matrix values, order 
   assert.match(html, /Explained fraction, net-b explains net-&lt;a&gt; \(knowledge consistency\)/);
   assert.equal(all(/<svg class="heatmap" data-kind="consistency"/g, html).length, 2);
   assert.match(html, /data-row="relu2" data-col="relu2" data-value="0.702"/);
-  // One stacked bar per pair row: K + 1 orders + ε.
+  // One breakdown per pair row, read as the panel's drill-down reads it: the bar that adds up (explained, then ε, to
+  // 1) and each of the K + 1 orders alone from 0, never stacked.
   const rows = all(/<tr data-layer-a="([^"]+)" data-layer-b="([^"]+)" data-direction="([^"]+)">(.*?)<\/tr>/g, html);
   assert.equal(rows.length, 4);
-  for (const row of rows) assert.equal(all(/<rect class="segment"/g, row[4]).length, 4);
+  for (const row of rows) {
+    const { explained, epsilon, orders } = breakdown(row[4]);
+    assert.equal(explained.x, 0);
+    assert.ok(Math.abs(epsilon.x - explained.width) < 0.01, 'ε starts where explained ends');
+    assert.ok(Math.abs(explained.width + epsilon.width - BAR_WIDTH) < 0.01, 'explained + ε = 1');
+    assert.equal(orders.length, 3);
+    for (const o of orders) assert.equal(o.x, 0, `${o.label} starts at 0`);
+  }
   assert.match(rows[2][4], /0\.754/);
-  assert.match(rows[2][4], /data-label="order 0" data-value="0.55"/);
+  assert.match(rows[2][4], /data-label="order 0, alone" data-value="0.55"/);
   assert.match(rows[2][4], /data-label="ε \(inconsistent\)" data-value="0.246/);
   // Settings, backend, probe, warnings (escaped), α everywhere it matters.
   assert.match(html, /gate penalty α<\/dt><dd>0.1</);
@@ -71,6 +79,47 @@ test('HTML report: self-contained, heatmap cells carry the matrix values, order 
     ],
   );
   assert.equal(all(/class="position-map"/g, html).length, 1);
+});
+
+/** The pair breakdown's bars (x and width in px; the bar is BAR_WIDTH px for a fraction of 1). */
+const BAR_WIDTH = 240;
+function breakdown(cell: string) {
+  const svg = cell.match(/<svg class="breakdown"[^>]*>(.*?)<\/svg>/)![1];
+  const bars = all(
+    /<rect class="(\w+)" data-label="([^"]+)" data-value="([^"]+)" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"/g,
+    svg,
+  ).map((m) => ({ cls: m[1], label: m[2], value: Number(m[3]), x: Number(m[4]), width: Number(m[5]) }));
+  return {
+    explained: bars.find((b) => b.cls === 'explained')!,
+    epsilon: bars.find((b) => b.cls === 'segment')!,
+    orders: bars.filter((b) => b.cls === 'order'),
+  };
+}
+
+test('HTML report: overlapping orders never pass 1 nor the bar that adds up', () => {
+  const report = plantedReport();
+  // Orders that overlap: their shares add up to 1.6 while explained is 0.8 (a stacked bar would pass 1).
+  const p = report.pairs[0];
+  p.explained = 0.8;
+  p.inconsistent.fraction = 0.2;
+  p.orders = [0.9, 0.5, 0.2].map((fraction, order) => ({ ...p.orders[order], order, fraction }));
+  const html = renderHtml(report);
+  const row = html.match(/<tr data-layer-a[^>]*>(.*?)<\/tr>/)![1];
+  const { explained, epsilon, orders } = breakdown(row);
+  assert.ok(Math.abs(explained.width - 0.8 * BAR_WIDTH) < 0.01);
+  assert.ok(Math.abs(epsilon.x + epsilon.width - BAR_WIDTH) < 0.01);
+  assert.deepEqual(
+    orders.map((o) => [o.x, Number((o.width / BAR_WIDTH).toFixed(3))]),
+    [
+      [0, 0.9],
+      [0, 0.5],
+      [0, 0.2],
+    ],
+  );
+  // The head and the text say how to read it; nothing is called a stack of orders.
+  assert.match(html, /Explained \+ ε = 1; each order alone/);
+  assert.match(html, /orders overlap, so they need not add up to explained/);
+  assert.doesNotMatch(html, /Orders \+ ε/);
 });
 
 test('HTML report puts the synthetic-probe warning up front', () => {
