@@ -5,7 +5,8 @@
 import { SCALE_WARNING_RATIO } from '../../src/protocol/pairing';
 import type { PairingInfo } from '../../src/protocol/report';
 
-const WORDS = { explicit: 'chosen', name: 'name', depth: 'depth and scale' } as const;
+// Words that follow "paired by": an explicit pair is the user's (or --layers-a/-b's) choice.
+const WORDS = { explicit: 'your choice', name: 'name', depth: 'depth and scale' } as const;
 
 export function pairingLine(pairing: PairingInfo | undefined): { text: string; title: string } | undefined {
   if (!pairing || pairing.pairs.length === 0) return undefined;

@@ -28,4 +28,8 @@ test('the drill-down note: how the pair was made, and what 8× apart means', () 
   assert.equal(pairNote(pairing, 'stem', 'stem'), 'Paired by name.');
   assert.match(pairNote(pairing, 'head', 'late')!, /^Paired by depth and scale\. ⚠ Their spatial sizes differ 8\.0×/);
   assert.equal(pairNote(pairing, 'x', 'y'), undefined);
+  // Pairs the user chose (the wizard, --layers-a/-b) read as such, not "paired by: chosen".
+  const chosen: PairingInfo = { rule: 'explicit', pairs: [{ layerA: 'a', layerB: 'b', by: 'explicit' }] };
+  assert.equal(pairingLine(chosen)!.text, 'paired by: your choice');
+  assert.equal(pairNote(chosen, 'a', 'b'), 'Paired by your choice.');
 });
