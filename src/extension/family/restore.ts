@@ -26,10 +26,13 @@ export function registerFamilyPanelRestore(deps: RestoreDeps): vscode.Disposable
         panel.update(undefined, 'cancelled', 'the window was reloaded before the first fit finished: run it again');
         return;
       }
-      panel.update(report, saved.status, saved.message);
+      // A run whose every planned fit had finished was done, whatever the last saved status said.
+      const finished =
+        saved.status === 'running' && report.planned !== undefined && report.fits.length >= report.planned;
+      panel.update(report, finished ? 'done' : saved.status, finished ? undefined : saved.message);
       // A drift panel's folder was watched until the reload, whatever its last pass did.
       if (report.kind === 'drift') deps.resumeDrift(panel, report);
-      else if (saved.status === 'running')
+      else if (saved.status === 'running' && !finished)
         panel.update(
           report,
           'cancelled',
