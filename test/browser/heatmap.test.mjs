@@ -32,8 +32,7 @@ const rgbOf = (c) =>
 /** The colour the view must paint for a value: viridis from d3-scale-chromatic, on the view's 256-step table. */
 function expectedRgb(v) {
   const t = Math.round(Math.min(1, Math.max(0, v)) * 255) / 255;
-  const c = interpolateViridis(t);
-  return c.startsWith('#') ? [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)) : c.match(/\d+/g).map(Number);
+  return rgbOf(interpolateViridis(t));
 }
 
 /** Rows/columns the heatmap must show: every layer in the matrix or a pair, in the report's depth order. */
@@ -56,6 +55,18 @@ async function cellRgb(p, g, row, col) {
   );
 }
 
+/** The heatmap's keyboard selection as [row, col]. */
+const selectedCell = (p) => p.$eval('#heatmap', (c) => [Number(c.dataset.selectedRow), Number(c.dataset.selectedCol)]);
+/** Presses keys one after the other. */
+async function press(p, ...keys) {
+  for (const key of keys) await p.keyboard.press(key);
+}
+
+/** The last pair the webview asked the host to open is A→B of these layers. */
+async function assertOpened(p, layerA, layerB) {
+  assert.deepEqual((await posted(p, 'kc/openPair')).at(-1).focus, { layerA, layerB, direction: 'A->B' });
+}
+
 function assertRgbClose(actual, expected, what) {
   assert.ok(
     actual.every((v, i) => Math.abs(v - expected[i]) <= 3),
@@ -74,6 +85,18 @@ describe('consistency panel webview', () => {
       report.pairs.some((q) => q.direction === 'B->A' && q.layerA === p.layerA && q.layerB === p.layerB),
   );
 
+  /** A panel in a theme, showing the sample report's finished record. */
+  async function openWithReport(theme) {
+    const p = await openPanel(context, server.url, theme);
+    await send(p, { type: 'kc/record', record: record(report) });
+    return p;
+  }
+
+  /** Where pairAB's cell stands on the drawn heatmap. */
+  async function pairABCentre(p) {
+    return cellCenter(await heatmapGeometry(p), rowsA.indexOf(pairAB.layerA), colsB.indexOf(pairAB.layerB));
+  }
+
   before(async () => {
     mkdirSync(outDir, { recursive: true });
     buildWebview();
@@ -86,8 +109,7 @@ describe('consistency panel webview', () => {
   });
 
   it('draws one cell per layer pair, in depth order, coloured by the explained fraction', async () => {
-    const p = await openPanel(context, server.url, 'light');
-    await send(p, { type: 'kc/record', record: record(report) });
+    const p = await openWithReport('light');
     const g = await heatmapGeometry(p);
     assert.equal(g.rows, rowsA.length);
     assert.equal(g.cols, colsB.length);
@@ -112,10 +134,8 @@ describe('consistency panel webview', () => {
   });
 
   it('shows every number of a hovered cell in the tooltip', async () => {
-    const p = await openPanel(context, server.url, 'dark');
-    await send(p, { type: 'kc/record', record: record(report) });
-    const g = await heatmapGeometry(p);
-    const { x, y } = cellCenter(g, rowsA.indexOf(pairAB.layerA), colsB.indexOf(pairAB.layerB));
+    const p = await openWithReport('dark');
+    const { x, y } = await pairABCentre(p);
     await p.mouse.move(x, y);
     const tip = await p.locator('#tooltip').innerText();
     // The direction named with the models' names, one arrow.
@@ -141,17 +161,11 @@ describe('consistency panel webview', () => {
   });
 
   it("opens the pair drill-down on click with both directions' order bars", async () => {
-    const p = await openPanel(context, server.url, 'light');
-    await send(p, { type: 'kc/record', record: record(report) });
-    const g = await heatmapGeometry(p);
-    const { x, y } = cellCenter(g, rowsA.indexOf(pairAB.layerA), colsB.indexOf(pairAB.layerB));
+    const p = await openWithReport('light');
+    const { x, y } = await pairABCentre(p);
     await p.mouse.click(x, y);
     await send(p);
-    assert.deepEqual((await posted(p, 'kc/openPair')).at(-1).focus, {
-      layerA: pairAB.layerA,
-      layerB: pairAB.layerB,
-      direction: 'A->B',
-    });
+    await assertOpened(p, pairAB.layerA, pairAB.layerB);
     await p.locator('#drilldown #stacked-bars').waitFor();
     // The title names both models and the direction, as every other view does.
     const { a, b } = report.models;
@@ -324,8 +338,7 @@ describe('consistency panel webview', () => {
   });
 
   it('fills every matrix cell with CKA, also for layers the disentangler did not run on', async () => {
-    const p = await openPanel(context, server.url, 'light');
-    await send(p, { type: 'kc/record', record: record(report) });
+    const p = await openWithReport('light');
     const { layersA, layersB, measures } = report.matrix;
     const key = measures.linearCKA ? 'linearCKA' : 'linearCKAUnbiased';
     // The fixture's matrix covers more layers than the pairs: those cells exist only in the matrix.
@@ -367,10 +380,8 @@ describe('consistency panel webview', () => {
   });
 
   it('draws each ε map over the probe image of its held-out sample', async () => {
-    const p = await openPanel(context, server.url, 'light');
-    await send(p, { type: 'kc/record', record: record(report) });
-    const g = await heatmapGeometry(p);
-    const { x, y } = cellCenter(g, rowsA.indexOf(pairAB.layerA), colsB.indexOf(pairAB.layerB));
+    const p = await openWithReport('light');
+    const { x, y } = await pairABCentre(p);
     await p.mouse.click(x, y);
     await send(p);
     const samples = pairAB.maps?.samples ?? [];
@@ -413,44 +424,27 @@ describe('consistency panel webview', () => {
   });
 
   it('moves the selection with the arrow keys and opens the selected pair with Enter', async () => {
-    const p = await openPanel(context, server.url, 'light');
-    await send(p, { type: 'kc/record', record: record(report) });
+    const p = await openWithReport('light');
     await p.locator('#heatmap').focus();
-    const sel = () => p.$eval('#heatmap', (c) => [Number(c.dataset.selectedRow), Number(c.dataset.selectedCol)]);
-    assert.deepEqual(await sel(), [0, 0]);
-    await p.keyboard.press('ArrowRight');
-    await p.keyboard.press('ArrowRight');
-    await p.keyboard.press('ArrowDown');
-    assert.deepEqual(await sel(), [1, 2]);
-    await p.keyboard.press('ArrowLeft');
-    assert.deepEqual(await sel(), [1, 1]);
-    assert.match(
-      await p.locator('#tooltip').innerText(),
-      new RegExp(`^${rowsA[1]} \\(${report.models.a.name}\\) × ${colsB[1]} \\(${report.models.b.name}\\)`),
-    );
-    assert.match(
-      await p.locator('#announcer').innerText(),
-      new RegExp(`^${rowsA[1]} \\(${report.models.a.name}\\) × ${colsB[1]} \\(${report.models.b.name}\\)`),
-      'screen readers hear the cell',
-    );
-    await p.keyboard.press('End');
-    assert.deepEqual(await sel(), [1, colsB.length - 1]);
-    await p.keyboard.press('Home');
-    await p.keyboard.press('Enter');
-    assert.deepEqual((await posted(p, 'kc/openPair')).at(-1).focus, {
-      layerA: rowsA[1],
-      layerB: colsB[0],
-      direction: 'A->B',
-    });
+    assert.deepEqual(await selectedCell(p), [0, 0]);
+    await press(p, 'ArrowRight', 'ArrowRight', 'ArrowDown');
+    assert.deepEqual(await selectedCell(p), [1, 2]);
+    await press(p, 'ArrowLeft');
+    assert.deepEqual(await selectedCell(p), [1, 1]);
+    const cell = new RegExp(`^${rowsA[1]} \\(${report.models.a.name}\\) × ${colsB[1]} \\(${report.models.b.name}\\)`);
+    assert.match(await p.locator('#tooltip').innerText(), cell);
+    assert.match(await p.locator('#announcer').innerText(), cell, 'screen readers hear the cell');
+    await press(p, 'End');
+    assert.deepEqual(await selectedCell(p), [1, colsB.length - 1]);
+    await press(p, 'Home', 'Enter');
+    await assertOpened(p, rowsA[1], colsB[0]);
     await p.close();
   });
 
   it('keeps the selected cell (its layers, not its grid position) when the order changes', async () => {
-    const p = await openPanel(context, server.url, 'light');
-    await send(p, { type: 'kc/record', record: record(report) });
+    const p = await openWithReport('light');
     await p.locator('#heatmap').focus();
-    await p.keyboard.press('ArrowRight');
-    await p.keyboard.press('ArrowDown');
+    await press(p, 'ArrowRight', 'ArrowDown');
     await p.evaluate(() => {
       const s = document.getElementById('sort');
       s.value = 'value';
@@ -458,15 +452,10 @@ describe('consistency panel webview', () => {
     });
     await send(p);
     // The sort moved that cell elsewhere on the grid, and the selection went with it.
-    const sel = () => p.$eval('#heatmap', (c) => [Number(c.dataset.selectedRow), Number(c.dataset.selectedCol)]);
-    assert.notDeepEqual(await sel(), [1, 1]);
+    assert.notDeepEqual(await selectedCell(p), [1, 1]);
     await p.locator('#heatmap').focus();
-    await p.keyboard.press('Enter');
-    assert.deepEqual((await posted(p, 'kc/openPair')).at(-1).focus, {
-      layerA: rowsA[1],
-      layerB: colsB[1],
-      direction: 'A->B',
-    });
+    await press(p, 'Enter');
+    await assertOpened(p, rowsA[1], colsB[1]);
     await p.close();
   });
 
@@ -550,8 +539,7 @@ describe('consistency panel webview', () => {
   });
 
   it('exports CSV and PNG through the host, and keeps its state across a reload', async () => {
-    const p = await openPanel(context, server.url, 'dark');
-    await send(p, { type: 'kc/record', record: record(report) });
+    const p = await openWithReport('dark');
     // Export… in the editor title bar asks the webview for what only it has, in the chosen format.
     await send(p, { type: 'kc/requestExport', format: 'csv' });
     const csv = (await posted(p, 'kc/export')).at(-1);
