@@ -3,7 +3,13 @@
  * requests with timeouts, a hang watchdog for long jobs, cancellation that escalates to killing the process, and a
  * fresh process for the next request after a crash. No vscode import: the UI passes its tokens in.
  */
-import { CancellationTokenSource, ErrorCodes, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
+import {
+  CancellationTokenSource,
+  ErrorCodes,
+  ResponseError,
+  type MessageConnection,
+  type RequestType,
+} from 'vscode-jsonrpc/node';
 import { CancelledError } from '../../engine/cancel';
 import type { CompareEstimate, CompareListener, CompareOptions } from '../../protocol/compare';
 import type { DriftOptions, DriftReport, FamilyOptions, FamilyReport } from '../../protocol/family';
@@ -23,11 +29,12 @@ import {
   WorkerErrorCodes,
   type EngineInfo,
   type EstimateManyParams,
+  type JobParams,
   type ListLayersResult,
   type UserErrorData,
 } from '../../protocol/worker.protocol';
 import { EngineUserError, WorkerCrashedError, WorkerTimeoutError } from './errors';
-import { WorkerProcess, type WorkerExit, type WorkerLogger } from './process';
+import { WorkerProcess, type JobEvent, type WorkerExit, type WorkerLogger } from './process';
 
 export const DEFAULT_TIMEOUTS = {
   /** Startup includes loading onnxruntime and TF.js in the worker. */
@@ -127,38 +134,20 @@ export class WorkerClient {
   }
 
   compare(options: CompareOptions, hooks: JobHooks = {}): Promise<Report> {
-    const jobId = `job-${process.pid}-${++this.jobCounter}`;
-    return this.call(CompareRequest.method, (c, t) => c.sendRequest(CompareRequest.type, { jobId, options }, t), {
-      token: hooks.token,
-      timeoutMs: this.timeouts.compareSilenceMs,
-      onKick: (kick, worker) =>
-        worker.onJobEvent((event) => {
-          if (event.jobId !== jobId) return;
-          kick();
-          if (event.kind === 'started') hooks.onStarted?.({ header: event.header, plan: event.plan });
-          else if (event.kind === 'progress') hooks.onProgress?.(event.progress);
-          else if (event.kind === 'pair') hooks.onPairResult?.(event.pair);
-          else if (event.kind === 'matrix') hooks.onMatrix?.(event.matrix);
-        }),
+    return this.job('job', CompareRequest, options, hooks.token, (event) => {
+      if (event.kind === 'started') hooks.onStarted?.({ header: event.header, plan: event.plan });
+      else if (event.kind === 'progress') hooks.onProgress?.(event.progress);
+      else if (event.kind === 'pair') hooks.onPairResult?.(event.pair);
+      else if (event.kind === 'matrix') hooks.onMatrix?.(event.matrix);
     });
   }
 
   family(options: FamilyOptions, hooks: ManyModelJobHooks<FamilyReport> = {}): Promise<FamilyReport> {
-    const jobId = `family-${process.pid}-${++this.jobCounter}`;
-    return this.call(FamilyRequest.method, (c, t) => c.sendRequest(FamilyRequest.type, { jobId, options }, t), {
-      token: hooks.token,
-      timeoutMs: this.timeouts.compareSilenceMs,
-      onKick: this.manyModelEvents(jobId, hooks as ManyModelJobHooks<FamilyReport | DriftReport>),
-    });
+    return this.job('family', FamilyRequest, options, hooks.token, manyModelEvents(hooks));
   }
 
   drift(options: DriftOptions, hooks: ManyModelJobHooks<DriftReport> = {}): Promise<DriftReport> {
-    const jobId = `drift-${process.pid}-${++this.jobCounter}`;
-    return this.call(DriftRequest.method, (c, t) => c.sendRequest(DriftRequest.type, { jobId, options }, t), {
-      token: hooks.token,
-      timeoutMs: this.timeouts.compareSilenceMs,
-      onKick: this.manyModelEvents(jobId, hooks as ManyModelJobHooks<FamilyReport | DriftReport>),
-    });
+    return this.job('drift', DriftRequest, options, hooks.token, manyModelEvents(hooks));
   }
 
   /** kc refine in the worker; progress arrives one stage at a time and keeps the silence timeout from firing. */
@@ -166,16 +155,8 @@ export class WorkerClient {
     options: RefineOptions,
     hooks: { token?: CancelToken; onProgress?(progress: Progress): void } = {},
   ): Promise<RefineReport> {
-    const jobId = `refine-${process.pid}-${++this.jobCounter}`;
-    return this.call(RefineRequest.method, (c, t) => c.sendRequest(RefineRequest.type, { jobId, options }, t), {
-      token: hooks.token,
-      timeoutMs: this.timeouts.compareSilenceMs,
-      onKick: (kick, worker) =>
-        worker.onJobEvent((event) => {
-          if (event.jobId !== jobId) return;
-          kick();
-          if (event.kind === 'progress') hooks.onProgress?.(event.progress);
-        }),
+    return this.job('refine', RefineRequest, options, hooks.token, (event) => {
+      if (event.kind === 'progress') hooks.onProgress?.(event.progress);
     });
   }
 
@@ -190,14 +171,28 @@ export class WorkerClient {
     void this.restart();
   }
 
-  private manyModelEvents(jobId: string, hooks: ManyModelJobHooks<FamilyReport | DriftReport>): CallOptions['onKick'] {
-    return (kick, worker) =>
-      worker.onJobEvent((event) => {
-        if (event.jobId !== jobId) return;
-        kick();
-        if (event.kind === 'progress') hooks.onProgress?.(event.progress);
-        else if (event.kind === 'manyModel') hooks.onUpdate?.(event.report);
-      });
+  /**
+   * A long job under a fresh id: each of its streamed events goes to `onEvent` and pushes the silence timeout back.
+   * `prefix` names the kind of job in the id.
+   */
+  private job<O, R>(
+    prefix: string,
+    request: { method: string; type: RequestType<JobParams<O>, R, void> },
+    options: O,
+    token: CancelToken | undefined,
+    onEvent: (event: JobEvent) => void,
+  ): Promise<R> {
+    const jobId = `${prefix}-${process.pid}-${++this.jobCounter}`;
+    return this.call(request.method, (c, t) => c.sendRequest(request.type, { jobId, options }, t), {
+      token,
+      timeoutMs: this.timeouts.compareSilenceMs,
+      onKick: (kick, worker) =>
+        worker.onJobEvent((event) => {
+          if (event.jobId !== jobId) return;
+          kick();
+          onEvent(event);
+        }),
+    });
   }
 
   private ensureWorker(): WorkerProcess {
@@ -283,6 +278,14 @@ export class WorkerClient {
       );
     });
   }
+}
+
+/** A family or drift job's events for its hooks. */
+function manyModelEvents<R extends FamilyReport | DriftReport>(hooks: ManyModelJobHooks<R>): (event: JobEvent) => void {
+  return (event) => {
+    if (event.kind === 'progress') hooks.onProgress?.(event.progress);
+    else if (event.kind === 'manyModel') hooks.onUpdate?.(event.report as R);
+  };
 }
 
 function isConnectionGone(error: unknown): boolean {
