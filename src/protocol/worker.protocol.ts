@@ -57,10 +57,13 @@ export namespace ListLayersRequest {
   export const type = new RequestType<ListLayersParams, ListLayersResult, void>(method);
 }
 
-export interface CompareParams {
+/** A long job's request: what to run, and the id that its streamed notifications carry. */
+export interface JobParams<O> {
   jobId: string;
-  options: CompareOptions;
+  options: O;
 }
+
+export type CompareParams = JobParams<CompareOptions>;
 
 /** host → worker: one full comparison; streams kc/started, kc/progress, kc/pairResult and kc/matrix while it runs. */
 export namespace CompareRequest {
@@ -109,10 +112,7 @@ export namespace MatrixNotification {
   export const type = new NotificationType<{ jobId: string; matrix: SimilarityMatrix }>(method);
 }
 
-export interface FamilyParams {
-  jobId: string;
-  options: FamilyOptions;
-}
+export type FamilyParams = JobParams<FamilyOptions>;
 
 /** host → worker: a family (kc family); streams kc/progress and kc/manyModelUpdate while it runs. */
 export namespace FamilyRequest {
@@ -120,10 +120,7 @@ export namespace FamilyRequest {
   export const type = new RequestType<FamilyParams, FamilyReport, void>(method);
 }
 
-export interface DriftParams {
-  jobId: string;
-  options: DriftOptions;
-}
+export type DriftParams = JobParams<DriftOptions>;
 
 /** host → worker: the checkpoints of a folder (kc drift); streams kc/progress and kc/manyModelUpdate. */
 export namespace DriftRequest {
@@ -137,10 +134,7 @@ export namespace ManyModelUpdateNotification {
   export const type = new NotificationType<{ jobId: string; report: FamilyReport | DriftReport }>(method);
 }
 
-export interface RefineParams {
-  jobId: string;
-  options: RefineOptions;
-}
+export type RefineParams = JobParams<RefineOptions>;
 
 /** host → worker: kc refine (B's upper part fed with A's consistent knowledge, fine-tuned, against the baseline);
  * streams kc/progress (one step per stage) while it runs. */
