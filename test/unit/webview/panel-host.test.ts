@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AnalysisEvent, AnalysisRecord } from '../../../src/extension/contracts';
+import type { Progress } from '../../../src/protocol/progress';
 import { exportBytes } from '../../../src/extension/panel/export-bytes';
 import { panelHtml } from '../../../src/extension/panel/html';
 import { contentSecurityPolicy } from '../../../src/extension/webviewHtml';
@@ -26,6 +27,14 @@ const plan = [
   { layerA: 'a3', layerB: 'b2', direction: 'A->B' as const },
   { layerA: 'a2', layerB: 'b2', direction: 'B->A' as const },
 ];
+
+/** The webview message for a progress event of `r` with the engine's progress. */
+function progressMessage(r: AnalysisRecord, progress: Progress | undefined) {
+  return hostMessageFor(
+    { kind: 'progress', record: r, progress: { id: 'x', message: 'm', fraction: 0.5, progress } },
+    plan,
+  );
+}
 
 test('each store event is one webview message; the stream after a ready gives the same panel state as the final record', () => {
   const r = running();
@@ -58,26 +67,17 @@ test('each store event is one webview message; the stream after a ready gives th
 test('progress marks the fit in flight and the later fits of the plan as pending; before the first fit all are pending', () => {
   const r = running();
   const progress = (pairIndex?: number) =>
-    hostMessageFor(
-      {
-        kind: 'progress',
-        record: r,
-        progress: {
-          id: 'x',
-          message: 'm',
-          fraction: 0.5,
-          progress: pairIndex
-            ? {
-                phase: 'disentangle',
-                done: 1,
-                total: 4,
-                overallFraction: 0.5,
-                pair: { ...plan[pairIndex - 1], index: pairIndex, count: 3 },
-              }
-            : undefined,
-        },
-      },
-      plan,
+    progressMessage(
+      r,
+      pairIndex
+        ? {
+            phase: 'disentangle',
+            done: 1,
+            total: 4,
+            overallFraction: 0.5,
+            pair: { ...plan[pairIndex - 1], index: pairIndex, count: 3 },
+          }
+        : undefined,
     );
   const first = progress();
   assert.ok(first.type === 'kc/progress');
@@ -91,26 +91,14 @@ test('progress marks the fit in flight and the later fits of the plan as pending
 
 test('fits side by side: every fit in flight is marked running, the later ones pending', () => {
   const r = running();
-  const message = hostMessageFor(
-    {
-      kind: 'progress',
-      record: r,
-      progress: {
-        id: 'x',
-        message: 'm',
-        fraction: 0.5,
-        progress: {
-          phase: 'disentangle',
-          done: 3,
-          total: 4,
-          overallFraction: 0.5,
-          pair: { ...plan[1], index: 2, count: 3 },
-          running: [1, 2],
-        },
-      },
-    },
-    plan,
-  );
+  const message = progressMessage(r, {
+    phase: 'disentangle',
+    done: 3,
+    total: 4,
+    overallFraction: 0.5,
+    pair: { ...plan[1], index: 2, count: 3 },
+    running: [1, 2],
+  });
   assert.ok(message.type === 'kc/progress');
   assert.deepEqual([message.progress.running, message.progress.pending], [[plan[0], plan[1]], [plan[2]]]);
 });
