@@ -31,14 +31,16 @@ export class GraphRunner {
   }
 
   /**
-   * One run: the input tensor made and released, every asked node read back (one copy out of the wasm heap each,
-   * with dataSync: the wasm backend's data() is the same copy behind a promise); the outputs are released after.
+   * One run: the input tensor made and released, every asked node read back by `readBack` (one copy out of the wasm heap
+   * each; by default dataSync: the wasm backend's data() is the same copy behind a promise); the outputs are released
+   * after.
    */
   async outputs(
     tfjs: typeof tf,
     batch: { shape: number[]; data: Float32Array; valid: number },
     dtype: tf.DataType,
     names: string[],
+    readBack: (t: tf.Tensor) => Float32Array = (t) => t.dataSync() as Float32Array,
   ): Promise<NodeOutput[]> {
     let input = tfjs.tensor(batch.data, batch.shape);
     if (dtype !== 'float32') {
@@ -56,7 +58,7 @@ export class GraphRunner {
     try {
       for (const t of outputs) {
         const shape = [...t.shape];
-        const all = t.dataSync() as Float32Array;
+        const all = readBack(t);
         const data = shape[0] === batch.valid ? all : all.subarray(0, (all.length / shape[0]) * batch.valid);
         shape[0] = batch.valid;
         read.push({ shape, data });

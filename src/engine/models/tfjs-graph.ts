@@ -252,15 +252,20 @@ class TfjsGraphAdapter extends ListedAdapter {
     }
     // Two runs a thread in flight, so that none waits while the main thread writes; written in probe order.
     const inFlight: Promise<NodeOutput[]>[] = [];
+    // Each run's buffers go back to their thread once written: it fills them with a later run.
+    const next = async (): Promise<void> => {
+      const outputs = await unlessCancelled(inFlight.shift()!, options.signal);
+      await written(outputs);
+      threads.recycle(outputs);
+    };
     try {
       for await (const batch of runs) {
         const run = threads.run(this.checkedBatch(batch), names).catch((e) => Promise.reject(this.runError(batch, e)));
         run.catch(() => undefined); // awaited in order below; a later run's failure is not left unhandled
         inFlight.push(run);
-        if (inFlight.length >= 2 * threads.size)
-          await written(await unlessCancelled(inFlight.shift()!, options.signal));
+        if (inFlight.length >= 2 * threads.size) await next();
       }
-      while (inFlight.length) await written(await unlessCancelled(inFlight.shift()!, options.signal));
+      while (inFlight.length) await next();
     } finally {
       await threads.close();
     }

@@ -48,6 +48,8 @@ export class TfjsThreads {
   private readonly workers: Worker[] = [];
   private readonly jobs = new Map<number, Job>();
   private readonly load = new Map<Worker, number>();
+  /** Which thread each received buffer came from, to hand it back (recycle). */
+  private readonly senders = new WeakMap<ArrayBuffer, Worker>();
   private nextId = 0;
   private closed = false;
 
@@ -105,6 +107,23 @@ export class TfjsThreads {
     });
   }
 
+  /** Hands a run's buffers back to the thread that filled them, once written: it copies the next run into them. */
+  recycle(outputs: NodeOutput[]): void {
+    if (this.closed) return;
+    const byWorker = new Map<Worker, Set<ArrayBuffer>>();
+    for (const o of outputs) {
+      const buffer = o.data.buffer as ArrayBuffer;
+      const worker = this.senders.get(buffer);
+      if (!worker || buffer.byteLength === 0) continue;
+      this.senders.delete(buffer);
+      byWorker.set(worker, (byWorker.get(worker) ?? new Set()).add(buffer));
+    }
+    for (const [worker, set] of byWorker) {
+      const buffers = [...set];
+      worker.postMessage({ kind: 'free', buffers } satisfies ToThread, buffers);
+    }
+  }
+
   /** Stops every thread at once, mid-run or not; pending runs are rejected. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -121,8 +140,10 @@ export class TfjsThreads {
     if (!job) return;
     this.jobs.delete(m.id);
     this.load.set(job.worker, this.load.get(job.worker)! - 1);
-    if (m.kind === 'done') job.resolve(m.outputs);
-    else job.reject(new Error(m.message));
+    if (m.kind === 'done') {
+      for (const o of m.outputs) this.senders.set(o.data.buffer as ArrayBuffer, job.worker);
+      job.resolve(m.outputs);
+    } else job.reject(new Error(m.message));
   }
 
   private crashed(worker: Worker, error: Error): void {

@@ -19,7 +19,9 @@ export type InputBatches = AsyncIterable<InputBatch> | Iterable<InputBatch>;
 export interface FeatureSink {
   /**
    * Called once per layer and batch with NHWC (or [n, C]) float32 features of that batch. `checked.finite`: the
-   * producer (an extraction thread) has found every value finite, so the sink need not scan them again.
+   * producer (an extraction thread) has found every value finite, so the sink need not scan them again. `data` is the
+   * sink's only until the write returns (or its promise settles): the adapter may fill it again after, so a sink that
+   * keeps features copies them.
    */
   write(layer: string, shape: number[], data: Float32Array, checked?: { finite?: boolean }): void | Promise<void>;
   /** Called once an extraction has written every batch (a store closes its files); not after a failure. */
