@@ -18,19 +18,21 @@ async function folder(run: (dir: string) => Promise<void>): Promise<void> {
   }
 }
 
-/** Sets a file's modification time to `seconds` after the epoch. */
-const touch = (file: string, seconds: number) => utimes(file, seconds, seconds);
+/** Copies of epoch1 in `dir` under these names, each modified `seconds` after the epoch. */
+async function copies(dir: string, files: ReadonlyArray<readonly [string, number]>): Promise<void> {
+  for (const [name, seconds] of files) {
+    await copyFile(EPOCH1, path.join(dir, name));
+    await utimes(path.join(dir, name), seconds, seconds);
+  }
+}
 
 test('checkpoints are ordered by the number in their names, not as text and not by modification time', () =>
   folder(async (dir) => {
-    for (const [name, mtime] of [
+    await copies(dir, [
       ['epoch10.onnx', 100],
       ['epoch2.onnx', 300],
       ['epoch1.onnx', 200],
-    ] as const) {
-      await copyFile(EPOCH1, path.join(dir, name));
-      await touch(path.join(dir, name), mtime);
-    }
+    ]);
     // A sub-folder checkpoint (TF.js model.json named by its folder) and files that are not models.
     await mkdir(path.join(dir, 'ckpt-5'));
     await writeFile(path.join(dir, 'ckpt-5', 'model.json'), '{"modelTopology": {}, "weightsManifest": []}');
@@ -51,14 +53,11 @@ test('checkpoints are ordered by the number in their names, not as text and not 
 
 test('a name without a number (or two names with one number) orders the run by modification time', () =>
   folder(async (dir) => {
-    for (const [name, mtime] of [
+    await copies(dir, [
       ['final.onnx', 300],
       ['epoch1.onnx', 100],
       ['epoch2.onnx', 200],
-    ] as const) {
-      await copyFile(EPOCH1, path.join(dir, name));
-      await touch(path.join(dir, name), mtime);
-    }
+    ]);
     const byTime = await listCheckpoints(dir);
     assert.equal(byTime.orderedBy, 'modified');
     assert.deepEqual(
@@ -66,8 +65,7 @@ test('a name without a number (or two names with one number) orders the run by m
       ['epoch1', 'epoch2', 'final'],
     );
     await rm(path.join(dir, 'final.onnx'));
-    await copyFile(EPOCH1, path.join(dir, 'run2-epoch1.onnx'));
-    await touch(path.join(dir, 'run2-epoch1.onnx'), 50);
+    await copies(dir, [['run2-epoch1.onnx', 50]]);
     const shared = await listCheckpoints(dir);
     assert.equal(shared.orderedBy, 'modified');
     assert.deepEqual(
