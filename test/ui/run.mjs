@@ -12,9 +12,13 @@
  *   ctx.openFile(relPath)  quick-open a workspace file in an editor
  *   ctx.explorerItem(name) → Locator of the Explorer row with that label
  *   ctx.webviewFrame()   → FrameLocator inside the active webview (iframe.webview → iframe#active-frame)
+ *   ctx.writeSettings(values)  the workspace's .vscode/settings.json
+ *   ctx.extensionLoaded()  returns once the extension's Activity Bar icon shows (its contributions are in)
+ *   ctx.expandExplorer(...names)  expands those Explorer folders in turn
+ *   ctx.compareFromPalette({ a, b, probes, preset })  the palette's Compare wizard on the probe points, then Start
  *   node test/ui/run.mjs [--grep <name>] [--version 4.139.1] [--extension <dir>] [--no-build]   (default: current VS Code)
  */
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CURRENT } from '../../scripts/install-code-server.mjs';
@@ -95,6 +99,33 @@ function makeContext(page, workspaceDir) {
     },
     webviewFrame() {
       return page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+    },
+    writeSettings(values) {
+      mkdirSync(join(workspaceDir, '.vscode'), { recursive: true });
+      writeFileSync(join(workspaceDir, '.vscode/settings.json'), JSON.stringify(values));
+    },
+    async extensionLoaded() {
+      await page
+        .locator('.activitybar .action-item a[aria-label^="Knowledge Consistency"]')
+        .waitFor({ state: 'visible', timeout: 60_000 });
+    },
+    async expandExplorer(...names) {
+      for (const name of names) {
+        const row = this.explorerItem(name).first();
+        await row.waitFor({ state: 'visible' });
+        if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+        // Expanded before the next click: rows still being inserted would move it onto another row.
+        await row.and(page.locator('[aria-expanded="true"]')).waitFor({ state: 'visible' });
+      }
+    },
+    async compareFromPalette({ a, b, probes, preset }) {
+      await this.runCommand('Knowledge Consistency: Compare Knowledge Consistency');
+      await this.pick('model A', a);
+      await this.pick('model B', b);
+      await this.pick('Probe inputs', probes);
+      await this.pick('Disentangler preset', preset);
+      await this.pick('Layers to compare', 'Probe points');
+      await this.pick('start', 'Start the comparison');
     },
   };
 }

@@ -2,26 +2,12 @@
 // before anything heavy runs, a quick pick offers the whole run with its estimate, the run that fits inside the budget
 // (fewer layer pairs and probes) and Cancel. They fit it inside; the panel then shows the one layer pair the budget
 // kept. Leaves .test-output/ui/budget-choice.png.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 export default async function budget(ctx) {
   const { page } = ctx;
-  mkdirSync(join(ctx.workspaceDir, '.vscode'), { recursive: true });
-  writeFileSync(
-    join(ctx.workspaceDir, '.vscode/settings.json'),
-    JSON.stringify({ 'knowledgeConsistency.probe.count': 400, 'knowledgeConsistency.budget': '1s' }),
-  );
-  await page
-    .locator('.activitybar .action-item a[aria-label^="Knowledge Consistency"]')
-    .waitFor({ state: 'visible', timeout: 60_000 });
-  await ctx.runCommand('Knowledge Consistency: Compare Knowledge Consistency');
-  await ctx.pick('model A', 'mnist-cnn-seed1');
-  await ctx.pick('model B', 'mnist-cnn-seed2');
-  await ctx.pick('Probe inputs', 'mnist');
-  await ctx.pick('Disentangler preset', 'fast');
-  await ctx.pick('Layers to compare', 'Probe points');
-  await ctx.pick('start', 'Start the comparison');
+  ctx.writeSettings({ 'knowledgeConsistency.probe.count': 400, 'knowledgeConsistency.budget': '1s' });
+  await ctx.extensionLoaded();
+  await ctx.compareFromPalette({ a: 'mnist-cnn-seed1', b: 'mnist-cnn-seed2', probes: 'mnist', preset: 'fast' });
 
   // The estimate (models loaded and timed on a few probes) comes first; three layer pairs at 400 probes are over 1 s.
   const quickInput = page.locator('.quick-input-widget');

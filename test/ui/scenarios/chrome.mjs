@@ -7,17 +7,14 @@
 // chrome-drilldown-high-contrast.png, chrome-sidebar-scopes.png and chrome-analyses-export.png (the Analyses view's
 // Export…, the same entry as the title bar's).
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../harness/workspace.mjs';
 
 export default async function chrome(ctx) {
   const { page } = ctx;
-  mkdirSync(join(ctx.workspaceDir, '.vscode'), { recursive: true });
-  writeFileSync(
-    join(ctx.workspaceDir, '.vscode/settings.json'),
-    JSON.stringify({ 'knowledgeConsistency.probe.count': 64, 'knowledgeConsistency.epochs': 3 }),
-  );
+  const settings = { 'knowledgeConsistency.probe.count': 64, 'knowledgeConsistency.epochs': 3 };
+  ctx.writeSettings(settings);
   // A published TF.js graph model (@vladmandic/human's handtrack, an SSD, a dev dependency): 244 nodes named with
   // 50–110 characters under two scopes (the feature extractor, the post-processor).
   const human = join(repoRoot, 'node_modules/@vladmandic/human/models');
@@ -25,18 +22,11 @@ export default async function chrome(ctx) {
   copyFileSync(join(human, 'handtrack.json'), join(ctx.workspaceDir, 'graph/handtrack/model.json'));
   copyFileSync(join(human, 'handtrack.bin'), join(ctx.workspaceDir, 'graph/handtrack/handtrack.bin'));
 
-  await page
-    .locator('.activitybar .action-item a[aria-label^="Knowledge Consistency"]')
-    .waitFor({ state: 'visible', timeout: 60_000 });
+  await ctx.extensionLoaded();
 
   // Explorer: right-click one model file → Compare… (the wizard), beside the quick two-file compare.
   await ctx.runCommand('View: Show Explorer');
-  for (const folder of ['models', 'mnist-cnn-seed1']) {
-    const row = ctx.explorerItem(folder).first();
-    await row.waitFor({ state: 'visible' });
-    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
-    await row.and(page.locator('[aria-expanded="true"]')).waitFor({ state: 'visible' });
-  }
+  await ctx.expandExplorer('models', 'mnist-cnn-seed1');
   const file = ctx.explorerItem('model.onnx').first();
   await file.click({ button: 'right' });
   const menuItem = page.locator('.context-view .action-item', { hasText: /^Compare…$/ });
@@ -130,15 +120,11 @@ export default async function chrome(ctx) {
   // Themes: every label legible in light and high contrast (the panel follows the theme by itself).
   await page.locator('.tabs-container .tab', { hasText: 'mnist-cnn-seed1 ↔ mnist-cnn-seed2' }).first().click();
   // The theme through the workspace settings (the palette's theme picker lists marketplace entries first).
-  const settings = { 'knowledgeConsistency.probe.count': 64, 'knowledgeConsistency.epochs': 3 };
   for (const [theme, cls, shot] of [
     ['Default Light Modern', 'vs', 'chrome-panel-light'],
     ['Default High Contrast', 'hc-black', 'chrome-panel-high-contrast'],
   ]) {
-    writeFileSync(
-      join(ctx.workspaceDir, '.vscode/settings.json'),
-      JSON.stringify({ ...settings, 'workbench.colorTheme': theme }),
-    );
+    ctx.writeSettings({ ...settings, 'workbench.colorTheme': theme });
     await page.locator(`.monaco-workbench.${cls}`).waitFor({ state: 'attached', timeout: 30_000 });
     await ctx.webviewFrame().locator('#heatmap').waitFor({ state: 'visible' });
     await page.waitForTimeout(1000);

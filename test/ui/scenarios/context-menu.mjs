@@ -4,30 +4,15 @@
 // .test-output/ui/context-menu.png (the menu), context-menu-panel.png (the panel with the finished result) and
 // context-menu-three.png (the menu of three files).
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 export default async function contextMenu(ctx) {
   const { page } = ctx;
   // Small, quick settings so the run that starts does not load the shared machine.
-  mkdirSync(join(ctx.workspaceDir, '.vscode'), { recursive: true });
-  writeFileSync(
-    join(ctx.workspaceDir, '.vscode/settings.json'),
-    JSON.stringify({ 'knowledgeConsistency.probe.count': 64, 'knowledgeConsistency.epochs': 3 }),
-  );
+  ctx.writeSettings({ 'knowledgeConsistency.probe.count': 64, 'knowledgeConsistency.epochs': 3 });
 
-  // The extension's contributions are loaded once its Activity Bar icon shows.
-  await page
-    .locator('.activitybar .action-item a[aria-label^="Knowledge Consistency"]')
-    .waitFor({ state: 'visible', timeout: 60_000 });
+  await ctx.extensionLoaded();
   await ctx.runCommand('View: Show Explorer'); // (clicking the icon would close an Explorer that is already open)
-  for (const folder of ['models', 'mnist-cnn-seed1', 'mnist-cnn-seed2']) {
-    const row = ctx.explorerItem(folder).first();
-    await row.waitFor({ state: 'visible' });
-    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
-    // Expanded before the next click: rows still being inserted would move it onto another row.
-    await row.and(page.locator('[aria-expanded="true"]')).waitFor({ state: 'visible' });
-  }
+  await ctx.expandExplorer('models', 'mnist-cnn-seed1', 'mnist-cnn-seed2');
   const files = ctx.explorerItem('model.onnx');
   await files.nth(1).waitFor({ state: 'visible' });
   // Click opens the first file in an editor; wait for that before ctrl-click adds the second to the selection.
@@ -65,10 +50,7 @@ export default async function contextMenu(ctx) {
 
   // Three files: a family, not a pair. Neither pair entry nor the two-model wizard shows.
   await ctx.runCommand('View: Show Explorer');
-  const folder = ctx.explorerItem('torch-export').first();
-  await folder.waitFor({ state: 'visible' });
-  if ((await folder.getAttribute('aria-expanded')) !== 'true') await folder.click();
-  await folder.and(page.locator('[aria-expanded="true"]')).waitFor({ state: 'visible' });
+  await ctx.expandExplorer('torch-export');
   const epochs = ['epoch1.onnx', 'epoch2.onnx', 'epoch3.onnx'].map((n) => ctx.explorerItem(n).first());
   await epochs[0].click();
   await page.locator('.tabs-container .tab', { hasText: 'epoch1.onnx' }).first().waitFor({ state: 'visible' });

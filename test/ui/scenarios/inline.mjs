@@ -2,36 +2,21 @@
 // reads the findings where the models are: CodeLenses and warnings on model.json, the numbers in a hover, the
 // status bar item, and the Model Overview editor of the ONNX file (sorted by explained; a row opens the
 // drill-down). Leaves .test-output/ui/inline-codelens.png, inline-hover.png and model-overview.png.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 export default async function inline(ctx) {
   const { page } = ctx;
-  mkdirSync(join(ctx.workspaceDir, '.vscode'), { recursive: true });
   // Small, quick settings; a high threshold so that the picture shows warnings too.
-  writeFileSync(
-    join(ctx.workspaceDir, '.vscode/settings.json'),
-    JSON.stringify({
-      'knowledgeConsistency.probe.count': 64,
-      'knowledgeConsistency.epochs': 3,
-      'knowledgeConsistency.inline.threshold': 0.97,
-      'editor.stickyScroll.enabled': false,
-      'editor.fontSize': 12,
-    }),
-  );
-  await page
-    .locator('.activitybar .action-item a[aria-label^="Knowledge Consistency"]')
-    .waitFor({ state: 'visible', timeout: 60_000 });
+  ctx.writeSettings({
+    'knowledgeConsistency.probe.count': 64,
+    'knowledgeConsistency.epochs': 3,
+    'knowledgeConsistency.inline.threshold': 0.97,
+    'editor.stickyScroll.enabled': false,
+    'editor.fontSize': 12,
+  });
+  await ctx.extensionLoaded();
   await ctx.runCommand('View: Show Explorer');
-  const expand = async (row) => {
-    await row.waitFor({ state: 'visible' });
-    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
-    // Its children are in once it says so; rows still being inserted would move the next click onto another row.
-    await row.and(page.locator('[aria-expanded="true"]')).waitFor({ state: 'visible' });
-  };
   // Every folder expanded first, so that no row moves under the pointer later.
-  for (const folder of ['models', 'mnist-cnn-seed1', 'mnist-cnn-seed2']) await expand(ctx.explorerItem(folder).first());
-  await expand(ctx.explorerItem('tfjs').first());
+  await ctx.expandExplorer('models', 'mnist-cnn-seed1', 'mnist-cnn-seed2', 'tfjs');
   const modelJson = ctx.explorerItem('model.json').first();
   const onnx = ctx.explorerItem('model.onnx');
   await onnx.nth(1).waitFor({ state: 'visible' });

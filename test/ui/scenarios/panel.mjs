@@ -4,29 +4,14 @@
 // Hidden behind another editor and after a window reload, the panel comes back where the person left it, from the
 // cached result (no second run). Leaves .test-output/ui/panel-running.png, panel.png, panel-drilldown.png and
 // panel-restored.png.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 export default async function panel(ctx) {
   const { page } = ctx;
-  mkdirSync(join(ctx.workspaceDir, '.vscode'), { recursive: true });
   // Long enough to watch it run (the thorough preset's patience outlasts the epochs: every pair trains all 100; the
   // fast preset stops within seconds, before the panel has loaded), short enough for CI (≈15 s in `kc compare`).
-  writeFileSync(
-    join(ctx.workspaceDir, '.vscode/settings.json'),
-    JSON.stringify({ 'knowledgeConsistency.probe.count': 512, 'knowledgeConsistency.epochs': 100 }),
-  );
-  // The extension's contributions are loaded once its Activity Bar icon shows.
-  await page
-    .locator('.activitybar .action-item a[aria-label^="Knowledge Consistency"]')
-    .waitFor({ state: 'visible', timeout: 60_000 });
-  await ctx.runCommand('Knowledge Consistency: Compare Knowledge Consistency');
-  await ctx.pick('model A', 'mnist-cnn-seed1');
-  await ctx.pick('model B', 'mnist-cnn-seed2');
-  await ctx.pick('Probe inputs', 'mnist');
-  await ctx.pick('Disentangler preset', 'thorough');
-  await ctx.pick('Layers to compare', 'Probe points');
-  await ctx.pick('start', 'Start the comparison');
+  ctx.writeSettings({ 'knowledgeConsistency.probe.count': 512, 'knowledgeConsistency.epochs': 100 });
+  await ctx.extensionLoaded();
+  await ctx.compareFromPalette({ a: 'mnist-cnn-seed1', b: 'mnist-cnn-seed2', probes: 'mnist', preset: 'thorough' });
 
   const frame = ctx.webviewFrame();
   const status = frame.locator('#status');

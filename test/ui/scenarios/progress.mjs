@@ -2,17 +2,11 @@
 // step counter: two models, the probe, the preset, going Back once, the layers, Start), then watches the cancellable
 // progress notification report the engine's real progress; Cancel stops it. Leaves .test-output/ui/compare-wizard.png
 // and progress.png.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 export default async function progress(ctx) {
   const { page } = ctx;
   // A modest probe; the thorough preset (patient early stopping) keeps it running until we cancel.
-  mkdirSync(join(ctx.workspaceDir, '.vscode'), { recursive: true });
-  writeFileSync(
-    join(ctx.workspaceDir, '.vscode/settings.json'),
-    JSON.stringify({ 'knowledgeConsistency.probe.count': 512 }),
-  );
+  ctx.writeSettings({ 'knowledgeConsistency.probe.count': 512 });
   const quickInput = page.locator('.quick-input-widget');
   // Each picker has its own title: wait for it, so keys never land in the picker before.
   const pick = async (title, text) => {
@@ -22,10 +16,7 @@ export default async function progress(ctx) {
     await page.keyboard.press('Enter');
   };
 
-  // The extension's contributions are loaded once its Activity Bar icon shows.
-  await page
-    .locator('.activitybar .action-item a[aria-label^="Knowledge Consistency"]')
-    .waitFor({ state: 'visible', timeout: 60_000 });
+  await ctx.extensionLoaded();
   // (Not ctx.runCommand: it waits for the palette to close, and this command opens its own pickers at once.)
   await page.keyboard.press('F1');
   await quickInput.waitFor({ state: 'visible' });
