@@ -17,9 +17,12 @@ import type { ModelAdapter } from './models/types';
 import { pairLayers, scaleWarnings, type Pairing } from './pairing';
 import { deadInputWarning, openProbe, probeInputs } from './probes/index';
 import { trialInputRange } from './probes/range-trial';
+import { isTextProbe } from './probes/text';
+import { textInputs } from './probes/text-tokens';
 import { similarityMatrix } from './compare/matrix';
-import { extractFeatures, type ExtractedFeatures } from './compare/extract';
-import { matrixLayers } from './compare/matrix-layers';
+import { extractFeatures, type ExtractedFeatures, type StoredFeatures } from './compare/extract';
+import { matrixLayers, sketchedLayers } from './compare/matrix-layers';
+import { SKETCH_WIDTH } from './features/sketch';
 import { ProbeImages } from './compare/probe-images';
 import { inputTarget, modelRef } from './compare/model-ref';
 import { TOOL_NAME, TOOL_VERSION } from './version';
@@ -80,8 +83,10 @@ export async function runCompare(
     models.push(a);
     throwIfCancelled(signal);
     loaded({ done: 1, total: 2 });
-    const b = await openModel(options.modelB, { pytorch: options.pytorch, log });
-    models.push(b);
+    // A model compared with itself is opened, tried and extracted once.
+    const same = sameModelFile(options);
+    const b = same ? a : await openModel(options.modelB, { pytorch: options.pytorch, log });
+    if (!same) models.push(b);
     loaded({ done: 2, total: 2 });
     // Queue workers read the features from here: on other machines it must be a shared folder at the same path.
     cacheRoot = await makeFeatureFolder(options.cacheDir);
@@ -89,10 +94,12 @@ export async function runCompare(
     const layersB = b.layers();
     let probe = await openProbe({ ...options.probe, seed: settings.seed }, inputTarget(a));
     // a model that does not say which pixel range it expects gets a short trial (probes/range-trial.ts)
-    for (const [model, layers] of [
-      [a, layersA],
-      [b, layersB],
-    ] as const) {
+    for (const [model, layers] of same
+      ? ([[a, layersA]] as const)
+      : ([
+          [a, layersA],
+          [b, layersB],
+        ] as const)) {
       const found = await trialInputRange(model, probe, layers, options.probe.normalization, signal);
       if (found) log(found);
     }
@@ -101,8 +108,14 @@ export async function runCompare(
     // The heatmap covers every feature layer; the disentangler's layers are among them. Layers chosen explicitly keep
     // it to those: a look at one pair must not extract every layer of a big model.
     const pinnedOnly = Boolean(options.layersA?.length || options.layersB?.length);
-    const rowsA = matrixLayers(layersA, pairing.layersA, 'A', { count: probe.count, pinnedOnly });
-    const rowsB = matrixLayers(layersB, pairing.layersB, 'B', { count: probe.count, pinnedOnly });
+    // Layers only the matrix reads are kept as count sketches, so they no longer bound the matrix's size on disk.
+    const sketchWidth = options.allPairs ? undefined : SKETCH_WIDTH;
+    const rowsA = matrixLayers(layersA, pairing.layersA, 'A', { count: probe.count, pinnedOnly, sketchWidth });
+    const rowsB = matrixLayers(layersB, pairing.layersB, 'B', { count: probe.count, pinnedOnly, sketchWidth });
+    const sketch = {
+      A: sketchedLayers(rowsA.names, pairing.layersA, layersA, options.allPairs),
+      B: sketchedLayers(rowsB.names, pairing.layersB, layersB, options.allPairs),
+    };
     const [refA, refB] = await Promise.all([modelRef(a, layersA), modelRef(b, layersB)]);
     const backend = await getTrainingBackend(options.backend ?? 'auto', log);
     // Plan, then run: a warm-up calibrates the cost model (the ETA's base); a budget may choose fewer probes and pairs.
@@ -112,6 +125,8 @@ export async function runCompare(
       probe,
       options,
       matrix: { A: rowsA.names, B: rowsB.names },
+      sketched: sketch,
+      sameModel: same,
       pairs: pairing.pairs,
       directions,
       settings,
@@ -135,14 +150,16 @@ export async function runCompare(
         count: probe.count,
         ...probeSplitSizes(probe.count, settings.testFraction, settings.seed),
         warning: probe.warning,
-        inputs: probeInputs(
-          probe,
-          [
-            { model: 'A', target: inputTarget(a) },
-            { model: 'B', target: inputTarget(b) },
-          ],
-          options.probe.normalization,
-        ),
+        inputs: isTextProbe(probe)
+          ? await textInputs(probe, { A: a, B: b })
+          : probeInputs(
+              probe,
+              [
+                { model: 'A', target: inputTarget(a) },
+                { model: 'B', target: inputTarget(b) },
+              ],
+              options.probe.normalization,
+            ),
       },
       models: { a: refA, b: refB },
       pairing: pairing.info,
@@ -152,7 +169,7 @@ export async function runCompare(
     timings.loadSeconds = done();
 
     done = stage();
-    const extract = (model: ModelAdapter, side: 'A' | 'B', names: string[]) =>
+    const extract = (model: ModelAdapter, side: 'A' | 'B', names: string[], sketched: ReadonlySet<string>) =>
       extractFeatures(
         model,
         side,
@@ -163,10 +180,20 @@ export async function runCompare(
         {
           signal,
           onProgress: progress.extract(side),
+          sketch: sketched,
         },
       );
-    const fa = await extract(a, 'A', rowsA.names);
-    const fb = await extract(b, 'B', rowsB.names);
+    let fa: StoredFeatures;
+    let fb: StoredFeatures;
+    if (same) {
+      // one extraction serves both sides: every layer either side reads, sketched only where neither fits it
+      const names = [...new Set([...rowsA.names, ...rowsB.names])];
+      fa = fb = await extract(a, 'A', names, new Set(names.filter((n) => sketch.A.has(n) && sketch.B.has(n))));
+      progress.extract('B')({ done: probe.count, total: probe.count });
+    } else {
+      fa = await extract(a, 'A', rowsA.names, sketch.A);
+      fb = await extract(b, 'B', rowsB.names, sketch.B);
+    }
     timings.extractSeconds = done();
     const [inputA, inputB] = header.probe.inputs ?? [];
     const dead = [
@@ -185,11 +212,19 @@ export async function runCompare(
       signal,
       onProgress: progress.similarity(),
     });
+    const sketched = {
+      layersA: rowsA.names.filter((n) => fa.sketched?.(n)),
+      layersB: rowsB.names.filter((n) => fb.sketched?.(n)),
+    };
+    if (sketched.layersA.length || sketched.layersB.length) matrix.sketched = { width: SKETCH_WIDTH, ...sketched };
     hooks.onMatrix?.(matrix);
     timings.similaritySeconds = done();
 
     done = stage();
-    const images = { A: new ProbeImages(probe, inputTarget(a)), B: new ProbeImages(probe, inputTarget(b)) };
+    const images = {
+      A: new ProbeImages(probe, inputTarget(a), fa.tokensOf),
+      B: new ProbeImages(probe, inputTarget(b), fb.tokensOf),
+    };
     const fits = await runner.run({
       fits: plan,
       features: { fa, fb },
@@ -231,6 +266,11 @@ export async function runCompare(
 }
 
 export { attachProbeImages, PAIR_DATA_ERRORS } from './compare/fits';
+
+/** Both sides name the same file (a model compared with itself), with the same way of opening it. */
+function sameModelFile(options: CompareOptions): boolean {
+  return path.resolve(options.modelA) === path.resolve(options.modelB);
+}
 
 export function preprocessing(fa: ExtractedFeatures, fb: ExtractedFeatures): string {
   return fa.preprocessing === fb.preprocessing ? fa.preprocessing : `A: ${fa.preprocessing}; B: ${fb.preprocessing}`;

@@ -1,7 +1,8 @@
 /** The probe settings (source, image normalisation) as the engine needs them. No `vscode` import: unit-tested as is. */
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { mnistMisfit } from '../protocol/probe-input';
+import { mnistMisfit, TEXT_PROBE } from '../protocol/probe-input';
+import type { ModelRef } from '../protocol/report';
 
 /**
  * `mnist` and `synthetic` stay as they are; `~` is the home folder; a relative path is taken from the workspace folder
@@ -42,44 +43,60 @@ export function probeNormalization(
   return Object.keys(n).length ? { normalization: n } : {};
 }
 
-/** A model as the probe choice sees it: a name for messages, and its input (NHWC without N) once read. */
+/** A model as the probe choice sees it: a name for messages, and its input once read (undefined: unreadable). */
 export interface ProbeModel {
   name: string;
-  inputShape(): Promise<number[] | undefined>;
+  input(): Promise<Pick<ModelRef, 'inputShape' | 'sequence'> | undefined>;
 }
 
+/** What a probe is made of: images (a folder) for image models, texts (a .txt / .jsonl file) for sequence models. */
+export type ProbeKind = 'images' | 'texts';
+
 export interface ProbeChoiceDeps {
-  /** The folder remembered for this workspace, if it still exists. */
-  remembered(): Promise<string | undefined>;
-  remember(folder: string): Promise<void>;
+  /** The folder or text file remembered for this workspace, if it still exists. */
+  remembered(kind: ProbeKind): Promise<string | undefined>;
+  remember(kind: ProbeKind, probe: string): Promise<void>;
   /** Asks the user: a folder, 'mnist' to go on with digits, or undefined to cancel. */
   ask(misfit: { name: string; input: string }): Promise<string | undefined>;
+  /** Asks the user for a text file to feed the sequence model `name`; undefined to cancel. */
+  askTexts(name: string): Promise<string | undefined>;
 }
 
 /**
- * The probe to run with: `source` unless it is the default MNIST and it does not fit one of the models; then the
- * remembered folder, else what the user answers (a folder is remembered). Undefined: the user cancelled.
+ * The probe to run with: `source` unless it cannot feed the models. A sequence model takes texts: a source that is
+ * not a text file gives way to the remembered text file, else the user's choice. An image model that the default
+ * MNIST does not fit gets the remembered folder, else the user's answer. What is chosen is remembered; undefined: the
+ * user cancelled.
  */
 export async function probeFor(
   source: string,
   models: ProbeModel[],
   deps: ProbeChoiceDeps,
 ): Promise<string | undefined> {
-  if (source !== 'mnist') return source;
+  if (TEXT_PROBE.test(source)) return source;
   let misfit: { name: string; input: string } | undefined;
   for (const model of models) {
-    const shape = await model.inputShape();
-    const input =
+    const input = await model.input();
+    if (input?.sequence) return chosen('texts', () => deps.askTexts(model.name), deps);
+    const shape = input?.inputShape;
+    const fits =
       shape?.length === 3 ? mnistMisfit({ height: shape[0], width: shape[1], channels: shape[2] }) : undefined;
-    if (input) {
-      misfit = { name: model.name, input };
-      break;
-    }
+    if (fits && !misfit) misfit = { name: model.name, input: fits };
   }
-  if (!misfit) return source;
-  const remembered = await deps.remembered();
+  if (source !== 'mnist' || !misfit) return source;
+  const found = misfit;
+  return chosen('images', () => deps.ask(found), deps);
+}
+
+/** The remembered probe of `kind`, else the user's answer, remembered unless it is MNIST. */
+async function chosen(
+  kind: ProbeKind,
+  ask: () => Promise<string | undefined>,
+  deps: ProbeChoiceDeps,
+): Promise<string | undefined> {
+  const remembered = await deps.remembered(kind);
   if (remembered) return remembered;
-  const answer = await deps.ask(misfit);
-  if (answer && answer !== 'mnist') await deps.remember(answer);
+  const answer = await ask();
+  if (answer && answer !== 'mnist') await deps.remember(kind, answer);
   return answer;
 }

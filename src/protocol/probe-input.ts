@@ -3,11 +3,37 @@ import type { ProbeInput } from './report';
 
 /** e.g. "A: int32 input, pixels 0..255 as whole numbers (from the model: its input is int32: …), 192×192 (the model fixes it)". */
 export function describeInput(input: ProbeInput): string {
+  if (input.text) return describeTexts(input.model, input.text, input.size[1]);
   const range = input.range
     ? `pixels ${input.range[0]}..${input.range[1]}${input.dtype === 'float32' ? '' : ' as whole numbers'} (${rangeWhy(input)})`
     : 'values as stored';
   const size = `${input.size[0]}×${input.size[1]} (${sizeWhy(input)})`;
   return `${input.model}: ${input.dtype} input, ${range}, ${size}`;
+}
+
+const PADDING_WORDS: Record<NonNullable<ProbeInput['text']>['padding'], string> = {
+  model: 'the length the model fixes',
+  longest: "the longest text's length (at most the tokenizer's limit)",
+  shortest: "the shortest text's length, every text cut to it (--tokens positions)",
+};
+
+/** e.g. "A: texts of probe.txt tokenised with bert/tokenizer.json, length 16 (the length the model fixes), padding
+ * masked by the attention mask; 678 tokens, 1 text truncated". */
+function describeTexts(model: string, text: NonNullable<ProbeInput['text']>, length: number): string {
+  const truncated = text.truncated ? `, ${text.truncated} text${text.truncated === 1 ? '' : 's'} truncated` : '';
+  return `${model}: texts of ${text.file} tokenised with ${text.tokenizer}, length ${length} (${PADDING_WORDS[text.padding]}), padding masked by the attention mask; ${text.tokens} tokens${truncated}`;
+}
+
+/**
+ * The probe's size for a header: "1000 samples", or for texts "200 texts, 2230 tokens" (each model's count when
+ * their tokenizers differ: "200 texts, A 2230 / B 2301 tokens").
+ */
+export function probeSize(probe: { count: number; inputs?: ProbeInput[] }): string {
+  const texts = (probe.inputs ?? []).filter((i) => i.text);
+  if (texts.length === 0) return `${probe.count} samples`;
+  const counts = new Set(texts.map((i) => i.text!.tokens));
+  const tokens = counts.size === 1 ? `${[...counts][0]}` : texts.map((i) => `${i.model} ${i.text!.tokens}`).join(' / ');
+  return `${probe.count} texts, ${tokens} tokens`;
 }
 
 function rangeWhy(input: ProbeInput): string {
@@ -24,6 +50,8 @@ function sizeWhy(input: ProbeInput): string {
 
 /** The short form for a header line: "A int32 0..255 (model), 192×192 (model)". */
 export function inputSummary(input: ProbeInput): string {
+  if (input.text)
+    return `${input.model} texts, length ${input.size[1]} (${input.text.padding}), ${input.text.tokens} tokens`;
   const range = input.range
     ? ` ${input.range[0]}..${input.range[1]} (${input.rangeSource ?? 'default'})`
     : ' as stored';
@@ -45,3 +73,6 @@ export function mnistMisfit(input: { height: number; width: number; channels: nu
   const size = (v: number) => (v > 0 ? String(v) : '?');
   return `${size(input.height)}×${size(input.width)}×${size(input.channels)}${colour ? ' colour' : ''}`;
 }
+
+/** A probe file of texts, one sample a line (.txt) or a "text" field a line (.jsonl): fed to sequence models. */
+export const TEXT_PROBE = /\.(txt|jsonl)$/i;

@@ -100,6 +100,16 @@ export interface ProbeInput {
    * one (`sizeReason`). */
   sizeSource: 'model' | 'option' | 'default';
   sizeReason?: string;
+  /** Text probes (`size` is [1, length]): the text file, the tokenizer its texts went through, the real tokens they
+   * gave and how many texts were cut, and the length padded to: the model's (`model`), the longest text's up to the
+   * tokenizer's limit (`longest`), or the shortest text's, every text cut to it (`shortest`, --tokens positions). */
+  text?: {
+    file: string;
+    tokenizer: string;
+    tokens: number;
+    truncated: number;
+    padding: 'model' | 'longest' | 'shortest';
+  };
 }
 
 /** One layer of a model as the adapters list it. */
@@ -125,6 +135,8 @@ export interface ModelRef {
   /** Content hash (sha256, hex) of the model's files, for caching and staleness. */
   sha256?: string;
   inputShape?: number[];
+  /** Sequence models: the token inputs fed by name and the length the model fixes (≤ 0: any); their probe is texts. */
+  sequence?: { inputs: string[]; length: number };
   layers?: LayerInfo[];
 }
 
@@ -198,6 +210,8 @@ export interface PairMaps {
     index: number;
     inconsistentEnergy: number[];
     image?: { height: number; width: number; channels: number; values: number[] };
+    /** Text probes compared by token position: the text's tokens at the map's positions ([CLS] first). */
+    tokens?: string[];
   }>;
 }
 
@@ -285,6 +299,10 @@ export interface SimilarityMatrix {
   layersB: string[];
   /** Measure name ("linearCKA", "ridgeExplained", …) → row-major rows × cols values (null where not computed). */
   measures: Record<string, Array<number | null>>;
+  /** Layers wider than `width` values a sample that were count-sketched to it for the CKA (features/sketch.ts): their
+   * cells are estimates (within ≈ 0.04 of the exact CKA on a published model, mean 0.005). The disentangler's layers
+   * are never sketched. */
+  sketched?: { width: number; layersA: string[]; layersB: string[] };
 }
 
 export interface StageTimings {

@@ -48,7 +48,12 @@ async function serve() {
 
 const STUB = () => {
   window.__posted = [];
-  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(JSON.parse(JSON.stringify(m))) });
+  window.acquireVsCodeApi = () => ({
+    postMessage: (m) => window.__posted.push(JSON.parse(JSON.stringify(m))),
+    // the view keeps its report for a window reload (family/restore.ts)
+    getState: () => window.__state,
+    setState: (s) => void (window.__state = s),
+  });
 };
 
 function viridisHex(v) {

@@ -4,9 +4,10 @@
  */
 import type { PairResult, Report } from '../../src/protocol/report';
 import type { PairFocus } from '../../src/protocol/webview.protocol';
-import { directionStacks, sortedChannels } from '../model/drill';
+import { directionStacks, pairPhrase, sortedChannels } from '../model/drill';
 import { arrowText, BELOW_ZERO_NOTE, explainedNote, fmt, MISSING, num, ORDERS_NOTE } from '../../src/protocol/format';
 import { linearStartNote } from '../../src/protocol/training-note';
+import { probeSize } from '../../src/protocol/probe-input';
 import type { ReportLike } from '../model/measures';
 import { channelBars, lineChart, stackedBars } from './charts';
 import { textLink } from './controls';
@@ -53,7 +54,7 @@ export function renderDrilldown(
   const main = stacks.find((s) => s.direction === focus.direction)?.pair ?? stacks.find((s) => s.pair)?.pair;
   container.replaceChildren();
   const head = html('header', { class: 'drill-head' });
-  head.append(html('h2', { id: 'drill-title' }, `${focus.layerA} (A) ↔ ${focus.layerB} (B)`));
+  head.append(html('h2', { id: 'drill-title' }, pairPhrase(focus, names)));
   if (main)
     head.append(
       html(
@@ -233,7 +234,7 @@ function settingsTable(report: Report, p: PairResult): HTMLTableElement {
         `${s.preset} (≤ ${s.epochs} epochs, batch ${s.batchSize}, lr ${s.learningRate.start}→${s.learningRate.end})`,
       ],
       ['seeds', `${s.seeds} (seed ${s.seed})`],
-      ['probe', `${report.probe.source}, ${report.probe.count} samples (${probeSplit(report.probe)})`],
+      ['probe', `${report.probe.source}, ${probeSize(report.probe)} (${probeSplit(report.probe)})`],
       [
         'similarity',
         `${shownCka(p.similarity).label} ${num(shownCka(p.similarity).value)}${p.similarity.ridgeExplained !== undefined ? ` · ridge explained ${fmt(p.similarity.ridgeExplained)}` : ''}`,

@@ -3,6 +3,7 @@ import { listLayers } from '../../engine/compare';
 import { terminalText } from '../../engine/report/escape';
 import { textTable } from '../../engine/report/format';
 import { shortLayerNames } from '../../protocol/layer-names';
+import type { ModelRef } from '../../protocol/report';
 import { addTorchOptions, pytorchOptions, type TorchFlags } from '../torch-flags';
 
 /** `kc layers <model> [--json]`: the layer table of one model file, with the default probe points marked. */
@@ -39,12 +40,19 @@ export function registerLayers(program: Command): void {
       const shown = opts.wide ? names : fittedNames(names, nameWidth);
       const rows = layers.map((_, i) => [terminalText(shown[i]), ...rest[i]]);
       process.stdout.write(
-        `${terminalText(`${model.name} (${model.format}, input [${(model.inputShape ?? []).join(', ')}])`)}: ${layers.length} layers, ${layers.filter((l) => l.probePoint).length} probe points\n`,
+        `${terminalText(`${model.name} (${model.format}, ${inputWords(model)})`)}: ${layers.length} layers, ${layers.filter((l) => l.probePoint).length} probe points\n`,
       );
       process.stdout.write(`${textTable(header, rows, 5)}\n`);
       if (!opts.wide && rows.some((r, i) => r[0] !== layers[i].name))
         process.stdout.write('names shortened: --wide for the full names\n');
     });
+}
+
+/** "input [1, 28, 28]", or for a sequence model its token inputs: "input_ids, attention_mask [N, 16] (token ids)". */
+function inputWords(model: ModelRef): string {
+  if (!model.sequence) return `input [${(model.inputShape ?? []).join(', ')}]`;
+  const length = model.sequence.length > 0 ? String(model.sequence.length) : 'T';
+  return `${model.sequence.inputs.join(', ')} [N, ${length}] (token ids)`;
 }
 
 const TABLE_WIDTH = 120;

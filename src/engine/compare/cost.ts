@@ -15,6 +15,7 @@ import { ridgeRowCap } from '../linalg/ridge';
 import { ckaVectorBytes } from '../metrics/index';
 import { WARM_START_MAX_FEATURES } from '../disentangler/fit';
 import { MATRIX_MEMORY_BUDGET } from './matrix';
+import { SKETCH_WIDTH } from '../features/sketch';
 
 /** What calibrate.ts measures (or the defaults when nothing could be measured). */
 export interface CostRates {
@@ -82,6 +83,10 @@ export interface CompareShape {
   /** The similarity matrix's layers (rows A, columns B). */
   matrixA: string[];
   matrixB: string[];
+  /** Matrix layers kept as count sketches of SKETCH_WIDTH values a sample. */
+  sketched?: { A: ReadonlySet<string>; B: ReadonlySet<string> };
+  /** A model compared with itself: one extraction, one Gram per layer. */
+  sameModel?: boolean;
   /** Every planned fit, pair × direction. */
   plan: PairKey[];
   settings: DisentangleSettings;
@@ -100,8 +105,15 @@ function hwc(layer: LayerInfo | undefined): [number, number, number] {
 }
 
 /** Bytes of these layers' features at `probes` samples (float32). */
-export function featureBytes(layers: Array<LayerInfo | undefined>, probes: number): number {
-  return layers.reduce((s, l) => s + 4 * probes * size(l?.shape ?? [-1, 1]), 0);
+export function featureBytes(
+  layers: Array<LayerInfo | undefined>,
+  probes: number,
+  sketched: ReadonlySet<string> = new Set(),
+): number {
+  return layers.reduce((s, l) => {
+    const values = size(l?.shape ?? [-1, 1]);
+    return s + 4 * probes * (l && sketched.has(l.name) ? Math.min(values, SKETCH_WIDTH) : values);
+  }, 0);
 }
 
 /** Seconds to run `probes` samples through a model and write `bytes` of its features to the store. */
@@ -208,14 +220,19 @@ export function estimateCost(shape: CompareShape, probes: number, rates: CostRat
   const bytesA = featureBytes(
     shape.matrixA.map((n) => a.get(n)),
     probes,
+    shape.sketched?.A,
   );
-  const bytesB = featureBytes(
-    shape.matrixB.map((n) => b.get(n)),
-    probes,
-  );
+  // a model compared with itself: B's layers are A's, extracted and reduced once
+  const bytesB = shape.sameModel
+    ? 0
+    : featureBytes(
+        shape.matrixB.map((n) => b.get(n)),
+        probes,
+        shape.sketched?.B,
+      );
   const extractSeconds =
     extractionSeconds(probes, rates.extractSecondsPerSample.A, bytesA) +
-    extractionSeconds(probes, rates.extractSecondsPerSample.B, bytesB);
+    (shape.sameModel ? 0 : extractionSeconds(probes, rates.extractSecondsPerSample.B, bytesB));
   // CKA (compare/matrix.ts): streamed when every layer's Gram vectors fit the matrix's memory — each layer read once,
   // its n×n Gram (n²·D multiply-adds) computed once; then n² per cell. Otherwise (or with the ridge of --all-pairs)
   // A's layers go in blocks of half that memory, and for each block of A every layer of B is read and its Gram

@@ -36,6 +36,10 @@ export interface PlanInput {
   options: CompareOptions;
   /** The matrix's layers at the asked probe count. */
   matrix: { A: string[]; B: string[] };
+  /** Matrix layers kept as count sketches (compare/matrix-layers.ts sketchedLayers). */
+  sketched?: { A: ReadonlySet<string>; B: ReadonlySet<string> };
+  /** A model compared with itself: extracted once, its Grams made once. */
+  sameModel?: boolean;
   plan: PairKey[];
   settings: DisentangleSettings;
   backend: TrainingBackend;
@@ -72,6 +76,8 @@ export async function planRun(input: PlanInput): Promise<PlannedRun> {
     layersB: input.layers.B,
     matrixA: input.matrix.A,
     matrixB: input.matrix.B,
+    sketched: input.sketched,
+    sameModel: input.sameModel,
     plan: input.plan,
     settings,
     memoryBytes: (options.memoryBudgetMb ?? DEFAULT_MEMORY_MB) * 2 ** 20,

@@ -7,6 +7,7 @@ import { fitProbe, type ProbeNormalization, type ProbeSource } from '../probes/i
 import { checkSameTokens, isTextProbe } from '../probes/text';
 import { fitTextProbe } from '../probes/text-tokens';
 import type { FeatureTensor } from '../tensor';
+import { sketchingSink } from '../features/sketch';
 import { inputTarget } from './model-ref';
 import type { ProbeInput } from '../../protocol/report';
 
@@ -20,6 +21,10 @@ export interface ExtractedFeatures {
   preprocessing: string;
   /** How it was fed: dtype, pixel range and size, each with its reason (ProbeInfo.inputs). */
   input?: Omit<ProbeInput, 'model'>;
+  /** Token positions of a text probe: text i's tokens at the compared positions (TextFit.tokensOf). */
+  tokensOf?: (index: number) => string[];
+  /** Whether a layer is stored as a count sketch (features/sketch.ts): good for CKA, not for the disentangler. */
+  sketched?(layer: string): boolean;
 }
 
 /** Features in a FeatureStore folder: a reader in another process (a queue worker) can find each layer's file. */
@@ -30,6 +35,7 @@ export interface StoredFeatures extends ExtractedFeatures {
 /**
  * Streams the probe (fitted to this model's input) through the model into a FeatureStore under `dir`: extraction
  * memory stays at one batch whatever the probe count and the number of layers. The caller removes `dir`.
+ * `sketch`: layers kept only as a count sketch (features/sketch.ts), for the similarity matrix.
  */
 export async function extractFeatures(
   model: ModelAdapter,
@@ -39,7 +45,7 @@ export async function extractFeatures(
   normalization: Partial<ProbeNormalization> | undefined,
   layers: string[],
   dir: string,
-  hooks: { signal?: CancelSignal; onProgress?: StepSink },
+  hooks: { signal?: CancelSignal; onProgress?: StepSink; sketch?: ReadonlySet<string> },
 ): Promise<StoredFeatures> {
   // texts are tokenised by each model's own tokenizer; per-token features have one sample per real token
   const text = isTextProbe(probe) ? probe : undefined;
@@ -49,13 +55,17 @@ export async function extractFeatures(
       'probe',
     );
   }
-  const fitted = text ? await fitTextProbe(text, model) : fitProbe(probe, inputTarget(model), normalization);
-  const samples = text?.tokens === 'per-token' ? (fitted as { tokens: number }).tokens : probe.count;
+  const textFit = text ? await fitTextProbe(text, model) : undefined;
+  const fitted = textFit ?? fitProbe(probe, inputTarget(model), normalization);
+  const samples = text?.tokens === 'per-token' && textFit ? textFit.tokens : probe.count;
   if (text) checkSameTokens(text, model.ref.name, samples);
   const store = new FeatureStore(dir);
+  const sketched = new Set<string>();
+  store.groups = textFit?.groups;
   try {
     hooks.onProgress?.({ done: 0, total: probe.count });
-    await model.extract(fitted.batches(hooks.signal), layers, store, {
+    const sink = hooks.sketch?.size ? sketchingSink(store, hooks.sketch, sketched) : store;
+    await model.extract(fitted.batches(hooks.signal), layers, sink, {
       signal: hooks.signal,
       tokens: text?.tokens,
       total: probe.count,
@@ -83,5 +93,7 @@ export async function extractFeatures(
     },
     preprocessing: fitted.preprocessing,
     input: fitted.input,
+    tokensOf: textFit?.tokensOf,
+    sketched: (layer) => sketched.has(layer),
   };
 }

@@ -43,7 +43,11 @@ export async function runFits(
     const key = JSON.stringify([fit.layerA, fit.layerB]);
     let entry = loaded.get(key);
     if (!entry) {
-      const tensors = Promise.all([features.fa.read(fit.layerA, !!pool), features.fb.read(fit.layerB, !!pool)]);
+      // a layer compared with itself (one extraction for both sides) is read once: the fits never write to features
+      const same = features.fa === features.fb && fit.layerA === fit.layerB;
+      const tensors = same
+        ? features.fa.read(fit.layerA, !!pool).then((t): [FeatureTensor, FeatureTensor] => [t, t])
+        : Promise.all([features.fa.read(fit.layerA, !!pool), features.fb.read(fit.layerB, !!pool)]);
       entry = { tensors, left: plan.filter((f) => f.layerA === fit.layerA && f.layerB === fit.layerB).length };
       loaded.set(key, entry);
     }
@@ -158,16 +162,8 @@ class SharedBudget {
   }
 }
 
-/** Puts the probe image of each ε-map sample under it, as fed to the explained model (B for A → B). */
+/** Puts the probe image (or a text's tokens) of each ε-map sample under it, as fed to the explained model (B for
+ * A → B). */
 export async function attachProbeImages(result: PairResult, images: ProbeImages, signal?: CancelSignal): Promise<void> {
-  const samples = result.maps?.samples;
-  if (!samples?.length) return;
-  const found = await images.get(
-    samples.map((s) => s.index),
-    signal,
-  );
-  for (const s of samples) {
-    const image = found.get(s.index);
-    if (image) s.image = image;
-  }
+  await images.attach(result, signal);
 }

@@ -1,4 +1,5 @@
 import type { LayerInfo } from '../../protocol/report';
+import { lateLayer } from '../probes/dead';
 
 /** Most layers per model in the similarity matrix: 64 × 64 cells stay quick to fill and readable as a heatmap. */
 export const MATRIX_LAYER_CAP = 64;
@@ -33,7 +34,8 @@ export function matrixLayers(
     count = 0,
     budgetBytes = MATRIX_FEATURE_BUDGET,
     pinnedOnly = false,
-  }: { cap?: number; count?: number; budgetBytes?: number; pinnedOnly?: boolean } = {},
+    sketchWidth,
+  }: { cap?: number; count?: number; budgetBytes?: number; pinnedOnly?: boolean; sketchWidth?: number } = {},
 ): MatrixLayers {
   const keep = new Set(pinned);
   const ordered = layers
@@ -54,6 +56,7 @@ export function matrixLayers(
     ordered.filter((l) => keep.has(l.name) && !pinned.includes(l.name)),
     count,
     budgetBytes,
+    sketchWidth,
   );
   if (dropped.length) {
     for (const l of dropped) keep.delete(l.name);
@@ -76,9 +79,34 @@ export function matrixLayers(
   return { names, warning };
 }
 
-/** The largest layers to drop so that the rest fit `budget` bytes for `count` samples (unknown sizes count as 0). */
-function overBudget(layers: LayerInfo[], count: number, budget: number): LayerInfo[] {
-  const size = (l: LayerInfo) => 4 * count * l.shape.slice(1).reduce((a, d) => a * (d > 0 ? d : 0), 1);
+/**
+ * The layers only the similarity matrix reads, which extraction may keep as count sketches (features/sketch.ts): not
+ * the disentangler's (`pinned`), nor the late layer the dead-input check reads; none with `--all-pairs`, whose ridge
+ * cells need the real features.
+ */
+export function sketchedLayers(
+  names: readonly string[],
+  pinned: readonly string[],
+  layers: readonly LayerInfo[],
+  allPairs = false,
+): Set<string> {
+  if (allPairs) return new Set();
+  const whole = new Set([...pinned, lateLayer(layers, names)]);
+  return new Set(names.filter((n) => !whole.has(n)));
+}
+
+/**
+ * The largest layers to drop so that the rest fit `budget` bytes for `count` samples (unknown sizes count as 0);
+ * with `sketchWidth` a layer takes at most that many values a sample.
+ */
+function overBudget(layers: LayerInfo[], count: number, budget: number, sketchWidth = Infinity): LayerInfo[] {
+  const size = (l: LayerInfo) =>
+    4 *
+    count *
+    Math.min(
+      sketchWidth,
+      l.shape.slice(1).reduce((a, d) => a * (d > 0 ? d : 0), 1),
+    );
   let total = layers.reduce((a, l) => a + size(l), 0);
   const out: LayerInfo[] = [];
   for (const l of [...layers].sort((x, y) => size(y) - size(x))) {

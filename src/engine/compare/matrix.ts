@@ -115,7 +115,10 @@ async function streamedCka(
     }
     return side === 'A' ? fa.read(namesA[i]) : fb.read(namesB[i]);
   };
+  // the same features on both sides (a model compared with itself): B's layers are A's
+  const indexA = new Map(namesA.map((name, i) => [name, i]));
   const values = await ckaMatrixStreamed(namesA.length, namesB.length, read, n, {
+    sameAs: fa === fb ? (j) => indexA.get(namesB[j]) : undefined,
     signal: options.signal,
     onLayer: (done) => options.onProgress?.({ done, total }),
   });

@@ -31,6 +31,9 @@ export async function modelRef(model: ModelAdapter, layers: LayerInfo[]): Promis
   return {
     ...ref,
     inputShape: ref.inputShape ?? [...model.inputShape],
+    ...(model.sequence
+      ? { sequence: { inputs: model.sequence.roles.map((r) => r.name), length: model.sequence.length } }
+      : {}),
     layers,
     sha256: ref.sha256 ?? (await hashModelFiles(ref.path)),
   };

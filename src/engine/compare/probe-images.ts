@@ -26,6 +26,8 @@ export class ProbeImages {
   constructor(
     private readonly probe: ProbeSource,
     private readonly target: InputTarget,
+    /** Text probes compared by token position: the tokens of text i (ExtractedFeatures.tokensOf). */
+    readonly tokensOf?: (index: number) => string[],
   ) {}
 
   async get(indices: number[], signal?: CancelSignal): Promise<Map<number, ProbeImage>> {
@@ -34,7 +36,8 @@ export class ProbeImages {
     return new Map(indices.filter((i) => this.cache.has(i)).map((i) => [i, this.cache.get(i)!]));
   }
 
-  /** Puts the probe image of each of a result's ε-map samples under it (the images of the model it explains). */
+  /** Puts the probe image (or a text's tokens) of each of a result's ε-map samples under it (the images of the model
+   * it explains). */
   async attach(result: PairResult, signal?: CancelSignal): Promise<void> {
     const samples = result.maps?.samples ?? [];
     const found = await this.get(
@@ -44,6 +47,8 @@ export class ProbeImages {
     for (const s of samples) {
       const image = found.get(s.index);
       if (image) s.image = image;
+      const tokens = this.tokensOf?.(s.index);
+      if (tokens?.length) s.tokens = tokens;
     }
   }
 

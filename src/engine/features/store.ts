@@ -1,11 +1,12 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
-import { appendFile, open, rm, type FileHandle } from 'node:fs/promises';
+import { open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { KcError } from '../errors';
 import { storageError } from '../storage-error';
 import type { FeatureSink } from '../models/types';
 import { featureTensor, type FeatureTensor } from '../tensor';
+import { firstNonFinite } from './finite';
 
 /** Where one layer's features lie on disk: enough for another process (a queue worker) to read them. */
 export interface FeatureFile {
@@ -13,6 +14,8 @@ export interface FeatureFile {
   file: string;
   /** [N, ...per-sample shape]. */
   shape: number[];
+  /** FeatureTensor.groups: per-token features' tokens per text. */
+  groups?: number[];
 }
 
 interface LayerFile {
@@ -20,6 +23,8 @@ interface LayerFile {
   /** Per-sample shape (without N) fixed by the first batch. */
   sample: number[];
   count: number;
+  /** Open while the extraction writes: one open per layer, not one per batch (finish() closes it). */
+  handle?: Promise<FileHandle>;
 }
 
 /**
@@ -29,6 +34,8 @@ interface LayerFile {
  */
 export class FeatureStore implements FeatureSink {
   readonly dir: string;
+  /** Every layer's sample groups (FeatureTensor.groups), set by the extraction of per-token features. */
+  groups?: number[];
   private readonly layers = new Map<string, LayerFile>();
 
   /** `dir` is created if needed and deleted by dispose(); by default a fresh folder under the OS temp dir. */
@@ -37,7 +44,7 @@ export class FeatureStore implements FeatureSink {
     this.dir = dir ?? mkdtempSync(path.join(tmpdir(), 'kc-features-'));
   }
 
-  async write(layer: string, shape: number[], data: Float32Array): Promise<void> {
+  async write(layer: string, shape: number[], data: Float32Array, checked?: { finite?: boolean }): Promise<void> {
     const [n, ...sample] = shape;
     if (data.length !== n * sample.reduce((a, b) => a * b, 1)) {
       throw new KcError(
@@ -55,7 +62,7 @@ export class FeatureStore implements FeatureSink {
         'shape-mismatch',
       );
     }
-    const bad = firstNonFinite(data);
+    const bad = checked?.finite ? -1 : firstNonFinite(data);
     if (bad >= 0) {
       throw new KcError(
         `layer ${layer} produced ${data[bad]} for probe sample ${entry.count + Math.floor(bad / (data.length / n))}; check the model and the probe's preprocessing`,
@@ -63,11 +70,29 @@ export class FeatureStore implements FeatureSink {
       );
     }
     try {
-      await appendFile(entry.file, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      entry.handle ??= open(entry.file, 'a');
+      const handle = await entry.handle;
+      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      for (let offset = 0; offset < bytes.length;) {
+        const { bytesWritten } = await handle.write(bytes, offset, Math.min(bytes.length - offset, 1 << 30));
+        offset += bytesWritten;
+      }
     } catch (error) {
       throw storageError(error, `the features of ${layer} in ${this.dir}`) ?? error;
     }
     entry.count += n;
+  }
+
+  /** Closes the layers' files once the extraction has written them all (reading them needs no close). */
+  async finish(): Promise<void> {
+    const open = [...this.layers.values()].filter((e) => e.handle);
+    await Promise.all(
+      open.map(async (e) => {
+        const handle = e.handle;
+        e.handle = undefined;
+        await (await handle!.catch(() => undefined))?.close();
+      }),
+    );
   }
 
   /** Layers written so far, in first-write order. */
@@ -84,7 +109,8 @@ export class FeatureStore implements FeatureSink {
   /** The layer's file and shape, for a reader in another process (readFeatureFile). */
   file(layer: string): FeatureFile {
     const entry = this.entry(layer);
-    return { file: entry.file, shape: [entry.count, ...entry.sample] };
+    const ref = { file: entry.file, shape: [entry.count, ...entry.sample] };
+    return this.groups ? { ...ref, groups: this.groups } : ref;
   }
 
   /** One layer's features as a FeatureTensor (dense [N, C] becomes [N, 1, 1, C]). */
@@ -94,6 +120,7 @@ export class FeatureStore implements FeatureSink {
 
   /** Deletes the cache folder and everything in it. */
   async dispose(): Promise<void> {
+    await this.finish().catch(() => undefined);
     this.layers.clear();
     await rm(this.dir, { recursive: true, force: true });
   }
@@ -142,13 +169,8 @@ export async function readFeatureFile(ref: FeatureFile, layer: string, shared = 
         );
       offset += bytesRead;
     }
-    return featureTensor(ref.shape, data);
+    return featureTensor(ref.shape, data, ref.groups);
   } finally {
     await handle.close();
   }
-}
-
-function firstNonFinite(data: Float32Array): number {
-  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return i;
-  return -1;
 }

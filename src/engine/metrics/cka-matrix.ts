@@ -38,6 +38,8 @@ export interface CkaMatrixOptions {
   onLayer?: (done: number, total: number) => void;
   /** Checked between layers. */
   signal?: CancelSignal;
+  /** The layer of A whose features B's layer `j` is (a model compared with itself): its Gram is not made twice. */
+  sameAs?: (j: number) => number | undefined;
 }
 
 /** Which estimator ckaMatrix uses for n probes, i.e. the SimilarityMatrix measure name its values belong under. */
@@ -80,10 +82,21 @@ export async function ckaMatrixStreamed(
   if (!biased && n < 4) throw new KcError(`unbiased CKA needs at least 4 probe samples, got ${n}`);
   const batches = biased ? [] : minibatches(n, options.batchSize ?? CKA_BATCH_SIZE);
   const total = countA + countB;
-  const vectorsOf = async (side: 'A' | 'B', count: number, before: number): Promise<LayerVectors[]> => {
+  const vectorsOf = async (
+    side: 'A' | 'B',
+    count: number,
+    before: number,
+    reuse: (i: number) => LayerVectors | undefined = () => undefined,
+  ): Promise<LayerVectors[]> => {
     const out: LayerVectors[] = [];
     for (let i = 0; i < count; i++) {
       throwIfCancelled(options.signal);
+      const same = reuse(i);
+      if (same) {
+        out.push(same);
+        options.onLayer?.(before + out.length, total);
+        continue;
+      }
       const t = await read(side, i);
       if (t.shape[0] !== n)
         throw new ShapeMismatchError(`all layers must have the same probe samples: found ${n} and ${t.shape[0]}`);
@@ -95,7 +108,10 @@ export async function ckaMatrixStreamed(
     return out;
   };
   const va = await vectorsOf('A', countA, 0);
-  const vb = await vectorsOf('B', countB, countA);
+  const vb = await vectorsOf('B', countB, countA, (j) => {
+    const i = options.sameAs?.(j);
+    return i === undefined ? undefined : va[i];
+  });
   const hsic = await pairProducts(va, vb);
   const selfA = va.map((v) => selfProduct(v));
   const selfB = vb.map((v) => selfProduct(v));

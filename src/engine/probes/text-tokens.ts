@@ -12,6 +12,7 @@ import { tokenizerFile } from '../models/tokenizer-file';
 import type { InputBatch, ModelAdapter } from '../models/types';
 import { realTokens, TOKEN_CHANNELS, TOKEN_ID, TOKEN_MASK, TOKEN_TYPE, type TokenMode } from '../models/sequence';
 import type { TextProbeSource } from './text';
+import type { ProbeInput } from '../../protocol/report';
 
 /** The library is ESM only: loaded by import() from this CommonJS build (esbuild bundles it either way). */
 type Tokenizer = InstanceType<
@@ -34,6 +35,8 @@ export interface TextTokenizer {
   maxLength?: number;
   padId: number;
   encode(text: string, length: number): Encoded;
+  /** The token string of an id, as the tokenizer's vocabulary spells it. */
+  token(id: number): string;
 }
 
 /**
@@ -71,6 +74,7 @@ export async function loadTokenizer(modelFile: string): Promise<TextTokenizer> {
     maxLength: limit,
     padId: padding?.pad_id ?? padToken ?? 0,
     encode: (text, length) => encodeTruncated(tokenizer, text, length),
+    token: (id) => tokenizer.id_to_token(id) ?? `#${id}`,
   };
 }
 
@@ -119,7 +123,12 @@ export interface TextFit {
   tokens: number;
   /** Sequence length every text is truncated / padded to. */
   length: number;
-  input?: undefined;
+  /** Per-token: each text's real tokens, the samples that are held out together (FeatureTensor.groups). */
+  groups?: number[];
+  /** --tokens positions: text i's tokens at the compared positions, shown under the drill-down's maps. */
+  tokensOf?: (index: number) => string[];
+  /** How the texts were fed, for the report (ProbeInput.text). */
+  input: Omit<ProbeInput, 'model'>;
 }
 
 /** Tokenises every text of the probe for the model (at its fixed length, else the longest text's up to its limit). */
@@ -150,13 +159,37 @@ export async function fitTextProbe(probe: TextProbeSource, model: ModelAdapter, 
     }
   });
   const tokens = realTokens(data);
+  const padding = fixed ? 'model' : probe.tokens === 'positions' ? 'shortest' : 'longest';
+  const input: Omit<ProbeInput, 'model'> = {
+    dtype: 'token ids',
+    size: [1, length],
+    sizeSource: fixed ? 'model' : 'default',
+    text: { file: probe.source, tokenizer: tokenizer.file, tokens, truncated: truncated.length, padding },
+  };
   const note = truncated.length ? `, ${truncated.length} truncated` : '';
   return {
     preprocessing: `${probe.description}, tokenised with ${tokenizer.file} to length ${length} (${tokens} tokens${note}, padding masked), ${MODE_WORDS[probe.tokens].replace('L', String(shortest))}`,
     tokens,
     length,
+    input,
+    ...(probe.tokens === 'positions'
+      ? { tokensOf: (i: number) => (encoded[i]?.ids ?? []).map((id) => tokenizer.token(id)) }
+      : {}),
+    ...(probe.tokens === 'per-token' ? { groups: encoded.map((e) => e.ids.length) } : {}),
     batches: (signal) => tokenBatches(data, encoded.length, length, batchSize, signal),
   };
+}
+
+/**
+ * How the texts are fed to each model (ProbeInput), for the report's header before extraction: tokenising is cheap
+ * next to running the models, so the texts are tokenised here and again by the extraction.
+ */
+export async function textInputs(probe: TextProbeSource, models: Record<string, ModelAdapter>): Promise<ProbeInput[]> {
+  const inputs: ProbeInput[] = [];
+  for (const [model, adapter] of Object.entries(models)) {
+    inputs.push({ model, ...(await fitTextProbe(probe, adapter)).input });
+  }
+  return inputs;
 }
 
 const MODE_WORDS: Record<TokenMode, string> = {

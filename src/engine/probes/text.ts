@@ -28,7 +28,7 @@ export function checkSameTokens(probe: TextProbeSource, model: string, count: nu
   }
 }
 
-export const TEXT_PROBE = /\.(txt|jsonl)$/i;
+export { TEXT_PROBE } from '../../protocol/probe-input';
 
 export function isTextProbe(probe: ProbeSource): probe is TextProbeSource {
   return Array.isArray((probe as Partial<TextProbeSource>).texts);

@@ -1,5 +1,6 @@
 /** What every HTML report (compare, family, drift) shows alike: the page, the line under its title, its setup's rows. */
 import type { ManyModelReport } from '../../protocol/family';
+import { probeSize } from '../../protocol/probe-input';
 import type { BackendInfo, DisentangleSettings, ProbeInfo } from '../../protocol/report';
 import { esc } from './escape';
 import { splitSummary } from './format';
@@ -48,7 +49,7 @@ export function settingsFacts(s: DisentangleSettings): Facts {
 export function probeFacts(p: ProbeInfo): Facts {
   return [
     ['source', p.source],
-    ['samples', `${p.count} (${splitSummary(p)})`],
+    ['samples', `${probeSize(p)} (${splitSummary(p)})`],
     ['preprocessing', p.preprocessing ?? '–'],
   ];
 }

@@ -1,9 +1,9 @@
-import { BELOW_ZERO_NOTE, explainedNote } from '../../protocol/format';
+import { BELOW_ZERO_NOTE, explainedNote, ORDERS_NOTE } from '../../protocol/format';
 import { LINEAR_START_NOTE, linearStartNote } from '../../protocol/training-note';
 import type { Report, SimilarityMatrix } from '../../protocol/report';
 import { uncertaintyNote } from '../../protocol/uncertainty';
 import { markdownLinkPart, markdownText as md } from './escape';
-import { describeInput } from '../../protocol/probe-input';
+import { describeInput, probeSize } from '../../protocol/probe-input';
 import { fmt, seconds, splitSummary } from './format';
 import { MATRIX_LABELS, maxOrder, pairCells, pairHeader, pairRow } from './pairs';
 
@@ -27,7 +27,7 @@ export function renderMarkdown(report: Report, options: { heatmapPng?: string; h
   out.push('## Knowledge consistency per layer pair', '');
   if (report.pairs.length > 0) {
     out.push(
-      'Held-out fractions of Var(x_B); **explained** = 1 − Var(ε)/Var(x_B) is the headline, orders split it by fuzziness (not orthogonal).',
+      `Held-out fractions of Var(x_B); **explained** = 1 − Var(ε)/Var(x_B) is the headline, and explained + ε = 1. Orders (order 0 = linearly shared): ${md(ORDERS_NOTE)}.`,
       '',
     );
     const k = maxOrder(report);
@@ -72,7 +72,7 @@ export function renderMarkdown(report: Report, options: { heatmapPng?: string; h
           ['model B', `${report.models.b.name} (${report.models.b.format}, ${report.models.b.path})`],
         ] as Array<[string, string]>)
       : []),
-    ['probe', `${p.source}, ${p.count} samples (${splitSummary(p)})`],
+    ['probe', `${p.source}, ${probeSize(p)} (${splitSummary(p)})`],
     ['preprocessing', p.preprocessing ?? '–'],
     ...(p.inputs ?? []).map((input): [string, string] => [`input ${input.model}`, describeInput(input)]),
     [

@@ -1,5 +1,6 @@
 /** How the reports of many models (kc family, kc drift) name the models and summarise their run. */
 import type { ManyModelReport } from '../../protocol/family';
+import { probeSize } from '../../protocol/probe-input';
 import { seconds, shortNames, splitSummary } from './format';
 
 /** Display names made unique: a name listed twice gets its position ("seed1 #1", "seed1 #3"). */
@@ -18,7 +19,7 @@ export function layerLabels(layers: readonly string[]): { prefix: string; name: 
 export function runLines(report: ManyModelReport): string[] {
   const s = report.settings;
   return [
-    `probe: ${report.probe.source}, ${report.probe.count} samples (${splitSummary(report.probe)})`,
+    `probe: ${report.probe.source}, ${probeSize(report.probe)} (${splitSummary(report.probe)})`,
     `disentangler: K=${s.orders}, α=${s.alpha}, ${s.normalize} normalisation, ${s.kernel}×${s.kernel} kernel, preset ${s.preset}; backend ${report.backend.name} ${report.backend.version}`,
   ];
 }

@@ -2,7 +2,7 @@ import type { Report, SimilarityMatrix } from '../../protocol/report';
 import { colorAt } from '../../protocol/colors';
 import { BELOW_ZERO_NOTE, explainedNote } from '../../protocol/format';
 import { LINEAR_START_NOTE, linearStartNote } from '../../protocol/training-note';
-import { describeInput } from '../../protocol/probe-input';
+import { describeInput, probeSize } from '../../protocol/probe-input';
 import { uncertaintyNote } from '../../protocol/uncertainty';
 import { terminalText as term } from './escape';
 import { explainsText, fmt, seconds, shortNames, splitSummary, textTable } from './format';
@@ -22,7 +22,7 @@ export function renderSummary(report: Report, options: { color?: boolean } = {})
       term(`A: ${report.models.a.name} (${report.models.a.path})`),
       term(`B: ${report.models.b.name} (${report.models.b.path})`),
     );
-  out.push(term(`probe: ${report.probe.source}, ${report.probe.count} samples (${splitSummary(report.probe)})`));
+  out.push(term(`probe: ${report.probe.source}, ${probeSize(report.probe)} (${splitSummary(report.probe)})`));
   for (const input of report.probe.inputs ?? []) out.push(term(`  input ${describeInput(input)}`));
   const s = report.settings;
   out.push(

@@ -6,7 +6,7 @@ import { readConfig, type LayerSelection } from '../config';
 import type { AnalysisRecord, ReferenceModel } from '../contracts';
 import type { ModelIndex } from '../discovery/modelIndex';
 import { recogniseModelFile } from '../discovery/recognise';
-import { probeForModels } from '../probeFolder';
+import { inputOf, probeForModels, workspaceTexts } from '../probeFolder';
 import type { WorkerClient } from '../worker/client';
 import { formatDuration } from '../../protocol/progress';
 import { compareWizard, type CompareSetup, type WizardServices } from './compareWizard';
@@ -40,13 +40,10 @@ export function registerCompareCommands(deps: CompareCommandDeps): vscode.Dispos
   return [
     // Explorer (two selected files: `uris`), tree, or palette (nothing: pick everything).
     vscode.commands.registerCommand('knowledgeConsistency.compare', async (arg?: ModelArg, uris?: vscode.Uri[]) => {
-      if (uris && uris.length >= 2) {
-        if (uris.length > 2)
-          void vscode.window.showWarningMessage(
-            `Knowledge Consistency compares two models at a time; using the first two of ${uris.length}.`,
-          );
-        return start(uris[0], uris[1]);
-      }
+      // Three or more files are a family: every one explains every other (a pair would drop the rest unseen).
+      if (uris && uris.length > 2)
+        return vscode.commands.executeCommand('knowledgeConsistency.compareFamily', arg, uris);
+      if (uris && uris.length === 2) return start(uris[0], uris[1]);
       const first = toUri(arg);
       if (first) {
         const second = (await pickModel(index, 'Compare Knowledge Consistency: model B', first))?.uri;
@@ -60,6 +57,8 @@ export function registerCompareCommands(deps: CompareCommandDeps): vscode.Dispos
     vscode.commands.registerCommand(
       'knowledgeConsistency.compareSetup',
       async (arg?: ModelArg, uris?: vscode.Uri[]) => {
+        if (uris && uris.length > 2)
+          return vscode.commands.executeCommand('knowledgeConsistency.compareFamily', arg, uris);
         const [first, second] = uris && uris.length >= 2 ? uris : [toUri(arg)];
         return wizard(first, second);
       },
@@ -101,8 +100,14 @@ function setupChoices(setup: CompareSetup): CompareChoices {
 /** What the wizard asks of the worker: layer lists, and the cost of a setup (kc/estimate, nothing runs). */
 function wizardServices(deps: CompareCommandDeps): WizardServices {
   const listLayers = (uri: vscode.Uri) => deps.worker.listLayers(uri.fsPath);
+  const describe = { describeModel: (file: string) => deps.worker.describeModel(file) };
   return {
     listLayers,
+    async textProbes(a, b) {
+      if (!vscode.workspace.isTrusted) return [];
+      const inputs = await Promise.all([a, b].map((uri) => inputOf(describe, uri.fsPath)));
+      return inputs.some((input) => input?.sequence) ? workspaceTexts(a) : [];
+    },
     async estimate(setup) {
       if (!setup.a || !setup.b || !vscode.workspace.isTrusted) throw new Error('the workspace is not trusted');
       let choices = setupChoices(setup);

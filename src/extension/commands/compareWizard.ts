@@ -3,6 +3,7 @@
  * (when layers are picked) the layer pairs in one multi-step quick input (step counter, Back, defaults from the
  * settings and the Explorer's selection), then a last step that says what will run and what it will cost.
  */
+import path from 'node:path';
 import * as vscode from 'vscode';
 import type { LayerInfo, PresetName } from '../../protocol/report';
 import type { KcConfig, LayerSelection } from '../config';
@@ -24,6 +25,8 @@ export interface CompareSetup {
 /** What the wizard asks of the host: the layers of a model, and what a setup would cost (kc/estimate). */
 export interface WizardServices {
   listLayers(uri: vscode.Uri): Promise<LayerInfo[]>;
+  /** The workspace's text files (nearest model A first) when A or B is a sequence model, else none. */
+  textProbes?(a: vscode.Uri, b: vscode.Uri): Promise<vscode.Uri[]>;
   /** One line: "≈ 1 min 20 s · 6 fits on 1000 probes"; rejects with the reason when it cannot be estimated. */
   estimate?(setup: CompareSetup): Promise<string>;
 }
@@ -68,6 +71,7 @@ export async function compareWizard(
       .map((m): WizardItem<vscode.Uri> => modelItem(m, m.uri.toString() === reference?.toString()));
   const current = (items: Array<WizardItem<unknown>>, value: unknown) =>
     items.map((it) => (it.value === value ? { ...it, description: `${it.description ?? ''} (current)`.trim() } : it));
+  let texts: Array<WizardItem<string>> = [];
   const steps: Array<WizardStep<CompareSetup>> = [
     {
       title: 'model A',
@@ -92,8 +96,13 @@ export async function compareWizard(
     {
       title: 'probe inputs',
       placeholder: 'What to feed both models',
-      items: (s) => current(PROBES, s.source),
-      active: (s) => (PROBES.some((p) => p.value === s.source) ? s.source : undefined),
+      items: async (s) => {
+        texts = await textItems(s, services);
+        const offered = [...texts, ...PROBES];
+        return current([...offered, ...chosenItem(s.source, offered)], s.source);
+      },
+      // sequence models read texts: the nearest text file is on offer first, unless one is chosen already
+      active: (s) => (texts.length && !texts.some((t) => t.value === s.source) ? texts[0].value : s.source),
       apply: async (s, v) => {
         const source = (v as string | undefined) ?? (await pickProbeFile());
         if (source) s.source = source;
@@ -186,6 +195,22 @@ function modelItem(m: DiscoveredModel, isReference: boolean): WizardItem<vscode.
     detail: m.relativePath,
     value: m.uri,
   };
+}
+
+/** A sequence model's probe is texts: the workspace's text files come first, as the Explorer names them. */
+async function textItems(s: CompareSetup, services?: WizardServices): Promise<Array<WizardItem<string>>> {
+  if (!s.a || !s.b || !services?.textProbes) return [];
+  return (await services.textProbes(s.a, s.b)).map((uri) => ({
+    label: `$(file-text) ${vscode.workspace.asRelativePath(uri)}`,
+    description: 'texts for the sequence models',
+    value: uri.fsPath,
+  }));
+}
+
+/** A probe chosen before (the settings' source, a file picked on an earlier pass): kept on offer. */
+function chosenItem(source: string, offered: Array<WizardItem<unknown>>): Array<WizardItem<string>> {
+  if (offered.some((p) => p.value === source)) return [];
+  return [{ label: `$(file) ${path.basename(source)}`, description: source, value: source }];
 }
 
 async function pickProbeFile(): Promise<string | undefined> {

@@ -52,13 +52,17 @@ test('MNIST that does not fit a model: the user is asked once for a folder, reme
   const asked: string[] = [];
   const deps = (answer: string | undefined) => ({
     remembered: () => Promise.resolve(stored),
-    remember: (folder: string) => Promise.resolve(void (stored = folder)),
+    remember: (_kind: string, folder: string) => Promise.resolve(void (stored = folder)),
     ask: (misfit: { name: string; input: string }) => (
       asked.push(`${misfit.name} ${misfit.input}`),
       Promise.resolve(answer)
     ),
+    askTexts: () => Promise.reject(new Error('an image model never asks for texts')),
   });
-  const model = (name: string, shape?: number[]) => ({ name, inputShape: () => Promise.resolve(shape) });
+  const model = (name: string, shape?: number[]) => ({
+    name,
+    input: () => Promise.resolve(shape && { inputShape: shape }),
+  });
   const digits = model('mnist.onnx', [28, 28, 1]);
   const face = model('faceres.json', [224, 224, 3]);
 
@@ -78,6 +82,27 @@ test('MNIST that does not fit a model: the user is asked once for a folder, reme
   assert.equal(await probeFor('mnist', [face, face], deps('/other')), '/photos', 'remembered: not asked again');
   assert.equal(asked.length, 3);
   assert.equal(await probeFor('mnist', [digits, model('broken.onnx')], deps('/x')), 'mnist', 'unreadable: left to kc');
+});
+
+test('a sequence model asks for a text file (not a folder), remembered for texts apart from images', async () => {
+  const stored = new Map<string, string>();
+  const asked: string[] = [];
+  const deps = (answer: string | undefined) => ({
+    remembered: (kind: string) => Promise.resolve(stored.get(kind)),
+    remember: (kind: string, probe: string) => Promise.resolve(void stored.set(kind, probe)),
+    ask: () => Promise.reject(new Error('a sequence model never asks for an image folder')),
+    askTexts: (name: string) => (asked.push(name), Promise.resolve(answer)),
+  });
+  const bert = {
+    name: 'bert.onnx',
+    input: () => Promise.resolve({ inputShape: [16], sequence: { inputs: ['input_ids'], length: 16 } }),
+  };
+  assert.equal(await probeFor('/w/texts.txt', [bert, bert], deps(undefined)), '/w/texts.txt', 'a text file is kept');
+  assert.equal(await probeFor('mnist', [bert, bert], deps(undefined)), undefined, 'cancelled: nothing runs');
+  assert.equal(await probeFor('mnist', [bert, bert], deps('/w/s.jsonl')), '/w/s.jsonl');
+  assert.deepEqual([...stored], [['texts', '/w/s.jsonl']]);
+  assert.equal(await probeFor('mnist', [bert, bert], deps('/other.txt')), '/w/s.jsonl', 'remembered: not asked again');
+  assert.deepEqual(asked, ['bert.onnx', 'bert.onnx']);
 });
 
 test('queue settings: the fits go to the queue, the features to the shared folder, and the cache key stays the same', () => {

@@ -61,7 +61,7 @@ test('HTML report: self-contained, heatmap cells carry the matrix values, order 
   // Settings, backend, probe, warnings (escaped), α everywhere it matters.
   assert.match(html, /gate penalty α<\/dt><dd>0.1</);
   assert.match(html, /onnxruntime-node 1.30.0/);
-  assert.match(html, /500 \(400 fit \/ 100 held out\)/);
+  assert.match(html, /500 samples \(400 fit \/ 100 held out\)/);
   assert.match(html, /a planted warning &lt;b&gt;with markup&lt;\/b&gt;/);
   assert.match(html, /net-&lt;a&gt; vs net-b/);
   assert.match(html, /disentangle<\/dt><dd>12.5 s/);
@@ -145,6 +145,11 @@ test('Markdown report: pair table with the numbers, heatmap image beside it, mat
   assert.ok(lines.includes('| relu3 | 0.12 | – |'), 'matrix row relu3');
   assert.match(md, /> \*\*Warning:\*\* a planted warning \\<b\\>with markup\\<\/b\\>/);
   assert.match(md, /α = 0\.1/);
+  // The same reading as the panel and the HTML report: explained + ε = 1, orders each alone.
+  assert.match(
+    md,
+    /explained \+ ε = 1\. Orders .*: each order's own share; orders overlap, so they need not add up to explained/,
+  );
 });
 
 test('heatmap PNG: one viridis-coloured cell per matrix entry', () => {

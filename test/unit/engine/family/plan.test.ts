@@ -32,8 +32,10 @@ test('a family of four sample models: calibrated, estimated per fit, extracted o
     assert.ok(asked.totalSeconds > 0 && asked.disentangleSeconds > asked.extractSeconds);
     // The wide model's layers are wider: its fits cost more than the same layer's fits between two narrow seeds.
     const seconds = (layer: string, source: number, target: number) =>
-      asked.fits.find((f) => f.layerA === layer && 'source' in f && f.source === source && f.target === target)!
-        .seconds;
+      asked.fits.find((f) => {
+        const members = f as { source?: number; target?: number };
+        return f.layerA === layer && members.source === source && members.target === target;
+      })!.seconds;
     assert.ok(
       seconds('pool2', 3, 0) > seconds('pool2', 1, 0),
       'the wide model (32 channels, not 16) explaining costs more',

@@ -54,6 +54,7 @@ export function fullReport(): Full<Report> {
           index: 7,
           inconsistentEnergy: [1, 2, 3, 4, 5, 6],
           image: { height: 2, width: 2, channels: 1, values: [0, 0.25, 0.5, 1] },
+          tokens: ['[CLS]', 'a', 'dog', '[SEP]'],
         },
       ],
     },
@@ -77,6 +78,7 @@ export function fullReport(): Full<Report> {
     format: 'onnx' as const,
     sha256: 'ab'.repeat(32),
     inputShape: [-1, 28, 28, 1],
+    sequence: { inputs: ['input_ids', 'attention_mask'], length: 16 },
     layers: [layer],
   });
   return {
@@ -97,6 +99,7 @@ export function fullReport(): Full<Report> {
           size: [32, 32],
           sizeSource: 'default',
           sizeReason: "the model takes any size: the probe's 28×28 rounded to a multiple of 32",
+          text: { file: 'texts.txt', tokenizer: 'tokenizer.json', tokens: 678, truncated: 2, padding: 'model' },
         },
       ],
     },
@@ -106,7 +109,7 @@ export function fullReport(): Full<Report> {
     skipped: [
       { layerA: 'relu0', layerB: 'relu0', direction: 'B->A', reason: 'layer A "relu0" is constant on the probes' },
     ],
-    matrix: planted.matrix!,
+    matrix: { ...planted.matrix!, sketched: { width: 16384, layersA: ['relu0'], layersB: ['relu0'] } },
     timings: {
       loadSeconds: 0.2,
       extractSeconds: 1.1,

@@ -104,17 +104,7 @@ test('an image probe for a sequence model, or a text probe for an image model: o
     runCompare({ modelA: SEED1, modelB: SEED1, probe: { source: 'synthetic', count: 50 }, direction: 'a2b' }),
     /takes token ids: give a text probe \(--probe texts\.txt/,
   );
-  const image = path.join(
-    __dirname,
-    '../../..',
-    '../../..',
-    '../../..',
-    '../../..',
-    '../../..',
-    'samples',
-    'mnist-cnn-seed1',
-    'model.onnx',
-  );
+  const image = path.join(__dirname, '..', '..', '..', '..', '..', 'samples', 'mnist-cnn-seed1', 'model.onnx');
   await assert.rejects(
     runCompare({ modelA: image, modelB: image, probe: { source: PROBE_TXT, count: 50 }, direction: 'a2b' }),
     /takes images, not token ids: a text probe .* needs a sequence model/,
