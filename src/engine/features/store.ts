@@ -14,8 +14,6 @@ export interface FeatureFile {
   file: string;
   /** [N, ...per-sample shape]. */
   shape: number[];
-  /** FeatureTensor.groups: per-token features' tokens per text. */
-  groups?: number[];
 }
 
 interface LayerFile {
@@ -34,8 +32,6 @@ interface LayerFile {
  */
 export class FeatureStore implements FeatureSink {
   readonly dir: string;
-  /** Every layer's sample groups (FeatureTensor.groups), set by the extraction of per-token features. */
-  groups?: number[];
   private readonly layers = new Map<string, LayerFile>();
 
   /** `dir` is created if needed and deleted by dispose(); by default a fresh folder under the OS temp dir. */
@@ -109,8 +105,7 @@ export class FeatureStore implements FeatureSink {
   /** The layer's file and shape, for a reader in another process (readFeatureFile). */
   file(layer: string): FeatureFile {
     const entry = this.entry(layer);
-    const ref = { file: entry.file, shape: [entry.count, ...entry.sample] };
-    return this.groups ? { ...ref, groups: this.groups } : ref;
+    return { file: entry.file, shape: [entry.count, ...entry.sample] };
   }
 
   /** One layer's features as a FeatureTensor (dense [N, C] becomes [N, 1, 1, C]). */
@@ -169,7 +164,7 @@ export async function readFeatureFile(ref: FeatureFile, layer: string, shared = 
         );
       offset += bytesRead;
     }
-    return featureTensor(ref.shape, data, ref.groups);
+    return featureTensor(ref.shape, data);
   } finally {
     await handle.close();
   }
