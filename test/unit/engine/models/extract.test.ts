@@ -6,10 +6,20 @@ import { describe, it } from 'node:test';
 import { onnx } from 'onnx-proto';
 import { CancelledError } from '../../../../src/engine/cancel';
 import { openModel } from '../../../../src/engine/models/index';
+import type { InputBatches } from '../../../../src/engine/models/types';
 import { batches, MemorySink, maxAbsDiff, mnistTest, ROOT, SAMPLES } from './helpers';
 
 const SEED1 = path.join(SAMPLES, 'mnist-cnn-seed1', 'model.onnx');
 const TOKENS = path.join(ROOT, 'test/fixtures/models/tokens.onnx');
+
+/** What a model extracts from `runs`, opened for that alone. */
+async function extracted(file: string, runs: InputBatches, layers: string[]): Promise<MemorySink> {
+  const model = await openModel(file);
+  const sink = new MemorySink();
+  await model.extract(runs, layers, sink);
+  await model.dispose();
+  return sink;
+}
 
 describe('extraction', () => {
   it('a model with a fixed batch of 4 takes any probe count (last run zero-padded, padding dropped)', async () => {
@@ -20,19 +30,13 @@ describe('extraction', () => {
     dim.dimValue = 4;
     const file = path.join(dir, 'fixed4.onnx');
     writeFileSync(file, onnx.ModelProto.encode(proto).finish());
-    const fixed = await openModel(file);
-    const dynamic = await openModel(SEED1);
     const { batch } = mnistTest(10);
-    const a = new MemorySink();
-    const b = new MemorySink();
-    await fixed.extract(batches(batch, 3), ['pool1', 'relu3'], a);
-    await dynamic.extract([batch], ['pool1', 'relu3'], b);
+    const a = await extracted(file, batches(batch, 3), ['pool1', 'relu3']);
+    const b = await extracted(SEED1, [batch], ['pool1', 'relu3']);
     for (const l of ['pool1', 'relu3']) {
       assert.equal(a.get(l).shape[0], 10);
       assert.ok(maxAbsDiff(a.get(l).data, b.get(l).data) < 1e-6, l);
     }
-    await fixed.dispose();
-    await dynamic.dispose();
     rmSync(dir, { recursive: true });
   });
 
@@ -45,13 +49,9 @@ describe('extraction', () => {
     graph.node!.push(onnx.NodeProto.create({ opType: 'Identity', input: ['relu2'], output: ['relu2__kc_nhwc'] }));
     const file = path.join(dir, 'renamed.onnx');
     writeFileSync(file, onnx.ModelProto.encode(proto).finish());
-    const edited = await openModel(file);
-    const plain = await openModel(SEED1);
     const { batch } = mnistTest(6);
-    const a = new MemorySink();
-    const b = new MemorySink();
-    await edited.extract([batch], ['relu1', 'relu2', 'relu2__kc_nhwc'], a);
-    await plain.extract([batch], ['relu1', 'relu2'], b);
+    const a = await extracted(file, [batch], ['relu1', 'relu2', 'relu2__kc_nhwc']);
+    const b = await extracted(SEED1, [batch], ['relu1', 'relu2']);
     for (const [got, want] of [
       ['relu1', 'relu1'],
       ['relu2', 'relu2'],
@@ -60,8 +60,6 @@ describe('extraction', () => {
       assert.deepEqual(a.get(got).shape, b.get(want).shape, got);
       assert.deepEqual(a.get(got).data, b.get(want).data, got);
     }
-    await edited.dispose();
-    await plain.dispose();
     rmSync(dir, { recursive: true });
   });
 
@@ -72,19 +70,13 @@ describe('extraction', () => {
     json.modelTopology.config.layers[0].config.batch_input_shape = [4, 28, 28, 1];
     writeFileSync(path.join(dir, 'model.json'), JSON.stringify(json));
     writeFileSync(path.join(dir, 'weights.bin'), readFileSync(path.join(src, 'weights.bin')));
-    const fixed = await openModel(path.join(dir, 'model.json'));
-    const dynamic = await openModel(path.join(src, 'model.json'));
     const { batch } = mnistTest(10);
-    const a = new MemorySink();
-    const b = new MemorySink();
-    await fixed.extract(batches(batch, 3), ['pool1', 'fc2'], a);
-    await dynamic.extract([batch], ['pool1', 'fc2'], b);
+    const a = await extracted(path.join(dir, 'model.json'), batches(batch, 3), ['pool1', 'fc2']);
+    const b = await extracted(path.join(src, 'model.json'), [batch], ['pool1', 'fc2']);
     for (const l of ['pool1', 'fc2']) {
       assert.deepEqual(a.get(l).shape, b.get(l).shape);
       assert.ok(maxAbsDiff(a.get(l).data, b.get(l).data) < 1e-6, l);
     }
-    await fixed.dispose();
-    await dynamic.dispose();
     rmSync(dir, { recursive: true });
   });
 
@@ -140,16 +132,10 @@ describe('extraction', () => {
     const file = path.join(dir, 'external.onnx');
     writeFileSync(file, onnx.ModelProto.encode(proto).finish());
     writeFileSync(path.join(dir, 'weights.data'), Buffer.concat(chunks));
-    const external = await openModel(file);
-    const original = await openModel(SEED1);
     const { batch } = mnistTest(8);
-    const a = new MemorySink();
-    const b = new MemorySink();
-    await external.extract([batch], ['fc2'], a);
-    await original.extract([batch], ['fc2'], b);
+    const a = await extracted(file, [batch], ['fc2']);
+    const b = await extracted(SEED1, [batch], ['fc2']);
     assert.equal(maxAbsDiff(a.get('fc2').data, b.get('fc2').data), 0);
-    await external.dispose();
-    await original.dispose();
     rmSync(path.join(dir, 'weights.data'));
     await assert.rejects(
       openModel(file),
