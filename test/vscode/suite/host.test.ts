@@ -69,6 +69,28 @@ async function until<T>(
   });
 }
 
+/** The running analysis's id, once `ready` holds for it (re-checked on each event). */
+async function runningWhen<T>(
+  event: vscode.Event<T>,
+  ready: (record: AnalysisRecord) => boolean,
+  what: string,
+  ms: number,
+): Promise<string> {
+  const kc = await api();
+  let id: string | undefined;
+  await until(
+    event,
+    () => {
+      const record = kc.analyses().find((r) => r.status === 'running');
+      id = record?.id;
+      return record !== undefined && ready(record);
+    },
+    what,
+    ms,
+  );
+  return id!;
+}
+
 async function configure(values: Record<string, unknown>): Promise<void> {
   const config = vscode.workspace.getConfiguration('knowledgeConsistency');
   for (const [key, value] of Object.entries(values))
@@ -239,14 +261,9 @@ describe('extension host: compare', function () {
     const kc = await api();
     await configure({ 'probe.count': 72, epochs: 200 });
     const running = compare(seed1(), seed2());
-    let id: string | undefined;
-    await until(
+    const id = await runningWhen(
       kc.onDidProgress,
-      () => {
-        const record = kc.analyses().find((r) => r.status === 'running');
-        id = record?.id;
-        return record !== undefined && (record.report?.pairs.length ?? 0) === 0 && kc.workerPid() !== undefined;
-      },
+      (record) => (record.report?.pairs.length ?? 0) === 0 && kc.workerPid() !== undefined,
       'the compare to start',
       60_000,
     );
@@ -256,7 +273,7 @@ describe('extension host: compare', function () {
       1,
       'a second job started for the same pair',
     );
-    assert.equal(kc.cancel(id!), true, 'no running job to cancel');
+    assert.equal(kc.cancel(id), true, 'no running job to cancel');
     const record = await running;
     assert.equal((await second)?.id, id);
     assert.equal(record?.status, 'cancelled');
@@ -268,18 +285,13 @@ describe('extension host: compare', function () {
     const kc = await api();
     await configure({ 'probe.count': 76, epochs: 200 });
     const running = compare(seed1(), seed2());
-    let id: string | undefined;
-    await until(
+    const id = await runningWhen(
       kc.onDidChangeAnalysis,
-      () => {
-        const record = kc.analyses().find((r) => r.status === 'running');
-        id = record?.id;
-        return (record?.report?.pairs.length ?? 0) >= 1;
-      },
+      (record) => (record.report?.pairs.length ?? 0) >= 1,
       'the first pair to finish',
       120_000,
     );
-    assert.equal(kc.cancel(id!), true);
+    assert.equal(kc.cancel(id), true);
     const record = await running;
     assert.equal(record?.status, 'cancelled');
     assert.ok((record?.report?.pairs.length ?? 0) >= 1, 'the finished pair was thrown away');
