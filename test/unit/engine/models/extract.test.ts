@@ -7,7 +7,7 @@ import { onnx } from 'onnx-proto';
 import { CancelledError } from '../../../../src/engine/cancel';
 import { openModel } from '../../../../src/engine/models/index';
 import type { InputBatches } from '../../../../src/engine/models/types';
-import { batches, MemorySink, maxAbsDiff, mnistTest, ROOT, SAMPLES } from './helpers';
+import { batches, CancellingSink, MemorySink, maxAbsDiff, mnistTest, ROOT, SAMPLES } from './helpers';
 
 const SEED1 = path.join(SAMPLES, 'mnist-cnn-seed1', 'model.onnx');
 const TOKENS = path.join(ROOT, 'test/fixtures/models/tokens.onnx');
@@ -157,15 +157,8 @@ describe('extraction', () => {
       [20, 30],
       [30, 30],
     ]);
-    const signal = { aborted: false };
-    const sink = new MemorySink();
-    const cancelling = {
-      write: (l: string, s: number[], d: Float32Array) => {
-        sink.write(l, s, d);
-        signal.aborted = true;
-      },
-    };
-    await assert.rejects(model.extract(batches(batch, 10), ['pool2'], cancelling, { signal }), CancelledError);
+    const sink = new CancellingSink();
+    await assert.rejects(model.extract(batches(batch, 10), ['pool2'], sink, { signal: sink.signal }), CancelledError);
     assert.equal(sink.get('pool2').shape[0], 10);
     await model.dispose();
   });

@@ -47,6 +47,16 @@ export class MemorySink implements FeatureSink {
   }
 }
 
+/** A MemorySink whose writes abort `signal`: an extraction given both must stop after its first batch. */
+export class CancellingSink extends MemorySink {
+  readonly signal = { aborted: false };
+
+  override write(layer: string, shape: number[], data: Float32Array): void {
+    super.write(layer, shape, data);
+    this.signal.aborted = true;
+  }
+}
+
 export function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   if (a.length !== b.length) throw new Error(`lengths differ: ${a.length} vs ${b.length}`);
   let m = 0;

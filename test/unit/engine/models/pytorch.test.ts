@@ -11,7 +11,7 @@ import { CancelledError } from '../../../../src/engine/cancel';
 import { openModel } from '../../../../src/engine/models/index';
 import { interpreterOf, TorchHelper } from '../../../../src/engine/models/torch-process';
 import type { InputBatch, ModelAdapter } from '../../../../src/engine/models/types';
-import { batches, MemorySink, maxAbsDiff, mnistTest, ROOT } from './helpers';
+import { batches, CancellingSink, MemorySink, maxAbsDiff, mnistTest, ROOT } from './helpers';
 
 const DIR = path.join(ROOT, 'test/fixtures/models/pytorch');
 const python = { python: '/usr/bin/python3' };
@@ -157,16 +157,9 @@ describe('PyTorch models', () => {
 
   it('cancelling an extraction ends it with CancelledError and kills the helper process', async () => {
     const model = await openModel(path.join(DIR, 'cnn.pt'), { pytorch: python });
-    const signal = { aborted: false };
-    const sink = new MemorySink();
-    const cancelling = {
-      write: (layer: string, shape: number[], data: Float32Array) => {
-        sink.write(layer, shape, data);
-        signal.aborted = true;
-      },
-    };
+    const sink = new CancellingSink();
     await assert.rejects(
-      model.extract(batches(mnistTest(64).batch, 8), CNN_LAYERS, cancelling, { signal, memoryBudget: 1 }),
+      model.extract(batches(mnistTest(64).batch, 8), CNN_LAYERS, sink, { signal: sink.signal, memoryBudget: 1 }),
       CancelledError,
     );
     assert.deepEqual(await helpersOfThisProcess(), []);
