@@ -91,14 +91,19 @@ export class GraphBuilder {
       output: this.outputs,
       initializer: this.initializers,
     };
-    const model = onnx.ModelProto.create({
-      irVersion: 7,
-      producerName: 'knowledge-consistency',
-      opsetImport: [{ domain: '', version: this.opset }],
-      graph,
-    });
-    return onnx.ModelProto.encode(model).finish();
+    return modelBytes(graph, this.opset);
   }
+}
+
+/** A ModelProto of kc's making around `graph`, serialised. */
+export function modelBytes(graph: onnx.IGraphProto, opset: number): Uint8Array {
+  const model = onnx.ModelProto.create({
+    irVersion: 7,
+    producerName: 'knowledge-consistency',
+    opsetImport: [{ domain: '', version: opset }],
+    graph,
+  });
+  return onnx.ModelProto.encode(model).finish();
 }
 
 function valueInfo(name: string, dims: Dim[] | undefined, elemType: number): onnx.IValueInfoProto {

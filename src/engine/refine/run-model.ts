@@ -2,6 +2,7 @@
 import { onnx } from 'onnx-proto';
 import type * as ort from 'onnxruntime-node';
 import { Tensor } from 'onnxruntime-node';
+import { modelBytes } from '../compute/onnx-builder';
 import { createSession } from '../compute/ort-session';
 import { KcError } from '../errors';
 import type { OnnxModel } from './onnx-parts';
@@ -20,13 +21,7 @@ export function withOutputs(model: OnnxModel, outputs: string[]): Uint8Array {
     ...model.graph,
     output: outputs.map((name) => onnx.ValueInfoProto.create({ name })),
   });
-  const proto = onnx.ModelProto.create({
-    irVersion: 7,
-    producerName: 'knowledge-consistency',
-    opsetImport: [{ domain: '', version: model.opset }],
-    graph,
-  });
-  return onnx.ModelProto.encode(proto).finish();
+  return modelBytes(graph, model.opset);
 }
 
 /** Feeds `inputs` ([n, ...sampleDims], float32) through the model in chunks; returns each output over all samples. */
