@@ -7,6 +7,7 @@ import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import './styles/panel.css';
+import './styles/banner.css';
 import { App } from './app';
 import { PanelIpc } from './ipc';
 

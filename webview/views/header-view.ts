@@ -1,11 +1,11 @@
 /**
  * The panel's head: the title, the status, the warnings and the progress row of a running analysis. The warnings are
- * a collapsible area in the head's own row: its summary (the first warning, and how many more) sits beside the
- * status, its list opens over the content below, so warnings arriving late never push the heatmap down.
+ * a collapsible area (Banner) in the head's own row, beside the status.
  */
 import { inputsLine } from '../model/inputs';
 import { pairingLine } from '../model/pairing-line';
 import type { PanelData } from '../model/stream';
+import { Banner } from './banner';
 import { html } from './svg';
 
 interface ProgressEl extends HTMLElement {
@@ -15,9 +15,7 @@ interface ProgressEl extends HTMLElement {
 
 export class HeaderView {
   readonly head = html('header', { class: 'head' });
-  readonly banner = html('details', { id: 'banner' }) as HTMLDetailsElement;
-  private readonly bannerSummary = html('summary', { role: 'status' });
-  private readonly bannerList = html('div', { class: 'banner-list' });
+  private readonly banner = new Banner();
   readonly progressRow = html('div', { id: 'progress', class: 'progress-row' });
   private readonly title = html('h1', { id: 'title' }, 'Knowledge consistency');
   private readonly status = html('span', { id: 'status', class: 'status' });
@@ -29,9 +27,7 @@ export class HeaderView {
   private readonly progressText = html('span', { class: 'muted' });
 
   constructor() {
-    this.banner.append(this.bannerSummary, this.bannerList);
-    this.banner.hidden = true;
-    this.head.append(this.title, this.status, this.inputs, this.pairing, this.banner);
+    this.head.append(this.title, this.status, this.inputs, this.pairing, this.banner.element);
     this.progressBar.indeterminate = true;
     this.progressRow.append(this.progressBar, this.progressText);
     this.progressRow.hidden = true;
@@ -68,18 +64,10 @@ export class HeaderView {
     if (record?.status === 'cancelled') lines.push('Cancelled: showing the pairs that finished.');
     if (report.probe?.warning) lines.push(`Probe: ${report.probe.warning}`);
     for (const w of report.warnings ?? []) lines.push(w);
-    const error = record?.status === 'failed' || !!record?.stale;
-    const more = lines.length > 1 ? ` (+${lines.length - 1} more)` : '';
-    const summary = lines.length ? `${lines[0]}${more}` : '';
-    if (this.bannerSummary.textContent !== summary) {
-      this.bannerSummary.replaceChildren(html('span', { class: 'banner-text' }, lines[0] ?? ''), more);
-      this.bannerSummary.title = `${lines.length} message${lines.length === 1 ? '' : 's'}: click to ${this.banner.open ? 'close' : 'read all'}`;
-      // A failure is the whole story: shown open; warnings wait for a click.
-      if (record?.status === 'failed') this.banner.open = true;
-    }
-    this.bannerList.replaceChildren(...lines.map((l) => html('div', {}, l)));
-    this.banner.hidden = lines.length === 0;
-    this.banner.classList.toggle('error', error);
+    this.banner.render(lines, {
+      error: record?.status === 'failed' || !!record?.stale,
+      open: record?.status === 'failed',
+    });
   }
 
   private renderProgress({ record, progress }: PanelData): void {
