@@ -112,6 +112,32 @@ describe('family and drift panel (real chromium)', () => {
         else assert.equal(c.fill, viridisHex(v), `${layer} ${i}→${j} = ${v}`);
       });
     }
+    // Fractions, as in the pair panel (two decimals in a cell), never percentages.
+    const texts = await p.$$eval(`figure[data-layer="${family.layers[0]}"] g.cell text`, (ts) =>
+      ts.map((t) => t.textContent),
+    );
+    assert.deepEqual(
+      texts,
+      family.matrix[0].flatMap((row, i) => row.filter((_, j) => j !== i).map((v) => v.toFixed(2))),
+    );
+    // The models' numbers: the key beside the matrices, each axis number naming its model on hover.
+    assert.deepEqual(
+      await p.$$eval('.matrices > ol.models li', (ls) => ls.map((l) => l.textContent)),
+      family.models.map((m) => m.name),
+    );
+    const axis = await p.$$eval(`figure[data-layer="${family.layers[0]}"] text.model-number title`, (ts) =>
+      ts.map((t) => t.textContent),
+    );
+    assert.deepEqual(axis.slice(0, 2), [`1: ${family.models[0].name}`, `1: ${family.models[0].name}`]);
+    // The warnings: the pair panel's collapsed area, the first one and how many more; the list opens on a click.
+    assert.equal(await p.locator('#banner .banner-list').isVisible(), false);
+    assert.equal(
+      await p.locator('#banner summary').textContent(),
+      `${family.warnings[0]} (+${family.warnings.length - 1} more)`,
+    );
+    await p.locator('#banner summary').click();
+    assert.equal(await p.locator('#banner .banner-list > div').count(), family.warnings.length);
+    await p.locator('#banner summary').click();
     // seed1 (1) explains its TF.js copy (3): the brightest cell of the first layer's matrix.
     await p.click(`figure[data-layer="${family.layers[0]}"] g.cell[data-source="0"][data-target="2"]`);
     await p.keyboard.press('Tab');

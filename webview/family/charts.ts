@@ -1,6 +1,7 @@
 /** The family and drift panel's SVG charts: viridis cells (the shared colour scale) and plain lines. */
 import { colorHex } from '../../src/protocol/colors';
 import type { DriftAgainst, Reliability } from '../../src/protocol/family';
+import { fmt } from '../../src/protocol/format';
 import { textOn } from '../model/color';
 import { svgEl, svgRoot } from '../views/svg';
 
@@ -8,8 +9,6 @@ const CELL = 28;
 const LABEL = 22;
 /** Lines of the drift chart, one per layer (Okabe–Ito: distinguishable with colour-blindness). */
 const LINE_COLORS = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#f0e442', '#999999'];
-
-const fmt = (v: number | null) => (v === null ? '—' : v.toFixed(3));
 
 /** One fitted or empty cell; a fitted one is a focusable button naming its pair. */
 function cell(
@@ -38,10 +37,18 @@ function cell(
       svgEl(
         'text',
         { x: x + (CELL - 2) / 2, y: y + CELL / 2 + 3, 'text-anchor': 'middle', 'font-size': 8, fill: textOn(fill) },
-        (Math.max(0, value) * 100).toFixed(0),
+        // Two decimals, as in the pair panel's heatmap cells; the tooltip has three.
+        fmt(value, 2),
       ),
     );
   return g;
+}
+
+/** A model's number on a matrix axis (the key beside the matrices), its name as the tooltip. */
+function modelNumber(i: number, name: string, attributes: Record<string, string | number>): SVGElement {
+  const text = svgEl('text', { ...attributes, class: 'axis model-number' }, String(i + 1));
+  text.append(svgEl('title', {}, `${i + 1}: ${name}`));
+  return text;
 }
 
 /** A layer's N × N matrix: row i explains column j; the diagonal is not fitted. */
@@ -51,20 +58,8 @@ export function familyMatrix(layer: string, matrix: Array<Array<number | null>>,
   const svg = svgRoot(size, size, `${layer}: consistency of every model explaining every other`);
   svg.classList.add('matrix');
   for (let i = 0; i < n; i++) {
-    svg.append(
-      svgEl(
-        'text',
-        { x: LABEL - 4, y: LABEL + i * CELL + CELL / 2 + 3, 'text-anchor': 'end', class: 'axis' },
-        String(i + 1),
-      ),
-    );
-    svg.append(
-      svgEl(
-        'text',
-        { x: LABEL + i * CELL + CELL / 2, y: LABEL - 6, 'text-anchor': 'middle', class: 'axis' },
-        String(i + 1),
-      ),
-    );
+    svg.append(modelNumber(i, names[i], { x: LABEL - 4, y: LABEL + i * CELL + CELL / 2 + 3, 'text-anchor': 'end' }));
+    svg.append(modelNumber(i, names[i], { x: LABEL + i * CELL + CELL / 2, y: LABEL - 6, 'text-anchor': 'middle' }));
     for (let j = 0; j < n; j++) {
       const label =
         i === j ? `${names[i]} (not fitted against itself)` : `${names[i]} explains ${names[j]} at ${layer}`;
@@ -83,20 +78,34 @@ export function familyMatrix(layer: string, matrix: Array<Array<number | null>>,
 }
 
 const PLOT = { left: 44, right: 16, top: 12, bottom: 48, height: 160 };
+/** Width of a character of an axis label (10 px). */
+const CHAR = 6;
+
+/** A line chart's width: at least `step` px a label, and room right of the plot for the last one, centred. */
+function plotWidth(labels: string[], step: number): number {
+  return Math.max(320, PLOT.left + rightOf(labels) + labels.length * step);
+}
+
+const rightOf = (labels: string[]) => Math.max(PLOT.right, (CHAR * (labels.at(-1)?.length ?? 0)) / 2 + 4);
 
 function axes(svg: SVGSVGElement, width: number, labels: string[]): (k: number) => number {
-  const inner = width - PLOT.left - PLOT.right;
+  const right = width - rightOf(labels);
+  const inner = right - PLOT.left;
   const x = (k: number) => PLOT.left + (labels.length === 1 ? inner / 2 : (inner * k) / (labels.length - 1));
   for (const v of [0, 0.5, 1]) {
     const y = yOf(v);
-    svg.append(svgEl('line', { x1: PLOT.left, x2: width - PLOT.right, y1: y, y2: y, class: 'grid' }));
+    svg.append(svgEl('line', { x1: PLOT.left, x2: right, y1: y, y2: y, class: 'grid' }));
     svg.append(svgEl('text', { x: PLOT.left - 6, y: y + 3, 'text-anchor': 'end', class: 'axis' }, v.toFixed(1)));
   }
-  labels.forEach((label, k) =>
-    svg.append(
-      svgEl('text', { x: x(k), y: PLOT.top + PLOT.height + 14, 'text-anchor': 'middle', class: 'axis' }, label),
-    ),
-  );
+  // Long names on many points would overlap: every label that has room, the first one always.
+  const spacing = labels.length > 1 ? inner / (labels.length - 1) : inner;
+  const every = Math.max(1, Math.ceil((CHAR * Math.max(...labels.map((l) => l.length)) + 8) / spacing));
+  labels.forEach((label, k) => {
+    if (k % every === 0)
+      svg.append(
+        svgEl('text', { x: x(k), y: PLOT.top + PLOT.height + 14, 'text-anchor': 'middle', class: 'axis' }, label),
+      );
+  });
   return x;
 }
 
@@ -126,7 +135,7 @@ function polyline(points: Array<[number, number] | null>, color: string, cls: st
 
 /** The family's mean off-diagonal consistency per layer in depth order, with its interval as whiskers. */
 export function reliabilityLine(layers: string[], reliability: Reliability[]): SVGSVGElement {
-  const width = Math.max(320, PLOT.left + PLOT.right + layers.length * 70);
+  const width = plotWidth(layers, 70);
   const svg = svgRoot(
     width,
     PLOT.top + PLOT.height + PLOT.bottom,
@@ -172,9 +181,11 @@ export function driftHeatmap(
   against: DriftAgainst,
 ): SVGSVGElement {
   const left = 12 + Math.min(200, 7 * Math.max(...layers.map((l) => l.length)));
-  const top = 16 + Math.min(120, 6 * Math.max(...checkpoints.map((c) => c.length)));
+  // The names run up and right at 45°: as far right of the last column as above the first row.
+  const rise = Math.min(120, CHAR * Math.max(...checkpoints.map((c) => c.length)));
+  const top = 16 + rise;
   const svg = svgRoot(
-    left + checkpoints.length * CELL + 8,
+    left + checkpoints.length * CELL + rise,
     top + layers.length * CELL + 8,
     'Drift: layer × checkpoint',
   );
@@ -182,7 +193,7 @@ export function driftHeatmap(
   const reference = (k: number) => (against === 'final' ? checkpoints.length - 1 : k - 1);
   checkpoints.forEach((c, k) => {
     const x = left + k * CELL + CELL / 2;
-    svg.append(svgEl('text', { x, y: top - 6, transform: `rotate(-45 ${x} ${top - 6})`, class: 'axis' }, c));
+    svg.append(svgEl('text', { x, y: top - 6, transform: `rotate(-45 ${x} ${top - 6})`, class: 'axis checkpoint' }, c));
   });
   layers.forEach((layer, l) => {
     svg.append(
@@ -206,7 +217,7 @@ export function driftLines(
   checkpoints: string[],
   series: Array<Array<number | null>>,
 ): SVGSVGElement {
-  const width = Math.max(320, PLOT.left + PLOT.right + checkpoints.length * 48);
+  const width = plotWidth(checkpoints, 48);
   const legend = 16 * layers.length;
   const svg = svgRoot(
     width,
@@ -226,8 +237,10 @@ export function driftLines(
       ),
     );
     series[l].forEach((v, k) => {
-      if (v !== null)
-        g.append(svgEl('circle', { cx: x(k), cy: yOf(v), r: 3, fill: color, class: 'point', 'data-value': v }));
+      if (v === null) return;
+      const point = svgEl('circle', { cx: x(k), cy: yOf(v), r: 3, fill: color, class: 'point', 'data-value': v });
+      point.append(svgEl('title', {}, `${layer}, ${checkpoints[k]}: ${fmt(v)}`));
+      g.append(point);
     });
     const y = PLOT.top + PLOT.height + PLOT.bottom - 8 + l * 16;
     g.append(

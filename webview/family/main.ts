@@ -1,4 +1,5 @@
 /** Entry of the family and drift panel's bundle (dist/webview-family.js + .css). */
+import '../styles/banner.css';
 import './family.css';
 import { FamilyView } from './view';
 import { isFamilyHostMessage, type FamilyWebviewMessage } from '../../src/protocol/family-view.protocol';

@@ -2,14 +2,19 @@
  * The family and drift panel: a header with the run's status, then for a family the reliability-by-depth line and
  * the N × N matrices as small multiples by layer; for drift the layer × checkpoint heatmap and one line per layer.
  * Every fitted cell is a button that asks the host for that pair's drill-down. Redrawn whole on each update: a
- * report is small (N² cells per layer).
+ * report is small (N² cells per layer). The warnings are the pair panel's collapsible Banner, kept across redraws so
+ * an opened list stays open.
  */
 import type { DriftReport, FamilyReport } from '../../src/protocol/family';
 import type { FamilyHostMessage, OpenPairMessage } from '../../src/protocol/family-view.protocol';
+import { fmt } from '../../src/protocol/format';
+import { Banner } from '../views/banner';
 import { html } from '../views/svg';
 import { driftHeatmap, driftLines, familyMatrix, reliabilityLine } from './charts';
 
 export class FamilyView {
+  private readonly banner = new Banner();
+
   constructor(
     private readonly root: HTMLElement,
     private readonly post: (message: OpenPairMessage) => void,
@@ -28,11 +33,6 @@ export class FamilyView {
     const report = message.report;
     if (report?.kind === 'family') this.root.append(...family(report));
     else if (report?.kind === 'drift') this.root.append(...drift(report));
-    if (report?.warnings.length) {
-      const list = html('ul', { class: 'warnings' });
-      for (const w of report.warnings) list.append(html('li', {}, w));
-      this.root.append(html('h2', {}, 'Warnings'), list);
-    }
     // Keep the keyboard where it was across a redraw.
     if (focused) this.root.querySelector<HTMLElement>(`[data-cell="${CSS.escape(focused)}"]`)?.focus();
   }
@@ -40,16 +40,14 @@ export class FamilyView {
   private header(message: FamilyHostMessage): HTMLElement {
     const report = message.report;
     const head = html('header', { class: 'head' });
-    const title =
-      report?.kind === 'family'
-        ? `Family of ${report.models.length} models`
-        : report?.kind === 'drift'
-          ? `Drift of ${report.folder}`
-          : 'Knowledge Consistency';
-    head.append(html('h1', {}, title));
+    head.append(title(report));
     const done = report ? `${report.fits.length} of ${report.planned ?? report.fits.length} fits` : '';
     const status = html('p', { class: 'status', 'data-status': message.status, role: 'status' });
-    status.textContent = [message.status, done, message.message].filter(Boolean).join(' · ');
+    // "watching run for new checkpoints" says its status itself.
+    const words = message.message?.startsWith(message.status)
+      ? [message.message, done]
+      : [message.status, done, message.message];
+    status.textContent = words.filter(Boolean).join(' · ');
     head.append(status);
     if (report)
       head.append(
@@ -59,6 +57,12 @@ export class FamilyView {
           `probe ${report.probe.source} × ${report.probe.count} · preset ${report.settings.preset} · ${report.backend.name}`,
         ),
       );
+    const warnings = [
+      ...(report?.probe.warning ? [`Probe: ${report.probe.warning}`] : []),
+      ...(report?.warnings ?? []),
+    ];
+    this.banner.render(warnings);
+    head.append(this.banner.element);
     return head;
   }
 
@@ -75,11 +79,22 @@ export class FamilyView {
   }
 }
 
+/** The panel's title; a drift names its folder as the tab does, the whole path on hover. */
+function title(report: FamilyReport | DriftReport | undefined): HTMLElement {
+  if (report?.kind === 'family') return html('h1', {}, `Family of ${report.models.length} models`);
+  if (report?.kind !== 'drift') return html('h1', {}, 'Knowledge Consistency');
+  const name = report.folder.split(/[\\/]/).filter(Boolean).pop() ?? report.folder;
+  return html('h1', { title: report.folder }, `Drift of ${name}`);
+}
+
 function family(report: FamilyReport): Element[] {
-  const names = report.models.map((m, i) => `${i + 1} ${m.name}`);
-  const models = html('ol', { class: 'models' });
-  report.models.forEach((m) => models.append(html('li', {}, m.name)));
+  const names = report.models.map((m) => m.name);
+  // The key of the matrices' numbers, beside them.
+  const models = html('ol', { class: 'models', 'aria-label': 'Models' });
+  report.models.forEach((m) => models.append(html('li', { title: m.path }, m.name)));
   const grid = html('div', { class: 'multiples' });
+  const matrices = html('div', { class: 'matrices' });
+  matrices.append(models, grid);
   report.layers.forEach((layer, l) => {
     const r = report.reliability[l];
     const figure = html('figure', { class: 'multiple', 'data-layer': layer });
@@ -103,8 +118,7 @@ function family(report: FamilyReport): Element[] {
     reliabilityLine(report.layers, report.reliability),
     html('h2', {}, 'Consistency matrices'),
     html('p', { class: 'hint' }, 'Row i explains column j (held-out explained fraction). Click a cell for the pair.'),
-    models,
-    grid,
+    matrices,
   ];
 }
 
@@ -122,8 +136,4 @@ function drift(report: DriftReport): Element[] {
     html('h2', {}, 'By layer'),
     driftLines(report.layers, names, report.series),
   ];
-}
-
-export function fmt(v: number | null | undefined): string {
-  return v === null || v === undefined ? '—' : v.toFixed(3);
 }
