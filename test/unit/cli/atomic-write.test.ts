@@ -1,25 +1,23 @@
 // Reports are replaced whole or not at all: a writer killed mid-write, a write that fails midway and two writers
 // racing for one file never leave half a report where the previous one was.
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { statSync, watch } from 'node:fs';
-import { chmod, mkdtemp as mkdtempFs, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeReports } from '../../../src/engine/report/write';
 import type { Report } from '../../../src/protocol/report';
+import { tempFolders } from '../temp-folders';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const WRITER = path.join(__dirname, 'fixtures', 'write-report.ts');
 const PREVIOUS = `${JSON.stringify({ schemaVersion: 1, label: 'previous' })}\n`;
 const TEMP = /^\.r\.json\.\d+\.[0-9a-f]+\.tmp$/;
 
-const made: string[] = [];
-after(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
+const folder = tempFolders('atomic');
 async function folderWithReport(): Promise<{ dir: string; target: string }> {
-  const dir = await mkdtempFs(path.join(tmpdir(), 'kc-atomic-'));
-  made.push(dir);
+  const dir = await folder();
   const target = path.join(dir, 'r.json');
   await writeFile(target, PREVIOUS);
   return { dir, target };

@@ -1,23 +1,21 @@
 // A report never replaces what the job reads (models, the saved report, feature or probe files) nor another report
 // (the heatmap PNG beside the Markdown included): refused before the job runs, with one line, whatever the spelling.
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, link, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, link, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KcError } from '../../../src/engine/errors';
 import { writeNpy } from '../../../src/engine/features/npy';
 import { checkReportTargets } from '../../../src/engine/report/targets';
 import { plantedReport } from '../engine/compare/report-fixture';
 import { kc, ROOT } from '../kc';
+import { tempFolders } from '../temp-folders';
 
-const made: string[] = [];
-after(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
+const folder = tempFolders('collide');
 
 /** A folder with two stand-in model files (never opened: the refusal comes first) and a saved report. */
 async function workspace(): Promise<{ dir: string; a: string; b: string; saved: string }> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'kc-collide-'));
-  made.push(dir);
+  const dir = await folder();
   const a = path.join(dir, 'a.onnx'),
     b = path.join(dir, 'b.onnx'),
     saved = path.join(dir, 'r.json');
@@ -140,8 +138,7 @@ test('kc compare --json onto model A, --md onto model B, --html onto the heatmap
 });
 
 test("kc compare --json onto a TF.js model's weight shard is refused and the shard stays", async () => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'kc-collide-'));
-  made.push(dir);
+  const dir = await folder();
   await cp(path.join(ROOT, 'samples', 'mnist-cnn-seed1', 'tfjs'), dir, { recursive: true });
   const [model, shard] = [path.join(dir, 'model.json'), path.join(dir, 'weights.bin')];
   const before = await readFile(shard);

@@ -1,9 +1,8 @@
 /** Report files that cannot be written are refused before a job runs, with one line that names the file. */
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp as mkdtempFs, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { KcError } from '../../../src/engine/errors';
@@ -11,19 +10,14 @@ import { writeNpy } from '../../../src/engine/features/npy';
 import { checkReportTargets } from '../../../src/engine/report/targets';
 import { writeReports } from '../../../src/engine/report/write';
 import type { Report } from '../../../src/protocol/report';
+import { tempFolders } from '../temp-folders';
 
 const root = path.resolve(__dirname, '../../..');
-const made: string[] = [];
-const mkdtemp = async (prefix: string) => {
-  const dir = await mkdtempFs(prefix);
-  made.push(dir);
-  return dir;
-};
-after(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
+const folder = tempFolders('targets');
 const isKcError = (pattern: RegExp) => (e: unknown) => e instanceof KcError && pattern.test(e.message);
 
 test('checkReportTargets: a folder, a path under a file and a missing parent folder', async () => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'kc-targets-'));
+  const dir = await folder();
   const file = path.join(dir, 'plain.txt');
   await writeFile(file, 'x');
   await assert.rejects(checkReportTargets({ json: dir }), isKcError(/it is a folder/));
@@ -35,7 +29,7 @@ test('checkReportTargets: a folder, a path under a file and a missing parent fol
 });
 
 test('writeReports: a write that fails is a KcError naming the file', async () => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'kc-targets-'));
+  const dir = await folder();
   const file = path.join(dir, 'plain.txt');
   await writeFile(file, 'x');
   const report = { schemaVersion: 1, pairs: [], warnings: [] } as unknown as Report;
@@ -50,7 +44,7 @@ test('writeReports: a write that fails is a KcError naming the file', async () =
 });
 
 test('kc disentangle --json under a file: one line, exit 1, nothing run', async () => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'kc-targets-'));
+  const dir = await folder();
   const a = path.join(dir, 'a.npy');
   await writeNpy(
     a,

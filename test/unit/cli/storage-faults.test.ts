@@ -1,14 +1,14 @@
 // Storage that fails under kc compare: a full disk, a cache folder that cannot be made, two runs sharing one cache
 // folder. Each ends with one line a user can act on (or two good reports), the previous report untouched and no
 // features left behind.
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Report } from '../../../src/protocol/report';
 import { kc, ROOT } from '../kc';
+import { tempFolders } from '../temp-folders';
 
 const SEED1 = path.join(ROOT, 'samples', 'mnist-cnn-seed1', 'model.onnx');
 const SEED2 = path.join(ROOT, 'samples', 'mnist-cnn-seed2', 'model.onnx');
@@ -25,13 +25,7 @@ const compareWith = (cache: string, ...more: string[]) => [
 ];
 const PREVIOUS = '{"previous": true}\n';
 
-const made: string[] = [];
-after(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
-async function folder(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'kc-storage-'));
-  made.push(dir);
-  return dir;
-}
+const folder = tempFolders('storage');
 
 /** kc run by `<prefix> "$0" "$@"` in sh: under a limit (ulimit -f counts 512-byte blocks in sh) or a mount. */
 function kcLimited(prefix: string, args: string[]): Promise<{ code: number; stderr: string }> {

@@ -1,24 +1,23 @@
 // kc prints model text (layer names, file names, messages that quote them) as text: an escape sequence in a model
 // must not clear the user's screen, move the cursor or print a disguised hyperlink.
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GraphBuilder } from '../../../src/engine/compute/onnx-builder';
 import { kc } from '../kc';
+import { tempFolders } from '../temp-folders';
 
 /** Control characters a terminal acts on: C0 but the newline, DEL, C1. */
 const CONTROLS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 const LINK = '\u001b]8;;http://evil.invalid\u0007conv1\u001b]8;;\u0007';
 const CLEAR = '\u001b[2J\u001b[H';
 
-const made: string[] = [];
-after(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
+const folder = tempFolders('term');
 
 test('kc layers: hostile layer and file names print with U+FFFD in place of each control character', async () => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'kc-term-'));
-  made.push(dir);
+  const dir = await folder();
   const graph = new GraphBuilder('hostile');
   const relu = graph.op('Relu', [graph.input('x', ['N', 1, 4, 4])]);
   graph.output(relu, `${LINK}${CLEAR}\r\u009b31mred\u007f`, ['N', 1, 4, 4]);

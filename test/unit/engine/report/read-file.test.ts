@@ -1,20 +1,14 @@
 // Reading a saved report is bounded before JSON.parse: a huge file is not read at all, a FIFO never blocks.
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MAX_REPORT_BYTES, parseReport, readReportText } from '../../../../src/engine/report/read';
 import { plantedReport } from '../compare/report-fixture';
+import { tempFolders } from '../../temp-folders';
 
-const made: string[] = [];
-after(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
-async function folder(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'kc-read-file-'));
-  made.push(dir);
-  return dir;
-}
+const folder = tempFolders('read-file');
 
 test('a report file larger than any kc writes is refused from its size, without reading it', async () => {
   const file = path.join(await folder(), 'huge.json');
