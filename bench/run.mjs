@@ -7,6 +7,7 @@
  *   node bench/run.mjs [--only train,cka,extract,presets] [--repeats 3] [--epochs 2] [--batches 4]
  *   node bench/run.mjs --only real [--real-count 500] [--real-pairs faceres:faceres,…] [--real-budget 3m]   (published models)
  *   node bench/run.mjs --only queue   (kc compare --queue on 1 and 2 local kc workers: bench/queue.mjs)
+ *   node bench/run.mjs --only extract-tfjs [--real-count 64]   (faceres, movenet: TF.js threads vs the main thread)
  *
  * Children are TypeScript run with tsx (a devDependency): the engine is not part of the dist bundles' API.
  */
@@ -232,6 +233,50 @@ if (only.has('extract')) {
       'img/s',
     );
   else notes.push('extract: PyTorch reference skipped — python3-torch is not installed');
+}
+
+if (only.has('extract-tfjs')) {
+  // One side of a compare's extraction of the published TF.js models on photo crops (bench/extract.ts --via tfjs):
+  // on the extraction threads (one a core) against the main thread alone, as before them (KC_TFJS_THREADS=1).
+  const photos = mkdtempSync(join(tmpdir(), 'kc-photos-'));
+  const count = opts['real-count'] === '500' ? '64' : opts['real-count'];
+  const made = spawnSync(python, ['scripts/photo_probes.py', photos, '--count', count], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  const source = made.status === 0 ? ['--photos', photos] : [];
+  if (made.status !== 0)
+    notes.push(`extract-tfjs: synthetic probes — no photo crops (${made.stderr.trim().split('\n').pop()})`);
+  const idle = [];
+  for (const model of ['faceres', 'movenet-lightning']) {
+    const args = ['--via', 'tfjs', '--model', model, '--count', count, ...source];
+    const runs = { threads: [], main: [] };
+    compare(
+      `extract ${model} ${count} crops: threads vs main thread`,
+      () => {
+        const j = ts('extract.ts', args);
+        runs.threads.push(j);
+        return j;
+      },
+      () => {
+        const j = ts('extract.ts', args, { KC_TFJS_THREADS: '1' });
+        runs.main.push(j);
+        return j;
+      },
+      (j) => j.imagesPerSecond,
+      'img/s',
+    );
+    idle.push({ model, ...runs });
+  }
+  // On a shared machine the wall clock says what the neighbours left us: the idle bound from each thread's CPU too.
+  for (const { model, threads, main } of idle) {
+    const line = (name, js) =>
+      `  ${model} ${name}: ${js.map((j) => (j.error ? 'failed' : `${j.imagesPerSecond.toFixed(2)} img/s (idle ≤ ${j.idleImagesPerSecond.toFixed(2)}), load ${j.loadavg.map((l) => l.toFixed(1)).join('→')}, thread CPU s ${j.threadCpuSeconds.slice(0, 3).join(' ')}`)).join('; ')}`;
+    console.log(line('threads', threads));
+    console.log(line('main thread', main));
+  }
+  results.push({ case: 'extract-tfjs runs', runs: idle });
+  rmSync(photos, { recursive: true, force: true });
 }
 
 if (only.has('presets')) {

@@ -22,8 +22,11 @@ export function liveTfjsThreads(): number {
   return live.size;
 }
 
-/** Samples below which a model runs on the main thread: starting a thread and loading the model costs about a second. */
-export const THREADS_FROM_SAMPLES = 16;
+/**
+ * Samples below which a model runs on the main thread: a thread costs ≈ 0.35 s of CPU and a second to start (measured,
+ * faceres), which 16 MobileNet samples on two threads did not win back (bench/README.md).
+ */
+export const THREADS_FROM_SAMPLES = 32;
 
 /**
  * Threads for one extraction: KC_TFJS_THREADS when set (1: on the main thread, as before), else one a core, no more

@@ -1,7 +1,7 @@
 /**
  * TF.js graph models extracted on worker threads (src/engine/models/tfjs-threads.ts): the same bytes as on the main
  * thread, in probe order, and cancelling stops the threads. On a small published model (@vladmandic/human emotion,
- * 64×64×1) with a small memory budget, so that 20 samples make several runs spread over the threads.
+ * 64×64×1) with a small memory budget, so that 32 samples make several runs spread over the threads.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -13,7 +13,7 @@ import type { ExtractOptions, InputBatch, ModelAdapter } from '../../../../src/e
 import { MemorySink, maxAbsDiff, ROOT } from './helpers';
 
 const EMOTION = path.join(ROOT, 'node_modules/@vladmandic/human/models/emotion.json');
-const SAMPLES = 20;
+const SAMPLES = 32;
 
 /** Deterministic images in [0, 1], every sample different. */
 function images(n: number): InputBatch {
@@ -46,7 +46,7 @@ async function extract(
   sink = new WatchingSink(),
 ) {
   process.env.KC_TFJS_THREADS = threads;
-  // ≈ 3 samples a run: 7 runs for 20 samples
+  // ≈ 3 samples a run: 11 runs for 32 samples
   const perSample = model
     .layers()
     .filter((l) => layers.includes(l.name))
