@@ -59,11 +59,13 @@ export function sketchingSink(
   width = SKETCH_WIDTH,
 ): FeatureSink {
   return {
-    write(layer, shape, data) {
+    // `checked` (an extraction thread scanned the values) holds for what passes through; a sketch is scanned again.
+    write(layer, shape, data, checked) {
       const n = shape[0];
-      if (!layers.has(layer) || data.length / n <= width) return inner.write(layer, shape, data);
+      if (!layers.has(layer) || data.length / n <= width) return inner.write(layer, shape, data, checked);
       sketched.add(layer);
       return inner.write(layer, [n, width], countSketch(data, n, width));
     },
+    finish: async () => inner.finish?.(),
   };
 }
