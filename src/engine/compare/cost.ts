@@ -4,7 +4,7 @@
  * measured on this machine (calibrate.ts). No I/O here: `estimateCost` is a pure function of shapes and rates, so the
  * budget planner (budget.ts) can try many probe counts and pair sets in microseconds.
  */
-import type { CostEstimate, DisentangleSettings, LayerInfo, PairKey } from '../../protocol/report';
+import type { CostEstimate, DisentangleSettings, LayerInfo, PairKey, PlannedFit } from '../../protocol/report';
 import { MAP_SAMPLES } from '../disentangler/evaluate';
 import { probeSplitSizes } from '../disentangler/holdout';
 import { batchLimits, OverBudgetError } from '../disentangler/memory';
@@ -193,7 +193,7 @@ export function fitWork(
 }
 
 /** Seconds of one fit's work at the calibrated rates (one fit with the backend's threads to itself). */
-export function fitSeconds(work: FitWork, rates: CostRates): number {
+function fitSeconds(work: FitWork, rates: CostRates): number {
   return (
     rates.fitSeconds +
     (work.macs + work.ridgeGramMacs) / rates.trainMacsPerSecond +
@@ -204,12 +204,39 @@ export function fitSeconds(work: FitWork, rates: CostRates): number {
 }
 
 /** Wall seconds of fits run `lanes` at a time, each on its share of the cores. */
-export function disentangleSeconds(fits: number[], lanes: number): number {
+function disentangleSeconds(fits: number[], lanes: number): number {
   if (!fits.length) return 0;
   const total = fits.reduce((a, s) => a + s, 0);
   const speedup = lanes > 1 ? lanes * LANE_EFFICIENCY : 1;
   // The last fit may run alone: the stage is at least the longest fit.
   return Math.max(total / speedup, Math.max(...fits));
+}
+
+/** One fit's line in the estimate. */
+export function plannedFit(work: FitWork, rates: CostRates): PlannedFit {
+  return { ...work.key, seconds: fitSeconds(work, rates), windowed: work.windowed };
+}
+
+/** The estimate from its stages: extraction, the similarity matrix, then the fits run `lanes` at a time. */
+export function stagedEstimate(
+  stages: Pick<CostEstimate, 'probes' | 'extractSeconds' | 'similaritySeconds' | 'fits'>,
+  lanes: number,
+  rates: CostRates,
+): CostEstimate {
+  const { probes, extractSeconds, similaritySeconds, fits } = stages;
+  const disentangle = disentangleSeconds(
+    fits.map((f) => f.seconds),
+    lanes,
+  );
+  return {
+    probes,
+    extractSeconds,
+    similaritySeconds,
+    disentangleSeconds: disentangle,
+    totalSeconds: extractSeconds + similaritySeconds + disentangle,
+    fits,
+    calibration: rates.source,
+  };
 }
 
 /** The whole compare at `probes` samples, per stage and per fit. */
@@ -258,20 +285,10 @@ export function estimateCost(shape: CompareShape, probes: number, rates: CostRat
     cells * SIMILARITY_SECONDS_PER_CELL;
   const fits = shape.plan.map((key) => {
     const layers = { A: a.get(key.layerA), B: b.get(key.layerB) };
-    const work = fitWork(key, layers, probes, shape.settings, shape.memoryBytes / Math.max(1, shape.lanes));
-    return { ...key, seconds: fitSeconds(work, rates), windowed: work.windowed };
+    return plannedFit(
+      fitWork(key, layers, probes, shape.settings, shape.memoryBytes / Math.max(1, shape.lanes)),
+      rates,
+    );
   });
-  const disentangle = disentangleSeconds(
-    fits.map((f) => f.seconds),
-    shape.lanes,
-  );
-  return {
-    probes,
-    extractSeconds,
-    similaritySeconds,
-    disentangleSeconds: disentangle,
-    totalSeconds: extractSeconds + similaritySeconds + disentangle,
-    fits,
-    calibration: rates.source,
-  };
+  return stagedEstimate({ probes, extractSeconds, similaritySeconds, fits }, shape.lanes, rates);
 }

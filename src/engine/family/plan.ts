@@ -7,14 +7,7 @@
 import type { CancelSignal } from '../cancel';
 import { chooseWithin } from '../compare/budget';
 import { calibrate } from '../compare/calibrate';
-import {
-  disentangleSeconds,
-  extractionSeconds,
-  featureBytes,
-  fitSeconds,
-  fitWork,
-  type CostRates,
-} from '../compare/cost';
+import { extractionSeconds, featureBytes, fitWork, plannedFit, stagedEstimate, type CostRates } from '../compare/cost';
 import { DEFAULT_MEMORY_MB } from '../disentangler/memory';
 import type { ProbeNormalization } from '../probes/index';
 import type { CostEstimate, DisentangleSettings, LayerInfo, PairKey, RunPlan } from '../../protocol/report';
@@ -82,23 +75,10 @@ export function estimateJobs(
     const pair = { A: layerOf(job.source, job.layer), B: layerOf(job.target, job.layer) };
     // The linear CKA beside the fit (jobs.ts fitSimilarity): both layers' n × n Grams, n²·D multiply-adds each.
     ckaMacs += (probes * featureBytes([pair.A, pair.B], probes)) / 4;
-    const work = fitWork(key, pair, probes, shape.settings, memoryBytes);
-    return { ...key, seconds: fitSeconds(work, rates), windowed: work.windowed };
+    return plannedFit(fitWork(key, pair, probes, shape.settings, memoryBytes), rates);
   });
   const similaritySeconds = ckaMacs / rates.trainMacsPerSecond;
-  const disentangle = disentangleSeconds(
-    fits.map((f) => f.seconds),
-    1,
-  );
-  return {
-    probes,
-    extractSeconds,
-    similaritySeconds,
-    disentangleSeconds: disentangle,
-    totalSeconds: extractSeconds + similaritySeconds + disentangle,
-    fits,
-    calibration: rates.source,
-  };
+  return stagedEstimate({ probes, extractSeconds, similaritySeconds, fits }, 1, rates);
 }
 
 export interface PlannedJobs {
