@@ -15,7 +15,7 @@ export function budgetSeconds(value: string | undefined): number | undefined {
 }
 
 /** Before the heavy work: what will run and how long it should take; `what` describes the fits' members, e.g.
- * "4 models × 3 layers". */
+ * "4 models × 3 layers". Stages under a second are left out: "0 s" says nothing. */
 export function planLines(plan: RunPlan, fits: number, what?: string): string[] {
   const e = plan.estimate;
   const stages = [
@@ -23,8 +23,9 @@ export function planLines(plan: RunPlan, fits: number, what?: string): string[] 
     ['similarity', e.similaritySeconds],
     ['disentangle', e.disentangleSeconds],
   ] as const;
-  const spent = stages.filter(([, s]) => s > 0).map(([name, s]) => `${name} ${formatDuration(s)}`);
-  const line = `plan: ${fits} fit${fits === 1 ? '' : 's'}${what ? ` (${what})` : ''} on ${e.probes} probes, ≈ ${formatDuration(e.totalSeconds)} (${spent.join(', ')}; ${e.calibration})`;
+  const spent = stages.filter(([, s]) => Math.round(s) > 0).map(([name, s]) => `${name} ${formatDuration(s)}`);
+  const total = Math.round(e.totalSeconds) > 0 ? `≈ ${formatDuration(e.totalSeconds)}` : '< 1 s';
+  const line = `plan: ${fits} fit${fits === 1 ? '' : 's'}${what ? ` (${what})` : ''} on ${e.probes} probes, ${total} (${[spent.join(', '), e.calibration].filter(Boolean).join('; ')})`;
   return plan.budget ? [plan.budget.summary, line] : [line];
 }
 

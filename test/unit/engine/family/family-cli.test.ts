@@ -89,7 +89,7 @@ test('kc family --budget plans before the heavy work, cuts probes then layers, a
     assert.match(run.stderr, summary);
     assert.match(
       run.stderr,
-      /^plan: 6 fits \(3 models × 1 layer\) on 160 probes, ≈ .+ \(extract .+; measured: extraction /m,
+      /^plan: 6 fits \(3 models × 1 layer\) on 160 probes, ≈ .+ \((.+; )?measured: extraction /m,
     );
     // The plan comes before the first model's features are extracted.
     assert.ok(run.stderr.indexOf('plan: ') < run.stderr.indexOf('extracting features'), run.stderr);
