@@ -4,58 +4,15 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { interpolateViridis } from 'd3-scale-chromatic';
 import { launchChromium } from '../harness/chromium.mjs';
-import { applyTheme, root, send } from './panel-page.mjs';
+import { openPanel, root, send, serve } from './panel-page.mjs';
 
 const family = JSON.parse(readFileSync(join(root, 'test/fixtures/reports/family-report.json'), 'utf8'));
 const drift = JSON.parse(readFileSync(join(root, 'test/fixtures/reports/drift-report.json'), 'utf8'));
 const outDir = join(root, '.test-output', 'browser');
-const NONCE = 'ZmFtaWx5bm9uY2UxMjM0NTY3OA';
-
-function page(origin) {
-  const csp = `default-src 'none'; img-src ${origin} data: blob:; style-src ${origin}; font-src ${origin}; script-src 'nonce-${NONCE}'`;
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<link rel="stylesheet" href="${origin}/dist/webview-family.css"><title>Family</title></head>
-<body><div id="app"></div><script nonce="${NONCE}" src="${origin}/dist/webview-family.js"></script></body></html>`;
-}
-
-async function serve() {
-  const types = { '/dist/webview-family.js': 'text/javascript', '/dist/webview-family.css': 'text/css' };
-  const server = createServer((req, res) => {
-    const path = new URL(req.url, 'http://x').pathname;
-    if (path === '/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(page(`http://127.0.0.1:${server.address().port}`));
-    } else if (path === '/favicon.ico') {
-      res.writeHead(204);
-      res.end();
-    } else if (types[path]) {
-      res.writeHead(200, { 'content-type': types[path] });
-      res.end(readFileSync(join(root, path)));
-    } else {
-      res.writeHead(404);
-      res.end();
-    }
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((r) => server.close(r)) };
-}
-
-const STUB = () => {
-  window.__posted = [];
-  window.acquireVsCodeApi = () => ({
-    postMessage: (m) => window.__posted.push(JSON.parse(JSON.stringify(m))),
-    // the view keeps its report for a window reload (family/restore.ts)
-    getState: () => window.__state,
-    setState: (s) => void (window.__state = s),
-  });
-};
-
 function viridisHex(v) {
   const t = Math.round(Math.min(1, Math.max(0, v)) * 255) / 255;
   const c = interpolateViridis(t);
@@ -73,7 +30,7 @@ describe('family and drift panel (real chromium)', () => {
   before(async () => {
     execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), 'webview-family'], { cwd: root });
     mkdirSync(outDir, { recursive: true });
-    server = await serve();
+    server = await serve('webview-family', 'Family');
     context = await launchChromium({ viewport: { width: 1200, height: 900 } });
   });
   after(async () => {
@@ -81,21 +38,8 @@ describe('family and drift panel (real chromium)', () => {
     await server?.close();
   });
 
-  async function open(theme = 'light') {
-    const p = await context.newPage();
-    const problems = [];
-    p.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-    p.on('pageerror', (e) => problems.push(String(e)));
-    await p.addInitScript(STUB);
-    await p.goto(server.url);
-    await applyTheme(p, theme);
-    await p.waitForFunction(() => window.__posted.some((m) => m.type === 'kc/ready'));
-    p.problems = problems;
-    return p;
-  }
-
   it('draws one N × N matrix per layer in the report colours, the diagonal empty, and a cell click asks for that pair', async () => {
-    const p = await open('light');
+    const p = await openPanel(context, server.url, 'light');
     await send(p, { type: 'kc/manyModel', report: family, status: 'done' });
     const n = family.models.length;
     const figures = await p.$$eval('figure.multiple', (fs) => fs.map((f) => f.dataset.layer));
@@ -151,7 +95,7 @@ describe('family and drift panel (real chromium)', () => {
   });
 
   it('plots the reliability by depth: a point per layer at its mean, higher means drawn higher', async () => {
-    const p = await open('dark');
+    const p = await openPanel(context, server.url, 'dark');
     await send(p, { type: 'kc/manyModel', report: family, status: 'done' });
     const points = await p.$$eval('svg.reliability circle.point', (cs) =>
       cs.map((c) => ({ layer: c.dataset.layer, mean: Number(c.dataset.mean), y: Number(c.getAttribute('cy')) })),
@@ -169,7 +113,7 @@ describe('family and drift panel (real chromium)', () => {
   });
 
   it('a growing report fills its cells as fits arrive, and keeps the focused cell focused', async () => {
-    const p = await open();
+    const p = await openPanel(context, server.url);
     const first = family.fits.slice(0, 1);
     const partial = {
       ...family,
@@ -195,7 +139,7 @@ describe('family and drift panel (real chromium)', () => {
   });
 
   it('drift: a layer × checkpoint heatmap (the first checkpoint against the previous has none) and a line per layer', async () => {
-    const p = await open();
+    const p = await openPanel(context, server.url);
     const previous = {
       ...drift,
       against: 'previous',

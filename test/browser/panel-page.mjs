@@ -1,6 +1,6 @@
-// Loads the built webview bundle (dist/webview.js + .css) in real chromium the way VS Code does: served over HTTP,
-// under the panel's Content Security Policy, with a stub acquireVsCodeApi that records what the webview posts and
-// keeps its state across reloads. Theme colours are set as VS Code sets them: CSS variables on <html>.
+// Loads a built webview bundle (the panel's dist/webview.js + .css, the family panel's dist/webview-family.*) in real
+// chromium the way VS Code does: served over HTTP, under the panel's Content Security Policy, with a stub
+// acquireVsCodeApi that records what the webview posts and keeps its state across reloads. Theme colours are set as VS Code sets them: CSS variables on <html>.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -17,7 +17,7 @@ export function buildWebview() {
 const NONCE = 'dGVzdG5vbmNlMTIzNDU2Nzg5MA';
 
 /** Same policy as src/extension/panel/html.ts, with the test server as the webview's resource origin. */
-function page(origin) {
+function page(origin, bundle, title) {
   const csp = [
     "default-src 'none'",
     `img-src ${origin} data: blob:`,
@@ -28,20 +28,20 @@ function page(origin) {
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="${origin}/dist/webview.css"><title>Knowledge Consistency</title></head>
-<body><div id="app"></div><script nonce="${NONCE}" src="${origin}/dist/webview.js"></script></body></html>`;
+<link rel="stylesheet" href="${origin}/dist/${bundle}.css"><title>${title}</title></head>
+<body><div id="app"></div><script nonce="${NONCE}" src="${origin}/dist/${bundle}.js"></script></body></html>`;
 }
 
-/** Serves the page and dist/webview.* on 127.0.0.1; returns { url, close }. */
-export async function serve() {
+/** Serves the page of a webview bundle (dist/<bundle>.js + .css) on 127.0.0.1; returns { url, close }. */
+export async function serve(bundle = 'webview', title = 'Knowledge Consistency') {
   const server = createServer((req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
     if (path === '/' || path === '/index.html') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(page(`http://127.0.0.1:${server.address().port}`));
+      res.end(page(`http://127.0.0.1:${server.address().port}`, bundle, title));
       return;
     }
-    const files = { '/dist/webview.js': 'text/javascript', '/dist/webview.css': 'text/css' };
+    const files = { [`/dist/${bundle}.js`]: 'text/javascript', [`/dist/${bundle}.css`]: 'text/css' };
     if (path === '/favicon.ico') {
       res.writeHead(204);
       res.end();
@@ -197,7 +197,7 @@ export const THEMES = {
   },
 };
 
-/** Opens the panel page in `theme`; returns the page. Console errors and CSP violations fail the test. */
+/** Opens the served page in `theme`; returns the page. Console errors and CSP violations fail the test. */
 export async function openPanel(context, url, theme = 'light') {
   const p = await context.newPage();
   const problems = [];
