@@ -130,7 +130,7 @@ function drift(report: DriftReport): Element[] {
     html(
       'p',
       { class: 'hint' },
-      `Ordered by ${report.orderedBy === 'number' ? 'the number in the name' : 'modification time'}. Click a cell for the pair.`,
+      `Ordered by ${report.orderedBy === 'number' ? 'the number in the name' : 'modification time'}.${report.against === 'previous' ? ' The first checkpoint has no previous one: its column stays empty.' : ''} Click a cell for the pair.`,
     ),
     driftHeatmap(report.layers, names, report.series, report.against),
     html('h2', {}, 'By layer'),
