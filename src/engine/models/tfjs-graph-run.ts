@@ -37,7 +37,7 @@ export class GraphRunner {
    */
   async outputs(
     tfjs: typeof tf,
-    batch: { shape: number[]; data: Float32Array; valid: number },
+    batch: ModelRun,
     dtype: tf.DataType,
     names: string[],
     readBack: (t: tf.Tensor) => Float32Array = (t) => t.dataSync() as Float32Array,
@@ -54,18 +54,73 @@ export class GraphRunner {
     } finally {
       input.dispose();
     }
-    const read: NodeOutput[] = [];
-    try {
-      for (const t of outputs) {
-        const shape = [...t.shape];
-        const all = readBack(t);
-        const data = shape[0] === batch.valid ? all : all.subarray(0, (all.length / shape[0]) * batch.valid);
-        shape[0] = batch.valid;
-        read.push({ shape, data });
-      }
-    } finally {
-      tfjs.dispose(outputs);
-    }
-    return read;
+    return readOutputs(tfjs, outputs, batch.valid, readBack);
   }
+}
+
+/** A run's batch as a thread or the main thread gets it: `shape` is what the model takes. */
+export interface ModelRun {
+  shape: number[];
+  data: Float32Array;
+  valid: number;
+}
+
+/** Runs a TF.js layers model for named layers' outputs: one multi-output tf.model over them, sharing the weights. */
+export class LayersRunner {
+  private runner?: { key: string; model: tf.LayersModel };
+
+  constructor(readonly model: tf.LayersModel) {}
+
+  async outputs(
+    tfjs: typeof tf,
+    batch: ModelRun,
+    _dtype: tf.DataType,
+    names: string[],
+    readBack: (t: tf.Tensor) => Float32Array = (t) => t.dataSync() as Float32Array,
+  ): Promise<NodeOutput[]> {
+    const runner = this.runnerFor(tfjs, names);
+    const input = tfjs.tensor(batch.data, batch.shape);
+    let out: tf.Tensor | tf.Tensor[];
+    try {
+      out = runner.predict(input) as tf.Tensor | tf.Tensor[];
+    } finally {
+      input.dispose();
+    }
+    return readOutputs(tfjs, Array.isArray(out) ? out : [out], batch.valid, readBack);
+  }
+
+  /** One multi-output model over the chosen layers; it shares the loaded weights, so it is cheap to build. */
+  private runnerFor(tfjs: typeof tf, names: readonly string[]): tf.LayersModel {
+    const key = names.join('\u0000');
+    if (this.runner?.key === key) return this.runner.model;
+    const outputs = names.map((n) => {
+      const out = this.model.getLayer(n).output;
+      return Array.isArray(out) ? out[0] : out;
+    });
+    const model = tfjs.model({ inputs: this.model.inputs, outputs });
+    this.runner = { key, model };
+    return model;
+  }
+}
+
+/** Every output read back (the first `valid` samples), then all released. */
+function readOutputs(
+  tfjs: typeof tf,
+  outputs: tf.Tensor[],
+  valid: number,
+  readBack: (t: tf.Tensor) => Float32Array,
+): NodeOutput[] {
+  const read: NodeOutput[] = [];
+  try {
+    for (const t of outputs) {
+      const shape = [...t.shape];
+      const all = readBack(t);
+      const data = shape[0] === valid ? all : all.subarray(0, (all.length / shape[0]) * valid);
+      shape[0] = valid;
+      read.push({ shape, data });
+    }
+  } finally {
+    tfjs.dispose(outputs);
+  }
+  return read;
 }

@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { ModelRef } from '../../protocol/report';
 import { KcError, ModelParseError } from '../errors';
 import { CancelledError } from '../cancel';
-import { extractionRuns, fixedBatchOf, runFloats, runSize, type RunBatch } from './batches';
+import { fixedBatchOf, type RunBatch } from './batches';
 import { ListedAdapter, type Extraction } from './listed-adapter';
 import { modelRef } from './files';
 import { withProbePoints, type GraphLayer } from './probe-points';
@@ -10,8 +10,8 @@ import { adapterOf, tfjsWasm } from './tfjs-runtime';
 import { tfjsInputSpec } from './tfjs-input';
 import type { InputSpec } from './input-range';
 import type { TfjsFiles } from './tfjs-files';
-import { GraphRunner, type NodeOutput } from './tfjs-graph-run';
-import { TfjsThreads, tfjsThreadCount, unlessCancelled } from './tfjs-threads';
+import { GraphRunner } from './tfjs-graph-run';
+import { extractTfjs } from './tfjs-threads';
 import type { ModelAdapter } from './types';
 
 /** Kinds of TF ops as the converter writes them (fused ops included). */
@@ -228,68 +228,18 @@ class TfjsGraphAdapter extends ListedAdapter {
   }
 
   protected async extractChosen(extraction: Extraction): Promise<void> {
-    const { inputs, layerNames, chosen, sink, options } = extraction;
-    const names = [...layerNames];
-    const write = async (outputs: NodeOutput[]): Promise<void> => {
-      for (let i = 0; i < outputs.length; i++) {
-        const { shape: s, data, finite } = outputs[i];
-        await sink.write(names[i], s.length === 3 ? [s[0], 1, s[1], s[2]] : s, data, finite ? { finite } : undefined);
-      }
-    };
-    const threads = await this.threadsFor(extraction);
-    // Progress counts written samples: with threads, runs are cut ahead of the ones being computed.
-    let done = 0;
-    const written = async (outputs: NodeOutput[]): Promise<void> => {
-      await write(outputs);
-      done += outputs[0]?.shape[0] ?? 0;
-      options.onProgress?.({ done, total: options.total ?? done });
-    };
-    // Converted models often fix the batch (e.g. [1, 256, 256, 3]): run exactly that many, the last run padded.
-    const runs = extractionRuns(inputs, chosen, this.fixedBatch, { ...options, onProgress: undefined });
-    if (!threads) {
-      for await (const batch of runs) await written(await this.runChecked(batch, names));
-      return;
-    }
-    // Two runs a thread in flight, so that none waits while the main thread writes; written in probe order.
-    const inFlight: Promise<NodeOutput[]>[] = [];
-    // Each run's buffers go back to their thread once written: it fills them with a later run.
-    const next = async (): Promise<void> => {
-      const outputs = await unlessCancelled(inFlight.shift()!, options.signal);
-      await written(outputs);
-      threads.recycle(outputs);
-    };
-    try {
-      for await (const batch of runs) {
-        const run = threads.run(this.checkedBatch(batch), names).catch((e) => Promise.reject(this.runError(batch, e)));
-        run.catch(() => undefined); // awaited in order below; a later run's failure is not left unhandled
-        inFlight.push(run);
-        if (inFlight.length >= 2 * threads.size) await next();
-      }
-      while (inFlight.length) await next();
-    } finally {
-      await threads.close();
-    }
-  }
-
-  /** Worker threads for this extraction (tfjs-threads.ts), or undefined to run on this thread. */
-  private async threadsFor({ chosen, options }: Extraction): Promise<TfjsThreads | undefined> {
-    const perSample = runFloats(chosen);
-    const size = this.fixedBatch ?? runSize(perSample, options.memoryBudget);
-    const samples = options.total ?? 0;
-    const runBytes = 4 * perSample * size;
-    // A thread holds the weights, its wasm heap (a run's features and the activations behind them) and a run in flight.
-    const count = tfjsThreadCount(Math.ceil(samples / size), samples, 4 * runBytes + 3 * this.weightBytes + 2 ** 27);
-    if (count <= 1) return undefined;
-    return TfjsThreads.start(count, { artifacts: await this.artifacts(), dtype: this.inputDtype }, this.ref.name);
-  }
-
-  private async runChecked(batch: RunBatch, names: string[]): Promise<NodeOutput[]> {
-    const tfjs = await tfjsWasm();
-    try {
-      return await this.runner.outputs(tfjs, this.checkedBatch(batch), this.inputDtype, names);
-    } catch (e) {
-      throw this.runError(batch, e);
-    }
+    await extractTfjs({
+      extraction,
+      name: this.ref.name,
+      fixedBatch: this.fixedBatch,
+      artifacts: this.artifacts,
+      weightBytes: this.weightBytes,
+      format: 'graph',
+      dtype: this.inputDtype,
+      prepare: (batch) => this.checkedBatch(batch),
+      runHere: async (batch, names) => this.runner.outputs(await tfjsWasm(), batch, this.inputDtype, names),
+      runError: (batch, e) => this.runError(batch, e),
+    });
   }
 
   private runError(batch: RunBatch, e: unknown): Error {

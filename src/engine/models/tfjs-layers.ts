@@ -1,11 +1,13 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelRef } from '../../protocol/report';
 import { KcError, ModelParseError } from '../errors';
-import { extractionRuns, fixedBatchOf, validSamples } from './batches';
+import { fixedBatchOf } from './batches';
 import { ListedAdapter, type Extraction } from './listed-adapter';
 import { modelRef } from './files';
 import { withProbePoints, type GraphLayer } from './probe-points';
+import { LayersRunner } from './tfjs-graph-run';
 import { adapterOf, tfjsWasm } from './tfjs-runtime';
+import { extractTfjs } from './tfjs-threads';
 import type { TfjsFiles } from './tfjs-files';
 import type { InputBatch, ModelAdapter } from './types';
 
@@ -72,7 +74,11 @@ export async function openTfjsLayers(file: string, files: TfjsFiles): Promise<Mo
       file,
     );
   }
-  return adapterOf(model, () => new TfjsLayersAdapter(file, model, files.sha256));
+  return adapterOf(model, async () => {
+    const adapter = new TfjsLayersAdapter(file, model, files);
+    await adapter.init();
+    return adapter;
+  });
 }
 
 class TfjsLayersAdapter extends ListedAdapter {
@@ -80,14 +86,22 @@ class TfjsLayersAdapter extends ListedAdapter {
   readonly inputShape: readonly number[];
   /** Set when the model's input fixes the batch size (batch_input_shape [1, …]). */
   private readonly fixedBatch?: number;
-  private runner?: { key: string; model: tf.LayersModel };
+  private readonly runner: LayersRunner;
+  private readonly artifacts: () => Promise<tf.io.ModelArtifacts>;
+  private weightBytes = 0;
 
   constructor(
     file: string,
     private readonly model: tf.LayersModel,
-    sha256: string,
+    files: TfjsFiles,
   ) {
     super(file, { noun: 'layer', layout: '[N, H, W, C]' });
+    this.runner = new LayersRunner(model);
+    // The files as read (and hashed) at open: threads load the same weights, whatever happens to the files since.
+    this.artifacts = async () => {
+      if (!files.handler.load) throw new KcError(`${file}: the model's files cannot be read again`, 'internal');
+      return (await files.handler.load()) as tf.io.ModelArtifacts;
+    };
     if (model.inputs.length !== 1) {
       throw new KcError(
         `${file} has ${model.inputs.length} inputs; kc probes models with one image input`,
@@ -104,34 +118,32 @@ class TfjsLayersAdapter extends ListedAdapter {
     this.inputShape = shape;
     this.fixedBatch = fixedBatchOf(model.inputs[0].shape[0], file, model.inputs[0].name);
     this.listed = withProbePoints(graphLayers(model));
-    this.ref = modelRef(file, { format: 'tfjs-layers', sha256, inputShape: [...shape] });
+    this.ref = modelRef(file, { format: 'tfjs-layers', sha256: files.sha256, inputShape: [...shape] });
   }
 
-  protected async extractChosen({ inputs, layerNames, chosen, sink, options }: Extraction): Promise<void> {
-    const tfjs = await tfjsWasm();
-    const runner = this.runnerFor(tfjs, layerNames);
-    for await (const batch of extractionRuns(inputs, chosen, this.fixedBatch, options)) {
-      await tfjsWasm();
-      const input = tfjs.tensor(batch.data, this.batchShape(batch));
-      const out = runner.predict(input);
-      input.dispose();
-      const outputs = Array.isArray(out) ? out : [out];
-      try {
-        for (let i = 0; i < outputs.length; i++) {
-          const shape = featureShape(outputs[i].shape);
-          const data = (await outputs[i].data()) as Float32Array;
-          const valid = validSamples(data, shape[0], batch.valid);
-          await sink.write(layerNames[i], [batch.valid, ...shape.slice(1)], valid);
-        }
-      } finally {
-        for (const t of outputs) t.dispose();
-      }
-    }
+  /** The weights' size, for the extraction threads' memory estimate. */
+  async init(): Promise<void> {
+    const { weightData } = await this.artifacts();
+    this.weightBytes = [weightData ?? []].flat().reduce((n, b) => n + b.byteLength, 0);
+  }
+
+  protected async extractChosen(extraction: Extraction): Promise<void> {
+    await extractTfjs({
+      extraction,
+      name: this.ref.name,
+      fixedBatch: this.fixedBatch,
+      artifacts: this.artifacts,
+      weightBytes: this.weightBytes,
+      format: 'layers',
+      dtype: 'float32',
+      prepare: (batch) => ({ ...batch, shape: this.batchShape(batch) }),
+      runHere: async (batch, names) => this.runner.outputs(await tfjsWasm(), batch, 'float32', names),
+      runError: (_batch, e) => e as Error,
+    });
   }
 
   async dispose(): Promise<void> {
     this.model.dispose();
-    this.runner = undefined;
   }
 
   private batchShape(batch: InputBatch): number[] {
@@ -146,19 +158,6 @@ class TfjsLayersAdapter extends ListedAdapter {
       );
     }
     return batch.shape;
-  }
-
-  /** One multi-output model over the chosen layers; it shares the loaded weights, so it is cheap to build. */
-  private runnerFor(tfjs: typeof tf, names: readonly string[]): tf.LayersModel {
-    const key = names.join('\u0000');
-    if (this.runner?.key === key) return this.runner.model;
-    const outputs = names.map((n) => {
-      const out = this.model.getLayer(n).output;
-      return Array.isArray(out) ? out[0] : out;
-    });
-    const model = tfjs.model({ inputs: this.model.inputs, outputs });
-    this.runner = { key, model };
-    return model;
   }
 }
 

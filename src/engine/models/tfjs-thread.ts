@@ -1,5 +1,5 @@
 /**
- * One TF.js graph model on its own wasm instance, in a worker thread (tfjs-threads.ts starts it): the wasm backend
+ * One TF.js model (graph or layers) on its own wasm instance, in a worker thread (tfjs-threads.ts starts it): the wasm backend
  * runs one thread per instance, so several threads each with their own instance keep every core busy. It runs the
  * runs it is sent, one at a time, and sends each node's features back (their buffers transferred, not copied). The
  * main thread hands each buffer back once written, and the next run's features are copied out of the wasm heap into
@@ -8,10 +8,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type * as tf from '@tensorflow/tfjs';
 import { firstNonFinite } from '../features/finite';
-import { GraphRunner, type NodeOutput } from './tfjs-graph-run';
+import { GraphRunner, LayersRunner, type NodeOutput } from './tfjs-graph-run';
 import { tfjsWasm, useWasmDir } from './tfjs-runtime';
 
 export interface ThreadInit {
+  /** A graph model (tfjs-graph.ts) or a layers model (tfjs-layers.ts). */
+  format: 'graph' | 'layers';
   artifacts: tf.io.ModelArtifacts;
   dtype: tf.DataType;
   wasmDir?: string;
@@ -52,12 +54,16 @@ export type FromThread =
 async function main(): Promise<void> {
   const port = parentPort!;
   const init = workerData as ThreadInit;
-  let runner: GraphRunner;
+  let runner: GraphRunner | LayersRunner;
   let tfjs: typeof tf;
   try {
     useWasmDir(init.wasmDir);
     tfjs = await tfjsWasm();
-    runner = new GraphRunner(await tfjs.loadGraphModel(tfjs.io.fromMemory(init.artifacts)));
+    const handler = tfjs.io.fromMemory(init.artifacts);
+    runner =
+      init.format === 'layers'
+        ? new LayersRunner(await tfjs.loadLayersModel(handler))
+        : new GraphRunner(await tfjs.loadGraphModel(handler));
   } catch (e) {
     port.postMessage({ kind: 'failed', message: (e as Error).message } satisfies FromThread);
     return;

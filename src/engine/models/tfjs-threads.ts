@@ -1,5 +1,5 @@
 /**
- * TF.js graph models extracted on worker threads: the wasm backend computes on one thread per instance (its
+ * TF.js models (graph and layers) extracted on worker threads: the wasm backend computes on one thread per instance (its
  * multi-threaded build does not start in Node: bench/README.md, "TF.js extraction on every core"), so each thread
  * loads the model on its own instance and takes whole runs. The runs are cut on the main thread as before and their
  * features written in probe order, so the features are the same bytes as on one thread.
@@ -8,9 +8,11 @@ import { createRequire } from 'node:module';
 import { availableParallelism, freemem } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type * as tf from '@tensorflow/tfjs';
 import { CancelledError, type CancelSignal } from '../cancel';
 import { KcError } from '../errors';
-import type { RunBatch } from './batches';
+import { extractionRuns, runFloats, runSize, type RunBatch } from './batches';
+import type { Extraction } from './listed-adapter';
 import type { NodeOutput } from './tfjs-graph-run';
 import { wasmDir } from './tfjs-runtime';
 import type { FromThread, ThreadInit, ToThread } from './tfjs-thread';
@@ -157,6 +159,90 @@ export class TfjsThreads {
       job.reject(new KcError(`${this.name}: an extraction thread failed: ${error.message}`, 'internal'));
     }
   }
+}
+
+/** What a TF.js adapter gives the extraction (extractTfjs), which runs it on threads or on the main thread. */
+export interface TfjsExtraction {
+  extraction: Extraction;
+  /** The model's name in messages. */
+  name: string;
+  fixedBatch?: number;
+  /** What a thread loads: the model's files as read at open, its format and its input's element type. */
+  artifacts(): Promise<tf.io.ModelArtifacts>;
+  weightBytes: number;
+  format: ThreadInit['format'];
+  dtype: tf.DataType;
+  /** A run as the model takes it (its shape checked; a vector input flattened). */
+  prepare(batch: RunBatch): RunBatch;
+  /** A prepared run on the main thread. */
+  runHere(batch: RunBatch, names: string[]): Promise<NodeOutput[]>;
+  /** A run's failure as the user reads it. */
+  runError(batch: RunBatch, e: unknown): Error;
+}
+
+/**
+ * One extraction of a TF.js model: the probe cut into runs (exactly the fixed batch where the model fixes it, the
+ * last run padded), each run on a thread (tfjs-threads) or on the main thread, the features written in probe order.
+ */
+export async function extractTfjs(x: TfjsExtraction): Promise<void> {
+  const { inputs, layerNames, chosen, sink, options } = x.extraction;
+  const names = [...layerNames];
+  // Progress counts written samples: with threads, runs are cut ahead of the ones being computed.
+  let done = 0;
+  const written = async (outputs: NodeOutput[]): Promise<void> => {
+    for (let i = 0; i < outputs.length; i++) {
+      const { shape: s, data, finite } = outputs[i];
+      await sink.write(names[i], s.length === 3 ? [s[0], 1, s[1], s[2]] : s, data, finite ? { finite } : undefined);
+    }
+    done += outputs[0]?.shape[0] ?? 0;
+    options.onProgress?.({ done, total: options.total ?? done });
+  };
+  const runs = extractionRuns(inputs, chosen, x.fixedBatch, { ...options, onProgress: undefined });
+  const threads = await threadsFor(x);
+  if (!threads) {
+    for await (const batch of runs) {
+      let outputs: NodeOutput[];
+      try {
+        outputs = await x.runHere(x.prepare(batch), names);
+      } catch (e) {
+        throw x.runError(batch, e);
+      }
+      await written(outputs);
+    }
+    return;
+  }
+  // Two runs a thread in flight, so that none waits while the main thread writes; written in probe order.
+  const inFlight: Promise<NodeOutput[]>[] = [];
+  // Each run's buffers go back to their thread once written: it fills them with a later run.
+  const next = async (): Promise<void> => {
+    const outputs = await unlessCancelled(inFlight.shift()!, options.signal);
+    await written(outputs);
+    threads.recycle(outputs);
+  };
+  try {
+    for await (const batch of runs) {
+      const run = threads.run(x.prepare(batch), names).catch((e) => Promise.reject(x.runError(batch, e)));
+      run.catch(() => undefined); // awaited in order below; a later run's failure is not left unhandled
+      inFlight.push(run);
+      if (inFlight.length >= 2 * threads.size) await next();
+    }
+    while (inFlight.length) await next();
+  } finally {
+    await threads.close();
+  }
+}
+
+/** Threads for this extraction, or undefined to run it on the main thread. */
+async function threadsFor(x: TfjsExtraction): Promise<TfjsThreads | undefined> {
+  const { chosen, options } = x.extraction;
+  const perSample = runFloats(chosen);
+  const size = x.fixedBatch ?? runSize(perSample, options.memoryBudget);
+  const samples = options.total ?? 0;
+  const runBytes = 4 * perSample * size;
+  // A thread holds the weights, its wasm heap (a run's features and the activations behind them) and a run in flight.
+  const count = tfjsThreadCount(Math.ceil(samples / size), samples, 4 * runBytes + 3 * x.weightBytes + 2 ** 27);
+  if (count <= 1) return undefined;
+  return TfjsThreads.start(count, { format: x.format, artifacts: await x.artifacts(), dtype: x.dtype }, x.name);
 }
 
 /** `promise`, or a CancelledError as soon as `signal` is aborted (checked every 50 ms: the signal has no events). */

@@ -1,5 +1,5 @@
 /**
- * TF.js graph models extracted on worker threads (src/engine/models/tfjs-threads.ts): the same bytes as on the main
+ * TF.js models extracted on worker threads (src/engine/models/tfjs-threads.ts): the same bytes as on the main
  * thread, in probe order, and cancelling stops the threads. On a small published model (@vladmandic/human emotion,
  * 64×64×1) with a small memory budget, so that 32 samples make several runs spread over the threads.
  */
@@ -16,10 +16,10 @@ const EMOTION = path.join(ROOT, 'node_modules/@vladmandic/human/models/emotion.j
 const SAMPLES = 32;
 
 /** Deterministic images in [0, 1], every sample different. */
-function images(n: number): InputBatch {
-  const data = new Float32Array(n * 64 * 64);
-  for (let i = 0; i < data.length; i++) data[i] = 0.5 + 0.5 * Math.sin(i * 0.37 + Math.floor(i / 4096) * 1.3);
-  return { shape: [n, 64, 64, 1], data };
+function images(n: number, side: number): InputBatch {
+  const data = new Float32Array(n * side * side);
+  for (let i = 0; i < data.length; i++) data[i] = 0.5 + 0.5 * Math.sin(i * 0.37 + Math.floor(i / side ** 2) * 1.3);
+  return { shape: [n, side, side, 1], data };
 }
 
 /** A sink that records how many extraction threads were running while features came in. */
@@ -51,7 +51,11 @@ async function extract(
     .layers()
     .filter((l) => layers.includes(l.name))
     .reduce((s, l) => s + 4 * l.shape.slice(1).reduce((a, b) => a * b, 1), 0);
-  await model.extract([images(SAMPLES)], layers, sink, { total: SAMPLES, memoryBudget: 3 * perSample, ...options });
+  await model.extract([images(SAMPLES, model.inputShape[0])], layers, sink, {
+    total: SAMPLES,
+    memoryBudget: 3 * perSample,
+    ...options,
+  });
   return sink;
 }
 
@@ -62,9 +66,9 @@ describe('TF.js extraction on worker threads', () => {
     else process.env.KC_TFJS_THREADS = before;
   });
 
-  it('gives the same features, in probe order, as the main thread; no thread is left running', async () => {
-    const model = await openModel(EMOTION);
-    const layers = probePoints(model);
+  async function sameOnThreads(file: string, layersOf: (model: ModelAdapter) => string[]): Promise<void> {
+    const model = await openModel(file);
+    const layers = layersOf(model);
     const one = await extract(model, layers, '1');
     assert.equal(one.threadsSeen, 0);
     const two = await extract(model, layers, '2');
@@ -78,6 +82,16 @@ describe('TF.js extraction on worker threads', () => {
       assert.equal(maxAbsDiff(a.data, b.data), 0, layer);
     }
     await model.dispose();
+  }
+
+  it('gives the same features, in probe order, as the main thread; no thread is left running', async () => {
+    await sameOnThreads(EMOTION, probePoints);
+  });
+
+  it('a TF.js layers model (samples/mnist-cnn-seed1, every layer) likewise', async () => {
+    await sameOnThreads(path.join(ROOT, 'samples/mnist-cnn-seed1/tfjs/model.json'), (m) =>
+      m.layers().map((l) => l.name),
+    );
   });
 
   it('cancel stops the threads', async () => {
