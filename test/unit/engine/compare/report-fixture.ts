@@ -1,5 +1,16 @@
-import type { PairResult, Report } from '../../../../src/protocol/report';
+import type { PairResult, Report, StageTimings } from '../../../../src/protocol/report';
 import { reportStamp } from '../../report-stamp';
+
+/** Every stage's planted seconds. */
+export function plantedTimings(): Required<StageTimings> {
+  return {
+    loadSeconds: 0.2,
+    extractSeconds: 1.1,
+    similaritySeconds: 0.3,
+    disentangleSeconds: 12.5,
+    totalSeconds: 14.1,
+  };
+}
 
 /** A report with planted numbers: 3 × 2 layers, two pairs in both directions, K = 2. */
 export function plantedReport(): Report {
@@ -65,13 +76,7 @@ export function plantedReport(): Report {
       layersB: ['relu1', 'relu2'],
       measures: { linearCKA: [0.95, 0.41, 0.38, 0.88, 0.12, null] },
     },
-    timings: {
-      loadSeconds: 0.2,
-      extractSeconds: 1.1,
-      similaritySeconds: 0.3,
-      disentangleSeconds: 12.5,
-      totalSeconds: 14.1,
-    },
+    timings: plantedTimings(),
     warnings: ['a planted warning <b>with markup</b>'],
   };
 }

@@ -1,5 +1,5 @@
 import type { Report } from '../../../../src/protocol/report';
-import { plantedReport } from '../compare/report-fixture';
+import { plantedReport, plantedTimings } from '../compare/report-fixture';
 
 /** Every field required, nested ones too: a field added to src/protocol/report.ts fails type checking here. */
 type Full<T> = T extends Array<infer U> ? Array<Full<U>> : T extends object ? { [K in keyof T]-?: Full<T[K]> } : T;
@@ -110,13 +110,7 @@ export function fullReport(): Full<Report> {
       { layerA: 'relu0', layerB: 'relu0', direction: 'B->A', reason: 'layer A "relu0" is constant on the probes' },
     ],
     matrix: { ...planted.matrix!, sketched: { width: 16384, layersA: ['relu0'], layersB: ['relu0'] } },
-    timings: {
-      loadSeconds: 0.2,
-      extractSeconds: 1.1,
-      similaritySeconds: 0.3,
-      disentangleSeconds: 12.5,
-      totalSeconds: 14.1,
-    },
+    timings: plantedTimings(),
     plan: {
       estimate: {
         probes: 500,
