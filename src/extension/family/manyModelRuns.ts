@@ -67,8 +67,7 @@ export class ManyModelRuns implements vscode.Disposable {
       panel,
       {
         start: (o, hooks) => this.deps.worker.family(o, hooks),
-        estimate:
-          budgetSeconds === undefined ? undefined : (o, token) => this.deps.worker.estimateMany({ family: o }, token),
+        estimate: (o, token) => this.deps.worker.estimateMany({ family: o }, token),
         budgetSeconds,
         noun: 'family',
       },
@@ -90,8 +89,7 @@ export class ManyModelRuns implements vscode.Disposable {
       panel,
       {
         start: (o, hooks) => this.deps.worker.drift(o, hooks),
-        estimate:
-          budgetSeconds === undefined ? undefined : (o, token) => this.deps.worker.estimateMany({ drift: o }, token),
+        estimate: (o, token) => this.deps.worker.estimateMany({ drift: o }, token),
         budgetSeconds,
         noun: 'drift run',
       },
@@ -115,7 +113,7 @@ export class ManyModelRuns implements vscode.Disposable {
     job: ManyModelJob<O, R>,
   ): Promise<Narrowing | 'cancel' | undefined> {
     const { estimate, budgetSeconds } = job;
-    if (!estimate || budgetSeconds === undefined) return undefined;
+    if (budgetSeconds === undefined) return undefined;
     const estimated = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
@@ -254,7 +252,8 @@ export class ManyModelRuns implements vscode.Disposable {
 /** How a run starts, and how it is estimated when a budget applies. */
 interface ManyModelJob<O, R> {
   start(options: O, hooks: ManyModelJobHooks<R>): Promise<R>;
-  estimate?(options: O, token: vscode.CancellationToken): Promise<CompareEstimate>;
+  estimate(options: O, token: vscode.CancellationToken): Promise<CompareEstimate>;
+  /** Set: the run is estimated first and, above it, the user chooses how to run it. */
   budgetSeconds?: number;
   /** What the budget's question calls the run. */
   noun: string;
