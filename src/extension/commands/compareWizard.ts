@@ -73,26 +73,8 @@ export async function compareWizard(
     items.map((it) => (it.value === value ? { ...it, description: `${it.description ?? ''} (current)`.trim() } : it));
   let texts: Array<WizardItem<string>> = [];
   const steps: Array<WizardStep<CompareSetup>> = [
-    {
-      title: 'model A',
-      placeholder: 'The model whose knowledge explains',
-      items: () => modelItems(),
-      apply: (s, v) => {
-        if (String(v) !== String(s.a)) s.pairs = undefined;
-        return set(s, 'a', v);
-      },
-      active: (s) => s.a,
-    },
-    {
-      title: 'model B',
-      placeholder: 'The model to compare it with',
-      items: (s) => modelItems(s.a),
-      apply: (s, v) => {
-        if (String(v) !== String(s.b)) s.pairs = undefined;
-        return set(s, 'b', v);
-      },
-      active: (s) => s.b,
-    },
+    modelStep('a', 'The model whose knowledge explains', () => modelItems()),
+    modelStep('b', 'The model to compare it with', (s) => modelItems(s.a)),
     {
       title: 'probe inputs',
       placeholder: 'What to feed both models',
@@ -177,6 +159,24 @@ export async function compareWizard(
     preset: config.preset,
     layers: config.defaultLayers,
   });
+}
+
+/** The step that picks model A or B: another model than before drops the layer pairs chosen for the old one. */
+function modelStep(
+  side: 'a' | 'b',
+  placeholder: string,
+  items: (s: CompareSetup) => Array<WizardItem<vscode.Uri>>,
+): WizardStep<CompareSetup> {
+  return {
+    title: `model ${side.toUpperCase()}`,
+    placeholder,
+    items,
+    apply: (s, v) => {
+      if (String(v) !== String(s[side])) s.pairs = undefined;
+      return set(s, side, v);
+    },
+    active: (s) => s[side],
+  };
 }
 
 function set<K extends keyof CompareSetup>(s: CompareSetup, key: K, value: unknown): boolean {
