@@ -14,6 +14,8 @@ export interface FeatureFile {
   file: string;
   /** [N, ...per-sample shape]. */
   shape: number[];
+  /** FeatureTensor.groups: per-token features' tokens per text. */
+  groups?: number[];
 }
 
 interface LayerFile {
@@ -32,6 +34,8 @@ interface LayerFile {
  */
 export class FeatureStore implements FeatureSink {
   readonly dir: string;
+  /** Every layer's sample groups (FeatureTensor.groups), set by the extraction of per-token features. */
+  groups?: number[];
   private readonly layers = new Map<string, LayerFile>();
 
   /** `dir` is created if needed and deleted by dispose(); by default a fresh folder under the OS temp dir. */
@@ -105,7 +109,8 @@ export class FeatureStore implements FeatureSink {
   /** The layer's file and shape, for a reader in another process (readFeatureFile). */
   file(layer: string): FeatureFile {
     const entry = this.entry(layer);
-    return { file: entry.file, shape: [entry.count, ...entry.sample] };
+    const ref = { file: entry.file, shape: [entry.count, ...entry.sample] };
+    return this.groups ? { ...ref, groups: this.groups } : ref;
   }
 
   /** One layer's features as a FeatureTensor (dense [N, C] becomes [N, 1, 1, C]). */
@@ -164,7 +169,7 @@ export async function readFeatureFile(ref: FeatureFile, layer: string, shared = 
         );
       offset += bytesRead;
     }
-    return featureTensor(ref.shape, data);
+    return featureTensor(ref.shape, data, ref.groups);
   } finally {
     await handle.close();
   }
