@@ -83,49 +83,41 @@ const notes = [];
 
 /** Alternates ours / reference `repeats` times; `metric` picks the seconds out of a child's JSON. */
 function compare(name, ours, reference, metric, unit = 's') {
-  const o = [],
-    r = [],
-    rssO = [],
-    rssR = [],
-    cpuO = [],
-    cpuR = [];
+  const o = { runs: [], rss: [], cpu: [] };
+  const r = { runs: [], rss: [], cpu: [] };
   let error;
+  /** Keeps one child's numbers on its side; false when the child failed. */
+  const take = (side, child) => {
+    if (child.error) {
+      error = child.error;
+      return false;
+    }
+    side.runs.push(metric(child));
+    side.rss.push(child.maxRssMB);
+    if (child.cpuSecondsPerEpoch !== undefined) side.cpu.push(child.cpuSecondsPerEpoch);
+    return true;
+  };
   for (let i = 0; i < repeats; i++) {
     const a = ours();
     if (a.skipped) return void notes.push(`${name}: skipped — ${a.skipped}`);
-    if (a.error) {
-      error = a.error;
-      break;
-    }
-    o.push(metric(a));
-    rssO.push(a.maxRssMB);
-    if (a.cpuSecondsPerEpoch !== undefined) cpuO.push(a.cpuSecondsPerEpoch);
-    if (reference) {
-      const b = reference();
-      if (b.error) {
-        error = b.error;
-        break;
-      }
-      r.push(metric(b));
-      rssR.push(b.maxRssMB);
-      if (b.cpuSecondsPerEpoch !== undefined) cpuR.push(b.cpuSecondsPerEpoch);
-    }
+    if (!take(o, a)) break;
+    if (reference && !take(r, reference())) break;
   }
   if (error) return void notes.push(`${name}: failed — ${error}`);
-  const row = { case: name, unit, ours: median(o), oursRuns: o, oursRssMB: Math.max(...rssO) };
+  const row = { case: name, unit, ours: median(o.runs), oursRuns: o.runs, oursRssMB: Math.max(...o.rss) };
   // ratio is always a time ratio ours / reference (< 1: we are faster); for a throughput it is reference / ours
-  const ratio = unit === 's' ? median(o) / median(r) : median(r) / median(o);
-  if (r.length)
+  const ratio = unit === 's' ? median(o.runs) / median(r.runs) : median(r.runs) / median(o.runs);
+  if (r.runs.length)
     Object.assign(row, {
-      reference: median(r),
-      referenceRuns: r,
-      referenceRssMB: Math.max(...rssR),
+      reference: median(r.runs),
+      referenceRuns: r.runs,
+      referenceRssMB: Math.max(...r.rss),
       ratio,
-      rssRatio: Math.max(...rssO) / Math.max(...rssR),
+      rssRatio: Math.max(...o.rss) / Math.max(...r.rss),
     });
   // CPU seconds (user + sys) per epoch: less sensitive to other processes than wall time; kept in results.json
-  if (cpuO.length && cpuR.length)
-    Object.assign(row, { oursCpuSeconds: median(cpuO), referenceCpuSeconds: median(cpuR) });
+  if (o.cpu.length && r.cpu.length)
+    Object.assign(row, { oursCpuSeconds: median(o.cpu), referenceCpuSeconds: median(r.cpu) });
   results.push(row);
   printRow(row);
 }
