@@ -47,16 +47,21 @@ test('per-token features are grouped by text, and every split holds out whole te
   }
 });
 
-test('the header counts texts and tokens; each input line names the text file, tokenizer, length and padding', async () => {
-  const report = await runCompare({
+/** The two seeds' layer1, A → B, on 60 texts of probe.txt read as `tokens`. */
+function compareOnTexts(tokens: 'per-token' | 'positions') {
+  return runCompare({
     modelA: SEED1,
     modelB: SEED2,
-    probe: { source: PROBE_TXT, count: 60, tokens: 'per-token' },
+    probe: { source: PROBE_TXT, count: 60, tokens },
     layersA: ['layer1'],
     layersB: ['layer1'],
     direction: 'a2b',
     settings: QUICK,
   });
+}
+
+test('the header counts texts and tokens; each input line names the text file, tokenizer, length and padding', async () => {
+  const report = await compareOnTexts('per-token');
   const text = renderSummary(report);
   assert.match(text, /probe: .*probe\.txt, 60 texts, \d+ tokens \(/);
   const [a] = report.probe.inputs ?? [];
@@ -82,15 +87,7 @@ test('--tokens positions: each shown text carries its tokens at the map position
   } finally {
     await model.dispose();
   }
-  const report = await runCompare({
-    modelA: SEED1,
-    modelB: SEED2,
-    probe: { source: PROBE_TXT, count: 60, tokens: 'positions' },
-    layersA: ['layer1'],
-    layersB: ['layer1'],
-    direction: 'a2b',
-    settings: QUICK,
-  });
+  const report = await compareOnTexts('positions');
   const { maps } = report.pairs[0];
   const samples = maps?.samples ?? [];
   assert.ok(samples.length > 0);
