@@ -195,6 +195,9 @@ export async function runCompare(
       fb = await extract(b, 'B', rowsB.names, sketch.B);
     }
     timings.extractSeconds = done();
+    // Nothing runs the models after extraction: their memory (wasm heaps, onnxruntime sessions, extraction threads)
+    // goes back before the matrix and the fits need theirs.
+    await Promise.allSettled(models.splice(0).map((m) => m.dispose()));
     const [inputA, inputB] = header.probe.inputs ?? [];
     const dead = [
       await deadInputWarning('A', layersA, rowsA.names, fa, inputA),

@@ -74,10 +74,28 @@ export function localFitRunner(options: CompareOptions): FitRunner {
     },
     headerBackend: async (backend) => (pool ? pool.info() : backend.info),
     async run({ fits, features, settings, backend, images, hooks, progress }) {
-      const budget = (options.memoryBudgetMb ?? DEFAULT_MEMORY_MB) * 2 ** 20;
+      const total = (options.memoryBudgetMb ?? DEFAULT_MEMORY_MB) * 2 ** 20;
+      const budget = fitsShare(total, fits, features);
       const done = await runFits(fits, features, settings, { backend, pool, budget }, images, { hooks, progress });
       return { ...done, warnings: [] };
     },
     dispose: async () => pool?.dispose(),
   };
+}
+
+/** The least the fits' batches get of a budget that holds it (below, they would be too small to train well). */
+const MIN_FITS_BYTES = 256 * 2 ** 20;
+
+/**
+ * What the fits' batches may take of the run's memory budget: the budget is for the whole process, so what it holds
+ * already (this process's resident memory: runtime, models' leftovers) and the largest pair's features, which a fit
+ * holds whole, come off it first.
+ */
+function fitsShare(total: number, fits: PairKey[], features: FitRunInput['features']): number {
+  const pairBytes = (f: PairKey) =>
+    features.fa === features.fb && f.layerA === f.layerB
+      ? features.fa.bytes(f.layerA)
+      : features.fa.bytes(f.layerA) + features.fb.bytes(f.layerB);
+  const largest = Math.max(0, ...fits.map(pairBytes));
+  return Math.max(Math.min(total, MIN_FITS_BYTES), total - process.memoryUsage().rss - largest);
 }

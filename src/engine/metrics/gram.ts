@@ -25,7 +25,7 @@ export async function centredGram(x: DataMatrix, mean: Float64Array, start = 0, 
   const m = end - start;
   if (m * m * x.cols < ORT_GRAM_MIN_MACS) return shiftedGram(x, mean, start, end);
   const rows = x.data.subarray(start * x.cols, end * x.cols);
-  return Float64Array.from(await ortCentredGram(rows, m, x.cols, Float32Array.from(mean)));
+  return ortCentredGram(rows, m, x.cols, Float32Array.from(mean));
 }
 
 /**

@@ -50,3 +50,28 @@ test('ckaMatrix stops between layers when cancelled', async () => {
   });
   await assert.rejects(run, CancelledError);
 });
+
+test("a wide layer in a SharedArrayBuffer (a fit thread's) gives the same Gram in column slices as whole", async () => {
+  const { ortCentredGram, ortColumnMeans } = await import('../../../../src/engine/linalg/ort-gram');
+  const m = 6;
+  const d = (1 << 20) + 7; // wider than one slice (2²² values ÷ 6 rows), with a ragged last slice
+  const plain = new Float32Array(m * d).map((_, i) => Math.sin(i * 0.37) + (i % d) * 1e-6);
+  const shared = new Float32Array(new SharedArrayBuffer(plain.byteLength));
+  shared.set(plain);
+  const mean = await ortColumnMeans(shared, m, d);
+  for (const c of [0, 1, d >> 1, d - 1]) {
+    let expected = 0;
+    for (let r = 0; r < m; r++) expected += plain[r * d + c] / m;
+    assert.ok(Math.abs(mean[c] - expected) < 1e-5, `mean of column ${c}`);
+  }
+  const k = await ortCentredGram(shared, m, d, mean);
+  for (const [i, j] of [
+    [0, 0],
+    [1, 4],
+    [5, 5],
+  ]) {
+    let expected = 0;
+    for (let c = 0; c < d; c++) expected += (plain[i * d + c] - mean[c]) * (plain[j * d + c] - mean[c]);
+    assert.ok(Math.abs(k[i * m + j] - expected) < 1e-4 * Math.max(1, Math.abs(expected)), `K[${i},${j}]`);
+  }
+});
