@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ckaMatrix, linearCka, similarityMeasures, unbiasedLinearCka } from '../../../../src/engine/metrics/index';
 import { ORT_GRAM_MIN_MACS } from '../../../../src/engine/metrics/gram';
+import { ortCentredGram, ortColumnMeans } from '../../../../src/engine/linalg/ort-gram';
 import { CancelledError } from '../../../../src/engine/cancel';
 import { featureTensor } from '../../../../src/engine/tensor';
 import { mapFlat, randomTensor, randomWeights } from './helpers';
@@ -52,7 +53,6 @@ test('ckaMatrix stops between layers when cancelled', async () => {
 });
 
 test("a wide layer in a SharedArrayBuffer (a fit thread's) gives the same Gram in column slices as whole", async () => {
-  const { ortCentredGram, ortColumnMeans } = await import('../../../../src/engine/linalg/ort-gram');
   const m = 6;
   const d = (1 << 20) + 7; // wider than one slice (2²² values ÷ 6 rows), with a ragged last slice
   const plain = new Float32Array(m * d).map((_, i) => Math.sin(i * 0.37) + (i % d) * 1e-6);
