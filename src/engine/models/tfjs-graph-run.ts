@@ -8,27 +8,10 @@ export interface NodeOutput {
   finite?: boolean;
 }
 
-/** Runs a graph model for named node outputs, on the main thread (tfjs-graph.ts) or a worker (tfjs-thread.ts). */
-export class GraphRunner {
-  private needsAsync = false;
-
-  constructor(readonly model: tf.GraphModel) {}
-
-  /** execute() where it works; models with control flow or dynamic shapes need executeAsync(). */
-  async run(input: tf.Tensor, names: string[]): Promise<tf.Tensor[]> {
-    let out: tf.Tensor | tf.Tensor[] | undefined;
-    if (!this.needsAsync) {
-      try {
-        out = this.model.execute(input, names);
-      } catch (e) {
-        if (!/executeAsync/.test((e as Error).message)) throw e;
-        this.needsAsync = true;
-      }
-    }
-    out ??= await this.model.executeAsync(input, names);
-    // One requested name comes back as a bare tensor.
-    return Array.isArray(out) ? out : [out];
-  }
+/** What graph and layers models run alike, on the main thread or a worker thread (tfjs-thread.ts). */
+export abstract class TfjsRunner {
+  /** The model's outputs for the named nodes (or layers) on one input tensor. */
+  protected abstract outputTensors(tfjs: typeof tf, input: tf.Tensor, names: string[]): Promise<tf.Tensor[]>;
 
   /**
    * One run: the input tensor made and released, every asked node read back by `readBack` (one copy out of the wasm heap
@@ -50,11 +33,40 @@ export class GraphRunner {
     }
     let outputs: tf.Tensor[];
     try {
-      outputs = await this.run(input, names);
+      outputs = await this.outputTensors(tfjs, input, names);
     } finally {
       input.dispose();
     }
     return readOutputs(tfjs, outputs, batch.valid, readBack);
+  }
+}
+
+/** Runs a graph model for named node outputs. */
+export class GraphRunner extends TfjsRunner {
+  private needsAsync = false;
+
+  constructor(readonly model: tf.GraphModel) {
+    super();
+  }
+
+  /** execute() where it works; models with control flow or dynamic shapes need executeAsync(). */
+  async run(input: tf.Tensor, names: string[]): Promise<tf.Tensor[]> {
+    let out: tf.Tensor | tf.Tensor[] | undefined;
+    if (!this.needsAsync) {
+      try {
+        out = this.model.execute(input, names);
+      } catch (e) {
+        if (!/executeAsync/.test((e as Error).message)) throw e;
+        this.needsAsync = true;
+      }
+    }
+    out ??= await this.model.executeAsync(input, names);
+    // One requested name comes back as a bare tensor.
+    return Array.isArray(out) ? out : [out];
+  }
+
+  protected outputTensors(_tfjs: typeof tf, input: tf.Tensor, names: string[]): Promise<tf.Tensor[]> {
+    return this.run(input, names);
   }
 }
 
@@ -66,27 +78,16 @@ export interface ModelRun {
 }
 
 /** Runs a TF.js layers model for named layers' outputs: one multi-output tf.model over them, sharing the weights. */
-export class LayersRunner {
+export class LayersRunner extends TfjsRunner {
   private runner?: { key: string; model: tf.LayersModel };
 
-  constructor(readonly model: tf.LayersModel) {}
+  constructor(readonly model: tf.LayersModel) {
+    super();
+  }
 
-  async outputs(
-    tfjs: typeof tf,
-    batch: ModelRun,
-    _dtype: tf.DataType,
-    names: string[],
-    readBack: (t: tf.Tensor) => Float32Array = (t) => t.dataSync() as Float32Array,
-  ): Promise<NodeOutput[]> {
-    const runner = this.runnerFor(tfjs, names);
-    const input = tfjs.tensor(batch.data, batch.shape);
-    let out: tf.Tensor | tf.Tensor[];
-    try {
-      out = runner.predict(input) as tf.Tensor | tf.Tensor[];
-    } finally {
-      input.dispose();
-    }
-    return readOutputs(tfjs, Array.isArray(out) ? out : [out], batch.valid, readBack);
+  protected async outputTensors(tfjs: typeof tf, input: tf.Tensor, names: string[]): Promise<tf.Tensor[]> {
+    const out = this.runnerFor(tfjs, names).predict(input) as tf.Tensor | tf.Tensor[];
+    return Array.isArray(out) ? out : [out];
   }
 
   /** One multi-output model over the chosen layers; it shares the loaded weights, so it is cheap to build. */
