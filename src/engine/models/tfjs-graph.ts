@@ -3,15 +3,14 @@ import type { ModelRef } from '../../protocol/report';
 import { KcError, ModelParseError } from '../errors';
 import { CancelledError } from '../cancel';
 import { fixedBatchOf, type RunBatch } from './batches';
-import { ListedAdapter, type Extraction } from './listed-adapter';
 import { modelRef } from './files';
 import { withProbePoints, type GraphLayer } from './probe-points';
-import { adapterOf, tfjsWasm } from './tfjs-runtime';
+import { adapterOf, loadedModel, tfjsWasm } from './tfjs-runtime';
+import { TfjsAdapter } from './tfjs-adapter';
 import { tfjsInputSpec } from './tfjs-input';
 import type { InputSpec } from './input-range';
 import type { TfjsFiles } from './tfjs-files';
 import { GraphRunner } from './tfjs-graph-run';
-import { extractTfjs } from './tfjs-threads';
 import type { ModelAdapter } from './types';
 
 /** Kinds of TF ops as the converter writes them (fused ops included). */
@@ -101,15 +100,7 @@ interface NodeDef {
 /** TF.js graph models (converted SavedModel / frozen graphs): features are node outputs read with executeAsync. */
 export async function openTfjsGraph(file: string, files: TfjsFiles): Promise<ModelAdapter> {
   const tfjs = await tfjsWasm();
-  let model: tf.GraphModel;
-  try {
-    model = await tfjs.loadGraphModel(files.handler);
-  } catch (e) {
-    throw new ModelParseError(
-      `${file}: TF.js cannot load this graph model: ${(e as Error).message.split('\n')[0]}`,
-      file,
-    );
-  }
+  const model = await loadedModel(file, 'load this graph model', () => tfjs.loadGraphModel(files.handler));
   const nodes = (files.json.modelTopology as { node?: NodeDef[] }).node ?? [];
   return adapterOf(model, async () => {
     const adapter = new TfjsGraphAdapter(file, model, files);
@@ -118,28 +109,15 @@ export async function openTfjsGraph(file: string, files: TfjsFiles): Promise<Mod
   });
 }
 
-class TfjsGraphAdapter extends ListedAdapter {
+class TfjsGraphAdapter extends TfjsAdapter<tf.GraphModel, GraphRunner> {
   readonly ref: ModelRef;
   readonly inputShape: readonly number[];
   input?: InputSpec;
-  private readonly inputDtype: tf.DataType;
-  private readonly fixedBatch?: number;
-  private readonly runner: GraphRunner;
-  private readonly artifacts: () => Promise<tf.io.ModelArtifacts>;
-  private weightBytes = 0;
+  protected readonly inputDtype: tf.DataType;
+  protected readonly fixedBatch?: number;
 
-  constructor(
-    file: string,
-    private readonly model: tf.GraphModel,
-    files: TfjsFiles,
-  ) {
-    super(file, { noun: 'node', layout: '[N, H, W, C]' });
-    this.runner = new GraphRunner(model);
-    // The files as read (and hashed) at open: threads load the same weights, whatever happens to the files since.
-    this.artifacts = async () => {
-      if (!files.handler.load) throw new KcError(`${file}: the model's files cannot be read again`, 'internal');
-      return (await files.handler.load()) as tf.io.ModelArtifacts;
-    };
+  constructor(file: string, model: tf.GraphModel, files: TfjsFiles) {
+    super(file, 'graph', model, files, new GraphRunner(model));
     if (model.inputs.length !== 1) {
       throw new KcError(
         `${file} has ${model.inputs.length} inputs (${model.inputs.map((i) => i.name).join(', ')}); kc probes models with one image input`,
@@ -161,8 +139,7 @@ class TfjsGraphAdapter extends ListedAdapter {
 
   /** Lists the nodes; their shapes and dtypes come from one run on a zero sample (GraphDefs carry no shapes). */
   async init(tfjs: typeof tf, nodes: NodeDef[]): Promise<void> {
-    const { weightData } = await this.artifacts();
-    this.weightBytes = [weightData ?? []].flat().reduce((n, b) => n + b.byteLength, 0);
+    await this.readWeightBytes();
     this.input = tfjsInputSpec(this.model, nodes, this.inputDtype);
     let candidates = nodes.filter((n) => !skipped(n.op));
     const dims = this.inputShape.map((v) => (v > 0 ? v : 64));
@@ -227,22 +204,7 @@ class TfjsGraphAdapter extends ListedAdapter {
     this.listed = withProbePoints(layers);
   }
 
-  protected async extractChosen(extraction: Extraction): Promise<void> {
-    await extractTfjs({
-      extraction,
-      name: this.ref.name,
-      fixedBatch: this.fixedBatch,
-      artifacts: this.artifacts,
-      weightBytes: this.weightBytes,
-      format: 'graph',
-      dtype: this.inputDtype,
-      prepare: (batch) => this.checkedBatch(batch),
-      runHere: async (batch, names) => this.runner.outputs(await tfjsWasm(), batch, this.inputDtype, names),
-      runError: (batch, e) => this.runError(batch, e),
-    });
-  }
-
-  private runError(batch: RunBatch, e: unknown): Error {
+  protected override runError(batch: RunBatch, e: unknown): Error {
     if (e instanceof CancelledError || e instanceof KcError) return e;
     return new KcError(
       `${this.ref.name} failed on probe inputs [${batch.shape.join(', ')}] (NHWC): ${(e as Error).message.split('\n')[0].slice(0, 300)}; if the model takes images of another size, set it with --input-size H,W (e.g. a multiple of 32)`,
@@ -250,15 +212,11 @@ class TfjsGraphAdapter extends ListedAdapter {
     );
   }
 
-  async dispose(): Promise<void> {
-    this.model.dispose();
-  }
-
   private run(input: tf.Tensor, names: string[]): Promise<tf.Tensor[]> {
     return this.runner.run(input, names);
   }
 
-  private checkedBatch(batch: RunBatch): RunBatch {
+  protected prepare(batch: RunBatch): RunBatch {
     const rest = batch.shape.slice(1);
     if (rest.length !== 3 || rest.some((v, i) => this.inputShape[i] > 0 && v !== this.inputShape[i])) {
       throw new KcError(

@@ -1,13 +1,12 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelRef } from '../../protocol/report';
-import { KcError, ModelParseError } from '../errors';
-import { fixedBatchOf } from './batches';
-import { ListedAdapter, type Extraction } from './listed-adapter';
+import { KcError } from '../errors';
+import { fixedBatchOf, type RunBatch } from './batches';
 import { modelRef } from './files';
 import { withProbePoints, type GraphLayer } from './probe-points';
 import { LayersRunner } from './tfjs-graph-run';
-import { adapterOf, tfjsWasm } from './tfjs-runtime';
-import { extractTfjs } from './tfjs-threads';
+import { adapterOf, loadedModel, tfjsWasm } from './tfjs-runtime';
+import { TfjsAdapter } from './tfjs-adapter';
 import type { TfjsFiles } from './tfjs-files';
 import type { InputBatch, ModelAdapter } from './types';
 
@@ -61,19 +60,11 @@ const NOT_NONLINEAR = new Set(['linear', 'softmax', undefined]);
 /** TF.js layers models (Keras topology): the chosen layers become the outputs of one multi-output tf.model. */
 export async function openTfjsLayers(file: string, files: TfjsFiles): Promise<ModelAdapter> {
   const tfjs = await tfjsWasm();
-  let model: tf.LayersModel;
-  try {
-    model = await tfjs.loadLayersModel(files.handler);
-  } catch (e) {
-    const keras = (files.json.modelTopology as { keras_version?: string } | undefined)?.keras_version ?? '';
-    const hint = keras.startsWith('3')
-      ? ` (saved by Keras ${keras}: TF.js reads Keras 2 topologies; convert the model to a TF.js graph model instead)`
-      : '';
-    throw new ModelParseError(
-      `${file}: TF.js cannot build this layers model: ${(e as Error).message.split('\n')[0]}${hint}`,
-      file,
-    );
-  }
+  const keras = (files.json.modelTopology as { keras_version?: string } | undefined)?.keras_version ?? '';
+  const hint = keras.startsWith('3')
+    ? ` (saved by Keras ${keras}: TF.js reads Keras 2 topologies; convert the model to a TF.js graph model instead)`
+    : '';
+  const model = await loadedModel(file, 'build this layers model', () => tfjs.loadLayersModel(files.handler), hint);
   return adapterOf(model, async () => {
     const adapter = new TfjsLayersAdapter(file, model, files);
     await adapter.init();
@@ -81,27 +72,15 @@ export async function openTfjsLayers(file: string, files: TfjsFiles): Promise<Mo
   });
 }
 
-class TfjsLayersAdapter extends ListedAdapter {
+class TfjsLayersAdapter extends TfjsAdapter<tf.LayersModel, LayersRunner> {
   readonly ref: ModelRef;
   readonly inputShape: readonly number[];
+  protected readonly inputDtype = 'float32';
   /** Set when the model's input fixes the batch size (batch_input_shape [1, …]). */
-  private readonly fixedBatch?: number;
-  private readonly runner: LayersRunner;
-  private readonly artifacts: () => Promise<tf.io.ModelArtifacts>;
-  private weightBytes = 0;
+  protected readonly fixedBatch?: number;
 
-  constructor(
-    file: string,
-    private readonly model: tf.LayersModel,
-    files: TfjsFiles,
-  ) {
-    super(file, { noun: 'layer', layout: '[N, H, W, C]' });
-    this.runner = new LayersRunner(model);
-    // The files as read (and hashed) at open: threads load the same weights, whatever happens to the files since.
-    this.artifacts = async () => {
-      if (!files.handler.load) throw new KcError(`${file}: the model's files cannot be read again`, 'internal');
-      return (await files.handler.load()) as tf.io.ModelArtifacts;
-    };
+  constructor(file: string, model: tf.LayersModel, files: TfjsFiles) {
+    super(file, 'layers', model, files, new LayersRunner(model));
     if (model.inputs.length !== 1) {
       throw new KcError(
         `${file} has ${model.inputs.length} inputs; kc probes models with one image input`,
@@ -123,27 +102,11 @@ class TfjsLayersAdapter extends ListedAdapter {
 
   /** The weights' size, for the extraction threads' memory estimate. */
   async init(): Promise<void> {
-    const { weightData } = await this.artifacts();
-    this.weightBytes = [weightData ?? []].flat().reduce((n, b) => n + b.byteLength, 0);
+    await this.readWeightBytes();
   }
 
-  protected async extractChosen(extraction: Extraction): Promise<void> {
-    await extractTfjs({
-      extraction,
-      name: this.ref.name,
-      fixedBatch: this.fixedBatch,
-      artifacts: this.artifacts,
-      weightBytes: this.weightBytes,
-      format: 'layers',
-      dtype: 'float32',
-      prepare: (batch) => ({ ...batch, shape: this.batchShape(batch) }),
-      runHere: async (batch, names) => this.runner.outputs(await tfjsWasm(), batch, 'float32', names),
-      runError: (_batch, e) => e as Error,
-    });
-  }
-
-  async dispose(): Promise<void> {
-    this.model.dispose();
+  protected prepare(batch: RunBatch): RunBatch {
+    return { ...batch, shape: this.batchShape(batch) };
   }
 
   private batchShape(batch: InputBatch): number[] {

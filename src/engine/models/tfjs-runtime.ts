@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { KcError } from '../errors';
+import { KcError, ModelParseError } from '../errors';
 
 let wasmPathsSet = false;
 let wasmDirGiven: string | undefined;
@@ -34,6 +34,15 @@ export async function tfjsWasm(): Promise<typeof tf> {
       );
   }
   return tf;
+}
+
+/** The model `load` reads, or a ModelParseError that says what TF.js cannot do (`what`) and why, then `hint`. */
+export async function loadedModel<M>(file: string, what: string, load: () => Promise<M>, hint = ''): Promise<M> {
+  try {
+    return await load();
+  } catch (e) {
+    throw new ModelParseError(`${file}: TF.js cannot ${what}: ${(e as Error).message.split('\n')[0]}${hint}`, file);
+  }
 }
 
 /** Builds the adapter of a loaded TF.js model; when that fails, the model's memory is released before the error goes on. */
