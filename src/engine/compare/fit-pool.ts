@@ -11,6 +11,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CancelledError, type CancelSignal } from '../cancel';
 import { ortThreads } from '../compute/ort-session';
+import { bundledThreadSource } from '../thread-source';
 import { OverBudgetError } from '../disentangler/memory';
 import { KcError, type KcErrorCode } from '../errors';
 import type { StepSink } from '../progress';
@@ -164,18 +165,8 @@ function startThread(env: NodeJS.ProcessEnv, backend: BackendPreference): Worker
 let sourceBundle: string | undefined;
 
 function bundleSource(): string {
-  const load = createRequire(__filename);
-  const esbuild = load('esbuild') as typeof import('esbuild');
-  const { outputFiles } = esbuild.buildSync({
-    entryPoints: [path.join(__dirname, 'fit-thread.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    write: false,
-    external: ['onnxruntime-node', '@tensorflow/tfjs-node'],
-    logLevel: 'silent',
-  });
   // Eval'd code resolves packages from no file: ORT by its absolute path (tfjs-node is optional and may stay absent).
-  const ort = JSON.stringify(load.resolve('onnxruntime-node'));
-  return outputFiles[0].text.replaceAll('require("onnxruntime-node")', `require(${ort})`);
+  const ort = JSON.stringify(createRequire(__filename).resolve('onnxruntime-node'));
+  const source = bundledThreadSource(path.join(__dirname, 'fit-thread.ts'));
+  return source.replaceAll('require("onnxruntime-node")', `require(${ort})`);
 }

@@ -4,13 +4,13 @@
  * loads the model on its own instance and takes whole runs. The runs are cut on the main thread as before and their
  * features written in probe order, so the features are the same bytes as on one thread.
  */
-import { createRequire } from 'node:module';
 import { availableParallelism, freemem } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type * as tf from '@tensorflow/tfjs';
 import { CancelledError, type CancelSignal } from '../cancel';
 import { KcError } from '../errors';
+import { bundledThreadSource } from '../thread-source';
 import { extractionRuns, runFloats, runSize, type RunBatch } from './batches';
 import type { Extraction } from './listed-adapter';
 import type { NodeOutput } from './tfjs-graph-run';
@@ -273,21 +273,6 @@ let sourceBundle: string | undefined;
 
 /** From the sources, the thread's bundle (built once: seconds); the bench builds it before it times an extraction. */
 export function threadSourceBundle(): string {
-  sourceBundle ??= bundleSource();
+  sourceBundle ??= bundledThreadSource(path.join(__dirname, 'tfjs-thread.ts'));
   return sourceBundle;
-}
-
-function bundleSource(): string {
-  const load = createRequire(__filename);
-  const esbuild = load('esbuild') as typeof import('esbuild');
-  const { outputFiles } = esbuild.buildSync({
-    entryPoints: [path.join(__dirname, 'tfjs-thread.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    write: false,
-    external: ['onnxruntime-node', '@tensorflow/tfjs-node'],
-    logLevel: 'silent',
-  });
-  return outputFiles[0].text;
 }
