@@ -1,32 +1,15 @@
 /** `kc disentangle` end to end on real .npy files: the table, the Report JSON, and one-line errors on bad input. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { resolveSettings } from '../../../../src/engine/disentangler/settings';
 import { writeNpy } from '../../../../src/engine/features/npy';
 import { createRng } from '../../../../src/engine/random';
 import type { Report } from '../../../../src/protocol/report';
+import { kc } from '../../kc';
 import { addNoise, conv, randomWeights, smoothFeatures, toNchw } from './planted';
-
-const root = path.resolve(__dirname, '../../../..');
-
-async function kc(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(
-      process.execPath,
-      ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), ...args],
-      { cwd: root },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 test('kc disentangle: both directions, NCHW files, table on stdout, Report JSON with every field', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'kc-cli-'));
@@ -40,22 +23,11 @@ test('kc disentangle: both directions, NCHW files, table on stdout, Report JSON 
       for (let x = 0; x < 8; x++)
         for (let c = 0; c < 3; c++)
           half.data[((n * 4 + (y >> 1)) * 4 + (x >> 1)) * 3 + c] += b.data[((n * 8 + y) * 8 + x) * 3 + c] / 4;
-  await writeNpy(path.join(dir, 'conv1.npy'), [120, 4, 8, 8], toNchw(a));
-  await writeNpy(path.join(dir, 'conv2.npy'), [120, 3, 4, 4], toNchw(half));
-  const out = path.join(dir, 'report.json');
-  const r = await kc([
-    'disentangle',
-    path.join(dir, 'conv1.npy'),
-    path.join(dir, 'conv2.npy'),
-    '--layout',
-    'nchw',
-    '--direction',
-    'both',
-    '--epochs',
-    '10',
-    '--json',
-    out,
-  ]);
+  const [conv1, conv2, out] = ['conv1.npy', 'conv2.npy', 'report.json'].map((f) => path.join(dir, f));
+  await writeNpy(conv1, [120, 4, 8, 8], toNchw(a));
+  await writeNpy(conv2, [120, 3, 4, 4], toNchw(half));
+  const flags = ['--layout', 'nchw', '--direction', 'both', '--epochs', '10'];
+  const r = await kc('disentangle', conv1, conv2, ...flags, '--json', out);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /preset fast .*backend \S+/);
   assert.match(r.stdout, /conv1 ↔ conv2\s+A → B\s+0\.\d{3} \[/);
@@ -117,7 +89,7 @@ test('kc disentangle: bad input exits non-zero with one line naming the problem'
     [12, 3],
     Float32Array.from({ length: 36 }, () => rng()),
   );
-  const mismatch = await kc(['disentangle', path.join(dir, 'a.npy'), path.join(dir, 'b.npy')]);
+  const mismatch = await kc('disentangle', path.join(dir, 'a.npy'), path.join(dir, 'b.npy'));
   assert.equal(mismatch.code, 1);
   assert.match(mismatch.stderr.trim(), /^kc: layer A "a" has 10 samples but layer B "b" has 12/);
   assert.equal(
@@ -127,10 +99,10 @@ test('kc disentangle: bad input exits non-zero with one line naming the problem'
       .filter((l) => l.startsWith('kc:')).length,
     1,
   );
-  const missing = await kc(['disentangle', path.join(dir, 'nope.npy'), path.join(dir, 'b.npy')]);
+  const missing = await kc('disentangle', path.join(dir, 'nope.npy'), path.join(dir, 'b.npy'));
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /kc: cannot read .*nope\.npy/);
-  const badFlag = await kc(['disentangle', path.join(dir, 'a.npy'), path.join(dir, 'a.npy'), '--test-fraction', '1.5']);
+  const badFlag = await kc('disentangle', path.join(dir, 'a.npy'), path.join(dir, 'a.npy'), '--test-fraction', '1.5');
   assert.equal(badFlag.code, 1);
   assert.match(badFlag.stderr, /kc: invalid setting: test fraction/);
 });
