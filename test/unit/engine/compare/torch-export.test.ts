@@ -24,19 +24,8 @@ test('kc compare on two torch.onnx.export checkpoints finishes and writes the ta
   const dir = await mkdtemp(path.join(tmpdir(), 'kc-torch-export-'));
   try {
     const [json, html, md] = ['r.json', 'r.html', 'r.md'].map((f) => path.join(dir, f));
-    const run = await kc(
-      'compare',
-      path.join(MODELS, 'epoch1.onnx'),
-      path.join(MODELS, 'epoch2.onnx'),
-      '--count',
-      '200',
-      '--json',
-      json,
-      '--html',
-      html,
-      '--md',
-      md,
-    );
+    const [epoch1, epoch2] = ['epoch1.onnx', 'epoch2.onnx'].map((f) => path.join(MODELS, f));
+    const run = await kc('compare', epoch1, epoch2, '--count', '200', '--json', json, '--html', html, '--md', md);
     assert.equal(run.code, 0, `exit ${run.code}: ${run.stderr}`);
     // Names sharing no prefix with "logits" are shown whole.
     assert.match(run.stdout, /\/2\/MaxPool_output_0 ↔ \/2\/MaxPool_output_0\s+epoch1 → epoch2\s+0\.\d{3}/);
