@@ -66,21 +66,8 @@ test('kc drift orders real checkpoints by the number in their names and ends at 
 test('kc drift --against previous: each checkpoint explains the one before, the first has none', async () => {
   const json = path.join(await mkdtemp(path.join(tmpdir(), 'kc-drift-')), 'previous.json');
   try {
-    const run = await kc(
-      'drift',
-      RUN,
-      '--against',
-      'previous',
-      '--layers',
-      '/5/MaxPool_output_0',
-      '--count',
-      '160',
-      '--epochs',
-      '4',
-      '--json',
-      json,
-      '--quiet',
-    );
+    const flags = ['--against', 'previous', '--layers', '/5/MaxPool_output_0', '--count', '160', '--epochs', '4'];
+    const run = await kc('drift', RUN, ...flags, '--json', json, '--quiet');
     assert.equal(run.code, 0, run.stderr);
     const report = JSON.parse(await readFile(json, 'utf8')) as DriftReport;
     assert.deepEqual(report.layers, ['/5/MaxPool_output_0']);

@@ -13,21 +13,8 @@ test('kc family prints the reliability table and writes the JSON and HTML report
   try {
     const [json, html] = ['family.json', 'family.html'].map((f) => path.join(dir, f));
     const models = ['mnist-cnn-seed1', 'mnist-cnn-seed2', 'mnist-cnn-wide'];
-    const run = await kc(
-      'family',
-      ...models.map(sample),
-      '--layers',
-      'pool2',
-      '--count',
-      '160',
-      '--epochs',
-      '4',
-      '--json',
-      json,
-      '--html',
-      html,
-      '--quiet',
-    );
+    const flags = ['--layers', 'pool2', '--count', '160', '--epochs', '4', '--quiet'];
+    const run = await kc('family', ...models.map(sample), ...flags, '--json', json, '--html', html);
     assert.equal(run.code, 0, run.stderr);
     const report = JSON.parse(await readFile(json, 'utf8')) as FamilyReport;
     assert.equal(report.schemaVersion, 1);
