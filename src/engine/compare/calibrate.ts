@@ -17,16 +17,12 @@ import type { DisentangleSettings, LayerInfo, PairKey } from '../../protocol/rep
 import { DEFAULT_RATES, type CostRates } from './cost';
 import { inputTarget } from './model-ref';
 
-/** Samples timed per model after one untimed: a few on a model that takes over FAST_SAMPLE_SECONDS a sample, else
- * enough for the timing to be more than noise. */
-const EXTRACT_SAMPLES = 4;
-const EXTRACT_SAMPLES_FAST = 64;
-const FAST_SAMPLE_SECONDS = 0.02;
-/** Windows per timed training step: about TRAIN_STEP_MACS of work (a step of a small layer is mostly fixed cost, and
- * its rate would say nothing), within 1…MAX_TRAIN_WINDOWS; steps timed after one untimed. */
-const TRAIN_STEP_MACS = 1e9;
-const MAX_TRAIN_WINDOWS = 512;
-const TRAIN_STEPS = 2;
+/** Samples timed per model after one untimed: on a model that takes under `fastBelowSeconds` a sample, enough for the
+ * timing to be more than noise; else a few. */
+const SAMPLES_TIMED = { slow: 4, fast: 64, fastBelowSeconds: 0.02 };
+/** A timed training step: windows for about `macs` of work (a step of a small layer is mostly fixed cost, and its rate
+ * would say nothing), within 1…`maxWindows`; `timed` steps after one untimed. */
+const TRAIN_STEP = { macs: 1e9, maxWindows: 512, timed: 2 };
 /** Samples of the tiny fit that times a fit's fixed cost (enough for a validation set). */
 const OVERHEAD_SAMPLES = 64;
 
@@ -85,7 +81,7 @@ async function extractionSeconds(
   input: CalibrationInput,
   layers: string[],
 ): Promise<number | undefined> {
-  const fitted = fitProbe(input.probe, inputTarget(model), input.normalization, EXTRACT_SAMPLES_FAST);
+  const fitted = fitProbe(input.probe, inputTarget(model), input.normalization, SAMPLES_TIMED.fast);
   let batch: InputBatch | undefined;
   for await (const b of fitted.batches(input.signal)) {
     batch = b;
@@ -106,7 +102,7 @@ async function extractionSeconds(
     };
     await timed(1);
     const one = await timed(1);
-    const n = Math.min(batch.shape[0], one < FAST_SAMPLE_SECONDS ? EXTRACT_SAMPLES_FAST : EXTRACT_SAMPLES);
+    const n = Math.min(batch.shape[0], one < SAMPLES_TIMED.fastBelowSeconds ? SAMPLES_TIMED.fast : SAMPLES_TIMED.slow);
     return (await timed(n)) / n;
   } catch {
     throwIfCancelled(input.signal);
@@ -136,7 +132,7 @@ async function trainingRate(input: CalibrationInput): Promise<{ macsPerSecond: n
   }
   if (!best) return undefined;
   const { spec } = best;
-  const windows = Math.max(1, Math.min(MAX_TRAIN_WINDOWS, Math.round(TRAIN_STEP_MACS / (3 * best.macs))));
+  const windows = Math.max(1, Math.min(TRAIN_STEP.maxWindows, Math.round(TRAIN_STEP.macs / (3 * best.macs))));
   const rng = createRng(settings.seed);
   const positions = spec.height * spec.width;
   const random = (n: number) => Float32Array.from({ length: n }, () => rng() * 2 - 1);
@@ -151,11 +147,11 @@ async function trainingRate(input: CalibrationInput): Promise<{ macsPerSecond: n
   try {
     await model.trainStep(batch, 1e-3);
     const started = performance.now();
-    for (let i = 0; i < TRAIN_STEPS; i++) {
+    for (let i = 0; i < TRAIN_STEP.timed; i++) {
       throwIfCancelled(input.signal);
       await model.trainStep(batch, 1e-3);
     }
-    const seconds = (performance.now() - started) / 1000 / TRAIN_STEPS;
+    const seconds = (performance.now() - started) / 1000 / TRAIN_STEP.timed;
     // A step ≈ 3 forward passes; its fixed cost is counted apart (CostRates.stepSeconds).
     const work = 3 * windows * best.macs;
     return { macsPerSecond: work / Math.max(seconds / 2, seconds - DEFAULT_RATES.stepSeconds) };
