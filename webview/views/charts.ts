@@ -17,12 +17,10 @@ export function stackedBars(stacks: DirectionStack[], theme: Theme, names = { a:
   const left = 70;
   // Room right of the bars for the numbers and their spread.
   const right = 210;
-  const headH = 20;
-  const mainH = 18;
-  const orderH = 10;
-  const orderGap = 5;
+  // Heights of a direction's heading, its main bar, and each order's bar with the gap below it.
+  const rowH = { head: 20, main: 18, order: 10, orderGap: 5 };
   const K = Math.max(0, ...stacks.map((st) => st.segments.filter((seg) => seg.id !== 'inconsistent').length));
-  const block = headH + mainH + 8 + K * (orderH + orderGap) + 14;
+  const block = rowH.head + rowH.main + 8 + K * (rowH.order + rowH.orderGap) + 14;
   const H = block * stacks.length + 36;
   const svg = svgRoot(W, H, 'Explained and inconsistent parts, and each order alone, per direction');
   svg.id = 'stacked-bars';
@@ -73,31 +71,31 @@ export function stackedBars(stacks: DirectionStack[], theme: Theme, names = { a:
       theme.foreground,
       'bold',
     );
-    y += headH - 10;
+    y += rowH.head - 10;
     if (!st.pair) {
       svg.appendChild(
         svgEl('rect', {
           x: scale(0),
           y,
           width: scale(1) - scale(0),
-          height: mainH,
+          height: rowH.main,
           fill: 'none',
           stroke: theme.grid,
           'stroke-dasharray': '4 3',
         }),
       );
-      text(scale(1) + 8, y + mainH / 2 + 4, 'not computed', 'start', theme.muted);
+      text(scale(1) + 8, y + rowH.main / 2 + 4, 'not computed', 'start', theme.muted);
       return;
     }
     const explained = Math.max(0, Math.min(1, st.explained ?? 0));
     const epsilon = st.segments.find((seg) => seg.id === 'inconsistent');
     // The bar that adds up: explained from 0, ε after it, to 1.
-    bar(0, explained, y, mainH, EXPLAINED_COLOR, {
+    bar(0, explained, y, rowH.main, EXPLAINED_COLOR, {
       class: 'explained-bar',
       'data-direction': st.direction,
     }).appendChild(svgEl('title', {}, `explained ${fmt(st.explained)}${spread(st.explainedSpread)}`));
     const epsilonBar = epsilon
-      ? bar(explained, epsilon.fraction, y, mainH, EPSILON_COLOR, {
+      ? bar(explained, epsilon.fraction, y, rowH.main, EPSILON_COLOR, {
           class: 'segment',
           'data-direction': st.direction,
           'data-id': 'inconsistent',
@@ -107,13 +105,13 @@ export function stackedBars(stacks: DirectionStack[], theme: Theme, names = { a:
     epsilonBar?.appendChild(
       svgEl('title', {}, `${epsilon!.label}: ${fmt(epsilon!.fraction)}${spread(epsilon!.spread)}`),
     );
-    whisker(explained, st.explainedSpread, y + mainH + 3);
-    text(left - 6, y + mainH / 2 + 4, 'explained', 'end');
+    whisker(explained, st.explainedSpread, y + rowH.main + 3);
+    text(left - 6, y + rowH.main / 2 + 4, 'explained', 'end');
     const label = svgEl(
       'text',
       {
         x: scale(1) + 8,
-        y: y + mainH / 2 + 4,
+        y: y + rowH.main / 2 + 4,
         fill: theme.foreground,
         'font-size': 11,
         'font-weight': 'bold',
@@ -124,23 +122,30 @@ export function stackedBars(stacks: DirectionStack[], theme: Theme, names = { a:
       `${fmt(st.explained)}${spread(st.explainedSpread)} · ε ${fmt(epsilon?.fraction)}`,
     );
     svg.appendChild(label);
-    y += mainH + 8;
+    y += rowH.main + 8;
     // Each order alone, from 0: its own share of the explained layer's variance.
     for (const seg of st.segments) {
       if (seg.id === 'inconsistent') continue;
       svg.appendChild(
-        svgEl('rect', { x: scale(0), y, width: scale(1) - scale(0), height: orderH, fill: 'none', stroke: theme.grid }),
+        svgEl('rect', {
+          x: scale(0),
+          y,
+          width: scale(1) - scale(0),
+          height: rowH.order,
+          fill: 'none',
+          stroke: theme.grid,
+        }),
       );
-      bar(0, seg.fraction, y, orderH, orderColor(seg.id), {
+      bar(0, seg.fraction, y, rowH.order, orderColor(seg.id), {
         class: 'segment',
         'data-direction': st.direction,
         'data-id': seg.id,
         'data-fraction': String(seg.fraction),
       }).appendChild(svgEl('title', {}, `${seg.label}, alone: ${fmt(seg.fraction)}${spread(seg.spread)}`));
-      whisker(seg.fraction, seg.spread, y + orderH / 2);
-      text(left - 6, y + orderH - 1, seg.label, 'end', theme.muted);
-      text(scale(1) + 8, y + orderH - 1, `${fmt(seg.fraction)}${spread(seg.spread)}`, 'start', theme.foreground);
-      y += orderH + orderGap;
+      whisker(seg.fraction, seg.spread, y + rowH.order / 2);
+      text(left - 6, y + rowH.order - 1, seg.label, 'end', theme.muted);
+      text(scale(1) + 8, y + rowH.order - 1, `${fmt(seg.fraction)}${spread(seg.spread)}`, 'start', theme.foreground);
+      y += rowH.order + rowH.orderGap;
     }
     // In the document after the orders (orders 0…K, then ε: the order of the report), drawn where it belongs.
     if (epsilonBar) svg.appendChild(epsilonBar);
