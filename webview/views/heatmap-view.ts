@@ -17,12 +17,10 @@ export interface HeatmapCallbacks {
   describe(row: number, col: number): string[];
 }
 
-const MIN_CELL = 4;
-const MAX_CELL = 56;
+/** A cell's side in pixels, within min…max; from `labelled` up, a cell carries its value as text. */
+const CELL = { min: 4, max: 56, labelled: 38 };
 const MAX_LABEL = 160;
 const PAD = 8;
-/** Cells at least this big carry their value as text. */
-const LABEL_CELL = 38;
 /** Opacity of a similarity background in a cell the disentangler did not fill. */
 const BACKGROUND_ALPHA = 0.3;
 /** Side of a provisional cell's inset square, as a fraction of the cell. */
@@ -117,7 +115,7 @@ export class HeatmapView {
     const labelW = Math.min(MAX_LABEL, Math.max(40, ...this.labels.rows.map((r) => ctx.measureText(r).width))) + PAD;
     const labelH = Math.min(MAX_LABEL, Math.max(40, ...this.labels.cols.map((c) => ctx.measureText(c).width))) + PAD;
     const avail = Math.max(200, (this.host.clientWidth || 800) - labelW - 2 * PAD);
-    const cell = Math.max(MIN_CELL, Math.min(MAX_CELL, Math.floor(avail / Math.max(1, m.cols.length))));
+    const cell = Math.max(CELL.min, Math.min(CELL.max, Math.floor(avail / Math.max(1, m.cols.length))));
     const x0 = PAD + labelW;
     const y0 = PAD + labelH;
     const width = x0 + cell * m.cols.length + PAD;
@@ -190,7 +188,7 @@ export class HeatmapView {
     for (let i = 0; i < m.values.length; i++) {
       const cx = x0 + (i % nC) * cell + cell / 2;
       const cy = y0 + Math.floor(i / nC) * cell + cell / 2;
-      if (cell >= LABEL_CELL && m.states[i] !== CellState.Empty) {
+      if (cell >= CELL.labelled && m.states[i] !== CellState.Empty) {
         const bg = colorHex(m.values[i]);
         const bound = m.states[i] === CellState.Provisional;
         ctx.fillStyle = textOn(bg);
