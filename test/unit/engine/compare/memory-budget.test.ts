@@ -5,15 +5,21 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { CompareOptions } from '../../../../src/protocol/compare';
 import { compareWithItself, SEED1 } from './self-compare';
 
-test('0.4 MB: relu1 (28×28×8, ≈ 1.1 MB for one window) is skipped with its reason; pool2 runs in batches of a few', async () => {
-  const report = await compareWithItself(SEED1, ['relu1', 'pool2'], {
+/** relu1 and pool2 of seed 1 with themselves on 60 MNIST digits, two quick epochs, under `memoryBudgetMb`. */
+function underBudget(memoryBudgetMb: number, direction: CompareOptions['direction']) {
+  return compareWithItself(SEED1, ['relu1', 'pool2'], {
     probe: { source: 'mnist', count: 60 },
-    direction: 'a2b',
+    direction,
     settings: { epochs: 2, kernel: 1, seed: 1 },
-    memoryBudgetMb: 0.4,
+    memoryBudgetMb,
   });
+}
+
+test('0.4 MB: relu1 (28×28×8, ≈ 1.1 MB for one window) is skipped with its reason; pool2 runs in batches of a few', async () => {
+  const report = await underBudget(0.4, 'a2b');
   assert.deepEqual(
     report.skipped?.map((s) => s.layerA),
     ['relu1'],
@@ -32,12 +38,7 @@ test('0.4 MB: relu1 (28×28×8, ≈ 1.1 MB for one window) is skipped with its r
 });
 
 test('1.5 MB: relu1 needs more than a share of two fits at once but fits the whole budget: it runs alone, one window at a time', async () => {
-  const report = await compareWithItself(SEED1, ['relu1', 'pool2'], {
-    probe: { source: 'mnist', count: 60 },
-    direction: 'both',
-    settings: { epochs: 2, kernel: 1, seed: 1 },
-    memoryBudgetMb: 1.5,
-  });
+  const report = await underBudget(1.5, 'both');
   assert.equal(report.skipped, undefined);
   assert.deepEqual(
     report.pairs.map((p) => `${p.layerA} ${p.direction}`),
