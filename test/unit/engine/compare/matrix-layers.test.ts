@@ -11,22 +11,24 @@ const layer = (name: string, kind: string, depth: number, probePoint = false, sh
   shape,
 });
 
+/** Feature layers among ops the matrix leaves out, not in depth order; relu1 is the probe point. */
+const MIXED = [
+  layer('fc', 'dense', 7),
+  layer('input', 'input', 0),
+  layer('conv1', 'conv', 1),
+  layer('bn1', 'norm', 2),
+  layer('relu1', 'activation', 3, true),
+  layer('pool1', 'pool', 4),
+  layer('flatten', 'reshape', 5),
+  layer('drop', 'dropout', 6),
+  layer('id', 'identity', 6),
+  layer('shape', 'other', 6),
+  layer('sum', 'add', 8),
+  layer('cat', 'concat', 9),
+];
+
 test('every feature layer in depth order; input, reshape, identity, dropout and other ops left out', () => {
-  const layers = [
-    layer('fc', 'dense', 7),
-    layer('input', 'input', 0),
-    layer('conv1', 'conv', 1),
-    layer('bn1', 'norm', 2),
-    layer('relu1', 'activation', 3, true),
-    layer('pool1', 'pool', 4),
-    layer('flatten', 'reshape', 5),
-    layer('drop', 'dropout', 6),
-    layer('id', 'identity', 6),
-    layer('shape', 'other', 6),
-    layer('sum', 'add', 8),
-    layer('cat', 'concat', 9),
-  ];
-  const { names, warning } = matrixLayers(layers, ['relu1'], 'A');
+  const { names, warning } = matrixLayers(MIXED, ['relu1'], 'A');
   assert.deepEqual(names, ['conv1', 'bn1', 'relu1', 'pool1', 'fc', 'sum', 'cat']);
   assert.equal(warning, undefined);
 });
@@ -74,13 +76,7 @@ test('the largest unpinned layers give way when the features would pass the disk
 });
 
 test('pinnedOnly (layers chosen explicitly): just those, in depth order, no warning', () => {
-  const layers = [
-    layer('conv1', 'conv', 0),
-    layer('relu1', 'activation', 1),
-    layer('pool1', 'pool', 2),
-    layer('fc', 'dense', 3),
-  ];
-  assert.deepEqual(matrixLayers(layers, ['fc', 'relu1'], 'A', { pinnedOnly: true }), {
+  assert.deepEqual(matrixLayers(MIXED, ['fc', 'relu1'], 'A', { pinnedOnly: true }), {
     names: ['relu1', 'fc'],
     warning: undefined,
   });
