@@ -1,5 +1,5 @@
 /** A small hand-built report with planted numbers for the view-model tests. */
-import type { PairResult, Report } from '../../../src/protocol/report';
+import type { LayerInfo, ModelRef, PairResult, Report } from '../../../src/protocol/report';
 import { reportStamp } from '../report-stamp';
 
 export function pair(
@@ -24,31 +24,26 @@ export function pair(
   };
 }
 
+/** A model of the report: an ONNX file /m/<name>.onnx with these layers. */
+function onnxModel(name: string, layers: LayerInfo[]): ModelRef {
+  return { path: `/m/${name.toLowerCase()}.onnx`, name, format: 'onnx', layers };
+}
+
 /** A has layers a1 < a2 < a3 by depth, B has b1 < b2; the matrix lists them in depth order. */
 export function sampleReport(): Report {
   return {
     ...reportStamp(),
     probe: { source: 'synthetic', count: 100, train: 80, test: 20 },
     models: {
-      a: {
-        path: '/m/a.onnx',
-        name: 'A',
-        format: 'onnx',
-        layers: [
-          { name: 'a3', kind: 'dense', shape: [-1, 4], depth: 5, probePoint: true },
-          { name: 'a1', kind: 'conv', shape: [-1, 4, 4, 2], depth: 1, probePoint: true },
-          { name: 'a2', kind: 'conv', shape: [-1, 2, 2, 2], depth: 3, probePoint: true },
-        ],
-      },
-      b: {
-        path: '/m/b.onnx',
-        name: 'B',
-        format: 'onnx',
-        layers: [
-          { name: 'b2', kind: 'dense', shape: [-1, 4], depth: 4, probePoint: true },
-          { name: 'b1', kind: 'conv', shape: [-1, 4, 4, 2], depth: 1, probePoint: true },
-        ],
-      },
+      a: onnxModel('A', [
+        { name: 'a3', kind: 'dense', shape: [-1, 4], depth: 5, probePoint: true },
+        { name: 'a1', kind: 'conv', shape: [-1, 4, 4, 2], depth: 1, probePoint: true },
+        { name: 'a2', kind: 'conv', shape: [-1, 2, 2, 2], depth: 3, probePoint: true },
+      ]),
+      b: onnxModel('B', [
+        { name: 'b2', kind: 'dense', shape: [-1, 4], depth: 4, probePoint: true },
+        { name: 'b1', kind: 'conv', shape: [-1, 4, 4, 2], depth: 1, probePoint: true },
+      ]),
     },
     pairs: [
       pair('a3', 'b2', 'A->B', 0.9, [0.6, 0.2, 0.05]),
