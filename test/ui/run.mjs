@@ -110,12 +110,19 @@ function makeContext(page, workspaceDir) {
         .waitFor({ state: 'visible', timeout: 60_000 });
     },
     async expandExplorer(...names) {
-      for (const name of names) {
-        const row = this.explorerItem(name).first();
-        await row.waitFor({ state: 'visible' });
-        if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
-        // Expanded before the next click: rows still being inserted would move it onto another row.
-        await row.and(page.locator('[aria-expanded="true"]')).waitFor({ state: 'visible' });
+      // A click while the tree is still inserting rows may only select a folder (seen in CI under load): each pass
+      // expands what is collapsed, until every folder reads expanded.
+      for (let pass = 0; pass < 3; pass++) {
+        for (const name of names) {
+          const row = this.explorerItem(name).first();
+          await row.waitFor({ state: 'visible' });
+          if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+          // Expanded before the next click: rows still being inserted would move it onto another row.
+          await row.and(page.locator('[aria-expanded="true"]')).waitFor({ state: 'visible' });
+        }
+        await page.waitForTimeout(300);
+        const states = await Promise.all(names.map((n) => this.explorerItem(n).first().getAttribute('aria-expanded')));
+        if (states.every((s) => s === 'true')) return;
       }
     },
     async compareFromPalette({ a, b, probes, preset }) {
