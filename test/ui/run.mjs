@@ -70,7 +70,18 @@ function makeContext(page, workspaceDir) {
       return path;
     },
     async runCommand(title) {
-      await page.keyboard.press('F1');
+      // F1 can be lost while a webview holds the focus (seen in CI): pressed again until the palette opens.
+      const input = quickInput.locator('.quick-input-box input');
+      for (let tries = 0; tries < 3; tries++) {
+        await page.keyboard.press('F1');
+        if (
+          await input.waitFor({ state: 'visible', timeout: 5_000 }).then(
+            () => true,
+            () => false,
+          )
+        )
+          break;
+      }
       // Fill the box instead of typing (keys typed while the palette is still opening get lost), and take the row
       // only once the filter has focused it.
       await fillQuickInput(`>${title}`, title);

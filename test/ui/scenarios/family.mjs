@@ -30,7 +30,8 @@ export default async function family(ctx) {
   await page.keyboard.press('Enter');
 
   const frame = ctx.webviewFrame();
-  await frame.locator('body', { hasText: /done/i }).waitFor({ state: 'visible', timeout: 240_000 });
+  // Every fit finished before the reload (an earlier "done" of the first fits is not the end).
+  await frame.locator('body', { hasText: 'done · 18 of 18 fits' }).waitFor({ state: 'visible', timeout: 240_000 });
   await page.waitForTimeout(500);
   await ctx.screenshot('family-view');
   // The webview's state is saved a moment after it is set.
