@@ -11,7 +11,7 @@ import { registerAnalysisCommands } from './commands/analysisCommands';
 import { registerCompareCommands } from './commands/compareCommands';
 import { registerDriftCommands } from './commands/driftCommands';
 import { registerEngineCommands } from './commands/engineCommands';
-import { registerFamilyCommands } from './commands/familyCommands';
+import { familyResumer, registerFamilyCommands } from './commands/familyCommands';
 import { registerModelCommands } from './commands/modelCommands';
 import { registerRefineCommands } from './commands/refineCommands';
 import { affects, readConfig } from './config';
@@ -125,7 +125,7 @@ export function activate(context: vscode.ExtensionContext): KnowledgeConsistency
     ...registerAnalysisCommands({ store, jobs, index, worker, panel: () => services.panel }),
     runs,
     ...registerFamilyCommands({ ...manyModelDeps, index }),
-    ...registerDriftCommands(manyModelDeps),
+    ...registerDriftCommands({ ...manyModelDeps, resumeFamily: familyResumer(manyModelDeps) }),
     index.onDidChangeModelFile((uri) => {
       void store.checkStale(uri.fsPath);
       void reference.forgetIfGone(uri);

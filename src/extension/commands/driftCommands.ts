@@ -4,7 +4,7 @@
  * watched folder's panel restored after a window reload watches again.
  */
 import * as vscode from 'vscode';
-import type { DriftAgainst, DriftReport } from '../../protocol/family';
+import type { DriftAgainst, DriftReport, FamilyReport } from '../../protocol/family';
 import { readConfig } from '../config';
 import { DriftTracker } from '../family/driftTracker';
 import { FamilyPanel } from '../family/familyPanel';
@@ -18,6 +18,8 @@ export interface DriftCommandDeps {
   log: vscode.LogOutputChannel;
   featureCacheDir(): string;
   openPair(a: string, b: string, layer: string): void;
+  /** A family the window reload interrupted runs on in its restored panel (familyCommands.ts familyResumer). */
+  resumeFamily(panel: FamilyPanel, report: FamilyReport): void;
 }
 
 export function registerDriftCommands(deps: DriftCommandDeps): vscode.Disposable[] {

@@ -52,6 +52,22 @@ export function registerFamilyCommands(deps: FamilyCommandDeps): vscode.Disposab
   ];
 }
 
+/**
+ * A family the window reload interrupted, run on in its restored panel with the models, probes and layers it showed
+ * (a budget's choice already made): the fit cache hands back every fit that finished.
+ */
+export function familyResumer(
+  deps: Omit<FamilyCommandDeps, 'index'>,
+): (panel: FamilyPanel, report: FamilyReport) => void {
+  return (panel, report) => {
+    const models = report.models.map((m) => m.path);
+    const options = manyModelOptions(readConfig(vscode.Uri.file(models[0])), deps.featureCacheDir());
+    const probe = { ...options.probe, count: report.probe.count };
+    panel.update(report, 'running', 'resuming after the window reload…');
+    void deps.runs.family({ ...options, probe, layers: report.layers, models }, panel);
+  };
+}
+
 /** The palette: pick the members among the workspace's models (the right-clicked one preselected). */
 async function pickFamily(index: ModelIndex, first?: vscode.Uri): Promise<vscode.Uri[] | undefined> {
   const models = await index.list();

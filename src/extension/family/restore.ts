@@ -1,10 +1,11 @@
 /**
  * Family and drift panels after a window reload: VS Code hands each one back with the webview's saved state (the last
- * report it drew: webview/family/main.ts). A family is drawn again as it was, never recomputed; a drift panel watches
- * its folder again (its cells come from the fit cache: nothing is fitted twice).
+ * report it drew: webview/family/main.ts). A finished family is drawn again as it was, never recomputed; one the reload
+ * interrupted runs on, and a drift panel watches its folder again (their cells come from the fit cache: nothing is
+ * fitted twice).
  */
 import * as vscode from 'vscode';
-import type { DriftReport } from '../../protocol/family';
+import type { DriftReport, FamilyReport } from '../../protocol/family';
 import { FAMILY_VIEW_TYPE, isFamilyHostMessage } from '../../protocol/family-view.protocol';
 import { FamilyPanel, type OpenPair } from './familyPanel';
 
@@ -14,6 +15,8 @@ export interface RestoreDeps {
   openPair: OpenPair;
   /** Watches the drift report's folder again in the restored panel. */
   resumeDrift(panel: FamilyPanel, report: DriftReport): void;
+  /** Runs an unfinished family again in the restored panel: its finished fits come from the fit cache. */
+  resumeFamily(panel: FamilyPanel, report: FamilyReport): void;
 }
 
 export function registerFamilyPanelRestore(deps: RestoreDeps): vscode.Disposable {
@@ -32,12 +35,7 @@ export function registerFamilyPanelRestore(deps: RestoreDeps): vscode.Disposable
       panel.update(report, finished ? 'done' : saved.status, finished ? undefined : saved.message);
       // A drift panel's folder was watched until the reload, whatever its last pass did.
       if (report.kind === 'drift') deps.resumeDrift(panel, report);
-      else if (saved.status === 'running' && !finished)
-        panel.update(
-          report,
-          'cancelled',
-          `stopped by the window reload: ${report.fits.length} of ${report.planned ?? '?'} fits finished`,
-        );
+      else if (saved.status === 'running' && !finished) deps.resumeFamily(panel, report);
     },
   });
 }
