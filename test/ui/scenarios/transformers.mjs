@@ -22,7 +22,11 @@ export default async function transformers(ctx) {
   // Token positions: the drill-down's map is one row of L tokens, the case this scenario is about.
   writeFileSync(
     join(ctx.workspaceDir, '.vscode/settings.json'),
-    JSON.stringify({ 'knowledgeConsistency.probe.count': 200, 'knowledgeConsistency.probe.tokens': 'positions' }),
+    JSON.stringify({
+      'knowledgeConsistency.probe.count': 96,
+      'knowledgeConsistency.epochs': 3,
+      'knowledgeConsistency.probe.tokens': 'positions',
+    }),
   );
 
   // Sidebar: the model's layers are token maps (1×16×C), the attention scores marked as such.

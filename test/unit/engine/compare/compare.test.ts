@@ -91,7 +91,7 @@ test('models with different input sizes: the probe is fitted to each model, laye
   const report = await runCompare({
     modelA: SEED1,
     modelB: RGB32,
-    probe: { source: 'mnist', count: 120 },
+    probe: { source: 'mnist', count: 64 },
     direction: 'both',
     allPairs: true,
     settings: { ...QUICK, epochs: 2 },
@@ -109,7 +109,7 @@ test('models with different input sizes: the probe is fitted to each model, laye
   // A (MNIST as is) for B → A.
   const mnist = [];
   for await (const s of (
-    await openProbe({ source: 'mnist', count: 120 }, { height: 28, width: 28, channels: 1 })
+    await openProbe({ source: 'mnist', count: 64 }, { height: 28, width: 28, channels: 1 })
   ).samples())
     mnist.push(s);
   for (const p of report.pairs) {
