@@ -69,14 +69,20 @@ async function until<T>(
   });
 }
 
-/** The running analysis's id, once `ready` holds for it (re-checked on each event). */
-async function runningWhen<T>(
+/**
+ * A compare of seed1 and seed2 slow enough to catch running (200 epochs; each caller its own probe count, so no cached
+ * result answers it), and its analysis's id once `ready` holds for it (re-checked on each event).
+ */
+async function slowCompare<T>(
+  probes: number,
   event: vscode.Event<T>,
   ready: (record: AnalysisRecord) => boolean,
   what: string,
   ms: number,
-): Promise<string> {
+): Promise<{ running: Thenable<AnalysisRecord | undefined>; id: string }> {
   const kc = await api();
+  await configure({ 'probe.count': probes, epochs: 200 });
+  const running = compare(seed1(), seed2());
   let id: string | undefined;
   await until(
     event,
@@ -88,7 +94,7 @@ async function runningWhen<T>(
     what,
     ms,
   );
-  return id!;
+  return { running, id: id! };
 }
 
 async function configure(values: Record<string, unknown>): Promise<void> {
@@ -259,9 +265,8 @@ describe('extension host: compare', function () {
 
   it('cancels a running compare: nothing is cached; a second request for the pair joins the running one', async () => {
     const kc = await api();
-    await configure({ 'probe.count': 72, epochs: 200 });
-    const running = compare(seed1(), seed2());
-    const id = await runningWhen(
+    const { running, id } = await slowCompare(
+      72,
       kc.onDidProgress,
       (record) => (record.report?.pairs.length ?? 0) === 0 && kc.workerPid() !== undefined,
       'the compare to start',
@@ -283,9 +288,8 @@ describe('extension host: compare', function () {
 
   it('cancel keeps what finished: the finished pairs and the matrix are shown and cached as a partial result', async () => {
     const kc = await api();
-    await configure({ 'probe.count': 76, epochs: 200 });
-    const running = compare(seed1(), seed2());
-    const id = await runningWhen(
+    const { running, id } = await slowCompare(
+      76,
       kc.onDidChangeAnalysis,
       (record) => (record.report?.pairs.length ?? 0) >= 1,
       'the first pair to finish',
