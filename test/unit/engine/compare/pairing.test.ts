@@ -17,6 +17,9 @@ function model(names: string[], probes: string[]): LayerInfo[] {
   }));
 }
 
+/** Pairs as 'A↔B', so that one line shows a whole pairing. */
+const arrows = (pairs: Array<{ layerA: string; layerB: string }>) => pairs.map((x) => `${x.layerA}↔${x.layerB}`);
+
 const cnn = model(
   ['input', 'conv1', 'relu1', 'pool1', 'conv2', 'relu2', 'flatten', 'fc1', 'relu3', 'fc2'],
   ['relu1', 'relu2', 'relu3'],
@@ -25,11 +28,7 @@ const cnn = model(
 test('models that share names pair same-named probe points', () => {
   const p = pairLayers(cnn, cnn);
   assert.equal(p.rule, 'same-name');
-  assert.deepEqual(p.pairs, [
-    { layerA: 'relu1', layerB: 'relu1' },
-    { layerA: 'relu2', layerB: 'relu2' },
-    { layerA: 'relu3', layerB: 'relu3' },
-  ]);
+  assert.deepEqual(arrows(p.pairs), ['relu1↔relu1', 'relu2↔relu2', 'relu3↔relu3']);
   assert.deepEqual(p.layersA, ['relu1', 'relu2', 'relu3']);
 });
 
@@ -42,11 +41,7 @@ test('models without shared names pair probe points by relative depth, monotone 
   assert.equal(p.rule, 'relative-depth');
   // relu1 at 2/9 = 0.22 ↔ r1 at 2/13 = 0.15 (r2 0.31 is farther); relu2 at 5/9 = 0.56 ↔ r4 at 8/13 = 0.62 (r3 0.46);
   // relu3 at 8/9 = 0.89 ↔ r6 at 12/13 = 0.92.
-  assert.deepEqual(p.pairs, [
-    { layerA: 'relu1', layerB: 'r1' },
-    { layerA: 'relu2', layerB: 'r4' },
-    { layerA: 'relu3', layerB: 'r6' },
-  ]);
+  assert.deepEqual(arrows(p.pairs), ['relu1↔r1', 'relu2↔r4', 'relu3↔r6']);
   // The other direction gives the same pairs with the roles swapped.
   const q = pairLayers(deep, cnn);
   assert.deepEqual(
@@ -75,10 +70,7 @@ test('depth pairing keeps pairs distinct even when nearest neighbours collide', 
 test('explicit lists pair in order and must have equal length', () => {
   const p = pairLayers(cnn, cnn, ['conv1', 'fc1'], ['relu2', 'fc2']);
   assert.equal(p.rule, 'explicit');
-  assert.deepEqual(p.pairs, [
-    { layerA: 'conv1', layerB: 'relu2' },
-    { layerA: 'fc1', layerB: 'fc2' },
-  ]);
+  assert.deepEqual(arrows(p.pairs), ['conv1↔relu2', 'fc1↔fc2']);
   assert.throws(
     () => pairLayers(cnn, cnn, ['conv1'], ['relu2', 'fc2']),
     (e: unknown) => e instanceof KcError && /equal length/.test(e.message),
@@ -111,20 +103,13 @@ test('probe points without a same-named partner pair by relative depth, never ac
   );
   const p = pairLayers(a, b);
   assert.equal(p.rule, 'same-name');
-  assert.deepEqual(p.pairs, [
-    { layerA: 'pool1', layerB: 'pool1' },
-    { layerA: 'pool2', layerB: 'pool2' },
-    { layerA: 'relu3', layerB: 'relu4' },
-  ]);
+  assert.deepEqual(arrows(p.pairs), ['pool1↔pool1', 'pool2↔pool2', 'relu3↔relu4']);
   assert.deepEqual(p.byDepth, [{ layerA: 'relu3', layerB: 'relu4' }]);
   // x sits between the shared p1 and p2 in A, y after p2 in B: pairing them would cross p2 ↔ p2.
   const c = model(['p1', 'x', 'p2', 'z'], ['p1', 'x', 'p2']);
   const d = model(['p1', 'p2', 'y'], ['p1', 'p2', 'y']);
   const q = pairLayers(c, d);
-  assert.deepEqual(q.pairs, [
-    { layerA: 'p1', layerB: 'p1' },
-    { layerA: 'p2', layerB: 'p2' },
-  ]);
+  assert.deepEqual(arrows(q.pairs), ['p1↔p1', 'p2↔p2']);
   assert.equal(q.byDepth, undefined);
 });
 
@@ -135,10 +120,7 @@ test('the bundled wide variant keeps its deepest probe point: seed1 relu3 ↔ wi
     ),
   );
   const p = pairLayers(seed1.layers, wide.layers);
-  assert.deepEqual(
-    p.pairs.map((x) => `${x.layerA}↔${x.layerB}`),
-    ['pool1↔pool1', 'pool2↔pool2', 'relu3↔relu4'],
-  );
+  assert.deepEqual(arrows(p.pairs), ['pool1↔pool1', 'pool2↔pool2', 'relu3↔relu4']);
 });
 
 test('pairing ends on hostile names: empty, slashes only, prefixes of each other, a megabyte long', () => {
@@ -157,9 +139,9 @@ test('pairing ends on hostile names: empty, slashes only, prefixes of each other
   assert.ok(Date.now() - started < 2000, `pairing took ${Date.now() - started} ms`);
 });
 
-/** Layers with their own H×W (`size` 0: dense) at the given depths, all probe points. */
-function placed(layers: Array<[string, number, number]>): LayerInfo[] {
-  return layers.map(([name, depth, size]) => ({
+/** Layers by name with their [depth, H×W] (`size` 0: dense), all probe points. */
+function placed(layers: Record<string, [number, number]>): LayerInfo[] {
+  return Object.entries(layers).map(([name, [depth, size]]) => ({
     name,
     kind: size ? 'conv' : 'dense',
     shape: size ? [-1, size, size, 8] : [-1, 8],
@@ -170,24 +152,11 @@ function placed(layers: Array<[string, number, number]>): LayerInfo[] {
 
 test('same names at another place (other H×W or depth) are not paired by name; the pairing says how each pair was made', () => {
   // The issue's case: a layer named alike in two architectures, 64×64 early in A and 8×8 late in B.
-  const a = placed([
-    ['stem', 0, 64],
-    ['block', 2, 64],
-    ['mid', 6, 16],
-    ['head', 10, 8],
-  ]);
-  const b = placed([
-    ['stem', 0, 64],
-    ['early', 2, 64],
-    ['late', 6, 16],
-    ['block', 10, 8],
-  ]);
+  const a = placed({ stem: [0, 64], block: [2, 64], mid: [6, 16], head: [10, 8] });
+  const b = placed({ stem: [0, 64], early: [2, 64], late: [6, 16], block: [10, 8] });
   const p = pairLayers(a, b);
   assert.equal(p.rule, 'same-name');
-  assert.deepEqual(
-    p.pairs.map((x) => `${x.layerA}↔${x.layerB}`),
-    ['stem↔stem', 'block↔early', 'mid↔late', 'head↔block'],
-  );
+  assert.deepEqual(arrows(p.pairs), ['stem↔stem', 'block↔early', 'mid↔late', 'head↔block']);
   assert.deepEqual(
     p.info.pairs.map((x) => [x.by, x.scaleRatio]),
     [
@@ -200,18 +169,8 @@ test('same names at another place (other H×W or depth) are not paired by name; 
 });
 
 test('depth pairing weighs spatial scale: the layer of the same size wins over a slightly nearer one 8× smaller', () => {
-  const a = placed([
-    ['in', 0, 64],
-    ['a1', 5, 64],
-    ['out', 10, 0],
-  ]);
-  const b = placed([
-    ['in', 0, 32],
-    ['b8', 9, 8],
-    ['b64', 12, 64],
-    ['deep', 18, 8],
-    ['out', 20, 0],
-  ]);
+  const a = placed({ in: [0, 64], a1: [5, 64], out: [10, 0] });
+  const b = placed({ in: [0, 32], b8: [9, 8], b64: [12, 64], deep: [18, 8], out: [20, 0] });
   // Relative depth alone: a1 (0.5) ↔ b8 (0.45); with 0.1 per octave, b64 (0.6, same size) costs less.
   const p = pairByDepth(a.slice(1, 2), a, b.slice(1, 4), b);
   assert.deepEqual(p, [{ layerA: 'a1', layerB: 'b64' }]);
