@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// TypeScript through tsx (run.mjs imports it).
+import { panelHtml } from '../../src/extension/panel/html.ts';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -16,20 +18,15 @@ export function buildWebview() {
 
 const NONCE = 'dGVzdG5vbmNlMTIzNDU2Nzg5MA';
 
-/** Same policy as src/extension/panel/html.ts, with the test server as the webview's resource origin. */
+/** The extension's own webview document (its Content Security Policy too), with the test server as resource origin. */
 function page(origin, bundle, title) {
-  const csp = [
-    "default-src 'none'",
-    `img-src ${origin} data: blob:`,
-    `style-src ${origin}`,
-    `font-src ${origin}`,
-    `script-src 'nonce-${NONCE}'`,
-  ].join('; ');
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="${origin}/dist/${bundle}.css"><title>${title}</title></head>
-<body><div id="app"></div><script nonce="${NONCE}" src="${origin}/dist/${bundle}.js"></script></body></html>`;
+  return panelHtml({
+    cspSource: origin,
+    nonce: NONCE,
+    scriptUri: `${origin}/dist/${bundle}.js`,
+    styleUri: `${origin}/dist/${bundle}.css`,
+    title,
+  });
 }
 
 /** Serves the page of a webview bundle (dist/<bundle>.js + .css) on 127.0.0.1; returns { url, close }. */

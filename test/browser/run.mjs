@@ -29,6 +29,9 @@ const tap = join(tmp, 'results.tap');
 const r = spawnSync(
   process.execPath,
   [
+    // panel-page.mjs loads the extension's webview document from its TypeScript source.
+    '--import',
+    'tsx',
     '--test',
     '--test-concurrency=1',
     '--test-reporter=spec',
