@@ -62,6 +62,13 @@ async function press(p, ...keys) {
   for (const key of keys) await p.keyboard.press(key);
 }
 
+/** Picks an option of a dropdown (#measure, #direction) as a user does, and lets the view redraw. */
+async function choose(p, dropdown, name) {
+  await p.locator(dropdown).click();
+  await p.locator(dropdown).getByRole('option', { name }).click();
+  await send(p);
+}
+
 /** The last pair the webview asked the host to open is A→B of these layers. */
 async function assertOpened(p, layerA, layerB) {
   assert.deepEqual((await posted(p, 'kc/openPair')).at(-1).focus, { layerA, layerB, direction: 'A->B' });
@@ -95,6 +102,15 @@ describe('consistency panel webview', () => {
   /** Where pairAB's cell stands on the drawn heatmap. */
   async function pairABCentre(p) {
     return cellCenter(await heatmapGeometry(p), rowsA.indexOf(pairAB.layerA), colsB.indexOf(pairAB.layerB));
+  }
+
+  /** A panel in a theme with pairAB's drill-down open, as a click on its cell opens it. */
+  async function drillIntoPairAB(theme) {
+    const p = await openWithReport(theme);
+    const { x, y } = await pairABCentre(p);
+    await p.mouse.click(x, y);
+    await send(p);
+    return p;
   }
 
   before(async () => {
@@ -161,10 +177,7 @@ describe('consistency panel webview', () => {
   });
 
   it("opens the pair drill-down on click with both directions' order bars", async () => {
-    const p = await openWithReport('light');
-    const { x, y } = await pairABCentre(p);
-    await p.mouse.click(x, y);
-    await send(p);
+    const p = await drillIntoPairAB('light');
     await assertOpened(p, pairAB.layerA, pairAB.layerB);
     await p.locator('#drilldown #stacked-bars').waitFor();
     // The title names both models and the direction, as every other view does.
@@ -240,12 +253,7 @@ describe('consistency panel webview', () => {
     await send(p, { type: 'kc/status', analysisId: 'analysis-1', status: 'done' });
     await p.screenshot({ path: shot('drilldown-dark'), fullPage: true });
     // Choosing B → A turns the per-channel and ε views to A's layer, explained by B's.
-    await p.locator('#direction').click();
-    await p
-      .locator('#direction')
-      .getByRole('option', { name: `${report.models.b.name} explains ${report.models.a.name}` })
-      .click();
-    await send(p);
+    await choose(p, '#direction', `${report.models.b.name} explains ${report.models.a.name}`);
     assert.match(
       await p.locator('#drilldown').innerText(),
       new RegExp(`Explained per channel of ${report.models.a.name}'s ${pairAB.layerA}`),
@@ -345,12 +353,7 @@ describe('consistency panel webview', () => {
     const paired = new Set(report.pairs.map((q) => q.layerA));
     const extra = layersA.find((n) => !paired.has(n));
     assert.ok(extra, `the matrix has a layer with no pair (rows ${layersA})`);
-    await p.locator('#measure').click();
-    await p
-      .locator('#measure')
-      .getByRole('option', { name: /^Linear CKA/ })
-      .click();
-    await send(p);
+    await choose(p, '#measure', /^Linear CKA/);
     const g = await heatmapGeometry(p);
     for (const a of [extra, layersA[layersA.length - 1]]) {
       for (const b of [layersB[0], layersB[layersB.length - 1]]) {
@@ -365,12 +368,7 @@ describe('consistency panel webview', () => {
     assert.match(tip, /disentangler: not run on this pair/);
     await p.screenshot({ path: shot('heatmap-cka-all-layers'), fullPage: true });
     // Under the explained fraction the same cell holds only the ridge bound, and says it stands in for good.
-    await p.locator('#measure').click();
-    await p
-      .locator('#measure')
-      .getByRole('option', { name: /^Explained fraction/ })
-      .click();
-    await send(p);
+    await choose(p, '#measure', /^Explained fraction/);
     await p.mouse.move(x + 1, y);
     assert.match(
       await p.locator('#tooltip').innerText(),
@@ -380,10 +378,7 @@ describe('consistency panel webview', () => {
   });
 
   it('draws each ε map over the probe image of its held-out sample', async () => {
-    const p = await openWithReport('light');
-    const { x, y } = await pairABCentre(p);
-    await p.mouse.click(x, y);
-    await send(p);
+    const p = await drillIntoPairAB('light');
     const samples = pairAB.maps?.samples ?? [];
     assert.ok(samples.length > 0 && samples.every((s) => s.image), 'the fixture carries probe images');
     const s = samples[0];
@@ -558,9 +553,7 @@ describe('consistency panel webview', () => {
     writeFileSync(shot('export-heatmap'), Buffer.from(png.dataUrl.split(',')[1], 'base64'));
 
     // Choose a measure, reload: the webview asks for the same analysis and keeps the measure.
-    await p.locator('#measure').click();
-    await p.locator('#measure').getByRole('option', { name: 'Linear CKA (similarity)' }).click();
-    await send(p);
+    await choose(p, '#measure', 'Linear CKA (similarity)');
     assert.match(await p.locator('#legend').getAttribute('aria-label'), /Linear CKA/);
     await p.reload();
     await applyTheme(p, 'dark');
