@@ -63,13 +63,19 @@ export interface JobParams<O> {
   options: O;
 }
 
+/** A long job's request: its method and the typed request that carries JobParams<O> and answers R. */
+export interface JobRequest<O, R> {
+  method: string;
+  type: RequestType<JobParams<O>, R, void>;
+}
+
+/** The request of a long job (compare, family, drift, refine): one shape for all of them, as the host runs them. */
+const jobRequest = <O, R>(method: string): JobRequest<O, R> => ({ method, type: new RequestType(method) });
+
 export type CompareParams = JobParams<CompareOptions>;
 
 /** host → worker: one full comparison; streams kc/started, kc/progress, kc/pairResult and kc/matrix while it runs. */
-export namespace CompareRequest {
-  export const method = 'kc/compare' as const;
-  export const type = new RequestType<CompareParams, Report, void>(method);
-}
+export const CompareRequest = jobRequest<CompareOptions, Report>('kc/compare');
 
 /** host → worker: what a compare would cost (loads and pairs the models, times a short warm-up; seconds), and with
  * options.budgetSeconds what would fit the budget. Nothing heavy runs. */
@@ -115,18 +121,12 @@ export namespace MatrixNotification {
 export type FamilyParams = JobParams<FamilyOptions>;
 
 /** host → worker: a family (kc family); streams kc/progress and kc/manyModelUpdate while it runs. */
-export namespace FamilyRequest {
-  export const method = 'kc/family' as const;
-  export const type = new RequestType<FamilyParams, FamilyReport, void>(method);
-}
+export const FamilyRequest = jobRequest<FamilyOptions, FamilyReport>('kc/family');
 
 export type DriftParams = JobParams<DriftOptions>;
 
 /** host → worker: the checkpoints of a folder (kc drift); streams kc/progress and kc/manyModelUpdate. */
-export namespace DriftRequest {
-  export const method = 'kc/drift' as const;
-  export const type = new RequestType<DriftParams, DriftReport, void>(method);
-}
+export const DriftRequest = jobRequest<DriftOptions, DriftReport>('kc/drift');
 
 /** worker → host: a family or drift report as it grows (after the extraction, then after each fit). */
 export namespace ManyModelUpdateNotification {
@@ -138,10 +138,7 @@ export type RefineParams = JobParams<RefineOptions>;
 
 /** host → worker: kc refine (B's upper part fed with A's consistent knowledge, fine-tuned, against the baseline);
  * streams kc/progress (one step per stage) while it runs. */
-export namespace RefineRequest {
-  export const method = 'kc/refine' as const;
-  export const type = new RequestType<RefineParams, RefineReport, void>(method);
-}
+export const RefineRequest = jobRequest<RefineOptions, RefineReport>('kc/refine');
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 

@@ -3,13 +3,7 @@
  * requests with timeouts, a hang watchdog for long jobs, cancellation that escalates to killing the process, and a
  * fresh process for the next request after a crash. No vscode import: the UI passes its tokens in.
  */
-import {
-  CancellationTokenSource,
-  ErrorCodes,
-  ResponseError,
-  type MessageConnection,
-  type RequestType,
-} from 'vscode-jsonrpc/node';
+import { CancellationTokenSource, ErrorCodes, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
 import { CancelledError } from '../../engine/cancel';
 import type { CompareEstimate, CompareListener, CompareOptions } from '../../protocol/compare';
 import type { DriftOptions, DriftReport, FamilyOptions, FamilyReport } from '../../protocol/family';
@@ -29,7 +23,7 @@ import {
   WorkerErrorCodes,
   type EngineInfo,
   type EstimateManyParams,
-  type JobParams,
+  type JobRequest,
   type ListLayersResult,
   type UserErrorData,
 } from '../../protocol/worker.protocol';
@@ -177,7 +171,7 @@ export class WorkerClient {
    */
   private job<O, R>(
     prefix: string,
-    request: { method: string; type: RequestType<JobParams<O>, R, void> },
+    request: JobRequest<O, R>,
     options: O,
     token: CancelToken | undefined,
     onEvent: (event: JobEvent) => void,
