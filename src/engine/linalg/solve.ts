@@ -1,18 +1,19 @@
 /**
  * Ridge solutions (A + λᵢ·I)⁻¹·B for several λᵢ, A symmetric positive semi-definite [d × d], B [d × m], by the
  * cheaper of two routes (the factorisations run in plain loops, the big products go through products.ts):
- * - one eigendecomposition A = Q·Λ·Qᵀ, then Q·(Λ + λI)⁻¹·QᵀB per λ (≈ 4·d³ once, then products);
- * - a Cholesky factorisation per λ with 2·d²·m substitutions, or, with more right-hand sides than d, the
- *   inverse (2·d³ substitutions) times B as a product.
+ * - a blocked Cholesky factorisation per λ (cholesky.ts: d³/3 + 2·d²·m multiply-adds, nearly all of them products);
+ * - one eigendecomposition A = Q·Λ·Qᵀ in plain loops (≈ 4·d³, about ten times slower a multiply-add than the
+ *   products on onnxruntime), then Q·(Λ + λI)⁻¹·QᵀB per λ: only for many λ.
  * A = 0 (every regressor constant, e.g. a constant layer A) solves to W = 0, the limit for any λ > 0: the relative
  * ridge λ·tr(A)/d is 0 there, and A + 0·I cannot be factored.
  */
-import { solveSpd, trace, transpose } from './dense';
+import { solveSpd } from './cholesky';
+import { trace, transpose } from './dense';
 import { eigh } from './eigh';
 import { product, type Computation } from './products';
 
-/** Multiply-adds of the plain-loop symmetric eigendecomposition, per d³ (measured order of magnitude). */
-const EIGEN_COST = 4;
+/** The plain-loop eigendecomposition's cost per d³, in multiply-adds of products: ≈ 4·d³ at a tenth of their rate. */
+const EIGEN_COST = 40;
 
 export function* solveRidge(
   a: Float64Array,
@@ -23,10 +24,10 @@ export function* solveRidge(
 ): Computation<Float64Array[]> {
   // A is positive semi-definite: a zero trace means A = 0, and then B = XᵀY = 0 too.
   if (!(trace(a, d) > 0)) return lambdas.map(() => new Float64Array(d * m));
-  const perLambda = d ** 3 / 3 + 2 * d * d * Math.min(m, d);
+  const perLambda = d ** 3 / 3 + 2 * d * d * m;
   if (lambdas.length * perLambda <= EIGEN_COST * d ** 3) {
     const out: Float64Array[] = [];
-    for (const lambda of lambdas) out.push(yield* choleskySolve(a, d, b, m, lambda));
+    for (const lambda of lambdas) out.push(yield* solveSpd(a, d, b, m, lambda));
     return out;
   }
   const { values, vectors } = eigh(a, d); // rows of `vectors` = Qᵀ
@@ -42,18 +43,4 @@ export function* solveRidge(
     out.push(yield product(q, d, scaledT, m, d));
   }
   return out;
-}
-
-function* choleskySolve(
-  a: Float64Array,
-  d: number,
-  b: Float64Array,
-  m: number,
-  lambda: number,
-): Computation<Float64Array> {
-  if (m <= d) return solveSpd(a, d, b, m, lambda);
-  const identity = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) identity[i * d + i] = 1;
-  const inverse = solveSpd(a, d, identity, d, lambda); // symmetric: its own transpose
-  return yield product(inverse, d, transpose(b, d, m), m, d);
 }
