@@ -44,6 +44,12 @@ async function main(): Promise<void> {
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     let estimateSeconds: number | undefined;
+    // Peak resident memory per stage, sampled: which stage holds the most is where the memory budget is won or lost.
+    const stagePeakMB: Record<string, number> = {};
+    let phase = 'load';
+    const sample = () =>
+      (stagePeakMB[phase] = Math.max(stagePeakMB[phase] ?? 0, Math.round(process.memoryUsage().rss / 2 ** 20)));
+    const sampler = setInterval(sample, 250);
     const report = await runCompare(
       {
         modelA: modelFile(nameA),
@@ -51,14 +57,25 @@ async function main(): Promise<void> {
         probe: { source: photos, count },
         budgetSeconds: values.budget === undefined ? undefined : parseDuration(values.budget),
       },
-      { onStarted: (s) => (estimateSeconds = s.header.plan?.estimate.totalSeconds) },
+      {
+        onStarted: (s) => (estimateSeconds = s.header.plan?.estimate.totalSeconds),
+        onProgress: (p) => {
+          sample();
+          phase = p.phase;
+        },
+      },
     );
+    clearInterval(sampler);
     const cpu = process.cpuUsage(cpuBefore);
+    const planned = report.plan?.estimate.fits ?? [];
     const fits = report.pairs.map((p) => ({
       pair: `${p.layerA} → ${p.layerB} ${p.direction}`,
       shapeB: p.shapeB?.join('×'),
       explained: p.explained,
       seconds: p.training.seconds,
+      // what the cost model expected of this fit (where the estimate misses)
+      estimated: planned.find((f) => f.layerA === p.layerA && f.layerB === p.layerB && f.direction === p.direction)
+        ?.seconds,
       windows: p.sampling?.train.startsWith('one') ?? false,
     }));
     console.log(
@@ -77,6 +94,7 @@ async function main(): Promise<void> {
         skipped: report.skipped ?? [],
         lowest: fits.length ? Math.min(...fits.map((f) => f.explained)) : null,
         maxRssMB: process.resourceUsage().maxRSS / 1024,
+        stagePeakMB,
         loadavg: { before: loadBefore, after: loadavg() },
       }),
     );

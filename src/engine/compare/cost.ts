@@ -12,7 +12,7 @@ import { samplingPlan } from '../disentangler/plan';
 import { disentanglerSpec } from '../disentangler/spec';
 import { geometry, tileCount } from '../disentangler/windows';
 import { ridgeRowCap } from '../linalg/ridge';
-import { ckaVectorBytes } from '../metrics/index';
+import { ckaVectorBytes, similarityWork } from '../metrics/index';
 import { WARM_START_MAX_FEATURES } from '../disentangler/fit';
 import { MATRIX_MEMORY_BUDGET } from './matrix';
 import { SKETCH_WIDTH } from '../features/sketch';
@@ -42,16 +42,21 @@ export const DEFAULT_RATES: CostRates = {
 
 /** Copying windows out of the features and normalising them runs in JS: seconds per float moved. */
 const GATHER_SECONDS_PER_VALUE = 4e-9;
+/** Gathering k×k patches for a ridge (patches.ts) runs in JS too, with more index arithmetic: seconds per value. */
+const PATCH_SECONDS_PER_VALUE = 1e-8;
+/** Float64 products (the ridges' normal equations and solves, the similarity measures) run at about half the
+ * calibrated float32 training rate (DGEMM vs SGEMM). */
+const FLOAT64_SLOWDOWN = 2;
 /** Writing and reading back the feature store. */
 const DISK_BYTES_PER_SECOND = 400e6;
-/** The ridge warm start's solve runs in plain loops (≈ d³/3 multiply-adds). */
-const SOLVE_MACS_PER_SECOND = 1e9;
 /** The similarity matrix's per-layer and per-cell work besides its Grams (which run at the calibrated rate). */
 const SIMILARITY_SECONDS_PER_LAYER = 0.05;
 const SIMILARITY_SECONDS_PER_CELL = 1e-3;
-/** Fits side by side on one-thread sessions vs one fit on all threads: 105 s → 70 s on 2 cores (disentangler
- * README, "Fits side by side"), so two lanes do ≈ 1.5× the work of the calibrated single fit. */
-const LANE_EFFICIENCY = 0.75;
+/** Fits side by side on one-thread sessions vs one fit on all threads. The sample CNNs' small fits gained 1.5×
+ * (105 s → 70 s on 2 cores: disentangler README, "Fits side by side"), but a published 224×224 model's big fits,
+ * memory-bound, gained nothing (faceres with itself at 200 photo crops: 193 s for fits the calibrated rates put at
+ * 2 × 92 s): the estimate counts no gain, so a budget is not overrun where it matters. */
+const LANE_EFFICIENCY = 0.5;
 /**
  * The fast preset's early stopping ends fits before their last epoch: on the sample pairs and the published models'
  * self-comparisons the fits ran 55–100 % of `epochs` (patience 3 of 12). The estimate counts this share of the
@@ -68,10 +73,11 @@ export interface FitWork {
   steps: number;
   /** Floats gathered into windows in JS. */
   values: number;
-  /** Multiply-adds of the ridge warm start: its normal equations (onnxruntime; rows up to its row cap, so they grow
-   * with H×W until then) and its solve (plain loops). */
-  ridgeGramMacs: number;
-  ridgeMacs: number;
+  /** Float64 multiply-adds on onnxruntime: the ridge warm start's normal equations (rows up to its row cap, so they
+   * grow with H×W until then) and solve, and the pair's similarity measures (metrics similarityWork). */
+  float64Macs: number;
+  /** Patch values the ridges gather in JS. */
+  patchValues: number;
   windowed: boolean;
   /** Set when the fit does not fit its memory share (it runs alone, or is skipped). */
   overBudget?: boolean;
@@ -177,16 +183,18 @@ export function fitWork(
   const values = (epochs * (sizes.fit + heldPerEpoch) + testWindows) * positions * (channelsA + channelsB);
   const d = channelsA * ridgeKernel ** 2;
   const ridgeRows = Math.min(ridgeRowCap(d), plan.ridgeTiles * sizes.fit * g.rows.side * g.cols.side);
-  const ridgeGram = settings.warmStart ? ridgeRows * d * (d + channelsB) : 0;
-  const ridgeMacs = settings.warmStart ? d ** 3 / 3 : 0;
+  // normal equations and a solve (a λ search on few rows adds little: warm-start.ts)
+  const ridge = settings.warmStart ? ridgeRows * d * (d + channelsB) + d ** 3 / 3 + 2 * d * d * channelsB : 0;
   const seeds = settings.seeds;
+  // once a fit, whatever the seeds (disentangler index.ts)
+  const similarity = similarityWork([probes, height, width, channelsA], [probes, height, width, channelsB], settings);
   return {
     key,
     macs: seeds * macs,
-    ridgeGramMacs: seeds * ridgeGram,
+    float64Macs: seeds * ridge + similarity.macs,
+    patchValues: (settings.warmStart ? seeds * ridgeRows * d : 0) + similarity.values,
     steps: seeds * steps,
     values: seeds * values,
-    ridgeMacs: seeds * ridgeMacs,
     windowed: g.windowed,
     ...(overBudget ? { overBudget } : {}),
   };
@@ -196,10 +204,10 @@ export function fitWork(
 function fitSeconds(work: FitWork, rates: CostRates): number {
   return (
     rates.fitSeconds +
-    (work.macs + work.ridgeGramMacs) / rates.trainMacsPerSecond +
+    (work.macs + FLOAT64_SLOWDOWN * work.float64Macs) / rates.trainMacsPerSecond +
     work.steps * rates.stepSeconds +
     work.values * GATHER_SECONDS_PER_VALUE +
-    work.ridgeMacs / SOLVE_MACS_PER_SECOND
+    work.patchValues * PATCH_SECONDS_PER_VALUE
   );
 }
 

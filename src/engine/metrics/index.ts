@@ -6,7 +6,7 @@
 import type { SimilarityMeasures } from '../../protocol/report';
 import { ShapeMismatchError } from '../errors';
 import { MIN_TEST_SAMPLES, testCount } from '../split';
-import { ridgeExplainedAsync, ridgeFeatureCount } from '../linalg/ridge';
+import { LAMBDA_GRID, ridgeExplainedAsync, ridgeFeatureCount, ridgeRowCap } from '../linalg/ridge';
 import type { FeatureTensor } from '../tensor';
 import { covariancesAsync, pwccaFromCov, svccaFromCov } from './cca';
 import { ckaFromGrams, linearCka, unbiasedCkaFromGrams, unbiasedLinearCka } from './cka';
@@ -124,6 +124,36 @@ export async function similarityMeasures(
       });
   }
   return result;
+}
+
+/**
+ * What similarityMeasures costs on features of these shapes ([n, H, W, C], the source already at the target's H×W),
+ * under the same conditions it runs each measure: float64 multiply-adds of its big products (CKA Grams, CCA
+ * covariances, the ridge's normal equations on its capped rows and its λ search) and the patch values it gathers in
+ * plain loops. For the cost model (compare/cost.ts).
+ */
+export function similarityWork(
+  a: readonly number[],
+  b: readonly number[],
+  options: Required<Pick<SimilarityOptions, 'kernel' | 'testFraction'>>,
+): { macs: number; values: number } {
+  const [n, h, w, ca] = a;
+  const cb = b[3];
+  const colsA = h * w * ca;
+  const colsB = h * w * cb;
+  let macs = 0;
+  if (n < colsA + colsB || (n >= 4 && n <= CKA_INTERVAL_MAX_SAMPLES)) macs += n * n * (colsA + colsB);
+  if (Math.max(ca, cb) <= CCA_MAX_DIMS) macs += n * h * w * (ca + cb) ** 2;
+  const k = h === 1 && w === 1 ? 1 : options.kernel;
+  const d = ca * k * k;
+  let values = 0;
+  if (testCount(n, options.testFraction) >= MIN_TEST_SAMPLES && d <= RIDGE_MAX_FEATURES) {
+    // inner fit, validation and test rows, each capped (ridge.ts explainedPlan), then one solve per λ and a refit
+    const rows = Math.min(n * h * w, 3 * ridgeRowCap(d));
+    macs += rows * d * (d + cb) + (LAMBDA_GRID.length + 1) * (d ** 3 / 3 + 2 * d * d * cb);
+    values += rows * d;
+  }
+  return { macs, values };
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
