@@ -1,20 +1,14 @@
 // A person compares three sample models as a family from the palette, reads the family view, then reloads the window:
-// the family panel comes back with its matrices (never recomputed). Leaves .test-output/ui/family-view.png and
-// family-restored.png.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// the family panel comes back with its matrices (a finished family is never recomputed). Leaves
+// .test-output/ui/family-view.png and family-restored.png.
 
 export default async function family(ctx) {
   const { page } = ctx;
-  mkdirSync(join(ctx.workspaceDir, '.vscode'), { recursive: true });
-  writeFileSync(
-    join(ctx.workspaceDir, '.vscode/settings.json'),
-    JSON.stringify({
-      'knowledgeConsistency.probe.count': 160,
-      'knowledgeConsistency.epochs': 2,
-      'knowledgeConsistency.budget': '',
-    }),
-  );
+  ctx.writeSettings({
+    'knowledgeConsistency.probe.count': 160,
+    'knowledgeConsistency.epochs': 2,
+    'knowledgeConsistency.budget': '',
+  });
   await page
     .locator('.activitybar .action-item a[aria-label^="Knowledge Consistency"]')
     .waitFor({ state: 'visible', timeout: 60_000 });

@@ -3,7 +3,7 @@
 // heatmap fills in; a cell's drill-down shows the explained fraction per token position with the tokens of a text
 // under its map. Leaves .test-output/ui/transformers-sidebar.png, transformers.png and transformers-drilldown.png.
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../harness/workspace.mjs';
 
@@ -18,16 +18,12 @@ export default async function transformers(ctx) {
     }
   }
   cpSync(join(FIXTURES, 'probe.txt'), join(ctx.workspaceDir, 'bert', 'sentences.txt'));
-  mkdirSync(join(ctx.workspaceDir, '.vscode'), { recursive: true });
   // Token positions: the drill-down's map is one row of L tokens, the case this scenario is about.
-  writeFileSync(
-    join(ctx.workspaceDir, '.vscode/settings.json'),
-    JSON.stringify({
-      'knowledgeConsistency.probe.count': 96,
-      'knowledgeConsistency.epochs': 3,
-      'knowledgeConsistency.probe.tokens': 'positions',
-    }),
-  );
+  ctx.writeSettings({
+    'knowledgeConsistency.probe.count': 96,
+    'knowledgeConsistency.epochs': 3,
+    'knowledgeConsistency.probe.tokens': 'positions',
+  });
 
   // Sidebar: the model's layers are token maps (1×16×C), the attention scores marked as such.
   await page.locator('.activitybar .action-item a[aria-label^="Knowledge Consistency"]').click();
