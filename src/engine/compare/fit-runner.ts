@@ -8,6 +8,7 @@ import type {
   BackendInfo,
   DisentangleSettings,
   Direction,
+  LayerInfo,
   PairKey,
   PairResult,
   RunPlan,
@@ -17,10 +18,11 @@ import type { CompareHooks } from '../compare';
 import type { TrainingBackend } from '../compute/types';
 import { DEFAULT_MEMORY_MB } from '../disentangler/memory';
 import type { ProgressTracker } from '../progress';
+import { featureBytes } from './cost';
 import { planRun, type PlanInput } from './estimate';
 import type { StoredFeatures } from './extract';
 import { FitPool, fitConcurrency } from './fit-pool';
-import { runFits } from './fits';
+import { oneLayerBothSides, runFits } from './fits';
 import type { ProbeImages } from './probe-images';
 
 export interface FitPlanInput extends Omit<PlanInput, 'plan'> {
@@ -68,14 +70,27 @@ export function localFitRunner(options: CompareOptions): FitRunner {
     async plan({ pairs, directions, ...input }) {
       const asked = pairs.flatMap((p) => directions.map((direction) => ({ ...p, direction })));
       const planned = await planRun({ ...input, plan: asked });
-      const concurrency = Math.min(fitConcurrency(), planned.fits.length);
+      const { layersA, layersB, memoryBytes } = planned.shape;
+      const layer = (layers: LayerInfo[], name: string) => layers.find((l) => l.name === name);
+      const largest = Math.max(
+        0,
+        ...planned.fits.map((f) =>
+          featureBytes(
+            f.layerA === f.layerB && input.sameModel
+              ? [layer(layersA, f.layerA)]
+              : [layer(layersA, f.layerA), layer(layersB, f.layerB)],
+            planned.probes,
+          ),
+        ),
+      );
+      const concurrency = Math.min(fitConcurrency(largest, memoryBytes), planned.fits.length);
       if (concurrency > 1) pool = new FitPool(concurrency, options.backend ?? 'auto');
       return { fits: planned.fits, probes: planned.probes, plan: planned.plan };
     },
     headerBackend: async (backend) => (pool ? pool.info() : backend.info),
     async run({ fits, features, settings, backend, images, hooks, progress }) {
       const total = (options.memoryBudgetMb ?? DEFAULT_MEMORY_MB) * 2 ** 20;
-      const budget = fitsShare(total, fits, features);
+      const budget = fitsShare(total, fits, features, pool?.size ?? 1);
       const done = await runFits(fits, features, settings, { backend, pool, budget }, images, { hooks, progress });
       return { ...done, warnings: [] };
     },
@@ -88,14 +103,19 @@ const MIN_FITS_BYTES = 256 * 2 ** 20;
 
 /**
  * What the fits' batches may take of the run's memory budget: the budget is for the whole process, so what it holds
- * already (this process's resident memory: runtime, models' leftovers) and the largest pair's features, which a fit
- * holds whole, come off it first.
+ * already (this process's resident memory: runtime, models' leftovers) and the features of the pairs in memory at
+ * once (one a lane: a lane may start the next pair while another still fits the last) come off it first.
  */
-function fitsShare(total: number, fits: PairKey[], features: FitRunInput['features']): number {
+function fitsShare(total: number, fits: PairKey[], features: FitRunInput['features'], lanes: number): number {
   const pairBytes = (f: PairKey) =>
-    features.fa === features.fb && f.layerA === f.layerB
+    oneLayerBothSides(features, f)
       ? features.fa.bytes(f.layerA)
       : features.fa.bytes(f.layerA) + features.fb.bytes(f.layerB);
-  const largest = Math.max(0, ...fits.map(pairBytes));
-  return Math.max(Math.min(total, MIN_FITS_BYTES), total - process.memoryUsage().rss - largest);
+  // a pair's directions share its features: each pair once
+  const pairs = new Map(fits.map((f) => [JSON.stringify([f.layerA, f.layerB]), pairBytes(f)]));
+  const held = [...pairs.values()]
+    .sort((a, b) => b - a)
+    .slice(0, lanes)
+    .reduce((a, b) => a + b, 0);
+  return Math.max(Math.min(total, MIN_FITS_BYTES), total - process.memoryUsage().rss - held);
 }

@@ -5,6 +5,7 @@ import { getTrainingBackend } from '../compute/index';
 import { disentangle } from '../disentangler/index';
 import { OverBudgetError } from '../disentangler/memory';
 import { KcError } from '../errors';
+import { collectGarbage } from '../gc';
 import type { BackendPreference } from '../../protocol/compare';
 import type { FromThread, ToThread } from './fit-pool';
 
@@ -15,7 +16,8 @@ const backend = getTrainingBackend((workerData as { backend: BackendPreference }
 
 port?.on('message', (m: ToThread) => {
   if (m.kind === 'cancel') cancelled.add(m.id);
-  else void fit(m.id, m.job);
+  // the job's features are shared with the main thread: drop this thread's hold on them as soon as it is done
+  else void fit(m.id, m.job).then(collectGarbage);
 });
 void backend.then((b) => send({ kind: 'ready', info: b.info }));
 

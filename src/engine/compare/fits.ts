@@ -4,6 +4,7 @@ import type { TrainingBackend } from '../compute/types';
 import { disentangle } from '../disentangler/index';
 import { OverBudgetError } from '../disentangler/memory';
 import { KcError, type KcErrorCode } from '../errors';
+import { collectGarbage } from '../gc';
 import type { ProgressTracker } from '../progress';
 import type { FeatureTensor } from '../tensor';
 import type { CompareListener } from '../../protocol/compare';
@@ -43,15 +44,20 @@ export async function runFits(
     const key = JSON.stringify([fit.layerA, fit.layerB]);
     let entry = loaded.get(key);
     if (!entry) {
-      // a layer compared with itself (one extraction for both sides) is read once: the fits never write to features
-      const same = features.fa === features.fb && fit.layerA === fit.layerB;
-      const tensors = same
+      // a layer compared with itself is read once: the fits never write to features
+      const tensors = oneLayerBothSides(features, fit)
         ? features.fa.read(fit.layerA, !!pool).then((t): [FeatureTensor, FeatureTensor] => [t, t])
         : Promise.all([features.fa.read(fit.layerA, !!pool), features.fb.read(fit.layerB, !!pool)]);
       entry = { tensors, left: plan.filter((f) => f.layerA === fit.layerA && f.layerB === fit.layerB).length };
       loaded.set(key, entry);
     }
-    return { tensors: entry.tensors, release: () => --entry.left === 0 && loaded.delete(key) };
+    const release = () => {
+      if (--entry.left > 0) return;
+      loaded.delete(key);
+      // its features are garbage now: collect them before another pair's are read
+      setImmediate(collectGarbage);
+    };
+    return { tensors: entry.tensors, release };
   };
   const fits = progress.concurrentPairs();
   const outcomes: Array<PairResult | SkippedPair | undefined> = [];
@@ -111,6 +117,11 @@ export async function runFits(
     ),
   );
   return { pairs: results, skipped };
+}
+
+/** Both sides of the fit are one layer of one extraction (a model compared with itself): its features serve both. */
+export function oneLayerBothSides(features: { fa: ExtractedFeatures; fb: ExtractedFeatures }, fit: PairKey): boolean {
+  return features.fa === features.fb && fit.layerA === fit.layerB;
 }
 
 /**
