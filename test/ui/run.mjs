@@ -16,6 +16,7 @@
  *   ctx.extensionLoaded()  returns once the extension's Activity Bar icon shows (its contributions are in)
  *   ctx.expandExplorer(...names)  expands those Explorer folders in turn
  *   ctx.compareFromPalette({ a, b, probes, preset })  the palette's Compare wizard on the probe points, then Start
+ *   ctx.clickMenuItem(text, shown)  clicks the open context menu's item `text` until the Locator `shown` appears
  *   node test/ui/run.mjs [--grep <name>] [--version 4.139.1] [--extension <dir>] [--no-build]   (default: current VS Code)
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -110,6 +111,21 @@ function makeContext(page, workspaceDir) {
     },
     webviewFrame() {
       return page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+    },
+    async clickMenuItem(text, shown) {
+      // A click while the menu is still settling can be lost (seen in CI under load, menu left open on the item):
+      // clicked again while the menu stays open.
+      const item = page.locator('.context-view .action-item', { hasText: text });
+      await item.waitFor({ state: 'visible' });
+      for (let tries = 0; tries < 3; tries++) {
+        if (await item.isVisible()) await item.click();
+        const appeared = await shown.waitFor({ state: 'visible', timeout: 5_000 }).then(
+          () => true,
+          () => false,
+        );
+        if (appeared) return;
+      }
+      await shown.waitFor({ state: 'visible' });
     },
     writeSettings(values) {
       mkdirSync(join(workspaceDir, '.vscode'), { recursive: true });

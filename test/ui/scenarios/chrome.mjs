@@ -179,18 +179,7 @@ export default async function chrome(ctx) {
   const menuExport = page.locator('.context-view .action-item', { hasText: 'Export…' });
   await menuExport.waitFor({ state: 'visible' });
   assert.equal(await page.locator('.context-view .action-item', { hasText: 'Export Report' }).count(), 0);
-  // A click while the menu is still settling can be lost (seen in CI): clicked again while the menu stays open.
-  const firstFormat = quick.locator('.monaco-list-row', { hasText: 'PNG image' });
-  for (let tries = 0; tries < 3; tries++) {
-    if (await menuExport.isVisible()) await menuExport.click();
-    if (
-      await firstFormat.waitFor({ state: 'visible', timeout: 5_000 }).then(
-        () => true,
-        () => false,
-      )
-    )
-      break;
-  }
+  await ctx.clickMenuItem('Export…', quick.locator('.monaco-list-row', { hasText: 'PNG image' }));
   for (const format of ['PNG image', 'CSV table', 'JSON report', 'Markdown report', 'HTML report'])
     await quick.locator('.monaco-list-row', { hasText: format }).waitFor({ state: 'visible' });
   await ctx.pick('Export the analysis', 'Markdown report');

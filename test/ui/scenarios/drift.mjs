@@ -27,7 +27,10 @@ export default async function drift(ctx) {
   const folder = ctx.explorerItem('run').first();
   await folder.waitFor({ state: 'visible' });
   await folder.click({ button: 'right' });
-  await page.locator('.context-view .action-item', { hasText: 'Track Knowledge Drift' }).click();
+  const againstPick = page.locator('.quick-input-widget .quick-input-title', {
+    hasText: 'the reference of each checkpoint',
+  });
+  await ctx.clickMenuItem('Track Knowledge Drift', againstPick);
   await ctx.pick('the reference of each checkpoint', 'Against the previous checkpoint');
 
   const frame = ctx.webviewFrame();
