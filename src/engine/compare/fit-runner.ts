@@ -18,7 +18,7 @@ import type { CompareHooks } from '../compare';
 import type { TrainingBackend } from '../compute/types';
 import { DEFAULT_MEMORY_MB } from '../disentangler/memory';
 import type { ProgressTracker } from '../progress';
-import { featureBytes } from './cost';
+import { featureBytes, type CompareShape } from './cost';
 import { planRun, type PlanInput } from './estimate';
 import type { StoredFeatures } from './extract';
 import { FitPool, fitConcurrency } from './fit-pool';
@@ -70,20 +70,8 @@ export function localFitRunner(options: CompareOptions): FitRunner {
     async plan({ pairs, directions, ...input }) {
       const asked = pairs.flatMap((p) => directions.map((direction) => ({ ...p, direction })));
       const planned = await planRun({ ...input, plan: asked });
-      const { layersA, layersB, memoryBytes } = planned.shape;
-      const layer = (layers: LayerInfo[], name: string) => layers.find((l) => l.name === name);
-      const largest = Math.max(
-        0,
-        ...planned.fits.map((f) =>
-          featureBytes(
-            f.layerA === f.layerB && input.sameModel
-              ? [layer(layersA, f.layerA)]
-              : [layer(layersA, f.layerA), layer(layersB, f.layerB)],
-            planned.probes,
-          ),
-        ),
-      );
-      const concurrency = Math.min(fitConcurrency(largest, memoryBytes), planned.fits.length);
+      const largest = largestPairBytes(planned.fits, planned.shape, planned.probes);
+      const concurrency = Math.min(fitConcurrency(largest, planned.shape.memoryBytes), planned.fits.length);
       if (concurrency > 1) pool = new FitPool(concurrency, options.backend ?? 'auto');
       return { fits: planned.fits, probes: planned.probes, plan: planned.plan };
     },
@@ -96,6 +84,20 @@ export function localFitRunner(options: CompareOptions): FitRunner {
     },
     dispose: async () => pool?.dispose(),
   };
+}
+
+/** Bytes of the largest pair's features at `probes` samples (a layer paired with itself in a model compared with
+ * itself is held once). */
+function largestPairBytes(fits: PairKey[], shape: CompareShape, probes: number): number {
+  const layer = (layers: LayerInfo[], name: string) => layers.find((l) => l.name === name);
+  const bytes = (f: PairKey) =>
+    featureBytes(
+      f.layerA === f.layerB && shape.sameModel
+        ? [layer(shape.layersA, f.layerA)]
+        : [layer(shape.layersA, f.layerA), layer(shape.layersB, f.layerB)],
+      probes,
+    );
+  return Math.max(0, ...fits.map(bytes));
 }
 
 /** The least the fits' batches get of a budget that holds it (below, they would be too small to train well). */
