@@ -23,8 +23,14 @@ import { problem, type Problem } from './ridge-problem';
 /** Candidate relative ridges for the held-out search of ridgeExplained (up to ≈ "predict the mean" for unrelated layers). */
 export const LAMBDA_GRID = [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 10, 100, 1000] as const;
 
-/** Multiply-adds spent on XᵀX per fit: plain loops, onnxruntime. Patch rows beyond that are a seeded subset. */
-const FIT_MACS = { sync: 4e9, async: 4e10 };
+/**
+ * Multiply-adds spent on XᵀX per fit: plain loops, onnxruntime (float64 products). Patch rows beyond that are a
+ * seeded subset, and on onnxruntime at least ROWS_PER_FEATURE a feature. 4e10 had the warm start and the ridge
+ * measure of a 112×112×32 fit at 160 probes fit 482 000 rows for 288 features: 7 s and 12 s of a 21 s fit.
+ */
+const FIT_MACS = { sync: 4e9, async: 1e10 };
+/** Fewer rows a feature than this make the warm start search λ (warm-start.ts LAMBDA_SEARCH_ROWS). */
+const ROWS_PER_FEATURE = { sync: 2, async: 8 };
 type Mode = keyof typeof FIT_MACS;
 
 export interface RidgeExplainedOptions {
@@ -221,7 +227,7 @@ function effectiveKernel(kernel: 1 | 3, height: number, width: number): number {
 }
 
 function defaultMaxRows(d: number, mode: Mode): number {
-  return Math.max(2 * d, Math.min(1 << 20, Math.floor(FIT_MACS[mode] / (d * d))));
+  return Math.max(ROWS_PER_FEATURE[mode] * d, Math.min(1 << 20, Math.floor(FIT_MACS[mode] / (d * d))));
 }
 
 /** (x − mean)/std per channel on the given samples; a channel below the layer's std floor gets scale 0, as in the

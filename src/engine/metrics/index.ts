@@ -6,7 +6,7 @@
 import type { SimilarityMeasures } from '../../protocol/report';
 import { ShapeMismatchError } from '../errors';
 import { MIN_TEST_SAMPLES, testCount } from '../split';
-import { LAMBDA_GRID, ridgeExplainedAsync, ridgeFeatureCount } from '../linalg/ridge';
+import { LAMBDA_GRID, ridgeExplainedAsync, ridgeFeatureCount, ridgeRowCap } from '../linalg/ridge';
 import type { FeatureTensor } from '../tensor';
 import { covariancesAsync, pwccaFromCov, svccaFromCov } from './cca';
 import { ckaFromGrams, linearCka, unbiasedCkaFromGrams, unbiasedLinearCka } from './cka';
@@ -37,12 +37,6 @@ export const CCA_MIN_ROWS_PER_DIM = 2;
 /** ridgeExplained is skipped above this many patch features (C_A·k²): its λ search factorises d × d matrices in
  * plain loops (≈ d³ each), minutes beyond this. */
 export const RIDGE_MAX_FEATURES = 1200;
-
-/** The ridge measure's normal equations get this many float64 multiply-adds a row set (inner fit, validation, test),
- * and at least 8 rows a feature: a baseline beside the fit, it took 12 of a 40 s fit (112×112×32 at 320 probes) with
- * the warm start's own 4e10. */
-const RIDGE_MEASURE_MACS = 1e10;
-const ridgeMeasureRows = (d: number) => Math.max(8 * d, Math.floor(RIDGE_MEASURE_MACS / d ** 2));
 
 export interface SimilarityOptions {
   /** Held-out fraction and seed of the ridge estimate: pass the disentangler's, so both use one split. */
@@ -112,12 +106,7 @@ export async function similarityMeasures(
     ridgeFeatureCount(a, kernel) <= RIDGE_MAX_FEATURES
   ) {
     await yieldToEventLoop();
-    result.ridgeExplained = await ridgeExplainedAsync(a, b, {
-      kernel,
-      testFraction,
-      seed: options.seed ?? 0,
-      maxRows: ridgeMeasureRows(ridgeFeatureCount(a, kernel)),
-    });
+    result.ridgeExplained = await ridgeExplainedAsync(a, b, { kernel, testFraction, seed: options.seed ?? 0 });
   }
   // A report never carries NaN: drop anything non-finite (linearCKA is 0 rather than NaN by construction).
   for (const key of Object.keys(result) as Array<keyof SimilarityMeasures>) {
@@ -160,7 +149,7 @@ export function similarityWork(
   let values = 0;
   if (testCount(n, options.testFraction) >= MIN_TEST_SAMPLES && d <= RIDGE_MAX_FEATURES) {
     // inner fit, validation and test rows, each capped (ridge.ts explainedPlan), then one solve per λ and a refit
-    const rows = Math.min(n * h * w, 3 * ridgeMeasureRows(d));
+    const rows = Math.min(n * h * w, 3 * ridgeRowCap(d));
     macs += rows * d * (d + cb) + (LAMBDA_GRID.length + 1) * (d ** 3 / 3 + 2 * d * d * cb);
     values += rows * d;
   }
