@@ -5,7 +5,7 @@
  * DGEMM on onnxruntime under runAsync. A 1152-feature warm start (28×28×128, 3×3) spent ≈ 15 s of a 53 s fit in the
  * loop versions of this and of the eigendecomposition.
  */
-import { trace } from './dense';
+import { trace, transpose } from './dense';
 import { product, type Computation } from './products';
 
 /** Columns per block: the loops do d·BLOCK² of the work, the products the rest. */
@@ -89,7 +89,7 @@ function* substitute(l: Float64Array, d: number, b: Float64Array, m: number): Co
     }
     // The rows above take the solved block off: X₁ −= L₂₁ᵀ·X₂.
     if (k0 > 0) {
-      const aboveT = transposed(block(l, d, k0, k1, 0, k0), k1 - k0, k0);
+      const aboveT = transpose(block(l, d, k0, k1, 0, k0), k1 - k0, k0);
       subtract(x, 0, k0, yield product(aboveT, k0, columns(x, m, k0, k1), m, k1 - k0), m);
     }
   }
@@ -129,15 +129,9 @@ function block(a: Float64Array, d: number, r0: number, r1: number, c0: number, c
   return out;
 }
 
-function transposed(a: Float64Array, rows: number, cols: number): Float64Array {
-  const t = new Float64Array(rows * cols);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = a[r * cols + c];
-  return t;
-}
-
 /** Rows r0…r1 of x [· × m], transposed: [m × (r1 − r0)] (products take their right factor by rows). */
 function columns(x: Float64Array, m: number, r0: number, r1: number): Float64Array {
-  return transposed(x.subarray(r0 * m, r1 * m), r1 - r0, m);
+  return transpose(x.subarray(r0 * m, r1 * m), r1 - r0, m);
 }
 
 /** x[r0…r1] −= v ([(r1 − r0) × m]). */

@@ -9,7 +9,7 @@ import { readConfig } from '../config';
 import { DriftTracker } from '../family/driftTracker';
 import { FamilyPanel } from '../family/familyPanel';
 import type { ManyModelOutcome, ManyModelRuns, Narrowing } from '../family/manyModelRuns';
-import { registerFamilyPanelRestore } from '../family/restore';
+import { registerFamilyPanelRestore, shownRun } from '../family/restore';
 import { manyModelOptions } from '../family/options';
 
 export interface DriftCommandDeps {
@@ -44,8 +44,7 @@ export function registerDriftCommands(deps: DriftCommandDeps): vscode.Disposable
       ...deps,
       resumeDrift: (panel, report) => {
         const folder = vscode.Uri.file(report.folder);
-        const probe = { ...options(folder, report.against).probe, count: report.probe.count };
-        void track(folder, report.against, panel, { probe, layers: report.layers });
+        void track(folder, report.against, panel, shownRun(options(folder, report.against), report));
       },
     }),
     vscode.commands.registerCommand(

@@ -10,6 +10,7 @@ import { recogniseModelFile } from '../discovery/recognise';
 import { FamilyPanel } from '../family/familyPanel';
 import type { ManyModelOutcome, ManyModelRuns } from '../family/manyModelRuns';
 import { manyModelOptions } from '../family/options';
+import { shownRun } from '../family/restore';
 import { toUri, type ModelArg } from './pickers';
 
 export interface FamilyCommandDeps {
@@ -62,9 +63,8 @@ export function familyResumer(
   return (panel, report) => {
     const models = report.models.map((m) => m.path);
     const options = manyModelOptions(readConfig(vscode.Uri.file(models[0])), deps.featureCacheDir());
-    const probe = { ...options.probe, count: report.probe.count };
     panel.update(report, 'running', 'resuming after the window reload…');
-    void deps.runs.family({ ...options, probe, layers: report.layers, models }, panel);
+    void deps.runs.family({ ...options, ...shownRun(options, report), models }, panel);
   };
 }
 

@@ -5,7 +5,7 @@
  * fitted twice).
  */
 import * as vscode from 'vscode';
-import type { DriftReport, FamilyReport } from '../../protocol/family';
+import type { DriftReport, FamilyReport, ManyModelOptions } from '../../protocol/family';
 import { FAMILY_VIEW_TYPE, isFamilyHostMessage } from '../../protocol/family-view.protocol';
 import { FamilyPanel, type OpenPair } from './familyPanel';
 
@@ -17,6 +17,15 @@ export interface RestoreDeps {
   resumeDrift(panel: FamilyPanel, report: DriftReport): void;
   /** Runs an unfinished family again in the restored panel: its finished fits come from the fit cache. */
   resumeFamily(panel: FamilyPanel, report: FamilyReport): void;
+}
+
+/** The probes and layers a restored report showed, over the options a run would take now: what runs on keeps them (a
+ * budget's choice already made), so the fit cache finds its fits. */
+export function shownRun(
+  options: ManyModelOptions,
+  report: FamilyReport | DriftReport,
+): Pick<ManyModelOptions, 'probe' | 'layers'> {
+  return { probe: { ...options.probe, count: report.probe.count }, layers: report.layers };
 }
 
 export function registerFamilyPanelRestore(deps: RestoreDeps): vscode.Disposable {
