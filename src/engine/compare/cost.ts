@@ -44,6 +44,10 @@ export const DEFAULT_RATES: CostRates = {
 const GATHER_SECONDS_PER_VALUE = 4e-9;
 /** Gathering k×k patches for a ridge (patches.ts) runs in JS too, with more index arithmetic: seconds per value. */
 const PATCH_SECONDS_PER_VALUE = 1e-8;
+/** A fit's passes over its pair's whole features in JS besides the gathering — the NaN scan, the channel statistics,
+ * the similarity measures' scaling, the evaluation's sums, and collecting it all — per feature value of the pair:
+ * a 200 × 112×112×64 pair (321 M values) spent ≈ 8 s in them (CPU profile, idle machine). */
+const SCAN_SECONDS_PER_VALUE = 2e-8;
 /** Float64 products (the ridges' normal equations and solves, the similarity measures) run at about half the
  * calibrated float32 training rate (DGEMM vs SGEMM). */
 const FLOAT64_SLOWDOWN = 2;
@@ -78,6 +82,8 @@ export interface FitWork {
   float64Macs: number;
   /** Patch values the ridges gather in JS. */
   patchValues: number;
+  /** Feature values of the pair (both layers, every probe), scanned whole a few times in JS. */
+  pairValues: number;
   windowed: boolean;
   /** Set when the fit does not fit its memory share (it runs alone, or is skipped). */
   overBudget?: boolean;
@@ -155,7 +161,7 @@ export function fitWork(
   }
   const split = probeSplitSizes(probes, settings.testFraction, settings.seed);
   const sizes = { fit: split.train - split.validation, validation: split.validation, test: split.test };
-  const ridgeKernel = settings.kernel === 3 && channelsA * 9 > WARM_START_MAX_FEATURES ? 1 : settings.kernel;
+  const ridgeKernel = spec.kernel === 3 && channelsA * 9 > WARM_START_MAX_FEATURES ? 1 : spec.kernel;
   const positions = g.rows.span * g.cols.span;
   const windowBytes = 4 * positions * (channelsA + channelsB);
   const plan = samplingPlan(
@@ -168,7 +174,7 @@ export function fitWork(
     },
     spec,
   );
-  const perWindow = positions * settings.kernel ** 2 * channelsA * (settings.orders * channelsA + channelsB);
+  const perWindow = positions * spec.kernel ** 2 * channelsA * (settings.orders * channelsA + channelsB);
   const tiles = tileCount(g);
   const mapSamples = Math.min(MAP_SAMPLES, sizes.test);
   const testWindows = mapSamples * tiles + (sizes.test - mapSamples) * Math.min(tiles, plan.testTiles);
@@ -193,6 +199,7 @@ export function fitWork(
     macs: seeds * macs,
     float64Macs: seeds * ridge + similarity.macs,
     patchValues: (settings.warmStart ? seeds * ridgeRows * d : 0) + similarity.values,
+    pairValues: probes * height * width * (channelsA + channelsB),
     steps: seeds * steps,
     values: seeds * values,
     windowed: g.windowed,
@@ -207,7 +214,8 @@ function fitSeconds(work: FitWork, rates: CostRates): number {
     (work.macs + FLOAT64_SLOWDOWN * work.float64Macs) / rates.trainMacsPerSecond +
     work.steps * rates.stepSeconds +
     work.values * GATHER_SECONDS_PER_VALUE +
-    work.patchValues * PATCH_SECONDS_PER_VALUE
+    work.patchValues * PATCH_SECONDS_PER_VALUE +
+    work.pairValues * SCAN_SECONDS_PER_VALUE
   );
 }
 

@@ -93,7 +93,7 @@ export async function fitOnce(
   const spec = disentanglerSpec(settings, { a: channelsA, b: channelsB }, g);
   const budget = hooks.memoryBytes ?? DEFAULT_MEMORY_MB * 2 ** 20;
   const limits = batchLimits(spec, settings.batchSize, budget, names.target);
-  const ridgeKernel = settings.kernel === 3 && channelsA * 9 > WARM_START_MAX_FEATURES ? 1 : settings.kernel;
+  const ridgeKernel = spec.kernel === 3 && channelsA * 9 > WARM_START_MAX_FEATURES ? 1 : spec.kernel;
   const windowBytes = 4 * g.rows.span * g.cols.span * (channelsA + channelsB);
   const plan = samplingPlan(
     g,
@@ -123,7 +123,7 @@ export async function fitOnce(
       const start = await ridgeStart(
         pair,
         tiles(fit, g, plan.ridgeTiles),
-        { ridge: ridgeKernel, model: settings.kernel },
+        { ridge: ridgeKernel, model: spec.kernel },
         validationWindows && validationJudge(model, init, pair, validationWindows, limits.evaluate),
       );
       init.weights[settings.orders] = start.weight;

@@ -7,7 +7,7 @@ import { throwIfCancelled, type CancelSignal } from '../cancel';
 import type { StepSink } from '../progress';
 import { getTrainingBackend } from '../compute/index';
 import type { TrainingBackend } from '../compute/types';
-import { channelStats, constantChannels } from '../linalg/channel-stats';
+import { channelStats, constantChannels, rememberStats } from '../linalg/channel-stats';
 import type { FeatureTensor } from '../tensor';
 import { aggregate } from './aggregate';
 import { fitOnce, type FitOnce } from './fit';
@@ -44,6 +44,21 @@ export async function disentangle(
   settings: DisentangleSettings,
   options: DisentangleOptions,
 ): Promise<PairResult> {
+  // Nothing writes the features during a fit: their statistics are computed once.
+  const forget = rememberStats(a, b);
+  try {
+    return await disentanglePair(a, b, settings, options);
+  } finally {
+    forget();
+  }
+}
+
+async function disentanglePair(
+  a: FeatureTensor,
+  b: FeatureTensor,
+  settings: DisentangleSettings,
+  options: DisentangleOptions,
+): Promise<PairResult> {
   const { layerA, layerB, direction } = options;
   const [nameA, nameB] = layerLabels(layerA, layerB);
   validatePair(a, b, nameA, nameB, settings.testFraction);
@@ -52,7 +67,10 @@ export async function disentangle(
   const [sourceName, targetName] = forward ? [nameA, nameB] : [nameB, nameA];
   const { tensor: source, how } = resampleTo(sourceRaw, target.shape[1], target.shape[2]);
   const resampled = how ? `${forward ? 'A' : 'B'} resampled ${how}` : undefined;
-  if (resampled) options.log?.(`${layerA} ↔ ${layerB} ${direction}: ${resampled}`);
+  if (resampled) {
+    options.log?.(`${layerA} ↔ ${layerB} ${direction}: ${resampled}`);
+    rememberStats(source); // a copy of its own, gone with this fit
+  }
   const warnings = [...constantChannelWarning(source, sourceName), ...constantChannelWarning(target, targetName)];
   warnings.forEach((w) => options.log?.(w));
 

@@ -7,6 +7,15 @@ import type { Geometry } from './windows';
  * with its masks), else the whole map. The hidden-activation scale follows the input normalisation by default: the
  * authors' per-sample std in their mode.
  */
+/**
+ * The kernel a fit trains on geometry `g`: on a 1×1 map (a dense layer) a padded 3×3 convolution only ever uses its
+ * centre tap, so the fit is the same 1×1 map with 9× fewer parameters and multiply-adds (faceres `feats` 1024 → 17:
+ * 9× the work for nothing).
+ */
+export function fitKernel(settings: Pick<DisentangleSettings, 'kernel'>, g: Geometry): 1 | 3 {
+  return g.rows.size === 1 && g.cols.size === 1 ? 1 : settings.kernel;
+}
+
 export function disentanglerSpec(
   settings: DisentangleSettings,
   channels: { a: number; b: number },
@@ -15,7 +24,7 @@ export function disentanglerSpec(
 ): DisentanglerSpec {
   return {
     orders: settings.orders,
-    kernel: settings.kernel,
+    kernel: fitKernel(settings, g),
     channelsA: channels.a,
     channelsB: channels.b,
     height: g.rows.span,

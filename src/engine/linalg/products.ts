@@ -20,7 +20,7 @@ export interface ProductRequest {
 export type Computation<T> = Generator<ProductRequest, T, Float64Array>;
 
 /** Products of at least this many multiply-adds go to onnxruntime under runAsync. */
-export const ORT_PRODUCT_MIN_MACS = 1e7;
+export const ORT_PRODUCT_MIN_MACS = 1e6;
 
 export function product(
   a: Float64Array,
