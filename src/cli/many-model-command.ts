@@ -6,7 +6,7 @@ import type { ManyModelOptions, ManyModelReport } from '../protocol/family';
 import type { RunPlan } from '../protocol/report';
 import { addEngineOptions, engineSettings, type EngineFlags } from './engine-flags';
 import { runJob, writeJobReports } from './job-run';
-import { BUDGET_FLAG_HELP, budgetLines, budgetSeconds, planLines } from './plan-lines';
+import { BUDGET_FLAG_HELP, budgetLines, DEFAULT_BUDGET, budgetSeconds, planLines } from './plan-lines';
 import { addProbeOptions, probeInput, probeOptions, splitList, type ProbeFlags } from './probe-flags';
 import { addTorchOptions, pytorchOptions, type TorchFlags } from './torch-flags';
 
@@ -32,7 +32,11 @@ export function addManyModelOptions(command: Command, member: string, report: st
   return addEngineOptions(command)
     .option('--verbose', "print the engine's log lines as they happen")
     .option('--quiet', 'no progress on stderr (errors and the results still print)')
-    .option('--budget <duration>', BUDGET_FLAG_HELP.replace('layer pairs', `layers (each in every ${member})`))
+    .option(
+      '--budget <duration>',
+      BUDGET_FLAG_HELP.replace('layer pairs', `layers (each in every ${member})`),
+      DEFAULT_BUDGET,
+    )
     .option('--json <file>', `write the ${report} report as JSON`)
     .option('--html <file>', 'write the self-contained HTML report')
     .option(

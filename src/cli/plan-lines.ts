@@ -4,13 +4,18 @@ import { KcError } from '../engine/errors';
 import type { BudgetChoice, RunPlan } from '../protocol/report';
 import { formatDuration, parseDuration } from '../protocol/progress';
 
-export const BUDGET_FLAG_HELP =
-  'fit the run into this time (e.g. 3m, 90s): fewer probes, then fewer layer pairs; the report says what was chosen (plan.budget)';
+/** A run with no --budget fits 3 minutes, as in VS Code (knowledgeConsistency.budget): on a real model a run as asked
+ * can take an hour, and a CI job that wants all of it says `--budget none`. */
+export const DEFAULT_BUDGET = '3m';
 
-export function budgetSeconds(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
+export const BUDGET_FLAG_HELP =
+  'fit the run into this time (e.g. 3m, 90s): fewer probes, then fewer layer pairs; the report says what was chosen (plan.budget); none: run everything asked';
+
+export function budgetSeconds(value: string = DEFAULT_BUDGET): number | undefined {
+  if (value.trim().toLowerCase() === 'none') return undefined;
   const seconds = parseDuration(value);
-  if (seconds === undefined) throw new KcError(`--budget needs a duration such as 3m, 90s or 1m30s, got "${value}"`);
+  if (seconds === undefined)
+    throw new KcError(`--budget needs a duration such as 3m, 90s or 1m30s (or none), got "${value}"`);
   return seconds;
 }
 

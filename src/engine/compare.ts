@@ -132,6 +132,7 @@ export async function runCompare(
       settings,
       backend,
       signal,
+      startedAt: started,
     });
     const plan = planned.fits;
     if (planned.probes !== probe.count) {

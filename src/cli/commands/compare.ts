@@ -12,7 +12,7 @@ import { addEngineOptions, engineSettings, int, type EngineFlags } from '../engi
 import { addProbeOptions, probeInput, probeOptions, splitList, type ProbeFlags } from '../probe-flags';
 import type { Report } from '../../protocol/report';
 import { PartialReport } from '../partial-report';
-import { BUDGET_FLAG_HELP, budgetLines, budgetSeconds, planLines } from '../plan-lines';
+import { BUDGET_FLAG_HELP, budgetLines, DEFAULT_BUDGET, budgetSeconds, planLines } from '../plan-lines';
 import { createProgressBar } from '../progress';
 import { addTorchOptions, pytorchOptions, type TorchFlags } from '../torch-flags';
 
@@ -59,7 +59,7 @@ export function registerCompare(program: Command): void {
       "memory the disentangler's batches may take, shared by the fits running at once; a layer pair that needs more even one window at a time is skipped",
       String(DEFAULT_MEMORY_MB),
     )
-    .option('--budget <duration>', BUDGET_FLAG_HELP)
+    .option('--budget <duration>', BUDGET_FLAG_HELP, DEFAULT_BUDGET)
     .option('--json <file>', 'write the report as JSON')
     .option('--html <file>', 'write the self-contained HTML report')
     .option('--md <file>', 'write the Markdown report (heatmap PNG beside it)')

@@ -24,9 +24,17 @@ export interface BudgetPlan<K extends PairKey = PairKey> {
   choice: BudgetChoice;
 }
 
-/** The largest compare estimated inside `seconds`: its probe count, its fits and the words for what was chosen. */
-export function fitBudget(shape: CompareShape, probes: number, rates: CostRates, seconds: number): BudgetPlan {
-  return chooseWithin(shape.plan, probes, seconds, (plan, n) => estimateCost({ ...shape, plan }, n, rates));
+/** The largest compare estimated inside `seconds`, of which `spent` already went (loading, the warm-up): its probe
+ * count, its fits and the words for what was chosen. */
+export function fitBudget(
+  shape: CompareShape,
+  probes: number,
+  rates: CostRates,
+  seconds: number,
+  spent = 0,
+): BudgetPlan {
+  const cost = (plan: PairKey[], n: number) => estimateCost({ ...shape, plan }, n, rates);
+  return chooseWithin(shape.plan, probes, seconds, cost, 'layer pair', spent);
 }
 
 /**
@@ -39,7 +47,9 @@ export function chooseWithin<K extends PairKey>(
   seconds: number,
   cost: (plan: K[], probes: number) => CostEstimate,
   unit = 'layer pair',
+  spent = 0,
 ): BudgetPlan<K> {
+  const room = seconds - spent;
   const pairs = layerPairs(planned);
   const floor = Math.min(probes, BUDGET_MIN_PROBES);
   const counts = [...new Set(PROBE_STEPS.map((f) => Math.round(probes * f)).filter((n) => n >= floor)), floor];
@@ -49,7 +59,7 @@ export function chooseWithin<K extends PairKey>(
   };
   const asked = at(pairs, probes);
   let chosen = { ...asked, probes, kept: pairs };
-  let fits = asked.estimate.totalSeconds <= seconds;
+  let fits = asked.estimate.totalSeconds <= room;
   if (!fits) {
     // Each pair's cost alone, for the fallback to the cheapest pairs when no spread of k fits.
     const alone = new Map(pairs.map((p) => [p, at([p], floor).estimate.disentangleSeconds]));
@@ -61,7 +71,7 @@ export function chooseWithin<K extends PairKey>(
       for (const kept of [spread(pairs, k), cheapest(k)]) {
         for (const n of counts) {
           const tried = at(kept, n);
-          if (tried.estimate.totalSeconds <= seconds) {
+          if (tried.estimate.totalSeconds <= room) {
             chosen = { ...tried, probes: n, kept };
             fits = true;
             break search;
@@ -87,10 +97,11 @@ export function chooseWithin<K extends PairKey>(
         } on whole maps`;
   const what =
     chosen.probes === probes && !dropped.length
-      ? `the whole run (${probes} probes, ${pairs.length} ${unit}s)`
-      : `${chosen.probes} of ${probes} probes, ${chosen.kept.length} of ${pairs.length} ${unit}s`;
+      ? `the whole run (${probes} probes, ${pairs.length} ${plural(unit, pairs.length)})`
+      : `${chosen.probes} of ${probes} probes, ${chosen.kept.length} of ${pairs.length} ${plural(unit, pairs.length)}`;
   const summary =
     `budget ${formatDuration(seconds)}: ${what}, ≈ ${formatDuration(total)}` +
+    (spent >= 1 ? ` after ${formatDuration(spent)} of loading and warm-up` : '') +
     (fits ? '' : ' — over the budget even at its smallest, so it runs anyway');
   return {
     probes: chosen.probes,
@@ -122,3 +133,5 @@ function spread<T>(items: T[], k: number): T[] {
   if (k === 1) return [items[Math.floor((items.length - 1) / 2)]];
   return Array.from({ length: k }, (_, j) => items[Math.round((j * (items.length - 1)) / (k - 1))]);
 }
+
+const plural = (unit: string, n: number) => (n === 1 ? unit : `${unit}s`);

@@ -44,6 +44,8 @@ export interface PlanInput {
   settings: DisentangleSettings;
   backend: TrainingBackend;
   signal?: CancelSignal;
+  /** performance.now() when the run started: a budget counts the loading and warm-up already spent. */
+  startedAt?: number;
 }
 
 export interface PlannedRun {
@@ -89,7 +91,8 @@ export async function planRun(input: PlanInput): Promise<PlannedRun> {
     const estimate = estimateCost(shape, probes, rates);
     return { plan: { estimate }, probes, fits: input.plan, shape, rates };
   }
-  const fitted = fitBudget(shape, probes, rates, options.budgetSeconds);
+  const spent = input.startedAt === undefined ? 0 : (performance.now() - input.startedAt) / 1000;
+  const fitted = fitBudget(shape, probes, rates, options.budgetSeconds, spent);
   const plan = { estimate: fitted.estimate, budget: fitted.choice };
   return { plan, probes: fitted.probes, fits: fitted.plan, shape, rates };
 }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { planLines } from '../../../src/cli/plan-lines';
+import { budgetSeconds, planLines } from '../../../src/cli/plan-lines';
+import { KcError } from '../../../src/engine/errors';
 import type { CostEstimate } from '../../../src/protocol/report';
 
 const estimate = (seconds: Partial<CostEstimate>): CostEstimate => ({
@@ -27,5 +28,15 @@ test('the plan line leaves out stages under a second and says "< 1 s" for a run 
   assert.match(
     planLines({ estimate: large }, 2)[0],
     /≈ 1 min 57 s \(extract 1 min 15 s, similarity 2 s, disentangle 40 s;/,
+  );
+});
+
+test('--budget: 3 minutes when not given, none runs everything asked, a bad duration is a one-line error', () => {
+  assert.equal(budgetSeconds(undefined), 180);
+  assert.equal(budgetSeconds('1m30s'), 90);
+  assert.equal(budgetSeconds('None'), undefined);
+  assert.throws(
+    () => budgetSeconds('soon'),
+    (e: unknown) => e instanceof KcError && /or none\), got "soon"/.test(e.message),
   );
 });
