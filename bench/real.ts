@@ -63,6 +63,8 @@ async function main(): Promise<void> {
           sample();
           phase = p.phase;
         },
+        // the engine's log (memory shares, pairs fitted on fewer samples) on stderr, beside the JSON line
+        log: (line) => console.error(line),
       },
     );
     clearInterval(sampler);

@@ -267,6 +267,9 @@ export interface PairInterval {
 export interface PairSampling {
   train: string;
   evaluate: string;
+  /** Set when the pair was fitted on a subset of the probe samples, e.g. "175 of 250 probe samples, evenly spread: all
+   * of them would not fit the memory budget (…)". */
+  probes?: string;
 }
 
 /** A layer pair and direction whose fit could not run on its data (e.g. a layer constant on the probes); the other

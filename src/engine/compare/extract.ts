@@ -12,11 +12,17 @@ import { inputTarget } from './model-ref';
 import type { ProbeInput } from '../../protocol/report';
 
 /** One model's extracted features, kept on disk; layers are read when needed so memory stays bounded. */
+/** Bytes of a layer's features in memory (float32). */
+export function layerBytes(features: ExtractedFeatures, layer: string): number {
+  return 4 * features.shape(layer).reduce((a, b) => a * b, 1);
+}
+
 export interface ExtractedFeatures {
-  /** `shared`: in a SharedArrayBuffer, for the disentangler's fit threads (compare/fit-pool.ts). */
-  read(layer: string, shared?: boolean): Promise<FeatureTensor>;
-  /** Size of a layer's features in memory, without reading them. */
-  bytes(layer: string): number;
+  /** `shared`: in a SharedArrayBuffer, for the disentangler's fit threads (compare/fit-pool.ts); `samples`: only these,
+   * ascending. */
+  read(layer: string, shared?: boolean, samples?: Int32Array): Promise<FeatureTensor>;
+  /** A layer's shape, [N, ...per sample], without reading it. */
+  shape(layer: string): number[];
   /** How the probe was fitted to this model's input. */
   preprocessing: string;
   /** How it was fed: dtype, pixel range and size, each with its reason (ProbeInfo.inputs). */
@@ -85,11 +91,11 @@ export async function extractFeatures(
     throw error;
   }
   return {
-    read: (layer, shared) => store.read(layer, shared),
+    read: (layer, shared, samples) => store.read(layer, shared, samples),
     file: (layer) => store.file(layer),
-    bytes: (layer) => {
+    shape: (layer) => {
       const { count, shape } = store.info(layer);
-      return 4 * count * shape.reduce((a, b) => a * b, 1);
+      return [count, ...shape];
     },
     preprocessing: fitted.preprocessing,
     input: fitted.input,

@@ -22,7 +22,8 @@ import { featureBytes, type CompareShape } from './cost';
 import { planRun, type PlanInput } from './estimate';
 import type { StoredFeatures } from './extract';
 import { FitPool, fitConcurrency } from './fit-pool';
-import { oneLayerBothSides, runFits } from './fits';
+import { runFits } from './fits';
+import { pairMemory } from './pair-memory';
 import type { ProbeImages } from './probe-images';
 
 export interface FitPlanInput extends Omit<PlanInput, 'plan'> {
@@ -78,8 +79,14 @@ export function localFitRunner(options: CompareOptions): FitRunner {
     headerBackend: async (backend) => (pool ? pool.info() : backend.info),
     async run({ fits, features, settings, backend, images, hooks, progress }) {
       const total = (options.memoryBudgetMb ?? DEFAULT_MEMORY_MB) * 2 ** 20;
-      const budget = fitsShare(total, fits, features, pool?.size ?? 1);
-      const done = await runFits(fits, features, settings, { backend, pool, budget }, images, { hooks, progress });
+      const { batches, pairCap } = fitsShare(total, fits, features, pool?.size ?? 1);
+      const runner = { backend, pool, budget: batches, pairCap };
+      const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+      hooks.log?.(
+        `fits: ${mb(process.memoryUsage().rss)} of the ${mb(total)} MB memory budget held before them; ` +
+          `${Number.isFinite(pairCap) ? `a pair's features up to ${mb(pairCap)} MB, ` : ''}batches ${mb(batches)} MB`,
+      );
+      const done = await runFits(fits, features, settings, runner, images, { hooks, progress });
       return { ...done, warnings: [] };
     },
     dispose: async () => pool?.dispose(),
@@ -104,20 +111,30 @@ function largestPairBytes(fits: PairKey[], shape: CompareShape, probes: number):
 const MIN_FITS_BYTES = 256 * 2 ** 20;
 
 /**
- * What the fits' batches may take of the run's memory budget: the budget is for the whole process, so what it holds
- * already (this process's resident memory: runtime, models' leftovers) and the features of the pairs in memory at
- * once (one a lane: a lane may start the next pair while another still fits the last) come off it first.
+ * What the fits may take of the run's memory budget, which is for the whole process: what it holds already (this
+ * process's resident memory: runtime, models' leftovers) comes off it first. Of the rest, a lane's pair features get
+ * up to `pairCap` (a bigger pair is fitted on fewer samples: pair-memory.ts), leaving the batches at least
+ * MIN_FITS_BYTES; `batches` is what the batches get beside the features of the pairs in memory at once (one a lane: a
+ * lane may start the next pair while another still fits the last).
  */
-function fitsShare(total: number, fits: PairKey[], features: FitRunInput['features'], lanes: number): number {
-  const pairBytes = (f: PairKey) =>
-    oneLayerBothSides(features, f)
-      ? features.fa.bytes(f.layerA)
-      : features.fa.bytes(f.layerA) + features.fb.bytes(f.layerB);
+function fitsShare(
+  total: number,
+  fits: PairKey[],
+  features: FitRunInput['features'],
+  lanes: number,
+): { batches: number; pairCap: number } {
+  const room = total - process.memoryUsage().rss;
+  // A budget below what the process holds already cannot be honoured: it then bounds the batches alone.
+  const pairCap = room > MIN_FITS_BYTES ? (room - MIN_FITS_BYTES) / lanes : Infinity;
+  const pairBytes = (f: PairKey) => {
+    const { count, perSample } = pairMemory(features, fits, f);
+    return Math.min(count * perSample, pairCap);
+  };
   // a pair's directions share its features: each pair once
   const pairs = new Map(fits.map((f) => [JSON.stringify([f.layerA, f.layerB]), pairBytes(f)]));
   const held = [...pairs.values()]
     .sort((a, b) => b - a)
     .slice(0, lanes)
     .reduce((a, b) => a + b, 0);
-  return Math.max(Math.min(total, MIN_FITS_BYTES), total - process.memoryUsage().rss - held);
+  return { batches: Math.max(Math.min(total, MIN_FITS_BYTES), room - held), pairCap };
 }

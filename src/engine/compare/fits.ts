@@ -11,6 +11,7 @@ import type { CompareListener } from '../../protocol/compare';
 import type { DisentangleSettings, PairKey, PairResult, SkippedPair } from '../../protocol/report';
 import type { ExtractedFeatures } from './extract';
 import type { FitPool } from './fit-pool';
+import { oneLayerBothSides, pairMemory, pairSamples } from './pair-memory';
 import type { ProbeImages } from './probe-images';
 
 export interface FitHooks extends CompareListener {
@@ -32,23 +33,30 @@ export async function runFits(
   plan: PairKey[],
   features: { fa: ExtractedFeatures; fb: ExtractedFeatures },
   settings: DisentangleSettings,
-  runner: { backend: TrainingBackend; pool?: FitPool; budget: number },
+  runner: { backend: TrainingBackend; pool?: FitPool; budget: number; pairCap: number },
   images: Record<'A' | 'B', ProbeImages>,
   { hooks, progress }: { hooks: FitHooks; progress: ProgressTracker },
 ): Promise<{ pairs: PairResult[]; skipped: SkippedPair[] }> {
   const { pool } = runner;
   const lanes = pool?.size ?? 1;
   const budget = new SharedBudget(runner.budget, lanes);
-  const loaded = new Map<string, { tensors: Promise<[FeatureTensor, FeatureTensor]>; left: number }>();
+  const loaded = new Map<
+    string,
+    { tensors: Promise<[FeatureTensor, FeatureTensor]>; samples?: Int32Array; left: number }
+  >();
   const pairFeatures = (fit: PairKey) => {
     const key = JSON.stringify([fit.layerA, fit.layerB]);
     let entry = loaded.get(key);
     if (!entry) {
+      const same = oneLayerBothSides(features, fit);
+      const { count, perSample } = pairMemory(features, plan, fit);
+      // may throw: the pair is skipped with the reason
+      const samples = pairSamples(count, perSample, runner.pairCap, `${fit.layerA} ↔ ${fit.layerB}`);
       // a layer compared with itself is read once: the fits never write to features
-      const tensors = oneLayerBothSides(features, fit)
-        ? features.fa.read(fit.layerA, !!pool).then((t): [FeatureTensor, FeatureTensor] => [t, t])
-        : Promise.all([features.fa.read(fit.layerA, !!pool), features.fb.read(fit.layerB, !!pool)]);
-      entry = { tensors, left: plan.filter((f) => f.layerA === fit.layerA && f.layerB === fit.layerB).length };
+      const tensors = same
+        ? features.fa.read(fit.layerA, !!pool, samples).then((t): [FeatureTensor, FeatureTensor] => [t, t])
+        : Promise.all([features.fa.read(fit.layerA, !!pool, samples), features.fb.read(fit.layerB, !!pool, samples)]);
+      entry = { tensors, samples, left: plan.filter((f) => f.layerA === fit.layerA && f.layerB === fit.layerB).length };
       loaded.set(key, entry);
     }
     const release = () => {
@@ -57,7 +65,7 @@ export async function runFits(
       // its features are garbage now: collect them before another pair's are read
       setImmediate(collectGarbage);
     };
-    return { tensors: entry.tensors, release };
+    return { tensors: entry.tensors, samples: entry.samples, release };
   };
   const fits = progress.concurrentPairs();
   const outcomes: Array<PairResult | SkippedPair | undefined> = [];
@@ -88,16 +96,21 @@ export async function runFits(
       // Named before any await: fits start (and appear in progress) in plan order.
       const step = fits.start({ index: index + 1, count: plan.length, ...fit });
       step({ done: 0, total: settings.epochs });
-      const { tensors, release } = pairFeatures(fit);
-      const [x, y] = await tensors;
-      const pairHooks = { onProgress: step, log: hooks.log, signal: hooks.signal };
-      // disentangle takes A's and B's features in that order whatever the direction; it swaps them itself.
-      const run = (memoryBytes: number) =>
-        pool
-          ? pool.run({ a: x, b: y, settings, ...fit, memoryBytes }, pairHooks)
-          : disentangle(x, y, settings, { ...fit, ...pairHooks, backend: runner.backend, memoryBytes });
+      let release = () => undefined as void;
       try {
-        outcomes[index] = await budget.run(run);
+        const pair = pairFeatures(fit);
+        release = pair.release;
+        const [x, y] = await pair.tensors;
+        const pairHooks = { onProgress: step, log: hooks.log, signal: hooks.signal };
+        // disentangle takes A's and B's features in that order whatever the direction; it swaps them itself.
+        const run = (memoryBytes: number) =>
+          pool
+            ? pool.run({ a: x, b: y, settings, ...fit, memoryBytes }, pairHooks)
+            : disentangle(x, y, settings, { ...fit, ...pairHooks, backend: runner.backend, memoryBytes });
+        const result = await budget.run(run);
+        const noted = pair.samples ? onSubset(result, pair.samples, features.fa.shape(fit.layerA)[0]) : result;
+        if (noted !== result) hooks.log?.(noted.warnings!.at(-1)!);
+        outcomes[index] = noted;
       } catch (error) {
         if (!(error instanceof KcError && PAIR_DATA_ERRORS.has(error.code))) throw error;
         outcomes[index] = { ...fit, reason: error.message };
@@ -119,9 +132,27 @@ export async function runFits(
   return { pairs: results, skipped };
 }
 
-/** Both sides of the fit are one layer of one extraction (a model compared with itself): its features serve both. */
-export function oneLayerBothSides(features: { fa: ExtractedFeatures; fb: ExtractedFeatures }, fit: PairKey): boolean {
-  return features.fa === features.fb && fit.layerA === fit.layerB;
+/**
+ * A result fitted on a subset of the probe samples (pair-memory.ts): its ε-map samples renumbered to the probe set's,
+ * and a warning and its sampling saying how many.
+ */
+function onSubset(result: PairResult, samples: Int32Array, count: number): PairResult {
+  const probes =
+    `${samples.length} of ${count} probe samples, evenly spread: all of them would not fit the memory budget ` +
+    `(--memory, knowledgeConsistency.memoryBudgetMb)`;
+  const maps = result.maps && {
+    ...result.maps,
+    samples: result.maps.samples?.map((s) => ({ ...s, index: samples[s.index] })),
+  };
+  return {
+    ...result,
+    ...(maps ? { maps } : {}),
+    ...(result.sampling ? { sampling: { ...result.sampling, probes } } : {}),
+    warnings: [
+      ...(result.warnings ?? []),
+      `${result.layerA} ↔ ${result.layerB} ${result.direction}: fitted on ${probes}`,
+    ],
+  };
 }
 
 /**

@@ -5,7 +5,7 @@ import { ridgeExplained } from '../linalg/ridge';
 import { ckaMatrix, ckaMatrixMeasure, ckaMatrixStreamed, ckaVectorBytes } from '../metrics/index';
 import type { FeatureTensor } from '../tensor';
 import type { SimilarityMatrix } from '../../protocol/report';
-import type { ExtractedFeatures } from './extract';
+import { layerBytes, type ExtractedFeatures } from './extract';
 
 /** Features held in memory at once while filling the matrix; beyond it the layers are taken in blocks. */
 export const MATRIX_MEMORY_BUDGET = 1024 ** 3;
@@ -134,7 +134,7 @@ function blocks(
   const out: Array<{ start: number; names: string[] }> = [];
   let bytes = 0;
   names.forEach((name, i) => {
-    const size = features.bytes(name);
+    const size = layerBytes(features, name);
     const last = out[out.length - 1];
     if (last && bytes + size <= budget) {
       last.names.push(name);

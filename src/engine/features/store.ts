@@ -113,9 +113,9 @@ export class FeatureStore implements FeatureSink {
     return this.groups ? { ...ref, groups: this.groups } : ref;
   }
 
-  /** One layer's features as a FeatureTensor (dense [N, C] becomes [N, 1, 1, C]). */
-  async read(layer: string, shared = false): Promise<FeatureTensor> {
-    return readFeatureFile(this.file(layer), layer, shared);
+  /** One layer's features as a FeatureTensor (dense [N, C] becomes [N, 1, 1, C]); `samples`: only these, in order. */
+  async read(layer: string, shared = false, samples?: Int32Array): Promise<FeatureTensor> {
+    return readFeatureFile(this.file(layer), layer, shared, samples);
   }
 
   /** Deletes the cache folder and everything in it. */
@@ -136,9 +136,17 @@ export class FeatureStore implements FeatureSink {
  * Reads a layer's features from a FeatureStore file, in this process or another one that sees the same folder. The
  * file must be a regular file of exactly the size its shape says: anything else is a cache that changed under us.
  */
-/** `shared`: in a SharedArrayBuffer, which worker threads read without a copy (onnxruntime refuses it as a tensor). */
-export async function readFeatureFile(ref: FeatureFile, layer: string, shared = false): Promise<FeatureTensor> {
+/** `shared`: in a SharedArrayBuffer, which worker threads read without a copy (onnxruntime refuses it as a tensor).
+ * `samples`: only these samples, ascending (a pair too big for the memory budget is fitted on a subset; samples are
+ * contiguous in the file, so this reads no more than it keeps). Not for grouped (per-token) features. */
+export async function readFeatureFile(
+  ref: FeatureFile,
+  layer: string,
+  shared = false,
+  samples?: Int32Array,
+): Promise<FeatureTensor> {
   const bytesExpected = 4 * ref.shape.reduce((a, b) => a * b, 1);
+  if (samples && ref.groups) throw new KcError(`a subset of ${layer}'s per-token features was asked`, 'internal');
   let handle: FileHandle;
   try {
     handle = await open(ref.file, 'r');
@@ -157,19 +165,29 @@ export async function readFeatureFile(ref: FeatureFile, layer: string, shared = 
         'internal',
       );
     }
-    const data = new Float32Array(shared ? new SharedArrayBuffer(bytesExpected) : new ArrayBuffer(bytesExpected));
+    const perSample = bytesExpected / Math.max(1, ref.shape[0]);
+    const kept = samples ?? [0];
+    const length = samples ? samples.length * perSample : bytesExpected;
+    const data = new Float32Array(shared ? new SharedArrayBuffer(length) : new ArrayBuffer(length));
     const bytes = new Uint8Array(data.buffer);
-    let offset = 0;
-    while (offset < bytes.length) {
-      const { bytesRead } = await handle.read(bytes, offset, Math.min(bytes.length - offset, 1 << 30), offset);
-      if (bytesRead === 0)
-        throw new KcError(
-          `feature cache file of ${layer} is shorter than written (${ref.file}); was it deleted?`,
-          'internal',
-        );
-      offset += bytesRead;
+    // Whole file: one run from 0; a subset: one run a sample.
+    const runs = samples ? perSample : length;
+    for (const [i, sample] of kept.entries()) {
+      const into = bytes.subarray(i * runs, (i + 1) * runs);
+      let offset = 0;
+      while (offset < into.length) {
+        const at = sample * perSample + offset;
+        const { bytesRead } = await handle.read(into, offset, Math.min(into.length - offset, 1 << 30), at);
+        if (bytesRead === 0)
+          throw new KcError(
+            `feature cache file of ${layer} is shorter than written (${ref.file}); was it deleted?`,
+            'internal',
+          );
+        offset += bytesRead;
+      }
     }
-    return featureTensor(ref.shape, data, ref.groups);
+    const shape = samples ? [samples.length, ...ref.shape.slice(1)] : ref.shape;
+    return featureTensor(shape, data, ref.groups);
   } finally {
     await handle.close();
   }

@@ -14,7 +14,7 @@ function features(layers: Record<string, FeatureTensor>): ExtractedFeatures & { 
       reads.push(name);
       return layers[name];
     },
-    bytes: (name) => layers[name].data.length * 4,
+    shape: (name) => [...layers[name].shape],
     preprocessing: '',
   };
 }

@@ -69,6 +69,7 @@ export function fullReport(): Full<Report> {
     sampling: {
       train: 'one 24×24 window (+3 halo) per fit sample per epoch, placed uniformly on the 112×112 map, batch 64',
       evaluate: '14 of 25 24×24 tiles per test sample (56 % of positions, every tile of the first 4)',
+      probes: '175 of 250 probe samples, evenly spread: all of them would not fit the memory budget',
     },
     warnings: ['layer B "relu1": 1 of 8 channels are constant on the probe samples (0)'],
   };
