@@ -1,6 +1,7 @@
 /**
  * The warm-up that calibrates the cost model (cost.ts) on the machine that runs the job: a few probe samples through
- * each model (features kept nowhere) and a few training steps of the largest fit's disentangler on random windows.
+ * each model (features kept nowhere) and a few training steps of the widest and the narrowest fit's disentangler on
+ * random windows.
  * About a second or two on a 224×224 model; the first call of each is untimed (kernel set-up, arenas).
  */
 import type { CancelSignal } from '../cancel';
@@ -21,8 +22,8 @@ import { inputTarget } from './model-ref';
  * timing to be more than noise; else a few. */
 const SAMPLES_TIMED = { slow: 4, fast: 64, fastBelowSeconds: 0.02 };
 /** A timed training step: windows for about `macs` of work (a step of a small layer is mostly fixed cost, and its rate
- * would say nothing), within 1…`maxWindows`; `timed` steps after one untimed. */
-const TRAIN_STEP = { macs: 1e9, maxWindows: 512, timed: 2 };
+ * would say nothing), within 1…`maxWindows`; the median of `timed` steps after one untimed. */
+const TRAIN_STEP = { macs: 1e9, maxWindows: 512, timed: 3 };
 /** Samples of the tiny fit that times a fit's fixed cost (enough for a validation set). */
 const OVERHEAD_SAMPLES = 64;
 
@@ -51,14 +52,19 @@ export async function calibrate(input: CalibrationInput): Promise<CostRates> {
       ? perSampleA
       : await extractionSeconds(models.B, input, input.layers.B);
   throwIfCancelled(signal);
-  const training = await trainingRate(input);
+  const training = await trainingRates(input);
   throwIfCancelled(signal);
   const fitFixed = await fitOverhead(input);
   const measured = [
     perSampleA !== undefined && perSampleB !== undefined
       ? `extraction ${rate(perSampleA)} / ${rate(perSampleB)} samples/s`
       : undefined,
-    training ? `training ${(training.macsPerSecond / 1e9).toFixed(1)} GMAC/s` : undefined,
+    training
+      ? `training ${[training.trainRates?.narrow.macsPerSecond, training.trainMacsPerSecond]
+          .filter((r) => r !== undefined)
+          .map((r) => (r! / 1e9).toFixed(1))
+          .join('–')} GMAC/s`
+      : undefined,
     fitFixed !== undefined ? `${fitFixed.toFixed(1)} s a fit besides its training` : undefined,
   ].filter(Boolean);
   return {
@@ -66,7 +72,8 @@ export async function calibrate(input: CalibrationInput): Promise<CostRates> {
       A: perSampleA ?? DEFAULT_RATES.extractSecondsPerSample.A,
       B: perSampleB ?? DEFAULT_RATES.extractSecondsPerSample.B,
     },
-    trainMacsPerSecond: training?.macsPerSecond ?? DEFAULT_RATES.trainMacsPerSecond,
+    trainMacsPerSecond: training?.trainMacsPerSecond ?? DEFAULT_RATES.trainMacsPerSecond,
+    ...(training?.trainRates ? { trainRates: training.trainRates } : {}),
     stepSeconds: DEFAULT_RATES.stepSeconds,
     fitSeconds: fitFixed ?? DEFAULT_RATES.fitSeconds,
     source: measured.length ? `measured: ${measured.join(', ')}` : DEFAULT_RATES.source,
@@ -110,11 +117,47 @@ async function extractionSeconds(
   }
 }
 
-/** Multiply-adds per second of training steps of the plan's largest disentangler (by work per window). */
-async function trainingRate(input: CalibrationInput): Promise<{ macsPerSecond: number } | undefined> {
+/** A planned fit's disentangler as the warm-up times it, with its multiply-adds per window and per position. */
+interface TimedSpec {
+  spec: DisentanglerSpec;
+  perWindow: number;
+  perPosition: number;
+  positions: number;
+}
+
+/**
+ * Training rates on this machine: the plan's disentangler of most work per map position (wide layers: big, efficient
+ * products), and, where the plan has one of less work on a map of at least SMALL_MIN_POSITIONS, the least (narrow
+ * layers on big maps: faceres 112×112×32 trained at about half the rate of its 14×14×512 pairs, and one rate from the
+ * widest put such a fit at 10 s that took 18 s).
+ */
+async function trainingRates(
+  input: CalibrationInput,
+): Promise<Pick<CostRates, 'trainMacsPerSecond' | 'trainRates'> | undefined> {
+  const specs = plannedSpecs(input);
+  if (!specs.length) return undefined;
+  const large = specs.reduce((a, b) => (b.perPosition > a.perPosition ? b : a));
+  const onMaps = specs.filter((s) => s.positions >= SMALL_MIN_POSITIONS);
+  const small = onMaps.length ? onMaps.reduce((a, b) => (b.perPosition < a.perPosition ? b : a)) : undefined;
+  const largeRate = await stepRate(large, input);
+  throwIfCancelled(input.signal);
+  const smallRate = small && small.perPosition < large.perPosition ? await stepRate(small, input) : undefined;
+  const wide = { perPosition: large.perPosition, macsPerSecond: largeRate };
+  return {
+    trainMacsPerSecond: largeRate,
+    ...(smallRate
+      ? { trainRates: { narrow: { perPosition: small!.perPosition, macsPerSecond: smallRate }, wide } }
+      : {}),
+  };
+}
+
+/** Below this many positions a map is a dense or small layer: not the narrow big-map fit the small rate is for. */
+const SMALL_MIN_POSITIONS = 256;
+
+function plannedSpecs(input: CalibrationInput): TimedSpec[] {
   const { settings } = input;
   const shapeOf = (side: 'A' | 'B', name: string) => input.tables[side].find((l) => l.name === name)?.shape;
-  let best: { spec: DisentanglerSpec; macs: number } | undefined;
+  const specs: TimedSpec[] = [];
   for (const key of input.plan) {
     const a = shapeOf('A', key.layerA);
     const b = shapeOf('B', key.layerB);
@@ -127,13 +170,17 @@ async function trainingRate(input: CalibrationInput): Promise<{ macsPerSecond: n
     const g = geometry(height, width, { orders: settings.orders, kernel: settings.kernel, perSampleScale: false });
     // Timed as a batch-scaled window, whatever the normalisation: the step's cost is the same.
     const spec = disentanglerSpec(settings, { a: channelsA, b: channelsB }, g, 'batch');
-    const macs = spec.height * spec.width * spec.kernel ** 2 * channelsA * (settings.orders * channelsA + channelsB);
-    if (!best || macs > best.macs) best = { spec, macs };
+    const perPosition = spec.kernel ** 2 * channelsA * (settings.orders * channelsA + channelsB);
+    specs.push({ spec, perPosition, perWindow: spec.height * spec.width * perPosition, positions: height * width });
   }
-  if (!best) return undefined;
-  const { spec } = best;
-  const windows = Math.max(1, Math.min(TRAIN_STEP.maxWindows, Math.round(TRAIN_STEP.macs / (3 * best.macs))));
-  const rng = createRng(settings.seed);
+  return specs;
+}
+
+/** Multiply-adds per second of training steps of one disentangler on random windows: the median of the timed steps
+ * (a shared machine's neighbours make single steps jump). */
+async function stepRate({ spec, perWindow }: TimedSpec, input: CalibrationInput): Promise<number> {
+  const windows = Math.max(1, Math.min(TRAIN_STEP.maxWindows, Math.round(TRAIN_STEP.macs / (3 * perWindow))));
+  const rng = createRng(input.settings.seed);
   const positions = spec.height * spec.width;
   const random = (n: number) => Float32Array.from({ length: n }, () => rng() * 2 - 1);
   const ones = new Float32Array(windows * positions).fill(1);
@@ -146,15 +193,17 @@ async function trainingRate(input: CalibrationInput): Promise<{ macsPerSecond: n
   const model = await input.backend.create(spec, initParams(spec, rng));
   try {
     await model.trainStep(batch, 1e-3);
-    const started = performance.now();
+    const times: number[] = [];
     for (let i = 0; i < TRAIN_STEP.timed; i++) {
       throwIfCancelled(input.signal);
+      const started = performance.now();
       await model.trainStep(batch, 1e-3);
+      times.push((performance.now() - started) / 1000);
     }
-    const seconds = (performance.now() - started) / 1000 / TRAIN_STEP.timed;
+    const seconds = times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
     // A step ≈ 3 forward passes; its fixed cost is counted apart (CostRates.stepSeconds).
-    const work = 3 * windows * best.macs;
-    return { macsPerSecond: work / Math.max(seconds / 2, seconds - DEFAULT_RATES.stepSeconds) };
+    const work = 3 * windows * perWindow;
+    return work / Math.max(seconds / 2, seconds - DEFAULT_RATES.stepSeconds);
   } finally {
     await model.dispose();
   }

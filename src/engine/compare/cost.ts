@@ -21,14 +21,24 @@ import { SKETCH_WIDTH } from '../features/sketch';
 export interface CostRates {
   /** Seconds per probe sample through each model, all matrix layers out (features kept nowhere). */
   extractSecondsPerSample: { A: number; B: number };
-  /** Multiply-adds per second of the disentangler's training graph on this machine (one fit, the backend's threads). */
+  /** Multiply-adds per second of the disentangler's training graph on this machine (one fit, the backend's threads),
+   * measured on the plan's widest fit; also the rate of the float64 products. */
   trainMacsPerSecond: number;
+  /** Training rates measured on the plan's narrowest fit on a big map and its widest, with their multiply-adds per
+   * map position: a fit's rate lies on a log-linear line between them (narrow layers train at a fraction of the wide
+   * ones' rate). Absent: trainMacsPerSecond for every fit. */
+  trainRates?: { narrow: TrainRate; wide: TrainRate };
   /** Fixed cost of one training step or held-out chunk (session run, graph inputs). */
   stepSeconds: number;
   /** A fit's fixed cost besides its multiply-adds: sessions, splits, normalisation, evaluation, its interval. */
   fitSeconds: number;
   /** How measured: "measured: …" or "defaults (…)", shown with the estimate. */
   source: string;
+}
+
+export interface TrainRate {
+  perPosition: number;
+  macsPerSecond: number;
 }
 
 /** Rough rates of this project's 2-core machines (performance notes), used only where nothing was measured. */
@@ -84,6 +94,8 @@ export interface FitWork {
   patchValues: number;
   /** Feature values of the pair (both layers, every probe), scanned whole a few times in JS. */
   pairValues: number;
+  /** Training multiply-adds per map position (k²·C_A·(K·C_A + C_B)): which training rate applies. */
+  perPosition: number;
   windowed: boolean;
   /** Set when the fit does not fit its memory share (it runs alone, or is skipped). */
   overBudget?: boolean;
@@ -200,6 +212,7 @@ export function fitWork(
     float64Macs: seeds * ridge + similarity.macs,
     patchValues: (settings.warmStart ? seeds * ridgeRows * d : 0) + similarity.values,
     pairValues: probes * height * width * (channelsA + channelsB),
+    perPosition: spec.kernel ** 2 * channelsA * (settings.orders * channelsA + channelsB),
     steps: seeds * steps,
     values: seeds * values,
     windowed: g.windowed,
@@ -211,12 +224,25 @@ export function fitWork(
 function fitSeconds(work: FitWork, rates: CostRates): number {
   return (
     rates.fitSeconds +
-    (work.macs + FLOAT64_SLOWDOWN * work.float64Macs) / rates.trainMacsPerSecond +
+    work.macs / trainingRate(rates, work.perPosition) +
+    (FLOAT64_SLOWDOWN * work.float64Macs) / rates.trainMacsPerSecond +
     work.steps * rates.stepSeconds +
     work.values * GATHER_SECONDS_PER_VALUE +
     work.patchValues * PATCH_SECONDS_PER_VALUE +
     work.pairValues * SCAN_SECONDS_PER_VALUE
   );
+}
+
+/** The training rate of a disentangler of `perPosition` multiply-adds a position: between the narrow and the wide
+ * fit's measured rates, log-linear in the work, the ends held beyond them. */
+export function trainingRate(rates: CostRates, perPosition: number): number {
+  const measured = rates.trainRates;
+  if (!measured) return rates.trainMacsPerSecond;
+  const { narrow, wide } = measured;
+  if (perPosition <= narrow.perPosition) return narrow.macsPerSecond;
+  if (perPosition >= wide.perPosition) return wide.macsPerSecond;
+  const t = Math.log(perPosition / narrow.perPosition) / Math.log(wide.perPosition / narrow.perPosition);
+  return Math.exp((1 - t) * Math.log(narrow.macsPerSecond) + t * Math.log(wide.macsPerSecond));
 }
 
 /** Wall seconds of fits run `lanes` at a time, each on its share of the cores. */

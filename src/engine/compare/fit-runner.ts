@@ -17,6 +17,7 @@ import type {
 import type { CompareHooks } from '../compare';
 import type { TrainingBackend } from '../compute/types';
 import { DEFAULT_MEMORY_MB } from '../disentangler/memory';
+import { collectGarbage } from '../gc';
 import type { ProgressTracker } from '../progress';
 import { featureBytes, type CompareShape } from './cost';
 import { planRun, type PlanInput } from './estimate';
@@ -123,6 +124,7 @@ function fitsShare(
   features: FitRunInput['features'],
   lanes: number,
 ): { batches: number; pairCap: number } {
+  collectGarbage(); // what extraction and the matrix left is garbage: measure what is held
   const room = total - process.memoryUsage().rss;
   // A budget below what the process holds already cannot be honoured: it then bounds the batches alone.
   const pairCap = room > MIN_FITS_BYTES ? (room - MIN_FITS_BYTES) / lanes : Infinity;

@@ -39,8 +39,9 @@ function hwc(sample: number[]): [number, number, number] {
 
 /**
  * Bytes a sample of this pair takes while its fits run: the layers (one when a layer is compared with itself) and, for
- * maps of different sizes, the largest resampled copy its directions make (the explaining layer at the explained
- * layer's size).
+ * maps of different sizes, the resampled copies its directions make (the explaining layer at the explained layer's
+ * size) — all of them: one direction's copy may not be collected yet when the next is made (faceres conv_dw_1 with
+ * movenet's 96×96×96 block_1_expand at 100 probes peaked 140 MB over the budget counting only the larger).
  */
 export function pairBytesPerSample(
   sampleA: number[],
@@ -52,8 +53,8 @@ export function pairBytesPerSample(
   const [hb, wb, cb] = hwc(sampleB);
   const layers = oneLayer ? ha * wa * ca : ha * wa * ca + hb * wb * cb;
   const sameSize = ha === hb && wa === wb;
-  const copies = sameSize ? [0] : directions.map((d) => (d === 'A->B' ? hb * wb * ca : ha * wa * cb));
-  return 4 * (layers + Math.max(0, ...copies));
+  const copies = sameSize ? 0 : directions.reduce((sum, d) => sum + (d === 'A->B' ? hb * wb * ca : ha * wa * cb), 0);
+  return 4 * (layers + copies);
 }
 
 /** The samples a pair is fitted on: undefined for all of them, else as many as `capBytes` holds, evenly spread. */

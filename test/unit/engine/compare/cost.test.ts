@@ -7,7 +7,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCompare } from '../../../../src/engine/compare';
 import { fitBudget, BUDGET_MIN_PROBES } from '../../../../src/engine/compare/budget';
-import { estimateCost, fitWork, type CompareShape, type CostRates } from '../../../../src/engine/compare/cost';
+import {
+  estimateCost,
+  fitWork,
+  trainingRate,
+  type CompareShape,
+  type CostRates,
+} from '../../../../src/engine/compare/cost';
 import { resolveSettings } from '../../../../src/engine/disentangler/settings';
 import { ProgressTracker } from '../../../../src/engine/progress';
 import { parseDuration, type Progress } from '../../../../src/protocol/progress';
@@ -216,4 +222,33 @@ test('kc compare --budget runs fewer probes and pairs, and the report and the ou
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('a fit trains at the rate measured for its width: between the narrow and the wide fit, log-linear in its work', () => {
+  const rates: CostRates = {
+    ...RATES,
+    trainMacsPerSecond: 40e9,
+    trainRates: { narrow: { perPosition: 1e4, macsPerSecond: 10e9 }, wide: { perPosition: 1e6, macsPerSecond: 40e9 } },
+  };
+  assert.equal(trainingRate(rates, 1e3), 10e9);
+  assert.ok(Math.abs(trainingRate(rates, 1e5) - 20e9) < 1);
+  assert.equal(trainingRate(rates, 1e7), 40e9);
+  assert.equal(trainingRate(RATES, 1e3), RATES.trainMacsPerSecond);
+  // the narrow fit is estimated at its own, lower rate: longer than at the wide one's
+  const narrow = (r: CostRates) =>
+    estimateCost(
+      {
+        layersA: [layer('a', [-1, 112, 112, 32], 1)],
+        layersB: [layer('a', [-1, 112, 112, 32], 1)],
+        matrixA: [],
+        matrixB: [],
+        plan: [key('a')],
+        settings,
+        memoryBytes: 2 ** 31,
+        lanes: 1,
+      },
+      160,
+      r,
+    ).fits[0].seconds;
+  assert.ok(narrow(rates) > narrow({ ...RATES, trainMacsPerSecond: 40e9 }));
 });

@@ -19,12 +19,12 @@ import { ProgressTracker } from '../../../../src/engine/progress';
 import { createRng } from '../../../../src/engine/random';
 import { featureTensor, type FeatureTensor } from '../../../../src/engine/tensor';
 
-test('bytes a sample: both layers, one when a layer is compared with itself, plus the largest resampled copy', () => {
+test('bytes a sample: both layers, one when a layer is compared with itself, plus the resampled copies', () => {
   assert.equal(pairBytesPerSample([4, 4, 8], [4, 4, 2], false, ['A->B', 'B->A']), 4 * (128 + 32));
   assert.equal(pairBytesPerSample([4, 4, 8], [4, 4, 8], true, ['A->B', 'B->A']), 4 * 128);
   // A 8×8×2 explains B 4×4×16 (A at 4×4: 32 values); B explains A (B at 8×8: 1024 values)
   assert.equal(pairBytesPerSample([8, 8, 2], [4, 4, 16], false, ['A->B']), 4 * (128 + 256 + 32));
-  assert.equal(pairBytesPerSample([8, 8, 2], [4, 4, 16], false, ['A->B', 'B->A']), 4 * (128 + 256 + 1024));
+  assert.equal(pairBytesPerSample([8, 8, 2], [4, 4, 16], false, ['A->B', 'B->A']), 4 * (128 + 256 + 32 + 1024));
   assert.equal(pairBytesPerSample([10], [4, 4, 1], false, ['A->B']), 4 * (10 + 16 + 10 * 16));
 });
 
