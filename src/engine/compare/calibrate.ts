@@ -15,7 +15,7 @@ import type { InputBatch, ModelAdapter } from '../models/types';
 import { fitProbe, type ProbeNormalization, type ProbeSource } from '../probes/index';
 import { createRng } from '../random';
 import type { DisentangleSettings, LayerInfo, PairKey } from '../../protocol/report';
-import { DEFAULT_RATES, type CostRates } from './cost';
+import { DEFAULT_RATES, fitWork, plannedFit, type CostRates } from './cost';
 import { inputTarget } from './model-ref';
 
 /** Samples timed per model after one untimed: on a model that takes under `fastBelowSeconds` a sample, enough for the
@@ -123,6 +123,9 @@ interface TimedSpec {
   perWindow: number;
   perPosition: number;
   positions: number;
+  /** The explained map [H, W, C_B] and the explaining layer's C_A, for the check fit. */
+  map: [number, number, number];
+  channelsA: number;
 }
 
 /**
@@ -142,9 +145,12 @@ async function trainingRates(
   const largeRate = await stepRate(large, input);
   throwIfCancelled(input.signal);
   const smallRate = small && small.perPosition < large.perPosition ? await stepRate(small, input) : undefined;
-  const wide = { perPosition: large.perPosition, macsPerSecond: largeRate };
+  // A wide fit's real batches are big products; its one-window timing step is held back by updating its many
+  // parameters (faceres 7×7×1024 timed 7.6 GMAC/s beside 45 for 112×112×32): never put it below the narrow one.
+  const wideRate = Math.max(largeRate, smallRate ?? 0);
+  const wide = { perPosition: large.perPosition, macsPerSecond: wideRate };
   return {
-    trainMacsPerSecond: largeRate,
+    trainMacsPerSecond: wideRate,
     ...(smallRate
       ? { trainRates: { narrow: { perPosition: small!.perPosition, macsPerSecond: smallRate }, wide } }
       : {}),
@@ -171,7 +177,14 @@ function plannedSpecs(input: CalibrationInput): TimedSpec[] {
     // Timed as a batch-scaled window, whatever the normalisation: the step's cost is the same.
     const spec = disentanglerSpec(settings, { a: channelsA, b: channelsB }, g, 'batch');
     const perPosition = spec.kernel ** 2 * channelsA * (settings.orders * channelsA + channelsB);
-    specs.push({ spec, perPosition, perWindow: spec.height * spec.width * perPosition, positions: height * width });
+    specs.push({
+      spec,
+      perPosition,
+      perWindow: spec.height * spec.width * perPosition,
+      positions: height * width,
+      map: [height, width, channelsB],
+      channelsA,
+    });
   }
   return specs;
 }
@@ -208,6 +221,65 @@ async function stepRate({ spec, perWindow }: TimedSpec, input: CalibrationInput)
     await model.dispose();
   }
 }
+
+/** Samples of the check fit (checkFit): enough for its validation and test splits. */
+const CHECK_SAMPLES = { most: 40, least: 24, bytes: 256 * 2 ** 20 };
+
+/**
+ * How far the cost model is off for whole fits on this machine now: one real fit (one epoch, one seed) on random
+ * features of the plan's narrowest big map (else its widest), timed against the model's seconds for the same fit.
+ * The model counts the fits' work, but not how fast this machine's JS, memory and garbage collector run it under
+ * today's load (faceres' 112×112×32 fits took 18–21 s where it said 10–17). Seconds, so planRun runs it only for
+ * runs long enough to care. Undefined when it cannot run (the map is too big for its samples).
+ */
+export async function checkFit(input: CalibrationInput, rates: CostRates): Promise<number | undefined> {
+  const specs = plannedSpecs(input);
+  const onMaps = specs.filter((s) => s.positions >= SMALL_MIN_POSITIONS);
+  const pool = onMaps.length ? onMaps : specs;
+  if (!pool.length) return undefined;
+  const chosen = pool.reduce((a, b) => (b.perPosition < a.perPosition ? b : a));
+  const [height, width, channelsB] = chosen.map;
+  const perSample = 4 * height * width * (chosen.channelsA + channelsB);
+  const n = Math.min(CHECK_SAMPLES.most, Math.floor(CHECK_SAMPLES.bytes / perSample));
+  if (n < CHECK_SAMPLES.least) return undefined;
+  const settings = { ...input.settings, epochs: 1, seeds: 1 };
+  const layer = (name: string, c: number): LayerInfo => ({
+    name,
+    kind: 'conv',
+    shape: [-1, height, width, c],
+    depth: 0,
+    probePoint: true,
+  });
+  const key: PairKey = { layerA: 'check-a', layerB: 'check-b', direction: 'A->B' };
+  const layers = { A: layer(key.layerA, chosen.channelsA), B: layer(key.layerB, channelsB) };
+  const predicted = plannedFit(fitWork(key, layers, n, settings, MEMORY_FOR_CHECK), rates).seconds - rates.fitSeconds;
+  const rng = createRng(input.settings.seed + 2);
+  const random = (c: number) => Float32Array.from({ length: n * height * width * c }, () => rng() * 2 - 1);
+  const started = performance.now();
+  try {
+    await disentangle(
+      { shape: [n, height, width, chosen.channelsA], data: random(chosen.channelsA) },
+      { shape: [n, height, width, channelsB], data: random(channelsB) },
+      settings,
+      {
+        ...key,
+        backend: input.backend,
+        signal: input.signal,
+        memoryBytes: MEMORY_FOR_CHECK,
+      },
+    );
+  } catch {
+    throwIfCancelled(input.signal);
+    return undefined;
+  }
+  const measured = (performance.now() - started) / 1000 - rates.fitSeconds;
+  return Math.min(FIT_FACTOR.most, Math.max(FIT_FACTOR.least, measured / Math.max(1e-3, predicted)));
+}
+
+/** The check fit's batches: what a budgeted run's big fits get (fit-runner.ts, one lane). */
+const MEMORY_FOR_CHECK = 512 * 2 ** 20;
+/** The check fit's ratio is held within these: one timing on a busy machine is not a law. */
+const FIT_FACTOR = { least: 0.5, most: 4 };
 
 /**
  * A fit's fixed cost on this machine now (split, normalisation, ridge, sessions, evaluation, its interval): one whole

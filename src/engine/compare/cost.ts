@@ -16,6 +16,7 @@ import { ckaVectorBytes, similarityWork } from '../metrics/index';
 import { WARM_START_MAX_FEATURES } from '../disentangler/fit';
 import { MATRIX_MEMORY_BUDGET } from './matrix';
 import { SKETCH_WIDTH } from '../features/sketch';
+import { MIN_PAIR_SAMPLES, pairBytesPerSample } from './pair-memory';
 
 /** What calibrate.ts measures (or the defaults when nothing could be measured). */
 export interface CostRates {
@@ -32,6 +33,9 @@ export interface CostRates {
   stepSeconds: number;
   /** A fit's fixed cost besides its multiply-adds: sessions, splits, normalisation, evaluation, its interval. */
   fitSeconds: number;
+  /** Measured whole-fit seconds over the model's for the same fit (calibrate.ts checkFit): every fit's work is
+   * scaled by it. Absent: 1. */
+  fitFactor?: number;
   /** How measured: "measured: …" or "defaults (…)", shown with the estimate. */
   source: string;
 }
@@ -118,6 +122,9 @@ export interface CompareShape {
   memoryBytes: number;
   /** Fits at once. */
   lanes: number;
+  /** What a pair's features may hold while it is fitted (fit-runner.ts fitsShare), as this process stands now: a
+   * bigger pair is fitted on fewer samples. Absent: no limit. */
+  pairCapBytes?: number;
   allPairs?: boolean;
 }
 
@@ -222,8 +229,12 @@ export function fitWork(
 
 /** Seconds of one fit's work at the calibrated rates (one fit with the backend's threads to itself). */
 function fitSeconds(work: FitWork, rates: CostRates): number {
+  return rates.fitSeconds + (rates.fitFactor ?? 1) * fitWorkSeconds(work, rates);
+}
+
+/** The seconds of a fit's work at the model's rates, before the check fit's correction. */
+function fitWorkSeconds(work: FitWork, rates: CostRates): number {
   return (
-    rates.fitSeconds +
     work.macs / trainingRate(rates, work.perPosition) +
     (FLOAT64_SLOWDOWN * work.float64Macs) / rates.trainMacsPerSecond +
     work.steps * rates.stepSeconds +
@@ -281,6 +292,25 @@ export function stagedEstimate(
   };
 }
 
+/** The samples a fit runs on: `probes`, or fewer when its pair's features would exceed `pairCapBytes` (fits.ts). */
+function fitSamples(
+  shape: CompareShape,
+  key: PairKey,
+  layers: { A: LayerInfo | undefined; B: LayerInfo | undefined },
+  probes: number,
+): number {
+  if (shape.pairCapBytes === undefined || !layers.A || !layers.B) return probes;
+  const directions = shape.plan.filter((k) => k.layerA === key.layerA && k.layerB === key.layerB);
+  const sample = (l: LayerInfo) => l.shape.slice(1).map((d) => Math.max(1, d));
+  const perSample = pairBytesPerSample(
+    sample(layers.A),
+    sample(layers.B),
+    Boolean(shape.sameModel) && key.layerA === key.layerB,
+    directions.map((k) => k.direction),
+  );
+  return Math.min(probes, Math.max(MIN_PAIR_SAMPLES, Math.floor(shape.pairCapBytes / perSample)));
+}
+
 /** The whole compare at `probes` samples, per stage and per fit. */
 export function estimateCost(shape: CompareShape, probes: number, rates: CostRates): CostEstimate {
   const byName = (layers: LayerInfo[]) => new Map(layers.map((l) => [l.name, l]));
@@ -327,8 +357,9 @@ export function estimateCost(shape: CompareShape, probes: number, rates: CostRat
     cells * SIMILARITY_SECONDS_PER_CELL;
   const fits = shape.plan.map((key) => {
     const layers = { A: a.get(key.layerA), B: b.get(key.layerB) };
+    const samples = fitSamples(shape, key, layers, probes);
     return plannedFit(
-      fitWork(key, layers, probes, shape.settings, shape.memoryBytes / Math.max(1, shape.lanes)),
+      fitWork(key, layers, samples, shape.settings, shape.memoryBytes / Math.max(1, shape.lanes)),
       rates,
     );
   });

@@ -17,9 +17,10 @@ import type { ProbeSource } from '../probes/types';
 import type { CompareOptions, CompareEstimate } from '../../protocol/compare';
 import type { Direction, DisentangleSettings, LayerInfo, PairKey, RunPlan } from '../../protocol/report';
 import { fitBudget } from './budget';
-import { calibrate } from './calibrate';
+import { calibrate, checkFit } from './calibrate';
 import { estimateCost, type CompareShape, type CostRates } from './cost';
 import { fitConcurrency } from './fit-pool';
+import { pairCapBytes } from './pair-memory';
 import { matrixLayers } from './matrix-layers';
 import { inputTarget } from './model-ref';
 
@@ -59,10 +60,13 @@ export interface PlannedRun {
   fits: PairKey[];
 }
 
+/** Fits estimated above this run the check fit (a few seconds) before the plan is made. */
+const CHECK_FIT_ABOVE_SECONDS = 60;
+
 /** Calibrates, estimates, and with `options.budgetSeconds` fits the run into it. */
 export async function planRun(input: PlanInput): Promise<PlannedRun> {
   const { options, settings } = input;
-  const rates = await calibrate({
+  const calibration = {
     models: input.models,
     probe: input.probe,
     normalization: options.probe.normalization,
@@ -72,7 +76,8 @@ export async function planRun(input: PlanInput): Promise<PlannedRun> {
     settings,
     backend: input.backend,
     signal: input.signal,
-  });
+  };
+  let rates = await calibrate(calibration);
   const shape: CompareShape = {
     layersA: input.layers.A,
     layersB: input.layers.B,
@@ -86,7 +91,17 @@ export async function planRun(input: PlanInput): Promise<PlannedRun> {
     lanes: Math.max(1, Math.min(fitConcurrency(), input.plan.length)),
     allPairs: options.allPairs,
   };
+  // The fits will start from about what the process holds now (the models are disposed of by then, the matrix's
+  // Grams are garbage): big pairs are estimated on the samples that fit what is left. One lane: big pairs run alone.
+  const cap = pairCapBytes(shape.memoryBytes - process.memoryUsage().rss, 1);
+  if (Number.isFinite(cap)) shape.pairCapBytes = cap;
   const probes = input.probe.count;
+  // Where the fits take long enough for the model's error to matter, one real fit says how far off it is here.
+  if (estimateCost(shape, probes, rates).disentangleSeconds > CHECK_FIT_ABOVE_SECONDS) {
+    const factor = await checkFit(calibration, rates);
+    if (factor !== undefined)
+      rates = { ...rates, fitFactor: factor, source: `${rates.source}, fits ×${factor.toFixed(2)} (a check fit)` };
+  }
   if (options.budgetSeconds === undefined) {
     const estimate = estimateCost(shape, probes, rates);
     return { plan: { estimate }, probes, fits: input.plan, shape, rates };

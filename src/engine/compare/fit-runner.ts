@@ -24,7 +24,7 @@ import { planRun, type PlanInput } from './estimate';
 import type { StoredFeatures } from './extract';
 import { FitPool, fitConcurrency } from './fit-pool';
 import { runFits } from './fits';
-import { pairMemory } from './pair-memory';
+import { MIN_FITS_BYTES, pairCapBytes, pairMemory } from './pair-memory';
 import type { ProbeImages } from './probe-images';
 
 export interface FitPlanInput extends Omit<PlanInput, 'plan'> {
@@ -108,9 +108,6 @@ function largestPairBytes(fits: PairKey[], shape: CompareShape, probes: number):
   return Math.max(0, ...fits.map(bytes));
 }
 
-/** The least the fits' batches get of a budget that holds it (below, they would be too small to train well). */
-const MIN_FITS_BYTES = 256 * 2 ** 20;
-
 /**
  * What the fits may take of the run's memory budget, which is for the whole process: what it holds already (this
  * process's resident memory: runtime, models' leftovers) comes off it first. Of the rest, a lane's pair features get
@@ -126,8 +123,7 @@ function fitsShare(
 ): { batches: number; pairCap: number } {
   collectGarbage(); // what extraction and the matrix left is garbage: measure what is held
   const room = total - process.memoryUsage().rss;
-  // A budget below what the process holds already cannot be honoured: it then bounds the batches alone.
-  const pairCap = room > MIN_FITS_BYTES ? (room - MIN_FITS_BYTES) / lanes : Infinity;
+  const pairCap = pairCapBytes(room, lanes);
   const pairBytes = (f: PairKey) => {
     const { count, perSample } = pairMemory(features, fits, f);
     return Math.min(count * perSample, pairCap);

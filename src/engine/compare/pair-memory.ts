@@ -27,6 +27,20 @@ export function pairMemory(
   return { count: shapeA[0], perSample };
 }
 
+/** The least the fits' batches get of a budget that holds it (below, they would be too small to train well). */
+export const MIN_FITS_BYTES = 256 * 2 ** 20;
+
+/** What a lane's pair features may hold of `room` (the budget less what the process holds), leaving the batches at
+ * least MIN_FITS_BYTES. A budget below what the process holds already cannot be honoured: it then bounds the batches
+ * alone (Infinity). */
+export function pairCapBytes(room: number, lanes: number): number {
+  return room > MIN_FITS_BYTES + FIT_RESERVE_BYTES ? (room - MIN_FITS_BYTES - FIT_RESERVE_BYTES) / lanes : Infinity;
+}
+
+/** A fit's own arrays besides its batches and features (statistics, held-out maps, the similarity measures' Grams
+ * and ridge rows): the budget went 30–140 MB over without it. */
+const FIT_RESERVE_BYTES = 128 * 2 ** 20;
+
 /** Fewer samples than this leave a fit too few to train, validate and test on: the pair is skipped instead. */
 export const MIN_PAIR_SAMPLES = 48;
 
