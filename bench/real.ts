@@ -4,7 +4,8 @@
  * `kc compare` runs it. One pair per process, so the peak RSS (fit threads included) is this pair's. Prints one JSON
  * line: {model A, model B, probes, seconds per stage, explained per fit, lowest, peak RSS, load average, the plan's
  * estimate}.
- *   node --import tsx bench/real.ts [--pair faceres:faceres] [--count 500] [--photos <folder of crops>] [--budget 20m]
+ *   node --import tsx bench/real.ts [--pair faceres:faceres] [--count 500] [--photos <folder of crops>] [--budget 3m|none]
+ * The budget is kc compare's default, 3 minutes; `none` runs every default pair on every probe asked.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,14 +13,14 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCompare } from '../src/engine/compare';
-import { parseDuration } from '../src/protocol/progress';
+import { budgetSeconds, DEFAULT_BUDGET } from '../src/cli/plan-lines';
 
 const { values } = parseArgs({
   options: {
     pair: { type: 'string', default: 'faceres:faceres' },
     count: { type: 'string', default: '500' },
     photos: { type: 'string' },
-    budget: { type: 'string' },
+    budget: { type: 'string', default: DEFAULT_BUDGET },
   },
 });
 const count = Number(values.count);
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
         modelA: modelFile(nameA),
         modelB: modelFile(nameB),
         probe: { source: photos, count },
-        budgetSeconds: values.budget === undefined ? undefined : parseDuration(values.budget),
+        budgetSeconds: budgetSeconds(values.budget),
       },
       {
         onStarted: (s) => (estimateSeconds = s.header.plan?.estimate.totalSeconds),

@@ -5,7 +5,7 @@
  * `--repeats` times, and the table shows medians. Writes bench/results.json.
  *
  *   node bench/run.mjs [--only train,cka,extract,presets] [--repeats 3] [--epochs 2] [--batches 4]
- *   node bench/run.mjs --only real [--real-count 500] [--real-pairs faceres:faceres,…] [--real-budget 3m]   (published models)
+ *   node bench/run.mjs --only real [--real-count 500] [--real-pairs faceres:faceres,…] [--real-budget 3m|none]   (published models)
  *   node bench/run.mjs --only queue   (kc compare --queue on 1 and 2 local kc workers: bench/queue.mjs)
  *   node bench/run.mjs --only extract-tfjs [--real-count 64]   (faceres, movenet: TF.js threads vs the main thread)
  *
@@ -27,7 +27,7 @@ const { values: opts } = parseArgs({
     epochs: { type: 'string', default: '2' },
     batches: { type: 'string', default: '4' },
     'real-count': { type: 'string', default: '500' },
-    'real-budget': { type: 'string' },
+    'real-budget': { type: 'string', default: '3m' },
     'real-pairs': {
       type: 'string',
       default: 'faceres:faceres,movenet-lightning:movenet-lightning,faceres:movenet-lightning',
@@ -328,7 +328,7 @@ if (only.has('real')) {
       ].join(' '),
     );
     for (const pair of opts['real-pairs'].split(',')) {
-      const budget = opts['real-budget'] ? ['--budget', opts['real-budget']] : [];
+      const budget = ['--budget', opts['real-budget']];
       const r = ts('real.ts', ['--pair', pair, '--count', count, '--photos', photos, ...budget], {}, 4 * 3_600_000);
       // A child that could not run says why in `error` or `skipped` (a string); a report's skipped pairs are an array.
       if (r.error || typeof r.skipped === 'string') {

@@ -222,8 +222,8 @@ async function stepRate({ spec, perWindow }: TimedSpec, input: CalibrationInput)
   }
 }
 
-/** Samples of the check fit (checkFit): enough for its validation and test splits. */
-const CHECK_SAMPLES = { most: 40, least: 24, bytes: 256 * 2 ** 20 };
+/** Samples of the check fit (checkFit): enough for its validation and test splits (a test split of at least 8). */
+const CHECK_SAMPLES = { most: 40, least: 40, bytes: 256 * 2 ** 20 };
 
 /**
  * How far the cost model is off for whole fits on this machine now: one real fit (one epoch, one seed) on random
@@ -252,11 +252,12 @@ export async function checkFit(input: CalibrationInput, rates: CostRates): Promi
   });
   const key: PairKey = { layerA: 'check-a', layerB: 'check-b', direction: 'A->B' };
   const layers = { A: layer(key.layerA, chosen.channelsA), B: layer(key.layerB, channelsB) };
-  const predicted = plannedFit(fitWork(key, layers, n, settings, MEMORY_FOR_CHECK), rates).seconds - rates.fitSeconds;
   const rng = createRng(input.settings.seed + 2);
   const random = (c: number) => Float32Array.from({ length: n * height * width * c }, () => rng() * 2 - 1);
+  let predicted: number;
   const started = performance.now();
   try {
+    predicted = plannedFit(fitWork(key, layers, n, settings, MEMORY_FOR_CHECK), rates).seconds - rates.fitSeconds;
     await disentangle(
       { shape: [n, height, width, chosen.channelsA], data: random(chosen.channelsA) },
       { shape: [n, height, width, channelsB], data: random(channelsB) },
@@ -272,6 +273,7 @@ export async function checkFit(input: CalibrationInput, rates: CostRates): Promi
     throwIfCancelled(input.signal);
     return undefined;
   }
+  // the model's own arithmetic took microseconds of this
   const measured = (performance.now() - started) / 1000 - rates.fitSeconds;
   return Math.min(FIT_FACTOR.most, Math.max(FIT_FACTOR.least, measured / Math.max(1e-3, predicted)));
 }

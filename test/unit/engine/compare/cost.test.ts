@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCompare } from '../../../../src/engine/compare';
 import { fitBudget, BUDGET_MIN_PROBES } from '../../../../src/engine/compare/budget';
+import { estimateCompare } from '../../../../src/engine/compare/estimate';
 import {
   estimateCost,
   fitWork,
@@ -251,4 +252,17 @@ test('a fit trains at the rate measured for its width: between the narrow and th
       r,
     ).fits[0].seconds;
   assert.ok(narrow(rates) > narrow({ ...RATES, trainMacsPerSecond: 40e9 }));
+});
+
+test('fits estimated over a minute run one check fit first, and every fit estimate follows what it measured', async () => {
+  // 2000 epochs of the sample pairs: minutes of fits, nothing run but the warm-up
+  const estimate = await estimateCompare({
+    modelA: SEED1,
+    modelB: SEED2,
+    probe: { source: 'mnist', count: 1000 },
+    settings: { epochs: 2000 },
+  });
+  const factor = Number(/fits ×(\d+\.\d+) \(a check fit\)$/.exec(estimate.asked.calibration)?.[1]);
+  assert.ok(factor >= 0.5 && factor <= 4, `${estimate.asked.calibration}`);
+  assert.ok(estimate.asked.disentangleSeconds > 60, `${estimate.asked.disentangleSeconds} s of fits`);
 });
