@@ -22,8 +22,10 @@ import { inputTarget } from './model-ref';
  * timing to be more than noise; else a few. */
 const SAMPLES_TIMED = { slow: 4, fast: 64, fastBelowSeconds: 0.02 };
 /** A timed training step: windows for about `macs` of work (a step of a small layer is mostly fixed cost, and its rate
- * would say nothing), within 1…`maxWindows`; the median of `timed` steps after one untimed. */
-const TRAIN_STEP = { macs: 1e9, maxWindows: 512, timed: 3 };
+ * would say nothing), within 1 and the settings' batch (a fit's steps are no bigger: 512 windows of movenet's narrow
+ * 96×96×16 maps timed 0.9 GMAC/s, memory-bound, and put its fits at 2.6× what they took); the median of `timed` steps
+ * after one untimed. */
+const TRAIN_STEP = { macs: 1e9, timed: 3 };
 /** Samples of the tiny fit that times a fit's fixed cost (enough for a validation set). */
 const OVERHEAD_SAMPLES = 64;
 
@@ -192,7 +194,7 @@ function plannedSpecs(input: CalibrationInput): TimedSpec[] {
 /** Multiply-adds per second of training steps of one disentangler on random windows: the median of the timed steps
  * (a shared machine's neighbours make single steps jump). */
 async function stepRate({ spec, perWindow }: TimedSpec, input: CalibrationInput): Promise<number> {
-  const windows = Math.max(1, Math.min(TRAIN_STEP.maxWindows, Math.round(TRAIN_STEP.macs / (3 * perWindow))));
+  const windows = Math.max(1, Math.min(input.settings.batchSize, Math.round(TRAIN_STEP.macs / (3 * perWindow))));
   const rng = createRng(input.settings.seed);
   const positions = spec.height * spec.width;
   const random = (n: number) => Float32Array.from({ length: n }, () => rng() * 2 - 1);

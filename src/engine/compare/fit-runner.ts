@@ -24,7 +24,7 @@ import { planRun, type PlanInput } from './estimate';
 import type { StoredFeatures } from './extract';
 import { FitPool, fitConcurrency } from './fit-pool';
 import { runFits } from './fits';
-import { MIN_FITS_BYTES, pairCapBytes, pairMemory } from './pair-memory';
+import { FIT_RESERVE_BYTES, MIN_FITS_BYTES, pairCapBytes, pairMemory } from './pair-memory';
 import type { ProbeImages } from './probe-images';
 
 export interface FitPlanInput extends Omit<PlanInput, 'plan'> {
@@ -112,8 +112,8 @@ function largestPairBytes(fits: PairKey[], shape: CompareShape, probes: number):
  * What the fits may take of the run's memory budget, which is for the whole process: what it holds already (this
  * process's resident memory: runtime, models' leftovers) comes off it first. Of the rest, a lane's pair features get
  * up to `pairCap` (a bigger pair is fitted on fewer samples: pair-memory.ts), leaving the batches at least
- * MIN_FITS_BYTES; `batches` is what the batches get beside the features of the pairs in memory at once (one a lane: a
- * lane may start the next pair while another still fits the last).
+ * MIN_FITS_BYTES; `batches` is what the batches get beside a fit's own arrays and the features of the pairs in memory
+ * at once (one a lane: a lane may start the next pair while another still fits the last).
  */
 function fitsShare(
   total: number,
@@ -134,5 +134,5 @@ function fitsShare(
     .sort((a, b) => b - a)
     .slice(0, lanes)
     .reduce((a, b) => a + b, 0);
-  return { batches: Math.max(Math.min(total, MIN_FITS_BYTES), room - held), pairCap };
+  return { batches: Math.max(Math.min(total, MIN_FITS_BYTES), room - held - FIT_RESERVE_BYTES), pairCap };
 }

@@ -39,7 +39,7 @@ export function pairCapBytes(room: number, lanes: number): number {
 
 /** A fit's own arrays besides its batches and features (statistics, held-out maps, the similarity measures' Grams
  * and ridge rows): the budget went 30–140 MB over without it. */
-const FIT_RESERVE_BYTES = 128 * 2 ** 20;
+export const FIT_RESERVE_BYTES = 128 * 2 ** 20;
 
 /** Fewer samples than this leave a fit too few to train, validate and test on: the pair is skipped instead. */
 export const MIN_PAIR_SAMPLES = 48;
