@@ -142,8 +142,7 @@ async function trainingRates(
   const specs = plannedSpecs(input);
   if (!specs.length) return undefined;
   const large = specs.reduce((a, b) => (b.perPosition > a.perPosition ? b : a));
-  const onMaps = specs.filter((s) => s.positions >= SMALL_MIN_POSITIONS);
-  const small = onMaps.length ? onMaps.reduce((a, b) => (b.perPosition < a.perPosition ? b : a)) : undefined;
+  const small = narrowSpec(specs);
   const largeRate = await stepRate(large, input);
   throwIfCancelled(input.signal);
   const smallRate = small && small.perPosition < large.perPosition ? await stepRate(small, input) : undefined;
@@ -161,6 +160,16 @@ async function trainingRates(
 
 /** Below this many positions a map is a dense or small layer: not the narrow big-map fit the small rate is for. */
 const SMALL_MIN_POSITIONS = 256;
+/** Below this many multiply-adds a position a step is all fixed cost (counted apart, CostRates.stepSeconds), and its
+ * rate says nothing of the fits that take the time: movenet's 48×48×1 heatmap pair timed 1.2 GMAC/s and put its
+ * 24×24×24 fits at 10× what they took. */
+const SMALL_MIN_WORK = 4096;
+
+/** The narrow big-map fit the warm-up and the check fit time: the least work a position among those that count. */
+function narrowSpec(specs: TimedSpec[]): TimedSpec | undefined {
+  const counted = specs.filter((s) => s.positions >= SMALL_MIN_POSITIONS && s.perPosition >= SMALL_MIN_WORK);
+  return counted.length ? counted.reduce((a, b) => (b.perPosition < a.perPosition ? b : a)) : undefined;
+}
 
 function plannedSpecs(input: CalibrationInput): TimedSpec[] {
   const { settings } = input;
@@ -236,10 +245,10 @@ const CHECK_SAMPLES = { most: 40, least: 40, bytes: 256 * 2 ** 20 };
  */
 export async function checkFit(input: CalibrationInput, rates: CostRates): Promise<number | undefined> {
   const specs = plannedSpecs(input);
-  const onMaps = specs.filter((s) => s.positions >= SMALL_MIN_POSITIONS);
-  const pool = onMaps.length ? onMaps : specs;
-  if (!pool.length) return undefined;
-  const chosen = pool.reduce((a, b) => (b.perPosition < a.perPosition ? b : a));
+  const chosen =
+    narrowSpec(specs) ??
+    specs.reduce<TimedSpec | undefined>((a, b) => (a && a.perPosition >= b.perPosition ? a : b), undefined);
+  if (!chosen) return undefined;
   const [height, width, channelsB] = chosen.map;
   const perSample = 4 * height * width * (chosen.channelsA + channelsB);
   const n = Math.min(CHECK_SAMPLES.most, Math.floor(CHECK_SAMPLES.bytes / perSample));
