@@ -6,6 +6,7 @@
  */
 import type { CancelSignal } from '../cancel';
 import { throwIfCancelled } from '../cancel';
+import { matmul } from '../compute/ort-matmul';
 import type { DisentanglerSpec, TrainingBackend } from '../compute/types';
 import { disentangle } from '../disentangler/index';
 import { initParams } from '../disentangler/init';
@@ -22,10 +23,9 @@ import { inputTarget } from './model-ref';
  * timing to be more than noise; else a few. */
 const SAMPLES_TIMED = { slow: 4, fast: 64, fastBelowSeconds: 0.02 };
 /** A timed training step: windows for about `macs` of work (a step of a small layer is mostly fixed cost, and its rate
- * would say nothing), within 1 and the settings' batch (a fit's steps are no bigger: 512 windows of movenet's narrow
- * 96×96×16 maps timed 0.9 GMAC/s, memory-bound, and put its fits at 2.6× what they took); the median of `timed` steps
- * after one untimed. */
-const TRAIN_STEP = { macs: 1e9, timed: 3 };
+ * would say nothing), within 1…`maxWindows` (bigger steps time steadier: the sample CNNs' steps capped at a batch of
+ * 64 timed 3.3–6.1 GMAC/s run to run); the median of `timed` steps after one untimed. */
+const TRAIN_STEP = { macs: 1e9, maxWindows: 512, timed: 3 };
 /** Samples of the tiny fit that times a fit's fixed cost (enough for a validation set). */
 const OVERHEAD_SAMPLES = 64;
 
@@ -56,6 +56,8 @@ export async function calibrate(input: CalibrationInput): Promise<CostRates> {
   throwIfCancelled(signal);
   const training = await trainingRates(input);
   throwIfCancelled(signal);
+  const products = await productRate();
+  throwIfCancelled(signal);
   const fitFixed = await fitOverhead(input);
   const measured = [
     perSampleA !== undefined && perSampleB !== undefined
@@ -67,6 +69,7 @@ export async function calibrate(input: CalibrationInput): Promise<CostRates> {
           .map((r) => (r! / 1e9).toFixed(1))
           .join('–')} GMAC/s`
       : undefined,
+    products !== undefined ? `products ${(products / 1e9).toFixed(1)} GMAC/s` : undefined,
     fitFixed !== undefined ? `${fitFixed.toFixed(1)} s a fit besides its training` : undefined,
   ].filter(Boolean);
   return {
@@ -76,6 +79,7 @@ export async function calibrate(input: CalibrationInput): Promise<CostRates> {
     },
     trainMacsPerSecond: training?.trainMacsPerSecond ?? DEFAULT_RATES.trainMacsPerSecond,
     ...(training?.trainRates ? { trainRates: training.trainRates } : {}),
+    ...(products !== undefined ? { productMacsPerSecond: products } : {}),
     stepSeconds: DEFAULT_RATES.stepSeconds,
     fitSeconds: fitFixed ?? DEFAULT_RATES.fitSeconds,
     source: measured.length ? `measured: ${measured.join(', ')}` : DEFAULT_RATES.source,
@@ -165,9 +169,12 @@ const SMALL_MIN_POSITIONS = 256;
  * 24×24×24 fits at 10× what they took. */
 const SMALL_MIN_WORK = 4096;
 
-/** The narrow big-map fit the warm-up and the check fit time: the least work a position among those that count. */
+/** The narrow big-map fit the warm-up and the check fit time: the least work a position among those that count
+ * (where no big map has that much work, as on the sample CNNs, among all big maps). */
 function narrowSpec(specs: TimedSpec[]): TimedSpec | undefined {
-  const counted = specs.filter((s) => s.positions >= SMALL_MIN_POSITIONS && s.perPosition >= SMALL_MIN_WORK);
+  const onMaps = specs.filter((s) => s.positions >= SMALL_MIN_POSITIONS);
+  const worked = onMaps.filter((s) => s.perPosition >= SMALL_MIN_WORK);
+  const counted = worked.length ? worked : onMaps;
   return counted.length ? counted.reduce((a, b) => (b.perPosition < a.perPosition ? b : a)) : undefined;
 }
 
@@ -203,7 +210,7 @@ function plannedSpecs(input: CalibrationInput): TimedSpec[] {
 /** Multiply-adds per second of training steps of one disentangler on random windows: the median of the timed steps
  * (a shared machine's neighbours make single steps jump). */
 async function stepRate({ spec, perWindow }: TimedSpec, input: CalibrationInput): Promise<number> {
-  const windows = Math.max(1, Math.min(input.settings.batchSize, Math.round(TRAIN_STEP.macs / (3 * perWindow))));
+  const windows = Math.max(1, Math.min(TRAIN_STEP.maxWindows, Math.round(TRAIN_STEP.macs / (3 * perWindow))));
   const rng = createRng(input.settings.seed);
   const positions = spec.height * spec.width;
   const random = (n: number) => Float32Array.from({ length: n }, () => rng() * 2 - 1);
@@ -230,6 +237,28 @@ async function stepRate({ spec, perWindow }: TimedSpec, input: CalibrationInput)
     return work / Math.max(seconds / 2, seconds - DEFAULT_RATES.stepSeconds);
   } finally {
     await model.dispose();
+  }
+}
+
+/** The timed product: float64 [PRODUCT_SIDE × PRODUCT_SIDE] by its transpose, the shape of a Gram. */
+const PRODUCT_SIDE = 384;
+
+/** Float64 multiply-adds per second of one big product on onnxruntime (the median of 3 after one untimed): what the
+ * Grams, the similarity measures and the ridges run at. */
+async function productRate(): Promise<number | undefined> {
+  try {
+    const n = PRODUCT_SIDE;
+    const a = Float64Array.from({ length: n * n }, (_, i) => Math.sin(i));
+    await matmul(a, a, n, n, n, { transB: true });
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      await matmul(a, a, n, n, n, { transB: true });
+      times.push((performance.now() - started) / 1000);
+    }
+    return n ** 3 / Math.max(1e-6, times.sort((x, y) => x - y)[1]);
+  } catch {
+    return undefined;
   }
 }
 

@@ -29,6 +29,9 @@ export interface CostRates {
    * map position: a fit's rate lies on a log-linear line between them (narrow layers train at a fraction of the wide
    * ones' rate). Absent: trainMacsPerSecond for every fit. */
   trainRates?: { narrow: TrainRate; wide: TrainRate };
+  /** Float64 multiply-adds per second of one big product on onnxruntime (calibrate.ts): the ridges', the similarity
+   * measures' and the matrix's Grams. Absent: half trainMacsPerSecond. */
+  productMacsPerSecond?: number;
   /** Fixed cost of one training step or held-out chunk (session run, graph inputs). */
   stepSeconds: number;
   /** A fit's fixed cost besides its multiply-adds: sessions, splits, normalisation, evaluation, its interval. */
@@ -63,8 +66,15 @@ const PATCH_SECONDS_PER_VALUE = 1e-8;
  * a 200 × 112×112×64 pair (321 M values) spent ≈ 8 s in them (CPU profile, idle machine). */
 const SCAN_SECONDS_PER_VALUE = 2e-8;
 /** Float64 products (the ridges' normal equations and solves, the similarity measures) run at about half the
- * calibrated float32 training rate (DGEMM vs SGEMM). */
+ * float32 training rate (DGEMM vs SGEMM) where their own rate was not measured. */
 const FLOAT64_SLOWDOWN = 2;
+
+/** Multiply-adds per second of big products (`float64`: a fit's ridges and similarity measures; else the matrix's
+ * Grams): measured, else the training rate (half of it in float64). A training step's rate is no measure of them: the
+ * sample CNNs' small steps timed 3–5 GMAC/s and put their Grams at 6× what they took. */
+export function productRate(rates: CostRates, float64 = true): number {
+  return rates.productMacsPerSecond ?? rates.trainMacsPerSecond / (float64 ? FLOAT64_SLOWDOWN : 1);
+}
 /** Writing and reading back the feature store. */
 const DISK_BYTES_PER_SECOND = 400e6;
 /** The similarity matrix's per-layer and per-cell work besides its Grams (which run at the calibrated rate). */
@@ -236,7 +246,7 @@ function fitSeconds(work: FitWork, rates: CostRates): number {
 function fitWorkSeconds(work: FitWork, rates: CostRates): number {
   return (
     work.macs / trainingRate(rates, work.perPosition) +
-    (FLOAT64_SLOWDOWN * work.float64Macs) / rates.trainMacsPerSecond +
+    work.float64Macs / productRate(rates) +
     work.steps * rates.stepSeconds +
     work.values * GATHER_SECONDS_PER_VALUE +
     work.patchValues * PATCH_SECONDS_PER_VALUE +
@@ -351,7 +361,7 @@ export function estimateCost(shape: CompareShape, probes: number, rates: CostRat
   }
   const layers = shape.matrixA.length + shape.matrixB.length;
   const similaritySeconds =
-    similarityMacs / rates.trainMacsPerSecond +
+    similarityMacs / productRate(rates, false) +
     (bytesA + blocksA * bytesB) / DISK_BYTES_PER_SECOND +
     layers * SIMILARITY_SECONDS_PER_LAYER +
     cells * SIMILARITY_SECONDS_PER_CELL;

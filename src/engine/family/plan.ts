@@ -7,7 +7,15 @@
 import type { CancelSignal } from '../cancel';
 import { chooseWithin } from '../compare/budget';
 import { calibrate } from '../compare/calibrate';
-import { extractionSeconds, featureBytes, fitWork, plannedFit, stagedEstimate, type CostRates } from '../compare/cost';
+import {
+  extractionSeconds,
+  featureBytes,
+  fitWork,
+  plannedFit,
+  productRate,
+  stagedEstimate,
+  type CostRates,
+} from '../compare/cost';
 import { DEFAULT_MEMORY_MB } from '../disentangler/memory';
 import type { ProbeNormalization } from '../probes/index';
 import type { CostEstimate, DisentangleSettings, LayerInfo, PairKey, RunPlan } from '../../protocol/report';
@@ -77,7 +85,7 @@ export function estimateJobs(
     ckaMacs += (probes * featureBytes([pair.A, pair.B], probes)) / 4;
     return plannedFit(fitWork(key, pair, probes, shape.settings, memoryBytes), rates);
   });
-  const similaritySeconds = ckaMacs / rates.trainMacsPerSecond;
+  const similaritySeconds = ckaMacs / productRate(rates, false);
   return stagedEstimate({ probes, extractSeconds, similaritySeconds, fits }, 1, rates);
 }
 
