@@ -129,9 +129,8 @@ interface TimedSpec {
   perWindow: number;
   perPosition: number;
   positions: number;
-  /** The explained map [H, W, C_B] and the explaining layer's C_A, for the check fit. */
-  map: [number, number, number];
-  channelsA: number;
+  /** The explained map's H × W (the spec's span is a window's on a windowed map), for the check fit. */
+  map: [number, number];
 }
 
 /**
@@ -145,7 +144,7 @@ async function trainingRates(
 ): Promise<Pick<CostRates, 'trainMacsPerSecond' | 'trainRates'> | undefined> {
   const specs = plannedSpecs(input);
   if (!specs.length) return undefined;
-  const large = specs.reduce((a, b) => (b.perPosition > a.perPosition ? b : a));
+  const large = widestSpec(specs);
   const small = narrowSpec(specs);
   const largeRate = await stepRate(large, input);
   throwIfCancelled(input.signal);
@@ -178,6 +177,16 @@ function narrowSpec(specs: TimedSpec[]): TimedSpec | undefined {
   return counted.length ? counted.reduce((a, b) => (b.perPosition < a.perPosition ? b : a)) : undefined;
 }
 
+/** The plan's fit of most work a position. */
+function widestSpec(specs: TimedSpec[]): TimedSpec {
+  return specs.reduce((a, b) => (b.perPosition > a.perPosition ? b : a));
+}
+
+/** The median of a few timings: a shared machine's neighbours make single ones jump. */
+function median(times: number[]): number {
+  return [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
+}
+
 function plannedSpecs(input: CalibrationInput): TimedSpec[] {
   const { settings } = input;
   const shapeOf = (side: 'A' | 'B', name: string) => input.tables[side].find((l) => l.name === name)?.shape;
@@ -200,15 +209,13 @@ function plannedSpecs(input: CalibrationInput): TimedSpec[] {
       perPosition,
       perWindow: spec.height * spec.width * perPosition,
       positions: height * width,
-      map: [height, width, channelsB],
-      channelsA,
+      map: [height, width],
     });
   }
   return specs;
 }
 
-/** Multiply-adds per second of training steps of one disentangler on random windows: the median of the timed steps
- * (a shared machine's neighbours make single steps jump). */
+/** Multiply-adds per second of training steps of one disentangler on random windows: the median of the timed steps. */
 async function stepRate({ spec, perWindow }: TimedSpec, input: CalibrationInput): Promise<number> {
   const windows = Math.max(1, Math.min(TRAIN_STEP.maxWindows, Math.round(TRAIN_STEP.macs / (3 * perWindow))));
   const rng = createRng(input.settings.seed);
@@ -231,7 +238,7 @@ async function stepRate({ spec, perWindow }: TimedSpec, input: CalibrationInput)
       await model.trainStep(batch, 1e-3);
       times.push((performance.now() - started) / 1000);
     }
-    const seconds = times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+    const seconds = median(times);
     // A step ≈ 3 forward passes; its fixed cost is counted apart (CostRates.stepSeconds).
     const work = 3 * windows * perWindow;
     return work / Math.max(seconds / 2, seconds - DEFAULT_RATES.stepSeconds);
@@ -256,14 +263,15 @@ async function productRate(): Promise<number | undefined> {
       await matmul(a, a, n, n, n, { transB: true });
       times.push((performance.now() - started) / 1000);
     }
-    return n ** 3 / Math.max(1e-6, times.sort((x, y) => x - y)[1]);
+    return n ** 3 / Math.max(1e-6, median(times));
   } catch {
     return undefined;
   }
 }
 
-/** Samples of the check fit (checkFit): enough for its validation and test splits (a test split of at least 8). */
-const CHECK_SAMPLES = { most: 40, least: 40, bytes: 256 * 2 ** 20 };
+/** Samples of the check fit (checkFit): enough for its validation and test splits (a test split of at least 8); and
+ * the most their features may take (else no check). */
+const CHECK_SAMPLES = { count: 40, bytes: 256 * 2 ** 20 };
 
 /**
  * How far the cost model is off for whole fits on this machine now: one real fit (one epoch, one seed) on random
@@ -274,14 +282,12 @@ const CHECK_SAMPLES = { most: 40, least: 40, bytes: 256 * 2 ** 20 };
  */
 export async function checkFit(input: CalibrationInput, rates: CostRates): Promise<number | undefined> {
   const specs = plannedSpecs(input);
-  const chosen =
-    narrowSpec(specs) ??
-    specs.reduce<TimedSpec | undefined>((a, b) => (a && a.perPosition >= b.perPosition ? a : b), undefined);
-  if (!chosen) return undefined;
-  const [height, width, channelsB] = chosen.map;
-  const perSample = 4 * height * width * (chosen.channelsA + channelsB);
-  const n = Math.min(CHECK_SAMPLES.most, Math.floor(CHECK_SAMPLES.bytes / perSample));
-  if (n < CHECK_SAMPLES.least) return undefined;
+  if (!specs.length) return undefined;
+  const chosen = narrowSpec(specs) ?? widestSpec(specs);
+  const [height, width] = chosen.map;
+  const { channelsA, channelsB } = chosen.spec;
+  const n = CHECK_SAMPLES.count;
+  if (4 * n * height * width * (channelsA + channelsB) > CHECK_SAMPLES.bytes) return undefined;
   const settings = { ...input.settings, epochs: 1, seeds: 1 };
   const layer = (name: string, c: number): LayerInfo => ({
     name,
@@ -291,7 +297,7 @@ export async function checkFit(input: CalibrationInput, rates: CostRates): Promi
     probePoint: true,
   });
   const key: PairKey = { layerA: 'check-a', layerB: 'check-b', direction: 'A->B' };
-  const layers = { A: layer(key.layerA, chosen.channelsA), B: layer(key.layerB, channelsB) };
+  const layers = { A: layer(key.layerA, channelsA), B: layer(key.layerB, channelsB) };
   const rng = createRng(input.settings.seed + 2);
   const random = (c: number) => Float32Array.from({ length: n * height * width * c }, () => rng() * 2 - 1);
   let predicted: number;
@@ -299,7 +305,7 @@ export async function checkFit(input: CalibrationInput, rates: CostRates): Promi
   try {
     predicted = plannedFit(fitWork(key, layers, n, settings, MEMORY_FOR_CHECK), rates).seconds - rates.fitSeconds;
     await disentangle(
-      { shape: [n, height, width, chosen.channelsA], data: random(chosen.channelsA) },
+      { shape: [n, height, width, channelsA], data: random(channelsA) },
       { shape: [n, height, width, channelsB], data: random(channelsB) },
       settings,
       {

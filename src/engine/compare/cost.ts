@@ -16,21 +16,21 @@ import { ckaVectorBytes, similarityWork } from '../metrics/index';
 import { WARM_START_MAX_FEATURES } from '../disentangler/fit';
 import { MATRIX_MEMORY_BUDGET } from './matrix';
 import { SKETCH_WIDTH } from '../features/sketch';
-import { MIN_PAIR_SAMPLES, pairBytesPerSample } from './pair-memory';
+import { MIN_PAIR_SAMPLES, pairBytesPerSample, pairFits, samplesWithin } from './pair-memory';
 
 /** What calibrate.ts measures (or the defaults when nothing could be measured). */
 export interface CostRates {
   /** Seconds per probe sample through each model, all matrix layers out (features kept nowhere). */
   extractSecondsPerSample: { A: number; B: number };
   /** Multiply-adds per second of the disentangler's training graph on this machine (one fit, the backend's threads),
-   * measured on the plan's widest fit; also the rate of the float64 products. */
+   * measured on the plan's widest fit. */
   trainMacsPerSecond: number;
   /** Training rates measured on the plan's narrowest fit on a big map and its widest, with their multiply-adds per
    * map position: a fit's rate lies on a log-linear line between them (narrow layers train at a fraction of the wide
    * ones' rate). Absent: trainMacsPerSecond for every fit. */
   trainRates?: { narrow: TrainRate; wide: TrainRate };
   /** Float64 multiply-adds per second of one big product on onnxruntime (calibrate.ts): the ridges', the similarity
-   * measures' and the matrix's Grams. Absent: half trainMacsPerSecond. */
+   * measures' and the matrix's Grams. Absent: see productRate. */
   productMacsPerSecond?: number;
   /** Fixed cost of one training step or held-out chunk (session run, graph inputs). */
   stepSeconds: number;
@@ -310,15 +310,15 @@ function fitSamples(
   probes: number,
 ): number {
   if (shape.pairCapBytes === undefined || !layers.A || !layers.B) return probes;
-  const directions = shape.plan.filter((k) => k.layerA === key.layerA && k.layerB === key.layerB);
   const sample = (l: LayerInfo) => l.shape.slice(1).map((d) => Math.max(1, d));
   const perSample = pairBytesPerSample(
     sample(layers.A),
     sample(layers.B),
     Boolean(shape.sameModel) && key.layerA === key.layerB,
-    directions.map((k) => k.direction),
+    pairFits(shape.plan, key).map((k) => k.direction),
   );
-  return Math.min(probes, Math.max(MIN_PAIR_SAMPLES, Math.floor(shape.pairCapBytes / perSample)));
+  // below the fewest a fit takes the pair is skipped; estimated at that floor (a bound)
+  return Math.min(probes, Math.max(MIN_PAIR_SAMPLES, samplesWithin(probes, perSample, shape.pairCapBytes)));
 }
 
 /** The whole compare at `probes` samples, per stage and per fit. */

@@ -80,11 +80,11 @@ export function localFitRunner(options: CompareOptions): FitRunner {
     headerBackend: async (backend) => (pool ? pool.info() : backend.info),
     async run({ fits, features, settings, backend, images, hooks, progress }) {
       const total = (options.memoryBudgetMb ?? DEFAULT_MEMORY_MB) * 2 ** 20;
-      const { batches, pairCap } = fitsShare(total, fits, features, pool?.size ?? 1);
+      const { batches, pairCap, rss } = fitsShare(total, fits, features, pool?.size ?? 1);
       const runner = { backend, pool, budget: batches, pairCap };
       const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
       hooks.log?.(
-        `fits: ${mb(process.memoryUsage().rss)} of the ${mb(total)} MB memory budget held before them; ` +
+        `fits: ${mb(rss)} of the ${mb(total)} MB memory budget held before them; ` +
           `${Number.isFinite(pairCap) ? `a pair's features up to ${mb(pairCap)} MB, ` : ''}batches ${mb(batches)} MB`,
       );
       const done = await runFits(fits, features, settings, runner, images, { hooks, progress });
@@ -120,9 +120,10 @@ function fitsShare(
   fits: PairKey[],
   features: FitRunInput['features'],
   lanes: number,
-): { batches: number; pairCap: number } {
+): { batches: number; pairCap: number; rss: number } {
   collectGarbage(); // what extraction and the matrix left is garbage: measure what is held
-  const room = total - process.memoryUsage().rss;
+  const rss = process.memoryUsage().rss;
+  const room = total - rss;
   const pairCap = pairCapBytes(room, lanes);
   const pairBytes = (f: PairKey) => {
     const { count, perSample } = pairMemory(features, fits, f);
@@ -134,5 +135,5 @@ function fitsShare(
     .sort((a, b) => b - a)
     .slice(0, lanes)
     .reduce((a, b) => a + b, 0);
-  return { batches: Math.max(Math.min(total, MIN_FITS_BYTES), room - held - FIT_RESERVE_BYTES), pairCap };
+  return { batches: Math.max(Math.min(total, MIN_FITS_BYTES), room - held - FIT_RESERVE_BYTES), pairCap, rss };
 }

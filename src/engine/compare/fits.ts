@@ -11,7 +11,7 @@ import type { CompareListener } from '../../protocol/compare';
 import type { DisentangleSettings, PairKey, PairResult, SkippedPair } from '../../protocol/report';
 import type { ExtractedFeatures } from './extract';
 import type { FitPool } from './fit-pool';
-import { oneLayerBothSides, pairMemory, pairSamples } from './pair-memory';
+import { oneLayerBothSides, pairFits, pairMemory, pairSamples } from './pair-memory';
 import type { ProbeImages } from './probe-images';
 
 export interface FitHooks extends CompareListener {
@@ -42,7 +42,7 @@ export async function runFits(
   const budget = new SharedBudget(runner.budget, lanes);
   const loaded = new Map<
     string,
-    { tensors: Promise<[FeatureTensor, FeatureTensor]>; samples?: Int32Array; left: number }
+    { tensors: Promise<[FeatureTensor, FeatureTensor]>; samples?: Int32Array; count: number; left: number }
   >();
   const pairFeatures = (fit: PairKey) => {
     const key = JSON.stringify([fit.layerA, fit.layerB]);
@@ -56,7 +56,7 @@ export async function runFits(
       const tensors = same
         ? features.fa.read(fit.layerA, !!pool, samples).then((t): [FeatureTensor, FeatureTensor] => [t, t])
         : Promise.all([features.fa.read(fit.layerA, !!pool, samples), features.fb.read(fit.layerB, !!pool, samples)]);
-      entry = { tensors, samples, left: plan.filter((f) => f.layerA === fit.layerA && f.layerB === fit.layerB).length };
+      entry = { tensors, samples, count, left: pairFits(plan, fit).length };
       loaded.set(key, entry);
     }
     const release = () => {
@@ -65,7 +65,7 @@ export async function runFits(
       // its features are garbage now: collect them before another pair's are read
       setImmediate(collectGarbage);
     };
-    return { tensors: entry.tensors, samples: entry.samples, release };
+    return { tensors: entry.tensors, samples: entry.samples, count: entry.count, release };
   };
   const fits = progress.concurrentPairs();
   const outcomes: Array<PairResult | SkippedPair | undefined> = [];
@@ -108,7 +108,7 @@ export async function runFits(
             ? pool.run({ a: x, b: y, settings, ...fit, memoryBytes }, pairHooks)
             : disentangle(x, y, settings, { ...fit, ...pairHooks, backend: runner.backend, memoryBytes });
         const result = await budget.run(run);
-        const noted = pair.samples ? onSubset(result, pair.samples, features.fa.shape(fit.layerA)[0]) : result;
+        const noted = pair.samples ? onSubset(result, pair.samples, pair.count) : result;
         if (noted !== result) hooks.log?.(noted.warnings!.at(-1)!);
         outcomes[index] = noted;
       } catch (error) {

@@ -15,6 +15,11 @@ export function oneLayerBothSides(features: PairFeatures, fit: PairKey): boolean
   return features.fa === features.fb && fit.layerA === fit.layerB;
 }
 
+/** The planned fits of `fit`'s layer pair (its directions): they share the pair's features. */
+export function pairFits<K extends PairKey>(plan: readonly K[], fit: PairKey): K[] {
+  return plan.filter((f) => f.layerA === fit.layerA && f.layerB === fit.layerB);
+}
+
 /** A planned pair's samples and bytes a sample (pairBytesPerSample), from the stored shapes and its directions. */
 export function pairMemory(
   features: PairFeatures,
@@ -22,7 +27,7 @@ export function pairMemory(
   fit: PairKey,
 ): { count: number; perSample: number } {
   const [shapeA, shapeB] = [features.fa.shape(fit.layerA), features.fb.shape(fit.layerB)];
-  const directions = plan.filter((f) => f.layerA === fit.layerA && f.layerB === fit.layerB).map((f) => f.direction);
+  const directions = pairFits(plan, fit).map((f) => f.direction);
   const perSample = pairBytesPerSample(shapeA.slice(1), shapeB.slice(1), oneLayerBothSides(features, fit), directions);
   return { count: shapeA[0], perSample };
 }
@@ -71,6 +76,11 @@ export function pairBytesPerSample(
   return 4 * (layers + copies);
 }
 
+/** How many of `count` samples of `bytesPerSample` a pair keeps under `capBytes` (all when they fit). */
+export function samplesWithin(count: number, bytesPerSample: number, capBytes: number): number {
+  return Math.min(count, Math.floor(capBytes / bytesPerSample));
+}
+
 /** The samples a pair is fitted on: undefined for all of them, else as many as `capBytes` holds, evenly spread. */
 export function pairSamples(
   count: number,
@@ -78,8 +88,8 @@ export function pairSamples(
   capBytes: number,
   pair: string,
 ): Int32Array | undefined {
-  if (count * bytesPerSample <= capBytes) return undefined;
-  const kept = Math.floor(capBytes / bytesPerSample);
+  const kept = samplesWithin(count, bytesPerSample, capBytes);
+  if (kept === count) return undefined;
   if (kept < Math.min(count, MIN_PAIR_SAMPLES)) {
     const needMb = Math.ceil((MIN_PAIR_SAMPLES * bytesPerSample) / 2 ** 20);
     throw new KcError(
